@@ -1,0 +1,67 @@
+// The HAL contract: the only door from src/ to hardware. A board's native HAL
+// (hal/rp2040, hal/esp32 through hal/xs) and the host simulator (host-sim/)
+// both implement it; src/ receives one at initialisation and never touches
+// hardware any other way.
+//
+// Portable: type declarations only (erased at build), so src/ may import it.
+import type { MemoryOrdering } from '../src/common.js';
+
+/** Access width in bytes. */
+export type AccessSize = 1 | 2 | 4;
+
+/** An IRQ handler. Runs with the IRQ's core context; must be short. */
+export type IrqHandler = (irq: number) => void;
+
+export interface Hal {
+  /** Which implementation: e.g. 'sim:rpi-pico', 'xs:rp2040', 'mem' (in-memory test HAL). */
+  readonly name: string;
+
+  // --- Bus access ---------------------------------------------------------------
+  // Addresses are unsigned 32-bit integers; values are unsigned and fit the width.
+  // An access the bus cannot complete (unmapped, misaligned, wrong width) throws a
+  // typed fault (the simulator's BusFault); it never reads as zero.
+  load8(addr: number): number;
+  load16(addr: number): number;
+  load32(addr: number): number;
+  store8(addr: number, value: number): void;
+  store16(addr: number, value: number): void;
+  store32(addr: number, value: number): void;
+
+  // --- Ordering ---------------------------------------------------------------------
+  barrier(order: MemoryOrdering): void;
+  /** Data memory barrier (ARM `dmb`, Xtensa `memw`, RISC-V `fence`). */
+  dmb(): void;
+  /** Data synchronisation barrier. */
+  dsb(): void;
+  /** Instruction synchronisation barrier. */
+  isb(): void;
+
+  // --- Interrupts (current core) ------------------------------------------------------
+  /** Masks interrupts on the calling core; returns the previous state (e.g. PRIMASK) to restore. */
+  interruptsSave(): number;
+  /** Restores a state returned by interruptsSave (re-enables only if they were enabled). */
+  interruptsRestore(state: number): void;
+  /** Unmasks interrupts on the calling core unconditionally. */
+  interruptsEnable(): void;
+  /** Registers (or with `undefined`, removes) the handler of an IRQ line. */
+  irqSetHandler(irq: number, handler: IrqHandler | undefined): void;
+  /** Enables or disables delivery of one IRQ line at the controller. */
+  irqSetEnabled(irq: number, enabled: boolean): void;
+
+  // --- Multicore ----------------------------------------------------------------------
+  readonly coreCount: number;
+  /** Index of the calling core (RP2040: SIO CPUID). */
+  coreId(): number;
+  readonly spinlockCount: number;
+  /** One attempt to claim hardware spinlock `n`; true when claimed. */
+  spinlockTryClaim(n: number): boolean;
+  spinlockRelease(n: number): void;
+
+  // --- Time and platform --------------------------------------------------------------------
+  /** Monotonic time in nanoseconds (simulated time in the simulator). */
+  nowNs(): number;
+  /** Writes text to the platform's debug/console output (logging; never permission-gated). */
+  debugWrite(text: string): void;
+  /** Stops the machine for good (after a panic). */
+  halt(reason: string): never;
+}

@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** Every `vllsi` subcommand, in `--help` order. */
+export const commands: Command[] = [];

@@ -1,0 +1,25 @@
+// Rollup plugins shared by rollup.config.js (dist/xs) and tools/xs-test.js (XS test bundle).
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import typescript from '@rollup/plugin-typescript';
+
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Fails the build when a module of an XS bundle imports a Node built-in. */
+export function portableGuard() {
+  return {
+    name: 'vllsi-portable-guard',
+    resolveId(source, importer) {
+      if (importer && (builtins.has(source) || source.startsWith('node:'))) {
+        this.error(`${path.relative(root, importer)} imports the Node module '${source}': code bundled for XS (src/, test/portable/) must not use Node modules`);
+      }
+      return null;
+    },
+  };
+}
+
+/** TypeScript for XS bundles: ES2022 output, no declarations. */
+export function typescriptForXs() {
+  return typescript({ tsconfig: path.join(root, 'tsconfig.xs.json'), noEmitOnError: true, outputToFilesystem: false });
+}
