@@ -215,7 +215,8 @@ export async function __runAll(filter?: string): Promise<void> {
       for (const b of c.before) await b();
       await c.fn();
     } catch (e) {
-      error = e instanceof Error ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}` : show(e);
+      // XS stacks start with the message line: print it once.
+      error = e instanceof Error ? (e.stack && e.stack.includes(e.message) ? e.stack : `${e.name}: ${e.message}\n${e.stack ?? ''}`) : show(e);
     }
     try {
       for (const a of c.after) await a();
