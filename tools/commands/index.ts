@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { svd } from './svd.js';
 
 /** Every `vllsi` subcommand, in `--help` order. */
-export const commands: Command[] = [];
+export const commands: Command[] = [svd];

@@ -1,0 +1,82 @@
+// `vllsi svd import`: CMSIS-SVD files to register maps.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError, type Command } from '../command.js';
+import { importSvd } from '../svd/import.js';
+import { mapToJson } from '../svd/write.js';
+import { OSError } from '../../src/errors.js';
+
+const help = `usage:
+  vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT]
+
+import  writes the device's flattened register map (every derivedFrom, dim array, cluster and
+        inherited property resolved) as compact JSON, e.g. boards/rpi-pico/registers.json.
+        --descriptions keeps the SVD descriptions; --source records where the SVD came from.`;
+
+interface Parsed {
+  file: string;
+  out: string;
+  flags: Map<string, string | true>;
+}
+
+function parse(args: string[], valued: string[], bare: string[]): Parsed {
+  let file: string | undefined;
+  let out: string | undefined;
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-o' || a === '--out') out = args[++i];
+    else if (valued.includes(a)) {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      flags.set(a, v);
+    } else if (bare.includes(a)) flags.set(a, true);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (file === undefined) throw new UsageError('no SVD file given');
+  if (out === undefined) throw new UsageError('no output given (-o)');
+  return { file, out, flags };
+}
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new OSError(typeof err.errno === 'number' ? -err.errno : 0, `cannot read ${file}: ${err.message}`, err.code);
+  }
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new OSError(typeof err.errno === 'number' ? -err.errno : 0, `cannot write ${file}: ${err.message}`, err.code);
+  }
+}
+
+export const svd: Command = {
+  name: 'svd',
+  summary: 'import a CMSIS-SVD file as a register map or TypeScript definitions',
+  help,
+  async run(args) {
+    const [sub, ...rest] = args;
+    if (sub === 'import') {
+      const { file, out, flags } = parse(rest, ['--source'], ['--descriptions']);
+      const source = flags.get('--source');
+      const map = importSvd(readText(file), {
+        descriptions: flags.has('--descriptions'),
+        source: typeof source === 'string' ? source : path.basename(file),
+      });
+      writeText(out, mapToJson(map));
+      const registers = map.peripherals.reduce((n, p) => n + p.registers.length, 0);
+      console.log(`${out}: ${map.device}, ${map.peripherals.length} peripherals, ${registers} registers`);
+      return 0;
+    }
+    throw new UsageError(sub === undefined ? 'no subcommand (import)' : `unknown subcommand '${sub}'`);
+  },
+};
