@@ -1,0 +1,3 @@
+#pragma once
+// xs.h includes <errno.h>; these bare-metal compilers ship no libc.
+extern int errno;
