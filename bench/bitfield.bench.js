@@ -1,5 +1,5 @@
 // Bitfield primitives against the hand-written shift-and-mask expression, in XS (computrons) and Node (ops/s).
-import { bundleForXs, xsWorker, xsLoopCosts } from './lib/xs.js';
+import { bundleForXs, xsWorker, xsLoopCosts } from '../tools/xs.js';
 import { opsPerSecond } from './lib/node.js';
 import { extractBits, insertBits } from '../dist/node/src/bitfield.js';
 

@@ -19,7 +19,10 @@ export function portableGuard() {
   };
 }
 
-/** TypeScript for XS bundles: ES2022 output, no declarations. */
+/**
+ * TypeScript for XS bundles: ES2022 output, no declarations. Only files in tsconfig.xs.json's
+ * `include` are compiled (the plugin emits from the TS program): add folders there.
+ */
 export function typescriptForXs() {
   return typescript({ tsconfig: path.join(root, 'tsconfig.xs.json'), noEmitOnError: true, outputToFilesystem: false });
 }

@@ -1,4 +1,5 @@
-// XS benchmarking with xsnap's deterministic meter (computrons): same code, same count, any machine.
+// Running code in real XS from Node (xsnap): bundling for XS, a worker, and the deterministic
+// meter (computrons: same code, same count, any machine) used by benches and XS-side tests.
 import '@endo/init';
 import { xsnap } from '@agoric/xsnap';
 import { rollup } from 'rollup';
@@ -9,28 +10,32 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tmp from 'tmp';
-import { portableGuard, typescriptForXs } from '../../tools/rollup-plugins.js';
+import { portableGuard, typescriptForXs } from './rollup-plugins.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '..');
 
 /** Bundles a TS/JS entry for XS as a script defining the global `name` (its exports). */
 export async function bundleForXs(entry, name, extraPlugins = []) {
   const bundle = await rollup({
     input: path.resolve(root, entry),
-    plugins: [...extraPlugins, portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs()],
+    plugins: [portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs(), ...extraPlugins],
   });
   const { output } = await bundle.generate({ format: 'iife', name });
   await bundle.close();
   return output[0].code;
 }
 
-/** An xsnap worker with no metering limit; `compute(code)` returns the computrons `code` used. */
-export async function xsWorker() {
+/**
+ * An xsnap worker with no metering limit; `compute(code)` returns the computrons `code` used.
+ * Inside XS, `issueCommand(arrayBuffer)` reaches `onCommand(bytes)` here.
+ */
+export async function xsWorker({ onCommand } = {}) {
   const worker = await xsnap({
     os: os.type(),
     spawn,
     fs: { ...fsp, createReadStream: fs.createReadStream, tmpName: tmp.tmpName },
     meteringLimit: 0,
+    ...(onCommand && { handleCommand: async (msg) => (onCommand(msg), new Uint8Array()) }),
   });
   return {
     async compute(code) {
