@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { rollup } from 'rollup';
-import nodeResolve from '@rollup/plugin-node-resolve';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 // @ts-expect-error plain JS build tooling
 import { inlineBitfieldCalls, inlineBitfields, INLINED_PRIMITIVES } from '../../tools/xs-inline.js';
 // @ts-expect-error plain JS build tooling
