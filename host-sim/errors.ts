@@ -1,0 +1,70 @@
+// Typed errors of the host simulator. Like every vllsi error they subclass
+// VllsiError and carry a stable `kind` (docs/decisions/errors.md).
+import { VllsiError, describe } from '../src/errors.js';
+import type { AccessSize } from '../hal/contract.js';
+
+/** Why the bus refused an access. */
+export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only';
+
+/**
+ * An access the simulated bus cannot complete: the simulator's HardFault. The
+ * access had no effect (nothing was read or written).
+ */
+export class BusFault extends VllsiError {
+  override readonly kind = 'BusFault';
+  constructor(
+    readonly address: number,
+    readonly size: AccessSize,
+    readonly access: 'read' | 'write',
+    readonly reason: BusFaultReason,
+    detail: string,
+  ) {
+    super(`bus fault: ${size * 8}-bit ${access} at ${describe(address)}: ${detail}`);
+    this.name = 'BusFault';
+  }
+}
+
+/** Simulated time ran out before an awaited condition held (e.g. `waitForLine`). */
+export class SimTimeout extends VllsiError {
+  override readonly kind = 'SimTimeout';
+  constructor(
+    readonly waitedNs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimTimeout';
+  }
+}
+
+/** A board description (boards/*.json) is malformed, or names a model the simulator lacks. */
+export class BoardError extends VllsiError {
+  override readonly kind = 'BoardError';
+  constructor(
+    readonly board: string,
+    message: string,
+  ) {
+    super(`board ${JSON.stringify(board)}: ${message}`);
+    this.name = 'BoardError';
+  }
+}
+
+/** The simulated program used the simulator wrongly (e.g. a HAL call from a halted machine). */
+export class SimStateError extends VllsiError {
+  override readonly kind = 'SimStateError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimStateError';
+  }
+}
+
+/** The simulated program halted the machine (`hal.halt`, e.g. after a panic). */
+export class SimHalted extends VllsiError {
+  override readonly kind = 'SimHalted';
+  constructor(
+    readonly reason: string,
+    readonly atNs: number,
+  ) {
+    super(`machine halted at ${atNs} ns: ${reason}`);
+    this.name = 'SimHalted';
+  }
+}

@@ -1,0 +1,43 @@
+// esp32-devkitc: plain RAM/ROM/flash blocks plus the register models written here
+// (esp32-gpio.ts, esp32-uart.ts, esp32-timg.ts) at the addresses of the board data.
+import { BoardError } from './errors.js';
+import { Esp32Gpio } from './esp32-gpio.js';
+import { Esp32Timg } from './esp32-timg.js';
+import { Esp32Uart } from './esp32-uart.js';
+import type { Machine } from './machine.js';
+import type { ChipPorts, UartPort } from './ports.js';
+
+export function wireEsp32(m: Machine): ChipPorts {
+  const b = m.board;
+  for (const mem of b.memory) {
+    m.bus.mapMemory({ name: mem.name, base: mem.base, size: mem.size, widths: mem.widths.reduce((a, w) => a | w, 0), readOnly: mem.kind !== 'ram' });
+  }
+  let gpio: Esp32Gpio | undefined;
+  const uarts: UartPort[] = [];
+  for (const p of b.peripherals) {
+    const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
+    const irqs = Object.values(p.irqs);
+    const need = (n: number) => {
+      if (irqs.length < n) throw new BoardError(b.name, `peripheral ${p.name} needs ${n} IRQ line(s) in "irqs"`);
+    };
+    if (p.model === 'esp32-gpio') {
+      need(1);
+      m.bus.mapDevice(spec, (gpio = new Esp32Gpio(m, p.base, irqs[0]!)));
+    } else if (p.model === 'esp32-uart') {
+      need(1);
+      const index = Number(/\d+$/.exec(p.name)?.[0] ?? uarts.length);
+      const u = new Esp32Uart(m, p.name, p.base, index, irqs[0]!);
+      uarts[index] = u.port;
+      m.bus.mapDevice(spec, u);
+    } else if (p.model === 'esp32-timg') {
+      need(2);
+      m.bus.mapDevice(spec, new Esp32Timg(m, p.name, p.base, irqs));
+    } else {
+      throw new BoardError(b.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an ESP32 model (esp32-gpio, esp32-uart, esp32-timg)`);
+    }
+  }
+  if (gpio === undefined) throw new BoardError(b.name, 'has no esp32-gpio peripheral');
+  const g = gpio;
+  const ports = Array.from({ length: b.gpioCount }, (_, i) => g.port(i));
+  return { uart: (n) => uarts[n], gpio: (n) => ports[n]! };
+}

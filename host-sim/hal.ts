@@ -1,0 +1,175 @@
+// The Hal of hal/contract.ts for one core of a simulated board. Every call goes
+// through the machine: bus accesses are routed and traced, and each call is a
+// boundary where time advances and interrupts may be delivered (machine.ts).
+import type { Hal, IrqHandler } from '../hal/contract.js';
+import { InvalidArgument } from '../src/errors.js';
+import type { MemoryOrdering } from '../src/common.js';
+import { BusFault, SimHalted } from './errors.js';
+import type { Machine } from './machine.js';
+
+/** RP2040 SIO: CPUID at +0x000, SPINLOCK0..31 at +0x100. */
+const SIO_CPUID = 0x000;
+const SIO_SPINLOCK0 = 0x100;
+
+export class SimHal implements Hal {
+  readonly name: string;
+  readonly coreCount: number;
+  readonly spinlockCount: number;
+  private readonly sioBase: number | undefined;
+
+  constructor(
+    private readonly m: Machine,
+    readonly core: number,
+  ) {
+    this.name = `sim:${m.board.name}`;
+    this.coreCount = m.board.cores;
+    this.spinlockCount = m.board.spinlocks.count;
+    this.sioBase = m.board.spinlocks.kind === 'sio' ? m.board.peripherals.find((p) => p.model === 'rp2040-sio')?.base : undefined;
+  }
+
+  private fault(e: unknown, addr: number, size: number): never {
+    if (e instanceof BusFault) this.m.trace.record(this.m.now, this.core, 'fault', addr >>> 0, size, 0);
+    throw e;
+  }
+
+  private load(addr: number, size: 1 | 2 | 4): number {
+    const m = this.m;
+    m.enter(this.core);
+    let v: number;
+    try {
+      v = size === 4 ? m.bus.load32(addr) : size === 2 ? m.bus.load16(addr) : m.bus.load8(addr);
+    } catch (e) {
+      this.fault(e, addr, size);
+    }
+    m.trace.record(m.now, this.core, 'read', addr, size, v);
+    m.boundary(this.core);
+    return v;
+  }
+
+  private store(addr: number, size: 1 | 2 | 4, value: number): void {
+    const m = this.m;
+    m.enter(this.core);
+    try {
+      if (size === 4) m.bus.store32(addr, value);
+      else if (size === 2) m.bus.store16(addr, value);
+      else m.bus.store8(addr, value);
+    } catch (e) {
+      this.fault(e, addr, size);
+    }
+    m.trace.record(m.now, this.core, 'write', addr, size, value);
+    m.boundary(this.core);
+  }
+
+  load8(addr: number): number {
+    return this.load(addr, 1);
+  }
+  load16(addr: number): number {
+    return this.load(addr, 2);
+  }
+  load32(addr: number): number {
+    return this.load(addr, 4);
+  }
+  store8(addr: number, value: number): void {
+    this.store(addr, 1, value);
+  }
+  store16(addr: number, value: number): void {
+    this.store(addr, 2, value);
+  }
+  store32(addr: number, value: number): void {
+    this.store(addr, 4, value);
+  }
+
+  /** Barriers order nothing in a sequential simulator; they still cost one access of time. */
+  private tick(): void {
+    this.m.enter(this.core);
+    this.m.boundary(this.core);
+  }
+  barrier(order: MemoryOrdering): void {
+    void order;
+    this.tick();
+  }
+  dmb(): void {
+    this.tick();
+  }
+  dsb(): void {
+    this.tick();
+  }
+  isb(): void {
+    this.tick();
+  }
+
+  // The mask state word: 1 = interrupts were masked, 0 = enabled (PRIMASK's encoding).
+  interruptsSave(): number {
+    const c = this.m.cores[this.core]!;
+    this.m.enter(this.core);
+    const state = c.masked ? 1 : 0;
+    c.masked = true;
+    this.m.boundary(this.core);
+    return state;
+  }
+  interruptsRestore(state: number): void {
+    if (state !== 0 && state !== 1) throw new InvalidArgument('interrupt state', state, 'must be a value returned by interruptsSave (0 or 1)');
+    this.m.enter(this.core);
+    this.m.cores[this.core]!.masked = state === 1;
+    this.m.boundary(this.core); // unmasking delivers what was deferred, right here
+  }
+  interruptsEnable(): void {
+    this.m.enter(this.core);
+    this.m.cores[this.core]!.masked = false;
+    this.m.boundary(this.core);
+  }
+  irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
+    this.m.enter(this.core);
+    this.m.irq.setHandler(irq, handler);
+    this.m.irq.route(irq, this.core);
+    this.m.boundary(this.core);
+  }
+  irqSetEnabled(irq: number, enabled: boolean): void {
+    this.m.enter(this.core);
+    this.m.irq.setEnabled(irq, enabled);
+    this.m.boundary(this.core);
+  }
+
+  coreId(): number {
+    if (this.sioBase !== undefined) return this.load(this.sioBase + SIO_CPUID, 4);
+    this.tick(); // Xtensa: PRID is a special register, not a bus access
+    return this.core;
+  }
+
+  private checkLock(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) throw new InvalidArgument('spinlock number', n, `must be an integer in 0..${this.spinlockCount - 1}`);
+  }
+  spinlockTryClaim(n: number): boolean {
+    this.checkLock(n);
+    if (this.sioBase !== undefined) return this.load(this.sioBase + SIO_SPINLOCK0 + 4 * n, 4) !== 0;
+    this.m.enter(this.core);
+    const free = this.m.lockWords[n] === 0; // S32C1I compare-and-set on a lock word
+    if (free) this.m.lockWords[n] = 1;
+    this.m.boundary(this.core);
+    return free;
+  }
+  spinlockRelease(n: number): void {
+    this.checkLock(n);
+    if (this.sioBase !== undefined) return this.store(this.sioBase + SIO_SPINLOCK0 + 4 * n, 4, 0);
+    this.m.enter(this.core);
+    this.m.lockWords[n] = 0;
+    this.m.boundary(this.core);
+  }
+
+  nowNs(): number {
+    this.m.enter(this.core);
+    const t = this.m.now;
+    this.m.boundary(this.core);
+    return t;
+  }
+  debugWrite(text: string): void {
+    this.m.enter(this.core);
+    this.m.debugWrite(String(text));
+    this.m.boundary(this.core);
+  }
+  halt(reason: string): never {
+    const h = new SimHalted(String(reason), this.m.now);
+    this.m.halted = h;
+    throw h;
+  }
+}

@@ -1,0 +1,190 @@
+// `vllsi/host-sim`: run driver code on a simulated board and test it, in the spirit
+// of Renode's test keywords.
+//
+//   const board = await simulate('rpi-pico', app);
+//   board.runFor('10ms');
+//   await board.uart(0).waitForLine(/ready/, { timeout: '1s' });   // simulated time
+//   board.gpio(25).level; board.gpio(4).drive(true); board.irq(13).raise(); board.trace.dump();
+//
+// See docs/simulator.md for how time, interrupts and cores work.
+import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
+import type { Hal } from '../hal/contract.js';
+import { InvalidArgument, describe } from '../src/errors.js';
+import { wireEsp32 } from './esp32.js';
+import { SimTimeout } from './errors.js';
+import { SimHal } from './hal.js';
+import { Machine } from './machine.js';
+import type { ChipPorts, GpioPort, UartPort } from './ports.js';
+import { wireRp2040 } from './rp2040.js';
+import { formatNs, parseDuration, type Duration } from './time.js';
+import type { AccessTrace } from './trace.js';
+
+export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted } from './errors.js';
+export { parseDuration, formatNs, type Duration } from './time.js';
+export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
+export type { GpioPort, UartPort } from './ports.js';
+export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
+export { SimHal } from './hal.js';
+export { Machine } from './machine.js';
+
+/** An app: its `main` runs on core 0 at reset, with the board's HAL and description. */
+export type App = (hal: Hal, board: BoardSpec) => void;
+
+export interface SimulateOptions {
+  /** Stop `main` (or a handler) that runs this long without returning to idle. Default '10s'. */
+  bootTimeout?: Duration;
+}
+
+/** A UART seen from the test: its output, input, and waiting for lines in simulated time. */
+export class SimUart {
+  private consumed = 0;
+  constructor(
+    readonly port: UartPort,
+    private readonly board: SimBoard,
+  ) {}
+  get output(): string {
+    return this.port.output;
+  }
+  get lines(): string[] {
+    return this.port.lines;
+  }
+  write(data: Uint8Array | string): void {
+    this.port.receive(data);
+  }
+  onByte(listener: (byte: number, tNs: number) => void): () => void {
+    return this.port.onByte(listener);
+  }
+  /**
+   * Runs the simulation until a line (not matched by an earlier wait) matches, and
+   * returns it; throws SimTimeout after `timeout` of simulated time (default 1 s).
+   */
+  async waitForLine(pattern: RegExp | string, options: { timeout?: Duration } = {}): Promise<string> {
+    const timeout = parseDuration(options.timeout ?? '1s', 'timeout');
+    const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
+    let found: string | undefined;
+    const seek = () => {
+      const lines = this.port.lines;
+      for (let i = this.consumed; i < lines.length; i++) {
+        if (test(lines[i]!)) {
+          this.consumed = i + 1;
+          found = lines[i];
+          return true;
+        }
+      }
+      return false;
+    };
+    const start = this.board.now;
+    if (!this.board.machine.runUntil(start + timeout, seek)) {
+      throw new SimTimeout(timeout, `no line matching ${String(pattern)} on UART${this.port.index} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})`);
+    }
+    return found!;
+  }
+}
+
+export interface SimIrq {
+  readonly number: number;
+  /** Pends the line from outside (like NVIC ISPR); delivered at the next boundary where it may preempt. */
+  raise(): void;
+  readonly pending: boolean;
+  readonly enabled: boolean;
+  priority: number;
+}
+
+export class SimBoard {
+  readonly hal: SimHal;
+  private readonly uarts = new Map<number, SimUart>();
+
+  constructor(
+    readonly spec: BoardSpec,
+    readonly machine: Machine,
+    private readonly ports: ChipPorts,
+  ) {
+    this.hal = new SimHal(machine, 0);
+  }
+
+  /** Simulated time since reset, ns. */
+  get now(): number {
+    return this.machine.now;
+  }
+  get trace(): AccessTrace {
+    return this.machine.trace;
+  }
+
+  /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
+  runFor(duration: Duration): this {
+    this.machine.runUntil(this.machine.now + parseDuration(duration));
+    return this;
+  }
+
+  uart(n: number): SimUart {
+    let u = this.uarts.get(n);
+    if (u === undefined) {
+      const port = Number.isInteger(n) ? this.ports.uart(n) : undefined;
+      if (port === undefined) throw new InvalidArgument('UART number', n, `${this.spec.name} has no such UART model`);
+      this.uarts.set(n, (u = new SimUart(port, this)));
+    }
+    return u;
+  }
+  /** The board's console UART (boards/*.json "console"). */
+  get console(): SimUart {
+    return this.uart(this.spec.console.uart);
+  }
+
+  gpio(n: number): GpioPort {
+    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
+    return this.ports.gpio(n);
+  }
+  /** The board's LED pin. */
+  get led(): GpioPort {
+    return this.gpio(this.spec.led.pin);
+  }
+
+  /** An IRQ line by number or by its name in the board data (e.g. 'TIMER_IRQ_0'). */
+  irq(line: number | string): SimIrq {
+    const n = typeof line === 'string' ? this.spec.irqs[line] : line;
+    if (n === undefined) throw new InvalidArgument('IRQ name', line, `${this.spec.name} names ${Object.keys(this.spec.irqs).join(', ')}`);
+    const c = this.machine.irq;
+    c.check(n);
+    return {
+      number: n,
+      raise: () => c.raise(n),
+      get pending() {
+        return c.isPending(n);
+      },
+      get enabled() {
+        return c.isEnabled(n);
+      },
+      get priority() {
+        return c.priorityOf(n);
+      },
+      set priority(p: number) {
+        c.setPriority(n, p);
+      },
+    };
+  }
+
+  /** Text the program wrote with hal.debugWrite. */
+  onDebug(listener: (text: string, tNs: number) => void): () => void {
+    this.machine.debugListeners.add(listener);
+    return () => this.machine.debugListeners.delete(listener);
+  }
+}
+
+/** Builds a board (by name, or a description in the boards/*.json format) without running anything. */
+export function createBoard(board: string | object): SimBoard {
+  const spec = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
+  const m = new Machine(spec);
+  const ports = spec.chip === 'rp2040' ? wireRp2040(m) : wireEsp32(m);
+  return new SimBoard(spec, m, ports);
+}
+
+/** Builds a board and runs `app`'s main on core 0 (at simulated time 0). */
+export async function simulate(board: string | object, app?: App | { default: App }, options: SimulateOptions = {}): Promise<SimBoard> {
+  const b = createBoard(board);
+  if (app !== undefined) {
+    const main = typeof app === 'function' ? app : app.default;
+    if (typeof main !== 'function') throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
+    b.machine.runCode(() => main(b.hal, b.spec), parseDuration(options.bootTimeout ?? '10s', 'bootTimeout'));
+  }
+  return b;
+}

@@ -1,0 +1,132 @@
+// rpi-pico: the RP2040's peripherals are rp2040js's (SIO, IO_BANK0, PADS, UART,
+// TIMER with alarms, PWM, SPI, I2C, DMA, PIO...), driven only by bus reads and
+// writes — no ARM code runs. Its clock is our SimClock, its interrupt lines feed
+// our IRQ controller, and its memories back our RAM/flash/ROM regions. What it
+// lacks for two cores is added here: SIO CPUID answers the calling core.
+import { GPIOPinState, RP2040, type GPIOPin, type Logger } from 'rp2040js';
+import type { AccessSize } from '../hal/contract.js';
+import type { Device } from './bus.js';
+import { BoardError, BusFault } from './errors.js';
+import type { Machine } from './machine.js';
+import { UartPort, type ChipPorts, type GpioPort } from './ports.js';
+
+const SIO_CPUID = 0x000;
+
+/** rp2040js reports unimplemented registers through its logger; we turn those into faults. */
+class FaultingLogger implements Logger {
+  unimplemented: string | undefined;
+  debug(): void {}
+  info(): void {}
+  warn(component: string, message: string): void {
+    if (message.startsWith('Unimplemented')) this.unimplemented = `${component}: ${message}`;
+  }
+  error(component: string, message: string): void {
+    this.unimplemented = `${component}: ${message}`;
+  }
+}
+
+/** A window of rp2040js's address space (32-bit accesses; atomic SET/CLR/XOR aliases included). */
+class Rp2040Window implements Device {
+  constructor(
+    private readonly chip: RP2040,
+    private readonly log: FaultingLogger,
+    private readonly base: number,
+  ) {}
+  read(offset: number, size: AccessSize): number {
+    this.log.unimplemented = undefined;
+    const v = this.chip.readUint32(this.base + offset);
+    this.check(offset, size, 'read');
+    return v;
+  }
+  write(offset: number, size: AccessSize, value: number): void {
+    this.log.unimplemented = undefined;
+    this.chip.writeUint32(this.base + offset, value);
+    this.check(offset, size, 'write');
+  }
+  private check(offset: number, size: AccessSize, access: 'read' | 'write'): void {
+    const u = this.log.unimplemented;
+    if (u !== undefined) throw new BusFault(this.base + offset, size, access, 'unmodelled', `rp2040js does not model this register (${u})`);
+  }
+}
+
+/** SIO with a per-core CPUID (rp2040js models one core and always answers 0). */
+class SioWindow extends Rp2040Window {
+  constructor(
+    chip: RP2040,
+    log: FaultingLogger,
+    base: number,
+    private readonly m: Machine,
+  ) {
+    super(chip, log, base);
+  }
+  override read(offset: number, size: AccessSize): number {
+    return offset === SIO_CPUID ? this.m.activeCore : super.read(offset, size);
+  }
+}
+
+/** A pin as seen from outside: rp2040js's output state, or what the outside drives. */
+class Rp2040GpioPort implements GpioPort {
+  private driven = false;
+  private last = false;
+  private readonly listeners = new Set<(level: boolean, tNs: number) => void>();
+  constructor(
+    private readonly p: GPIOPin,
+    private readonly m: Machine,
+  ) {
+    p.addListener(() => this.changed());
+  }
+  get pin(): number {
+    return this.p.index;
+  }
+  get isOutput(): boolean {
+    return this.p.outputEnable;
+  }
+  get level(): boolean {
+    return this.p.outputEnable ? this.p.value === GPIOPinState.High : this.driven;
+  }
+  drive(level: boolean): void {
+    this.driven = level;
+    this.p.setInputValue(level);
+    this.changed();
+  }
+  onChange(listener: (level: boolean, tNs: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  private changed(): void {
+    const l = this.level;
+    if (l === this.last) return;
+    this.last = l;
+    for (const cb of this.listeners) cb(l, this.m.now);
+  }
+}
+
+export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
+  const chip = new RP2040(m.clock);
+  const log = new FaultingLogger();
+  chip.logger = log;
+  // Interrupt lines go to our controller, not to rp2040js's (idle) Cortex-M0+ core.
+  chip.setInterrupt = (irq: number, level: boolean) => m.irq.setLevel(irq, level);
+
+  for (const mem of m.board.memory) {
+    const spec = { name: mem.name, base: mem.base, size: mem.size, widths: mem.widths.reduce((a, w) => a | w, 0), readOnly: mem.kind !== 'ram' };
+    const store = mem.kind === 'ram' ? chip.sram : mem.kind === 'flash' ? chip.flash : new Uint8Array(chip.bootrom.buffer);
+    if (store.length < mem.size) throw new BoardError(m.board.name, `${mem.name} (${mem.size} bytes) is larger than rp2040js's ${store.length}`);
+    m.bus.mapMemory(spec, store.subarray(0, mem.size));
+  }
+  for (const p of m.board.peripherals) {
+    const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
+    if (p.model === 'rp2040js') m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base));
+    else if (p.model === 'rp2040-sio') m.bus.mapDevice(spec, new SioWindow(chip, log, p.base, m));
+    else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio)`);
+  }
+
+  const uarts = chip.uart.map((u, i) => {
+    const port = new UartPort(i, () => m.now);
+    u.onByte = (b: number) => port.transmit(b);
+    port.rxSink = (b) => u.feedByte(b);
+    return port;
+  });
+  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
+  return { chip, uart: (n) => uarts[n], gpio: (n) => gpios[n]! };
+}

@@ -1,0 +1,54 @@
+// `vllsi sim` (and so `npm start`): in-process through the CLI's main, and as a real
+// process of the built CLI when dist/ exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../tools/cli.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const code = await main(args);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('vllsi sim', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('runs blink on rpi-pico for 2 s by default, printing UART lines and LED changes with timestamps', async () => {
+    const r = await run(['sim']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\[0\.0000\d+ s\] uart0: blink ready on rpi-pico/);
+    expect(r.out.match(/LED GPIO25 -> (on|off)/g)).toHaveLength(8);
+    expect(r.out).toMatch(/\[0\.2499\d+ s\] LED GPIO25 -> on/);
+    expect(r.out).toMatch(/\[1\.99999\d+ s\] uart0: tick 8: led off/);
+    expect(r.out).toMatch(/stopped at 2\.000000000 s simulated/);
+  });
+
+  it('runs the same app on esp32-devkitc for a given duration', async () => {
+    const r = await run(['sim', '--board', 'esp32-devkitc', '--duration', '600ms', path.join(root, 'examples/blink')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/uart0: blink ready on esp32-devkitc: LED on GPIO2/);
+    expect(r.out.match(/LED GPIO2 -> (on|off)/g)).toEqual(['LED GPIO2 -> on', 'LED GPIO2 -> off']);
+  });
+
+  it('rejects bad arguments with usage (exit 2) and a missing app with a typed error (exit 1)', async () => {
+    expect((await run(['sim', '--board', 'uno'])).code).toBe(2);
+    expect((await run(['sim', '--duration', 'soon'])).code).toBe(2);
+    expect((await run(['sim', '--forever', '--duration', '1s'])).code).toBe(2);
+    const r = await run(['sim', path.join(root, 'docs')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/InvalidArgument: invalid app directory/);
+  });
+
+  it.skipIf(!existsSync(path.join(root, 'dist/node/tools/cli.js')))('npm start: the built CLI exits 0 after 2 s of simulated blink', () => {
+    const p = spawnSync(process.execPath, [path.join(root, 'bin/vllsi.js'), 'sim'], { encoding: 'utf8', timeout: 30_000 });
+    expect(p.status).toBe(0);
+    expect(p.stdout).toMatch(/uart0: tick 8: led off/);
+  });
+});

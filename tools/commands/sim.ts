@@ -1,0 +1,138 @@
+// `vllsi sim`: runs an app on a simulated board and prints its console UART text
+// and each LED change with its simulated timestamp.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command.js';
+import { boardNames } from '../../boards/index.js';
+import { InvalidArgument } from '../../src/errors.js';
+import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
+
+/** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = (function up(d: string): string {
+  return existsSync(path.join(d, 'package.json')) || path.dirname(d) === d ? d : up(path.dirname(d));
+})(here);
+/** Running from TypeScript sources (vitest): apps may be imported as .ts too. */
+const fromSource = import.meta.url.endsWith('.ts');
+
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [APP_DIR]
+
+Runs APP_DIR's main on a simulated board and prints the console UART text and each
+LED change, each with its simulated timestamp.
+
+  APP_DIR           directory whose index.js default-exports main(hal, board)
+                    (default: the blink example, examples/blink)
+  --board NAME      ${boardNames.join(' | ')} (default: rpi-pico)
+  --duration TIME   simulated time to run, e.g. 2s, 500ms, 250us (default: 2s)
+  --forever         run until interrupted (Ctrl-C), paced to real time
+  -h, --help        this text
+
+Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
+2 for bad arguments.`;
+
+/** index.js of the app directory; for vllsi's own TypeScript examples, their build under dist/node. */
+export function resolveApp(dir: string): string {
+  const js = path.join(dir, 'index.js');
+  if (existsSync(js)) return js;
+  const ts = path.join(dir, 'index.ts');
+  if (fromSource && existsSync(ts)) return ts;
+  const rel = path.relative(root, dir);
+  const built = path.join(root, 'dist/node', rel, 'index.js');
+  if (!rel.startsWith('..') && existsSync(path.join(dir, 'index.ts')) && existsSync(built)) return built;
+  throw new InvalidArgument('app directory', dir, existsSync(path.join(dir, 'index.ts')) ? 'has only index.ts and no build of it: run `npm run build`' : 'has no index.js exporting main(hal, board)');
+}
+
+export async function loadApp(dir: string): Promise<App> {
+  const mod = (await import(pathToFileURL(resolveApp(dir)).href)) as { default?: unknown };
+  if (typeof mod.default !== 'function') throw new InvalidArgument('app module', dir, 'must default-export main(hal, board)');
+  return mod.default as App;
+}
+
+/** Prints complete console lines and LED changes as they happen, with simulated timestamps. */
+function report(board: SimBoard, print: (line: string) => void): () => void {
+  const stamp = (t: number) => `[${formatNs(t)}]`;
+  const uart = board.console;
+  let pending = '';
+  const offByte = uart.onByte((_b, t) => {
+    const text = uart.output;
+    const nl = text.lastIndexOf('\n');
+    if (nl < 0 || nl < text.length - 1) return;
+    const line = text.slice(pending.length).replace(/\r?\n$/, '');
+    pending = text;
+    for (const l of line.split(/\r?\n/)) print(`${stamp(t)} uart${board.spec.console.uart}: ${l}`);
+  });
+  const offLed = board.led.onChange((level, t) => print(`${stamp(t)} LED GPIO${board.spec.led.pin} -> ${level ? 'on' : 'off'}`));
+  const offDebug = board.onDebug((text, t) => print(`${stamp(t)} debug: ${text.replace(/\n$/, '')}`));
+  return () => {
+    offByte();
+    offLed();
+    offDebug();
+    const rest = uart.output.slice(pending.length);
+    if (rest) print(`${stamp(board.now)} uart${board.spec.console.uart}: ${rest} (no newline yet)`);
+  };
+}
+
+export const sim: Command = {
+  name: 'sim',
+  summary: 'run an app on a simulated board (rpi-pico, esp32-devkitc)',
+  help,
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false } },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
+    if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
+    if (!boardNames.includes(values.board!)) throw new UsageError(`unknown board '${values.board}' (known: ${boardNames.join(', ')})`);
+    let duration: number;
+    try {
+      duration = parseDuration(values.duration ?? '2s', '--duration');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, 'examples/blink');
+    const app = await loadApp(dir);
+    const board = createBoard(values.board!);
+    const print = (l: string) => console.log(l);
+    console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${values.forever ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
+    const done = report(board, print);
+    const wall = performance.now();
+    board.machine.runCode(() => app(board.hal, board.spec), board.now + 10e9);
+    if (values.forever) {
+      await runPaced(board);
+    } else {
+      board.runFor(duration - board.now > 0 ? duration - board.now : 0);
+    }
+    done();
+    const secs = (performance.now() - wall) / 1000;
+    console.log(`vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`);
+    return 0;
+  },
+};
+
+/** --forever: simulated time follows the wall clock in 10 ms slices, yielding to I/O between them. */
+async function runPaced(board: SimBoard): Promise<void> {
+  let stop = false;
+  const onSig = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  const start = performance.now() * 1e6 - board.now;
+  while (!stop) {
+    const target = Math.max(board.now, performance.now() * 1e6 - start);
+    board.runFor(Math.min(10e6, target - board.now + 10e6));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  process.off('SIGINT', onSig);
+  process.off('SIGTERM', onSig);
+}
