@@ -1,10 +1,10 @@
-// Boards as data: each boards/<name>.json describes a board (chip, cores, memory
+// Boards as data: each boards/<name>/board.json describes a board (chip, cores, memory
 // map, peripherals with their models and IRQ numbers, console UART, LED). This
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
 import { BoardError } from '../host-sim/errors.js';
-import rpiPico from './rpi-pico.json' with { type: 'json' };
-import esp32DevkitC from './esp32-devkitc.json' with { type: 'json' };
+import rpiPico from './rpi-pico/board.json' with { type: 'json' };
+import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
 export type Chip = 'rp2040' | 'esp32';
 export type MemoryKind = 'ram' | 'rom' | 'flash';
@@ -68,7 +68,7 @@ export function loadBoard(name: string): BoardSpec {
   return parseBoard(raw);
 }
 
-/** Validates a board description (the JSON format of boards/*.json). */
+/** Validates a board description (the JSON format of boards/*/board.json). */
 export function parseBoard(raw: unknown): BoardSpec {
   const o = raw as Record<string, any>;
   const name = typeof o?.name === 'string' ? o.name : '(unnamed)';

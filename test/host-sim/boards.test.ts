@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boardNames, loadBoard, parseBoard } from '../../boards/index.js';
 import { BoardError } from '../../host-sim/errors.js';
 import { createBoard } from '../../host-sim/index.js';
-import pico from '../../boards/rpi-pico.json' with { type: 'json' };
+import pico from '../../boards/rpi-pico/board.json' with { type: 'json' };
 
 describe('board data', () => {
   it('ships rpi-pico and esp32-devkitc, both dual-core, with their console and LED', () => {
