@@ -68,7 +68,7 @@ export function loadBoard(name: string): BoardSpec {
   return parseBoard(raw);
 }
 
-/** Validates a board description (the JSON format of boards/*/board.json). */
+/** Validates a board description (the JSON format of boards/NAME/board.json). */
 export function parseBoard(raw: unknown): BoardSpec {
   const o = raw as Record<string, any>;
   const name = typeof o?.name === 'string' ? o.name : '(unnamed)';

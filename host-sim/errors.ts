@@ -36,7 +36,7 @@ export class SimTimeout extends VllsiError {
   }
 }
 
-/** A board description (boards/*/board.json) is malformed, or names a model the simulator lacks. */
+/** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
 export class BoardError extends VllsiError {
   override readonly kind = 'BoardError';
   constructor(

@@ -125,7 +125,7 @@ export class SimBoard {
     }
     return u;
   }
-  /** The board's console UART (boards/*/board.json "console"). */
+  /** The board's console UART (boards/NAME/board.json "console"). */
   get console(): SimUart {
     return this.uart(this.spec.console.uart);
   }
@@ -170,7 +170,7 @@ export class SimBoard {
   }
 }
 
-/** Builds a board (by name, or a description in the boards/*/board.json format) without running anything. */
+/** Builds a board (by name, or a description in the boards/NAME/board.json format) without running anything. */
 export function createBoard(board: string | object): SimBoard {
   const spec = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
   const m = new Machine(spec);
