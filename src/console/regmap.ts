@@ -6,6 +6,7 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from '../errors.js';
+import type { ErrorName } from './protocol.js';
 
 export const REGMAP_FORMAT = 'vllsi-regmap/1';
 
@@ -83,10 +84,16 @@ export interface DeviceMap {
   readonly peripherals: readonly PeripheralMap[];
 }
 
-/** A name or address that the register map does not contain. */
+/**
+ * A name or address the register map does not contain, or an access it forbids; `code` is
+ * the console error code (NOMAP, RANGE, RO, WO, SIDEFX). Nothing was read or written.
+ */
 export class RegisterMapError extends VllsiError {
   override readonly kind = 'RegisterMapError';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: ErrorName = 'NOMAP',
+  ) {
     super(message);
     this.name = 'RegisterMapError';
   }
@@ -174,7 +181,34 @@ export function parseFieldValue(f: FieldMap, text: string): number {
     const hit = set.values.find((v) => v.name.toUpperCase() === upper);
     if (hit) return hit.value;
   }
-  throw new RegisterMapError(`bad value ${describe(text)} for field ${f.name}: not a number or one of its enumerated names`);
+  throw new RegisterMapError(`bad value ${describe(text)} for field ${f.name}: not a number or one of its enumerated names`, 'RANGE');
+}
+
+/**
+ * The register value that writes `value` into field `f` of `r`, given the register's current
+ * value (read-modify-write done right): the other fields keep their values, except that fields
+ * whose write has an action (write-1-to-clear...) get the bits that leave them unchanged.
+ * Throws (code RO, WO, SIDEFX, RANGE) when the write is not possible this way.
+ */
+export function fieldWrite(r: RegisterMap, f: FieldMap, current: number, value: number): number {
+  const where = `${r.name}.${f.name}`;
+  if (!writable(f.access)) throw new RegisterMapError(`${where} is read-only`, 'RO');
+  const max = f.width >= 32 ? 0xffffffff : 2 ** f.width - 1;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RegisterMapError(`value ${describe(value)} does not fit ${where} (${f.width} bits)`, 'RANGE');
+  }
+  const bits = fieldBits(f);
+  const whole = f.width >= r.size;
+  if (!whole && !readable(r.access)) throw new RegisterMapError(`${where}: a field write needs a read of ${r.name}, which is write-only`, 'WO');
+  if (!whole && readHasSideEffects(r)) throw new RegisterMapError(`${where}: a field write needs a read of ${r.name}, which has side effects`, 'SIDEFX');
+  let base = whole ? 0 : current;
+  for (const other of r.fields) {
+    if (other === f || !other.write) continue;
+    const m = fieldBits(other);
+    // Writing 1 to a oneTo* field (or 0 to a zeroTo* one) acts: write the neutral value instead.
+    base = other.write.startsWith('one') ? base & ~m : other.write.startsWith('zero') ? base | m : base;
+  }
+  return ((base & ~bits) | ((value * 2 ** f.lsb) & bits)) >>> 0;
 }
 
 /** Parses `123`, `0x7b`, `0b1111011` (unsigned, at most 32 bits); undefined if not a number. */

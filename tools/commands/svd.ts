@@ -1,17 +1,23 @@
-// `vllsi svd import`: CMSIS-SVD files to register maps.
+// `vllsi svd import|gen`: CMSIS-SVD files to register maps and TypeScript register definitions.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { importSvd } from '../svd/import.js';
 import { mapToJson } from '../svd/write.js';
+import { generate } from '../svd/gen.js';
 import { OSError } from '../../src/errors.js';
 
 const help = `usage:
   vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT]
+  vllsi svd gen FILE.svd -o DIR [--only P1,P2] [--mmio-import SPEC] [--source TEXT]
 
 import  writes the device's flattened register map (every derivedFrom, dim array, cluster and
         inherited property resolved) as compact JSON, e.g. boards/rpi-pico/registers.json.
-        --descriptions keeps the SVD descriptions; --source records where the SVD came from.`;
+        --descriptions keeps the SVD descriptions; --source records where the SVD came from.
+gen     writes TypeScript register definitions in the format of src/mmio.ts (PeripheralDef):
+        one tree-shakeable module per peripheral plus index.ts. --only limits it to the named
+        peripherals (and the ones they derive from); --mmio-import is the module that exports
+        PeripheralDef (default 'vllsi').`;
 
 interface Parsed {
   file: string;
@@ -77,6 +83,20 @@ export const svd: Command = {
       console.log(`${out}: ${map.device}, ${map.peripherals.length} peripherals, ${registers} registers`);
       return 0;
     }
-    throw new UsageError(sub === undefined ? 'no subcommand (import)' : `unknown subcommand '${sub}'`);
+    if (sub === 'gen') {
+      const { file, out, flags } = parse(rest, ['--only', '--mmio-import', '--source'], []);
+      const only = flags.get('--only');
+      const mmioImport = flags.get('--mmio-import');
+      const source = flags.get('--source');
+      const map = importSvd(readText(file), { descriptions: true, source: typeof source === 'string' ? source : path.basename(file) });
+      const files = generate(map, {
+        only: typeof only === 'string' ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        mmioImport: typeof mmioImport === 'string' ? mmioImport : undefined,
+      });
+      for (const [name, text] of files) writeText(path.join(out, name), text);
+      console.log(`${out}: ${map.device}, ${files.size - 1} peripheral modules + index.ts`);
+      return 0;
+    }
+    throw new UsageError(sub === undefined ? 'no subcommand (import or gen)' : `unknown subcommand '${sub}'`);
   },
 };
