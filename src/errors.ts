@@ -72,3 +72,27 @@ export function describe(value: unknown): string {
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
   return `a ${typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value}`;
 }
+
+/** An API was used before the part of the runtime it needs was set up (`init`, a HAL, an arena). */
+export class NotInitialized extends VllsiError {
+  override readonly kind = 'NotInitialized';
+  constructor(
+    readonly what: string,
+    hint: string,
+  ) {
+    super(`${what} is not initialised: ${hint}`);
+    this.name = 'NotInitialized';
+  }
+}
+
+/** The platform cannot do this (no worker threads on the device, no MPU on the chip). Nothing happened. */
+export class Unsupported extends VllsiError {
+  override readonly kind = 'Unsupported';
+  constructor(
+    readonly operation: string,
+    reason: string,
+  ) {
+    super(`${operation} is not supported: ${reason}`);
+    this.name = 'Unsupported';
+  }
+}

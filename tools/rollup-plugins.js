@@ -26,3 +26,16 @@ export function portableGuard() {
 export function typescriptForXs() {
   return typescript({ tsconfig: path.join(root, 'tsconfig.xs.json'), noEmitOnError: true, outputToFilesystem: false });
 }
+
+/**
+ * The runtime-profile define: replaces src/build_profile.ts with a constant so rollup
+ * folds every `RUNTIME_PROFILE === ...` branch and drops the other profiles' code.
+ */
+export function runtimeProfileDefine(profile) {
+  if (!['full', 'embedded', 'no_runtime'].includes(profile)) throw new Error(`unknown runtime profile '${profile}'`);
+  const file = path.join(root, 'src/build_profile.ts');
+  return {
+    name: 'vllsi-runtime-profile',
+    load: (id) => (path.resolve(id) === file ? `export const BUILD_PROFILE = ${JSON.stringify(profile)};\n` : null),
+  };
+}

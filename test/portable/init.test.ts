@@ -1,0 +1,138 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import {
+  init, shutdown, isInitialized, initThread, cleanupThread, isThreadInitialized, setPanicHandler, setPlatformHalt, panic,
+  InitError, AlreadyInitialized, InvalidConfig, PlatformError, Panic, type PanicInfo,
+} from '../../src/init.js';
+import { hasStackArena, stackStats } from '../../src/embedded.js';
+import { ctxGet, ctxSet } from '../../src/context.js';
+import { numOnlineCpus, singleThreadProvider, type ThreadProvider } from '../../src/threads.js';
+import { targetPageSize, PAGE_SIZE } from '../../src/common.js';
+import { OSError } from '../../src/errors.js';
+import type { Hal } from '../../hal/contract.js';
+
+/** Stands for a board: only what init and panic use. halt() records and stops by throwing. */
+class Halted extends Error {}
+function boardHal(log: string[]): Hal {
+  return {
+    name: 'test-board', coreCount: 2,
+    load32: () => 0,
+    halt(reason: string): never {
+      log.push(`halt: ${reason}`);
+      throw new Halted(reason);
+    },
+  } as unknown as Hal;
+}
+
+const thrown = (f: () => unknown): unknown => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+};
+
+afterEach(() => {
+  shutdown();
+  setPanicHandler(undefined);
+  setPlatformHalt(undefined);
+});
+
+describe('init / shutdown', () => {
+  it('init sets everything up, shutdown undoes it, init works again', () => {
+    expect(isInitialized()).toBe(false);
+    init({ hal: boardHal([]), stackArena: 512, pageSize: 1024 });
+    expect(isInitialized()).toBe(true);
+    expect(isThreadInitialized()).toBe(true);
+    expect(stackStats().capacity).toBe(512);
+    expect(targetPageSize()).toBe(1024);
+    expect(numOnlineCpus()).toBe(2); // the default thread provider asks the HAL's core count
+    ctxSet(0, 'x');
+    shutdown();
+    expect(isInitialized()).toBe(false);
+    expect(hasStackArena()).toBe(false);
+    expect(targetPageSize()).toBe(PAGE_SIZE);
+    expect(ctxGet(0)).toBeUndefined();
+    init();
+    expect(stackStats().capacity).toBe(16384);
+  });
+
+  it('a second init is AlreadyInitialized', () => {
+    init();
+    const e = thrown(() => init());
+    expect(e).toBeInstanceOf(AlreadyInitialized);
+    expect(e).toBeInstanceOf(InitError);
+    expect((e as InitError).kind).toBe('AlreadyInitialized');
+  });
+
+  it.each([
+    [{ pageSize: 3 }, 'pageSize 3'],
+    [{ stackArena: -1 }, 'stackArena'],
+    [{ stackArena: 'big' }, 'stackArena'],
+    [{ hal: {} }, 'hal must implement'],
+    [{ threads: 5 }, 'threads must be'],
+    [{ panicHandler: 'log' }, 'panicHandler'],
+    [{ stackarena: 10 }, "unknown option 'stackarena'"],
+  ])('invalid config %j is InvalidConfig naming the problem, and has no effect', (cfg, text) => {
+    const e = thrown(() => init(cfg as never)) as InvalidConfig;
+    expect(e).toBeInstanceOf(InvalidConfig);
+    expect(e.kind).toBe('InvalidConfig');
+    expect(e.message).toContain(text);
+    expect(isInitialized()).toBe(false);
+    expect(hasStackArena()).toBe(false);
+  });
+
+  it('an OSError from the platform is PlatformError(OSError), with no effect', () => {
+    const failing: ThreadProvider = { ...singleThreadProvider(), numOnlineCpus: () => { throw new OSError(38, 'sysconf failed', 'ENOSYS'); } };
+    const e = thrown(() => init({ threads: failing, stackArena: 64 })) as PlatformError;
+    expect(e).toBeInstanceOf(PlatformError);
+    expect(e.cause).toBeInstanceOf(OSError);
+    expect(e.cause.errname).toBe('ENOSYS');
+    expect(isInitialized()).toBe(false);
+    expect(hasStackArena()).toBe(false);
+  });
+
+  it('initThread / cleanupThread: a thread is set up once', () => {
+    initThread({ stackArena: 128 });
+    expect(isThreadInitialized()).toBe(true);
+    expect(stackStats().capacity).toBe(128);
+    expect(thrown(() => initThread())).toBeInstanceOf(AlreadyInitialized);
+    cleanupThread();
+    expect(isThreadInitialized()).toBe(false);
+    expect(hasStackArena()).toBe(false);
+    expect(thrown(() => initThread({ stackArena: -5 }))).toBeInstanceOf(InvalidConfig);
+  });
+});
+
+describe('panic', () => {
+  it('runs the handler, then halts through the HAL; never returns', () => {
+    const log: string[] = [];
+    init({ hal: boardHal(log), panicHandler: (i: PanicInfo) => void log.push(`handler: ${i.message} @${i.location.file}:${i.location.line} t${i.threadId}`) });
+    const info: PanicInfo = { message: 'bad state', location: { file: 'drv.ts', line: 12, column: 3 }, threadId: 0 };
+    expect(thrown(() => panic(info))).toBeInstanceOf(Halted);
+    expect(log).toEqual(['handler: bad state @drv.ts:12 t0', 'halt: panicked at drv.ts:12:3 (thread 0): bad state']);
+  });
+
+  it('a throwing or panicking handler does not prevent the halt', () => {
+    const log: string[] = [];
+    init({ hal: boardHal(log) });
+    setPanicHandler(() => panic('again'));
+    expect(thrown(() => panic('first'))).toBeInstanceOf(Halted);
+    // The nested panic halted (skipping the handler); the outer one halts too if control comes back.
+    expect(log[0]).toMatch(/^halt: panicked at .* again$/);
+  });
+
+  it('without a HAL: the platform halt, else a Panic error', () => {
+    const halts: string[] = [];
+    setPlatformHalt((r) => {
+      halts.push(r);
+      throw new Halted(r);
+    });
+    expect(thrown(() => panic('no hal'))).toBeInstanceOf(Halted);
+    expect(halts[0]).toContain(': no hal');
+    setPlatformHalt(undefined);
+    const e = thrown(() => panic('nothing to halt')) as Panic;
+    expect(e).toBeInstanceOf(Panic);
+    expect(e.info.message).toBe('nothing to halt');
+  });
+});

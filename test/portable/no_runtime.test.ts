@@ -1,0 +1,40 @@
+import { describe, it, expect } from 'vitest';
+import * as none from '../../src/no_runtime.js';
+import { NoRuntime } from '../../src/no_runtime.js';
+import { VllsiError } from '../../src/errors.js';
+import { RUNTIME_PROFILE, runtimeProfile } from '../../src/profile.js';
+
+describe('no_runtime: every heap entry point refuses', () => {
+  it('allocation forms return undefined (the reference None)', () => {
+    expect(none.stackAlloc(16, 8)).toBeUndefined();
+    expect(none.stackAllocOffset(16, 8)).toBeUndefined();
+    expect(none.stackAlloc(0)).toBeUndefined();
+    expect(none.hasStackArena()).toBe(false);
+  });
+
+  it.each([
+    ['stackMark', () => none.stackMark()],
+    ['stackReset', () => none.stackReset(0)],
+    ['stackStats', () => none.stackStats()],
+    ['stackArena', () => none.stackArena()],
+    ['initStackArena', () => none.initStackArena(1024)],
+    ['blockOn', () => none.blockOn(function* () { return 1; })],
+  ] as const)('%s throws NoRuntime', (name, call) => {
+    let err: unknown;
+    try {
+      call();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NoRuntime);
+    expect(err).toBeInstanceOf(VllsiError);
+    expect((err as NoRuntime).kind).toBe('NoRuntime');
+    expect((err as NoRuntime).operation).toBe(name);
+    expect((err as NoRuntime).message).toContain(name);
+  });
+
+  it('unbundled code reports the full profile', () => {
+    expect(RUNTIME_PROFILE).toBe('full');
+    expect(runtimeProfile()).toBe('full');
+  });
+});
