@@ -1,16 +1,22 @@
 // dist/xs: ES modules for the XS engine (Moddable), one bundle of the portable core per
-// runtime profile (vllsi-full.js, vllsi-embedded.js, vllsi-no_runtime.js); vllsi.js is
-// the device default, embedded. dist/node is built by tsc (tsconfig.build.json).
+// runtime profile: vllsi-full.js, vllsi-embedded.js, vllsi-no_runtime.js. vllsi.js is a copy
+// of the device default profile (embedded). dist/node is built by tsc (tsconfig.build.json).
+import fs from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { portableGuard, runtimeProfileDefine, typescriptForXs } from './tools/rollup-plugins.js';
 
-const bundle = (profile, file) => ({
+const DEVICE_DEFAULT = 'embedded';
+
+const bundle = (profile) => ({
   input: 'src/index.ts',
-  output: { file: `dist/xs/${file}`, format: 'es', sourcemap: false },
-  plugins: [runtimeProfileDefine(profile), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs()],
+  output: { file: `dist/xs/vllsi-${profile}.js`, format: 'es', sourcemap: false },
+  plugins: [
+    runtimeProfileDefine(profile),
+    portableGuard(),
+    nodeResolve({ extensions: ['.ts', '.js'] }),
+    typescriptForXs(),
+    profile === DEVICE_DEFAULT && { name: 'device-default', writeBundle: () => fs.copyFileSync(`dist/xs/vllsi-${profile}.js`, 'dist/xs/vllsi.js') },
+  ],
 });
 
-export default [
-  bundle('embedded', 'vllsi.js'),
-  ...['full', 'embedded', 'no_runtime'].map((p) => bundle(p, `vllsi-${p}.js`)),
-];
+export default ['full', 'embedded', 'no_runtime'].map(bundle);

@@ -1,18 +1,14 @@
 // The runtime-profile define: one bundle per profile, the other profiles' code
 // tree-shaken away, and each bundle run in the real XS engine reports its profile.
-import '@endo/init';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { rollup, type Plugin } from 'rollup';
-import nodeResolve from '@rollup/plugin-node-resolve';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 import ts from 'typescript';
-import { xsnap } from '@agoric/xsnap';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import tmp from 'tmp';
+// @ts-expect-error plain JS build tooling
 import { runtimeProfileDefine } from '../../tools/rollup-plugins.js';
+// @ts-expect-error plain JS build tooling
+import { xsWorker } from '../../tools/xs.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -57,15 +53,11 @@ describe('runtime profiles (rollup define)', () => {
   });
 
   it('each bundle, run in XS, reports its profile and behaves as it', async () => {
-    const worker = await xsnap({
-      os: os.type(), spawn, meteringLimit: 0,
-      fs: { ...fsp, createReadStream: fs.createReadStream, tmpName: tmp.tmpName },
-      handleCommand: async (msg: Uint8Array) => { seen.push(new TextDecoder().decode(msg)); return new Uint8Array(); },
-    });
     const seen: string[] = [];
+    const worker = await xsWorker({ onCommand: (msg: Uint8Array) => seen.push(new TextDecoder().decode(msg)) });
     try {
       for (const p of ['full', 'embedded', 'no_runtime']) {
-        await worker.evaluate(`(function(){ ${bundles[p]}
+        await worker.compute(`(function(){ ${bundles[p]}
           let alloc;
           try { vllsi.initStackArena(64); alloc = String(vllsi.stackAlloc(8, 8)?.length); } catch (e) { alloc = e.kind; }
           issueCommand(new TextEncoder().encode(JSON.stringify([vllsi.runtimeProfile(), alloc])).buffer);
