@@ -66,14 +66,14 @@ describe('init / shutdown', () => {
   });
 
   it.each([
-    [{ pageSize: 3 }, 'pageSize 3'],
-    [{ stackArena: -1 }, 'stackArena'],
-    [{ stackArena: 'big' }, 'stackArena'],
-    [{ hal: {} }, 'hal must implement'],
-    [{ threads: 5 }, 'threads must be'],
-    [{ panicHandler: 'log' }, 'panicHandler'],
-    [{ stackarena: 10 }, "unknown option 'stackarena'"],
-  ])('invalid config %j is InvalidConfig naming the problem, and has no effect', (cfg, text) => {
+    { cfg: { pageSize: 3 }, text: 'pageSize 3' },
+    { cfg: { stackArena: -1 }, text: 'stackArena' },
+    { cfg: { stackArena: 'big' }, text: 'stackArena' },
+    { cfg: { hal: {} }, text: 'hal must implement' },
+    { cfg: { threads: 5 }, text: 'threads must be' },
+    { cfg: { panicHandler: 'log' }, text: 'panicHandler' },
+    { cfg: { stackarena: 10 }, text: "unknown option 'stackarena'" },
+  ])('invalid config: $text is InvalidConfig naming the problem, and has no effect', ({ cfg, text }) => {
     const e = thrown(() => init(cfg as never)) as InvalidConfig;
     expect(e).toBeInstanceOf(InvalidConfig);
     expect(e.kind).toBe('InvalidConfig');

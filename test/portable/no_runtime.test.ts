@@ -13,13 +13,13 @@ describe('no_runtime: every heap entry point refuses', () => {
   });
 
   it.each([
-    ['stackMark', () => none.stackMark()],
-    ['stackReset', () => none.stackReset(0)],
-    ['stackStats', () => none.stackStats()],
-    ['stackArena', () => none.stackArena()],
-    ['initStackArena', () => none.initStackArena(1024)],
-    ['blockOn', () => none.blockOn(function* () { return 1; })],
-  ] as const)('%s throws NoRuntime', (name, call) => {
+    { name: 'stackMark', call: () => none.stackMark() },
+    { name: 'stackReset', call: () => none.stackReset(0) },
+    { name: 'stackStats', call: () => none.stackStats() },
+    { name: 'stackArena', call: () => none.stackArena() },
+    { name: 'initStackArena', call: () => none.initStackArena(1024) },
+    { name: 'blockOn', call: () => none.blockOn(function* () { return 1; }) },
+  ])('$name throws NoRuntime', ({ name, call }) => {
     let err: unknown;
     try {
       call();
