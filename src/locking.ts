@@ -1,0 +1,135 @@
+// sys.locking: advisory byte-range locks, typed. Open-file-description locks
+// (F_OFD_SETLK) on Linux, F_SETLK on macOS, LockFileEx on Windows (through the OS backend).
+//
+// Errors (docs/decisions/errors.md rule 7): one base class `LockError` with one subclass
+// per reference variant — `LockConflict` (kind 'LockConflict', `ownerPid` when the OS
+// reports it) and `LockIoError` (kind 'LockIoError', the OSError as `cause`).
+// Unlocking a handle twice is a misuse, `LockAlreadyReleased`.
+//
+// A handle stands for the OS lock on its bytes through its descriptor. On POSIX the locks
+// of one open file do not stack: a new lock on the same bytes converts the old one
+// (Shared → Exclusive upgrades in place) and an unlock frees those bytes whichever handle
+// asked. Windows keeps each LockFileEx region apart and cannot upgrade in place.
+import { InvalidArgument, OSError, VllsiError, describe } from './errors.js';
+import { fileDesc, type FileDesc } from './common.js';
+import { os, type RawLockKind } from './os.js';
+
+export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
+export type LockKind = (typeof LockKind)[keyof typeof LockKind];
+
+/** Bytes [start, start + length); `length` -1 means to end of file, however large it grows. */
+export interface LockRegion {
+  readonly start: number;
+  readonly length: number;
+}
+
+export class LockError extends VllsiError {
+  override readonly kind: string = 'LockError';
+}
+
+/** Another open file holds a conflicting lock (EAGAIN / EACCES / ERROR_LOCK_VIOLATION). */
+export class LockConflict extends LockError {
+  override readonly kind = 'LockConflict';
+  constructor(
+    readonly region: LockRegion,
+    readonly lockKind: LockKind,
+    /** The holder's pid when the OS reports it (F_GETLK on macOS); Linux OFD locks and Windows have no owning process to report. */
+    readonly ownerPid: number | undefined,
+  ) {
+    super(`${lockKind} lock on ${regionText(region)} conflicts with a lock held ${ownerPid === undefined ? 'elsewhere' : `by pid ${ownerPid}`}`);
+    this.name = 'LockConflict';
+  }
+}
+
+/** The OS refused for another reason (bad descriptor, NFS, no locks left). */
+export class LockIoError extends LockError {
+  override readonly kind = 'LockIoError';
+  constructor(override readonly cause: OSError) {
+    super(`lock operation failed: ${cause.message}`);
+    this.name = 'LockIoError';
+  }
+}
+
+/** `unlock` was given a handle that was already unlocked. */
+export class LockAlreadyReleased extends VllsiError {
+  override readonly kind = 'LockAlreadyReleased';
+  constructor(readonly handle: LockHandle) {
+    super(`lock handle for fd ${handle.fd} ${regionText(handle.region)} was already unlocked`);
+    this.name = 'LockAlreadyReleased';
+  }
+}
+
+/** A held lock. `unlock` consumes it; `held` turns false then. */
+export class LockHandle {
+  #held = true;
+  /** @internal only tryLock makes handles */
+  constructor(
+    readonly fd: FileDesc,
+    readonly region: LockRegion,
+    readonly lockKind: LockKind,
+  ) {}
+  get held(): boolean {
+    return this.#held;
+  }
+  /** @internal */
+  static release(h: LockHandle): boolean {
+    const was = h.#held;
+    h.#held = false;
+    return was;
+  }
+}
+
+/** One non-blocking attempt to lock `region` of `fd`. */
+export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockHandle {
+  fileDesc(fd);
+  const r = checkRegion(region);
+  if (kind !== LockKind.Shared && kind !== LockKind.Exclusive) throw new InvalidArgument('lock kind', kind, "must be LockKind.Shared or LockKind.Exclusive");
+  const backend = os('tryLock');
+  const outcome = raw(() => backend.lockRegion(fd, kind, r.start, r.osLength));
+  if (!outcome.ok) throw new LockConflict(r.region, kind, outcome.ownerPid);
+  return new LockHandle(fd, r.region, kind);
+}
+
+/** Releases the lock and consumes the handle; a second unlock throws LockAlreadyReleased. */
+export function unlock(handle: LockHandle): void {
+  if (!(handle instanceof LockHandle)) throw new InvalidArgument('lock handle', handle, 'must be a LockHandle from tryLock');
+  if (!handle.held) throw new LockAlreadyReleased(handle);
+  const backend = os('unlock');
+  const { start, osLength } = checkRegion(handle.region);
+  raw(() => backend.lockRegion(handle.fd, 'Unlock' satisfies RawLockKind, start, osLength));
+  LockHandle.release(handle);
+}
+
+/** Exclusive lock on the single byte at `offset` (SQLite's PENDING_BYTE, RESERVED_BYTE). */
+export function tryLockByteExclusive(fd: FileDesc, offset: number): LockHandle {
+  return tryLock(fd, { start: offset, length: 1 }, LockKind.Exclusive);
+}
+
+/** Shared lock on the single byte at `offset`. */
+export function tryLockByteShared(fd: FileDesc, offset: number): LockHandle {
+  return tryLock(fd, { start: offset, length: 1 }, LockKind.Shared);
+}
+
+function raw<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof OSError) throw new LockIoError(e);
+    throw e;
+  }
+}
+
+function checkRegion(region: LockRegion): { region: LockRegion; start: number; osLength: number } {
+  if (region === null || typeof region !== 'object') throw new InvalidArgument('lock region', region, 'must be { start, length }');
+  const { start, length } = region;
+  if (!Number.isSafeInteger(start) || start < 0) throw new InvalidArgument('lock region start', start, 'must be a non-negative safe integer');
+  if (length !== -1 && (!Number.isSafeInteger(length) || length < 1 || !Number.isSafeInteger(start + length))) {
+    throw new InvalidArgument('lock region length', length, 'must be a positive safe integer, or -1 for "to end of file"');
+  }
+  // The OS convention for "to end of file" is length 0.
+  return { region: { start, length }, start, osLength: length === -1 ? 0 : length };
+}
+
+function regionText(r: LockRegion): string {
+  return r.length === -1 ? `bytes ${describe(r.start)}..EOF` : `bytes ${describe(r.start)}..${describe(r.start + r.length - 1)}`;
+}
