@@ -17,7 +17,7 @@ export class BusFault extends VllsiError {
     readonly size: AccessSize,
     readonly access: 'read' | 'write',
     readonly reason: BusFaultReason,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`bus fault: ${size * 8}-bit ${access} at ${describe(address)}: ${detail}`);
     this.name = 'BusFault';

@@ -16,6 +16,7 @@ import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
 import type { ChipPorts, GpioPort, UartPort } from './ports.js';
 import { wireRp2040 } from './rp2040.js';
+import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
 import type { AccessTrace } from './trace.js';
 
@@ -26,6 +27,7 @@ export type { GpioPort, UartPort } from './ports.js';
 export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
+export type { CoreProgramOptions } from './cores.js';
 
 /** An app: its `main` runs on core 0 at reset, with the board's HAL and description. */
 export type App = (hal: Hal, board: BoardSpec) => void;
@@ -33,6 +35,8 @@ export type App = (hal: Hal, board: BoardSpec) => void;
 export interface SimulateOptions {
   /** Stop `main` (or a handler) that runs this long without returning to idle. Default '10s'. */
   bootTimeout?: Duration;
+  /** A program for core 1, started before core 0's main (see SimBoard.startCore). */
+  core1?: { program: URL | string } & CoreProgramOptions;
 }
 
 /** A UART seen from the test: its output, input, and waiting for lines in simulated time. */
@@ -163,6 +167,35 @@ export class SimBoard {
     };
   }
 
+  /**
+   * Starts `program` (a module URL or path; its export `fn(hal, arg)`) on core `core`
+   * in a worker thread. It runs interleaved with core 0 one HAL call at a time
+   * (docs/simulator.md, "Cores"); from TypeScript sources a .ts program is loaded too.
+   */
+  startCore(core: number, program: URL | string, options: CoreProgramOptions = {}): void {
+    if (core !== 1 || this.spec.cores < 2) throw new InvalidArgument('core', core, `the simulator runs a second program on core 1 of a dual-core board (${this.spec.name} has ${this.spec.cores})`);
+    if (this.machine.secondary?.running) throw new InvalidArgument('core', core, 'already runs a program');
+    this.machine.secondary = new WorkerCore(this.machine, core, program, options);
+  }
+
+  /** True while the program started on `core` has not returned (core 0: always true). */
+  coreRunning(core: number): boolean {
+    return core === 0 || (core === 1 && this.machine.secondary?.running === true);
+  }
+
+  /** Stops a core program still running (its worker thread ends). */
+  dispose(): void {
+    const s = this.machine.secondary;
+    if (s instanceof WorkerCore) s.stop();
+  }
+
+  /** Runs `app`'s main on core 0 to completion (at reset, in simulate()). */
+  boot(app: App | { default: App }, timeout: Duration = '10s'): void {
+    const main = typeof app === 'function' ? app : app?.default;
+    if (typeof main !== 'function') throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
+    this.machine.runCode(() => main(this.hal, this.spec), this.machine.now + parseDuration(timeout, 'bootTimeout'));
+  }
+
   /** Text the program wrote with hal.debugWrite. */
   onDebug(listener: (text: string, tNs: number) => void): () => void {
     this.machine.debugListeners.add(listener);
@@ -181,10 +214,7 @@ export function createBoard(board: string | object): SimBoard {
 /** Builds a board and runs `app`'s main on core 0 (at simulated time 0). */
 export async function simulate(board: string | object, app?: App | { default: App }, options: SimulateOptions = {}): Promise<SimBoard> {
   const b = createBoard(board);
-  if (app !== undefined) {
-    const main = typeof app === 'function' ? app : app.default;
-    if (typeof main !== 'function') throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
-    b.machine.runCode(() => main(b.hal, b.spec), parseDuration(options.bootTimeout ?? '10s', 'bootTimeout'));
-  }
+  if (options.core1 !== undefined) b.startCore(1, options.core1.program, options.core1);
+  if (app !== undefined) b.boot(app, options.bootTimeout);
   return b;
 }

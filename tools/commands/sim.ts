@@ -106,7 +106,7 @@ export const sim: Command = {
     console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${values.forever ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
     const done = report(board, print);
     const wall = performance.now();
-    board.machine.runCode(() => app(board.hal, board.spec), board.now + 10e9);
+    board.boot(app);
     if (values.forever) {
       await runPaced(board);
     } else {

@@ -1,0 +1,106 @@
+// Runs inside a worker thread: the program of a second core. Its HAL forwards every
+// call to the machine on the main thread through shared memory (core-protocol.ts)
+// and blocks until the machine serves it, so the machine decides, call by call,
+// when this core runs (cores.ts).
+import { workerData } from 'node:worker_threads';
+import type { Hal, IrqHandler } from '../hal/contract.js';
+import type { MemoryOrdering } from '../src/common.js';
+import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
+import { SimStateError } from './errors.js';
+
+interface CoreWorkerData {
+  sab: SharedArrayBuffer;
+  core: number;
+  board: string;
+  coreCount: number;
+  spinlockCount: number;
+  program: string;
+  exportName: string;
+  arg: unknown;
+  /** Module whose bindHal(hal) makes src/ use this core's HAL, when it exists. */
+  platform: string | undefined;
+}
+
+const d = workerData as CoreWorkerData;
+const ctl = new Int32Array(d.sab, 0, 16);
+const f64 = new Float64Array(d.sab, F64_AT, 1);
+
+function call(op: number, a0 = 0, a1 = 0, text?: string): number {
+  ctl[OP] = op;
+  ctl[A0] = a0;
+  ctl[A1] = a1;
+  if (text !== undefined) writeText(d.sab, ctl, text);
+  Atomics.store(ctl, STATE, REQUEST);
+  Atomics.notify(ctl, STATE);
+  while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
+  const failed = ctl[STATUS] !== 0;
+  const result = ctl[RESULT]!;
+  const error = failed ? readText(d.sab, ctl) : '';
+  Atomics.store(ctl, STATE, IDLE);
+  if (failed) throw deserializeError(error);
+  return result;
+}
+
+class WorkerHal implements Hal {
+  readonly name = `sim:${d.board}:core${d.core}`;
+  readonly coreCount = d.coreCount;
+  readonly spinlockCount = d.spinlockCount;
+  load8 = (addr: number) => call(Op.load8, addr) >>> 0;
+  load16 = (addr: number) => call(Op.load16, addr) >>> 0;
+  load32 = (addr: number) => call(Op.load32, addr) >>> 0;
+  store8 = (addr: number, v: number) => void call(Op.store8, addr, v);
+  store16 = (addr: number, v: number) => void call(Op.store16, addr, v);
+  store32 = (addr: number, v: number) => void call(Op.store32, addr, v);
+  barrier(order: MemoryOrdering): void {
+    void order;
+    call(Op.barrier);
+  }
+  dmb = () => void call(Op.dmb);
+  dsb = () => void call(Op.dsb);
+  isb = () => void call(Op.isb);
+  interruptsSave = () => call(Op.interruptsSave);
+  interruptsRestore = (state: number) => void call(Op.interruptsRestore, state);
+  interruptsEnable = () => void call(Op.interruptsEnable);
+  irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
+    void irq;
+    void handler;
+    throw new SimStateError(`core ${d.core}: the simulator delivers IRQs to core 0 only; register handlers there`);
+  }
+  irqSetEnabled = (irq: number, on: boolean) => void call(Op.irqSetEnabled, irq, on ? 1 : 0);
+  coreId = () => call(Op.coreId);
+  spinlockTryClaim = (n: number) => call(Op.spinlockTryClaim, n) !== 0;
+  spinlockRelease = (n: number) => void call(Op.spinlockRelease, n);
+  waitForEvent = () => void call(Op.waitForEvent);
+  nowNs(): number {
+    call(Op.nowNs);
+    return f64[0]!;
+  }
+  debugWrite = (text: string) => void call(Op.debugWrite, 0, 0, String(text));
+  halt(reason: string): never {
+    call(Op.halt, 0, 0, String(reason));
+    throw new SimStateError('unreachable: the machine halted');
+  }
+}
+
+function finish(error: unknown): void {
+  ctl[OP] = Op.done;
+  ctl[STATUS] = error === undefined ? 0 : 1;
+  if (error !== undefined) writeText(d.sab, ctl, serializeError(error));
+  Atomics.store(ctl, STATE, REQUEST);
+  Atomics.notify(ctl, STATE);
+}
+
+try {
+  const hal = new WorkerHal();
+  if (d.platform !== undefined) {
+    const platform = (await import(d.platform)) as { bindHal?: (h: Hal) => unknown };
+    platform.bindHal?.(hal);
+  }
+  const mod = (await import(d.program)) as Record<string, unknown>;
+  const entry = mod[d.exportName];
+  if (typeof entry !== 'function') throw new SimStateError(`core ${d.core} program ${d.program} has no function export ${JSON.stringify(d.exportName)}`);
+  await entry(hal, d.arg);
+  finish(undefined);
+} catch (e) {
+  finish(e);
+}
