@@ -143,6 +143,15 @@ export class SimBoard {
     return this.gpio(this.spec.led.pin);
   }
 
+  /** Sets the raw reading (counts, e.g. 0..4095 on the RP2040's 12-bit ADC) of an ADC channel: an analog input from outside. */
+  setAnalog(channel: number, raw: number): void {
+    const p = this.ports;
+    if (p.setAnalog === undefined) throw new InvalidArgument('ADC channel', channel, `the ${this.spec.name} simulator has no ADC model`);
+    if (!Number.isInteger(channel) || channel < 0 || channel >= (p.analogChannels ?? 0)) throw new InvalidArgument('ADC channel', channel, `must be an integer in 0..${(p.analogChannels ?? 0) - 1}`);
+    if (!Number.isInteger(raw) || raw < 0 || raw > 0xfff) throw new InvalidArgument('ADC reading', raw, 'must be an integer in 0..4095');
+    p.setAnalog(channel, raw);
+  }
+
   /** An IRQ line by number or by its name in the board data (e.g. 'TIMER_IRQ_0'). */
   irq(line: number | string): SimIrq {
     const n = typeof line === 'string' ? this.spec.irqs[line] : line;

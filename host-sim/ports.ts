@@ -63,4 +63,7 @@ export interface GpioPort {
 export interface ChipPorts {
   uart(n: number): UartPort | undefined;
   gpio(n: number): GpioPort;
+  /** Sets what an ADC channel converts (raw counts); absent when the chip's ADC is not modelled. */
+  setAnalog?(channel: number, raw: number): void;
+  readonly analogChannels?: number;
 }

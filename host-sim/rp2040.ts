@@ -128,5 +128,11 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     return port;
   });
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
-  return { chip, uart: (n) => uarts[n], gpio: (n) => gpios[n]! };
+  return {
+    chip,
+    uart: (n) => uarts[n],
+    gpio: (n) => gpios[n]!,
+    analogChannels: chip.adc.numChannels,
+    setAnalog: (channel, raw) => void (chip.adc.channelValues[channel] = raw),
+  };
 }
