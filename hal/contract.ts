@@ -56,6 +56,13 @@ export interface Hal {
   /** One attempt to claim hardware spinlock `n`; true when claimed. */
   spinlockTryClaim(n: number): boolean;
   spinlockRelease(n: number): void;
+  /**
+   * Called by busy-wait loops (a spinlock held by another core) between attempts, like
+   * ARM `wfe`: a HAL may let the other core run here. Optional: without it the loop just
+   * retries. A HAL where nothing else can ever run (an in-memory test HAL) throws a typed
+   * error instead of letting the loop spin forever.
+   */
+  waitForEvent?(): void;
 
   // --- Time and platform --------------------------------------------------------------------
   /** Monotonic time in nanoseconds (simulated time in the simulator). */

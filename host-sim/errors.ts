@@ -1,28 +1,10 @@
 // Typed errors of the host simulator. Like every vllsi error they subclass
 // VllsiError and carry a stable `kind` (docs/decisions/errors.md).
-import { VllsiError, describe } from '../src/errors.js';
-import type { AccessSize } from '../hal/contract.js';
+import { VllsiError } from '../src/errors.js';
 
-/** Why the bus refused an access. */
-export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only';
-
-/**
- * An access the simulated bus cannot complete: the simulator's HardFault. The
- * access had no effect (nothing was read or written).
- */
-export class BusFault extends VllsiError {
-  override readonly kind = 'BusFault';
-  constructor(
-    readonly address: number,
-    readonly size: AccessSize,
-    readonly access: 'read' | 'write',
-    readonly reason: BusFaultReason,
-    readonly detail: string,
-  ) {
-    super(`bus fault: ${size * 8}-bit ${access} at ${describe(address)}: ${detail}`);
-    this.name = 'BusFault';
-  }
-}
+// BusFault lives in src/ (every HAL throws the same class, so `instanceof` works
+// for code that catches it); re-exported here for the simulator's modules.
+export { BusFault, type BusFaultReason } from '../src/mmio.js';
 
 /** Simulated time ran out before an awaited condition held (e.g. `waitForLine`). */
 export class SimTimeout extends VllsiError {

@@ -19,3 +19,8 @@ export * from './locking.js';
 export * from './durability.js';
 export * from './io_engine.js';
 export * from './process.js';
+export * from './platform.js';
+export * from './mmio.js';
+export * from './interrupt.js';
+export * as rp2040 from './registers/rp2040.js';
+export * as esp32 from './registers/esp32.js';

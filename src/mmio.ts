@@ -1,0 +1,680 @@
+// Memory-mapped I/O (reference: core.sys.mmio): volatile loads/stores, barriers,
+// registers with an access mode, memory regions, and typed register definitions
+// (plain data in the CMSIS-SVD vocabulary: see docs/mmio.md for the format).
+//
+// Every bus access of src/ goes through `load`/`store` below and from there to the
+// bound HAL (src/platform.ts): permission gating belongs there, in one place.
+// Hot paths (Register.read/write(bits), Field.read/modify/write) allocate nothing;
+// the object forms (`write({ A: 1 })`) cost only the caller's literal.
+//
+// Errors: BusFault (the bus could not complete an access: thrown by HALs),
+// InvalidArgument (a bad address, width or value), RegisterAccessError (an access the
+// register map forbids), RegisterDefinitionError (a malformed definition).
+// Every check happens before the bus is touched: a throwing call had no effect.
+import type { AccessSize } from '../hal/contract.js';
+import type { MemoryOrdering } from './common.js';
+import { InvalidArgument, VllsiError, describe } from './errors.js';
+import { currentHal } from './platform.js';
+
+// --- Errors ---------------------------------------------------------------------
+
+/** Why the bus refused an access. */
+export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only';
+
+/**
+ * An access the bus cannot complete (unmapped, misaligned, wrong width, read-only): a
+ * HardFault. HALs throw it (the simulator's bus, the in-memory HAL); the access had no effect.
+ */
+export class BusFault extends VllsiError {
+  override readonly kind = 'BusFault';
+  constructor(
+    readonly address: number,
+    /** Access width in bytes. */
+    readonly size: AccessSize,
+    readonly access: 'read' | 'write',
+    readonly reason: BusFaultReason,
+    readonly detail: string,
+  ) {
+    super(`bus fault: ${size * 8}-bit ${access} at ${describe(address)}: ${detail}`);
+    this.name = 'BusFault';
+  }
+}
+
+/** Which rule of the register map an access broke. */
+export type RegisterRule =
+  | 'read-only' // writing a read-only register or field
+  | 'write-only' // reading a write-only register or field
+  | 'read-side-effects' // read-modify-write (or an atomic alias) on a register whose read changes it
+  | 'no-atomic-aliases' // SET/CLR/XOR alias on a peripheral or register without them
+  | 'unknown-field'; // a field name the definition does not have
+
+/** An access the register definition forbids; nothing was read or written. */
+export class RegisterAccessError extends VllsiError {
+  override readonly kind = 'RegisterAccessError';
+  constructor(
+    /** `PERIPHERAL.REGISTER` or `PERIPHERAL.REGISTER.FIELD`. */
+    readonly register: string,
+    readonly operation: string,
+    readonly rule: RegisterRule,
+    detail: string,
+  ) {
+    super(`${operation} ${register}: ${detail}`);
+    this.name = 'RegisterAccessError';
+  }
+}
+
+/** A register definition is malformed (overlapping fields, a field outside the register...). */
+export class RegisterDefinitionError extends VllsiError {
+  override readonly kind = 'RegisterDefinitionError';
+  constructor(
+    readonly register: string,
+    message: string,
+  ) {
+    super(`register definition ${register}: ${message}`);
+    this.name = 'RegisterDefinitionError';
+  }
+}
+
+// --- The one bus path ---------------------------------------------------------------
+
+/** Access width in bits. */
+export type Width = 8 | 16 | 32;
+
+function load(address: number, size: AccessSize, sync: boolean): number {
+  const hal = currentHal();
+  if (sync) hal.dmb();
+  const v = size === 4 ? hal.load32(address) : size === 2 ? hal.load16(address) : hal.load8(address);
+  if (sync) hal.dsb();
+  return v;
+}
+
+function store(address: number, size: AccessSize, value: number, sync: boolean): void {
+  const hal = currentHal();
+  if (sync) hal.dmb();
+  if (size === 4) hal.store32(address, value);
+  else if (size === 2) hal.store16(address, value);
+  else hal.store8(address, value);
+  if (sync) hal.dsb();
+}
+
+function hex(n: number): string {
+  return Number.isInteger(n) && n >= 0 ? `0x${n.toString(16).padStart(8, '0')}` : String(n);
+}
+
+function sizeOf(width: unknown): AccessSize {
+  if (width === 32) return 4;
+  if (width === 16) return 2;
+  if (width === 8) return 1;
+  throw new InvalidArgument('access width', width, 'must be 8, 16 or 32 (bits)');
+}
+
+function checkAddress(address: number, size: AccessSize): void {
+  if (!Number.isInteger(address) || address < 0 || address > 0xffffffff - (size - 1)) {
+    throw new InvalidArgument('address', address, `must be an integer in 0..${hex(0x100000000 - size)}`);
+  }
+  if (address % size !== 0) throw new InvalidArgument('address', address, `must be ${size}-byte aligned`);
+}
+
+function checkValue(what: string, value: number, bits: number): void {
+  const max = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new InvalidArgument(what, value, `must be an integer in 0..${hex(max)} (${bits} bits)`);
+  }
+}
+
+// --- Volatile access and barriers (the reference's free functions) ---------------------
+
+/** Reads `width` bits at `addr` through the HAL; never merged, cached or elided. */
+export function volatileLoad(addr: number, width: Width = 32): number {
+  const size = sizeOf(width);
+  checkAddress(addr, size);
+  return load(addr, size, false);
+}
+
+/** Writes `value` (unsigned, fits `width` bits) at `addr` through the HAL. */
+export function volatileStore(addr: number, value: number, width: Width = 32): void {
+  const size = sizeOf(width);
+  checkAddress(addr, size);
+  checkValue('value', value, width);
+  store(addr, size, value, false);
+}
+
+/** A memory barrier of the given ordering. */
+export function barrier(order: MemoryOrdering): void {
+  currentHal().barrier(order);
+}
+/** Data memory barrier: memory accesses before it are observed before those after it. */
+export function dmb(): void {
+  currentHal().dmb();
+}
+/** Data synchronisation barrier: waits until every earlier memory access has completed. */
+export function dsb(): void {
+  currentHal().dsb();
+}
+/** Instruction synchronisation barrier: later instructions are fetched anew. */
+export function isb(): void {
+  currentHal().isb();
+}
+
+export const AccessMode = {
+  /** Every access reaches the bus, in program order (the default for device registers). */
+  Volatile: 'Volatile',
+  /** Volatile, and fenced: `dmb` before the access and `dsb` after it. */
+  Sync: 'Sync',
+  /** Reaches the bus with no ordering promise relative to other accesses (plain memory). */
+  Relaxed: 'Relaxed',
+} as const;
+export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
+
+function checkMode(mode: unknown): AccessMode {
+  if (mode !== 'Volatile' && mode !== 'Sync' && mode !== 'Relaxed') {
+    throw new InvalidArgument('access mode', mode, 'must be Volatile, Sync or Relaxed');
+  }
+  return mode;
+}
+
+// --- Register definitions: plain data (docs/mmio.md) ---------------------------------
+
+/** CMSIS-SVD `access`. */
+export type Access = 'read-only' | 'write-only' | 'read-write' | 'writeOnce' | 'read-writeOnce';
+/** CMSIS-SVD `modifiedWriteValues`: what writing a value does to the field. */
+export type ModifiedWriteValues =
+  | 'oneToClear'
+  | 'oneToSet'
+  | 'oneToToggle'
+  | 'zeroToClear'
+  | 'zeroToSet'
+  | 'zeroToToggle'
+  | 'clear'
+  | 'set'
+  | 'modify';
+/** CMSIS-SVD `readAction`: a read has a side effect (pops a FIFO, clears flags, latches). */
+export type ReadAction = 'clear' | 'set' | 'modify' | 'modifyExternal';
+
+export interface FieldDef {
+  readonly bitOffset: number;
+  readonly bitWidth: number;
+  /** Defaults to the register's `access` (when given) or 'read-write'. */
+  readonly access?: Access;
+  readonly modifiedWriteValues?: ModifiedWriteValues;
+  readonly readAction?: ReadAction;
+  /** Enumerated values: name -> value. */
+  readonly enumeratedValues?: { readonly [name: string]: number };
+  readonly description?: string;
+}
+
+export interface RegisterDef {
+  /** Byte offset from the peripheral's baseAddress. */
+  readonly addressOffset: number;
+  /** Width in bits; default 32. */
+  readonly size?: Width;
+  /** Default: derived from the fields (all read-only -> read-only, ...), else 'read-write'. */
+  readonly access?: Access;
+  /** Default 0. */
+  readonly resetValue?: number;
+  readonly readAction?: ReadAction;
+  readonly fields?: { readonly [name: string]: FieldDef };
+  readonly description?: string;
+}
+
+export interface PeripheralDef {
+  readonly name: string;
+  readonly baseAddress: number;
+  /** RP2040: the peripheral has the atomic XOR/SET/CLR aliases at +0x1000/+0x2000/+0x3000. */
+  readonly atomicAliases?: boolean;
+  readonly description?: string;
+  /** IRQ lines of the peripheral: name -> number (SVD `interrupt`). */
+  readonly interrupts?: { readonly [name: string]: number };
+  readonly registers: { readonly [name: string]: RegisterDef };
+}
+
+type FieldsOf<R> = R extends { readonly fields: infer F } ? F : {};
+type FieldDefOf<R, K> = FieldsOf<R>[K & keyof FieldsOf<R>];
+/** Names of the fields of register definition R. */
+export type FieldName<R> = Extract<keyof FieldsOf<R>, string>;
+/** Names of the enumerated values of field definition F. */
+export type EnumName<F> = F extends { readonly enumeratedValues: infer E } ? Extract<keyof E, string> : never;
+/** Field values for write/modify/matches: a number or an enumerated name per field. */
+export type FieldValues<R> = { readonly [K in FieldName<R>]?: number | EnumName<FieldDefOf<R, K>> };
+
+const isReadable = (a: Access) => a !== 'write-only';
+const isWritable = (a: Access) => a !== 'read-only';
+const ONE_TO = { oneToClear: 1, oneToSet: 1, oneToToggle: 1 } as { readonly [k: string]: 1 | undefined };
+const ZERO_TO = { zeroToClear: 1, zeroToSet: 1, zeroToToggle: 1 } as { readonly [k: string]: 1 | undefined };
+const ALIAS_XOR = 0x1000;
+const ALIAS_SET = 0x2000;
+const ALIAS_CLR = 0x3000;
+
+// encode() results, kept here so the hot paths return two numbers without allocating.
+let encodedMask = 0;
+let encodedBits = 0;
+
+// --- Field -----------------------------------------------------------------------------
+
+/** One named field of a register: precomputed offset and mask; reads and writes its register. */
+export class Field<F = FieldDef> {
+  readonly bitOffset: number;
+  readonly bitWidth: number;
+  /** The field's bits in place. */
+  readonly mask: number;
+  readonly access: Access;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  private readonly byName: { readonly [name: string]: number } | undefined;
+  private readonly byValue: { readonly [value: number]: string } | undefined;
+
+  constructor(
+    readonly register: Register,
+    readonly name: string,
+    def: FieldDef,
+    registerAccess: Access | undefined,
+  ) {
+    const where = `${register.name}.${name}`;
+    const { bitOffset: o, bitWidth: w } = def;
+    const width = register.width;
+    if (!Number.isInteger(o) || !Number.isInteger(w) || o < 0 || w < 1 || o + w > width) {
+      throw new RegisterDefinitionError(where, `bitOffset ${o} bitWidth ${w} does not fit a ${width}-bit register`);
+    }
+    this.bitOffset = o;
+    this.bitWidth = w;
+    this.mask = (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
+    this.access = def.access ?? registerAccess ?? 'read-write';
+    this.readable = isReadable(this.access);
+    this.writable = isWritable(this.access);
+    const ev = def.enumeratedValues;
+    if (ev) {
+      const byValue: { [value: number]: string } = Object.create(null);
+      for (const n of Object.keys(ev)) {
+        const v = ev[n]!;
+        if (!Number.isInteger(v) || v < 0 || v > 2 ** w - 1) {
+          throw new RegisterDefinitionError(where, `enumerated value ${n} = ${describe(v)} does not fit ${w} bits`);
+        }
+        byValue[v] ??= n;
+      }
+      this.byName = ev;
+      this.byValue = byValue;
+    }
+  }
+
+  /** The field's value (one bus read of the register). */
+  read(): number {
+    if (!this.readable || !this.register.readable) throw this.register.denied('read', this.readable ? undefined : this);
+    return ((this.register.read() & this.mask) >>> this.bitOffset);
+  }
+
+  /** The field's value as its enumerated name; undefined when the value has none. */
+  readEnum(): EnumName<F> | undefined {
+    return this.byValue?.[this.read()] as EnumName<F> | undefined;
+  }
+
+  /** The field's value is the enumerated value `name`. */
+  is(name: EnumName<F>): boolean {
+    return this.read() === this.valueOf(name);
+  }
+
+  /** The field is non-zero. */
+  isSet(): boolean {
+    return this.read() !== 0;
+  }
+
+  /** Writes the register with this field = value and every other field at its write default (see Register.write). */
+  write(value: number | EnumName<F>): void {
+    const bits = this.encode(value);
+    this.register.writeMasked(this.mask, bits, 'write');
+  }
+
+  /** Read-modify-write of this field only (see Register.modify). */
+  modify(value: number | EnumName<F>): void {
+    const bits = this.encode(value);
+    this.register.modifyMasked(this.mask, bits);
+  }
+
+  /** The numeric value of an enumerated name (typed error for an unknown name). */
+  valueOf(name: EnumName<F> | string): number {
+    const v = this.byName?.[name];
+    if (v === undefined || !Object.hasOwn(this.byName!, name)) {
+      throw new InvalidArgument(`${this.register.name}.${this.name} value name`, name, this.byName ? `must be one of ${Object.keys(this.byName).join(', ')}` : 'the field has no enumerated values');
+    }
+    return v;
+  }
+
+  /** `value` (number or enumerated name) placed at the field's offset; validates it. */
+  encode(value: number | string): number {
+    if (!this.writable) throw this.register.denied('write', this);
+    const v = typeof value === 'string' ? this.valueOf(value) : value;
+    if (typeof value !== 'string') checkValue(`${this.register.name}.${this.name} value`, v, this.bitWidth);
+    return (v * 2 ** this.bitOffset) >>> 0;
+  }
+}
+
+// --- Register --------------------------------------------------------------------------
+
+export interface RegisterOptions {
+  /** Full name for messages, e.g. 'TIMER.INTR'. */
+  readonly name?: string;
+  /** Added to the definition's addressOffset (the peripheral's base address). */
+  readonly baseAddress?: number;
+  readonly mode?: AccessMode;
+  /** The peripheral has RP2040 atomic SET/CLR/XOR aliases. */
+  readonly atomicAliases?: boolean;
+}
+
+type FieldMap<R extends RegisterDef> = { readonly [K in FieldName<R>]: Field<FieldDefOf<R, K>> };
+
+/**
+ * A device register (reference: `Register<T, ADDR> { mode }`), optionally with named
+ * fields. Enforces the definition's access rules; never caches a value.
+ */
+export class Register<R extends RegisterDef = RegisterDef> {
+  readonly name: string;
+  readonly address: number;
+  /** Width in bits. */
+  readonly width: Width;
+  readonly mode: AccessMode;
+  readonly access: Access;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  /** A read changes the register (FIFO pop, clear-on-read, latch): modify and aliases are refused. */
+  readonly readHasSideEffects: boolean;
+  readonly atomicAliases: boolean;
+  readonly resetValue: number;
+  /** Named fields (handles: allocation-free reads and writes). */
+  readonly fields: FieldMap<R>;
+  /** What write() starts from: the reset value, one-to-modify bits 0, zero-to-modify bits 1. */
+  readonly writeDefault: number;
+  /** Bits modify() takes from the read value; the rest come from modifyDefault. */
+  private readonly keepMask: number;
+  private readonly modifyDefault: number;
+  /** Bits of write-1/0-to-clear/set/toggle fields. */
+  private readonly actionMask: number;
+  private readonly size: AccessSize;
+  private readonly sync: boolean;
+
+  /** A register at `address` with no fields (read-write, 32 bits unless `def` says otherwise). */
+  static at(address: number, options: RegisterOptions & { size?: Width; access?: Access } = {}): Register<RegisterDef> {
+    return new Register({ addressOffset: 0, size: options.size, access: options.access }, { ...options, baseAddress: address });
+  }
+
+  constructor(def: R, options: RegisterOptions = {}) {
+    const base = options.baseAddress ?? 0;
+    this.address = base + def.addressOffset;
+    this.name = options.name ?? hex(this.address);
+    this.width = def.size ?? 32;
+    this.size = sizeOf(this.width);
+    if (!Number.isInteger(this.address) || this.address < 0 || this.address > 0xffffffff || this.address % this.size !== 0) {
+      throw new RegisterDefinitionError(this.name, `address ${describe(this.address)} is not a ${this.size}-byte aligned 32-bit address`);
+    }
+    this.mode = checkMode(options.mode ?? 'Volatile');
+    this.sync = this.mode === 'Sync';
+    this.resetValue = def.resetValue ?? 0;
+    checkValue(`${this.name} resetValue`, this.resetValue, this.width);
+
+    const fields: { [name: string]: Field } = Object.create(null);
+    let used = 0;
+    let oneTo = 0;
+    let zeroTo = 0;
+    let writeOnly = 0;
+    let anyReadable = false;
+    let anyWritable = false;
+    let sideEffects = def.readAction !== undefined;
+    const defs = def.fields ?? {};
+    const names = Object.keys(defs);
+    for (const n of names) {
+      const fd = defs[n]!;
+      const f = new Field(this as Register, n, fd, def.access);
+      if ((used & f.mask) !== 0) throw new RegisterDefinitionError(`${this.name}.${n}`, 'overlaps another field');
+      used = (used | f.mask) >>> 0;
+      if (ONE_TO[fd.modifiedWriteValues ?? ''] === 1) oneTo |= f.mask;
+      if (ZERO_TO[fd.modifiedWriteValues ?? ''] === 1) zeroTo |= f.mask;
+      if (!f.readable) writeOnly |= f.mask;
+      anyReadable ||= f.readable;
+      anyWritable ||= f.writable;
+      if (fd.readAction !== undefined) sideEffects = true;
+      fields[n] = f;
+    }
+    this.access =
+      def.access ??
+      (names.length === 0 ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
+    this.readable = isReadable(this.access);
+    this.writable = isWritable(this.access);
+    this.readHasSideEffects = sideEffects;
+    this.atomicAliases = options.atomicAliases === true;
+    this.fields = fields as FieldMap<R>;
+    const reset = this.resetValue;
+    this.writeDefault = ((reset & ~oneTo) | zeroTo) >>> 0;
+    this.keepMask = ~(writeOnly | oneTo | zeroTo) >>> 0;
+    this.modifyDefault = ((reset & writeOnly & ~oneTo) | zeroTo) >>> 0;
+    this.actionMask = (oneTo | zeroTo) >>> 0;
+  }
+
+  /** The whole register (one bus read). */
+  read(): number {
+    if (!this.readable) throw this.denied('read');
+    return load(this.address, this.size, this.sync);
+  }
+
+  /**
+   * Writes the register. With a number: exactly those bits. With field values: the given
+   * fields on top of `writeDefault` (the reset value with one-to-clear/set/toggle bits 0),
+   * so unnamed write-1-to-clear flags are never cleared by accident.
+   */
+  write(value: FieldValues<R> | number): void {
+    if (typeof value === 'number') {
+      if (!this.writable) throw this.denied('write');
+      checkValue(`${this.name} value`, value, this.width);
+      store(this.address, this.size, value, this.sync);
+      return;
+    }
+    this.encodeValues(value, 'write');
+    this.writeMasked(encodedMask, encodedBits, 'write');
+  }
+
+  /**
+   * Read-modify-write: the given fields change, the others keep their value read from the
+   * register, except that write-1(0)-to-modify flags are written 0 (1) so they are not
+   * acted on, and write-only fields get their reset value. Refused (typed error) on a
+   * register whose read has side effects.
+   */
+  modify(values: FieldValues<R>): void {
+    this.encodeValues(values, 'modify');
+    this.modifyMasked(encodedMask, encodedBits);
+  }
+
+  /** The value of one field (one bus read). */
+  get(field: FieldName<R>): number {
+    return this.field(field).read();
+  }
+
+  /** One field as its enumerated name (undefined when its value has no name). */
+  getEnum<K extends FieldName<R>>(field: K): EnumName<FieldDefOf<R, K>> | undefined {
+    return this.field(field).readEnum() as EnumName<FieldDefOf<R, K>> | undefined;
+  }
+
+  /** The field is non-zero. */
+  isSet(field: FieldName<R>): boolean {
+    return this.field(field).read() !== 0;
+  }
+
+  /** Every given field has the given value (one bus read). */
+  matches(values: FieldValues<R>): boolean {
+    this.encodeValues(values, 'matches', 'read');
+    const mask = encodedMask;
+    const bits = encodedBits;
+    return ((this.read() & mask) >>> 0) === bits;
+  }
+
+  /** The bits the given field values make on top of 0 (no bus access). */
+  encode(values: FieldValues<R>): number {
+    this.encodeValues(values, 'encode', 'pure');
+    return encodedBits;
+  }
+
+  /** RP2040 atomic alias (+0x2000): sets exactly the given bits; others untouched, no read. */
+  atomicSet(value: FieldValues<R> | number): void {
+    this.alias(ALIAS_SET, value, 'atomicSet');
+  }
+  /** RP2040 atomic alias (+0x3000): clears exactly the given bits. */
+  atomicClear(value: FieldValues<R> | number): void {
+    this.alias(ALIAS_CLR, value, 'atomicClear');
+  }
+  /** RP2040 atomic alias (+0x1000): toggles exactly the given bits. */
+  atomicXor(value: FieldValues<R> | number): void {
+    this.alias(ALIAS_XOR, value, 'atomicXor');
+  }
+
+  /** The handle of a field by name (typed error for an unknown name). */
+  field<K extends FieldName<R>>(name: K): Field<FieldDefOf<R, K>> {
+    const f = (this.fields as { readonly [n: string]: Field | undefined })[name];
+    if (f === undefined) throw this.unknownField(name, 'field');
+    return f as Field<FieldDefOf<R, K>>;
+  }
+
+  /** @internal write of `bits` within `mask` on top of writeDefault. */
+  writeMasked(mask: number, bits: number, op: string): void {
+    if (!this.writable) throw this.denied(op);
+    store(this.address, this.size, ((this.writeDefault & ~mask) | bits) >>> 0, this.sync);
+  }
+
+  /** @internal read-modify-write of `bits` within `mask`. */
+  modifyMasked(mask: number, bits: number): void {
+    if (!this.readable || !this.writable) throw this.denied('modify');
+    if (this.readHasSideEffects) {
+      throw new RegisterAccessError(this.name, 'modify', 'read-side-effects', 'reading this register has side effects, so it cannot be read-modify-written; use write()');
+    }
+    const old = load(this.address, this.size, this.sync);
+    store(this.address, this.size, ((((old & this.keepMask) | this.modifyDefault) & ~mask) | bits) >>> 0, this.sync);
+  }
+
+  /** @internal the typed error for a forbidden read or write of the register or one field. */
+  denied(op: string, field?: Field): RegisterAccessError {
+    const what = field ? `${this.name}.${field.name}` : this.name;
+    const access = field ? field.access : this.access;
+    const write = op !== 'read';
+    if (write && !this.readable && op === 'modify') {
+      return new RegisterAccessError(what, op, 'write-only', 'the register is write-only, so it cannot be read-modify-written; use write()');
+    }
+    return write && (field ? !field.writable : !this.writable)
+      ? new RegisterAccessError(what, op, 'read-only', `is ${access}`)
+      : new RegisterAccessError(what, op, 'write-only', `is ${access}`);
+  }
+
+  private alias(offset: number, value: FieldValues<R> | number, op: string): void {
+    if (!this.atomicAliases) {
+      throw new RegisterAccessError(this.name, op, 'no-atomic-aliases', 'this register has no atomic SET/CLR/XOR aliases');
+    }
+    if (!this.writable) throw this.denied(op);
+    if (this.readHasSideEffects || this.actionMask !== 0 || this.width !== 32) {
+      // The alias is a read-modify-write inside the peripheral: it would pop/clear on
+      // the read or write back write-1-to-clear flags.
+      throw new RegisterAccessError(this.name, op, this.readHasSideEffects ? 'read-side-effects' : 'no-atomic-aliases', 'its atomic aliases would re-write flags or trigger read side effects; use write()');
+    }
+    let bits: number;
+    if (typeof value === 'number') {
+      checkValue(`${this.name} bits`, value, 32);
+      bits = value;
+    } else {
+      this.encodeValues(value, op);
+      bits = encodedBits;
+    }
+    store(this.address + offset, 4, bits, this.sync);
+  }
+
+  /** Validates field values and leaves their mask and bits in encodedMask/encodedBits. */
+  private encodeValues(values: FieldValues<R>, op: string, purpose: 'write' | 'read' | 'pure' = 'write'): void {
+    if (values === null || typeof values !== 'object') {
+      throw new InvalidArgument(`${this.name} field values`, values, 'must be an object of field values');
+    }
+    let mask = 0;
+    let bits = 0;
+    const fields = this.fields as { readonly [n: string]: Field | undefined };
+    for (const name in values) {
+      const v = (values as { readonly [n: string]: number | string | undefined })[name];
+      if (v === undefined) continue;
+      const f = fields[name];
+      if (f === undefined) throw this.unknownField(name, op);
+      if (purpose !== 'write') {
+        if (purpose === 'read' && !f.readable) throw this.denied('read', f);
+        const n = typeof v === 'string' ? f.valueOf(v) : v;
+        checkValue(`${this.name}.${name} value`, n, f.bitWidth);
+        bits |= n * 2 ** f.bitOffset;
+      } else {
+        bits |= f.encode(v);
+      }
+      mask |= f.mask;
+    }
+    encodedMask = mask >>> 0;
+    encodedBits = bits >>> 0;
+  }
+
+  private unknownField(name: string, op: string): RegisterAccessError {
+    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)} (fields: ${Object.keys(this.fields).join(', ') || 'none'})`);
+  }
+}
+
+// --- Peripheral ---------------------------------------------------------------------------
+
+/** The registers of a peripheral definition, by name, plus its name and base address. */
+export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: Register<P['registers'][K]> } & {
+  readonly name: string;
+  readonly baseAddress: number;
+};
+
+/**
+ * Register objects for a peripheral definition. `baseAddress` overrides the definition's
+ * (another instance of the same block, e.g. UART1 from UART0's definition).
+ */
+export function peripheral<const P extends PeripheralDef>(def: P, options: { baseAddress?: number; mode?: AccessMode; name?: string } = {}): Peripheral<P> {
+  const name = options.name ?? def.name;
+  const baseAddress = options.baseAddress ?? def.baseAddress;
+  const out: { [k: string]: unknown } = { name, baseAddress };
+  for (const r of Object.keys(def.registers)) {
+    if (r === 'name' || r === 'baseAddress') throw new RegisterDefinitionError(`${name}.${r}`, 'a register may not be called name or baseAddress');
+    out[r] = new Register(def.registers[r]!, { name: `${name}.${r}`, baseAddress, mode: options.mode, atomicAliases: def.atomicAliases });
+  }
+  return Object.freeze(out) as Peripheral<P>;
+}
+
+// --- Memory region -----------------------------------------------------------------------
+
+/** A range of the address space (reference: `MemoryRegion { base, length, cacheable }`); accesses are bounds-checked. */
+export class MemoryRegion {
+  constructor(
+    readonly base: number,
+    readonly length: number,
+    readonly cacheable: boolean = false,
+  ) {
+    if (!Number.isInteger(base) || base < 0 || base > 0xffffffff) throw new InvalidArgument('region base', base, 'must be a 32-bit address');
+    if (!Number.isInteger(length) || length < 0 || base + length > 0x100000000) {
+      throw new InvalidArgument('region length', length, `must be an integer with base + length <= 2^32 (base ${hex(base)})`);
+    }
+  }
+
+  /** `size` bytes at absolute `address` lie inside the region. */
+  contains(address: number, size = 1): boolean {
+    return address >= this.base && address + size <= this.base + this.length;
+  }
+
+  /** Reads `width` bits at byte `offset` from the region's base. */
+  load(offset: number, width: Width = 32): number {
+    return volatileLoad(this.at(offset, width), width);
+  }
+
+  /** Writes `width` bits at byte `offset` from the region's base. */
+  store(offset: number, value: number, width: Width = 32): void {
+    volatileStore(this.at(offset, width), value, width);
+  }
+
+  /** A field-less register at byte `offset` inside the region. */
+  register(offset: number, options: { size?: Width; mode?: AccessMode; access?: Access; name?: string } = {}): Register {
+    const width = options.size ?? 32;
+    return Register.at(this.at(offset, width), options);
+  }
+
+  private at(offset: number, width: Width): number {
+    const size = sizeOf(width);
+    if (!Number.isInteger(offset) || offset < 0 || offset + size > this.length) {
+      throw new InvalidArgument('region offset', offset, `must leave ${size} byte(s) inside the region of ${this.length} bytes at ${hex(this.base)}`);
+    }
+    return this.base + offset;
+  }
+}

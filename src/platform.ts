@@ -1,0 +1,52 @@
+// The HAL binding: src/ reaches hardware only through the HAL bound here at
+// initialisation (the runtime's init() calls bindHal with the board's HAL or the
+// simulator's). Nothing in src/ keeps its own reference to a HAL: every access
+// asks currentHal(), so rebinding (a test, a new simulated board) takes effect at once.
+import type { Hal } from '../hal/contract.js';
+import { VllsiError } from './errors.js';
+
+/** A hardware operation ran before any HAL was bound (call `bindHal` at initialisation). */
+export class HalNotBound extends VllsiError {
+  override readonly kind = 'HalNotBound';
+  constructor() {
+    super('no HAL is bound: initialise vllsi with bindHal(hal) (or init()) before touching hardware');
+    this.name = 'HalNotBound';
+  }
+}
+
+let bound: Hal | undefined;
+
+/** Makes `hal` the HAL every later hardware operation uses; returns the previous one. */
+export function bindHal(hal: Hal): Hal | undefined {
+  if (hal === null || typeof hal !== 'object' || typeof hal.load32 !== 'function') {
+    throw new InvalidHal(hal);
+  }
+  const previous = bound;
+  bound = hal;
+  return previous;
+}
+
+/** Forgets the bound HAL (tests, shutdown); later hardware operations throw HalNotBound. */
+export function unbindHal(): void {
+  bound = undefined;
+}
+
+/** The bound HAL; throws HalNotBound when there is none. */
+export function currentHal(): Hal {
+  if (bound === undefined) throw new HalNotBound();
+  return bound;
+}
+
+/** The bound HAL or undefined (for code that can run before initialisation, e.g. logging). */
+export function boundHal(): Hal | undefined {
+  return bound;
+}
+
+/** bindHal was given something that is not a HAL. */
+export class InvalidHal extends VllsiError {
+  override readonly kind = 'InvalidHal';
+  constructor(readonly value: unknown) {
+    super(`bindHal: ${value === null ? 'null' : typeof value} is not a HAL (an object implementing hal/contract.ts)`);
+    this.name = 'InvalidHal';
+  }
+}
