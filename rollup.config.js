@@ -3,7 +3,7 @@
 // of the device default profile (embedded). dist/node is built by tsc (tsconfig.build.json).
 import fs from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
-import { portableGuard, runtimeProfileDefine, typescriptForXs } from './tools/rollup-plugins.js';
+import { portableGuard, runtimeProfileDefine, srcAsVllsiModule, typescriptForXs } from './tools/rollup-plugins.js';
 
 const DEVICE_DEFAULT = 'embedded';
 
@@ -19,4 +19,12 @@ const bundle = (profile) => ({
   ],
 });
 
-export default ['full', 'embedded', 'no_runtime'].map(bundle);
+// Device-only bundles (manifest.json, vllsi build): the native HAL's JS side and the
+// example app, importing the core as the module "vllsi".
+const device = (input, file) => ({
+  input,
+  output: { file: `dist/xs/${file}`, format: 'es', sourcemap: false },
+  plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs('tsconfig.device.json')],
+});
+
+export default [...['full', 'embedded', 'no_runtime'].map(bundle), device('hal/xs/index.ts', 'vllsi-hal.js')];

@@ -20,11 +20,28 @@ export function portableGuard() {
 }
 
 /**
- * TypeScript for XS bundles: ES2022 output, no declarations. Only files in tsconfig.xs.json's
+ * TypeScript for XS bundles: ES2022 output, no declarations. Only files in the tsconfig's
  * `include` are compiled (the plugin emits from the TS program): add folders there.
  */
-export function typescriptForXs() {
-  return typescript({ tsconfig: path.join(root, 'tsconfig.xs.json'), noEmitOnError: true, outputToFilesystem: false });
+export function typescriptForXs(tsconfig = 'tsconfig.xs.json') {
+  return typescript({ tsconfig: path.join(root, tsconfig), noEmitOnError: true, outputToFilesystem: false });
+}
+
+/**
+ * For the device bundles (dist/xs/vllsi-hal.js, dist/xs/examples/*): every import of
+ * src/ becomes the Moddable module "vllsi" (the runtime-profile bundle), so the
+ * core's classes exist once on the device.
+ */
+export function srcAsVllsiModule() {
+  const src = path.join(root, 'src') + path.sep;
+  return {
+    name: 'vllsi-src-as-module',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      const target = path.resolve(path.dirname(importer), source);
+      return target.startsWith(src) ? { id: 'vllsi', external: true } : null;
+    },
+  };
 }
 
 /**

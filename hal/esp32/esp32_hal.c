@@ -46,6 +46,13 @@ const vllsi_region vllsi_arch_regions[] = {
 #error "vllsi: this ESP32 variant has no memory map in hal/esp32 (supported: esp32, esp32s3, esp32c3)"
 #endif
 };
+#if CONFIG_IDF_TARGET_ESP32
+const char vllsi_arch_chip[] = "esp32";
+#elif CONFIG_IDF_TARGET_ESP32S3
+const char vllsi_arch_chip[] = "esp32s3";
+#else
+const char vllsi_arch_chip[] = "esp32c3";
+#endif
 const unsigned vllsi_arch_region_count = sizeof vllsi_arch_regions / sizeof vllsi_arch_regions[0];
 
 _Static_assert(ETS_MAX_INTR_SOURCE <= VLLSI_IRQ_MAX, "VLLSI_IRQ_MAX too small for this chip");

@@ -30,6 +30,9 @@ typedef struct {
 extern const vllsi_region vllsi_arch_regions[];
 extern const unsigned vllsi_arch_region_count;
 
+/** Chip name for the HAL's name: "rp2040", "esp32", "esp32s3", "esp32c3". */
+extern const char vllsi_arch_chip[];
+
 /** Number of IRQ lines (RP2040 NVIC inputs, ESP32 interrupt sources). */
 extern const unsigned vllsi_arch_irq_count;
 extern const unsigned vllsi_arch_core_count;

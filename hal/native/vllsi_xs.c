@@ -77,6 +77,7 @@ void xs_vllsi_interrupts_save(xsMachine *the) { setU32(the, vllsi_arch_irq_save(
 void xs_vllsi_interrupts_restore(xsMachine *the) { vllsi_arch_irq_restore(argU32(the, 0)); }
 void xs_vllsi_interrupts_enable(xsMachine *the) { (void)the; vllsi_arch_irq_enable(); }
 
+void xs_vllsi_chip(xsMachine *the) { xsmcSetString(xsResult, (xsStringValue)vllsi_arch_chip); }
 void xs_vllsi_core_count(xsMachine *the) { setU32(the, vllsi_arch_core_count); }
 void xs_vllsi_core_id(xsMachine *the) { setU32(the, vllsi_arch_core_id()); }
 void xs_vllsi_irq_count(xsMachine *the) { setU32(the, vllsi_arch_irq_count); }

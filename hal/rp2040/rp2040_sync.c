@@ -17,6 +17,7 @@ const vllsi_region vllsi_arch_regions[] = {
 	{0xe0000000u, 0xe000ffffu},	// Cortex-M0+ private peripherals (NVIC, SysTick, SCB)
 };
 const unsigned vllsi_arch_region_count = sizeof vllsi_arch_regions / sizeof vllsi_arch_regions[0];
+const char vllsi_arch_chip[] = "rp2040";
 const unsigned vllsi_arch_irq_count = 32;
 const unsigned vllsi_arch_core_count = 2;
 const unsigned vllsi_arch_spinlock_count = VLLSI_JS_SPINLOCK_COUNT;

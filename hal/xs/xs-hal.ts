@@ -1,0 +1,257 @@
+// The device HAL: hal/contract.ts over the native functions of hal/native/vllsi_xs.c
+// (bound in bindings.ts). This file holds every check and all the state JS owns (IRQ
+// handlers, which lines the program wants enabled), so the C stays small; it takes the
+// natives as a parameter, which lets the Node tests drive it with a stand-in for the chip.
+import type { AccessSize, Hal, IrqHandler } from '../contract.js';
+import type { MemoryOrdering } from '../../src/common.js';
+import { InvalidArgument, VllsiError } from '../../src/errors.js';
+import { BusFault } from '../../src/mmio.js';
+
+/** The native functions, one per `xs_vllsi_*` host function. */
+export interface NativeHal {
+  /** Undefined when the chip's memory map refuses the address (see vllsi_arch_regions). */
+  load8(addr: number): number | undefined;
+  load16(addr: number): number | undefined;
+  load32(addr: number): number | undefined;
+  /** False when the memory map refuses the address; nothing was written. */
+  store8(addr: number, value: number): boolean;
+  store16(addr: number, value: number): boolean;
+  store32(addr: number, value: number): boolean;
+  dmb(): void;
+  dsb(): void;
+  isb(): void;
+  interruptsSave(): number;
+  interruptsRestore(state: number): void;
+  interruptsEnable(): void;
+  chip(): string;
+  coreCount(): number;
+  coreId(): number;
+  irqCount(): number;
+  spinlockCount(): number;
+  spinlockTryClaim(n: number): boolean;
+  spinlockRelease(n: number): void;
+  csAcquire(): number;
+  csRelease(token: number): void;
+  nowNs(): number;
+  halt(reason: string): void;
+  /** Once: arms the ISR hand-off; `dispatch(irq)` then runs in the XS task for each raised line. */
+  init(dispatch: (irq: number) => void): void;
+  /** 0, or IRQ_BUSY / IRQ_FAILED (vllsi_arch.h). */
+  irqAttach(irq: number, attach: boolean): number;
+  irqSetEnabled(irq: number, enabled: boolean): number;
+}
+
+const IRQ_BUSY = -1;
+
+/** The interrupt controller or the SDK refused an IRQ operation; nothing changed. */
+export class IrqError extends VllsiError {
+  override readonly kind = 'IrqError';
+  constructor(
+    readonly irq: number,
+    readonly reason: string,
+  ) {
+    super(`IRQ ${irq}: ${reason}`);
+    this.name = 'IrqError';
+  }
+}
+
+/** halt() came back: only possible when the natives are a stand-in (tests). */
+export class Halted extends VllsiError {
+  override readonly kind = 'Halted';
+  constructor(readonly reason: string) {
+    super(`halted: ${reason}`);
+    this.name = 'Halted';
+  }
+}
+
+export interface XsHalOptions {
+  /** Console output (`trace` on a device). */
+  write(text: string): void;
+}
+
+export class XsHal implements Hal {
+  readonly name: string;
+  readonly coreCount: number;
+  readonly spinlockCount: number;
+  readonly irqCount: number;
+  private readonly handlers: (IrqHandler | undefined)[];
+  /** What the program asked irqSetEnabled for; the line is live only with a handler attached. */
+  private readonly wanted: Uint8Array;
+
+  constructor(
+    private readonly native: NativeHal,
+    private readonly options: XsHalOptions,
+  ) {
+    this.name = `xs:${native.chip()}`;
+    this.coreCount = native.coreCount();
+    this.spinlockCount = native.spinlockCount();
+    this.irqCount = native.irqCount();
+    this.handlers = new Array<IrqHandler | undefined>(this.irqCount).fill(undefined);
+    this.wanted = new Uint8Array(this.irqCount);
+    native.init((irq) => this.dispatch(irq));
+  }
+
+  load8(addr: number): number {
+    return this.load(addr, 1, this.native.load8(checkAddress(addr, 1, 'read')));
+  }
+  load16(addr: number): number {
+    return this.load(addr, 2, this.native.load16(checkAddress(addr, 2, 'read')));
+  }
+  load32(addr: number): number {
+    return this.load(addr, 4, this.native.load32(checkAddress(addr, 4, 'read')));
+  }
+  store8(addr: number, value: number): void {
+    this.stored(addr, 1, this.native.store8(checkAddress(addr, 1, 'write'), checkValue(addr, 1, value)));
+  }
+  store16(addr: number, value: number): void {
+    this.stored(addr, 2, this.native.store16(checkAddress(addr, 2, 'write'), checkValue(addr, 2, value)));
+  }
+  store32(addr: number, value: number): void {
+    this.stored(addr, 4, this.native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
+  }
+
+  private load(addr: number, size: AccessSize, value: number | undefined): number {
+    if (value === undefined) throw new BusFault(addr, size, 'read', `outside the ${this.name} memory map`);
+    return value;
+  }
+
+  private stored(addr: number, size: AccessSize, ok: boolean): void {
+    if (!ok) throw new BusFault(addr, size, 'write', `outside the ${this.name} memory map`);
+  }
+
+  barrier(order: MemoryOrdering): void {
+    if (order !== 'Relaxed') this.native.dmb();
+  }
+  dmb(): void {
+    this.native.dmb();
+  }
+  dsb(): void {
+    this.native.dsb();
+  }
+  isb(): void {
+    this.native.isb();
+  }
+
+  interruptsSave(): number {
+    return this.native.interruptsSave();
+  }
+  interruptsRestore(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) {
+      throw new InvalidArgument('interrupt state', state, 'must be a value interruptsSave returned');
+    }
+    this.native.interruptsRestore(state);
+  }
+  interruptsEnable(): void {
+    this.native.interruptsEnable();
+  }
+
+  /**
+   * Attaches the native ISR to the line (on the calling core) and records the handler.
+   * The handler runs later in the XS task, not in the ISR: see docs/native-hal.md.
+   */
+  irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
+    this.checkIrq(irq);
+    if (handler === undefined) {
+      this.native.irqAttach(irq, false);
+      this.handlers[irq] = undefined;
+      return;
+    }
+    if (typeof handler !== 'function') throw new InvalidArgument('IRQ handler', handler, 'must be a function or undefined');
+    const status = this.native.irqAttach(irq, true);
+    if (status !== 0) {
+      throw new IrqError(irq, status === IRQ_BUSY ? 'another handler owns this line (or no CPU interrupt is free)' : 'the SDK refused to attach the handler');
+    }
+    this.handlers[irq] = handler;
+    if (this.wanted[irq]) this.setLine(irq, true);
+  }
+
+  /** Without a handler the choice is remembered and applied when one is attached. */
+  irqSetEnabled(irq: number, enabled: boolean): void {
+    this.checkIrq(irq);
+    if (this.handlers[irq] !== undefined) this.setLine(irq, enabled);
+    this.wanted[irq] = enabled ? 1 : 0;
+  }
+
+  private setLine(irq: number, enabled: boolean): void {
+    if (this.native.irqSetEnabled(irq, enabled) !== 0) throw new IrqError(irq, `the interrupt controller refused to ${enabled ? 'enable' : 'disable'} it`);
+  }
+
+  /**
+   * Runs in the XS task for each line an ISR raised. The ISR masked the line (a level
+   * source stays asserted until the handler clears it): it is unmasked again after the
+   * handler if the program still wants it. A throwing handler cannot propagate anywhere
+   * (there is no caller): it is reported on the console and the line stays enabled.
+   */
+  private dispatch(irq: number): void {
+    const handler = this.handlers[irq];
+    if (handler === undefined) return;
+    try {
+      handler(irq);
+    } catch (e) {
+      this.options.write(`vllsi: IRQ ${irq} handler threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+    } finally {
+      if (this.wanted[irq] && this.handlers[irq] !== undefined) this.native.irqSetEnabled(irq, true);
+    }
+  }
+
+  private checkIrq(irq: number): void {
+    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount) {
+      throw new InvalidArgument('IRQ', irq, `must be an integer in 0..${this.irqCount - 1} on ${this.name}`);
+    }
+  }
+
+  coreId(): number {
+    return this.native.coreId();
+  }
+  spinlockTryClaim(n: number): boolean {
+    return this.native.spinlockTryClaim(this.checkLock(n));
+  }
+  spinlockRelease(n: number): void {
+    this.native.spinlockRelease(this.checkLock(n));
+  }
+  private checkLock(n: number): number {
+    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) {
+      throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1} on ${this.name}`);
+    }
+    return n;
+  }
+
+  /**
+   * Beyond the contract: the chip's own dual-core critical section (RP2040: interrupt
+   * mask + SIO spinlock 31 with owner tracking; ESP32: the IDF critical-section mux).
+   * Re-entrant on the owning core; hand the token back to criticalSectionRelease.
+   */
+  criticalSectionAcquire(): number {
+    return this.native.csAcquire();
+  }
+  criticalSectionRelease(token: number): void {
+    if (!Number.isInteger(token) || token < 0 || token > 0xffffffff) {
+      throw new InvalidArgument('critical-section token', token, 'must be a value criticalSectionAcquire returned');
+    }
+    this.native.csRelease(token);
+  }
+
+  nowNs(): number {
+    return this.native.nowNs();
+  }
+  debugWrite(text: string): void {
+    this.options.write(text);
+  }
+  halt(reason: string): never {
+    this.native.halt(String(reason));
+    throw new Halted(String(reason));
+  }
+}
+
+function checkAddress(addr: number, size: AccessSize, access: 'read' | 'write'): number {
+  if (!Number.isInteger(addr) || addr < 0 || addr > 0xffffffff) throw new BusFault(addr, size, access, 'not a 32-bit address');
+  if (addr % size !== 0) throw new BusFault(addr, size, access, `misaligned for a ${size}-byte access`);
+  return addr;
+}
+
+function checkValue(addr: number, size: AccessSize, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8)) {
+    throw new BusFault(addr, size, 'write', `value ${value} does not fit ${size * 8} bits`);
+  }
+  return value;
+}

@@ -1,0 +1,40 @@
+// `vllsi flash`: writes the board's Moddable project and runs mcconfig in it.
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command.js';
+import { checkToolchain, mcconfigCommand, moddableTargets, runMcconfig, writeProject } from '../moddable.js';
+import { projectArgs, projectHelp, projectOptions } from './build.js';
+
+export const flash: Command = {
+  name: 'flash',
+  summary: 'build the board project with the Moddable SDK (mcconfig) and install it on the board',
+  help: `usage: vllsi flash --board NAME [--port PORT] [-o DIR] [--profile NAME]
+
+Writes the project as \`vllsi build\` does, then runs \`mcconfig -d -m -p <platform>\` in
+it. Needs the Moddable SDK ($MODDABLE, mcconfig on PATH) and the board's SDK
+(pico: $PICO_SDK_DIR; esp32: $IDF_PATH); when one is missing it says what and how to
+get it, and exits 1. The board counts as flashed only when mcconfig exits 0.
+
+${projectHelp}
+  --port PORT       serial port of an ESP32 board (UPLOAD_PORT for mcconfig); the Pico
+                    is installed over its USB drive instead
+  -h, --help        this text`,
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...projectOptions, port: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const p = projectArgs(values, positionals);
+    if (values.port !== undefined && !moddableTargets[p.board]!.portVariable) {
+      throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);
+    }
+    checkToolchain(p.board, process.env);
+    writeProject(p);
+    const { command, args: mc } = mcconfigCommand(p.board);
+    console.log(`running ${command} ${mc.join(' ')} in ${p.outDir}`);
+    runMcconfig(p.board, p.outDir, process.env, values.port);
+    console.log(`${command} finished (exit 0) for ${p.board}`);
+    return 0;
+  },
+};
