@@ -27,4 +27,8 @@ const device = (input, file) => ({
   plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs('tsconfig.device.json')],
 });
 
-export default [...['full', 'embedded', 'no_runtime'].map(bundle), device('hal/xs/index.ts', 'vllsi-hal.js')];
+export default [
+  ...['full', 'embedded', 'no_runtime'].map(bundle),
+  device('hal/xs/index.ts', 'vllsi-hal.js'),
+  device('examples/blink/index.ts', 'examples/blink.js'),
+];

@@ -7,8 +7,9 @@ import type { MemoryOrdering } from '../../src/common.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
 import { BusFault } from '../../src/mmio.js';
 
-/** The native functions, one per `xs_vllsi_*` host function. */
-export interface NativeHal {
+/** The native functions, one per `xs_vllsi_*` host function; the ones named as in the contract behave as it says. */
+export interface NativeHal
+  extends Pick<Hal, 'dmb' | 'dsb' | 'isb' | 'interruptsSave' | 'interruptsRestore' | 'interruptsEnable' | 'coreId' | 'spinlockTryClaim' | 'spinlockRelease' | 'nowNs'> {
   /** Undefined when the chip's memory map refuses the address (see vllsi_arch_regions). */
   load8(addr: number): number | undefined;
   load16(addr: number): number | undefined;
@@ -17,22 +18,13 @@ export interface NativeHal {
   store8(addr: number, value: number): boolean;
   store16(addr: number, value: number): boolean;
   store32(addr: number, value: number): boolean;
-  dmb(): void;
-  dsb(): void;
-  isb(): void;
-  interruptsSave(): number;
-  interruptsRestore(state: number): void;
-  interruptsEnable(): void;
   chip(): string;
   coreCount(): number;
-  coreId(): number;
   irqCount(): number;
   spinlockCount(): number;
-  spinlockTryClaim(n: number): boolean;
-  spinlockRelease(n: number): void;
   csAcquire(): number;
   csRelease(token: number): void;
-  nowNs(): number;
+  /** Does not return on a chip. */
   halt(reason: string): void;
   /** Once: arms the ISR hand-off; `dispatch(irq)` then runs in the XS task for each raised line. */
   init(dispatch: (irq: number) => void): void;
@@ -136,10 +128,7 @@ export class XsHal implements Hal {
     return this.native.interruptsSave();
   }
   interruptsRestore(state: number): void {
-    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) {
-      throw new InvalidArgument('interrupt state', state, 'must be a value interruptsSave returned');
-    }
-    this.native.interruptsRestore(state);
+    this.native.interruptsRestore(checkWord('interrupt state', state, 'interruptsSave'));
   }
   interruptsEnable(): void {
     this.native.interruptsEnable();
@@ -195,9 +184,7 @@ export class XsHal implements Hal {
   }
 
   private checkIrq(irq: number): void {
-    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount) {
-      throw new InvalidArgument('IRQ', irq, `must be an integer in 0..${this.irqCount - 1} on ${this.name}`);
-    }
+    this.checkIndex('IRQ', irq, this.irqCount);
   }
 
   coreId(): number {
@@ -210,9 +197,10 @@ export class XsHal implements Hal {
     this.native.spinlockRelease(this.checkLock(n));
   }
   private checkLock(n: number): number {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) {
-      throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1} on ${this.name}`);
-    }
+    return this.checkIndex('spinlock', n, this.spinlockCount);
+  }
+  private checkIndex(what: string, n: number, count: number): number {
+    if (!Number.isInteger(n) || n < 0 || n >= count) throw new InvalidArgument(what, n, `must be an integer in 0..${count - 1} on ${this.name}`);
     return n;
   }
 
@@ -225,10 +213,7 @@ export class XsHal implements Hal {
     return this.native.csAcquire();
   }
   criticalSectionRelease(token: number): void {
-    if (!Number.isInteger(token) || token < 0 || token > 0xffffffff) {
-      throw new InvalidArgument('critical-section token', token, 'must be a value criticalSectionAcquire returned');
-    }
-    this.native.csRelease(token);
+    this.native.csRelease(checkWord('critical-section token', token, 'criticalSectionAcquire'));
   }
 
   nowNs(): number {
@@ -241,6 +226,12 @@ export class XsHal implements Hal {
     this.native.halt(String(reason));
     throw new Halted(String(reason));
   }
+}
+
+/** A state or token handed back to the native: it must be what the native gave out, an unsigned 32-bit word. */
+function checkWord(what: string, value: number, source: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgument(what, value, `must be a value ${source} returned`);
+  return value;
 }
 
 function checkAddress(addr: number, size: AccessSize, access: 'read' | 'write'): number {

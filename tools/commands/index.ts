@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
+import { build } from './build.js';
+import { flash } from './flash.js';
 import { sim } from './sim.js';
 import { svd } from './svd.js';
 
 /** Every `vllsi` subcommand, in `--help` order. */
-export const commands: Command[] = [sim, svd];
+export const commands: Command[] = [sim, build, flash, svd];

@@ -1,4 +1,5 @@
-// hal/xs/xs-hal.ts: the JS half of the device HAL, driven through a stand-in for the
+// hal/xs/xs-hal.ts: the JS half of the device HAL (it runs in XS on the board, so this
+// test runs in Node and in real XS), driven through a stand-in for the
 // chip's natives (the C of hal/native/vllsi_xs.c cannot run here; the QEMU harness
 // and hal:check cover it). The stand-in behaves as the C does: a memory map that
 // refuses accesses, a PRIMASK bit, IRQ lines an ISR masks before posting one message.
@@ -6,6 +7,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Halted, IrqError, XsHal, type NativeHal } from '../../hal/xs/xs-hal.js';
 import { runs } from '../support/env.js';
+
+/** What fn threw (the XS test shim has no asymmetric matchers). */
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
 
 const RAM = { base: 0x20000000, size: 0x100 };
 
@@ -124,18 +135,18 @@ describe('XsHal: bus access', () => {
     const { hal, chip } = setup();
     chip.ram.setUint32(0, 0x55, true);
     expect(() => hal.load32(0x30000000)).toThrowError(/4-byte read at 0x30000000: outside the xs:rp2040 memory map/);
-    expect(() => hal.store8(RAM.base + RAM.size, 1)).toThrow(expect.objectContaining({ kind: 'BusFault', access: 'write' }));
+    expect(caught(() => hal.store8(RAM.base + RAM.size, 1))).toMatchObject({ kind: 'BusFault', access: 'write' });
     expect(hal.load32(RAM.base)).toBe(0x55);
   });
 
   it('misaligned, non-32-bit addresses and oversized values fail before the native is called', () => {
     const { hal, chip } = setup();
     const calls = chip.nativeCalls;
-    expect(() => hal.load32(RAM.base + 2)).toThrow(expect.objectContaining({ kind: 'BusFault', reason: 'misaligned for a 4-byte access' }));
-    expect(() => hal.load16(-2)).toThrow(expect.objectContaining({ kind: 'BusFault', reason: 'not a 32-bit address' }));
-    expect(() => hal.load8(2 ** 32)).toThrow(expect.objectContaining({ kind: 'BusFault' }));
-    expect(() => hal.store8(RAM.base, 256)).toThrow(expect.objectContaining({ kind: 'BusFault', reason: 'value 256 does not fit 8 bits' }));
-    expect(() => hal.store32(RAM.base, -1)).toThrow(expect.objectContaining({ kind: 'BusFault' }));
+    expect(caught(() => hal.load32(RAM.base + 2))).toMatchObject({ kind: 'BusFault', reason: 'misaligned for a 4-byte access' });
+    expect(caught(() => hal.load16(-2))).toMatchObject({ kind: 'BusFault', reason: 'not a 32-bit address' });
+    expect(caught(() => hal.load8(2 ** 32))).toMatchObject({ kind: 'BusFault' });
+    expect(caught(() => hal.store8(RAM.base, 256))).toMatchObject({ kind: 'BusFault', reason: 'value 256 does not fit 8 bits' });
+    expect(caught(() => hal.store32(RAM.base, -1))).toMatchObject({ kind: 'BusFault' });
     expect(chip.nativeCalls).toBe(calls);
   });
 
@@ -165,7 +176,7 @@ describe('XsHal: bus access', () => {
           if (stored) expect(load.call(hal, addr)).toBe(value);
         },
       ),
-      runs(200, 2000),
+      runs(),
     );
   });
 });
@@ -187,8 +198,8 @@ describe('XsHal: ordering, interrupts, locks', () => {
     expect(chip.primask).toBe(1);
     hal.interruptsRestore(outer);
     expect(chip.primask).toBe(0);
-    expect(() => hal.interruptsRestore(-1)).toThrow(expect.objectContaining({ kind: 'InvalidArgument' }));
-    expect(() => hal.criticalSectionRelease(1.5)).toThrow(expect.objectContaining({ kind: 'InvalidArgument' }));
+    expect(caught(() => hal.interruptsRestore(-1))).toMatchObject({ kind: 'InvalidArgument' });
+    expect(caught(() => hal.criticalSectionRelease(1.5))).toMatchObject({ kind: 'InvalidArgument' });
   });
 
   it('spinlocks are checked against the chip count', () => {
@@ -253,7 +264,7 @@ describe('XsHal: IRQ hand-off', () => {
     expect(() => hal.irqSetHandler(4, () => {})).toThrow(IrqError);
     hal.irqSetEnabled(4, true);
     expect(chip.lineEnabled.has(4)).toBe(false);
-    expect(() => hal.irqSetHandler(32, () => {})).toThrow(expect.objectContaining({ kind: 'InvalidArgument' }));
-    expect(() => hal.irqSetHandler(1, 42 as never)).toThrow(expect.objectContaining({ kind: 'InvalidArgument' }));
+    expect(caught(() => hal.irqSetHandler(32, () => {}))).toMatchObject({ kind: 'InvalidArgument' });
+    expect(caught(() => hal.irqSetHandler(1, 42 as never))).toMatchObject({ kind: 'InvalidArgument' });
   });
 });

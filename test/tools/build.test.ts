@@ -1,0 +1,223 @@
+// `vllsi build` and `vllsi flash`: the generated Moddable project, checked the way
+// mcconfig reads it (manifest platforms matching as in Moddable's tools/mcmanifest.js,
+// module names to files, named imports that must exist), and the mcconfig command
+// flash builds, run against a stand-in `mcconfig` that only records its arguments.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rollup } from 'rollup';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../tools/cli.js';
+import { packageRoot } from '../../tools/moddable.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'vllsi-build-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(() => {
+  // The project copies dist/xs: build it when absent (a fresh clone has it from `npm ci`).
+  if (!existsSync(path.join(packageRoot, 'dist/xs/vllsi-hal.js')) || !existsSync(path.join(packageRoot, 'dist/xs/examples/blink.js'))) {
+    const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: packageRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+  }
+}, 120_000);
+
+/** Runs the CLI in-process; returns exit code and everything printed. */
+async function vllsi(...args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void lines.push(a.join(' ')));
+  const err = vi.spyOn(console, 'error').mockImplementation((...a) => void lines.push(a.join(' ')));
+  try {
+    return { code: await main(args), out: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
+
+interface Manifest {
+  include?: string | string[];
+  modules?: Record<string, string | string[]>;
+  config?: Record<string, unknown>;
+  creation?: Record<string, unknown>;
+  platforms?: Record<string, Manifest & { error?: string }>;
+}
+
+/** mcmanifest.js's matchPlatform: exact name or "name/*" prefix, from the full platform up to its first part; then "...". */
+function matchPlatform(platforms: Record<string, Manifest>, full: string): Manifest | undefined {
+  const parts = full.split('/');
+  while (parts.length) {
+    const partial = parts.join('/');
+    for (const n of Object.keys(platforms)) {
+      if (n.endsWith('/*') ? partial.startsWith(n.slice(0, -1)) : partial === n) return platforms[n];
+    }
+    parts.length -= 1;
+  }
+  return platforms['...'];
+}
+
+/** The project's manifests merged for one platform ($(MODDABLE) includes are the SDK's own and are skipped). */
+function resolveProject(dir: string, platform: string) {
+  const modules = new Map<string, string>();
+  const errors: string[] = [];
+  const config: Record<string, unknown> = {};
+  const creation: Record<string, unknown> = {};
+  const visit = (file: string) => {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    const here = path.dirname(file);
+    for (const inc of [m.include ?? []].flat()) if (!inc.startsWith('$(MODDABLE)')) visit(path.join(here, inc));
+    const parts = [m, m.platforms ? matchPlatform(m.platforms, platform) : undefined];
+    for (const p of parts) {
+      if (!p) continue;
+      if ('error' in p && p.error) errors.push(p.error);
+      Object.assign(config, p.config);
+      Object.assign(creation, p.creation);
+      for (const [name, paths] of Object.entries(p.modules ?? {})) {
+        for (const rel of [paths].flat()) {
+          const base = path.join(here, rel);
+          const ext = ['.js', '.c'].find((e) => existsSync(base + e));
+          expect(ext, `${rel} (in ${path.relative(dir, file)}) names no .js or .c file`).toBeDefined();
+          modules.set(name === '*' ? path.basename(rel) : name, base + ext);
+        }
+      }
+    }
+  };
+  visit(path.join(dir, 'manifest.json'));
+  return { modules, errors, config, creation };
+}
+
+describe('vllsi build', () => {
+  const pico = path.join(tmp, 'pico');
+  const esp32 = path.join(tmp, 'esp32');
+
+  it('writes the pico project and prints the mcconfig command', async () => {
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', pico);
+    expect(code).toBe(0);
+    expect(out).toContain(`cd ${pico} && mcconfig -d -m -p pico`);
+    const app = JSON.parse(readFileSync(path.join(pico, 'manifest.json'), 'utf8')) as Manifest;
+    expect(app.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', './vllsi/manifest.json']);
+    expect(readFileSync(path.join(pico, 'vllsi/hal/rp2040/rp2040_sync.c'), 'utf8')).toBe(readFileSync(path.join(packageRoot, 'hal/rp2040/rp2040_sync.c'), 'utf8'));
+  });
+
+  it('on pico and pico/<sub>, the manifest gives the RP2040 HAL sources, the bundles and the embedded profile', async () => {
+    for (const platform of ['pico', 'pico/pico_w']) {
+      const { modules, errors, config, creation } = resolveProject(pico, platform);
+      expect(errors).toEqual([]);
+      expect([...modules.keys()].sort()).toEqual(['blink', 'board', 'main', 'rp2040_sdk', 'rp2040_sync', 'vllsi', 'vllsi-hal', 'vllsi_xs']);
+      expect(path.relative(pico, modules.get('vllsi')!)).toBe('vllsi/dist/xs/vllsi-embedded.js');
+      expect(config).toEqual({ vllsi: { profile: 'embedded', stackArena: 16384 } });
+      expect(creation.stack).toBeGreaterThan(0);
+    }
+  });
+
+  it('esp32 and esp32/<sub> get the ESP32 sources; any other platform is a clear manifest error', async () => {
+    expect((await vllsi('build', '--board', 'esp32-devkitc', '-o', esp32, '--profile', 'full')).code).toBe(0);
+    for (const platform of ['esp32', 'esp32/esp32c3']) {
+      const { modules, errors } = resolveProject(esp32, platform);
+      expect(errors).toEqual([]);
+      expect([...modules.keys()].filter((m) => m.startsWith('esp32'))).toEqual(['esp32_hal', 'esp32_xtensa', 'esp32_riscv']);
+      expect(path.basename(modules.get('vllsi')!)).toBe('vllsi-full.js');
+    }
+    for (const platform of ['lin', 'mac', 'nrf52/moddable_four', 'esp']) {
+      const { modules, errors } = resolveProject(esp32, platform);
+      expect(errors).toEqual([expect.stringMatching(/^vllsi: no native HAL for this platform\. Supported: esp32 .* pico .*npx vllsi sim$/)]);
+      expect(modules.has('vllsi-hal')).toBe(false);
+    }
+  });
+
+  it('the app links: every import names a module of the manifest and every named import exists', async () => {
+    const { modules, config } = resolveProject(pico, 'pico');
+    const bundle = await rollup({
+      input: modules.get('main')!,
+      onwarn(w) {
+        throw new Error(`rollup: ${w.message}`);
+      },
+      plugins: [
+        {
+          name: 'moddable-modules',
+          resolveId(source, importer) {
+            if (importer === undefined) return null; // the entry
+            if (source === 'mc/config') return '\0mc/config';
+            const file = modules.get(source);
+            if (file === undefined) throw new Error(`import '${source}' is not a module of the manifest`);
+            return file;
+          },
+          load(id) {
+            return id === '\0mc/config' ? `export default ${JSON.stringify(config)};` : null;
+          },
+        },
+      ],
+    });
+    const { output } = await bundle.generate({ format: 'es' });
+    expect(output[0].code).toContain("native('xs_vllsi_load32')");
+    await bundle.close();
+  });
+
+  it('refuses an unknown board or profile with its usage (exit 2), and writes nothing', async () => {
+    const out = path.join(tmp, 'none');
+    expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)") });
+    expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown runtime profile 'tiny'") });
+    expect((await vllsi('build')).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('vllsi flash', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  /** A Moddable SDK folder, a board SDK folder and an `mcconfig` that records argv, cwd and UPLOAD_PORT. */
+  function fakeSdk(exitCode: number) {
+    const root = mkdtempSync(path.join(tmp, 'sdk-'));
+    mkdirSync(path.join(root, 'moddable/tools'), { recursive: true });
+    mkdirSync(path.join(root, 'idf'));
+    mkdirSync(path.join(root, 'bin'));
+    const log = path.join(root, 'mcconfig.log');
+    const script = path.join(root, 'bin/mcconfig');
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" "$PWD" "\${UPLOAD_PORT:-none}" > '${log}'\nexit ${exitCode}\n`);
+    chmodSync(script, 0o755);
+    return { root, log, bin: path.join(root, 'bin') };
+  }
+
+  it('without the Moddable SDK: says exactly what is missing and how to get it, exit 1, mcconfig never runs', async () => {
+    delete process.env.MODDABLE;
+    delete process.env.IDF_PATH;
+    process.env.PATH = '/nonexistent';
+    const out = path.join(tmp, 'flash-none');
+    const r = await vllsi('flash', '--board', 'esp32-devkitc', '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ToolchainMissing: cannot build for esp32-devkitc (Moddable platform esp32)');
+    expect(r.out).toContain('MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable)');
+    expect(r.out).toContain('mcconfig is not on PATH');
+    expect(r.out).toContain('IDF_PATH is not set: install ESP-IDF 5');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('with the SDKs: runs `mcconfig -d -m -p esp32` in the project with the port as UPLOAD_PORT', async () => {
+    const sdk = fakeSdk(0);
+    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), IDF_PATH: path.join(sdk.root, 'idf'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    const out = path.join(tmp, 'flash-esp32');
+    const r = await vllsi('flash', '--board', 'esp32-devkitc', '--port', '/dev/ttyUSB3', '-o', out);
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('mcconfig finished (exit 0) for esp32-devkitc') });
+    expect(readFileSync(sdk.log, 'utf8').split('\n').slice(0, 3)).toEqual(['-d -m -p esp32', out, '/dev/ttyUSB3']);
+    expect(existsSync(path.join(out, 'vllsi/hal/esp32/esp32_hal.c'))).toBe(true);
+  });
+
+  it('a failing mcconfig is reported as not flashed (exit 1)', async () => {
+    const sdk = fakeSdk(3);
+    mkdirSync(path.join(sdk.root, 'pico-sdk'));
+    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    const r = await vllsi('flash', '--board', 'rpi-pico', '-o', path.join(tmp, 'flash-pico'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FlashFailed: `mcconfig -d -m -p pico` in .* exited with 3: rpi-pico was not flashed/);
+    expect(r.out).not.toContain('finished');
+    expect(readFileSync(sdk.log, 'utf8').split('\n')[0]).toBe('-d -m -p pico');
+  });
+
+  it('--port is refused for the Pico (installed over USB mass storage)', async () => {
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({ code: 2, out: expect.stringContaining('--port does not apply to rpi-pico') });
+  });
+});
