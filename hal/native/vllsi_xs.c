@@ -148,17 +148,20 @@ void VLLSI_RAM_FUNC vllsi_irq_raised(unsigned irq)
 		gPosted = false;	// queue full: the next IRQ posts again; the bit stays set
 }
 
-/** xs_vllsi_init(dispatch): once per machine, before any IRQ is attached. */
+/**
+ * xs_vllsi_init(dispatch): before any IRQ is attached. One machine owns the IRQ hand-off
+ * (the dispatcher slot is remembered by that machine's garbage collector).
+ */
 void xs_vllsi_init(xsMachine *the)
 {
+	if (gMachine != NULL && gMachine != the)
+		xsUnknownError("vllsi: the native HAL is already bound to another XS machine");
 	if (gMachine == NULL) {
 		vllsi_arch_init();
-		gDispatch = xsArg(0);
+		gMachine = the;
 		xsRemember(gDispatch);
 	}
-	else
-		gDispatch = xsArg(0);
-	gMachine = the;
+	gDispatch = xsArg(0);
 }
 
 static unsigned argIrq(xsMachine *the)

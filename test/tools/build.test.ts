@@ -125,8 +125,10 @@ describe('vllsi build', () => {
     }
   });
 
-  it('the app links: every import names a module of the manifest and every named import exists', async () => {
-    const { modules, config } = resolveProject(pico, 'pico');
+  it.each(['embedded', 'full', 'no_runtime'])('the %s app links: every import names a module of the manifest, every named import exists', async (profile) => {
+    const dir = path.join(tmp, `link-${profile}`);
+    expect((await vllsi('build', '--board', 'rpi-pico', '--profile', profile, '-o', dir)).code).toBe(0);
+    const { modules, config } = resolveProject(dir, 'pico');
     const bundle = await rollup({
       input: modules.get('main')!,
       onwarn(w) {
