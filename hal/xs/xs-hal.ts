@@ -103,12 +103,12 @@ export class XsHal implements Hal {
   }
 
   private load(addr: number, size: AccessSize, value: number | undefined): number {
-    if (value === undefined) throw new BusFault(addr, size, 'read', `outside the ${this.name} memory map`);
+    if (value === undefined) throw new BusFault(addr, size, 'read', 'unmapped', `outside the ${this.name} memory map`);
     return value;
   }
 
   private stored(addr: number, size: AccessSize, ok: boolean): void {
-    if (!ok) throw new BusFault(addr, size, 'write', `outside the ${this.name} memory map`);
+    if (!ok) throw new BusFault(addr, size, 'write', 'unmapped', `outside the ${this.name} memory map`);
   }
 
   barrier(order: MemoryOrdering): void {
@@ -235,14 +235,14 @@ function checkWord(what: string, value: number, source: string): number {
 }
 
 function checkAddress(addr: number, size: AccessSize, access: 'read' | 'write'): number {
-  if (!Number.isInteger(addr) || addr < 0 || addr > 0xffffffff) throw new BusFault(addr, size, access, 'not a 32-bit address');
-  if (addr % size !== 0) throw new BusFault(addr, size, access, `misaligned for a ${size}-byte access`);
+  if (!Number.isInteger(addr) || addr < 0 || addr > 0xffffffff) throw new BusFault(addr, size, access, 'unmapped', 'not a 32-bit address');
+  if (addr % size !== 0) throw new BusFault(addr, size, access, 'misaligned', `must be ${size}-byte aligned`);
   return addr;
 }
 
 function checkValue(addr: number, size: AccessSize, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8)) {
-    throw new BusFault(addr, size, 'write', `value ${value} does not fit ${size * 8} bits`);
+    throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
   }
   return value;
 }
