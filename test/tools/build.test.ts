@@ -37,10 +37,11 @@ async function vllsi(...args: string[]): Promise<{ code: number; out: string }> 
 
 interface Manifest {
   include?: string | string[];
+  error?: string;
   modules?: Record<string, string | string[]>;
   config?: Record<string, unknown>;
   creation?: Record<string, unknown>;
-  platforms?: Record<string, Manifest & { error?: string }>;
+  platforms?: Record<string, Manifest>;
 }
 
 /** mcmanifest.js's matchPlatform: exact name or "name/*" prefix, from the full platform up to its first part; then "...". */
@@ -69,7 +70,7 @@ function resolveProject(dir: string, platform: string) {
     const parts = [m, m.platforms ? matchPlatform(m.platforms, platform) : undefined];
     for (const p of parts) {
       if (!p) continue;
-      if ('error' in p && p.error) errors.push(p.error);
+      if (p.error) errors.push(p.error);
       Object.assign(config, p.config);
       Object.assign(creation, p.creation);
       for (const [name, paths] of Object.entries(p.modules ?? {})) {
