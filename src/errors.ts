@@ -11,6 +11,16 @@ export class VllsiError extends Error {
   }
 }
 
+/** Base of an error family whose variants are told apart by `kind` (ContextError, InitError). */
+export class VariantError<K extends string> extends VllsiError {
+  override readonly kind: K;
+  constructor(kind: K, message: string) {
+    super(message);
+    this.kind = kind;
+    this.name = kind;
+  }
+}
+
 /** An OS-level failure: the raw code (errno, Win32 error) plus a readable message. */
 export class OSError extends VllsiError {
   override readonly kind = 'OSError';

@@ -14,7 +14,7 @@
 // HAL (the simulator stops the board and reports the panic), or without a HAL
 // through the platform's halt (the host process exits non-zero with the message).
 import type { Hal } from '../hal/contract.js';
-import { OSError, VllsiError, describe } from './errors.js';
+import { OSError, VariantError, VllsiError, describe } from './errors.js';
 import { setTargetPageSize, targetPageSize } from './common.js';
 import { RUNTIME_PROFILE } from './profile.js';
 import { initStackArena, releaseStackArena } from './runtime.js';
@@ -24,14 +24,7 @@ import { getThreadId, setThreadProvider, singleThreadProvider, type ThreadProvid
 
 export type InitErrorKind = 'AlreadyInitialized' | 'InvalidConfig' | 'PlatformError';
 
-export class InitError extends VllsiError {
-  override readonly kind: InitErrorKind;
-  constructor(kind: InitErrorKind, message: string) {
-    super(message);
-    this.kind = kind;
-    this.name = kind;
-  }
-}
+export class InitError extends VariantError<InitErrorKind> {}
 export class AlreadyInitialized extends InitError {
   constructor(what: string) {
     super('AlreadyInitialized', `${what} is already initialised (shut down first)`);

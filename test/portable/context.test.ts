@@ -7,18 +7,11 @@ import {
 import { CONTEXT_STACK_DEPTH, MAX_CONTEXT_SLOTS } from '../../src/common.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { runs } from '../support/env.js';
+import { thrown } from '../support/thrown.js';
 
 /** The simple model: a map of slots and a stack of copies of it. */
 interface Model { slots: Map<number, number>; frames: Map<number, number>[] }
 
-const thrown = (f: () => unknown): unknown => {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-};
 
 type Cmd = fc.Command<Model, object>;
 const cmd = (name: string, run: (m: Model) => void): Cmd => ({ check: () => true, run: (m) => run(m), toString: () => name });

@@ -8,6 +8,7 @@ import { ctxGet, ctxSet } from '../../src/context.js';
 import { numOnlineCpus, singleThreadProvider, type ThreadProvider } from '../../src/threads.js';
 import { targetPageSize, PAGE_SIZE } from '../../src/common.js';
 import { OSError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 import type { Hal } from '../../hal/contract.js';
 
 /** Stands for a board: only what init and panic use. halt() records and stops by throwing. */
@@ -23,14 +24,6 @@ function boardHal(log: string[]): Hal {
   } as unknown as Hal;
 }
 
-const thrown = (f: () => unknown): unknown => {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-};
 
 afterEach(() => {
   shutdown();

@@ -6,15 +6,8 @@ import {
 } from '../../src/permissions.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
 import { runs } from '../support/env.js';
+import { thrown } from '../support/thrown.js';
 
-const thrown = (f: () => unknown): unknown => {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-};
 
 const IO_BANK0 = { scope: 'register', from: 0x40014000, to: 0x40015000 } as const;
 
