@@ -4,7 +4,7 @@
 // a silent zero.
 import { InvalidArgument } from '../src/errors.js';
 import type { AccessSize } from '../hal/contract.js';
-import { BusFault } from './errors.js';
+import { BusFault, type BusAccess } from './errors.js';
 
 /** A peripheral model: registers at byte offsets from its base. */
 export interface Device {
@@ -42,11 +42,21 @@ export class Region implements RegionSpec {
   }
 }
 
+/**
+ * Consulted on every access once installed (OS memory page protections, host-sim/os-memory.ts):
+ * returns why the access is refused, or undefined to let it through.
+ */
+export interface AccessGuard {
+  check(addr: number, size: AccessSize, access: BusAccess): string | undefined;
+}
+
 const widthName = (w: number) => [1, 2, 4].filter((s) => w & s).map((s) => `${s * 8}-bit`).join('/');
 
 export class Bus {
   private regions: Region[] = [];
   private last: Region | undefined;
+  /** See AccessGuard; at most one. */
+  guard: AccessGuard | undefined;
 
   /** Maps memory: `bytes` backs the window (its length must equal the region size). */
   mapMemory(spec: RegionSpec, bytes: Uint8Array = new Uint8Array(spec.size)): Region {
@@ -84,14 +94,25 @@ export class Bus {
     return undefined;
   }
 
-  private route(addr: number, size: AccessSize, access: 'read' | 'write'): Region {
+  private route(addr: number, size: AccessSize, access: BusAccess): Region {
     const r = this.regionAt(addr);
     if (r === undefined || !Number.isInteger(addr)) throw new BusFault(addr, size, access, 'unmapped', 'no memory or peripheral is mapped there');
     if (addr + size > r.end) throw new BusFault(addr, size, access, 'unmapped', `runs past the end of ${r.name}`);
     if (addr & (size - 1)) throw new BusFault(addr, size, access, 'misaligned', `must be ${size}-byte aligned`);
     if ((r.widths & size) === 0) throw new BusFault(addr, size, access, 'width', `${r.name} accepts ${widthName(r.widths)} accesses only`);
     if (access === 'write' && r.readOnly) throw new BusFault(addr, size, access, 'read-only', `${r.name} is read-only`);
+    if (this.guard !== undefined) {
+      const why = this.guard.check(addr, size, access);
+      if (why !== undefined) throw new BusFault(addr, size, access, 'protection', why);
+    }
     return r;
+  }
+
+  /** An instruction fetch (Thumb: 2 or 4 bytes) from memory; peripherals are never executable. */
+  fetch(addr: number, size: 2 | 4): number {
+    const r = this.route(addr, size, 'fetch');
+    if (r.view === undefined) throw new BusFault(addr, size, 'fetch', 'protection', `${r.name} is a peripheral: not executable`);
+    return size === 2 ? r.view.getUint16(addr - r.base, true) : r.view.getUint32(addr - r.base, true);
   }
 
   load8(addr: number): number {

@@ -4,7 +4,7 @@ import { VllsiError } from '../src/errors.js';
 
 // BusFault lives in src/ (every HAL throws the same class, so `instanceof` works
 // for code that catches it); re-exported here for the simulator's modules.
-export { BusFault, type BusFaultReason } from '../src/mmio.js';
+export { BusFault, type BusFaultReason, type BusAccess } from '../src/mmio.js';
 
 /** Simulated time ran out before an awaited condition held (e.g. `waitForLine`). */
 export class SimTimeout extends VllsiError {

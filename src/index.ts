@@ -9,6 +9,8 @@ export * from './runtime.js';
 export { PENDING, WouldBlock, DEFAULT_STACK_ARENA_BYTES, MAX_STACK_ARENA_BYTES } from './embedded.js';
 export type { Pollable, StackStats, BlockOnOptions, Blocking } from './embedded.js';
 export { NoRuntime } from './no_runtime.js';
+export { MemAdvice, BadFree, releaseOsMemory, osProtection, osMemoryInfo } from './os_memory.js';
+export type { MemoryProtector, OsMemoryConfig } from './os_memory.js';
 export * from './context.js';
 export * from './threads.js';
 export * from './init.js';

@@ -19,7 +19,10 @@ import { currentHal } from './platform.js';
 // --- Errors ---------------------------------------------------------------------
 
 /** Why the bus refused an access. */
-export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only';
+export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only' | 'protection';
+
+/** A data read, a data write, or an instruction fetch (the simulator's bus models fetches for OS memory's Exec protection). */
+export type BusAccess = 'read' | 'write' | 'fetch';
 
 /**
  * An access the bus cannot complete (unmapped, misaligned, wrong width, read-only): a
@@ -31,7 +34,7 @@ export class BusFault extends VllsiError {
     readonly address: number,
     /** Access width in bytes. */
     readonly size: AccessSize,
-    readonly access: 'read' | 'write',
+    readonly access: BusAccess,
     readonly reason: BusFaultReason,
     readonly detail: string,
   ) {

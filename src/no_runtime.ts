@@ -6,6 +6,8 @@
 // carries no allocator code.
 import { VllsiError } from './errors.js';
 import type { StackStats } from './embedded.js';
+import type { MemAdvice, OsMemoryConfig } from './os_memory.js';
+import type { MemProt } from './bitflags.js';
 
 /** The operation needs a runtime (heap, async executor, threads) this build does not have. */
 export class NoRuntime extends VllsiError {
@@ -48,4 +50,27 @@ export function releaseStackArena(): void {}
 /** Async is compiled away: there is nothing to drive. */
 export function blockOn(_computation: unknown, _options?: unknown): never {
   return refuse('blockOn');
+}
+
+// OS memory is a page allocator: none here either.
+export function initOsMemory(_cfg: OsMemoryConfig): never {
+  return refuse('initOsMemory');
+}
+export function osAlloc(_size: number): number {
+  return refuse('osAlloc');
+}
+export function osAllocAligned(_size: number, _align: number): number {
+  return refuse('osAllocAligned');
+}
+export function osAllocHuge(_size: number, _hugePageSize: number): number {
+  return refuse('osAllocHuge');
+}
+export function osFree(_addr: number, _size: number): void {
+  refuse('osFree');
+}
+export function osProtect(_addr: number, _size: number, _prot: MemProt): void {
+  refuse('osProtect');
+}
+export function osAdvise(_addr: number, _size: number, _advice: MemAdvice): void {
+  refuse('osAdvise');
 }

@@ -190,5 +190,7 @@ const free = (category: Exclude<EntryCategory, 'syscall'>, ...names: string[]): 
 
 export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   ...gated('thread', 'threads.threadSpawn'),
+  ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
+  ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
   ...free('platform', 'threads.getThreadId', 'threads.threadSelf', 'threads.numOnlineCpus', 'threads.threadYield', 'profile.runtimeProfile'),
 ]);

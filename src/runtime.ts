@@ -1,10 +1,11 @@
-// The heap/async entry points of the profile this build is for. RUNTIME_PROFILE
+// The heap/async/OS-memory entry points of the profile this build is for. RUNTIME_PROFILE
 // is a build-time constant, so in a bundle each choice below folds and the other
 // profile's implementation is tree-shaken away (a no_runtime bundle contains no
 // allocator). Tests reach each implementation through its own module.
 import { RUNTIME_PROFILE } from './profile.js';
 import * as embedded from './embedded.js';
 import * as none from './no_runtime.js';
+import * as osMemory from './os_memory.js';
 
 const NONE = RUNTIME_PROFILE === 'no_runtime';
 
@@ -18,3 +19,11 @@ export const initStackArena: (arena?: ArrayBuffer | number) => unknown = NONE ? 
 export const hasStackArena = NONE ? none.hasStackArena : embedded.hasStackArena;
 export const releaseStackArena = NONE ? none.releaseStackArena : embedded.releaseStackArena;
 export const blockOn: typeof embedded.blockOn = NONE ? none.blockOn : embedded.blockOn;
+
+export const initOsMemory: (cfg: osMemory.OsMemoryConfig) => void = NONE ? none.initOsMemory : osMemory.initOsMemory;
+export const osAlloc = NONE ? none.osAlloc : osMemory.osAlloc;
+export const osAllocAligned = NONE ? none.osAllocAligned : osMemory.osAllocAligned;
+export const osAllocHuge = NONE ? none.osAllocHuge : osMemory.osAllocHuge;
+export const osFree = NONE ? none.osFree : osMemory.osFree;
+export const osProtect = NONE ? none.osProtect : osMemory.osProtect;
+export const osAdvise = NONE ? none.osAdvise : osMemory.osAdvise;

@@ -3,14 +3,21 @@
 // carries the check); under a sandbox denying every scope a time/platform/logging
 // entry must still work (so it carries none). Every exported function of a module
 // with syscall entries is either registered or listed here as not an entry point.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { ENTRY_POINTS, PERMISSION_SCOPES, PermissionDenied, sandbox } from '../../src/permissions.js';
 import { installHostThreads } from '../../host-sim/threads.js';
 import { setThreadProvider, type ThreadProvider } from '../../src/threads.js';
 import * as threads from '../../src/threads.js';
 import * as profile from '../../src/profile.js';
+import * as os_memory from '../../src/os_memory.js';
+import { MemProt } from '../../src/bitflags.js';
+import { createBoard } from '../../host-sim/index.js';
+import { attachOsMemory } from '../../host-sim/os-memory.js';
 
-const modules: Record<string, Record<string, unknown>> = { threads, profile };
+const modules: Record<string, Record<string, unknown>> = { threads, profile, os_memory };
+
+/** A fresh page of OS memory on a simulated board, for the probes that need one. */
+const page = () => os_memory.osAlloc(4096);
 
 const entries = new URL('../fixtures/thread-entries.ts', import.meta.url).href;
 
@@ -22,17 +29,35 @@ const probes: Record<string, () => unknown> = {
   'threads.numOnlineCpus': () => threads.numOnlineCpus(),
   'threads.threadYield': () => threads.threadYield(),
   'profile.runtimeProfile': () => profile.runtimeProfile(),
+  'os_memory.osAlloc': () => os_memory.osAlloc(4096),
+  'os_memory.osAllocAligned': () => os_memory.osAllocAligned(4096, 8192),
+  'os_memory.osAllocHuge': () => os_memory.osAllocHuge(4096, 8192),
+  'os_memory.osFree': () => os_memory.osFree(os_memory.osMemoryInfo().base, 4096),
+  'os_memory.osProtect': () => os_memory.osProtect(os_memory.osMemoryInfo().base, 4096, MemProt.Read),
+  'os_memory.osAdvise': () => os_memory.osAdvise(os_memory.osMemoryInfo().base, 4096, 'DontNeed'),
+  'os_memory.osProtection': () => os_memory.osProtection(os_memory.osMemoryInfo().base),
+  'os_memory.osMemoryInfo': () => os_memory.osMemoryInfo(),
 };
 
 /** Exported functions of those modules that are not operations (set-up, handles, types' helpers). */
 const notEntryPoints = new Set([
   'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced
   'threads.setThreadProvider', 'threads.threadProvider', 'threads.singleThreadProvider', // platform set-up at init
+  'os_memory.initOsMemory', 'os_memory.releaseOsMemory', // reserve the region at init
 ]);
 
 let previous: ThreadProvider;
+const board = createBoard('rpi-pico');
 beforeAll(() => void (previous = installHostThreads()));
-afterAll(() => void setThreadProvider(previous));
+afterAll(() => {
+  setThreadProvider(previous);
+  os_memory.releaseOsMemory();
+});
+// Each probe gets a fresh region whose first page is allocated (osFree/osProtect/osAdvise act on it).
+beforeEach(() => {
+  attachOsMemory(board, 32 * 4096);
+  page();
+});
 
 const denyAll = { deny: PERMISSION_SCOPES.map((scope) => ({ scope })) };
 

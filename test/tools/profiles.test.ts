@@ -40,9 +40,11 @@ describe('runtime profiles (rollup define)', () => {
   it('the no_runtime bundle contains no allocator and no blockOn driver; the others do', () => {
     expect(bundles.no_runtime).not.toContain('class StackAllocator');
     expect(bundles.no_runtime).not.toContain('allocOffset');
+    expect(bundles.no_runtime).not.toContain('out of OS memory'); // nor the OS page allocator
     expect(bundles.no_runtime).toContain('function refuse(');
     for (const p of ['full', 'embedded']) {
       expect(bundles[p]).toContain('class StackAllocator');
+      expect(bundles[p]).toContain('out of OS memory');
       expect(bundles[p]).not.toContain('function refuse(');
     }
     expect(bundles.no_runtime.length).toBeLessThan(bundles.embedded.length);
