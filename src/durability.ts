@@ -4,6 +4,7 @@ import { InvalidArgument } from './errors.js';
 import { fullFsync, syncDirectory } from './sys_common.js';
 import { checkOsPath, os } from './os.js';
 import { fileDesc } from './common.js';
+import { checkPermission } from './permissions.js';
 
 export { fullFsync, syncDirectory };
 
@@ -16,6 +17,7 @@ export { fullFsync, syncDirectory };
 export function atomicWrite(path: string, bytes: Uint8Array): void {
   checkOsPath(path);
   if (!(bytes instanceof Uint8Array)) throw new InvalidArgument('bytes', bytes, 'must be a Uint8Array');
+  checkPermission('file', path);
   const backend = os('atomicWrite');
   const suffix = new Uint8Array(6);
   backend.randomBytes(suffix);

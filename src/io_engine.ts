@@ -8,6 +8,7 @@
 import { InvalidArgument, VllsiError } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { os } from './os.js';
+import { checkPermission } from './permissions.js';
 
 export type SubmissionId = number;
 
@@ -111,6 +112,7 @@ export class IoEngine {
   submit(op: CompletionOp): SubmissionId {
     if (this.#down) throw new IoError('Shutdown', `submit ${describeOp(op)}: the I/O engine was shut down`);
     checkOp(op);
+    checkPermission('io', op.op === 'Timeout' ? 'timeout' : `fd:${op.fd}`);
     if (this.#inFlight.size >= this.queueDepth) throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
     const id = this.#nextId++;
     const finish = (result: number, address?: SocketAddress) => {
@@ -161,6 +163,7 @@ export class IoEngine {
   /** A new unconnected TCP socket for Connect (the reference's net_ops `socket`). */
   socket(): FileDesc {
     if (this.#down) throw new IoError('Shutdown', 'socket: the I/O engine was shut down');
+    checkPermission('io', 'socket');
     return this.driver.socket();
   }
 
@@ -168,6 +171,7 @@ export class IoEngine {
   listen(address: SocketAddress, backlog = 128): Promise<{ fd: FileDesc; address: SocketAddress }> {
     if (this.#down) throw new IoError('Shutdown', 'listen: the I/O engine was shut down');
     checkAddress(address);
+    checkPermission('io', `listen:${address.host}:${address.port}`);
     return this.driver.listen(address, backlog);
   }
 
@@ -183,6 +187,7 @@ export function createIoEngine(config: IoEngineConfig = {}): IoEngine {
   if (config.queueDepth !== undefined && (!Number.isInteger(config.queueDepth) || config.queueDepth < 1)) {
     throw new InvalidArgument('queue depth', config.queueDepth, 'must be a positive integer');
   }
+  checkPermission('io', 'createIoEngine');
   const backend = os('createIoEngine');
   return new IoEngine(backend.ioDriver(config), config, backend.errno('ECANCELED'));
 }

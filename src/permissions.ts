@@ -1,6 +1,6 @@
 // Permission gating (reference: "Permission gating"). Every syscall-category
 // operation — register load/store, file, lock, random, I/O engine, thread spawn,
-// OS memory — calls a check before it acts; time, platform queries and logging
+// OS memory, process exit and signals — calls a check before it acts; time, platform queries and logging
 // never do. Outside any sandbox a check is one comparison; inside,
 // `sandbox(policy, fn)` decides each (scope, target) once and caches the answer
 // for the sandbox's lifetime, so the warm path is a Map lookup.
@@ -18,8 +18,8 @@
 // test/permissions/registry.test.ts checks the code agrees with it.
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 
-export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread';
-export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread'];
+export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
+export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
 
 export type PermissionTarget = number | string;
 
@@ -192,5 +192,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   ...gated('thread', 'threads.threadSpawn'),
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
+  // Files are named by path, or `fd:N` for descriptor operations.
+  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite'),
+  ...gated('lock', 'sys_common.tryLockRegion', 'sys_common.unlockRegion', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
+  ...gated('random', 'sys_common.randomBytes'),
+  ...gated('io', 'io_engine.createIoEngine', 'io_engine.IoEngine#submit', 'io_engine.IoEngine#socket', 'io_engine.IoEngine#listen'),
+  ...gated('process', 'process.exit', 'process.onSignal'),
+  ...free('platform', 'process.getpid', 'process.gettid'),
+  ...free('time', 'process.clockGettime'),
   ...free('platform', 'threads.getThreadId', 'threads.threadSelf', 'threads.numOnlineCpus', 'threads.threadYield', 'profile.runtimeProfile'),
 ]);

@@ -3,6 +3,7 @@
 // Time is never permission-gated (reference, "Permission gating"); the others may be.
 import { InvalidArgument } from './errors.js';
 import { os, type ClockId, type PortableSignal, CLOCK_MONOTONIC, CLOCK_REALTIME, UnsupportedSignal } from './os.js';
+import { checkPermission } from './permissions.js';
 
 /** The reference's `Timespec`. */
 export interface Timespec {
@@ -22,6 +23,7 @@ export function gettid(): number {
 /** Ends the process with `code` (0..255); never returns. */
 export function exit(code: number): never {
   if (!Number.isInteger(code) || code < 0 || code > 255) throw new InvalidArgument('exit code', code, 'must be an integer in 0..255');
+  checkPermission('process', `exit:${code}`);
   return os('exit').exit(code);
 }
 
@@ -43,5 +45,6 @@ export function onSignal(signal: PortableSignal, handler: (signal: PortableSigna
   if (typeof handler !== 'function') throw new InvalidArgument('signal handler', handler, 'must be a function');
   const backend = os('onSignal');
   if (!PORTABLE.includes(signal)) throw new UnsupportedSignal(String(signal), backend.name);
+  checkPermission('process', signal);
   return backend.onSignal(signal, handler);
 }

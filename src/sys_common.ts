@@ -4,6 +4,7 @@
 import { InvalidArgument, OSError } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { checkOsPath, os } from './os.js';
+import { checkPermission } from './permissions.js';
 
 /** `access` modes (POSIX values; Windows honours F_OK and W_OK only). */
 export const F_OK = 0;
@@ -19,6 +20,7 @@ export function pread(fd: FileDesc, buf: Uint8Array, offset: number): number {
   checkFd(fd);
   checkBuffer(buf);
   checkOffset('offset', offset);
+  checkPermission('file', `fd:${fd}`);
   return os('pread').pread(fd, buf, offset);
 }
 
@@ -27,11 +29,13 @@ export function pwrite(fd: FileDesc, buf: Uint8Array, offset: number): number {
   checkFd(fd);
   checkBuffer(buf);
   checkOffset('offset', offset);
+  checkPermission('file', `fd:${fd}`);
   return os('pwrite').pwrite(fd, buf, offset);
 }
 
 export function fileSize(fd: FileDesc): number {
   checkFd(fd);
+  checkPermission('file', `fd:${fd}`);
   return os('fileSize').fileSize(fd);
 }
 
@@ -39,6 +43,7 @@ export function fileSize(fd: FileDesc): number {
 export function truncate(fd: FileDesc, length: number): void {
   checkFd(fd);
   checkOffset('length', length);
+  checkPermission('file', `fd:${fd}`);
   os('truncate').truncate(fd, length);
 }
 
@@ -46,18 +51,21 @@ export function truncate(fd: FileDesc, length: number): void {
 export function access(path: string, mode: number): boolean {
   checkOsPath(path);
   if (!Number.isInteger(mode) || mode < 0 || mode > 7) throw new InvalidArgument('access mode', mode, 'must be F_OK or a combination of R_OK, W_OK, X_OK');
+  checkPermission('file', path);
   return os('access').access(path, mode);
 }
 
 /** Returns once the file's data is on stable storage (fdatasync on Linux, F_FULLFSYNC on macOS, FlushFileBuffers on Windows). */
 export function fullFsync(fd: FileDesc): void {
   checkFd(fd);
+  checkPermission('file', `fd:${fd}`);
   os('fullFsync').fullFsync(fd);
 }
 
 /** Makes a directory's entries (renames, creations, unlinks) durable. No-op on Windows. */
 export function syncDirectory(path: string): void {
   checkOsPath(path);
+  checkPermission('file', path);
   os('syncDirectory').syncDirectory(path);
 }
 
@@ -67,6 +75,7 @@ export function tryLockRegion(fd: FileDesc, kind: FcntlLockKind, start: number, 
   if (kind !== 'Shared' && kind !== 'Exclusive') throw new InvalidArgument('lock kind', kind, "must be 'Shared' or 'Exclusive'");
   checkOffset('lock start', start);
   checkOffset('lock length', len);
+  checkPermission('lock', `fd:${fd}`);
   const backend = os('tryLockRegion');
   const r = backend.lockRegion(fd, kind, start, len);
   if (!r.ok) throw conflictError(r, fd, start, len);
@@ -77,12 +86,14 @@ export function unlockRegion(fd: FileDesc, start: number, len: number): void {
   checkFd(fd);
   checkOffset('lock start', start);
   checkOffset('lock length', len);
+  checkPermission('lock', `fd:${fd}`);
   os('unlockRegion').lockRegion(fd, 'Unlock', start, len);
 }
 
 /** Fills `buf` with cryptographically secure random bytes (getrandom / SecRandomCopyBytes / BCryptGenRandom). */
 export function randomBytes(buf: Uint8Array): void {
   checkBuffer(buf);
+  checkPermission('random', 'randomBytes');
   os('randomBytes').randomBytes(buf);
 }
 

@@ -2,61 +2,130 @@
 // sandbox denying its scope a syscall entry must refuse with PermissionDenied (so it
 // carries the check); under a sandbox denying every scope a time/platform/logging
 // entry must still work (so it carries none). Every exported function of a module
-// with syscall entries is either registered or listed here as not an entry point.
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+// with entry points is either registered or listed here as not an entry point.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ENTRY_POINTS, PERMISSION_SCOPES, PermissionDenied, sandbox } from '../../src/permissions.js';
 import { installHostThreads } from '../../host-sim/threads.js';
+import { installHostOs } from '../../host-sim/os/index.js';
+import { createBoard } from '../../host-sim/index.js';
+import { attachOsMemory } from '../../host-sim/os-memory.js';
+import { MemProt } from '../../src/bitflags.js';
+import { fileDesc, type FileDesc } from '../../src/common.js';
+import { installOsBackend, type OsBackend } from '../../src/os.js';
 import { setThreadProvider, type ThreadProvider } from '../../src/threads.js';
 import * as threads from '../../src/threads.js';
 import * as profile from '../../src/profile.js';
 import * as os_memory from '../../src/os_memory.js';
-import { MemProt } from '../../src/bitflags.js';
-import { createBoard } from '../../host-sim/index.js';
-import { attachOsMemory } from '../../host-sim/os-memory.js';
+import * as sys_common from '../../src/sys_common.js';
+import * as locking from '../../src/locking.js';
+import * as durability from '../../src/durability.js';
+import * as io_engine from '../../src/io_engine.js';
+import * as process_ from '../../src/process.js';
 
-const modules: Record<string, Record<string, unknown>> = { threads, profile, os_memory };
+const modules: Record<string, Record<string, any>> = { threads, profile, os_memory, sys_common, locking, durability, io_engine, process: process_ };
 
-/** A fresh page of OS memory on a simulated board, for the probes that need one. */
-const page = () => os_memory.osAlloc(4096);
+/** `module.name` or `module.Class#method` to the function. */
+function lookup(name: string): unknown {
+  const [mod, rest] = name.split('.') as [string, string];
+  const [top, method] = rest.split('#') as [string, string | undefined];
+  const v = modules[mod]?.[top];
+  return method === undefined ? v : v?.prototype?.[method];
+}
 
 const entries = new URL('../fixtures/thread-entries.ts', import.meta.url).href;
+const board = createBoard('rpi-pico');
+let dir: string;
+let file: string;
+let fd: FileDesc;
+const cleanups: (() => void)[] = [];
 
-/** Calls each entry point with harmless arguments. */
-const probes: Record<string, () => unknown> = {
-  'threads.threadSpawn': () => threads.threadJoin(threads.threadSpawn({ module: entries, export: 'asyncEntry' }, new SharedArrayBuffer(8))),
-  'threads.getThreadId': () => threads.getThreadId(),
-  'threads.threadSelf': () => threads.threadSelf(),
-  'threads.numOnlineCpus': () => threads.numOnlineCpus(),
-  'threads.threadYield': () => threads.threadYield(),
-  'profile.runtimeProfile': () => profile.runtimeProfile(),
-  'os_memory.osAlloc': () => os_memory.osAlloc(4096),
-  'os_memory.osAllocAligned': () => os_memory.osAllocAligned(4096, 8192),
-  'os_memory.osAllocHuge': () => os_memory.osAllocHuge(4096, 8192),
-  'os_memory.osFree': () => os_memory.osFree(os_memory.osMemoryInfo().base, 4096),
-  'os_memory.osProtect': () => os_memory.osProtect(os_memory.osMemoryInfo().base, 4096, MemProt.Read),
-  'os_memory.osAdvise': () => os_memory.osAdvise(os_memory.osMemoryInfo().base, 4096, 'DontNeed'),
-  'os_memory.osProtection': () => os_memory.osProtection(os_memory.osMemoryInfo().base),
-  'os_memory.osMemoryInfo': () => os_memory.osMemoryInfo(),
+/**
+ * Per entry point: set-up run outside any sandbox, returning the call to probe.
+ * `once` marks calls that cannot also be run for real (exit).
+ */
+type Probe = (() => () => unknown) & { once?: boolean };
+const call = (f: () => unknown): Probe => () => f;
+const engine = () => {
+  const e = io_engine.createIoEngine();
+  cleanups.push(() => e.shutdown());
+  return e;
+};
+const osPage = () => {
+  attachOsMemory(board, 8 * 4096);
+  return os_memory.osAlloc(4096);
+};
+const exitProbe: Probe = () => () => process_.exit(3);
+exitProbe.once = true;
+
+const probes: Record<string, Probe> = {
+  'threads.threadSpawn': call(() => threads.threadJoin(threads.threadSpawn({ module: entries, export: 'asyncEntry' }, new SharedArrayBuffer(8)))),
+  'threads.getThreadId': call(() => threads.getThreadId()),
+  'threads.threadSelf': call(() => threads.threadSelf()),
+  'threads.numOnlineCpus': call(() => threads.numOnlineCpus()),
+  'threads.threadYield': call(() => threads.threadYield()),
+  'profile.runtimeProfile': call(() => profile.runtimeProfile()),
+  'os_memory.osAlloc': () => (osPage(), () => os_memory.osAlloc(4096)),
+  'os_memory.osAllocAligned': () => (osPage(), () => os_memory.osAllocAligned(4096, 8192)),
+  'os_memory.osAllocHuge': () => (osPage(), () => os_memory.osAllocHuge(4096, 8192)),
+  'os_memory.osFree': () => { const a = osPage(); return () => os_memory.osFree(a, 4096); },
+  'os_memory.osProtect': () => { const a = osPage(); return () => os_memory.osProtect(a, 4096, MemProt.Read); },
+  'os_memory.osAdvise': () => { const a = osPage(); return () => os_memory.osAdvise(a, 4096, 'DontNeed'); },
+  'os_memory.osProtection': () => { const a = osPage(); return () => os_memory.osProtection(a); },
+  'os_memory.osMemoryInfo': () => (osPage(), () => os_memory.osMemoryInfo()),
+  'sys_common.pread': call(() => sys_common.pread(fd, new Uint8Array(4), 0)),
+  'sys_common.pwrite': call(() => sys_common.pwrite(fd, new Uint8Array([1, 2]), 0)),
+  'sys_common.fileSize': call(() => sys_common.fileSize(fd)),
+  'sys_common.truncate': call(() => sys_common.truncate(fd, 16)),
+  'sys_common.access': call(() => sys_common.access(file, sys_common.F_OK)),
+  'sys_common.fullFsync': call(() => sys_common.fullFsync(fd)),
+  'sys_common.syncDirectory': call(() => sys_common.syncDirectory(dir)),
+  'durability.atomicWrite': call(() => durability.atomicWrite(path.join(dir, 'atomic'), new Uint8Array([9]))),
+  'sys_common.tryLockRegion': call(() => (sys_common.tryLockRegion(fd, 'Exclusive', 0, 1), sys_common.unlockRegion(fd, 0, 1))),
+  'sys_common.unlockRegion': () => (sys_common.tryLockRegion(fd, 'Exclusive', 2, 1), () => sys_common.unlockRegion(fd, 2, 1)),
+  'locking.tryLock': call(() => locking.unlock(locking.tryLock(fd, { start: 4, length: 1 }, locking.LockKind.Exclusive))),
+  'locking.unlock': () => { const h = locking.tryLock(fd, { start: 5, length: 1 }, locking.LockKind.Exclusive); return () => locking.unlock(h); },
+  'locking.tryLockByteExclusive': call(() => locking.unlock(locking.tryLockByteExclusive(fd, 6))),
+  'locking.tryLockByteShared': call(() => locking.unlock(locking.tryLockByteShared(fd, 7))),
+  'sys_common.randomBytes': call(() => sys_common.randomBytes(new Uint8Array(8))),
+  'io_engine.createIoEngine': call(() => io_engine.createIoEngine().shutdown()),
+  'io_engine.IoEngine#submit': () => { const e = engine(); return () => e.submit({ op: 'Read', fd, buf: new Uint8Array(1), len: 1, offset: 0 }); },
+  'io_engine.IoEngine#socket': () => { const e = engine(); return () => e.socket(); },
+  'io_engine.IoEngine#listen': () => { const e = engine(); return () => e.listen({ host: '127.0.0.1', port: 0 }); },
+  'process.exit': exitProbe,
+  'process.onSignal': call(() => process_.onSignal('SIGHUP', () => {})()),
+  'process.getpid': call(() => process_.getpid()),
+  'process.gettid': call(() => process_.gettid()),
+  'process.clockGettime': call(() => process_.clockGettime(1)),
 };
 
-/** Exported functions of those modules that are not operations (set-up, handles, types' helpers). */
+/** Exported functions of those modules that are not operations of their own. */
 const notEntryPoints = new Set([
   'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced
   'threads.setThreadProvider', 'threads.threadProvider', 'threads.singleThreadProvider', // platform set-up at init
   'os_memory.initOsMemory', 'os_memory.releaseOsMemory', // reserve the region at init
+  'durability.parentDirectory', // string helper
+  'io_engine.IoEngine#poll', 'io_engine.IoEngine#shutdown', // collect or cancel what a gated submit started
 ]);
 
-let previous: ThreadProvider;
-const board = createBoard('rpi-pico');
-beforeAll(() => void (previous = installHostThreads()));
-afterAll(() => {
-  setThreadProvider(previous);
-  os_memory.releaseOsMemory();
+let previousThreads: ThreadProvider;
+let previousOs: OsBackend | undefined;
+beforeAll(() => {
+  previousThreads = installHostThreads();
+  previousOs = installHostOs();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vllsi-registry-'));
+  file = path.join(dir, 'data');
+  fd = fileDesc(fs.openSync(file, 'w+'));
 });
-// Each probe gets a fresh region whose first page is allocated (osFree/osProtect/osAdvise act on it).
-beforeEach(() => {
-  attachOsMemory(board, 32 * 4096);
-  page();
+afterAll(() => {
+  for (const c of cleanups) c();
+  fs.closeSync(fd);
+  fs.rmSync(dir, { recursive: true, force: true });
+  setThreadProvider(previousThreads);
+  installOsBackend(previousOs);
+  os_memory.releaseOsMemory();
 });
 
 const denyAll = { deny: PERMISSION_SCOPES.map((scope) => ({ scope })) };
@@ -64,36 +133,48 @@ const denyAll = { deny: PERMISSION_SCOPES.map((scope) => ({ scope })) };
 describe('permission registry', () => {
   it('every registered entry point exists and has a probe', () => {
     for (const e of ENTRY_POINTS) {
-      const [mod, fn] = e.name.split('.') as [string, string];
-      expect(typeof modules[mod]?.[fn], `${e.name} is not an exported function`).toBe('function');
+      expect(typeof lookup(e.name), `${e.name} is not an exported function or method`).toBe('function');
       expect(probes[e.name], `no probe for ${e.name}`).toBeDefined();
     }
   });
 
-  it('every exported function of those modules is registered or known not to be an entry point', () => {
-    const registered = new Set(ENTRY_POINTS.map((e) => e.name));
+  it('every exported function and public method of those modules is registered or known not to be an entry point', () => {
+    const registered = new Set(ENTRY_POINTS.map((e) => lookup(e.name)));
     for (const [mod, exports] of Object.entries(modules)) {
       for (const [name, v] of Object.entries(exports)) {
-        if (typeof v !== 'function' || /^[A-Z]/.test(name)) continue; // classes
+        if (typeof v !== 'function') continue;
+        if (/^[A-Z]/.test(name)) {
+          // A class: its public methods that act (io_engine.IoEngine#submit ...).
+          if (v.prototype instanceof Error) continue;
+          for (const m of Object.getOwnPropertyNames(v.prototype)) {
+            const d = Object.getOwnPropertyDescriptor(v.prototype, m)!;
+            if (m === 'constructor' || typeof d.value !== 'function') continue;
+            const full = `${mod}.${name}#${m}`;
+            expect(registered.has(d.value) || notEntryPoints.has(full), `${full} is neither registered nor exempt`).toBe(true);
+          }
+          continue;
+        }
         const full = `${mod}.${name}`;
-        expect(registered.has(full) || notEntryPoints.has(full), `${full} is neither registered nor exempt`).toBe(true);
+        expect(registered.has(v) || notEntryPoints.has(full), `${full} is neither registered nor exempt`).toBe(true);
       }
     }
   });
 
   it.each(ENTRY_POINTS.filter((e) => e.category === 'syscall'))('$name refuses under a sandbox denying $scope', (e) => {
+    const action = probes[e.name]!();
     let err: unknown;
     try {
-      sandbox({ deny: [{ scope: e.scope! }] }, probes[e.name]!);
+      sandbox({ deny: [{ scope: e.scope! }] }, action);
     } catch (x) {
       err = x;
     }
     expect(err).toBeInstanceOf(PermissionDenied);
     expect((err as PermissionDenied).scope).toBe(e.scope);
-    expect(() => probes[e.name]!()).not.toThrow(); // and works outside it
+    if (!probes[e.name]!.once) expect(() => action()).not.toThrow(); // and works outside it
   });
 
   it.each(ENTRY_POINTS.filter((e) => e.category !== 'syscall'))('$name ($category) carries no check: works under a sandbox denying everything', (e) => {
-    expect(() => sandbox(denyAll, probes[e.name]!)).not.toThrow();
+    const action = probes[e.name]!();
+    expect(() => sandbox(denyAll, action)).not.toThrow();
   });
 });
