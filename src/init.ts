@@ -1,7 +1,7 @@
 // Initialisation, shutdown and panic (reference: "Initialization").
 //
 // init(cfg) sets up, in this order and only after validating everything: the
-// HAL, the page size, the thread provider, the stack arena (embedded and full
+// HAL (bound with platform.bindHal, so src/mmio.ts and the rest use it), the page size, the thread provider, the stack arena (embedded and full
 // profiles) and the panic handler. It is all-or-nothing: a throwing init has
 // had no effect. Errors: one class per InitError variant sharing `InitError`:
 // AlreadyInitialized, InvalidConfig (the text says what is wrong),
@@ -21,6 +21,7 @@ import { initStackArena, releaseStackArena } from './runtime.js';
 import { DEFAULT_STACK_ARENA_BYTES, MAX_STACK_ARENA_BYTES } from './embedded.js';
 import { ctxResetThread } from './context.js';
 import { getThreadId, setThreadProvider, singleThreadProvider, type ThreadProvider } from './threads.js';
+import { bindHal, boundHal, unbindHal } from './platform.js';
 
 export type InitErrorKind = 'AlreadyInitialized' | 'InvalidConfig' | 'PlatformError';
 
@@ -71,7 +72,7 @@ export interface InitConfig {
 const CONFIG_KEYS = ['hal', 'pageSize', 'threads', 'stackArena', 'panicHandler'];
 
 interface Session {
-  hal: Hal | undefined;
+  previousHal: Hal | undefined;
   previousThreads: ThreadProvider | undefined;
   previousPageSize: number;
 }
@@ -120,7 +121,7 @@ export function init(cfg: InitConfig = {}): void {
   }
   const previousPageSize = targetPageSize();
   if (cfg.pageSize !== undefined) setTargetPageSize(cfg.pageSize);
-  session = { hal: cfg.hal, previousThreads: setThreadProvider(threads), previousPageSize };
+  session = { previousHal: cfg.hal ? bindHal(cfg.hal) : boundHal(), previousThreads: setThreadProvider(threads), previousPageSize };
   if (RUNTIME_PROFILE !== 'no_runtime') initStackArena(cfg.stackArena ?? DEFAULT_STACK_ARENA_BYTES);
   ctxResetThread();
   if (cfg.panicHandler) panicHandler = cfg.panicHandler;
@@ -134,6 +135,8 @@ export function shutdown(): void {
   session = undefined;
   releaseStackArena();
   ctxResetThread();
+  if (s.previousHal) bindHal(s.previousHal);
+  else unbindHal();
   if (s.previousThreads) setThreadProvider(s.previousThreads);
   setTargetPageSize(s.previousPageSize);
   panicHandler = undefined;
@@ -142,11 +145,6 @@ export function shutdown(): void {
 
 export function isInitialized(): boolean {
   return session !== undefined;
-}
-
-/** The HAL given to init, if any. */
-export function initHal(): Hal | undefined {
-  return session?.hal;
 }
 
 /** Prepares the calling thread (not the one that ran init): fresh context slots and its own stack arena. */
@@ -219,7 +217,7 @@ export function panic(info: string | PanicInfo): never {
     }
   }
   const reason = formatPanic(full);
-  const hal = session?.hal;
+  const hal = boundHal();
   if (hal) hal.halt(reason);
   if (platformHalt) platformHalt(reason);
   throw new Panic(full);

@@ -189,6 +189,12 @@ const gated = (scope: PermissionScope, ...names: string[]): EntryPoint[] => name
 const free = (category: Exclude<EntryCategory, 'syscall'>, ...names: string[]): EntryPoint[] => names.map((name) => ({ name, category }));
 
 export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
+  // Registers: every bus access of src/mmio.ts goes through its one load/store path, gated there.
+  ...gated('register', 'mmio.volatileLoad', 'mmio.volatileStore', 'mmio.MemoryRegion#load', 'mmio.MemoryRegion#store',
+    'mmio.Register#read', 'mmio.Register#write', 'mmio.Register#modify', 'mmio.Register#get', 'mmio.Register#getEnum', 'mmio.Register#isSet', 'mmio.Register#matches',
+    'mmio.Register#atomicSet', 'mmio.Register#atomicClear', 'mmio.Register#atomicXor', 'mmio.Register#writeMasked', 'mmio.Register#modifyMasked',
+    'mmio.Field#read', 'mmio.Field#readEnum', 'mmio.Field#is', 'mmio.Field#isSet', 'mmio.Field#write', 'mmio.Field#modify'),
+  ...free('platform', 'mmio.barrier', 'mmio.dmb', 'mmio.dsb', 'mmio.isb'),
   ...gated('thread', 'threads.threadSpawn'),
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),

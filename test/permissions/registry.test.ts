@@ -24,8 +24,11 @@ import * as locking from '../../src/locking.js';
 import * as durability from '../../src/durability.js';
 import * as io_engine from '../../src/io_engine.js';
 import * as process_ from '../../src/process.js';
+import * as mmio from '../../src/mmio.js';
+import { MemHal } from '../../hal/mem.js';
+import { bindHal, unbindHal } from '../../src/platform.js';
 
-const modules: Record<string, Record<string, any>> = { threads, profile, os_memory, sys_common, locking, durability, io_engine, process: process_ };
+const modules: Record<string, Record<string, any>> = { mmio, threads, profile, os_memory, sys_common, locking, durability, io_engine, process: process_ };
 
 /** `module.name` or `module.Class#method` to the function. */
 function lookup(name: string): unknown {
@@ -60,7 +63,39 @@ const osPage = () => {
 const exitProbe: Probe = () => () => process_.exit(3);
 exitProbe.once = true;
 
+// A register with a field, on the in-memory HAL (RP2040-style aliases at +0x1000.. for the atomic ops).
+const RAM = 0x40000000;
+const reg = () => new mmio.Register({ addressOffset: 4, fields: { EN: { bitOffset: 0, bitWidth: 1, enumeratedValues: { Off: 0, On: 1 } } } }, { baseAddress: RAM, atomicAliases: true });
+const field = () => reg().fields.EN;
+const region = new mmio.MemoryRegion(RAM, 0x100);
+
 const probes: Record<string, Probe> = {
+  'mmio.volatileLoad': call(() => mmio.volatileLoad(RAM)),
+  'mmio.volatileStore': call(() => mmio.volatileStore(RAM, 1)),
+  'mmio.MemoryRegion#load': call(() => region.load(8)),
+  'mmio.MemoryRegion#store': call(() => region.store(8, 2)),
+  'mmio.Register#read': call(() => reg().read()),
+  'mmio.Register#write': call(() => reg().write(1)),
+  'mmio.Register#modify': call(() => reg().modify({ EN: 1 })),
+  'mmio.Register#get': call(() => reg().get('EN')),
+  'mmio.Register#getEnum': call(() => reg().getEnum('EN')),
+  'mmio.Register#isSet': call(() => reg().isSet('EN')),
+  'mmio.Register#matches': call(() => reg().matches({ EN: 0 })),
+  'mmio.Register#atomicSet': call(() => reg().atomicSet({ EN: 1 })),
+  'mmio.Register#atomicClear': call(() => reg().atomicClear({ EN: 1 })),
+  'mmio.Register#atomicXor': call(() => reg().atomicXor({ EN: 1 })),
+  'mmio.Register#writeMasked': call(() => reg().writeMasked(1, 1, 'write')),
+  'mmio.Register#modifyMasked': call(() => reg().modifyMasked(1, 0)),
+  'mmio.Field#read': call(() => field().read()),
+  'mmio.Field#readEnum': call(() => field().readEnum()),
+  'mmio.Field#is': call(() => field().is('On')),
+  'mmio.Field#isSet': call(() => field().isSet()),
+  'mmio.Field#write': call(() => field().write('On')),
+  'mmio.Field#modify': call(() => field().modify(0)),
+  'mmio.barrier': call(() => mmio.barrier('SeqCst')),
+  'mmio.dmb': call(() => mmio.dmb()),
+  'mmio.dsb': call(() => mmio.dsb()),
+  'mmio.isb': call(() => mmio.isb()),
   'threads.threadSpawn': call(() => threads.threadJoin(threads.threadSpawn({ module: entries, export: 'asyncEntry' }, new SharedArrayBuffer(8)))),
   'threads.getThreadId': call(() => threads.getThreadId()),
   'threads.threadSelf': call(() => threads.threadSelf()),
@@ -103,6 +138,9 @@ const probes: Record<string, Probe> = {
 
 /** Exported functions of those modules that are not operations of their own. */
 const notEntryPoints = new Set([
+  'mmio.peripheral', // builds Register handles; their accesses are the entries
+  'mmio.Register#encode', 'mmio.Register#denied', 'mmio.Register#field', 'mmio.Register#unknownField', 'mmio.Register#encodeValues', 'mmio.Field#valueOf', 'mmio.Field#encode', 'mmio.MemoryRegion#contains', 'mmio.MemoryRegion#register', 'mmio.MemoryRegion#at', // pure
+  'mmio.Register#alias', // private: the store of the gated atomicSet/atomicClear/atomicXor
   'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced
   'threads.setThreadProvider', 'threads.threadProvider', 'threads.singleThreadProvider', // platform set-up at init
   'os_memory.initOsMemory', 'os_memory.releaseOsMemory', // reserve the region at init
@@ -113,6 +151,7 @@ const notEntryPoints = new Set([
 let previousThreads: ThreadProvider;
 let previousOs: OsBackend | undefined;
 beforeAll(() => {
+  bindHal(new MemHal({ regions: [{ name: 'PERIPH', base: RAM, size: 0x1000, atomicAliases: true }] }));
   previousThreads = installHostThreads();
   previousOs = installHostOs();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vllsi-registry-'));
@@ -126,6 +165,7 @@ afterAll(() => {
   setThreadProvider(previousThreads);
   installOsBackend(previousOs);
   os_memory.releaseOsMemory();
+  unbindHal();
 });
 
 const denyAll = { deny: PERMISSION_SCOPES.map((scope) => ({ scope })) };

@@ -9,20 +9,12 @@ import { numOnlineCpus, singleThreadProvider, type ThreadProvider } from '../../
 import { targetPageSize, PAGE_SIZE } from '../../src/common.js';
 import { OSError } from '../../src/errors.js';
 import { thrown } from '../support/thrown.js';
-import type { Hal } from '../../hal/contract.js';
+import { MemHal, Halted } from '../../hal/mem.js';
+import { boundHal, unbindHal } from '../../src/platform.js';
+import { volatileLoad, volatileStore } from '../../src/mmio.js';
 
-/** Stands for a board: only what init and panic use. halt() records and stops by throwing. */
-class Halted extends Error {}
-function boardHal(log: string[]): Hal {
-  return {
-    name: 'test-board', coreCount: 2,
-    load32: () => 0,
-    halt(reason: string): never {
-      log.push(`halt: ${reason}`);
-      throw new Halted(reason);
-    },
-  } as unknown as Hal;
-}
+/** The in-memory HAL: a board with 1 KiB of RAM; its halt() throws Halted. */
+const boardHal = () => new MemHal({ regions: [{ name: 'RAM', base: 0x20000000, size: 1024 }] });
 
 
 afterEach(() => {
@@ -34,7 +26,12 @@ afterEach(() => {
 describe('init / shutdown', () => {
   it('init sets everything up, shutdown undoes it, init works again', () => {
     expect(isInitialized()).toBe(false);
-    init({ hal: boardHal([]), stackArena: 512, pageSize: 1024 });
+    unbindHal();
+    const hal = boardHal();
+    init({ hal, stackArena: 512, pageSize: 1024 });
+    expect(boundHal()).toBe(hal); // bound for mmio and the rest
+    volatileStore(0x20000010, 0xabcd);
+    expect(volatileLoad(0x20000010)).toBe(0xabcd);
     expect(isInitialized()).toBe(true);
     expect(isThreadInitialized()).toBe(true);
     expect(stackStats().capacity).toBe(512);
@@ -43,6 +40,7 @@ describe('init / shutdown', () => {
     ctxSet(0, 'x');
     shutdown();
     expect(isInitialized()).toBe(false);
+    expect(boundHal()).toBeUndefined();
     expect(hasStackArena()).toBe(false);
     expect(targetPageSize()).toBe(PAGE_SIZE);
     expect(ctxGet(0)).toBeUndefined();
@@ -100,22 +98,26 @@ describe('init / shutdown', () => {
 describe('panic', () => {
   it('runs the handler, then halts through the HAL; never returns', () => {
     const log: string[] = [];
-    init({ hal: boardHal(log), panicHandler: (i: PanicInfo) => void log.push(`handler: ${i.message} @${i.location.file}:${i.location.line} t${i.threadId}`) });
+    const hal = boardHal();
+    init({ hal, panicHandler: (i: PanicInfo) => void log.push(`handler: ${i.message} @${i.location.file}:${i.location.line} t${i.threadId}`) });
     const info: PanicInfo = { message: 'bad state', location: { file: 'drv.ts', line: 12, column: 3 }, threadId: 0 };
-    expect(thrown(() => panic(info))).toBeInstanceOf(Halted);
-    expect(log).toEqual(['handler: bad state @drv.ts:12 t0', 'halt: panicked at drv.ts:12:3 (thread 0): bad state']);
+    const e = thrown(() => panic(info)) as Halted;
+    expect(e).toBeInstanceOf(Halted);
+    expect(e.reason).toBe('panicked at drv.ts:12:3 (thread 0): bad state');
+    expect(log).toEqual(['handler: bad state @drv.ts:12 t0']);
   });
 
   it('a throwing or panicking handler does not prevent the halt', () => {
-    const log: string[] = [];
-    init({ hal: boardHal(log) });
+    init({ hal: boardHal() });
     setPanicHandler(() => panic('again'));
-    expect(thrown(() => panic('first'))).toBeInstanceOf(Halted);
-    // The nested panic halted (skipping the handler); the outer one halts too if control comes back.
-    expect(log[0]).toMatch(/^halt: panicked at .* again$/);
+    // The nested panic halts (skipping the handler); the outer one halts too as control comes back.
+    expect((thrown(() => panic('first')) as Halted).reason).toMatch(/: first$/);
+    setPanicHandler(() => { throw new Error('handler bug'); });
+    expect(thrown(() => panic('second'))).toBeInstanceOf(Halted);
   });
 
   it('without a HAL: the platform halt, else a Panic error', () => {
+    unbindHal();
     const halts: string[] = [];
     setPlatformHalt((r) => {
       halts.push(r);
