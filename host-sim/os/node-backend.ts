@@ -9,7 +9,7 @@ import {
 } from '../../src/os.js';
 import type { IoDriver, IoEngineConfig } from '../../src/io_engine.js';
 import { ERROR_TEXT } from './errno.js';
-import { nativeOs } from './native.js';
+import { nativeOs, type NativeOs } from './native.js';
 import { LibuvDriver } from './libuv-driver.js';
 
 export interface PlatformTable {
@@ -32,7 +32,11 @@ const ACCESS_NO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ETX
 
 export class NodeOsBackend implements OsBackend {
   readonly name: string;
-  constructor(readonly table: PlatformTable) {
+  constructor(
+    readonly table: PlatformTable,
+    /** The lock/thread addon; tests pass a variant built with classic POSIX locks. */
+    private readonly addon: () => NativeOs = nativeOs,
+  ) {
     this.name = table.name;
   }
 
@@ -118,7 +122,7 @@ export class NodeOsBackend implements OsBackend {
     }
   }
   lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult {
-    const addon = nativeOs();
+    const addon = this.addon();
     const k = kind === 'Unlock' ? 0 : kind === 'Shared' ? 1 : 2;
     const what = `${kind === 'Unlock' ? 'unlock' : `${kind.toLowerCase()} lock`} fd ${fd} bytes ${start}..${length === 0 ? 'EOF' : start + length - 1}`;
     const code = addon.setlk(fd, k, start, length);
@@ -135,7 +139,7 @@ export class NodeOsBackend implements OsBackend {
     return process.pid;
   }
   gettid(): number {
-    return nativeOs().gettid();
+    return this.addon().gettid();
   }
   exit(code: number): never {
     process.exit(code);
