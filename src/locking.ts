@@ -87,7 +87,12 @@ export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockH
   if (kind !== LockKind.Shared && kind !== LockKind.Exclusive) throw new InvalidArgument('lock kind', kind, "must be LockKind.Shared or LockKind.Exclusive");
   checkPermission('lock', `fd:${fd}`);
   const backend = os('tryLock');
-  const outcome = raw(() => backend.lockRegion(fd, kind, r.start, r.osLength));
+  let outcome;
+  try {
+    outcome = backend.lockRegion(fd, kind, r.start, r.osLength);
+  } catch (e) {
+    throw asLockError(e);
+  }
   if (!outcome.ok) throw new LockConflict(r.region, kind, outcome.ownerPid);
   return new LockHandle(fd, r.region, kind);
 }
@@ -99,7 +104,11 @@ export function unlock(handle: LockHandle): void {
   checkPermission('lock', `fd:${handle.fd}`);
   const backend = os('unlock');
   const { start, osLength } = checkRegion(handle.region);
-  raw(() => backend.lockRegion(handle.fd, 'Unlock' satisfies RawLockKind, start, osLength));
+  try {
+    backend.lockRegion(handle.fd, 'Unlock' satisfies RawLockKind, start, osLength);
+  } catch (e) {
+    throw asLockError(e);
+  }
   LockHandle.release(handle);
 }
 
@@ -113,13 +122,8 @@ export function tryLockByteShared(fd: FileDesc, offset: number): LockHandle {
   return tryLock(fd, { start: offset, length: 1 }, LockKind.Shared);
 }
 
-function raw<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof OSError) throw new LockIoError(e);
-    throw e;
-  }
+function asLockError(e: unknown): unknown {
+  return e instanceof OSError ? new LockIoError(e) : e;
 }
 
 function checkRegion(region: LockRegion): { region: LockRegion; start: number; osLength: number } {
