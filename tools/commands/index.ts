@@ -3,6 +3,7 @@ import { build } from './build.js';
 import { flash } from './flash.js';
 import { sim } from './sim.js';
 import { svd } from './svd.js';
+import { inspect } from './inspect.js';
 
 /** Every `vllsi` subcommand, in `--help` order. */
-export const commands: Command[] = [sim, build, flash, svd];
+export const commands: Command[] = [sim, build, flash, svd, inspect];

@@ -8,6 +8,7 @@ import { UsageError, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
+import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 
 /** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,7 +18,7 @@ const root = (function up(d: string): string {
 /** Running from TypeScript sources (vitest): apps may be imported as .ts too. */
 const fromSource = import.meta.url.endsWith('.ts');
 
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
@@ -27,6 +28,9 @@ LED change, each with its simulated timestamp.
   --board NAME      ${boardNames.join(' | ')} (default: rpi-pico)
   --duration TIME   simulated time to run, e.g. 2s, 500ms, 250us (default: 2s)
   --forever         run until interrupted (Ctrl-C), paced to real time
+  --console tcp:PORT  serve the console UART on 127.0.0.1:PORT while the firmware runs,
+                    paced to real time (until interrupted unless --duration is given);
+                    the default app is then examples/console (vllsi inspect --port tcp://127.0.0.1:PORT)
   -h, --help        this text
 
 Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
@@ -84,7 +88,7 @@ export const sim: Command = {
       parsed = parseArgs({
         args,
         allowPositionals: true,
-        options: { board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false } },
+        options: { board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' } },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -99,16 +103,25 @@ export const sim: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, 'examples/blink');
+    const consolePort = values.console === undefined ? undefined : /^tcp:(\d{1,5})$/.exec(values.console)?.[1];
+    if (values.console !== undefined && (consolePort === undefined || Number(consolePort) > 65535)) {
+      throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${values.console}'`);
+    }
+    const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
     const app = await loadApp(dir);
     const board = createBoard(values.board!);
     const print = (l: string) => console.log(l);
-    console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${values.forever ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
+    const paced = values.forever || consolePort !== undefined;
+    const until = values.forever || (consolePort !== undefined && values.duration === undefined) ? Infinity : duration;
+    console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
     const done = report(board, print);
     const wall = performance.now();
     board.boot(app);
-    if (values.forever) {
-      await runPaced(board);
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
+    if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
+    if (paced) {
+      await runPaced(board, until);
+      await tcp?.close();
     } else {
       board.runFor(duration - board.now > 0 ? duration - board.now : 0);
     }
@@ -119,8 +132,8 @@ export const sim: Command = {
   },
 };
 
-/** --forever: simulated time follows the wall clock in 10 ms slices, yielding to I/O between them. */
-async function runPaced(board: SimBoard): Promise<void> {
+/** --forever/--console: simulated time follows the wall clock in 10 ms slices, yielding to I/O between them, up to `until` ns. */
+async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -128,9 +141,9 @@ async function runPaced(board: SimBoard): Promise<void> {
   process.once('SIGINT', onSig);
   process.once('SIGTERM', onSig);
   const start = performance.now() * 1e6 - board.now;
-  while (!stop) {
+  while (!stop && board.now < until) {
     const target = Math.max(board.now, performance.now() * 1e6 - start);
-    board.runFor(Math.min(10e6, target - board.now + 10e6));
+    board.runFor(Math.min(10e6, target - board.now + 10e6, until - board.now));
     await new Promise((r) => setTimeout(r, 10));
   }
   process.off('SIGINT', onSig);

@@ -1,11 +1,10 @@
 // `vllsi svd import|gen`: CMSIS-SVD files to register maps and TypeScript register definitions.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { importSvd } from '../svd/import.js';
 import { mapToJson } from '../svd/write.js';
 import { generate } from '../svd/gen.js';
-import { OSError } from '../../src/errors.js';
+import { readText, writeText } from '../files.js';
 
 const help = `usage:
   vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT]
@@ -44,25 +43,6 @@ function parse(args: string[], valued: string[], bare: string[]): Parsed {
   if (file === undefined) throw new UsageError('no SVD file given');
   if (out === undefined) throw new UsageError('no output given (-o)');
   return { file, out, flags };
-}
-
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new OSError(typeof err.errno === 'number' ? -err.errno : 0, `cannot read ${file}: ${err.message}`, err.code);
-  }
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new OSError(typeof err.errno === 'number' ? -err.errno : 0, `cannot write ${file}: ${err.message}`, err.code);
-  }
 }
 
 export const svd: Command = {
