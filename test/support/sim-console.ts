@@ -1,0 +1,33 @@
+// The simulated rpi-pico running the console example firmware, its console UART served on
+// a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
+import { createBoard, type SimBoard } from '../../host-sim/index.js';
+import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
+import consoleApp from '../../examples/console/index.js';
+
+export interface SimConsole {
+  readonly board: SimBoard;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startSimConsole(): Promise<SimConsole> {
+  const board = createBoard('rpi-pico');
+  board.machine.runCode(() => consoleApp(board.hal, board.spec), 10e9);
+  const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      board.runFor('2ms');
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  return {
+    board,
+    port: tcp.port,
+    async stop() {
+      running = false;
+      await loop;
+      await tcp.close();
+    },
+  };
+}
