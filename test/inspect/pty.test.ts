@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../tools/cli.js';
-import { startSimConsole, type SimConsole } from '../support/sim-console.js';
+import { startSimConsole, type SimConsole } from './sim-console.js';
 
 let sim: SimConsole;
 let socat: ChildProcess;
