@@ -1,11 +1,10 @@
 // vllsi inspect against the simulated rpi-pico running the console firmware, over TCP.
-import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../tools/cli.js';
-import { startSimConsole, type SimConsole } from './sim-console.js';
+import { runInspect, startSimConsole, type SimConsole } from './sim-console.js';
 
 let sim: SimConsole;
 let port: string;
@@ -20,20 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true });
 });
 
-/** Runs `vllsi inspect ...` in-process; returns the exit code, stdout and stderr. */
-async function inspect(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
-  try {
-    const code = await main(['inspect', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const inspect = runInspect;
 
 describe('vllsi inspect over tcp:// (simulated rpi-pico)', () => {
   it('list needs no device and names the peripherals', async () => {

@@ -1,13 +1,12 @@
 // End to end through a real pseudo-terminal: socat bridges a pty to the simulator's TCP
 // console, and `vllsi inspect` opens the pty with serialport's real bindings. Reads and
 // writes on the simulated rpi-pico show up in its GPIO state.
-import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../tools/cli.js';
-import { startSimConsole, type SimConsole } from './sim-console.js';
+import { runInspect, startSimConsole, type SimConsole } from './sim-console.js';
 
 let sim: SimConsole;
 let socat: ChildProcess;
@@ -33,18 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function inspect(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
-  try {
-    return { code: await main(['inspect', '--port', tty, ...args]), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const inspect = (...args: string[]) => runInspect('--port', tty, ...args);
 
 describe('vllsi inspect through a pty (socat ↔ vllsi sim console)', () => {
   it('reads the blink LED pin function and drives GPIO 16 through register writes', async () => {
