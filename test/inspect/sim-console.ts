@@ -14,7 +14,7 @@ export interface SimConsole {
 
 export async function startSimConsole(): Promise<SimConsole> {
   const board = createBoard('rpi-pico');
-  board.machine.runCode(() => consoleApp(board.hal, board.spec), 10e9);
+  board.boot(consoleApp);
   const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
   let running = true;
   const loop = (async () => {
