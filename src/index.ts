@@ -26,3 +26,4 @@ export * from './mmio.js';
 export * from './interrupt.js';
 export * as rp2040 from './registers/rp2040.js';
 export * as esp32 from './registers/esp32.js';
+export * from './console/index.js';

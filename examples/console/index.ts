@@ -10,6 +10,7 @@ import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../hal/contract.js';
 import { ConsoleService, unpackMap } from '../../src/console/index.js';
 import { InvalidArgument } from '../../src/errors.js';
+import { bindHal } from '../../src/platform.js';
 import blink from '../blink/index.js';
 import rp2040Map from '../../boards/rpi-pico/registers.json' with { type: 'json' };
 
@@ -26,8 +27,9 @@ export default function main(hal: Hal, board: BoardSpec): void {
     throw new InvalidArgument('board', board.name, 'the console example drives the RP2040 UART0 only (so far)');
   }
   blink(hal, board);
+  // The console reads and writes through src/mmio.ts's path: this HAL, behind the permission gate.
+  bindHal(hal);
   const service = new ConsoleService({
-    bus: hal,
     map: unpackMap(rp2040Map),
     board: board.name,
     runtime: 'vllsi example console',

@@ -6,21 +6,13 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from '../errors.js';
+import type { Access, ModifiedWriteValues, ReadAction } from '../mmio.js';
 import type { ErrorName } from './protocol.js';
 
 export const REGMAP_FORMAT = 'vllsi-regmap/1';
 
-/** Register/field access (CMSIS-SVD `access`, the same vocabulary as src/mmio.ts). */
-export type Access = 'read-only' | 'write-only' | 'read-write' | 'writeOnce' | 'read-writeOnce';
-
-/** What writing a value does (CMSIS-SVD `modifiedWriteValues`); absent means plain `modify`. */
-export type WriteAction =
-  | 'oneToClear' | 'oneToSet' | 'oneToToggle'
-  | 'zeroToClear' | 'zeroToSet' | 'zeroToToggle'
-  | 'clear' | 'set';
-
-/** What reading does to the register (CMSIS-SVD `readAction`): a read with a side effect. */
-export type ReadAction = 'clear' | 'set' | 'modify' | 'modifyExternal';
+/** What writing a value does (CMSIS-SVD `modifiedWriteValues`); absent means a plain write. */
+export type WriteAction = Exclude<ModifiedWriteValues, 'modify'>;
 
 export interface EnumValue {
   readonly name: string;

@@ -8,6 +8,8 @@
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
 import type { Hal } from '../../hal/contract.js';
 import { VllsiError } from '../errors.js';
+import { volatileLoad, volatileStore } from '../mmio.js';
+import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
   ErrorCode, FrameType, MAX_LINE, MAX_VALUES, asciiEncode, encodeFrame,
   type ErrorName,
@@ -21,8 +23,19 @@ import {
 /** The bus the console reads and writes: the HAL's loads and stores. */
 export type ConsoleBus = Pick<Hal, 'load8' | 'load16' | 'load32' | 'store8' | 'store16' | 'store32'>;
 
+/** src/mmio.ts's one bus path: the bound HAL, behind the register permission gate. */
+export const mmioBus: ConsoleBus = {
+  load8: (a) => volatileLoad(a, 8),
+  load16: (a) => volatileLoad(a, 16),
+  load32: (a) => volatileLoad(a, 32),
+  store8: (a, v) => volatileStore(a, v, 8),
+  store16: (a, v) => volatileStore(a, v, 16),
+  store32: (a, v) => volatileStore(a, v, 32),
+};
+
 export interface ConsoleOptions {
-  readonly bus: ConsoleBus;
+  /** Default: mmioBus (the bound HAL through the permission gate). */
+  readonly bus?: ConsoleBus;
   /** Transmits bytes to the host. */
   readonly send: (bytes: Uint8Array) => void;
   /** The board's register map; without one, only peek/poke and raw machine requests work. */
@@ -33,8 +46,6 @@ export interface ConsoleOptions {
   readonly uptimeMs: () => number;
   /** The board's configured unlock token; without one, writes stay refused. */
   readonly unlockToken?: string;
-  /** Permission gating for writes (src/permissions.ts); absent means allowed once unlocked. */
-  readonly permitWrite?: (address: number, width: Width) => boolean;
 }
 
 type Width = 8 | 16 | 32;
@@ -121,7 +132,8 @@ export class ConsoleService {
       else this.human(text.trim());
     } catch (e) {
       this.stats.errors++;
-      const code: ErrorName = e instanceof ConsoleError || e instanceof RegisterMapError ? e.code : e instanceof VllsiError ? 'BUS' : 'INTERNAL';
+      const code: ErrorName = e instanceof ConsoleError || e instanceof RegisterMapError ? e.code
+        : e instanceof PermissionDenied ? 'DENIED' : e instanceof VllsiError ? 'BUS' : 'INTERNAL';
       const message = e instanceof Error ? e.message : String(e);
       if (machine) this.send(encodeFrame(FrameType.Error, this.seqOf(bytes), errorPayload(code, message)));
       else this.text([`ERR ${code} ${message}`]);
@@ -215,7 +227,7 @@ export class ConsoleService {
     const width = args[2] !== undefined ? widthOf(args[2]) : 32;
     checkAddresses([address], width);
     checkValue(value, width);
-    this.checkWrite(address, width);
+    this.checkWrite(address);
     this.store(address, value, width);
     this.text(['OK']);
   }
@@ -234,7 +246,7 @@ export class ConsoleService {
     const at = locate(this.requireMap(), args[0]!);
     const r = at.register;
     const width = r.size as Width;
-    this.checkWrite(at.address, width);
+    this.checkWrite(at.address);
     if (!at.field) {
       if (!writable(r.access)) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
       const value = number(args[1]!, 'value');
@@ -297,7 +309,7 @@ export class ConsoleService {
       checkAddresses(writes.map((w) => w[0]), width);
       for (const [address, value] of writes) {
         checkValue(value, width);
-        this.checkWrite(address, width);
+        this.checkWrite(address);
       }
       for (const [address, value] of writes) this.store(address, value, width);
       return this.send(encodeFrame(FrameType.Ok, seq, new Uint8Array(0)));
@@ -352,20 +364,20 @@ export class ConsoleService {
     }
   }
 
-  private checkWrite(address: number, width: Width): void {
+  private checkWrite(address: number): void {
     if (this.options.unlockToken === undefined) throw new ConsoleError('LOCKED', 'writes are disabled: this board has no unlock token configured');
     if (!this.unlocked) throw new ConsoleError('LOCKED', 'writes are locked: send unlock TOKEN first');
-    const permit = this.options.permitWrite;
-    if (permit && !permit(address, width)) throw new ConsoleError('DENIED', `write of ${hex(address, 8)} refused by the permission policy`);
+    // Checked up front so that a refused multi-register write writes nothing.
+    if (!isPermitted('register', address)) throw new ConsoleError('DENIED', `write of ${hex(address, 8)} refused by the permission policy`);
   }
 
   private load(address: number, width: Width): number {
-    const bus = this.options.bus;
+    const bus = this.options.bus ?? mmioBus;
     return width === 32 ? bus.load32(address) : width === 16 ? bus.load16(address) : bus.load8(address);
   }
 
   private store(address: number, value: number, width: Width): void {
-    const bus = this.options.bus;
+    const bus = this.options.bus ?? mmioBus;
     if (width === 32) bus.store32(address, value);
     else if (width === 16) bus.store16(address, value);
     else bus.store8(address, value);

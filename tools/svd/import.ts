@@ -10,9 +10,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { VllsiError } from '../../src/errors.js';
 import {
   REGMAP_FORMAT,
-  type Access, type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type PeripheralMap,
-  type ReadAction, type RegisterMap, type WriteAction,
+  type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type PeripheralMap, type RegisterMap, type WriteAction,
 } from '../../src/console/regmap.js';
+import type { Access, ReadAction } from '../../src/mmio.js';
 
 /** The SVD is malformed or uses something the importer cannot map. `where` names the element. */
 export class SvdError extends VllsiError {

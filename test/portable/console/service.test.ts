@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { ConsoleService, ErrorCode, FrameType, MAX_LINE, errorName, type ConsoleOptions } from '../../../src/console/index.js';
 import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
 import { runs } from '../../support/env.js';
+import { bindHal, sandbox, unbindHal } from '../../../src/index.js';
+import { MemHal } from '../../../hal/mem.js';
 
 function setup(extra: Partial<ConsoleOptions> = {}) {
   const bus = new TestBus();
@@ -57,12 +59,34 @@ describe('console: human commands', () => {
     expect(bus.writes).toBe(0);
   });
 
-  it('permission gating refuses a write after unlock (DENIED) and nothing is written', () => {
-    const { say, bus } = setup({ permitWrite: (a) => a !== BASE });
+  it('permission gating (src/permissions.ts) refuses a write after unlock (DENIED) and nothing is written', () => {
+    const { say, bus } = setup();
     say('unlock s3cret');
-    expect(say('write DEV.CTRL.EN 1')[0]).toMatch(/^ERR DENIED/);
-    expect(bus.writes).toBe(0);
-    expect(say('write DEV.INTR.MASK 3')).toEqual(['OK']);
+    const policy = { deny: [{ scope: 'register' as const, from: BASE, to: BASE + 4 }] };
+    sandbox(policy, () => {
+      expect(say('write DEV.CTRL.EN 1')[0]).toMatch(/^ERR DENIED .*0x40000000/);
+      expect(say(':w 1 32 40000100=1,40000000=1')).toEqual([]);
+      expect(bus.writes).toBe(0);
+      expect(say('write DEV.INTR.MASK 3')).toEqual(['OK']);
+    });
+    expect(say('write DEV.CTRL.EN 1')).toEqual(['OK']);
+  });
+
+  it('by default it goes through mmio\'s gated bus path on the bound HAL', () => {
+    const hal = new MemHal({ regions: [{ name: 'DEV', base: BASE, size: 0x100 }] });
+    const host = new Host();
+    const service = new ConsoleService({ send: host.send, board: 'mem', uptimeMs: () => 0, unlockToken: 't' });
+    const previous = bindHal(hal);
+    try {
+      service.receive(bytes('unlock t\npoke 0x40000010 0x1234\npeek 0x40000010\n'));
+      expect(host.take()).toEqual(['OK', 'OK', '0x40000010: 0x00001234', 'OK']);
+      expect(hal.load32(BASE + 0x10)).toBe(0x1234);
+      sandbox({ deny: [{ scope: 'register', from: BASE, to: BASE + 0x100 }] }, () => service.receive(bytes('peek 0x40000010\n')));
+      expect(host.take()[0]).toMatch(/^ERR DENIED permission denied: register/);
+    } finally {
+      if (previous) bindHal(previous);
+      else unbindHal();
+    }
   });
 
   it('read decodes every field with enumerated names and access', () => {
