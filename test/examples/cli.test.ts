@@ -1,6 +1,6 @@
 // `vllsi sim` (and so `npm start`): in-process through the CLI's main, and as a real
 // process of the built CLI when dist/ exists.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -50,5 +50,18 @@ describe('vllsi sim', () => {
     const p = spawnSync(process.execPath, [path.join(root, 'bin/vllsi.js'), 'sim'], { encoding: 'utf8', timeout: 30_000 });
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/uart0: tick 8: led off/);
+  });
+
+  it.skipIf(!existsSync(path.join(root, 'dist/node/tools/cli.js')))('--forever follows the wall clock until interrupted, then exits 0', async () => {
+    const p = spawn(process.execPath, [path.join(root, 'bin/vllsi.js'), 'sim', '--forever'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    // Wait (wall clock: this mode is paced to it) for the first LED toggle at 250 ms simulated.
+    for (let i = 0; i < 100 && !out.includes('tick 1:'); i++) await new Promise((r) => setTimeout(r, 100));
+    p.kill('SIGINT');
+    const code = await new Promise((r) => p.on('exit', r));
+    expect(code).toBe(0);
+    expect(out).toMatch(/uart0: tick 1: led on/);
+    expect(out).toMatch(/stopped at \d+\.\d{9} s simulated/);
   });
 });

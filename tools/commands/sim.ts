@@ -132,7 +132,10 @@ export const sim: Command = {
   },
 };
 
-/** --forever/--console: simulated time follows the wall clock in 10 ms slices, yielding to I/O between them, up to `until` ns. */
+/**
+ * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
+ * slice), yielding to I/O between slices, up to `until` ns.
+ */
 async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   let stop = false;
   const onSig = () => {
@@ -142,8 +145,8 @@ async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   process.once('SIGTERM', onSig);
   const start = performance.now() * 1e6 - board.now;
   while (!stop && board.now < until) {
-    const target = Math.max(board.now, performance.now() * 1e6 - start);
-    board.runFor(Math.min(10e6, target - board.now + 10e6, until - board.now));
+    const behind = performance.now() * 1e6 - start - board.now;
+    if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
     await new Promise((r) => setTimeout(r, 10));
   }
   process.off('SIGINT', onSig);
