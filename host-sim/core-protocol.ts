@@ -42,7 +42,7 @@ export function readText(sab: SharedArrayBuffer, ctl: Int32Array): string {
 export function serializeError(e: unknown): string {
   const o = e as Record<string, unknown>;
   const message = e instanceof Error ? e.message : String(e);
-  return JSON.stringify({ kind: e instanceof VllsiError ? e.kind : e instanceof Error ? e.name : 'Error', message, ...pick(o, ['address', 'size', 'access', 'reason', 'detail', 'argument', 'value', 'atNs']) });
+  return JSON.stringify({ kind: e instanceof VllsiError ? e.kind : e instanceof Error ? e.name : 'Error', message, ...pick(o, ['address', 'size', 'access', 'reason', 'argument', 'value', 'atNs']) });
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -55,7 +55,8 @@ export function deserializeError(json: string): Error {
   const o = JSON.parse(json) as Record<string, any>;
   switch (o.kind) {
     case 'BusFault':
-      return new BusFault(o.address, o.size, o.access, o.reason as BusFaultReason, o.detail);
+      // The message is `bus fault: <width> <access> at <address>: <detail>`.
+      return new BusFault(o.address, o.size, o.access, o.reason as BusFaultReason, o.message.split(': ').slice(2).join(': '));
     case 'InvalidArgument':
       return new InvalidArgument(o.argument, o.value, o.reason);
     case 'SimHalted':
