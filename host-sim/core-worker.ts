@@ -5,6 +5,7 @@
 import { workerData } from 'node:worker_threads';
 import type { Hal, IrqHandler } from '../hal/contract.js';
 import type { MemoryOrdering } from '../src/common.js';
+import { bindHal } from '../src/platform.js';
 import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';
 
@@ -17,8 +18,6 @@ interface CoreWorkerData {
   program: string;
   exportName: string;
   arg: unknown;
-  /** Module whose bindHal(hal) makes src/ use this core's HAL, when it exists. */
-  platform: string | undefined;
 }
 
 const d = workerData as CoreWorkerData;
@@ -92,10 +91,7 @@ function finish(error: unknown): void {
 
 try {
   const hal = new WorkerHal();
-  if (d.platform !== undefined) {
-    const platform = (await import(d.platform)) as { bindHal?: (h: Hal) => unknown };
-    platform.bindHal?.(hal);
-  }
+  bindHal(hal); // src/ on this core (mmio, interrupt) uses this core's HAL
   const mod = (await import(d.program)) as Record<string, unknown>;
   const entry = mod[d.exportName];
   if (typeof entry !== 'function') throw new SimStateError(`core ${d.core} program ${d.program} has no function export ${JSON.stringify(d.exportName)}`);

@@ -4,9 +4,8 @@
 // (strict alternation); while core 0 idles, core 1 runs alone, one call per step.
 // Which core runs when therefore depends only on the two programs, never on thread
 // timing: a worker computing between two HAL calls is simply waited for.
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { A0, A1, F64_AT, OP, Op, REPLY, REQUEST, RESULT, SAB_BYTES, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';
@@ -58,8 +57,6 @@ export class WorkerCore implements SteppedCore {
     this.hal = new SimHal(m, core);
     const programUrl = program instanceof URL ? program.href : pathToFileURL(program).href;
     const ts = fromSource || programUrl.endsWith('.ts');
-    const platform = new URL('../src/platform.js', import.meta.url);
-    const platformExists = existsSync(fileURLToPath(platform)) || existsSync(fileURLToPath(platform).replace(/\.js$/, '.ts'));
     this.worker = new Worker(bootstrap, {
       eval: true,
       workerData: {
@@ -71,7 +68,6 @@ export class WorkerCore implements SteppedCore {
         program: programUrl,
         exportName: options.export ?? 'default',
         arg: options.arg,
-        platform: platformExists ? platform.href : undefined,
         entry: new URL('./core-worker.js', import.meta.url).href,
         loader: ts ? new URL('../tools/ts-loader.js', import.meta.url).href : undefined,
         typescript: ts ? pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href : undefined,

@@ -84,6 +84,10 @@ export class SimHal implements Hal {
     this.m.enter(this.core);
     this.m.boundary(this.core);
   }
+  /** WFE in a busy-wait: one boundary, where the other core gets its turn. */
+  waitForEvent(): void {
+    this.tick();
+  }
   barrier(order: MemoryOrdering): void {
     void order;
     this.tick();

@@ -10,6 +10,7 @@
 import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
 import type { Hal } from '../hal/contract.js';
 import { InvalidArgument, describe } from '../src/errors.js';
+import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
 import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
@@ -29,7 +30,7 @@ export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
 export type { CoreProgramOptions } from './cores.js';
 
-/** An app: its `main` runs on core 0 at reset, with the board's HAL and description. */
+/** An app: its `main` runs on core 0 at reset, with the board's HAL (also bound for src/: bindHal) and description. */
 export type App = (hal: Hal, board: BoardSpec) => void;
 
 export interface SimulateOptions {
@@ -78,6 +79,7 @@ export class SimUart {
       return false;
     };
     const start = this.board.now;
+    this.board.bind();
     if (!this.board.machine.runUntil(start + timeout, seek)) {
       throw new SimTimeout(timeout, `no line matching ${String(pattern)} on UART${this.port.index} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})`);
     }
@@ -116,8 +118,15 @@ export class SimBoard {
 
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
   runFor(duration: Duration): this {
-    this.machine.runUntil(this.machine.now + parseDuration(duration));
+    const ns = parseDuration(duration);
+    this.bind();
+    this.machine.runUntil(this.machine.now + ns);
     return this;
+  }
+
+  /** Makes this board's core-0 HAL the one src/ uses (src/platform.ts): done before running its code. */
+  bind(): void {
+    bindHal(this.hal);
   }
 
   uart(n: number): SimUart {
@@ -202,6 +211,7 @@ export class SimBoard {
   boot(app: App | { default: App }, timeout: Duration = '10s'): void {
     const main = typeof app === 'function' ? app : app?.default;
     if (typeof main !== 'function') throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
+    this.bind();
     this.machine.runCode(() => main(this.hal, this.spec), this.machine.now + parseDuration(timeout, 'bootTimeout'));
   }
 
@@ -220,10 +230,11 @@ export function createBoard(board: string | object): SimBoard {
   return new SimBoard(spec, m, ports);
 }
 
-/** Builds a board and runs `app`'s main on core 0 (at simulated time 0). */
+/** Builds a board, binds its core-0 HAL for src/ (bindHal), and runs `app`'s main on core 0 (at simulated time 0). */
 export async function simulate(board: string | object, app?: App | { default: App }, options: SimulateOptions = {}): Promise<SimBoard> {
   const b = createBoard(board);
   if (options.core1 !== undefined) b.startCore(1, options.core1.program, options.core1);
+  b.bind();
   if (app !== undefined) b.boot(app, options.bootTimeout);
   return b;
 }

@@ -1,54 +1,50 @@
-// Blink's hardware on the ESP32: the GPIO matrix for the LED, UART0 for the
-// console, timer group 0's timer 0 (TG0_T0_LEVEL) for the tick. Addresses from
-// the ESP32 Technical Reference Manual.
-import type { Hal } from '../../hal/contract.js';
+// Blink's hardware on the ESP32, through the register definitions of
+// src/registers/esp32.ts: the GPIO matrix for the LED, UART0 for the console,
+// timer group 0's timer 0 (TG0_T0_LEVEL) for the tick.
+import { peripheral, type Register } from '../../src/mmio.js';
+import { GPIO, TIMG0, UART0 } from '../../src/registers/esp32.js';
 import type { BlinkHardware } from './hw.js';
 
-const GPIO = 0x3ff44000, GPIO_OUT = GPIO + 0x04, GPIO_OUT_W1TC = GPIO + 0x0c, GPIO_ENABLE_W1TS = GPIO + 0x24;
-const funcOutSel = (n: number) => GPIO + 0x530 + 4 * n;
-const OUT_SEL_GPIO = 0x100;
-const UART0 = 0x3ff40000, UART_FIFO = UART0, UART_CLKDIV = UART0 + 0x14, UART_STATUS = UART0 + 0x1c;
-const TIMG0 = 0x3ff5f000, T0CONFIG = TIMG0, T0LO = TIMG0 + 0x04, T0HI = TIMG0 + 0x08, T0UPDATE = TIMG0 + 0x0c, T0ALARMLO = TIMG0 + 0x10, T0ALARMHI = TIMG0 + 0x14;
-const INT_ENA_TIMERS = TIMG0 + 0x98, INT_CLR_TIMERS = TIMG0 + 0xa4;
-const EN = 1 << 31, INCREASE = 1 << 30, LEVEL_INT_EN = 1 << 11, ALARM_EN = 1 << 10;
-const DIVIDER_1MHZ = 80 << 13; // APB 80 MHz / 80
-
-export function esp32Hardware(hal: Hal): BlinkHardware {
+export function esp32Hardware(): BlinkHardware {
+  const gpio = peripheral(GPIO);
+  const uart = peripheral(UART0);
+  const timg = peripheral(TIMG0);
+  const outSel = (pin: number) => (gpio as unknown as Record<string, Register<(typeof GPIO.registers)['FUNC0_OUT_SEL_CFG']>>)[`FUNC${pin}_OUT_SEL_CFG`]!;
   const encoder = new TextEncoder();
-  let config = 0;
+  // The tick timer counts microseconds: APB 80 MHz / 80.
+  const timerConfig = { EN: 1, INCREASE: 1, AUTORELOAD: 0, LEVEL_INT_EN: 1, DIVIDER: 80 } as const;
   return {
     ledInit(pin) {
-      hal.store32(funcOutSel(pin), OUT_SEL_GPIO);
-      hal.store32(GPIO_OUT_W1TC, 1 << pin);
-      hal.store32(GPIO_ENABLE_W1TS, 1 << pin);
-      config = (EN | INCREASE | LEVEL_INT_EN | DIVIDER_1MHZ) >>> 0;
-      hal.store32(T0CONFIG, config); // the tick timer counts microseconds from here
+      outSel(pin).write({ OUT_SEL: 0x100 }); // pad driven by GPIO_OUT
+      gpio.OUT_W1TC.write(1 << pin);
+      gpio.ENABLE_W1TS.write(1 << pin);
+      timg.T0CONFIG.write(timerConfig);
     },
     ledToggle(pin) {
-      const out = hal.load32(GPIO_OUT) ^ (1 << pin);
-      hal.store32(GPIO_OUT, out >>> 0);
+      const out = (gpio.OUT.read() ^ (1 << pin)) >>> 0;
+      gpio.OUT.write(out);
       return ((out >>> pin) & 1) === 1;
     },
     consoleInit() {
-      hal.store32(UART_CLKDIV, Math.round(80e6 / 115200)); // 115200 baud from APB
+      uart.CLKDIV.write({ CLKDIV: Math.round(80e6 / 115200), FRAG: 0 });
     },
     consoleWrite(text) {
       for (const b of encoder.encode(text)) {
-        while (((hal.load32(UART_STATUS) >>> 16) & 0xff) >= 127); // TXFIFO_CNT: wait for room
-        hal.store32(UART_FIFO, b);
+        while (uart.STATUS.get('TXFIFO_CNT') >= 127); // wait for room in the 128-byte FIFO
+        uart.FIFO.write(b);
       }
     },
-    alarmIrq: 14, // TG0_T0_LEVEL
+    alarmIrq: TIMG0.interrupts.TG0_T0_LEVEL,
     nowUs() {
-      hal.store32(T0UPDATE, 1); // latch the counter into T0LO/T0HI
-      return hal.load32(T0HI) * 2 ** 32 + hal.load32(T0LO);
+      timg.T0UPDATE.write(1); // latch the counter into T0LO/T0HI
+      return timg.T0HI.read() * 2 ** 32 + timg.T0LO.read();
     },
     alarmAt(atUs) {
-      hal.store32(INT_ENA_TIMERS, hal.load32(INT_ENA_TIMERS) | 1);
-      hal.store32(T0ALARMHI, Math.floor(atUs / 2 ** 32));
-      hal.store32(T0ALARMLO, atUs >>> 0);
-      hal.store32(T0CONFIG, (config | ALARM_EN) >>> 0); // ALARM_EN clears itself when the alarm fires
+      timg.INT_ENA_TIMERS.modify({ T0_INT_ENA: 1 });
+      timg.T0ALARMHI.write(Math.floor(atUs / 2 ** 32));
+      timg.T0ALARMLO.write(atUs >>> 0);
+      timg.T0CONFIG.write({ ...timerConfig, ALARM_EN: 1 }); // ALARM_EN clears itself when the alarm fires
     },
-    alarmAck: () => hal.store32(INT_CLR_TIMERS, 1),
+    alarmAck: () => timg.INT_CLR_TIMERS.write({ T0_INT_CLR: 1 }),
   };
 }
