@@ -2,8 +2,10 @@
 // src/registers/rp2040.ts: SIO for the LED, UART0 (PL011) for the console, TIMER
 // alarm 0 (TIMER_IRQ_0) for the tick.
 import { peripheral, type Register } from '../../src/mmio.js';
-import { IO_BANK0, RESETS, SIO, TIMER, UART0 } from '../../src/registers/rp2040.js';
+import { rp2040 } from '../../src/index.js'; // as the module "vllsi" exports them (device builds map src/ to it)
 import type { BlinkHardware } from './hw.js';
+
+const { IO_BANK0, RESETS, SIO, TIMER, UART0 } = rp2040;
 
 export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardware {
   const resets = peripheral(RESETS);
