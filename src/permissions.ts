@@ -17,6 +17,7 @@
 // without a scope, or a time/platform/logging entry with one, fails loudly), and
 // test/permissions/registry.test.ts checks the code agrees with it.
 import { InvalidArgument, VllsiError, describe } from './errors.js';
+import { setAccessGated } from './platform.js';
 
 export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
 export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
@@ -137,10 +138,12 @@ function compile(policy: PermissionPolicy): PermissionPolicy {
 export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
   const outer = active;
   active = new ActiveSandbox(compile(policy), outer);
+  setAccessGated(true);
   try {
     return fn();
   } finally {
     active = outer;
+    setAccessGated(active !== undefined);
   }
 }
 

@@ -15,6 +15,21 @@ export class HalNotBound extends VllsiError {
 }
 
 let bound: Hal | undefined;
+let gated = false;
+
+/**
+ * The bound HAL while register accesses may go straight to it — a HAL is bound and no
+ * permission sandbox is active — else undefined. Register code inlined at build time
+ * (tools/xs-inline.js) reads this live binding and takes the checked path when it is
+ * undefined, so inlining never bypasses a gate or hides HalNotBound.
+ */
+export let directHal: Hal | undefined;
+
+/** Called by the permission sandbox on entry and exit: while gated, no access is direct. */
+export function setAccessGated(on: boolean): void {
+  gated = on;
+  directHal = gated ? undefined : bound;
+}
 
 /** Makes `hal` the HAL every later hardware operation uses; returns the previous one. */
 export function bindHal(hal: Hal): Hal | undefined {
@@ -23,12 +38,14 @@ export function bindHal(hal: Hal): Hal | undefined {
   }
   const previous = bound;
   bound = hal;
+  directHal = gated ? undefined : bound;
   return previous;
 }
 
 /** Forgets the bound HAL (tests, shutdown); later hardware operations throw HalNotBound. */
 export function unbindHal(): void {
   bound = undefined;
+  directHal = undefined;
 }
 
 /** The bound HAL; throws HalNotBound when there is none. */

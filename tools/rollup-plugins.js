@@ -1,7 +1,9 @@
 // Rollup plugins shared by rollup.config.js (dist/xs) and tools/xs-test.js (XS test bundle).
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import fs from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
+import ts from 'typescript';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const root = path.resolve(import.meta.dirname, '..');
@@ -54,5 +56,27 @@ export function runtimeProfileDefine(profile) {
   return {
     name: 'vllsi-runtime-profile',
     load: (id) => (path.resolve(id) === file ? `export const BUILD_PROFILE = ${JSON.stringify(profile)};\n` : null),
+  };
+}
+
+/**
+ * TypeScript by transpilation only (ts.transpileModule, file by file): for bundles that are
+ * type-checked elsewhere (`npm run typecheck`) — the XS test bundle, benches, build-time
+ * evaluation — where building a language service for the whole project per bundle is too slow.
+ * Resolves `./x.js` to `./x.ts` as tsc does.
+ */
+export function transpileTs() {
+  const options = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true, sourceMap: false };
+  return {
+    name: 'vllsi-transpile-ts',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.') || !source.endsWith('.js')) return null;
+      const candidate = path.resolve(path.dirname(importer), source.slice(0, -3) + '.ts');
+      return fs.existsSync(candidate) ? candidate : null;
+    },
+    transform(code, id) {
+      if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
+      return { code: ts.transpileModule(code, { compilerOptions: options, fileName: id }).outputText, map: null };
+    },
   };
 }

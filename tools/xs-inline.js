@@ -9,6 +9,8 @@
 //   - a module that re-declares the imported name anywhere (no scope analysis).
 import MagicString from 'magic-string';
 import { parseAst } from 'rollup/parseAst';
+import { children, declaredNames, renderPure } from './ast.js';
+import { registerInliner } from './xs-inline-registers.js';
 
 const U32 = 0xffffffff;
 const lit = (n) => (n < 0 ? `(${n})` : String(n));
@@ -53,39 +55,6 @@ export const INLINED_PRIMITIVES = Object.keys(PRIMITIVES);
 
 const ARITY = { extractBits: 3, insertBits: 4, testBit: 2, setBit: 2, clearBit: 2, toggleBit: 2, setBits: 2, clearBits: 2, fieldMask: 2 };
 
-function children(node) {
-  const out = [];
-  for (const key of Object.keys(node)) {
-    if (key === 'type' || key === 'start' || key === 'end') continue;
-    const v = node[key];
-    if (Array.isArray(v)) v.forEach((c) => c && typeof c.type === 'string' && out.push(c));
-    else if (v && typeof v.type === 'string') out.push(v);
-  }
-  return out;
-}
-
-/** Names declared anywhere in the module other than by import: those bindings may shadow an import. */
-function declaredNames(ast) {
-  const names = new Set();
-  const addPattern = (p) => {
-    if (!p) return;
-    if (p.type === 'Identifier') names.add(p.name);
-    else if (p.type === 'ObjectPattern') p.properties.forEach((q) => addPattern(q.type === 'RestElement' ? q.argument : q.value));
-    else if (p.type === 'ArrayPattern') p.elements.forEach(addPattern);
-    else if (p.type === 'AssignmentPattern') addPattern(p.left);
-    else if (p.type === 'RestElement') addPattern(p.argument);
-  };
-  const visit = (n) => {
-    if (n.type === 'VariableDeclarator') addPattern(n.id);
-    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) names.add(n.id.name);
-    if (n.params) n.params.forEach(addPattern);
-    if (n.type === 'CatchClause') addPattern(n.param);
-    children(n).forEach(visit);
-  };
-  visit(ast);
-  return names;
-}
-
 /**
  * Rewrites inlinable calls in `code`. `names` maps a local identifier to the primitive it is bound
  * to (e.g. `eb` → `extractBits` for `import { extractBits as eb }`). Returns { code, map, count }
@@ -98,40 +67,7 @@ export function inlineBitfieldCalls(code, names, { ast = parseAst(code), sourceM
   const s = new MagicString(code);
   let count = 0;
 
-  // Rendered text of a side-effect-free expression, or undefined.
-  const pure = (n) => {
-    switch (n.type) {
-      case 'Literal':
-      case 'Identifier':
-      case 'ThisExpression':
-        return code.slice(n.start, n.end);
-      case 'UnaryExpression':
-        if (n.operator === 'delete') return undefined;
-        return wrap(pure(n.argument), (x) => `(${n.operator}${n.operator.length > 1 ? ' ' : ''}${x})`);
-      case 'BinaryExpression':
-      case 'LogicalExpression': {
-        const l = pure(n.left);
-        const r = pure(n.right);
-        return l === undefined || r === undefined ? undefined : `(${l} ${n.operator} ${r})`;
-      }
-      case 'ConditionalExpression': {
-        const [t, c, a] = [pure(n.test), pure(n.consequent), pure(n.alternate)];
-        return t === undefined || c === undefined || a === undefined ? undefined : `(${t} ? ${c} : ${a})`;
-      }
-      case 'MemberExpression': {
-        if (n.optional) return undefined;
-        const o = pure(n.object);
-        if (o === undefined) return undefined;
-        if (!n.computed) return `${o}.${n.property.name}`;
-        return wrap(pure(n.property), (p) => `${o}[${p}]`);
-      }
-      case 'CallExpression':
-        return inline(n);
-      default:
-        return undefined;
-    }
-  };
-  const wrap = (x, f) => (x === undefined ? undefined : f(x));
+  const pure = (n) => renderPure(code, n, inline);
 
   function inline(call) {
     if (call.callee.type !== 'Identifier' || call.optional) return undefined;
@@ -160,30 +96,42 @@ export function inlineBitfieldCalls(code, names, { ast = parseAst(code), sourceM
 }
 
 /**
- * Rollup plugin: inlines calls to the bitfield primitives imported from vllsi's bitfield module
- * (directly, through src/index, or as the `vllsi` package). Put it after the TypeScript plugin.
+ * The XS inliner, a rollup plugin (put it after the TypeScript plugin). Pass 1 inlines calls to the
+ * bitfield primitives imported from vllsi (directly, through src/index, or as the `vllsi` package);
+ * pass 2 inlines register field reads and writes (tools/xs-inline-registers.js).
  */
-export function inlineBitfields({ isBitfieldModule = (id) => /[\\/]src[\\/](bitfield|index)\.ts$/.test(id) } = {}) {
-  let total = 0;
+export function xsInline({ isBitfieldModule = (id) => /[\\/]src[\\/](bitfield|index)\.ts$/.test(id) } = {}) {
+  const counts = { bitfield: 0, register: 0 };
+  const registers = registerInliner();
   return {
-    name: 'vllsi-inline-bitfields',
+    name: 'vllsi-xs-inline',
     async transform(code, id) {
-      if (isBitfieldModule(id) || !INLINED_PRIMITIVES.some((p) => code.includes(p))) return null;
-      const ast = this.parse(code);
-      const names = new Map();
-      for (const node of ast.body) {
-        if (node.type !== 'ImportDeclaration') continue;
-        const resolved = node.source.value === 'vllsi' ? { id: 'vllsi' } : await this.resolve(node.source.value, id);
-        if (!resolved || (resolved.id !== 'vllsi' && !isBitfieldModule(resolved.id))) continue;
-        for (const spec of node.specifiers) {
-          if (spec.type === 'ImportSpecifier' && PRIMITIVES[spec.imported.name]) names.set(spec.local.name, spec.imported.name);
+      let out = null;
+      if (!isBitfieldModule(id) && INLINED_PRIMITIVES.some((p) => code.includes(p))) {
+        const ast = this.parse(code);
+        const names = new Map();
+        for (const node of ast.body) {
+          if (node.type !== 'ImportDeclaration') continue;
+          const resolved = node.source.value === 'vllsi' ? { id: 'vllsi' } : await this.resolve(node.source.value, id);
+          if (!resolved || (resolved.id !== 'vllsi' && !isBitfieldModule(resolved.id))) continue;
+          for (const spec of node.specifiers) {
+            if (spec.type === 'ImportSpecifier' && PRIMITIVES[spec.imported.name]) names.set(spec.local.name, spec.imported.name);
+          }
+        }
+        const r = inlineBitfieldCalls(code, names, { ast, sourceMap: true });
+        if (r) {
+          counts.bitfield += r.count;
+          out = { code: r.code, map: r.map };
         }
       }
-      const out = inlineBitfieldCalls(code, names, { ast, sourceMap: true });
-      if (!out) return null;
-      total += out.count;
-      return { code: out.code, map: out.map };
+      // Pass 2 sees pass 1's output (source maps are not chained: XS bundles ship without them).
+      const r2 = await registers.transform(this, out?.code ?? code, id);
+      if (r2) {
+        counts.register = registers.inlinedCount();
+        out = r2;
+      }
+      return out;
     },
-    api: { inlinedCount: () => total },
+    api: { inlinedCount: () => ({ ...counts }) },
   };
 }

@@ -14,7 +14,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tmp from 'tmp';
-import { portableGuard, typescriptForXs } from './rollup-plugins.js';
+import { portableGuard, transpileTs } from './rollup-plugins.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const filter = process.argv[2];
@@ -56,8 +56,8 @@ const bundle = await rollup({
     },
     alias({ entries: [{ find: /^vitest$/, replacement: shim }] }),
     portableGuard(),
+    transpileTs(), // type-checked by `npm run typecheck`
     nodeResolve({ extensions: ['.ts', '.js', '.mjs'] }),
-    typescriptForXs(),
   ],
 });
 const { output } = await bundle.generate({ format: 'iife', name: '__vllsiTests', inlineDynamicImports: true });

@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tmp from 'tmp';
-import { portableGuard, typescriptForXs } from './rollup-plugins.js';
+import { portableGuard, transpileTs } from './rollup-plugins.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -18,7 +18,7 @@ const root = path.resolve(import.meta.dirname, '..');
 export async function bundleForXs(entry, name, extraPlugins = []) {
   const bundle = await rollup({
     input: path.resolve(root, entry),
-    plugins: [portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs(), ...extraPlugins],
+    plugins: [portableGuard(), transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] }), ...extraPlugins],
   });
   const { output } = await bundle.generate({ format: 'iife', name });
   await bundle.close();

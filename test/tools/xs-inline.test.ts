@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 // @ts-expect-error plain JS build tooling
-import { inlineBitfieldCalls, inlineBitfields, INLINED_PRIMITIVES } from '../../tools/xs-inline.js';
+import { inlineBitfieldCalls, xsInline, INLINED_PRIMITIVES } from '../../tools/xs-inline.js';
 // @ts-expect-error plain JS build tooling
 import { bundleForXs, xsWorker } from '../../tools/xs.js';
 // @ts-expect-error plain JS build tooling
-import { typescriptForXs } from '../../tools/rollup-plugins.js';
+import { transpileTs } from '../../tools/rollup-plugins.js';
 
 type Worker = { compute(code: string): Promise<number>; close(): Promise<void> };
 let worker: Worker;
@@ -21,6 +21,12 @@ beforeAll(async () => {
   await worker.compute(await bundleForXs('src/index.ts', 'vllsi'));
 });
 afterAll(() => worker?.close());
+
+async function opNames(bundle: string): Promise<string[]> {
+  last = undefined;
+  await worker.compute(`${bundle}; issueCommand(new TextEncoder().encode(JSON.stringify(regs.OP_NAMES)).buffer);`);
+  return last as string[];
+}
 
 async function runInXs(body: string): Promise<unknown> {
   last = undefined;
@@ -93,11 +99,11 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
 
   it('as a rollup plugin: finds the imports (renamed too), inlines, and the bundle runs the same in XS', async () => {
     const entry = 'test/tools/fixtures/inline-app.ts';
-    const plugin = inlineBitfields();
-    const bundle = await rollup({ input: entry, plugins: [nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs(), plugin] });
+    const plugin = xsInline();
+    const bundle = await rollup({ input: entry, plugins: [transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] }), plugin] });
     const { output } = await bundle.generate({ format: 'iife', name: 'app' });
     await bundle.close();
-    expect(plugin.api.inlinedCount()).toBe(4);
+    expect(plugin.api.inlinedCount()).toEqual({ bitfield: 4, register: 0 });
     const plain = await bundleForXs(entry, 'app');
     const results: unknown[] = [];
     for (const code of [output[0].code, plain]) {
@@ -108,4 +114,36 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
     expect(results[0]).toEqual([(0x123a >>> 3) & 0x1ff, true, 0xa, 0x123, 0x123a]);
     expect(results[1]).toEqual(results[0]);
   });
+
+  it('register field reads and writes: inlined and called bundles behave the same in XS for random scripts', async () => {
+    const entry = 'test/tools/fixtures/inline-regs.ts';
+    const plugin = xsInline();
+    const inlinedCode = await bundleForXs(entry, 'regs', [plugin]);
+    // Every read, modify and write site on a register whose rules allow it is inlined; the
+    // refused ones (modify of a read-only register) and plain-number writes stay calls.
+    expect(plugin.api.inlinedCount().register).toBe(35);
+    const calledCode = await bundleForXs(entry, 'regs');
+    expect(calledCode).not.toContain('directHal.load32');
+    const inlined = await xsWorker({ onCommand: (m: Uint8Array) => (lastInlined = JSON.parse(new TextDecoder().decode(m))) });
+    let lastInlined: unknown;
+    try {
+      await inlined.compute(inlinedCode);
+      const names = await opNames(calledCode);
+      const value = fc.oneof(fc.constantFrom(0, 1, 2, 3, -1, 1.5, 0xffffffff, 2 ** 32), fc.nat({ max: 0xffffffff }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...names), value), { minLength: 1, maxLength: 30 }), fc.array(fc.nat({ max: 0xffffffff }), { minLength: 17, maxLength: 17 }), async (script, initial) => {
+          const call = `issueCommand(new TextEncoder().encode(JSON.stringify(regs.run(${JSON.stringify(script)}, ${JSON.stringify(initial)}))).buffer);`;
+          lastInlined = undefined;
+          last = undefined;
+          await inlined.compute(call);
+          await worker.compute(call);
+          expect(lastInlined).toBeDefined();
+          expect(lastInlined).toEqual(last);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await inlined.close();
+    }
+  }, 180_000);
 });
