@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { portableGuard, runtimeProfileDefine, srcAsVllsiModule, typescriptForXs } from './tools/rollup-plugins.js';
+import { xsInline } from './tools/xs-inline.js';
 
 const DEVICE_DEFAULT = 'embedded';
 
@@ -20,11 +21,12 @@ const bundle = (profile) => ({
 });
 
 // Device-only bundles (manifest.json, vllsi build): the native HAL's JS side and the
-// example app, importing the core as the module "vllsi".
+// example app, importing the core as the module "vllsi". Bitfield and register calls with
+// constant shapes are inlined (tools/xs-inline.js): XS has no inliner of its own.
 const device = (input, file) => ({
   input,
   output: { file: `dist/xs/${file}`, format: 'es', sourcemap: false },
-  plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs('tsconfig.device.json')],
+  plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs('tsconfig.device.json'), xsInline()],
 });
 
 export default [

@@ -1,7 +1,8 @@
 // Build-time inlining of register field reads and writes for the XS bundles.
 //
-// Recognised: a top-level `const X = peripheral(DEF)` (one argument, DEF imported — directly or as
-// `ns.DEF` — from a module the build can evaluate), then call sites on it:
+// Recognised: `const X = peripheral(DEF)` at any depth (one argument; DEF imported directly, as
+// `ns.DEF`, or through `const { DEF } = ns`, from a module the build can evaluate), const aliases
+// of its registers and fields, and these call sites on them within the declaring block:
 //   X.R.read()   X.R.get('F')   X.R.isSet('F')   X.R.modify({ F: v, … })   X.R.write({ F: v, … })
 //   X.R.fields.F.read()   .isSet()   .modify(v)   .write(v)
 // Nothing about registers is re-implemented here: the definitions are evaluated at build time
@@ -80,24 +81,27 @@ const STORE = { 8: 'store8', 16: 'store16', 32: 'store32' };
  * What a member chain names: `X.R` → { x, reg }, `X.R.fields.F` → { x, reg, field }, through
  * top-level const aliases of either (`const r = X.R; const f = r.fields.F`).
  */
-function resolveTarget(node, peripherals, aliases) {
-  if (node.type === 'Identifier') return aliases.get(node.name);
+function resolveTarget(node, bindings) {
+  if (node.type === 'Identifier') {
+    const a = bindings.alias(node.name, node.start);
+    return a && { x: a.x, reg: a.reg, field: a.field };
+  }
   if (node.type !== 'MemberExpression' || node.computed || node.optional) return undefined;
   const name = node.property.name;
-  if (node.object.type === 'Identifier' && peripherals.has(node.object.name)) return { x: node.object.name, reg: name };
+  if (node.object.type === 'Identifier' && bindings.peripheral(node.object.name, node.start)) return { x: node.object.name, reg: name };
   const o = node.object;
   if (o.type === 'MemberExpression' && !o.computed && o.property.name === 'fields') {
-    const r = resolveTarget(o.object, peripherals, aliases);
+    const r = resolveTarget(o.object, bindings);
     if (r && r.field === undefined) return { ...r, field: name };
   }
   return undefined;
 }
 
 /** Matches a call on a register or field; returns the parts or undefined. */
-function matchSite(call, peripherals, aliases) {
+function matchSite(call, bindings) {
   const c = call.callee;
   if (call.optional || c.type !== 'MemberExpression' || c.computed) return undefined;
-  const t = resolveTarget(c.object, peripherals, aliases);
+  const t = resolveTarget(c.object, bindings);
   return t && { ...t, op: c.property.name, args: call.arguments };
 }
 
@@ -197,6 +201,7 @@ export function registerInliner() {
     let directSource;
     for (const node of ast.body) {
       if (node.type !== 'ImportDeclaration') continue;
+      // In device bundles the core is the external module 'vllsi' (tools/rollup-plugins.js srcAsVllsiModule).
       const resolved = node.source.value === 'vllsi' ? { id: 'vllsi' } : await ctx.resolve(node.source.value, id);
       if (!resolved) continue;
       for (const spec of node.specifiers) {
@@ -209,33 +214,68 @@ export function registerInliner() {
       }
     }
     if (!peripheralName) return undefined;
+    // Every const declarator, in source order, with the block it is visible in. Only names
+    // declared once in the whole module are used, so a name means one binding wherever its
+    // block reaches (uses outside that block would be globals: they are not matched).
     const declared = declaredNames(ast);
-    const periphs = new Map();
-    for (const node of ast.body) {
-      const decl = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
-      if (decl?.type !== 'VariableDeclaration') continue;
-      for (const d of decl.declarations) {
-        if (d.id.type !== 'Identifier') continue;
-        const init = d.init;
-        if (decl.kind !== 'const' || init?.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== peripheralName || init.arguments.length !== 1) continue;
-        const arg = init.arguments[0];
-        let from;
-        if (arg.type === 'Identifier' && imports.has(arg.name)) from = { ...imports.get(arg.name), member: undefined };
-        else if (arg.type === 'MemberExpression' && !arg.computed && arg.object.type === 'Identifier' && imports.has(arg.object.name)) {
-          from = { ...imports.get(arg.object.name), member: arg.property.name };
-        }
-        if (from && from.id !== 'vllsi') periphs.set(d.id.name, from);
+    const consts = [];
+    const SCOPES = new Set(['Program', 'BlockStatement', 'StaticBlock', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement']);
+    const collect = (node, scope) => {
+      const inner = SCOPES.has(node.type) ? { start: node.start, end: node.end } : scope;
+      if (node.type === 'VariableDeclaration' && node.kind === 'const') {
+        for (const d of node.declarations) consts.push({ d, scope: inner });
       }
+      children(node).forEach((c) => collect(c, inner));
+    };
+    collect(ast, { start: ast.start, end: ast.end });
+    const once = (name) => declared.get(name) === 1;
+    const scoped = (map, name, pos) => {
+      const b = map.get(name);
+      return b && pos >= b.scope.start && pos <= b.scope.end ? b : undefined;
+    };
+
+    // Definitions: imported names, `const { A, B: C } = ns`, `const D = ns.M`; then peripherals.
+    const defs = new Map();
+    const defOf = (node) => {
+      if (node.type === 'Identifier') {
+        const local = scoped(defs, node.name, node.start);
+        if (local) return local.from;
+        return imports.has(node.name) ? { ...imports.get(node.name), member: undefined } : undefined;
+      }
+      if (node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && imports.has(node.object.name)) {
+        return { ...imports.get(node.object.name), member: node.property.name };
+      }
+      return undefined;
+    };
+    const periphs = new Map();
+    for (const { d, scope } of consts) {
+      const init = d.init;
+      if (!init) continue;
+      if (d.id.type === 'ObjectPattern' && init.type === 'Identifier' && imports.has(init.name)) {
+        for (const p of d.id.properties) {
+          if (p.type === 'Property' && !p.computed && p.value.type === 'Identifier' && once(p.value.name)) {
+            defs.set(p.value.name, { scope, from: { ...imports.get(init.name), member: p.key.name } });
+          }
+        }
+        continue;
+      }
+      if (d.id.type !== 'Identifier' || !once(d.id.name)) continue;
+      if (init.type === 'MemberExpression') {
+        const from = defOf(init);
+        if (from) defs.set(d.id.name, { scope, from });
+        continue;
+      }
+      if (init.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== peripheralName || init.arguments.length !== 1) continue;
+      const from = defOf(init.arguments[0]);
+      if (from) periphs.set(d.id.name, { scope, from: from.id === 'vllsi' ? { ...from, id: SRC_INDEX } : from });
     }
-    // Only a name declared once in the whole module is surely the peripheral at every use.
-    for (const name of periphs.keys()) if (declared.get(name) !== 1) periphs.delete(name);
     if (periphs.size === 0) return undefined;
 
     const hal = recordingHal();
     const s = new MagicString(code);
     let n = 0;
     const instances = new Map();
-    for (const [name, from] of periphs) {
+    for (const [name, { scope, from }] of periphs) {
       if (!evaluated.has(from.id)) evaluated.set(from.id, evaluateDefinitions(from.id));
       const mod = await evaluated.get(from.id);
       let def = from.imported === '*' ? mod.defs : mod.defs[from.imported];
@@ -243,25 +283,22 @@ export function registerInliner() {
       if (!def || typeof def !== 'object') continue;
       mod.bindHal(hal);
       try {
-        instances.set(name, { periph: mod.peripheral(def), mod });
+        instances.set(name, { scope, periph: mod.peripheral(def), mod });
       } catch {
         // An invalid definition: the call throws at run time, as it should.
       }
     }
-    // Top-level const aliases of registers and fields, declared once, in source order.
+    // Const aliases of registers and fields (`const r = X.R`, `const f = r.fields.F`).
+    const bindings = { peripheral: (name, pos) => scoped(instances, name, pos), alias: (name, pos) => scoped(aliases, name, pos) };
     const aliases = new Map();
-    for (const node of ast.body) {
-      const decl = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
-      if (decl?.type !== 'VariableDeclaration' || decl.kind !== 'const') continue;
-      for (const d of decl.declarations) {
-        if (d.id.type !== 'Identifier' || declared.get(d.id.name) !== 1 || !d.init) continue;
-        const t = resolveTarget(d.init, instances, aliases);
-        if (t) aliases.set(d.id.name, t);
-      }
+    for (const { d, scope } of consts) {
+      if (d.id.type !== 'Identifier' || !once(d.id.name) || !d.init) continue;
+      const t = resolveTarget(d.init, bindings);
+      if (t) aliases.set(d.id.name, { scope, ...t });
     }
     const visit = (node) => {
       if (node.type === 'CallExpression') {
-        const site = matchSite(node, instances, aliases);
+        const site = matchSite(node, bindings);
         const inst = site && instances.get(site.x);
         if (inst) {
           const text = plan(site, inst.periph, hal, code, (a) => renderPure(code, a), code.slice(node.start, node.end));

@@ -121,7 +121,7 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
     const inlinedCode = await bundleForXs(entry, 'regs', [plugin]);
     // Every read, modify and write site on a register whose rules allow it is inlined; the
     // refused ones (modify of a read-only register) and plain-number writes stay calls.
-    expect(plugin.api.inlinedCount().register).toBe(35);
+    expect(plugin.api.inlinedCount().register).toBe(38);
     const calledCode = await bundleForXs(entry, 'regs');
     expect(calledCode).not.toContain('directHal.load32');
     const inlined = await xsWorker({ onCommand: (m: Uint8Array) => (lastInlined = JSON.parse(new TextDecoder().decode(m))) });
