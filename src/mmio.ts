@@ -267,6 +267,10 @@ export class Field<F = FieldDef> {
   readonly access: Access;
   readonly readable: boolean;
   readonly writable: boolean;
+  /** Largest value the field holds. */
+  readonly max: number;
+  /** @internal Both the field and its register are readable (set by the register once its access is known). */
+  readOk = false;
   private readonly byName: { readonly [name: string]: number } | undefined;
   private readonly byValue: { readonly [value: number]: string } | undefined;
 
@@ -288,6 +292,7 @@ export class Field<F = FieldDef> {
     this.access = def.access ?? registerAccess ?? 'read-write';
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
+    this.max = w === 32 ? 0xffffffff : 2 ** w - 1;
     const ev = def.enumeratedValues;
     if (ev) {
       const byValue: { [value: number]: string } = Object.create(null);
@@ -305,8 +310,9 @@ export class Field<F = FieldDef> {
 
   /** The field's value (one bus read of the register). */
   read(): number {
-    if (!this.readable || !this.register.readable) throw this.register.denied('read', this.readable ? undefined : this);
-    return ((this.register.read() & this.mask) >>> this.bitOffset);
+    const r = this.register;
+    if (!this.readOk) throw r.denied('read', this.readable ? undefined : this);
+    return (load(r.address, r.size, r.sync) & this.mask) >>> this.bitOffset;
   }
 
   /** The field's value as its enumerated name; undefined when the value has none. */
@@ -348,10 +354,17 @@ export class Field<F = FieldDef> {
   /** `value` (number or enumerated name) placed at the field's offset; validates it. */
   encode(value: number | string): number {
     if (!this.writable) throw this.register.denied('write', this);
-    const v = typeof value === 'string' ? this.valueOf(value) : value;
-    if (typeof value !== 'string') checkValue(`${this.register.name}.${this.name} value`, v, this.bitWidth);
-    return (v * 2 ** this.bitOffset) >>> 0;
+    // `v >>> 0 === v` holds exactly for integers in 0..2^32-1 (no call on the fast path).
+    const v = typeof value === 'number' && value >>> 0 === value && value <= this.max ? value : checkedFieldValue(this, value);
+    return (v << this.bitOffset) >>> 0;
   }
+}
+
+/** The slow path of Field.encode: an enumerated name, or a number to validate. */
+function checkedFieldValue(f: Field, value: number | string): number {
+  if (typeof value === 'string') return f.valueOf(value);
+  checkValue(`${f.register.name}.${f.name} value`, value, f.bitWidth);
+  return value;
 }
 
 // --- Register --------------------------------------------------------------------------
@@ -394,8 +407,13 @@ export class Register<R extends RegisterDef = RegisterDef> {
   private readonly modifyDefault: number;
   /** Bits of write-1/0-to-clear/set/toggle fields. */
   private readonly actionMask: number;
-  private readonly size: AccessSize;
-  private readonly sync: boolean;
+  /** read-modify-write is allowed: readable, writable, no read side effects. */
+  private readonly rmwOk: boolean;
+  private readonly maxValue: number;
+  /** @internal access size in bytes */
+  readonly size: AccessSize;
+  /** @internal the mode is Sync */
+  readonly sync: boolean;
 
   /** A register at `address` with no fields (read-write, 32 bits unless `def` says otherwise). */
   static at(address: number, options: RegisterOptions & { size?: Width; access?: Access } = {}): Register<RegisterDef> {
@@ -413,6 +431,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
     }
     this.mode = checkMode(options.mode ?? 'Volatile');
     this.sync = this.mode === 'Sync';
+    this.maxValue = 2 ** this.width - 1;
     this.resetValue = def.resetValue ?? 0;
     checkValue(`${this.name} resetValue`, this.resetValue, this.width);
 
@@ -452,6 +471,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
     this.keepMask = ~(writeOnly | oneTo | zeroTo) >>> 0;
     this.modifyDefault = ((reset & writeOnly & ~oneTo) | zeroTo) >>> 0;
     this.actionMask = (oneTo | zeroTo) >>> 0;
+    this.rmwOk = this.readable && this.writable && !sideEffects;
+    for (const n of names) fields[n]!.readOk = fields[n]!.readable && this.readable;
   }
 
   /** The whole register (one bus read). */
@@ -468,7 +489,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
   write(value: FieldValues<R> | number): void {
     if (typeof value === 'number') {
       if (!this.writable) throw this.denied('write');
-      checkValue(`${this.name} value`, value, this.width);
+      if (value >>> 0 !== value || value > this.maxValue) checkValue(`${this.name} value`, value, this.width);
       store(this.address, this.size, value, this.sync);
       return;
     }
@@ -544,8 +565,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
 
   /** @internal read-modify-write of `bits` within `mask`. */
   modifyMasked(mask: number, bits: number): void {
-    if (!this.readable || !this.writable) throw this.denied('modify');
-    if (this.readHasSideEffects) {
+    if (!this.rmwOk) {
+      if (!this.readable || !this.writable) throw this.denied('modify');
       throw new RegisterAccessError(this.name, 'modify', 'read-side-effects', 'reading this register has side effects, so it cannot be read-modify-written; use write()');
     }
     const old = load(this.address, this.size, this.sync);
