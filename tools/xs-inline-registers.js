@@ -63,6 +63,12 @@ function provablyWithin(node, low) {
   return false;
 }
 
+/** `./…/x.js` from module `from` to the .ts file `to`, as TypeScript sources spell imports. */
+function relativeSpecifier(from, to) {
+  const rel = path.relative(path.dirname(from), to).split(path.sep).join('/').replace(/\.ts$/, '.js');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
 /** A HAL that returns `value` for every load and records stores. */
 function recordingHal() {
   const hal = { name: 'xs-inline-probe', value: 0, stores: [] };
@@ -209,7 +215,9 @@ export function registerInliner() {
         imports.set(spec.local.name, { id: resolved.id, imported });
         if (imported === 'peripheral' && (resolved.id === 'vllsi' || VLLSI_MODULE.test(resolved.id))) {
           peripheralName = spec.local.name;
-          directSource = resolved.id === 'vllsi' ? 'vllsi' : SRC_PLATFORM;
+          // Relative, as the module's own core imports are: device builds map src/ to the
+          // external module 'vllsi' by relative path (a bare 'vllsi' would resolve to the package).
+          directSource = node.source.value === 'vllsi' ? 'vllsi' : relativeSpecifier(id, SRC_PLATFORM);
         }
       }
     }

@@ -9,7 +9,7 @@ import { inlineBitfieldCalls, xsInline, INLINED_PRIMITIVES } from '../../tools/x
 // @ts-expect-error plain JS build tooling
 import { bundleForXs, xsWorker } from '../../tools/xs.js';
 // @ts-expect-error plain JS build tooling
-import { transpileTs } from '../../tools/rollup-plugins.js';
+import { portableGuard, srcAsVllsiModule, transpileTs } from '../../tools/rollup-plugins.js';
 
 type Worker = { compute(code: string): Promise<number>; close(): Promise<void> };
 let worker: Worker;
@@ -146,4 +146,20 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
       await inlined.close();
     }
   }, 180_000);
+
+  it('device app bundle (examples/blink): register calls inlined, the core stays the external module "vllsi"', async () => {
+    const plugin = xsInline();
+    const bundle = await rollup({
+      input: 'examples/blink/index.ts',
+      plugins: [srcAsVllsiModule(), portableGuard(), transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] }), plugin],
+    });
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    const code = output[0].code;
+    expect(plugin.api.inlinedCount().register).toBeGreaterThan(10);
+    expect(code).toMatch(/^import \{[^}]*\bdirectHal\b[^}]*\} from 'vllsi';/);
+    expect(code).toContain('directHal.load32(');
+    expect(code).not.toContain('class VllsiError');
+    expect(Object.keys(output[0].modules).every((m) => m.includes('/examples/'))).toBe(true);
+  });
 });
