@@ -82,6 +82,8 @@ class ActiveSandbox {
   private readonly cache = new Map<PermissionScope, Map<PermissionTarget, boolean>>();
   /** The register scope's map, held directly: it is the hottest. */
   private readonly registers = new Map<PermissionTarget, boolean>();
+  /** The last register address allowed: a driver polling one register skips even the Map. */
+  lastRegister = -1;
 
   constructor(
     readonly policy: PermissionPolicy,
@@ -104,6 +106,7 @@ class ActiveSandbox {
     let d = this.registers.get(addr);
     if (d === undefined) d = this.allows('register', addr);
     if (!d) throw new PermissionDenied('register', addr);
+    this.lastRegister = addr;
   }
 }
 
@@ -116,7 +119,8 @@ export function checkPermission(scope: PermissionScope, target: PermissionTarget
 
 /** The gate of the register access path (a specialisation of checkPermission('register', addr)). */
 export function checkRegister(addr: number): void {
-  if (active !== undefined) active.checkRegister(addr);
+  const a = active;
+  if (a !== undefined && addr !== a.lastRegister) a.checkRegister(addr);
 }
 
 /** Whether the operation would pass the gate, without throwing. */
