@@ -27,3 +27,4 @@ export * from './interrupt.js';
 export * as rp2040 from './registers/rp2040.js';
 export * as esp32 from './registers/esp32.js';
 export * from './console/index.js';
+export { armMpuProtector, noMpuProtector, deviceMemoryProtector, type MpuRegion } from './mpu.js';

@@ -6,8 +6,8 @@
 // Protections are enforced by whatever stands behind the region, a
 // `MemoryProtector`: the simulator's bus (host-sim/os-memory.ts: a write to a
 // read-only page or a fetch from a non-executable one is a BusFault), or the
-// chip's MPU (src/mpu.ts); a chip without one cannot protect and osProtect is a
-// typed `Unsupported` error. Fresh pages read as zero; `DontNeed`, `Free` and
+// chip's MPU (src/mpu.ts, only osProtect'd pages: regions are few); a chip
+// without one cannot protect and osProtect is a typed `Unsupported` error. Fresh pages read as zero; `DontNeed`, `Free` and
 // `Remove` zero them again; freed and never-allocated pages have no access.
 //
 // Errors: out of memory is OSError ENOMEM (as mmap); a range outside any
@@ -43,6 +43,11 @@ export interface MemoryProtector {
    * is then always read-write-execute and only osProtect itself fails.
    */
   protect?(addr: number, size: number, prot: MemProt): void;
+  /**
+   * Whether pages no allocation holds get no access (default true). An MPU with a few
+   * regions sets false: only osProtect'd pages are then enforced (src/mpu.ts).
+   */
+  readonly guardsUnmapped?: boolean;
   /** Zeroes [addr, addr + size) whatever its protection (the kernel's view of the memory). */
   zero(addr: number, size: number): void;
 }
@@ -106,7 +111,7 @@ class Region {
       if (this.used.subarray(p, p + count).includes(1)) continue;
       const addr = this.base + p * this.pageSize;
       this.protector.zero(addr, count * this.pageSize);
-      this.setProt(addr, count * this.pageSize, READ_WRITE); // may throw: nothing is marked yet
+      this.setProt(addr, count * this.pageSize, READ_WRITE, true); // may throw: nothing is marked yet
       this.used.fill(1, p, p + count);
       this.runs[p] = count;
       this.freedStarts.delete(addr);
@@ -115,8 +120,10 @@ class Region {
     throw new OSError(ENOMEM, `out of OS memory: no ${count} free page(s) of ${this.pageSize} bytes aligned to ${align} in ${describe(this.base)}..+${this.size}`, 'ENOMEM');
   }
 
-  setProt(addr: number, size: number, prot: MemProt): void {
-    this.protector.protect?.(addr, size, prot);
+  /** `implicit`: set by alloc, free or init rather than osProtect. */
+  setProt(addr: number, size: number, prot: MemProt, implicit = false): void {
+    const enforced = implicit && this.protector.guardsUnmapped === false ? READ_WRITE : prot;
+    this.protector.protect?.(addr, size, enforced);
     this.prot.fill(prot.bits, this.page(addr), this.page(addr + size));
   }
 
@@ -151,7 +158,7 @@ export function initOsMemory(cfg: OsMemoryConfig): void {
     throw new InvalidArgument('memory protector', cfg.protector, 'must implement MemoryProtector');
   }
   const r = new Region(cfg.base, cfg.size, pageSize, cfg.protector);
-  r.setProt(r.base, r.size, MemProt.None);
+  r.setProt(r.base, r.size, MemProt.None, true);
   region = r;
 }
 
@@ -207,7 +214,7 @@ export function osFree(addr: number, size: number): void {
   const len = r.runs[p]! * r.pageSize;
   if (Math.ceil(size / r.pageSize) * r.pageSize !== len) throw new InvalidArgument('osFree size', size, `the allocation at ${describe(addr)} is ${len} bytes`);
   checkPermission('memory', addr);
-  r.setProt(addr, len, MemProt.None);
+  r.setProt(addr, len, MemProt.None, true);
   r.protector.zero(addr, len);
   r.used.fill(0, p, p + r.runs[p]!);
   r.runs[p] = 0;
