@@ -8,7 +8,7 @@
 import { InvalidArgument, VllsiError } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { os } from './os.js';
-import { checkPermission } from './permissions.js';
+import { checkFdPermission, checkPermission } from './permissions.js';
 
 export type SubmissionId = number;
 
@@ -112,7 +112,8 @@ export class IoEngine {
   submit(op: CompletionOp): SubmissionId {
     if (this.#down) throw new IoError('Shutdown', `submit ${describeOp(op)}: the I/O engine was shut down`);
     checkOp(op);
-    checkPermission('io', op.op === 'Timeout' ? 'timeout' : `fd:${op.fd}`);
+    if (op.op === 'Timeout') checkPermission('io', 'timeout');
+    else checkFdPermission('io', op.fd);
     if (this.#inFlight.size >= this.queueDepth) throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
     const id = this.#nextId++;
     const finish = (result: number, address?: SocketAddress) => {

@@ -13,7 +13,7 @@
 import { InvalidArgument, OSError, VllsiError, describe } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { os, type RawLockKind } from './os.js';
-import { checkPermission } from './permissions.js';
+import { checkFdPermission } from './permissions.js';
 
 export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
 export type LockKind = (typeof LockKind)[keyof typeof LockKind];
@@ -85,7 +85,7 @@ export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockH
   fileDesc(fd);
   const r = checkRegion(region);
   if (kind !== LockKind.Shared && kind !== LockKind.Exclusive) throw new InvalidArgument('lock kind', kind, "must be LockKind.Shared or LockKind.Exclusive");
-  checkPermission('lock', `fd:${fd}`);
+  checkFdPermission('lock', fd);
   const backend = os('tryLock');
   let outcome;
   try {
@@ -101,7 +101,7 @@ export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockH
 export function unlock(handle: LockHandle): void {
   if (!(handle instanceof LockHandle)) throw new InvalidArgument('lock handle', handle, 'must be a LockHandle from tryLock');
   if (!handle.held) throw new LockAlreadyReleased(handle);
-  checkPermission('lock', `fd:${handle.fd}`);
+  checkFdPermission('lock', handle.fd);
   const backend = os('unlock');
   const { start, osLength } = checkRegion(handle.region);
   try {

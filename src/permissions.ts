@@ -117,6 +117,11 @@ export function checkPermission(scope: PermissionScope, target: PermissionTarget
   if (active !== undefined && !active.allows(scope, target)) throw new PermissionDenied(scope, target);
 }
 
+/** The gate of descriptor operations: target `fd:N`, a string built only inside a sandbox. */
+export function checkFdPermission(scope: PermissionScope, fd: number): void {
+  if (active !== undefined) checkPermission(scope, `fd:${fd}`);
+}
+
 /** The gate of the register access path (a specialisation of checkPermission('register', addr)). */
 export function checkRegister(addr: number): void {
   const a = active;

@@ -4,7 +4,7 @@
 import { InvalidArgument, OSError } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { checkOsPath, os } from './os.js';
-import { checkPermission } from './permissions.js';
+import { checkFdPermission, checkPermission } from './permissions.js';
 
 /** `access` modes (POSIX values; Windows honours F_OK and W_OK only). */
 export const F_OK = 0;
@@ -20,7 +20,7 @@ export function pread(fd: FileDesc, buf: Uint8Array, offset: number): number {
   checkFd(fd);
   checkBuffer(buf);
   checkOffset('offset', offset);
-  checkPermission('file', `fd:${fd}`);
+  checkFdPermission('file', fd);
   return os('pread').pread(fd, buf, offset);
 }
 
@@ -29,13 +29,13 @@ export function pwrite(fd: FileDesc, buf: Uint8Array, offset: number): number {
   checkFd(fd);
   checkBuffer(buf);
   checkOffset('offset', offset);
-  checkPermission('file', `fd:${fd}`);
+  checkFdPermission('file', fd);
   return os('pwrite').pwrite(fd, buf, offset);
 }
 
 export function fileSize(fd: FileDesc): number {
   checkFd(fd);
-  checkPermission('file', `fd:${fd}`);
+  checkFdPermission('file', fd);
   return os('fileSize').fileSize(fd);
 }
 
@@ -43,7 +43,7 @@ export function fileSize(fd: FileDesc): number {
 export function truncate(fd: FileDesc, length: number): void {
   checkFd(fd);
   checkOffset('length', length);
-  checkPermission('file', `fd:${fd}`);
+  checkFdPermission('file', fd);
   os('truncate').truncate(fd, length);
 }
 
@@ -58,7 +58,7 @@ export function access(path: string, mode: number): boolean {
 /** Returns once the file's data is on stable storage (fdatasync on Linux, F_FULLFSYNC on macOS, FlushFileBuffers on Windows). */
 export function fullFsync(fd: FileDesc): void {
   checkFd(fd);
-  checkPermission('file', `fd:${fd}`);
+  checkFdPermission('file', fd);
   os('fullFsync').fullFsync(fd);
 }
 
@@ -75,7 +75,7 @@ export function tryLockRegion(fd: FileDesc, kind: FcntlLockKind, start: number, 
   if (kind !== 'Shared' && kind !== 'Exclusive') throw new InvalidArgument('lock kind', kind, "must be 'Shared' or 'Exclusive'");
   checkOffset('lock start', start);
   checkOffset('lock length', len);
-  checkPermission('lock', `fd:${fd}`);
+  checkFdPermission('lock', fd);
   const backend = os('tryLockRegion');
   const r = backend.lockRegion(fd, kind, start, len);
   if (!r.ok) throw conflictError(r, fd, start, len);
@@ -86,7 +86,7 @@ export function unlockRegion(fd: FileDesc, start: number, len: number): void {
   checkFd(fd);
   checkOffset('lock start', start);
   checkOffset('lock length', len);
-  checkPermission('lock', `fd:${fd}`);
+  checkFdPermission('lock', fd);
   os('unlockRegion').lockRegion(fd, 'Unlock', start, len);
 }
 
