@@ -2,8 +2,12 @@
 // subtracted): bitfield primitives and register field operations, called vs build-time inlined
 // (tools/xs-inline.js), each against the hand-written expression; and JS allocation on the hot
 // paths, from the heap slot count after 10^3 and 10^4 iterations.
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { minify } from 'terser';
 import { bundleForXs, xsWorker } from '../tools/xs.js';
 import { xsInline } from '../tools/xs-inline.js';
+import { portableGuard, runtimeProfileDefine, transpileTs } from '../tools/rollup-plugins.js';
 
 export const title = 'XS performance: called vs inlined against hand-written (computrons/op, goal <= 1.2x inlined); hot-path allocation';
 
@@ -42,6 +46,44 @@ async function slotsPerIteration(entry, name, plugins = []) {
   }
 }
 
+/** Minified size of an XS bundle of `modules` (src/ module names; all of src/index when omitted). */
+async function minifiedSize(profile, modules) {
+  const ENTRY = '\0footprint';
+  const src = (m) => JSON.stringify(new URL(`../src/${m}.ts`, import.meta.url).pathname);
+  const bundle = await rollup({
+    input: ENTRY,
+    onwarn: () => {},
+    plugins: [
+      { name: 'entry', resolveId: (i) => (i === ENTRY ? ENTRY : null), load: (i) => (i === ENTRY ? (modules ?? ['index']).map((m) => `export * from ${src(m)};`).join('\n') : null) },
+      runtimeProfileDefine(profile),
+      portableGuard(),
+      transpileTs(),
+      nodeResolve({ extensions: ['.ts', '.js'] }),
+    ],
+  });
+  const { output } = await bundle.generate({ format: 'es' });
+  await bundle.close();
+  return (await minify(output[0].code, { module: true, compress: { passes: 2 }, mangle: true })).code.length;
+}
+
+// The embedded core: what a register-level driver on a device needs (bit primitives, registers,
+// interrupts and critical sections, the HAL binding with its gate, the stack allocator, the profile).
+const CORE = ['errors', 'common', 'bitfield', 'platform', 'mmio', 'interrupt', 'embedded', 'profile'];
+
+/** XS heap slots (and machine bytes) that evaluating the runtime bundle and booting it add. */
+async function bootHeap() {
+  const worker = await xsWorker();
+  try {
+    const code = await bundleForXs('bench/xs/boot.ts', 'app', [runtimeProfileDefine('embedded')]);
+    const before = await worker.usage('gc(); 0');
+    const loaded = await worker.usage(`${code}; gc(); 0`);
+    const booted = await worker.usage('app.boot(); gc(); 0');
+    return { load: loaded.currentHeapCount - before.currentHeapCount, boot: booted.currentHeapCount - loaded.currentHeapCount, bytes: booted.allocate - before.allocate };
+  } finally {
+    await worker.close();
+  }
+}
+
 export async function run() {
   const rows = [];
   const names = { extract: 'extractBits', insert: 'insertBits', testBit: 'testBit', read: 'register field read', modify: 'register field modify' };
@@ -63,5 +105,12 @@ export async function run() {
   for (const [name, what, plugins, note] of allocations) {
     rows.push({ name: `allocation: ${what}`, value: await slotsPerIteration('bench/xs/register-loops.ts', name, plugins), unit: 'heap slots/iteration', ...(note && { note }) });
   }
+  for (const profile of ['full', 'embedded', 'no_runtime']) {
+    rows.push({ name: `footprint: ${profile} bundle (all of src/index)`, value: (await minifiedSize(profile)) / 1024, unit: 'KB minified' });
+  }
+  rows.push({ name: 'footprint: embedded core', value: (await minifiedSize('embedded', CORE)) / 1024, unit: 'KB minified', goal: '<= 24 KB', note: CORE.join(' ') });
+  const heap = await bootHeap();
+  rows.push({ name: 'XS heap: load the runtime (embedded)', value: heap.load, unit: 'slots live after gc' });
+  rows.push({ name: 'XS heap: init() with a HAL and the default stack arena', value: heap.boot, unit: 'slots live after gc', note: `machine chunk growth ${heap.bytes} bytes` });
   return rows;
 }
