@@ -1,0 +1,114 @@
+// `vllsi svd gen`: the generated TypeScript type-checks against src/mmio.ts (field names,
+// enumerated names as literal unions), runs with mmio's peripheral() on a memory HAL, and
+// compiles for every peripheral of each vendor SVD (when ../shared/svd exists).
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { importSvd } from '../../tools/svd/import.js';
+import { generate } from '../../tools/svd/gen.js';
+import { writeText } from '../../tools/files.js';
+import { peripheral, bindHal, unbindHal } from '../../src/index.js';
+import { MemHal } from '../../hal/mem.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const mmio = path.join(root, 'src/mmio.js');
+const vendor = path.resolve(root, '../shared/svd');
+
+function genInto(dir: string, svdFile: string, only?: string[]): string[] {
+  const files = generate(importSvd(readFileSync(svdFile, 'utf8'), { descriptions: true, source: path.basename(svdFile) }), { only, mmioImport: mmio });
+  for (const [name, text] of files) writeText(path.join(dir, name), text);
+  return [...files.keys()].map((f) => path.join(dir, f));
+}
+
+/** Type-checks with the project's compiler settings; returns the diagnostics as text. */
+function compile(files: string[]): string[] {
+  const program = ts.createProgram(files, {
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true, skipLibCheck: true, noEmit: true, types: [], lib: ['lib.es2022.d.ts'],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${path.basename(d.file.fileName)})` : ''));
+}
+
+describe('svd gen', () => {
+  it('emits typed definitions: enumerated names are literal unions, unknown fields and names do not compile', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-gen-'));
+    try {
+      const files = genInto(dir, path.join(import.meta.dirname, 'fixtures/derived.svd'));
+      expect(files.map((f) => path.basename(f)).sort()).toEqual(['index.ts', 'uart0.ts', 'uart1.ts', 'uart2.ts']);
+      const use = path.join(dir, 'use.ts');
+      writeFileSync(use, [
+        `import { peripheral } from '${mmio}';`,
+        `import { UART1 } from './index.js';`,
+        'const u = peripheral(UART1);',
+        `u.CR.write({ UARTEN: 'ON', TXE: 1 });`,
+        `u.CR.fields.RXE.write('OFF');`,
+        '// @ts-expect-error MAYBE is not an enumerated value of UARTEN',
+        `u.CR.write({ UARTEN: 'MAYBE' });`,
+        '// @ts-expect-error CR has no field NOPE',
+        'u.CR.write({ NOPE: 1 });',
+        '// @ts-expect-error UART1 has no register XYZ',
+        'u.XYZ.read();',
+      ].join('\n'));
+      expect(compile([...files, use])).toEqual([]);
+      // The same file with a wrong name that is not expected fails: the check has teeth.
+      writeFileSync(use, `import { peripheral } from '${mmio}';\nimport { UART1 } from './index.js';\nperipheral(UART1).CR.write({ UARTEN: 'MAYBE' });\n`);
+      expect(compile([...files, use]).join('\n')).toMatch(/MAYBE/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('generated modules run with mmio\'s peripheral() on a memory HAL', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-gen-run-'));
+    try {
+      const files = genInto(dir, path.join(import.meta.dirname, 'fixtures/fields.svd'));
+      expect(compile(files)).toEqual([]);
+      // The mmio import is type-only: the emitted modules stand alone.
+      for (const f of files) {
+        const js = ts.transpileModule(readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+        expect(js).not.toMatch(/mmio/);
+        writeFileSync(f.replace(/\.ts$/, '.js'), js);
+      }
+      const { DEV } = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+      expect(DEV.registers.CTRL.fields.MODE).toEqual({ bitOffset: 16, bitWidth: 3, access: 'read-write', enumeratedValues: { IDLE: 0, BUSY: 4, START: 1, STOP: 2 } });
+      expect(DEV.registers.INTR.fields.RX.modifiedWriteValues).toBe('oneToClear');
+      expect(DEV.registers.FIFO.readAction).toBe('modify');
+      const hal = new MemHal({ regions: [{ name: 'DEV', base: 0x40000000, size: 0x100 }] });
+      const previous = bindHal(hal);
+      try {
+        const dev = peripheral(DEV);
+        dev.CTRL.write({ A: 5, MODE: 'STOP' });
+        // write() starts from the reset value (0x21): B keeps its reset 2, A and MODE as given.
+        expect(hal.load32(0x40000000)).toBe((2 << 16) | 0x20 | 5);
+        expect(dev.FIFO.readHasSideEffects).toBe(true);
+      } finally {
+        if (previous) bindHal(previous);
+        else unbindHal();
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('--only keeps the named peripherals and the ones they derive from', () => {
+    const files = generate(importSvd(readFileSync(path.join(import.meta.dirname, 'fixtures/derived.svd'), 'utf8')), { only: ['uart1'] });
+    expect([...files.keys()].sort()).toEqual(['index.ts', 'uart0.ts', 'uart1.ts']);
+    expect(() => generate(importSvd(readFileSync(path.join(import.meta.dirname, 'fixtures/derived.svd'), 'utf8')), { only: ['NOPE'] })).toThrow(/no peripheral 'NOPE'/);
+  });
+
+  it.skipIf(!existsSync(vendor))('compiles the code generated for every peripheral of each vendor SVD', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-gen-vendor-'));
+    try {
+      const files = ['RP2040.svd', 'esp32.svd', 'esp32c3.svd'].flatMap((f) => genInto(path.join(dir, f), path.join(vendor, f)));
+      expect(files.length).toBeGreaterThan(120);
+      const t = performance.now();
+      expect(compile(files)).toEqual([]);
+      console.log(`svd gen: ${files.length} generated modules of 3 vendor SVDs type-checked in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
