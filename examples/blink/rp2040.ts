@@ -6,6 +6,9 @@ import { rp2040 } from '../../src/index.js'; // as the module "vllsi" exports th
 import type { BlinkHardware } from './hw.js';
 
 const { IO_BANK0, RESETS, SIO, TIMER, UART0 } = rp2040;
+// FUNCSEL values (pico-sdk gpio_function): the SVD names them per pin (sio_25, uart0_tx...),
+// so code that works for any pin writes the numbers.
+const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5;
 
 export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardware {
   const resets = peripheral(RESETS);
@@ -23,7 +26,7 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       while (!resets.RESET_DONE.matches(used));
       sio.GPIO_OUT_CLR.write(1 << pin);
       sio.GPIO_OE_SET.write(1 << pin);
-      ctrl(pin).write({ FUNCSEL: 'sio' });
+      ctrl(pin).write({ FUNCSEL: GPIO_FUNC_SIO });
     },
     ledToggle(pin) {
       sio.GPIO_OUT_XOR.write(1 << pin);
@@ -35,8 +38,8 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       uart.UARTFBRD.write({ BAUD_DIVFRAC: 52 });
       uart.UARTLCR_H.write({ WLEN: 0b11, FEN: 1 });
       uart.UARTCR.write({ UARTEN: 1, TXE: 1, RXE: 1 });
-      ctrl(consoleTx).write({ FUNCSEL: 'uart' });
-      ctrl(consoleRx).write({ FUNCSEL: 'uart' });
+      ctrl(consoleTx).write({ FUNCSEL: GPIO_FUNC_UART });
+      ctrl(consoleRx).write({ FUNCSEL: GPIO_FUNC_UART });
     },
     consoleWrite(text) {
       for (const b of encoder.encode(text)) {
