@@ -27,7 +27,8 @@ export async function bundleForXs(entry, name, extraPlugins = []) {
 
 /**
  * An xsnap worker with no metering limit; `compute(code)` returns the computrons `code` used.
- * Inside XS, `issueCommand(arrayBuffer)` reaches `onCommand(bytes)` here.
+ * Inside XS, `issueCommand(arrayBuffer)` reaches `onCommand(bytes)` here and returns its
+ * reply when that is a Uint8Array.
  */
 export async function xsWorker({ onCommand } = {}) {
   const worker = await xsnap({
@@ -35,7 +36,13 @@ export async function xsWorker({ onCommand } = {}) {
     spawn,
     fs: { ...fsp, createReadStream: fs.createReadStream, tmpName: tmp.tmpName },
     meteringLimit: 0,
-    ...(onCommand && { handleCommand: async (msg) => (onCommand(msg), new Uint8Array()) }),
+    // onCommand may answer with bytes (issueCommand's result in XS); anything else answers empty.
+    ...(onCommand && {
+      handleCommand: async (msg) => {
+        const reply = await onCommand(msg);
+        return reply instanceof Uint8Array ? reply : new Uint8Array();
+      },
+    }),
   });
   return {
     async compute(code) {

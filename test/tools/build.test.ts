@@ -6,21 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rollup } from 'rollup';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli.js';
 import { packageRoot } from '../../tools/moddable.js';
+import { ensureBuilt, linkProject, resolveProject, type Manifest } from './moddable-project.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vllsi-build-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
-  // The project copies dist/xs: build it when absent (a fresh clone has it from `npm ci`).
-  if (!existsSync(path.join(packageRoot, 'dist/xs/vllsi-hal.js')) || !existsSync(path.join(packageRoot, 'dist/xs/examples/blink.js'))) {
-    const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: packageRoot, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-  }
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 /** Runs the CLI in-process; returns exit code and everything printed. */
 async function vllsi(...args: string[]): Promise<{ code: number; out: string }> {
@@ -33,58 +27,6 @@ async function vllsi(...args: string[]): Promise<{ code: number; out: string }> 
     log.mockRestore();
     err.mockRestore();
   }
-}
-
-interface Manifest {
-  include?: string | string[];
-  error?: string;
-  modules?: Record<string, string | string[]>;
-  config?: Record<string, unknown>;
-  creation?: Record<string, unknown>;
-  platforms?: Record<string, Manifest>;
-}
-
-/** mcmanifest.js's matchPlatform: exact name or "name/*" prefix, from the full platform up to its first part; then "...". */
-function matchPlatform(platforms: Record<string, Manifest>, full: string): Manifest | undefined {
-  const parts = full.split('/');
-  while (parts.length) {
-    const partial = parts.join('/');
-    for (const n of Object.keys(platforms)) {
-      if (n.endsWith('/*') ? partial.startsWith(n.slice(0, -1)) : partial === n) return platforms[n];
-    }
-    parts.length -= 1;
-  }
-  return platforms['...'];
-}
-
-/** The project's manifests merged for one platform ($(MODDABLE) includes are the SDK's own and are skipped). */
-function resolveProject(dir: string, platform: string) {
-  const modules = new Map<string, string>();
-  const errors: string[] = [];
-  const config: Record<string, unknown> = {};
-  const creation: Record<string, unknown> = {};
-  const visit = (file: string) => {
-    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-    const here = path.dirname(file);
-    for (const inc of [m.include ?? []].flat()) if (!inc.startsWith('$(MODDABLE)')) visit(path.join(here, inc));
-    const parts = [m, m.platforms ? matchPlatform(m.platforms, platform) : undefined];
-    for (const p of parts) {
-      if (!p) continue;
-      if (p.error) errors.push(p.error);
-      Object.assign(config, p.config);
-      Object.assign(creation, p.creation);
-      for (const [name, paths] of Object.entries(p.modules ?? {})) {
-        for (const rel of [paths].flat()) {
-          const base = path.join(here, rel);
-          const ext = ['.js', '.c'].find((e) => existsSync(base + e));
-          expect(ext, `${rel} (in ${path.relative(dir, file)}) names no .js or .c file`).toBeDefined();
-          modules.set(name === '*' ? path.basename(rel) : name, base + ext);
-        }
-      }
-    }
-  };
-  visit(path.join(dir, 'manifest.json'));
-  return { modules, errors, config, creation };
 }
 
 describe('vllsi build', () => {
@@ -102,8 +44,8 @@ describe('vllsi build', () => {
 
   it('on pico and pico/<sub>, the manifest gives the RP2040 HAL sources, the bundles and the embedded profile', async () => {
     for (const platform of ['pico', 'pico/pico_w']) {
-      const { modules, errors, config, creation } = resolveProject(pico, platform);
-      expect(errors).toEqual([]);
+      const { modules, errors, config, creation, missing } = resolveProject(pico, platform);
+      expect([...errors, ...missing]).toEqual([]);
       expect([...modules.keys()].sort()).toEqual(['blink', 'board', 'main', 'rp2040_sdk', 'rp2040_sync', 'vllsi', 'vllsi-hal', 'vllsi_xs']);
       expect(path.relative(pico, modules.get('vllsi')!)).toBe('vllsi/dist/xs/vllsi-embedded.js');
       expect(config).toEqual({ vllsi: { profile: 'embedded', stackArena: 16384 } });
@@ -129,31 +71,9 @@ describe('vllsi build', () => {
   it.each(['embedded', 'full', 'no_runtime'])('the %s app links: every import names a module of the manifest, every named import exists', async (profile) => {
     const dir = path.join(tmp, `link-${profile}`);
     expect((await vllsi('build', '--board', 'rpi-pico', '--profile', profile, '-o', dir)).code).toBe(0);
-    const { modules, config } = resolveProject(dir, 'pico');
-    const bundle = await rollup({
-      input: modules.get('main')!,
-      onwarn(w) {
-        throw new Error(`rollup: ${w.message}`);
-      },
-      plugins: [
-        {
-          name: 'moddable-modules',
-          resolveId(source, importer) {
-            if (importer === undefined) return null; // the entry
-            if (source === 'mc/config') return '\0mc/config';
-            const file = modules.get(source);
-            if (file === undefined) throw new Error(`import '${source}' is not a module of the manifest`);
-            return file;
-          },
-          load(id) {
-            return id === '\0mc/config' ? `export default ${JSON.stringify(config)};` : null;
-          },
-        },
-      ],
-    });
-    const { output } = await bundle.generate({ format: 'es' });
-    expect(output[0].code).toContain("native('xs_vllsi_load32')");
-    await bundle.close();
+    const project = resolveProject(dir, 'pico');
+    expect(project.missing).toEqual([]);
+    expect(await linkProject(project)).toContain("native('xs_vllsi_load32')");
   });
 
   it('refuses an unknown board or profile with its usage (exit 2), and writes nothing', async () => {
