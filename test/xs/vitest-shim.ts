@@ -60,7 +60,11 @@ export const test = it;
 function format(name: string, row: unknown, i: number): string {
   return name.replace(/%s|%d|%i|%j|\$(\w+)|%#/g, (m, key: string | undefined) => {
     if (m === '%#') return String(i);
-    if (key !== undefined && row && typeof row === 'object') return String((row as Record<string, unknown>)[key]);
+    if (key !== undefined && row && typeof row === 'object') {
+      // As vitest names `$key` rows: strings quoted, inner quotes escaped (so results match by name).
+      const v = (row as Record<string, unknown>)[key];
+      return typeof v === 'string' ? `'${v.replace(/'/g, "\\'")}'` : String(v);
+    }
     return typeof row === 'object' ? JSON.stringify(row) : String(row);
   });
 }
