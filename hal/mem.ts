@@ -9,6 +9,7 @@
 // as if that core took the exception. A busy-wait on a spinlock another core holds
 // calls `onWait` (a test makes the other core progress there) or throws Deadlock.
 import type { AccessSize, Hal, IrqHandler } from './contract.js';
+import { SizedBus } from './sized-bus.js';
 import type { MemoryOrdering } from '../src/common.js';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { BusFault } from '../src/mmio.js';
@@ -95,7 +96,7 @@ interface CoreIrqs {
   primask: number;
 }
 
-export class MemHal implements Hal {
+export class MemHal extends SizedBus implements Hal {
   readonly name = 'mem';
   readonly coreCount: number;
   readonly spinlockCount: number;
@@ -123,6 +124,7 @@ export class MemHal implements Hal {
   private readonly cores: CoreIrqs[];
 
   constructor(options: MemHalOptions) {
+    super();
     this.coreCount = options.cores ?? 2;
     this.spinlockCount = options.spinlocks ?? 32;
     this.irqCount = options.irqs ?? 32;
@@ -151,26 +153,8 @@ export class MemHal implements Hal {
     }));
   }
 
-  // --- Bus --------------------------------------------------------------------------
+  // --- Bus (load8..store32 come from SizedBus) ----------------------------------------
 
-  load8(addr: number): number {
-    return this.load(addr, 1);
-  }
-  load16(addr: number): number {
-    return this.load(addr, 2);
-  }
-  load32(addr: number): number {
-    return this.load(addr, 4);
-  }
-  store8(addr: number, value: number): void {
-    this.store(addr, 1, value);
-  }
-  store16(addr: number, value: number): void {
-    this.store(addr, 2, value);
-  }
-  store32(addr: number, value: number): void {
-    this.store(addr, 4, value);
-  }
 
   /** Puts a device behind the word at `addr` for 32-bit accesses (tests model W1C flags, FIFOs...). */
   device(addr: number, device: MemDevice | undefined): void {
@@ -205,7 +189,7 @@ export class MemHal implements Hal {
     throw new BusFault(addr, size, access, 'unmapped', 'no region is mapped there');
   }
 
-  private load(addr: number, size: AccessSize): number {
+  protected override load(addr: number, size: AccessSize): number {
     const r = this.locate(addr, size, 'read');
     const off = this.hitOffset;
     let v = size === 4 ? r.view.getUint32(off, true) : size === 2 ? r.view.getUint16(off, true) : r.view.getUint8(off);
@@ -215,7 +199,7 @@ export class MemHal implements Hal {
     return v;
   }
 
-  private store(addr: number, size: AccessSize, value: number): void {
+  protected override store(addr: number, size: AccessSize, value: number): void {
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
     if (r.readOnly) throw new BusFault(addr, size, 'write', 'read-only', `region ${r.name} is read-only`);

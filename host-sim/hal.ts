@@ -2,6 +2,7 @@
 // through the machine: bus accesses are routed and traced, and each call is a
 // boundary where time advances and interrupts may be delivered (machine.ts).
 import type { Hal, IrqHandler } from '../hal/contract.js';
+import { SizedBus } from '../hal/sized-bus.js';
 import { InvalidArgument } from '../src/errors.js';
 import type { MemoryOrdering } from '../src/common.js';
 import { BusFault, SimHalted } from './errors.js';
@@ -11,7 +12,7 @@ import type { Machine } from './machine.js';
 const SIO_CPUID = 0x000;
 const SIO_SPINLOCK0 = 0x100;
 
-export class SimHal implements Hal {
+export class SimHal extends SizedBus implements Hal {
   readonly name: string;
   readonly coreCount: number;
   readonly spinlockCount: number;
@@ -21,6 +22,7 @@ export class SimHal implements Hal {
     private readonly m: Machine,
     readonly core: number,
   ) {
+    super();
     this.name = `sim:${m.board.name}`;
     this.coreCount = m.board.cores;
     this.spinlockCount = m.board.spinlocks.count;
@@ -32,7 +34,7 @@ export class SimHal implements Hal {
     throw e;
   }
 
-  private load(addr: number, size: 1 | 2 | 4): number {
+  protected override load(addr: number, size: 1 | 2 | 4): number {
     const m = this.m;
     m.enter(this.core);
     let v: number;
@@ -46,7 +48,7 @@ export class SimHal implements Hal {
     return v;
   }
 
-  private store(addr: number, size: 1 | 2 | 4, value: number): void {
+  protected override store(addr: number, size: 1 | 2 | 4, value: number): void {
     const m = this.m;
     m.enter(this.core);
     try {
@@ -60,24 +62,6 @@ export class SimHal implements Hal {
     m.boundary(this.core);
   }
 
-  load8(addr: number): number {
-    return this.load(addr, 1);
-  }
-  load16(addr: number): number {
-    return this.load(addr, 2);
-  }
-  load32(addr: number): number {
-    return this.load(addr, 4);
-  }
-  store8(addr: number, value: number): void {
-    this.store(addr, 1, value);
-  }
-  store16(addr: number, value: number): void {
-    this.store(addr, 2, value);
-  }
-  store32(addr: number, value: number): void {
-    this.store(addr, 4, value);
-  }
 
   /** Barriers order nothing in a sequential simulator; they still cost one access of time. */
   private tick(): void {
