@@ -1,7 +1,7 @@
 // Simulator speed: bus reads/writes on RAM against raw DataView access to the same
 // buffer (same run), the full HAL path (routing + trace + time + IRQ check), and how
 // much faster than real time the blink example simulates on each board.
-import { opsPerSecond } from './lib/node.js';
+import { pairedRatio } from './lib/node.js';
 import { Bus, ANY_WIDTH } from '../dist/node/host-sim/bus.js';
 import { createBoard, simulate } from '../dist/node/host-sim/index.js';
 import blink from '../dist/node/examples/blink/index.js';
@@ -22,20 +22,21 @@ export async function run() {
   bus.mapMemory({ name: 'ROM', base: 0, size: 0x4000, widths: ANY_WIDTH, readOnly: true });
 
   let sink = 0;
-  const rawRead = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= view.getUint32((i * 4) & MASK, true); });
-  const busRead = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= bus.load32(BASE + ((i * 4) & MASK)); });
-  const rawWrite = opsPerSecond((n) => { for (let i = 0; i < n; i++) view.setUint32((i * 4) & MASK, i >>> 0, true); });
-  const busWrite = opsPerSecond((n) => { for (let i = 0; i < n; i++) bus.store32(BASE + ((i * 4) & MASK), i >>> 0); });
-  // Ratio = time per simulated access / time per raw access = raw ops/s / bus ops/s.
-  rows.push({ name: 'bus.load32 (RAM)', value: busRead, unit: 'ops/s', baseline: rawRead, ratio: rawRead / busRead, note: 'baseline: DataView.getUint32' });
-  rows.push({ name: 'bus.store32 (RAM)', value: busWrite, unit: 'ops/s', baseline: rawWrite, ratio: rawWrite / busWrite, note: 'baseline: DataView.setUint32' });
+  const rawRead = (n) => { for (let i = 0; i < n; i++) sink ^= view.getUint32((i * 4) & MASK, true); };
+  const rawWrite = (n) => { for (let i = 0; i < n; i++) view.setUint32((i * 4) & MASK, i >>> 0, true); };
+  // Ratio = time per simulated access / time per raw access, from rounds timed side by side.
+  const row = (name, baseline, candidate, note, options) => {
+    const m = pairedRatio(baseline, candidate, options);
+    return { name, value: m.ops, unit: 'ops/s', baseline: m.baselineOps, ratio: m.ratio, ...(note && { note }) };
+  };
+  rows.push(row('bus.load32 (RAM)', rawRead, (n) => { for (let i = 0; i < n; i++) sink ^= bus.load32(BASE + ((i * 4) & MASK)); }, 'baseline: DataView.getUint32'));
+  rows.push(row('bus.store32 (RAM)', rawWrite, (n) => { for (let i = 0; i < n; i++) bus.store32(BASE + ((i * 4) & MASK), i >>> 0); }, 'baseline: DataView.setUint32'));
 
   const board = createBoard('rpi-pico');
   const hal = board.hal;
-  const halRead = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= hal.load32(BASE + ((i * 4) & MASK)); }, { iterations: 500_000 });
-  const halWrite = opsPerSecond((n) => { for (let i = 0; i < n; i++) hal.store32(BASE + ((i * 4) & MASK), i >>> 0); }, { iterations: 500_000 });
-  rows.push({ name: 'SimHal.load32 (RAM, traced, timed)', value: halRead, unit: 'ops/s', baseline: rawRead, ratio: rawRead / halRead, note: `sink ${sink & 1}` });
-  rows.push({ name: 'SimHal.store32 (RAM, traced, timed)', value: halWrite, unit: 'ops/s', baseline: rawWrite, ratio: rawWrite / halWrite });
+  const few = { iterations: 500_000 };
+  rows.push(row('SimHal.load32 (RAM, traced, timed)', rawRead, (n) => { for (let i = 0; i < n; i++) sink ^= hal.load32(BASE + ((i * 4) & MASK)); }, undefined, few));
+  rows.push(row('SimHal.store32 (RAM, traced, timed)', rawWrite, (n) => { for (let i = 0; i < n; i++) hal.store32(BASE + ((i * 4) & MASK), i >>> 0); }, `sink ${sink & 1}`, few));
 
   for (const name of ['rpi-pico', 'esp32-devkitc']) {
     const simulated = 20; // seconds of simulated time

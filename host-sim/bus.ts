@@ -24,10 +24,25 @@ export interface RegionSpec {
   readonly readOnly?: boolean;
 }
 
+/**
+ * The RAM fast path: the last plain-memory region a load (or store) went through, kept only while
+ * no AccessGuard is installed, so that an access inside it skips routing. `limit` is the last
+ * offset a 32-bit access may start at; stores only cache writable regions.
+ */
+interface FastRam {
+  readonly base: number;
+  readonly limit: number;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+}
+const NO_RAM: FastRam = { base: 0, limit: -4, bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)) };
+
 /** A mapped window: either plain memory (bytes) or a peripheral model (device). */
 export class Region implements RegionSpec {
   readonly end: number;
   readonly view: DataView | undefined;
+  /** This region as the bus's RAM fast path: memory that takes every access width. */
+  readonly ram: FastRam | undefined;
   constructor(
     readonly name: string,
     readonly base: number,
@@ -39,6 +54,7 @@ export class Region implements RegionSpec {
   ) {
     this.end = base + size;
     this.view = bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+    this.ram = bytes && this.view && widths === ANY_WIDTH ? { base, limit: size - 4, bytes, view: this.view } : undefined;
   }
 }
 
@@ -55,8 +71,18 @@ const widthName = (w: number) => [1, 2, 4].filter((s) => w & s).map((s) => `${s 
 export class Bus {
   private regions: Region[] = [];
   private last: Region | undefined;
-  /** See AccessGuard; at most one. */
-  guard: AccessGuard | undefined;
+  private ramLoad: FastRam = NO_RAM;
+  private ramStore: FastRam = NO_RAM;
+  private accessGuard: AccessGuard | undefined;
+
+  /** See AccessGuard; at most one. Installing one turns the RAM fast path off. */
+  get guard(): AccessGuard | undefined {
+    return this.accessGuard;
+  }
+  set guard(g: AccessGuard | undefined) {
+    this.accessGuard = g;
+    this.ramLoad = this.ramStore = NO_RAM;
+  }
 
   /** Maps memory: `bytes` backs the window (its length must equal the region size). */
   mapMemory(spec: RegionSpec, bytes: Uint8Array = new Uint8Array(spec.size)): Region {
@@ -101,9 +127,12 @@ export class Bus {
     if (addr & (size - 1)) throw new BusFault(addr, size, access, 'misaligned', `must be ${size}-byte aligned`);
     if ((r.widths & size) === 0) throw new BusFault(addr, size, access, 'width', `${r.name} accepts ${widthName(r.widths)} accesses only`);
     if (access === 'write' && r.readOnly) throw new BusFault(addr, size, access, 'read-only', `${r.name} is read-only`);
-    if (this.guard !== undefined) {
-      const why = this.guard.check(addr, size, access);
+    if (this.accessGuard !== undefined) {
+      const why = this.accessGuard.check(addr, size, access);
       if (why !== undefined) throw new BusFault(addr, size, access, 'protection', why);
+    } else if (r.ram !== undefined) {
+      if (access === 'read') this.ramLoad = r.ram;
+      else if (access === 'write') this.ramStore = r.ram;
     }
     return r;
   }
@@ -115,32 +144,61 @@ export class Bus {
     return size === 2 ? r.view.getUint16(addr - r.base, true) : r.view.getUint32(addr - r.base, true);
   }
 
+  // Each access first tries the RAM fast path: `(off >>> 0) === off` admits only integer offsets
+  // inside the cached region (a negative or fractional one fails it), then alignment and length.
   load8(addr: number): number {
+    const f = this.ramLoad;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off < f.limit + 4) return f.bytes[off]!;
     const r = this.route(addr, 1, 'read');
     return r.bytes ? r.bytes[addr - r.base]! : r.device!.read(addr - r.base, 1) & 0xff;
   }
   load16(addr: number): number {
+    const f = this.ramLoad;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off < f.limit + 3 && (addr & 1) === 0) return f.view.getUint16(off, true);
     const r = this.route(addr, 2, 'read');
     return r.view ? r.view.getUint16(addr - r.base, true) : r.device!.read(addr - r.base, 2) & 0xffff;
   }
   load32(addr: number): number {
+    const f = this.ramLoad;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off <= f.limit && (addr & 3) === 0) return f.view.getUint32(off, true);
     const r = this.route(addr, 4, 'read');
     return r.view ? r.view.getUint32(addr - r.base, true) : r.device!.read(addr - r.base, 4) >>> 0;
   }
   store8(addr: number, value: number): void {
     checkValue(value, 0xff, 8);
+    const f = this.ramStore;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off < f.limit + 4) {
+      f.bytes[off] = value;
+      return;
+    }
     const r = this.route(addr, 1, 'write');
     if (r.bytes) r.bytes[addr - r.base] = value;
     else r.device!.write(addr - r.base, 1, value);
   }
   store16(addr: number, value: number): void {
     checkValue(value, 0xffff, 16);
+    const f = this.ramStore;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off < f.limit + 3 && (addr & 1) === 0) {
+      f.view.setUint16(off, value, true);
+      return;
+    }
     const r = this.route(addr, 2, 'write');
     if (r.view) r.view.setUint16(addr - r.base, value, true);
     else r.device!.write(addr - r.base, 2, value);
   }
   store32(addr: number, value: number): void {
     if (value >>> 0 !== value) throw new InvalidArgument('32-bit value', value, 'must be an integer in 0..0xffffffff');
+    const f = this.ramStore;
+    const off = addr - f.base;
+    if ((off >>> 0) === off && off <= f.limit && (addr & 3) === 0) {
+      f.view.setUint32(off, value, true);
+      return;
+    }
     const r = this.route(addr, 4, 'write');
     if (r.view) r.view.setUint32(addr - r.base, value, true);
     else r.device!.write(addr - r.base, 4, value);
