@@ -14,8 +14,7 @@
 import type { AccessSize } from '../hal/contract.js';
 import type { MemoryOrdering } from './common.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
-import { currentHal } from './platform.js';
-import { checkRegister } from './permissions.js';
+import { currentHal, registerGate } from './platform.js';
 
 // --- Errors ---------------------------------------------------------------------
 
@@ -86,7 +85,7 @@ export type Width = 8 | 16 | 32;
 
 // Both pass the permission gate first (src/permissions.ts): one comparison outside a sandbox.
 function load(address: number, size: AccessSize, sync: boolean): number {
-  checkRegister(address);
+  if (registerGate !== undefined) registerGate(address);
   const hal = currentHal();
   if (sync) hal.dmb();
   const v = size === 4 ? hal.load32(address) : size === 2 ? hal.load16(address) : hal.load8(address);
@@ -95,7 +94,7 @@ function load(address: number, size: AccessSize, sync: boolean): number {
 }
 
 function store(address: number, size: AccessSize, value: number, sync: boolean): void {
-  checkRegister(address);
+  if (registerGate !== undefined) registerGate(address);
   const hal = currentHal();
   if (sync) hal.dmb();
   if (size === 4) hal.store32(address, value);

@@ -17,7 +17,7 @@
 // without a scope, or a time/platform/logging entry with one, fails loudly), and
 // test/permissions/registry.test.ts checks the code agrees with it.
 import { InvalidArgument, VllsiError, describe } from './errors.js';
-import { setAccessGated } from './platform.js';
+import { setRegisterGate } from './platform.js';
 
 export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
 export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
@@ -112,6 +112,12 @@ class ActiveSandbox {
 
 let active: ActiveSandbox | undefined;
 
+/** Makes `s` the active sandbox; register accesses are gated exactly while one is active. */
+function activate(s: ActiveSandbox | undefined): void {
+  active = s;
+  setRegisterGate(s === undefined ? undefined : checkRegister);
+}
+
 /** The gate every syscall-category entry point calls before acting. */
 export function checkPermission(scope: PermissionScope, target: PermissionTarget): void {
   if (active !== undefined && !active.allows(scope, target)) throw new PermissionDenied(scope, target);
@@ -146,13 +152,11 @@ function compile(policy: PermissionPolicy): PermissionPolicy {
 /** Runs fn under `policy` (narrowing any sandbox already active) and returns its result. */
 export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
   const outer = active;
-  active = new ActiveSandbox(compile(policy), outer);
-  setAccessGated(true);
+  activate(new ActiveSandbox(compile(policy), outer));
   try {
     return fn();
   } finally {
-    active = outer;
-    setAccessGated(active !== undefined);
+    activate(outer);
   }
 }
 
@@ -166,7 +170,9 @@ export function activePolicies(): PermissionPolicy[] {
 /** Puts the calling thread under `policies` (outermost first) for good: a spawned thread inherits its parent's sandboxes. */
 export function confineThread(policies: readonly PermissionPolicy[]): void {
   const compiled = policies.map(compile); // all validated before any takes effect
-  for (const p of compiled) active = new ActiveSandbox(p, active);
+  let s = active;
+  for (const p of compiled) s = new ActiveSandbox(p, s);
+  activate(s);
 }
 
 // --- The registry of entry points ----------------------------------------------------

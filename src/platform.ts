@@ -15,7 +15,6 @@ export class HalNotBound extends VllsiError {
 }
 
 let bound: Hal | undefined;
-let gated = false;
 
 /**
  * The bound HAL while register accesses may go straight to it — a HAL is bound and no
@@ -25,10 +24,17 @@ let gated = false;
  */
 export let directHal: Hal | undefined;
 
-/** Called by the permission sandbox on entry and exit: while gated, no access is direct. */
-export function setAccessGated(on: boolean): void {
-  gated = on;
-  directHal = gated ? undefined : bound;
+/**
+ * The register gate of the active permission sandbox (src/permissions.ts installs it on entry and
+ * removes it on exit), else undefined. A hook rather than an import, so that register code does
+ * not pull the sandbox machinery into a device bundle that never uses it.
+ */
+export let registerGate: ((addr: number) => void) | undefined;
+
+/** Installs (or, with undefined, removes) the register gate: while one is installed, no access is direct. */
+export function setRegisterGate(gate: ((addr: number) => void) | undefined): void {
+  registerGate = gate;
+  directHal = gate === undefined ? bound : undefined;
 }
 
 /** Makes `hal` the HAL every later hardware operation uses; returns the previous one. */
@@ -38,7 +44,7 @@ export function bindHal(hal: Hal): Hal | undefined {
   }
   const previous = bound;
   bound = hal;
-  directHal = gated ? undefined : bound;
+  directHal = registerGate === undefined ? bound : undefined;
   return previous;
 }
 

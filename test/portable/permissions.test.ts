@@ -5,6 +5,8 @@ import {
   PermissionDenied, PERMISSION_SCOPES, type PermissionPolicy, type PermissionRule, type PermissionScope,
 } from '../../src/permissions.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
+import { bindHal, directHal, registerGate, unbindHal } from '../../src/platform.js';
+import { MemHal } from '../../hal/mem.js';
 import { runs } from '../support/env.js';
 import { thrown } from '../support/thrown.js';
 
@@ -35,6 +37,27 @@ describe('permissions: sandbox', () => {
       expect(thrown(() => checkPermission('thread', 'worker.js'))).toBeInstanceOf(PermissionDenied);
     });
     expect(() => checkRegister(0x40015000)).not.toThrow(); // the sandbox ended
+  });
+
+  it('a sandbox closes the direct register path (inlined code) and reopens it on exit, even after a throw', () => {
+    const hal = new MemHal({ regions: [] });
+    const before = bindHal(hal);
+    try {
+      expect(directHal).toBe(hal);
+      expect(registerGate).toBeUndefined();
+      expect(() => sandbox({ allow: [IO_BANK0] }, () => {
+        expect(directHal).toBeUndefined();
+        expect(thrown(() => registerGate!(0x40015000))).toBeInstanceOf(PermissionDenied);
+        sandbox({ deny: [] }, () => expect(directHal).toBeUndefined());
+        expect(directHal).toBeUndefined(); // the outer sandbox still gates
+        throw new Error('out');
+      })).toThrow('out');
+      expect(directHal).toBe(hal);
+      expect(registerGate).toBeUndefined();
+    } finally {
+      if (before) bindHal(before);
+      else unbindHal();
+    }
   });
 
   it('deny-list: everything passes but the listed pairs', () => {
