@@ -20,8 +20,9 @@ const bundle = (profile) => ({
   ],
 });
 
-// Device-only bundles (manifest.json, vllsi build): the native HAL's JS side and the
-// example app, importing the core as the module "vllsi". Bitfield and register calls with
+// Device-only bundles (manifest.json, vllsi build): the native HAL's JS side, the serial
+// console (its own module, so only apps that serve it carry it) and the example app,
+// importing the core as the module "vllsi". Bitfield and register calls with
 // constant shapes are inlined (tools/xs-inline.js): XS has no inliner of its own.
 const device = (input, file) => ({
   input,
@@ -32,5 +33,6 @@ const device = (input, file) => ({
 export default [
   ...['full', 'embedded', 'no_runtime'].map(bundle),
   device('hal/xs/index.ts', 'vllsi-hal.js'),
+  device('src/console/index.ts', 'vllsi-console.js'),
   device('examples/blink/index.ts', 'examples/blink.js'),
 ];

@@ -1,4 +1,6 @@
 // vllsi: the portable core. Runs unchanged in Node and in Moddable XS.
+// Register definitions (vllsi/registers/rp2040, vllsi/registers/esp32) and the serial console
+// (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
 export * from './common.js';
 export * from './bitflags.js';
@@ -24,7 +26,4 @@ export * from './process.js';
 export * from './platform.js';
 export * from './mmio.js';
 export * from './interrupt.js';
-export * as rp2040 from './registers/rp2040.js';
-export * as esp32 from './registers/esp32.js';
-export * from './console/index.js';
 export { armMpuProtector, noMpuProtector, deviceMemoryProtector, type MpuRegion } from './mpu.js';

@@ -62,6 +62,7 @@ export class FlashFailed extends VllsiError {
 /** Files copied from the package into every project (paths relative to the package root). */
 const NATIVE_DIRS = ['hal/native', 'hal/rp2040', 'hal/esp32'];
 const APP = 'dist/xs/examples/blink.js';
+const CONSOLE = 'dist/xs/vllsi-console.js';
 
 function bundle(profile: RuntimeProfile): string {
   return `dist/xs/vllsi-${profile}.js`;
@@ -78,7 +79,7 @@ export function writeProject({ board, outDir, profile }: ProjectOptions): string
   const target = moddableTargets[board];
   if (target === undefined) throw new ToolchainMissing(board, `no Moddable target for board '${board}' (known: ${Object.keys(moddableTargets).join(', ')})`);
   if (!RUNTIME_PROFILES.includes(profile)) throw new ToolchainMissing(profile, `unknown runtime profile '${profile}' (known: ${RUNTIME_PROFILES.join(', ')})`);
-  const needed = [bundle(profile), 'dist/xs/vllsi-hal.js', APP];
+  const needed = [bundle(profile), 'dist/xs/vllsi-hal.js', CONSOLE, APP];
   const absent = needed.filter((f) => !existsSync(path.join(packageRoot, f)));
   if (absent.length) throw new ToolchainMissing('dist/xs', `${absent.join(', ')} not built: run \`npm run build\` in ${packageRoot} first`);
 
@@ -102,6 +103,9 @@ export function writeProject({ board, outDir, profile }: ProjectOptions): string
   put('vllsi/manifest.json', JSON.stringify(manifest, null, '\t') + '\n');
   copy(bundle(profile), `vllsi/${bundle(profile)}`);
   copy('dist/xs/vllsi-hal.js', 'vllsi/dist/xs/vllsi-hal.js');
+  // The console is opt-in: its manifest is there for an app to include, blink does not.
+  copy('manifest_console.json', 'vllsi/manifest_console.json');
+  copy(CONSOLE, `vllsi/${CONSOLE}`);
   for (const dir of NATIVE_DIRS) {
     for (const f of readdirSync(path.join(packageRoot, dir)).filter((n) => /\.[ch]$/.test(n))) copy(`${dir}/${f}`, `vllsi/${dir}/${f}`);
   }

@@ -30,18 +30,25 @@ export function typescriptForXs(tsconfig = 'tsconfig.xs.json') {
 }
 
 /**
- * For the device bundles (dist/xs/vllsi-hal.js, dist/xs/examples/*): every import of
- * src/ becomes the Moddable module "vllsi" (the runtime-profile bundle), so the
- * core's classes exist once on the device.
+ * For the device bundles (dist/xs/vllsi-hal.js, vllsi-console.js, examples/*): imports of src/
+ * become the Moddable modules that hold them, so the core's classes exist once on the device:
+ * src/console/ is "vllsi/console", the rest "vllsi" (the runtime-profile bundle). Register
+ * definitions (src/registers/) are plain data: they stay in the bundle, tree-shaken to the
+ * peripherals it uses, and the register inliner can read them. Imports inside the module being
+ * built stay internal.
  */
 export function srcAsVllsiModule() {
   const src = path.join(root, 'src') + path.sep;
+  const registers = path.join(src, 'registers') + path.sep;
+  const console = path.join(src, 'console') + path.sep;
   return {
     name: 'vllsi-src-as-module',
     resolveId(source, importer) {
       if (!importer || !source.startsWith('.')) return null;
       const target = path.resolve(path.dirname(importer), source);
-      return target.startsWith(src) ? { id: 'vllsi', external: true } : null;
+      if (!target.startsWith(src) || target.startsWith(registers)) return null;
+      if (target.startsWith(console)) return importer.startsWith(console) ? null : { id: 'vllsi/console', external: true };
+      return { id: 'vllsi', external: true };
     },
   };
 }

@@ -1,6 +1,7 @@
 // Register field loops measured by bench/xs-perf.bench.js, on a minimal HAL whose load32/store32
 // cost about what a native call does (an array access), so the ratio shows the API's own cost.
-import { bindHal, disableInterrupts, peripheral, rp2040, withCriticalSection } from '../../src/index.js';
+import { bindHal, disableInterrupts, peripheral, withCriticalSection } from '../../src/index.js';
+import * as rp2040 from '../../src/registers/rp2040.js';
 import type { Hal } from '../../hal/contract.js';
 
 const BASE = rp2040.TIMER.baseAddress;

@@ -2,10 +2,9 @@
 // src/registers/esp32.ts: the GPIO matrix for the LED, UART0 for the console,
 // timer group 0's timer 0 (TG0_T0_LEVEL) for the tick.
 import { peripheral, type Register } from '../../src/mmio.js';
-import { esp32 } from '../../src/index.js'; // as the module "vllsi" exports them (device builds map src/ to it)
+// vllsi/registers/esp32: named imports, so a device build bundles only these definitions.
+import { GPIO, TIMG0, UART0 } from '../../src/registers/esp32.js';
 import type { BlinkHardware } from './hw.js';
-
-const { GPIO, TIMG0, UART0 } = esp32;
 
 export function esp32Hardware(): BlinkHardware {
   const gpio = peripheral(GPIO);

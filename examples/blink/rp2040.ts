@@ -2,10 +2,10 @@
 // src/registers/rp2040.ts: SIO for the LED, UART0 (PL011) for the console, TIMER
 // alarm 0 (TIMER_IRQ_0) for the tick.
 import { peripheral, type Register } from '../../src/mmio.js';
-import { rp2040 } from '../../src/index.js'; // as the module "vllsi" exports them (device builds map src/ to it)
+// vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
+import { IO_BANK0, RESETS, SIO, TIMER, UART0 } from '../../src/registers/rp2040.js';
 import type { BlinkHardware } from './hw.js';
 
-const { IO_BANK0, RESETS, SIO, TIMER, UART0 } = rp2040;
 // FUNCSEL values (pico-sdk gpio_function): the SVD names them per pin (sio_25, uart0_tx...),
 // so code that works for any pin writes the numbers.
 const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5;

@@ -7,10 +7,9 @@ import type { Hal } from '../../hal/contract.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
 import { peripheral, volatileStore, type PeripheralDef } from '../../src/mmio.js';
-import { rp2040 } from '../../src/index.js'; // as the module "vllsi" exports them (device builds map src/ to it)
+// vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
+import { TIMER, UART0 } from '../../src/registers/rp2040.js';
 import { Sample, packSample } from './sample.js';
-
-const { TIMER, UART0 } = rp2040;
 
 /** The two ADC registers this example uses (RP2040 datasheet 4.9.6). */
 const ADC = {

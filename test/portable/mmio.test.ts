@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import {
   bindHal, unbindHal, currentHal, HalNotBound, InvalidHal, volatileLoad, volatileStore, barrier, dmb, dsb, isb, AccessMode,
   Register, MemoryRegion, peripheral, BusFault, RegisterAccessError, RegisterDefinitionError, InvalidArgument, VllsiError,
-  rp2040, esp32, type PeripheralDef,
+  type PeripheralDef,
 } from '../../src/index.js';
+import * as rp2040 from '../../src/registers/rp2040.js';
+import * as esp32 from '../../src/registers/esp32.js';
 import { MemHal } from '../../hal/mem.js';
 import { runs } from '../support/env.js';
 import { caught } from '../support/caught.js';

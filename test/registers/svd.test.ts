@@ -5,7 +5,9 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { rp2040, esp32, type PeripheralDef, type FieldDef } from '../../src/index.js';
+import type { PeripheralDef, FieldDef } from '../../src/index.js';
+import * as rp2040 from '../../src/registers/rp2040.js';
+import * as esp32 from '../../src/registers/esp32.js';
 
 const svdDir = path.resolve(import.meta.dirname, '../../../shared/svd');
 const have = fs.existsSync(svdDir);

@@ -3,91 +3,94 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+/** The register layout of ADC. */
+const registers = {
+  /** ADC Control and Status */
+  CS: { addressOffset: 0x0, fields: {
+    /** Power on ADC and enable its clock. 1 - enabled. 0 - disabled. */
+    EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** Power on temperature sensor. 1 - enabled. 0 - disabled. */
+    TS_EN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** Start a single conversion. Self-clearing. Ignored if start_many is asserted. */
+    START_ONCE: { bitOffset: 2, bitWidth: 1, access: 'write-only' },
+    /** Continuously perform conversions whilst this bit is 1. A new conversion will start immediately after the previous finishes. */
+    START_MANY: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+    /** 1 if the ADC is ready to start a new conversion. Implies any previous conversion has completed. 0 whilst conversion in progress. */
+    READY: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    /** The most recent ADC conversion encountered an error; result is undefined or noisy. */
+    ERR: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** Some past ADC conversion encountered an error. Write 1 to clear. */
+    ERR_STICKY: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Select analog mux input. Updated automatically in round-robin mode. */
+    AINSEL: { bitOffset: 12, bitWidth: 3, access: 'read-write' },
+    /** Round-robin sampling. 1 bit per channel. Set all bits to 0 to disable. Otherwise, the ADC will cycle through each enabled channel in a round-robin fashion. The first channel to be sampled will be the one currently indicated by AINSEL. AINSEL will be updated after each conversion with the newly-selected channel. */
+    RROBIN: { bitOffset: 16, bitWidth: 5, access: 'read-write' },
+  } },
+  /** Result of most recent ADC conversion */
+  RESULT: { addressOffset: 0x4, fields: {
+    RESULT: { bitOffset: 0, bitWidth: 12, access: 'read-only' },
+  } },
+  /** FIFO control and status */
+  FCS: { addressOffset: 0x8, fields: {
+    /** If 1: write result to the FIFO after each conversion. */
+    EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** If 1: FIFO results are right-shifted to be one byte in size. Enables DMA to byte buffers. */
+    SHIFT: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** If 1: conversion error bit appears in the FIFO alongside the result */
+    ERR: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    /** If 1: assert DMA requests when FIFO contains data */
+    DREQ_EN: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+    EMPTY: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    FULL: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** 1 if the FIFO has been underflowed. Write 1 to clear. */
+    UNDER: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** 1 if the FIFO has been overflowed. Write 1 to clear. */
+    OVER: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** The number of conversion results currently waiting in the FIFO */
+    LEVEL: { bitOffset: 16, bitWidth: 4, access: 'read-only' },
+    /** DREQ/IRQ asserted when level >= threshold */
+    THRESH: { bitOffset: 24, bitWidth: 4, access: 'read-write' },
+  } },
+  /** Conversion result FIFO */
+  FIFO: { addressOffset: 0xc, fields: {
+    VAL: { bitOffset: 0, bitWidth: 12, access: 'read-only', readAction: 'modify' },
+    /** 1 if this particular sample experienced a conversion error. Remains in the same location if the sample is shifted. */
+    ERR: { bitOffset: 15, bitWidth: 1, access: 'read-only', readAction: 'modify' },
+  } },
+  /** Clock divider. If non-zero, CS_START_MANY will start conversions at regular intervals rather than back-to-back. The divider is reset when either of these fields are written. Total period is 1 + INT + FRAC / 256 */
+  DIV: { addressOffset: 0x10, fields: {
+    /** Fractional part of clock divisor. First-order delta-sigma. */
+    FRAC: { bitOffset: 0, bitWidth: 8, access: 'read-write' },
+    /** Integer part of clock divisor. */
+    INT: { bitOffset: 8, bitWidth: 16, access: 'read-write' },
+  } },
+  /** Raw Interrupts */
+  INTR: { addressOffset: 0x14, fields: {
+    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Interrupt Enable */
+  INTE: { addressOffset: 0x18, fields: {
+    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Interrupt Force */
+  INTF: { addressOffset: 0x1c, fields: {
+    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Interrupt status after masking & forcing */
+  INTS: { addressOffset: 0x20, fields: {
+    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+  } },
+} as const;
+
 /** Control and data interface to SAR ADC */
 export const ADC = {
   name: 'ADC',
   baseAddress: 0x4004c000,
   atomicAliases: true,
   interrupts: { ADC_IRQ_FIFO: 22 },
-  registers: {
-    /** ADC Control and Status */
-    CS: { addressOffset: 0x0, fields: {
-      /** Power on ADC and enable its clock. 1 - enabled. 0 - disabled. */
-      EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** Power on temperature sensor. 1 - enabled. 0 - disabled. */
-      TS_EN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** Start a single conversion. Self-clearing. Ignored if start_many is asserted. */
-      START_ONCE: { bitOffset: 2, bitWidth: 1, access: 'write-only' },
-      /** Continuously perform conversions whilst this bit is 1. A new conversion will start immediately after the previous finishes. */
-      START_MANY: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-      /** 1 if the ADC is ready to start a new conversion. Implies any previous conversion has completed. 0 whilst conversion in progress. */
-      READY: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-      /** The most recent ADC conversion encountered an error; result is undefined or noisy. */
-      ERR: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-      /** Some past ADC conversion encountered an error. Write 1 to clear. */
-      ERR_STICKY: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Select analog mux input. Updated automatically in round-robin mode. */
-      AINSEL: { bitOffset: 12, bitWidth: 3, access: 'read-write' },
-      /** Round-robin sampling. 1 bit per channel. Set all bits to 0 to disable. Otherwise, the ADC will cycle through each enabled channel in a round-robin fashion. The first channel to be sampled will be the one currently indicated by AINSEL. AINSEL will be updated after each conversion with the newly-selected channel. */
-      RROBIN: { bitOffset: 16, bitWidth: 5, access: 'read-write' },
-    } },
-    /** Result of most recent ADC conversion */
-    RESULT: { addressOffset: 0x4, fields: {
-      RESULT: { bitOffset: 0, bitWidth: 12, access: 'read-only' },
-    } },
-    /** FIFO control and status */
-    FCS: { addressOffset: 0x8, fields: {
-      /** If 1: write result to the FIFO after each conversion. */
-      EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** If 1: FIFO results are right-shifted to be one byte in size. Enables DMA to byte buffers. */
-      SHIFT: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** If 1: conversion error bit appears in the FIFO alongside the result */
-      ERR: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      /** If 1: assert DMA requests when FIFO contains data */
-      DREQ_EN: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-      EMPTY: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-      FULL: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-      /** 1 if the FIFO has been underflowed. Write 1 to clear. */
-      UNDER: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** 1 if the FIFO has been overflowed. Write 1 to clear. */
-      OVER: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** The number of conversion results currently waiting in the FIFO */
-      LEVEL: { bitOffset: 16, bitWidth: 4, access: 'read-only' },
-      /** DREQ/IRQ asserted when level >= threshold */
-      THRESH: { bitOffset: 24, bitWidth: 4, access: 'read-write' },
-    } },
-    /** Conversion result FIFO */
-    FIFO: { addressOffset: 0xc, fields: {
-      VAL: { bitOffset: 0, bitWidth: 12, access: 'read-only', readAction: 'modify' },
-      /** 1 if this particular sample experienced a conversion error. Remains in the same location if the sample is shifted. */
-      ERR: { bitOffset: 15, bitWidth: 1, access: 'read-only', readAction: 'modify' },
-    } },
-    /** Clock divider. If non-zero, CS_START_MANY will start conversions at regular intervals rather than back-to-back. The divider is reset when either of these fields are written. Total period is 1 + INT + FRAC / 256 */
-    DIV: { addressOffset: 0x10, fields: {
-      /** Fractional part of clock divisor. First-order delta-sigma. */
-      FRAC: { bitOffset: 0, bitWidth: 8, access: 'read-write' },
-      /** Integer part of clock divisor. */
-      INT: { bitOffset: 8, bitWidth: 16, access: 'read-write' },
-    } },
-    /** Raw Interrupts */
-    INTR: { addressOffset: 0x14, fields: {
-      /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-      FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Interrupt Enable */
-    INTE: { addressOffset: 0x18, fields: {
-      /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-      FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Interrupt Force */
-    INTF: { addressOffset: 0x1c, fields: {
-      /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-      FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Interrupt status after masking & forcing */
-    INTS: { addressOffset: 0x20, fields: {
-      /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-      FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    } },
-  },
+  registers,
 } as const satisfies PeripheralDef;

@@ -4,8 +4,7 @@
 export { RESETS } from './resets.js';
 export { PADS_BANK0 } from './pads_bank0.js';
 export { IO_BANK0 } from './io_bank0.js';
-export { UART0 } from './uart0.js';
-export { UART1 } from './uart1.js';
+export { UART0, UART1 } from './uart0.js';
 export { TIMER } from './timer.js';
 export { ADC } from './adc.js';
 export { SIO } from './sio.js';

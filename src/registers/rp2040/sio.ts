@@ -3,492 +3,495 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+/** The register layout of SIO. */
+const registers = {
+  /** Processor core identifier */
+  CPUID: { addressOffset: 0x0, fields: {
+    /** Value is 0 when read from processor core 0, and 1 when read from processor core 1. */
+    CPUID: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Input value for GPIO pins */
+  GPIO_IN: { addressOffset: 0x4, fields: {
+    /** Input value for GPIO0...29 */
+    GPIO_IN: { bitOffset: 0, bitWidth: 30, access: 'read-only' },
+  } },
+  /** Input value for QSPI pins */
+  GPIO_HI_IN: { addressOffset: 0x8, fields: {
+    /** Input value on QSPI IO in order 0..5: SCLK, SSn, SD0, SD1, SD2, SD3 */
+    GPIO_HI_IN: { bitOffset: 0, bitWidth: 6, access: 'read-only' },
+  } },
+  /** GPIO output value */
+  GPIO_OUT: { addressOffset: 0x10, fields: {
+    /** Set output level (1/0 -> high/low) for GPIO0...29. Reading back gives the last value written, NOT the input value from the pins. If core 0 and core 1 both write to GPIO_OUT simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
+    GPIO_OUT: { bitOffset: 0, bitWidth: 30, access: 'read-write' },
+  } },
+  /** GPIO output value set */
+  GPIO_OUT_SET: { addressOffset: 0x14, fields: {
+    /** Perform an atomic bit-set on GPIO_OUT, i.e. `GPIO_OUT |= wdata` */
+    GPIO_OUT_SET: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** GPIO output value clear */
+  GPIO_OUT_CLR: { addressOffset: 0x18, fields: {
+    /** Perform an atomic bit-clear on GPIO_OUT, i.e. `GPIO_OUT &= ~wdata` */
+    GPIO_OUT_CLR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** GPIO output value XOR */
+  GPIO_OUT_XOR: { addressOffset: 0x1c, fields: {
+    /** Perform an atomic bitwise XOR on GPIO_OUT, i.e. `GPIO_OUT ^= wdata` */
+    GPIO_OUT_XOR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** GPIO output enable */
+  GPIO_OE: { addressOffset: 0x20, fields: {
+    /** Set output enable (1/0 -> output/input) for GPIO0...29. Reading back gives the last value written. If core 0 and core 1 both write to GPIO_OE simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
+    GPIO_OE: { bitOffset: 0, bitWidth: 30, access: 'read-write' },
+  } },
+  /** GPIO output enable set */
+  GPIO_OE_SET: { addressOffset: 0x24, fields: {
+    /** Perform an atomic bit-set on GPIO_OE, i.e. `GPIO_OE |= wdata` */
+    GPIO_OE_SET: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** GPIO output enable clear */
+  GPIO_OE_CLR: { addressOffset: 0x28, fields: {
+    /** Perform an atomic bit-clear on GPIO_OE, i.e. `GPIO_OE &= ~wdata` */
+    GPIO_OE_CLR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** GPIO output enable XOR */
+  GPIO_OE_XOR: { addressOffset: 0x2c, fields: {
+    /** Perform an atomic bitwise XOR on GPIO_OE, i.e. `GPIO_OE ^= wdata` */
+    GPIO_OE_XOR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
+  } },
+  /** QSPI output value */
+  GPIO_HI_OUT: { addressOffset: 0x30, fields: {
+    /** Set output level (1/0 -> high/low) for QSPI IO0...5. Reading back gives the last value written, NOT the input value from the pins. If core 0 and core 1 both write to GPIO_HI_OUT simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
+    GPIO_HI_OUT: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
+  } },
+  /** QSPI output value set */
+  GPIO_HI_OUT_SET: { addressOffset: 0x34, fields: {
+    /** Perform an atomic bit-set on GPIO_HI_OUT, i.e. `GPIO_HI_OUT |= wdata` */
+    GPIO_HI_OUT_SET: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** QSPI output value clear */
+  GPIO_HI_OUT_CLR: { addressOffset: 0x38, fields: {
+    /** Perform an atomic bit-clear on GPIO_HI_OUT, i.e. `GPIO_HI_OUT &= ~wdata` */
+    GPIO_HI_OUT_CLR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** QSPI output value XOR */
+  GPIO_HI_OUT_XOR: { addressOffset: 0x3c, fields: {
+    /** Perform an atomic bitwise XOR on GPIO_HI_OUT, i.e. `GPIO_HI_OUT ^= wdata` */
+    GPIO_HI_OUT_XOR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** QSPI output enable */
+  GPIO_HI_OE: { addressOffset: 0x40, fields: {
+    /** Set output enable (1/0 -> output/input) for QSPI IO0...5. Reading back gives the last value written. If core 0 and core 1 both write to GPIO_HI_OE simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
+    GPIO_HI_OE: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
+  } },
+  /** QSPI output enable set */
+  GPIO_HI_OE_SET: { addressOffset: 0x44, fields: {
+    /** Perform an atomic bit-set on GPIO_HI_OE, i.e. `GPIO_HI_OE |= wdata` */
+    GPIO_HI_OE_SET: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** QSPI output enable clear */
+  GPIO_HI_OE_CLR: { addressOffset: 0x48, fields: {
+    /** Perform an atomic bit-clear on GPIO_HI_OE, i.e. `GPIO_HI_OE &= ~wdata` */
+    GPIO_HI_OE_CLR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** QSPI output enable XOR */
+  GPIO_HI_OE_XOR: { addressOffset: 0x4c, fields: {
+    /** Perform an atomic bitwise XOR on GPIO_HI_OE, i.e. `GPIO_HI_OE ^= wdata` */
+    GPIO_HI_OE_XOR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
+  } },
+  /** Status register for inter-core FIFOs (mailboxes). There is one FIFO in the core 0 -> core 1 direction, and one core 1 -> core 0. Both are 32 bits wide and 8 words deep. Core 0 can see the read side of the 1->0 FIFO (RX), and the write side of 0->1 FIFO (TX). Core 1 can see the read side of the 0->1 FIFO (RX), and the write side of 1->0 FIFO (TX). The SIO IRQ for each core is the logical OR of the VLD, WOF and ROE fields of its FIFO_ST register. */
+  FIFO_ST: { addressOffset: 0x50, resetValue: 0x2, fields: {
+    /** Value is 1 if this core&#39;s RX FIFO is not empty (i.e. if FIFO_RD is valid) */
+    VLD: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    /** Value is 1 if this core&#39;s TX FIFO is not full (i.e. if FIFO_WR is ready for more data) */
+    RDY: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    /** Sticky flag indicating the TX FIFO was written when full. This write was ignored by the FIFO. */
+    WOF: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Sticky flag indicating the RX FIFO was read when empty. This read was ignored by the FIFO. */
+    ROE: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+  } },
+  /** Write access to this core&#39;s TX FIFO */
+  FIFO_WR: { addressOffset: 0x54, fields: {
+    FIFO_WR: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
+  } },
+  /** Read access to this core&#39;s RX FIFO */
+  FIFO_RD: { addressOffset: 0x58, fields: {
+    FIFO_RD: { bitOffset: 0, bitWidth: 32, access: 'read-only', readAction: 'modify' },
+  } },
+  /** Spinlock state A bitmap containing the state of all 32 spinlocks (1=locked). Mainly intended for debugging. */
+  SPINLOCK_ST: { addressOffset: 0x5c, fields: {
+    SPINLOCK_ST: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Divider unsigned dividend Write to the DIVIDEND operand of the divider, i.e. the p in `p / q`. Any operand write starts a new calculation. The results appear in QUOTIENT, REMAINDER. UDIVIDEND/SDIVIDEND are aliases of the same internal register. The U alias starts an unsigned calculation, and the S alias starts a signed calculation. */
+  DIV_UDIVIDEND: { addressOffset: 0x60, fields: {
+    DIV_UDIVIDEND: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Divider unsigned divisor Write to the DIVISOR operand of the divider, i.e. the q in `p / q`. Any operand write starts a new calculation. The results appear in QUOTIENT, REMAINDER. UDIVISOR/SDIVISOR are aliases of the same internal register. The U alias starts an unsigned calculation, and the S alias starts a signed calculation. */
+  DIV_UDIVISOR: { addressOffset: 0x64, fields: {
+    DIV_UDIVISOR: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Divider signed dividend The same as UDIVIDEND, but starts a signed calculation, rather than unsigned. */
+  DIV_SDIVIDEND: { addressOffset: 0x68, fields: {
+    DIV_SDIVIDEND: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Divider signed divisor The same as UDIVISOR, but starts a signed calculation, rather than unsigned. */
+  DIV_SDIVISOR: { addressOffset: 0x6c, fields: {
+    DIV_SDIVISOR: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Divider result quotient The result of `DIVIDEND / DIVISOR` (division). Contents undefined while CSR_READY is low. For signed calculations, QUOTIENT is negative when the signs of DIVIDEND and DIVISOR differ. This register can be written to directly, for context save/restore purposes. This halts any in-progress calculation and sets the CSR_READY and CSR_DIRTY flags. Reading from QUOTIENT clears the CSR_DIRTY flag, so should read results in the order REMAINDER, QUOTIENT if CSR_DIRTY is used. */
+  DIV_QUOTIENT: { addressOffset: 0x70, fields: {
+    DIV_QUOTIENT: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Divider result remainder The result of `DIVIDEND % DIVISOR` (modulo). Contents undefined while CSR_READY is low. For signed calculations, REMAINDER is negative only when DIVIDEND is negative. This register can be written to directly, for context save/restore purposes. This halts any in-progress calculation and sets the CSR_READY and CSR_DIRTY flags. */
+  DIV_REMAINDER: { addressOffset: 0x74, fields: {
+    DIV_REMAINDER: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Control and status register for divider. */
+  DIV_CSR: { addressOffset: 0x78, resetValue: 0x1, fields: {
+    /** Reads as 0 when a calculation is in progress, 1 otherwise. Writing an operand (xDIVIDEND, xDIVISOR) will immediately start a new calculation, no matter if one is already in progress. Writing to a result register will immediately terminate any in-progress calculation and set the READY and DIRTY flags. */
+    READY: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    /** Changes to 1 when any register is written, and back to 0 when QUOTIENT is read. Software can use this flag to make save/restore more efficient (skip if not DIRTY). If the flag is used in this way, it&#39;s recommended to either read QUOTIENT only, or REMAINDER and then QUOTIENT, to prevent data loss on context switch. */
+    DIRTY: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Read/write access to accumulator 0 */
+  INTERP0_ACCUM0: { addressOffset: 0x80, fields: {
+    INTERP0_ACCUM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to accumulator 1 */
+  INTERP0_ACCUM1: { addressOffset: 0x84, fields: {
+    INTERP0_ACCUM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE0 register. */
+  INTERP0_BASE0: { addressOffset: 0x88, fields: {
+    INTERP0_BASE0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE1 register. */
+  INTERP0_BASE1: { addressOffset: 0x8c, fields: {
+    INTERP0_BASE1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE2 register. */
+  INTERP0_BASE2: { addressOffset: 0x90, fields: {
+    INTERP0_BASE2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read LANE0 result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP0_POP_LANE0: { addressOffset: 0x94, fields: {
+    INTERP0_POP_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE1 result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP0_POP_LANE1: { addressOffset: 0x98, fields: {
+    INTERP0_POP_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read FULL result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP0_POP_FULL: { addressOffset: 0x9c, fields: {
+    INTERP0_POP_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE0 result, without altering any internal state (PEEK). */
+  INTERP0_PEEK_LANE0: { addressOffset: 0xa0, fields: {
+    INTERP0_PEEK_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE1 result, without altering any internal state (PEEK). */
+  INTERP0_PEEK_LANE1: { addressOffset: 0xa4, fields: {
+    INTERP0_PEEK_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read FULL result, without altering any internal state (PEEK). */
+  INTERP0_PEEK_FULL: { addressOffset: 0xa8, fields: {
+    INTERP0_PEEK_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Control register for lane 0 */
+  INTERP0_CTRL_LANE0: { addressOffset: 0xac, fields: {
+    /** Logical right-shift applied to accumulator before masking */
+    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    /** The least-significant bit allowed to pass by the mask (inclusive) */
+    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
+    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
+    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+    /** Only present on INTERP0 on each core. If BLEND mode is enabled: - LANE1 result is a linear interpolation between BASE0 and BASE1, controlled by the 8 LSBs of lane 1 shift and mask value (a fractional number between 0 and 255/256ths) - LANE0 result does not have BASE0 added (yields only the 8 LSBs of lane 1 shift+mask value) - FULL result does not have lane 1 shift+mask value added (BASE2 + lane 0 shift+mask) LANE1 SIGNED flag controls whether the interpolation is signed or unsigned. */
+    BLEND: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
+    /** Indicates if any masked-off MSBs in ACCUM0 are set. */
+    OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+    /** Indicates if any masked-off MSBs in ACCUM1 are set. */
+    OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+    /** Set if either OVERF0 or OVERF1 is set. */
+    OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Control register for lane 1 */
+  INTERP0_CTRL_LANE1: { addressOffset: 0xb0, fields: {
+    /** Logical right-shift applied to accumulator before masking */
+    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    /** The least-significant bit allowed to pass by the mask (inclusive) */
+    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
+    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
+    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+  } },
+  /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
+  INTERP0_ACCUM0_ADD: { addressOffset: 0xb4, fields: {
+    INTERP0_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
+  } },
+  /** Values written here are atomically added to ACCUM1 Reading yields lane 1&#39;s raw shift and mask value (BASE1 not added). */
+  INTERP0_ACCUM1_ADD: { addressOffset: 0xb8, fields: {
+    INTERP0_ACCUM1_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
+  } },
+  /** On write, the lower 16 bits go to BASE0, upper bits to BASE1 simultaneously. Each half is sign-extended to 32 bits if that lane&#39;s SIGNED flag is set. */
+  INTERP0_BASE_1AND0: { addressOffset: 0xbc, fields: {
+    INTERP0_BASE_1AND0: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
+  } },
+  /** Read/write access to accumulator 0 */
+  INTERP1_ACCUM0: { addressOffset: 0xc0, fields: {
+    INTERP1_ACCUM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to accumulator 1 */
+  INTERP1_ACCUM1: { addressOffset: 0xc4, fields: {
+    INTERP1_ACCUM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE0 register. */
+  INTERP1_BASE0: { addressOffset: 0xc8, fields: {
+    INTERP1_BASE0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE1 register. */
+  INTERP1_BASE1: { addressOffset: 0xcc, fields: {
+    INTERP1_BASE1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read/write access to BASE2 register. */
+  INTERP1_BASE2: { addressOffset: 0xd0, fields: {
+    INTERP1_BASE2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Read LANE0 result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP1_POP_LANE0: { addressOffset: 0xd4, fields: {
+    INTERP1_POP_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE1 result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP1_POP_LANE1: { addressOffset: 0xd8, fields: {
+    INTERP1_POP_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read FULL result, and simultaneously write lane results to both accumulators (POP). */
+  INTERP1_POP_FULL: { addressOffset: 0xdc, fields: {
+    INTERP1_POP_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE0 result, without altering any internal state (PEEK). */
+  INTERP1_PEEK_LANE0: { addressOffset: 0xe0, fields: {
+    INTERP1_PEEK_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read LANE1 result, without altering any internal state (PEEK). */
+  INTERP1_PEEK_LANE1: { addressOffset: 0xe4, fields: {
+    INTERP1_PEEK_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read FULL result, without altering any internal state (PEEK). */
+  INTERP1_PEEK_FULL: { addressOffset: 0xe8, fields: {
+    INTERP1_PEEK_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Control register for lane 0 */
+  INTERP1_CTRL_LANE0: { addressOffset: 0xec, fields: {
+    /** Logical right-shift applied to accumulator before masking */
+    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    /** The least-significant bit allowed to pass by the mask (inclusive) */
+    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
+    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
+    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+    /** Only present on INTERP1 on each core. If CLAMP mode is enabled: - LANE0 result is shifted and masked ACCUM0, clamped by a lower bound of BASE0 and an upper bound of BASE1. - Signedness of these comparisons is determined by LANE0_CTRL_SIGNED */
+    CLAMP: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
+    /** Indicates if any masked-off MSBs in ACCUM0 are set. */
+    OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+    /** Indicates if any masked-off MSBs in ACCUM1 are set. */
+    OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+    /** Set if either OVERF0 or OVERF1 is set. */
+    OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Control register for lane 1 */
+  INTERP1_CTRL_LANE1: { addressOffset: 0xf0, fields: {
+    /** Logical right-shift applied to accumulator before masking */
+    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    /** The least-significant bit allowed to pass by the mask (inclusive) */
+    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
+    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
+    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+  } },
+  /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
+  INTERP1_ACCUM0_ADD: { addressOffset: 0xf4, fields: {
+    INTERP1_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
+  } },
+  /** Values written here are atomically added to ACCUM1 Reading yields lane 1&#39;s raw shift and mask value (BASE1 not added). */
+  INTERP1_ACCUM1_ADD: { addressOffset: 0xf8, fields: {
+    INTERP1_ACCUM1_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
+  } },
+  /** On write, the lower 16 bits go to BASE0, upper bits to BASE1 simultaneously. Each half is sign-extended to 32 bits if that lane&#39;s SIGNED flag is set. */
+  INTERP1_BASE_1AND0: { addressOffset: 0xfc, fields: {
+    INTERP1_BASE_1AND0: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK0: { addressOffset: 0x100, fields: {
+    SPINLOCK0: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK1: { addressOffset: 0x104, fields: {
+    SPINLOCK1: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK2: { addressOffset: 0x108, fields: {
+    SPINLOCK2: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK3: { addressOffset: 0x10c, fields: {
+    SPINLOCK3: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK4: { addressOffset: 0x110, fields: {
+    SPINLOCK4: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK5: { addressOffset: 0x114, fields: {
+    SPINLOCK5: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK6: { addressOffset: 0x118, fields: {
+    SPINLOCK6: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK7: { addressOffset: 0x11c, fields: {
+    SPINLOCK7: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK8: { addressOffset: 0x120, fields: {
+    SPINLOCK8: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK9: { addressOffset: 0x124, fields: {
+    SPINLOCK9: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK10: { addressOffset: 0x128, fields: {
+    SPINLOCK10: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK11: { addressOffset: 0x12c, fields: {
+    SPINLOCK11: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK12: { addressOffset: 0x130, fields: {
+    SPINLOCK12: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK13: { addressOffset: 0x134, fields: {
+    SPINLOCK13: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK14: { addressOffset: 0x138, fields: {
+    SPINLOCK14: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK15: { addressOffset: 0x13c, fields: {
+    SPINLOCK15: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK16: { addressOffset: 0x140, fields: {
+    SPINLOCK16: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK17: { addressOffset: 0x144, fields: {
+    SPINLOCK17: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK18: { addressOffset: 0x148, fields: {
+    SPINLOCK18: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK19: { addressOffset: 0x14c, fields: {
+    SPINLOCK19: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK20: { addressOffset: 0x150, fields: {
+    SPINLOCK20: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK21: { addressOffset: 0x154, fields: {
+    SPINLOCK21: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK22: { addressOffset: 0x158, fields: {
+    SPINLOCK22: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK23: { addressOffset: 0x15c, fields: {
+    SPINLOCK23: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK24: { addressOffset: 0x160, fields: {
+    SPINLOCK24: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK25: { addressOffset: 0x164, fields: {
+    SPINLOCK25: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK26: { addressOffset: 0x168, fields: {
+    SPINLOCK26: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK27: { addressOffset: 0x16c, fields: {
+    SPINLOCK27: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK28: { addressOffset: 0x170, fields: {
+    SPINLOCK28: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK29: { addressOffset: 0x174, fields: {
+    SPINLOCK29: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK30: { addressOffset: 0x178, fields: {
+    SPINLOCK30: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+  /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
+  SPINLOCK31: { addressOffset: 0x17c, fields: {
+    SPINLOCK31: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
+  } },
+} as const;
+
 /** Single-cycle IO block Provides core-local and inter-core hardware for the two processors, with single-cycle access. */
 export const SIO = {
   name: 'SIO',
   baseAddress: 0xd0000000,
   interrupts: { SIO_IRQ_PROC0: 15, SIO_IRQ_PROC1: 16 },
-  registers: {
-    /** Processor core identifier */
-    CPUID: { addressOffset: 0x0, fields: {
-      /** Value is 0 when read from processor core 0, and 1 when read from processor core 1. */
-      CPUID: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Input value for GPIO pins */
-    GPIO_IN: { addressOffset: 0x4, fields: {
-      /** Input value for GPIO0...29 */
-      GPIO_IN: { bitOffset: 0, bitWidth: 30, access: 'read-only' },
-    } },
-    /** Input value for QSPI pins */
-    GPIO_HI_IN: { addressOffset: 0x8, fields: {
-      /** Input value on QSPI IO in order 0..5: SCLK, SSn, SD0, SD1, SD2, SD3 */
-      GPIO_HI_IN: { bitOffset: 0, bitWidth: 6, access: 'read-only' },
-    } },
-    /** GPIO output value */
-    GPIO_OUT: { addressOffset: 0x10, fields: {
-      /** Set output level (1/0 -> high/low) for GPIO0...29. Reading back gives the last value written, NOT the input value from the pins. If core 0 and core 1 both write to GPIO_OUT simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
-      GPIO_OUT: { bitOffset: 0, bitWidth: 30, access: 'read-write' },
-    } },
-    /** GPIO output value set */
-    GPIO_OUT_SET: { addressOffset: 0x14, fields: {
-      /** Perform an atomic bit-set on GPIO_OUT, i.e. `GPIO_OUT |= wdata` */
-      GPIO_OUT_SET: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** GPIO output value clear */
-    GPIO_OUT_CLR: { addressOffset: 0x18, fields: {
-      /** Perform an atomic bit-clear on GPIO_OUT, i.e. `GPIO_OUT &= ~wdata` */
-      GPIO_OUT_CLR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** GPIO output value XOR */
-    GPIO_OUT_XOR: { addressOffset: 0x1c, fields: {
-      /** Perform an atomic bitwise XOR on GPIO_OUT, i.e. `GPIO_OUT ^= wdata` */
-      GPIO_OUT_XOR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** GPIO output enable */
-    GPIO_OE: { addressOffset: 0x20, fields: {
-      /** Set output enable (1/0 -> output/input) for GPIO0...29. Reading back gives the last value written. If core 0 and core 1 both write to GPIO_OE simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
-      GPIO_OE: { bitOffset: 0, bitWidth: 30, access: 'read-write' },
-    } },
-    /** GPIO output enable set */
-    GPIO_OE_SET: { addressOffset: 0x24, fields: {
-      /** Perform an atomic bit-set on GPIO_OE, i.e. `GPIO_OE |= wdata` */
-      GPIO_OE_SET: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** GPIO output enable clear */
-    GPIO_OE_CLR: { addressOffset: 0x28, fields: {
-      /** Perform an atomic bit-clear on GPIO_OE, i.e. `GPIO_OE &= ~wdata` */
-      GPIO_OE_CLR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** GPIO output enable XOR */
-    GPIO_OE_XOR: { addressOffset: 0x2c, fields: {
-      /** Perform an atomic bitwise XOR on GPIO_OE, i.e. `GPIO_OE ^= wdata` */
-      GPIO_OE_XOR: { bitOffset: 0, bitWidth: 30, access: 'write-only' },
-    } },
-    /** QSPI output value */
-    GPIO_HI_OUT: { addressOffset: 0x30, fields: {
-      /** Set output level (1/0 -> high/low) for QSPI IO0...5. Reading back gives the last value written, NOT the input value from the pins. If core 0 and core 1 both write to GPIO_HI_OUT simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
-      GPIO_HI_OUT: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
-    } },
-    /** QSPI output value set */
-    GPIO_HI_OUT_SET: { addressOffset: 0x34, fields: {
-      /** Perform an atomic bit-set on GPIO_HI_OUT, i.e. `GPIO_HI_OUT |= wdata` */
-      GPIO_HI_OUT_SET: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** QSPI output value clear */
-    GPIO_HI_OUT_CLR: { addressOffset: 0x38, fields: {
-      /** Perform an atomic bit-clear on GPIO_HI_OUT, i.e. `GPIO_HI_OUT &= ~wdata` */
-      GPIO_HI_OUT_CLR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** QSPI output value XOR */
-    GPIO_HI_OUT_XOR: { addressOffset: 0x3c, fields: {
-      /** Perform an atomic bitwise XOR on GPIO_HI_OUT, i.e. `GPIO_HI_OUT ^= wdata` */
-      GPIO_HI_OUT_XOR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** QSPI output enable */
-    GPIO_HI_OE: { addressOffset: 0x40, fields: {
-      /** Set output enable (1/0 -> output/input) for QSPI IO0...5. Reading back gives the last value written. If core 0 and core 1 both write to GPIO_HI_OE simultaneously (or to a SET/CLR/XOR alias), the result is as though the write from core 0 took place first, and the write from core 1 was then applied to that intermediate result. */
-      GPIO_HI_OE: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
-    } },
-    /** QSPI output enable set */
-    GPIO_HI_OE_SET: { addressOffset: 0x44, fields: {
-      /** Perform an atomic bit-set on GPIO_HI_OE, i.e. `GPIO_HI_OE |= wdata` */
-      GPIO_HI_OE_SET: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** QSPI output enable clear */
-    GPIO_HI_OE_CLR: { addressOffset: 0x48, fields: {
-      /** Perform an atomic bit-clear on GPIO_HI_OE, i.e. `GPIO_HI_OE &= ~wdata` */
-      GPIO_HI_OE_CLR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** QSPI output enable XOR */
-    GPIO_HI_OE_XOR: { addressOffset: 0x4c, fields: {
-      /** Perform an atomic bitwise XOR on GPIO_HI_OE, i.e. `GPIO_HI_OE ^= wdata` */
-      GPIO_HI_OE_XOR: { bitOffset: 0, bitWidth: 6, access: 'write-only' },
-    } },
-    /** Status register for inter-core FIFOs (mailboxes). There is one FIFO in the core 0 -> core 1 direction, and one core 1 -> core 0. Both are 32 bits wide and 8 words deep. Core 0 can see the read side of the 1->0 FIFO (RX), and the write side of 0->1 FIFO (TX). Core 1 can see the read side of the 0->1 FIFO (RX), and the write side of 1->0 FIFO (TX). The SIO IRQ for each core is the logical OR of the VLD, WOF and ROE fields of its FIFO_ST register. */
-    FIFO_ST: { addressOffset: 0x50, resetValue: 0x2, fields: {
-      /** Value is 1 if this core&#39;s RX FIFO is not empty (i.e. if FIFO_RD is valid) */
-      VLD: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      /** Value is 1 if this core&#39;s TX FIFO is not full (i.e. if FIFO_WR is ready for more data) */
-      RDY: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-      /** Sticky flag indicating the TX FIFO was written when full. This write was ignored by the FIFO. */
-      WOF: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Sticky flag indicating the RX FIFO was read when empty. This read was ignored by the FIFO. */
-      ROE: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    } },
-    /** Write access to this core&#39;s TX FIFO */
-    FIFO_WR: { addressOffset: 0x54, fields: {
-      FIFO_WR: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
-    } },
-    /** Read access to this core&#39;s RX FIFO */
-    FIFO_RD: { addressOffset: 0x58, fields: {
-      FIFO_RD: { bitOffset: 0, bitWidth: 32, access: 'read-only', readAction: 'modify' },
-    } },
-    /** Spinlock state A bitmap containing the state of all 32 spinlocks (1=locked). Mainly intended for debugging. */
-    SPINLOCK_ST: { addressOffset: 0x5c, fields: {
-      SPINLOCK_ST: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Divider unsigned dividend Write to the DIVIDEND operand of the divider, i.e. the p in `p / q`. Any operand write starts a new calculation. The results appear in QUOTIENT, REMAINDER. UDIVIDEND/SDIVIDEND are aliases of the same internal register. The U alias starts an unsigned calculation, and the S alias starts a signed calculation. */
-    DIV_UDIVIDEND: { addressOffset: 0x60, fields: {
-      DIV_UDIVIDEND: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Divider unsigned divisor Write to the DIVISOR operand of the divider, i.e. the q in `p / q`. Any operand write starts a new calculation. The results appear in QUOTIENT, REMAINDER. UDIVISOR/SDIVISOR are aliases of the same internal register. The U alias starts an unsigned calculation, and the S alias starts a signed calculation. */
-    DIV_UDIVISOR: { addressOffset: 0x64, fields: {
-      DIV_UDIVISOR: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Divider signed dividend The same as UDIVIDEND, but starts a signed calculation, rather than unsigned. */
-    DIV_SDIVIDEND: { addressOffset: 0x68, fields: {
-      DIV_SDIVIDEND: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Divider signed divisor The same as UDIVISOR, but starts a signed calculation, rather than unsigned. */
-    DIV_SDIVISOR: { addressOffset: 0x6c, fields: {
-      DIV_SDIVISOR: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Divider result quotient The result of `DIVIDEND / DIVISOR` (division). Contents undefined while CSR_READY is low. For signed calculations, QUOTIENT is negative when the signs of DIVIDEND and DIVISOR differ. This register can be written to directly, for context save/restore purposes. This halts any in-progress calculation and sets the CSR_READY and CSR_DIRTY flags. Reading from QUOTIENT clears the CSR_DIRTY flag, so should read results in the order REMAINDER, QUOTIENT if CSR_DIRTY is used. */
-    DIV_QUOTIENT: { addressOffset: 0x70, fields: {
-      DIV_QUOTIENT: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Divider result remainder The result of `DIVIDEND % DIVISOR` (modulo). Contents undefined while CSR_READY is low. For signed calculations, REMAINDER is negative only when DIVIDEND is negative. This register can be written to directly, for context save/restore purposes. This halts any in-progress calculation and sets the CSR_READY and CSR_DIRTY flags. */
-    DIV_REMAINDER: { addressOffset: 0x74, fields: {
-      DIV_REMAINDER: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Control and status register for divider. */
-    DIV_CSR: { addressOffset: 0x78, resetValue: 0x1, fields: {
-      /** Reads as 0 when a calculation is in progress, 1 otherwise. Writing an operand (xDIVIDEND, xDIVISOR) will immediately start a new calculation, no matter if one is already in progress. Writing to a result register will immediately terminate any in-progress calculation and set the READY and DIRTY flags. */
-      READY: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      /** Changes to 1 when any register is written, and back to 0 when QUOTIENT is read. Software can use this flag to make save/restore more efficient (skip if not DIRTY). If the flag is used in this way, it&#39;s recommended to either read QUOTIENT only, or REMAINDER and then QUOTIENT, to prevent data loss on context switch. */
-      DIRTY: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Read/write access to accumulator 0 */
-    INTERP0_ACCUM0: { addressOffset: 0x80, fields: {
-      INTERP0_ACCUM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to accumulator 1 */
-    INTERP0_ACCUM1: { addressOffset: 0x84, fields: {
-      INTERP0_ACCUM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE0 register. */
-    INTERP0_BASE0: { addressOffset: 0x88, fields: {
-      INTERP0_BASE0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE1 register. */
-    INTERP0_BASE1: { addressOffset: 0x8c, fields: {
-      INTERP0_BASE1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE2 register. */
-    INTERP0_BASE2: { addressOffset: 0x90, fields: {
-      INTERP0_BASE2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read LANE0 result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP0_POP_LANE0: { addressOffset: 0x94, fields: {
-      INTERP0_POP_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE1 result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP0_POP_LANE1: { addressOffset: 0x98, fields: {
-      INTERP0_POP_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read FULL result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP0_POP_FULL: { addressOffset: 0x9c, fields: {
-      INTERP0_POP_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE0 result, without altering any internal state (PEEK). */
-    INTERP0_PEEK_LANE0: { addressOffset: 0xa0, fields: {
-      INTERP0_PEEK_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE1 result, without altering any internal state (PEEK). */
-    INTERP0_PEEK_LANE1: { addressOffset: 0xa4, fields: {
-      INTERP0_PEEK_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read FULL result, without altering any internal state (PEEK). */
-    INTERP0_PEEK_FULL: { addressOffset: 0xa8, fields: {
-      INTERP0_PEEK_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Control register for lane 0 */
-    INTERP0_CTRL_LANE0: { addressOffset: 0xac, fields: {
-      /** Logical right-shift applied to accumulator before masking */
-      SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-      /** The least-significant bit allowed to pass by the mask (inclusive) */
-      MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-      /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-      MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-      /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
-      SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-      CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-      CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-      /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
-      ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-      /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-      FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-      /** Only present on INTERP0 on each core. If BLEND mode is enabled: - LANE1 result is a linear interpolation between BASE0 and BASE1, controlled by the 8 LSBs of lane 1 shift and mask value (a fractional number between 0 and 255/256ths) - LANE0 result does not have BASE0 added (yields only the 8 LSBs of lane 1 shift+mask value) - FULL result does not have lane 1 shift+mask value added (BASE2 + lane 0 shift+mask) LANE1 SIGNED flag controls whether the interpolation is signed or unsigned. */
-      BLEND: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-      /** Indicates if any masked-off MSBs in ACCUM0 are set. */
-      OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-      /** Indicates if any masked-off MSBs in ACCUM1 are set. */
-      OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-      /** Set if either OVERF0 or OVERF1 is set. */
-      OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Control register for lane 1 */
-    INTERP0_CTRL_LANE1: { addressOffset: 0xb0, fields: {
-      /** Logical right-shift applied to accumulator before masking */
-      SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-      /** The least-significant bit allowed to pass by the mask (inclusive) */
-      MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-      /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-      MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-      /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
-      SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-      CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-      CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-      /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
-      ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-      /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-      FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-    } },
-    /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
-    INTERP0_ACCUM0_ADD: { addressOffset: 0xb4, fields: {
-      INTERP0_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
-    } },
-    /** Values written here are atomically added to ACCUM1 Reading yields lane 1&#39;s raw shift and mask value (BASE1 not added). */
-    INTERP0_ACCUM1_ADD: { addressOffset: 0xb8, fields: {
-      INTERP0_ACCUM1_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
-    } },
-    /** On write, the lower 16 bits go to BASE0, upper bits to BASE1 simultaneously. Each half is sign-extended to 32 bits if that lane&#39;s SIGNED flag is set. */
-    INTERP0_BASE_1AND0: { addressOffset: 0xbc, fields: {
-      INTERP0_BASE_1AND0: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
-    } },
-    /** Read/write access to accumulator 0 */
-    INTERP1_ACCUM0: { addressOffset: 0xc0, fields: {
-      INTERP1_ACCUM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to accumulator 1 */
-    INTERP1_ACCUM1: { addressOffset: 0xc4, fields: {
-      INTERP1_ACCUM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE0 register. */
-    INTERP1_BASE0: { addressOffset: 0xc8, fields: {
-      INTERP1_BASE0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE1 register. */
-    INTERP1_BASE1: { addressOffset: 0xcc, fields: {
-      INTERP1_BASE1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read/write access to BASE2 register. */
-    INTERP1_BASE2: { addressOffset: 0xd0, fields: {
-      INTERP1_BASE2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Read LANE0 result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP1_POP_LANE0: { addressOffset: 0xd4, fields: {
-      INTERP1_POP_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE1 result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP1_POP_LANE1: { addressOffset: 0xd8, fields: {
-      INTERP1_POP_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read FULL result, and simultaneously write lane results to both accumulators (POP). */
-    INTERP1_POP_FULL: { addressOffset: 0xdc, fields: {
-      INTERP1_POP_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE0 result, without altering any internal state (PEEK). */
-    INTERP1_PEEK_LANE0: { addressOffset: 0xe0, fields: {
-      INTERP1_PEEK_LANE0: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read LANE1 result, without altering any internal state (PEEK). */
-    INTERP1_PEEK_LANE1: { addressOffset: 0xe4, fields: {
-      INTERP1_PEEK_LANE1: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read FULL result, without altering any internal state (PEEK). */
-    INTERP1_PEEK_FULL: { addressOffset: 0xe8, fields: {
-      INTERP1_PEEK_FULL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Control register for lane 0 */
-    INTERP1_CTRL_LANE0: { addressOffset: 0xec, fields: {
-      /** Logical right-shift applied to accumulator before masking */
-      SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-      /** The least-significant bit allowed to pass by the mask (inclusive) */
-      MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-      /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-      MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-      /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
-      SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-      CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-      CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-      /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
-      ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-      /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-      FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-      /** Only present on INTERP1 on each core. If CLAMP mode is enabled: - LANE0 result is shifted and masked ACCUM0, clamped by a lower bound of BASE0 and an upper bound of BASE1. - Signedness of these comparisons is determined by LANE0_CTRL_SIGNED */
-      CLAMP: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-      /** Indicates if any masked-off MSBs in ACCUM0 are set. */
-      OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-      /** Indicates if any masked-off MSBs in ACCUM1 are set. */
-      OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-      /** Set if either OVERF0 or OVERF1 is set. */
-      OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Control register for lane 1 */
-    INTERP1_CTRL_LANE1: { addressOffset: 0xf0, fields: {
-      /** Logical right-shift applied to accumulator before masking */
-      SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-      /** The least-significant bit allowed to pass by the mask (inclusive) */
-      MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-      /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-      MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-      /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
-      SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-      CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-      /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-      CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-      /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
-      ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-      /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-      FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-    } },
-    /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
-    INTERP1_ACCUM0_ADD: { addressOffset: 0xf4, fields: {
-      INTERP1_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
-    } },
-    /** Values written here are atomically added to ACCUM1 Reading yields lane 1&#39;s raw shift and mask value (BASE1 not added). */
-    INTERP1_ACCUM1_ADD: { addressOffset: 0xf8, fields: {
-      INTERP1_ACCUM1_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
-    } },
-    /** On write, the lower 16 bits go to BASE0, upper bits to BASE1 simultaneously. Each half is sign-extended to 32 bits if that lane&#39;s SIGNED flag is set. */
-    INTERP1_BASE_1AND0: { addressOffset: 0xfc, fields: {
-      INTERP1_BASE_1AND0: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK0: { addressOffset: 0x100, fields: {
-      SPINLOCK0: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK1: { addressOffset: 0x104, fields: {
-      SPINLOCK1: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK2: { addressOffset: 0x108, fields: {
-      SPINLOCK2: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK3: { addressOffset: 0x10c, fields: {
-      SPINLOCK3: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK4: { addressOffset: 0x110, fields: {
-      SPINLOCK4: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK5: { addressOffset: 0x114, fields: {
-      SPINLOCK5: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK6: { addressOffset: 0x118, fields: {
-      SPINLOCK6: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK7: { addressOffset: 0x11c, fields: {
-      SPINLOCK7: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK8: { addressOffset: 0x120, fields: {
-      SPINLOCK8: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK9: { addressOffset: 0x124, fields: {
-      SPINLOCK9: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK10: { addressOffset: 0x128, fields: {
-      SPINLOCK10: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK11: { addressOffset: 0x12c, fields: {
-      SPINLOCK11: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK12: { addressOffset: 0x130, fields: {
-      SPINLOCK12: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK13: { addressOffset: 0x134, fields: {
-      SPINLOCK13: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK14: { addressOffset: 0x138, fields: {
-      SPINLOCK14: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK15: { addressOffset: 0x13c, fields: {
-      SPINLOCK15: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK16: { addressOffset: 0x140, fields: {
-      SPINLOCK16: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK17: { addressOffset: 0x144, fields: {
-      SPINLOCK17: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK18: { addressOffset: 0x148, fields: {
-      SPINLOCK18: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK19: { addressOffset: 0x14c, fields: {
-      SPINLOCK19: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK20: { addressOffset: 0x150, fields: {
-      SPINLOCK20: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK21: { addressOffset: 0x154, fields: {
-      SPINLOCK21: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK22: { addressOffset: 0x158, fields: {
-      SPINLOCK22: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK23: { addressOffset: 0x15c, fields: {
-      SPINLOCK23: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK24: { addressOffset: 0x160, fields: {
-      SPINLOCK24: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK25: { addressOffset: 0x164, fields: {
-      SPINLOCK25: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK26: { addressOffset: 0x168, fields: {
-      SPINLOCK26: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK27: { addressOffset: 0x16c, fields: {
-      SPINLOCK27: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK28: { addressOffset: 0x170, fields: {
-      SPINLOCK28: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK29: { addressOffset: 0x174, fields: {
-      SPINLOCK29: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK30: { addressOffset: 0x178, fields: {
-      SPINLOCK30: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-    /** Reading from a spinlock address will: - Return 0 if lock is already locked - Otherwise return nonzero, and simultaneously claim the lock Writing (any value) releases the lock. If core 0 and core 1 attempt to claim the same lock simultaneously, core 0 wins. The value returned on success is 0x1 << lock number. */
-    SPINLOCK31: { addressOffset: 0x17c, fields: {
-      SPINLOCK31: { bitOffset: 0, bitWidth: 32, access: 'read-write', readAction: 'modify' },
-    } },
-  },
+  registers,
 } as const satisfies PeripheralDef;

@@ -3,95 +3,98 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+/** The register layout of TIMER. */
+const registers = {
+  /** Write to bits 63:32 of time always write timelw before timehw */
+  TIMEHW: { addressOffset: 0x0, fields: {
+    TIMEHW: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
+  } },
+  /** Write to bits 31:0 of time writes do not get copied to time until timehw is written */
+  TIMELW: { addressOffset: 0x4, fields: {
+    TIMELW: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
+  } },
+  /** Read from bits 63:32 of time always read timelr before timehr */
+  TIMEHR: { addressOffset: 0x8, fields: {
+    TIMEHR: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Read from bits 31:0 of time */
+  TIMELR: { addressOffset: 0xc, fields: {
+    TIMELR: { bitOffset: 0, bitWidth: 32, access: 'read-only', readAction: 'modify' },
+  } },
+  /** Arm alarm 0, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM0 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
+  ALARM0: { addressOffset: 0x10, fields: {
+    ALARM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Arm alarm 1, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM1 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
+  ALARM1: { addressOffset: 0x14, fields: {
+    ALARM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Arm alarm 2, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM2 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
+  ALARM2: { addressOffset: 0x18, fields: {
+    ALARM2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Arm alarm 3, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM3 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
+  ALARM3: { addressOffset: 0x1c, fields: {
+    ALARM3: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
+  } },
+  /** Indicates the armed/disarmed status of each alarm. A write to the corresponding ALARMx register arms the alarm. Alarms automatically disarm upon firing, but writing ones here will disarm immediately without waiting to fire. */
+  ARMED: { addressOffset: 0x20, fields: {
+    ARMED: { bitOffset: 0, bitWidth: 4, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+  } },
+  /** Raw read from bits 63:32 of time (no side effects) */
+  TIMERAWH: { addressOffset: 0x24, fields: {
+    TIMERAWH: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Raw read from bits 31:0 of time (no side effects) */
+  TIMERAWL: { addressOffset: 0x28, fields: {
+    TIMERAWL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
+  } },
+  /** Set bits high to enable pause when the corresponding debug ports are active */
+  DBGPAUSE: { addressOffset: 0x2c, resetValue: 0x7, fields: {
+    /** Pause when processor 0 is in debug mode */
+    DBG0: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** Pause when processor 1 is in debug mode */
+    DBG1: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Set high to pause the timer */
+  PAUSE: { addressOffset: 0x30, fields: {
+    PAUSE: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Raw Interrupts */
+  INTR: { addressOffset: 0x34, fields: {
+    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+  } },
+  /** Interrupt Enable */
+  INTE: { addressOffset: 0x38, fields: {
+    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Interrupt Force */
+  INTF: { addressOffset: 0x3c, fields: {
+    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Interrupt status after masking & forcing */
+  INTS: { addressOffset: 0x40, fields: {
+    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+  } },
+} as const;
+
 /** Controls time and alarms time is a 64 bit value indicating the time in usec since power-on timeh is the top 32 bits of time & timel is the bottom 32 bits to change time write to timelw before timehw to read time read from timelr before timehr An alarm is set by setting alarm_enable and writing to the corresponding alarm register When an alarm is pending, the corresponding alarm_running signal will be high An alarm can be cancelled before it has finished by clearing the alarm_enable When an alarm fires, the corresponding alarm_irq is set and alarm_running is cleared To clear the interrupt write a 1 to the corresponding alarm_irq */
 export const TIMER = {
   name: 'TIMER',
   baseAddress: 0x40054000,
   atomicAliases: true,
   interrupts: { TIMER_IRQ_0: 0, TIMER_IRQ_1: 1, TIMER_IRQ_2: 2, TIMER_IRQ_3: 3 },
-  registers: {
-    /** Write to bits 63:32 of time always write timelw before timehw */
-    TIMEHW: { addressOffset: 0x0, fields: {
-      TIMEHW: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
-    } },
-    /** Write to bits 31:0 of time writes do not get copied to time until timehw is written */
-    TIMELW: { addressOffset: 0x4, fields: {
-      TIMELW: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
-    } },
-    /** Read from bits 63:32 of time always read timelr before timehr */
-    TIMEHR: { addressOffset: 0x8, fields: {
-      TIMEHR: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Read from bits 31:0 of time */
-    TIMELR: { addressOffset: 0xc, fields: {
-      TIMELR: { bitOffset: 0, bitWidth: 32, access: 'read-only', readAction: 'modify' },
-    } },
-    /** Arm alarm 0, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM0 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
-    ALARM0: { addressOffset: 0x10, fields: {
-      ALARM0: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Arm alarm 1, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM1 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
-    ALARM1: { addressOffset: 0x14, fields: {
-      ALARM1: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Arm alarm 2, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM2 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
-    ALARM2: { addressOffset: 0x18, fields: {
-      ALARM2: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Arm alarm 3, and configure the time it will fire. Once armed, the alarm fires when TIMER_ALARM3 == TIMELR. The alarm will disarm itself once it fires, and can be disarmed early using the ARMED status register. */
-    ALARM3: { addressOffset: 0x1c, fields: {
-      ALARM3: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
-    } },
-    /** Indicates the armed/disarmed status of each alarm. A write to the corresponding ALARMx register arms the alarm. Alarms automatically disarm upon firing, but writing ones here will disarm immediately without waiting to fire. */
-    ARMED: { addressOffset: 0x20, fields: {
-      ARMED: { bitOffset: 0, bitWidth: 4, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    } },
-    /** Raw read from bits 63:32 of time (no side effects) */
-    TIMERAWH: { addressOffset: 0x24, fields: {
-      TIMERAWH: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Raw read from bits 31:0 of time (no side effects) */
-    TIMERAWL: { addressOffset: 0x28, fields: {
-      TIMERAWL: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
-    } },
-    /** Set bits high to enable pause when the corresponding debug ports are active */
-    DBGPAUSE: { addressOffset: 0x2c, resetValue: 0x7, fields: {
-      /** Pause when processor 0 is in debug mode */
-      DBG0: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** Pause when processor 1 is in debug mode */
-      DBG1: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Set high to pause the timer */
-    PAUSE: { addressOffset: 0x30, fields: {
-      PAUSE: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Raw Interrupts */
-    INTR: { addressOffset: 0x34, fields: {
-      ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    } },
-    /** Interrupt Enable */
-    INTE: { addressOffset: 0x38, fields: {
-      ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Interrupt Force */
-    INTF: { addressOffset: 0x3c, fields: {
-      ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Interrupt status after masking & forcing */
-    INTS: { addressOffset: 0x40, fields: {
-      ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-      ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-      ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    } },
-  },
+  registers,
 } as const satisfies PeripheralDef;

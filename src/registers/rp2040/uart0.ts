@@ -3,275 +3,286 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+/** The register layout of UART0, UART1. */
+const registers = {
+  /** Data Register, UARTDR */
+  UARTDR: { addressOffset: 0x0, fields: {
+    /** Receive (read) data character. Transmit (write) data character. */
+    DATA: { bitOffset: 0, bitWidth: 8, access: 'read-write', readAction: 'modify' },
+    /** Framing error. When set to 1, it indicates that the received character did not have a valid stop bit (a valid stop bit is 1). In FIFO mode, this error is associated with the character at the top of the FIFO. */
+    FE: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    /** Parity error. When set to 1, it indicates that the parity of the received data character does not match the parity that the EPS and SPS bits in the Line Control Register, UARTLCR_H. In FIFO mode, this error is associated with the character at the top of the FIFO. */
+    PE: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** Break error. This bit is set to 1 if a break condition was detected, indicating that the received data input was held LOW for longer than a full-word transmission time (defined as start, data, parity and stop bits). In FIFO mode, this error is associated with the character at the top of the FIFO. When a break occurs, only one 0 character is loaded into the FIFO. The next character is only enabled after the receive data input goes to a 1 (marking state), and the next valid start bit is received. */
+    BE: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+    /** Overrun error. This bit is set to 1 if data is received and the receive FIFO is already full. This is cleared to 0 once there is an empty space in the FIFO and a new character can be written to it. */
+    OE: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Receive Status Register/Error Clear Register, UARTRSR/UARTECR */
+  UARTRSR: { addressOffset: 0x4, fields: {
+    /** Framing error. When set to 1, it indicates that the received character did not have a valid stop bit (a valid stop bit is 1). This bit is cleared to 0 by a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. */
+    FE: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Parity error. When set to 1, it indicates that the parity of the received data character does not match the parity that the EPS and SPS bits in the Line Control Register, UARTLCR_H. This bit is cleared to 0 by a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. */
+    PE: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Break error. This bit is set to 1 if a break condition was detected, indicating that the received data input was held LOW for longer than a full-word transmission time (defined as start, data, parity, and stop bits). This bit is cleared to 0 after a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. When a break occurs, only one 0 character is loaded into the FIFO. The next character is only enabled after the receive data input goes to a 1 (marking state) and the next valid start bit is received. */
+    BE: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Overrun error. This bit is set to 1 if data is received and the FIFO is already full. This bit is cleared to 0 by a write to UARTECR. The FIFO contents remain valid because no more data is written when the FIFO is full, only the contents of the shift register are overwritten. The CPU must now read the data, to empty the FIFO. */
+    OE: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+  } },
+  /** Flag Register, UARTFR */
+  UARTFR: { addressOffset: 0x18, resetValue: 0x90, fields: {
+    /** Clear to send. This bit is the complement of the UART clear to send, nUARTCTS, modem status input. That is, the bit is 1 when nUARTCTS is LOW. */
+    CTS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    /** Data set ready. This bit is the complement of the UART data set ready, nUARTDSR, modem status input. That is, the bit is 1 when nUARTDSR is LOW. */
+    DSR: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    /** Data carrier detect. This bit is the complement of the UART data carrier detect, nUARTDCD, modem status input. That is, the bit is 1 when nUARTDCD is LOW. */
+    DCD: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+    /** UART busy. If this bit is set to 1, the UART is busy transmitting data. This bit remains set until the complete byte, including all the stop bits, has been sent from the shift register. This bit is set as soon as the transmit FIFO becomes non-empty, regardless of whether the UART is enabled or not. */
+    BUSY: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+    /** Receive FIFO empty. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the receive holding register is empty. If the FIFO is enabled, the RXFE bit is set when the receive FIFO is empty. */
+    RXFE: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
+    /** Transmit FIFO full. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the transmit holding register is full. If the FIFO is enabled, the TXFF bit is set when the transmit FIFO is full. */
+    TXFF: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    /** Receive FIFO full. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the receive holding register is full. If the FIFO is enabled, the RXFF bit is set when the receive FIFO is full. */
+    RXFF: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+    /** Transmit FIFO empty. The meaning of this bit depends on the state of the FEN bit in the Line Control Register, UARTLCR_H. If the FIFO is disabled, this bit is set when the transmit holding register is empty. If the FIFO is enabled, the TXFE bit is set when the transmit FIFO is empty. This bit does not indicate if there is data in the transmit shift register. */
+    TXFE: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+    /** Ring indicator. This bit is the complement of the UART ring indicator, nUARTRI, modem status input. That is, the bit is 1 when nUARTRI is LOW. */
+    RI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+  } },
+  /** IrDA Low-Power Counter Register, UARTILPR */
+  UARTILPR: { addressOffset: 0x20, fields: {
+    /** 8-bit low-power divisor value. These bits are cleared to 0 at reset. */
+    ILPDVSR: { bitOffset: 0, bitWidth: 8, access: 'read-write' },
+  } },
+  /** Integer Baud Rate Register, UARTIBRD */
+  UARTIBRD: { addressOffset: 0x24, fields: {
+    /** The integer baud rate divisor. These bits are cleared to 0 on reset. */
+    BAUD_DIVINT: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
+  } },
+  /** Fractional Baud Rate Register, UARTFBRD */
+  UARTFBRD: { addressOffset: 0x28, fields: {
+    /** The fractional baud rate divisor. These bits are cleared to 0 on reset. */
+    BAUD_DIVFRAC: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
+  } },
+  /** Line Control Register, UARTLCR_H */
+  UARTLCR_H: { addressOffset: 0x2c, fields: {
+    /** Send break. If this bit is set to 1, a low-level is continually output on the UARTTXD output, after completing transmission of the current character. For the proper execution of the break command, the software must set this bit for at least two complete frames. For normal use, this bit must be cleared to 0. */
+    BRK: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** Parity enable: 0 = parity is disabled and no parity bit added to the data frame 1 = parity checking and generation is enabled. */
+    PEN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** Even parity select. Controls the type of parity the UART uses during transmission and reception: 0 = odd parity. The UART generates or checks for an odd number of 1s in the data and parity bits. 1 = even parity. The UART generates or checks for an even number of 1s in the data and parity bits. This bit has no effect when the PEN bit disables parity checking and generation. */
+    EPS: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    /** Two stop bits select. If this bit is set to 1, two stop bits are transmitted at the end of the frame. The receive logic does not check for two stop bits being received. */
+    STP2: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+    /** Enable FIFOs: 0 = FIFOs are disabled (character mode) that is, the FIFOs become 1-byte-deep holding registers 1 = transmit and receive FIFO buffers are enabled (FIFO mode). */
+    FEN: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+    /** Word length. These bits indicate the number of data bits transmitted or received in a frame as follows: b11 = 8 bits b10 = 7 bits b01 = 6 bits b00 = 5 bits. */
+    WLEN: { bitOffset: 5, bitWidth: 2, access: 'read-write' },
+    /** Stick parity select. 0 = stick parity is disabled 1 = either: * if the EPS bit is 0 then the parity bit is transmitted and checked as a 1 * if the EPS bit is 1 then the parity bit is transmitted and checked as a 0. This bit has no effect when the PEN bit disables parity checking and generation. */
+    SPS: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Control Register, UARTCR */
+  UARTCR: { addressOffset: 0x30, resetValue: 0x300, fields: {
+    /** UART enable: 0 = UART is disabled. If the UART is disabled in the middle of transmission or reception, it completes the current character before stopping. 1 = the UART is enabled. Data transmission and reception occurs for either UART signals or SIR signals depending on the setting of the SIREN bit. */
+    UARTEN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** SIR enable: 0 = IrDA SIR ENDEC is disabled. nSIROUT remains LOW (no light pulse generated), and signal transitions on SIRIN have no effect. 1 = IrDA SIR ENDEC is enabled. Data is transmitted and received on nSIROUT and SIRIN. UARTTXD remains HIGH, in the marking state. Signal transitions on UARTRXD or modem status inputs have no effect. This bit has no effect if the UARTEN bit disables the UART. */
+    SIREN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** SIR low-power IrDA mode. This bit selects the IrDA encoding mode. If this bit is cleared to 0, low-level bits are transmitted as an active high pulse with a width of 3 / 16th of the bit period. If this bit is set to 1, low-level bits are transmitted with a pulse width that is 3 times the period of the IrLPBaud16 input signal, regardless of the selected bit rate. Setting this bit uses less power, but might reduce transmission distances. */
+    SIRLP: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    /** Loopback enable. If this bit is set to 1 and the SIREN bit is set to 1 and the SIRTEST bit in the Test Control Register, UARTTCR is set to 1, then the nSIROUT path is inverted, and fed through to the SIRIN path. The SIRTEST bit in the test register must be set to 1 to override the normal half-duplex SIR operation. This must be the requirement for accessing the test registers during normal operation, and SIRTEST must be cleared to 0 when loopback testing is finished. This feature reduces the amount of external coupling required during system test. If this bit is set to 1, and the SIRTEST bit is set to 0, the UARTTXD path is fed through to the UARTRXD path. In either SIR mode or UART mode, when this bit is set, the modem outputs are also fed through to the modem inputs. This bit is cleared to 0 on reset, to disable loopback. */
+    LBE: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+    /** Transmit enable. If this bit is set to 1, the transmit section of the UART is enabled. Data transmission occurs for either UART signals, or SIR signals depending on the setting of the SIREN bit. When the UART is disabled in the middle of transmission, it completes the current character before stopping. */
+    TXE: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+    /** Receive enable. If this bit is set to 1, the receive section of the UART is enabled. Data reception occurs for either UART signals or SIR signals depending on the setting of the SIREN bit. When the UART is disabled in the middle of reception, it completes the current character before stopping. */
+    RXE: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+    /** Data transmit ready. This bit is the complement of the UART data transmit ready, nUARTDTR, modem status output. That is, when the bit is programmed to a 1 then nUARTDTR is LOW. */
+    DTR: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+    /** Request to send. This bit is the complement of the UART request to send, nUARTRTS, modem status output. That is, when the bit is programmed to a 1 then nUARTRTS is LOW. */
+    RTS: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
+    /** This bit is the complement of the UART Out1 (nUARTOut1) modem status output. That is, when the bit is programmed to a 1 the output is 0. For DTE this can be used as Data Carrier Detect (DCD). */
+    OUT1: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
+    /** This bit is the complement of the UART Out2 (nUARTOut2) modem status output. That is, when the bit is programmed to a 1, the output is 0. For DTE this can be used as Ring Indicator (RI). */
+    OUT2: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
+    /** RTS hardware flow control enable. If this bit is set to 1, RTS hardware flow control is enabled. Data is only requested when there is space in the receive FIFO for it to be received. */
+    RTSEN: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
+    /** CTS hardware flow control enable. If this bit is set to 1, CTS hardware flow control is enabled. Data is only transmitted when the nUARTCTS signal is asserted. */
+    CTSEN: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Interrupt FIFO Level Select Register, UARTIFLS */
+  UARTIFLS: { addressOffset: 0x34, resetValue: 0x12, fields: {
+    /** Transmit interrupt FIFO level select. The trigger points for the transmit interrupt are as follows: b000 = Transmit FIFO becomes <= 1 / 8 full b001 = Transmit FIFO becomes <= 1 / 4 full b010 = Transmit FIFO becomes <= 1 / 2 full b011 = Transmit FIFO becomes <= 3 / 4 full b100 = Transmit FIFO becomes <= 7 / 8 full b101-b111 = reserved. */
+    TXIFLSEL: { bitOffset: 0, bitWidth: 3, access: 'read-write' },
+    /** Receive interrupt FIFO level select. The trigger points for the receive interrupt are as follows: b000 = Receive FIFO becomes >= 1 / 8 full b001 = Receive FIFO becomes >= 1 / 4 full b010 = Receive FIFO becomes >= 1 / 2 full b011 = Receive FIFO becomes >= 3 / 4 full b100 = Receive FIFO becomes >= 7 / 8 full b101-b111 = reserved. */
+    RXIFLSEL: { bitOffset: 3, bitWidth: 3, access: 'read-write' },
+  } },
+  /** Interrupt Mask Set/Clear Register, UARTIMSC */
+  UARTIMSC: { addressOffset: 0x38, fields: {
+    /** nUARTRI modem interrupt mask. A read returns the current mask for the UARTRIINTR interrupt. On a write of 1, the mask of the UARTRIINTR interrupt is set. A write of 0 clears the mask. */
+    RIMIM: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** nUARTCTS modem interrupt mask. A read returns the current mask for the UARTCTSINTR interrupt. On a write of 1, the mask of the UARTCTSINTR interrupt is set. A write of 0 clears the mask. */
+    CTSMIM: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** nUARTDCD modem interrupt mask. A read returns the current mask for the UARTDCDINTR interrupt. On a write of 1, the mask of the UARTDCDINTR interrupt is set. A write of 0 clears the mask. */
+    DCDMIM: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    /** nUARTDSR modem interrupt mask. A read returns the current mask for the UARTDSRINTR interrupt. On a write of 1, the mask of the UARTDSRINTR interrupt is set. A write of 0 clears the mask. */
+    DSRMIM: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+    /** Receive interrupt mask. A read returns the current mask for the UARTRXINTR interrupt. On a write of 1, the mask of the UARTRXINTR interrupt is set. A write of 0 clears the mask. */
+    RXIM: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+    /** Transmit interrupt mask. A read returns the current mask for the UARTTXINTR interrupt. On a write of 1, the mask of the UARTTXINTR interrupt is set. A write of 0 clears the mask. */
+    TXIM: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
+    /** Receive timeout interrupt mask. A read returns the current mask for the UARTRTINTR interrupt. On a write of 1, the mask of the UARTRTINTR interrupt is set. A write of 0 clears the mask. */
+    RTIM: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
+    /** Framing error interrupt mask. A read returns the current mask for the UARTFEINTR interrupt. On a write of 1, the mask of the UARTFEINTR interrupt is set. A write of 0 clears the mask. */
+    FEIM: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+    /** Parity error interrupt mask. A read returns the current mask for the UARTPEINTR interrupt. On a write of 1, the mask of the UARTPEINTR interrupt is set. A write of 0 clears the mask. */
+    PEIM: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+    /** Break error interrupt mask. A read returns the current mask for the UARTBEINTR interrupt. On a write of 1, the mask of the UARTBEINTR interrupt is set. A write of 0 clears the mask. */
+    BEIM: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+    /** Overrun error interrupt mask. A read returns the current mask for the UARTOEINTR interrupt. On a write of 1, the mask of the UARTOEINTR interrupt is set. A write of 0 clears the mask. */
+    OEIM: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+  } },
+  /** Raw Interrupt Status Register, UARTRIS */
+  UARTRIS: { addressOffset: 0x3c, fields: {
+    /** nUARTRI modem interrupt status. Returns the raw interrupt state of the UARTRIINTR interrupt. */
+    RIRMIS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    /** nUARTCTS modem interrupt status. Returns the raw interrupt state of the UARTCTSINTR interrupt. */
+    CTSRMIS: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    /** nUARTDCD modem interrupt status. Returns the raw interrupt state of the UARTDCDINTR interrupt. */
+    DCDRMIS: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+    /** nUARTDSR modem interrupt status. Returns the raw interrupt state of the UARTDSRINTR interrupt. */
+    DSRRMIS: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+    /** Receive interrupt status. Returns the raw interrupt state of the UARTRXINTR interrupt. */
+    RXRIS: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
+    /** Transmit interrupt status. Returns the raw interrupt state of the UARTTXINTR interrupt. */
+    TXRIS: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    /** Receive timeout interrupt status. Returns the raw interrupt state of the UARTRTINTR interrupt. a */
+    RTRIS: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+    /** Framing error interrupt status. Returns the raw interrupt state of the UARTFEINTR interrupt. */
+    FERIS: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+    /** Parity error interrupt status. Returns the raw interrupt state of the UARTPEINTR interrupt. */
+    PERIS: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    /** Break error interrupt status. Returns the raw interrupt state of the UARTBEINTR interrupt. */
+    BERIS: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** Overrun error interrupt status. Returns the raw interrupt state of the UARTOEINTR interrupt. */
+    OERIS: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Masked Interrupt Status Register, UARTMIS */
+  UARTMIS: { addressOffset: 0x40, fields: {
+    /** nUARTRI modem masked interrupt status. Returns the masked interrupt state of the UARTRIINTR interrupt. */
+    RIMMIS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+    /** nUARTCTS modem masked interrupt status. Returns the masked interrupt state of the UARTCTSINTR interrupt. */
+    CTSMMIS: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    /** nUARTDCD modem masked interrupt status. Returns the masked interrupt state of the UARTDCDINTR interrupt. */
+    DCDMMIS: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+    /** nUARTDSR modem masked interrupt status. Returns the masked interrupt state of the UARTDSRINTR interrupt. */
+    DSRMMIS: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+    /** Receive masked interrupt status. Returns the masked interrupt state of the UARTRXINTR interrupt. */
+    RXMIS: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
+    /** Transmit masked interrupt status. Returns the masked interrupt state of the UARTTXINTR interrupt. */
+    TXMIS: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    /** Receive timeout masked interrupt status. Returns the masked interrupt state of the UARTRTINTR interrupt. */
+    RTMIS: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+    /** Framing error masked interrupt status. Returns the masked interrupt state of the UARTFEINTR interrupt. */
+    FEMIS: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+    /** Parity error masked interrupt status. Returns the masked interrupt state of the UARTPEINTR interrupt. */
+    PEMIS: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    /** Break error masked interrupt status. Returns the masked interrupt state of the UARTBEINTR interrupt. */
+    BEMIS: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** Overrun error masked interrupt status. Returns the masked interrupt state of the UARTOEINTR interrupt. */
+    OEMIS: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  } },
+  /** Interrupt Clear Register, UARTICR */
+  UARTICR: { addressOffset: 0x44, fields: {
+    /** nUARTRI modem interrupt clear. Clears the UARTRIINTR interrupt. */
+    RIMIC: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** nUARTCTS modem interrupt clear. Clears the UARTCTSINTR interrupt. */
+    CTSMIC: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** nUARTDCD modem interrupt clear. Clears the UARTDCDINTR interrupt. */
+    DCDMIC: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** nUARTDSR modem interrupt clear. Clears the UARTDSRINTR interrupt. */
+    DSRMIC: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Receive interrupt clear. Clears the UARTRXINTR interrupt. */
+    RXIC: { bitOffset: 4, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Transmit interrupt clear. Clears the UARTTXINTR interrupt. */
+    TXIC: { bitOffset: 5, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Receive timeout interrupt clear. Clears the UARTRTINTR interrupt. */
+    RTIC: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Framing error interrupt clear. Clears the UARTFEINTR interrupt. */
+    FEIC: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Parity error interrupt clear. Clears the UARTPEINTR interrupt. */
+    PEIC: { bitOffset: 8, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Break error interrupt clear. Clears the UARTBEINTR interrupt. */
+    BEIC: { bitOffset: 9, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+    /** Overrun error interrupt clear. Clears the UARTOEINTR interrupt. */
+    OEIC: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+  } },
+  /** DMA Control Register, UARTDMACR */
+  UARTDMACR: { addressOffset: 0x48, fields: {
+    /** Receive DMA enable. If this bit is set to 1, DMA for the receive FIFO is enabled. */
+    RXDMAE: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** Transmit DMA enable. If this bit is set to 1, DMA for the transmit FIFO is enabled. */
+    TXDMAE: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** DMA on error. If this bit is set to 1, the DMA receive request outputs, UARTRXDMASREQ or UARTRXDMABREQ, are disabled when the UART error interrupt is asserted. */
+    DMAONERR: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  } },
+  /** UARTPeriphID0 Register */
+  UARTPERIPHID0: { addressOffset: 0xfe0, resetValue: 0x11, fields: {
+    /** These bits read back as 0x11 */
+    PARTNUMBER0: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+  /** UARTPeriphID1 Register */
+  UARTPERIPHID1: { addressOffset: 0xfe4, resetValue: 0x10, fields: {
+    /** These bits read back as 0x0 */
+    PARTNUMBER1: { bitOffset: 0, bitWidth: 4, access: 'read-only' },
+    /** These bits read back as 0x1 */
+    DESIGNER0: { bitOffset: 4, bitWidth: 4, access: 'read-only' },
+  } },
+  /** UARTPeriphID2 Register */
+  UARTPERIPHID2: { addressOffset: 0xfe8, resetValue: 0x34, fields: {
+    /** These bits read back as 0x4 */
+    DESIGNER1: { bitOffset: 0, bitWidth: 4, access: 'read-only' },
+    /** This field depends on the revision of the UART: r1p0 0x0 r1p1 0x1 r1p3 0x2 r1p4 0x2 r1p5 0x3 */
+    REVISION: { bitOffset: 4, bitWidth: 4, access: 'read-only' },
+  } },
+  /** UARTPeriphID3 Register */
+  UARTPERIPHID3: { addressOffset: 0xfec, fields: {
+    /** These bits read back as 0x00 */
+    CONFIGURATION: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+  /** UARTPCellID0 Register */
+  UARTPCELLID0: { addressOffset: 0xff0, resetValue: 0xd, fields: {
+    /** These bits read back as 0x0D */
+    UARTPCELLID0: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+  /** UARTPCellID1 Register */
+  UARTPCELLID1: { addressOffset: 0xff4, resetValue: 0xf0, fields: {
+    /** These bits read back as 0xF0 */
+    UARTPCELLID1: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+  /** UARTPCellID2 Register */
+  UARTPCELLID2: { addressOffset: 0xff8, resetValue: 0x5, fields: {
+    /** These bits read back as 0x05 */
+    UARTPCELLID2: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+  /** UARTPCellID3 Register */
+  UARTPCELLID3: { addressOffset: 0xffc, resetValue: 0xb1, fields: {
+    /** These bits read back as 0xB1 */
+    UARTPCELLID3: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
+  } },
+} as const;
+
 export const UART0 = {
   name: 'UART0',
   baseAddress: 0x40034000,
   atomicAliases: true,
   interrupts: { UART0_IRQ: 20 },
-  registers: {
-    /** Data Register, UARTDR */
-    UARTDR: { addressOffset: 0x0, fields: {
-      /** Receive (read) data character. Transmit (write) data character. */
-      DATA: { bitOffset: 0, bitWidth: 8, access: 'read-write', readAction: 'modify' },
-      /** Framing error. When set to 1, it indicates that the received character did not have a valid stop bit (a valid stop bit is 1). In FIFO mode, this error is associated with the character at the top of the FIFO. */
-      FE: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-      /** Parity error. When set to 1, it indicates that the parity of the received data character does not match the parity that the EPS and SPS bits in the Line Control Register, UARTLCR_H. In FIFO mode, this error is associated with the character at the top of the FIFO. */
-      PE: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-      /** Break error. This bit is set to 1 if a break condition was detected, indicating that the received data input was held LOW for longer than a full-word transmission time (defined as start, data, parity and stop bits). In FIFO mode, this error is associated with the character at the top of the FIFO. When a break occurs, only one 0 character is loaded into the FIFO. The next character is only enabled after the receive data input goes to a 1 (marking state), and the next valid start bit is received. */
-      BE: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-      /** Overrun error. This bit is set to 1 if data is received and the receive FIFO is already full. This is cleared to 0 once there is an empty space in the FIFO and a new character can be written to it. */
-      OE: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Receive Status Register/Error Clear Register, UARTRSR/UARTECR */
-    UARTRSR: { addressOffset: 0x4, fields: {
-      /** Framing error. When set to 1, it indicates that the received character did not have a valid stop bit (a valid stop bit is 1). This bit is cleared to 0 by a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. */
-      FE: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Parity error. When set to 1, it indicates that the parity of the received data character does not match the parity that the EPS and SPS bits in the Line Control Register, UARTLCR_H. This bit is cleared to 0 by a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. */
-      PE: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Break error. This bit is set to 1 if a break condition was detected, indicating that the received data input was held LOW for longer than a full-word transmission time (defined as start, data, parity, and stop bits). This bit is cleared to 0 after a write to UARTECR. In FIFO mode, this error is associated with the character at the top of the FIFO. When a break occurs, only one 0 character is loaded into the FIFO. The next character is only enabled after the receive data input goes to a 1 (marking state) and the next valid start bit is received. */
-      BE: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Overrun error. This bit is set to 1 if data is received and the FIFO is already full. This bit is cleared to 0 by a write to UARTECR. The FIFO contents remain valid because no more data is written when the FIFO is full, only the contents of the shift register are overwritten. The CPU must now read the data, to empty the FIFO. */
-      OE: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    } },
-    /** Flag Register, UARTFR */
-    UARTFR: { addressOffset: 0x18, resetValue: 0x90, fields: {
-      /** Clear to send. This bit is the complement of the UART clear to send, nUARTCTS, modem status input. That is, the bit is 1 when nUARTCTS is LOW. */
-      CTS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      /** Data set ready. This bit is the complement of the UART data set ready, nUARTDSR, modem status input. That is, the bit is 1 when nUARTDSR is LOW. */
-      DSR: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-      /** Data carrier detect. This bit is the complement of the UART data carrier detect, nUARTDCD, modem status input. That is, the bit is 1 when nUARTDCD is LOW. */
-      DCD: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-      /** UART busy. If this bit is set to 1, the UART is busy transmitting data. This bit remains set until the complete byte, including all the stop bits, has been sent from the shift register. This bit is set as soon as the transmit FIFO becomes non-empty, regardless of whether the UART is enabled or not. */
-      BUSY: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-      /** Receive FIFO empty. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the receive holding register is empty. If the FIFO is enabled, the RXFE bit is set when the receive FIFO is empty. */
-      RXFE: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-      /** Transmit FIFO full. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the transmit holding register is full. If the FIFO is enabled, the TXFF bit is set when the transmit FIFO is full. */
-      TXFF: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-      /** Receive FIFO full. The meaning of this bit depends on the state of the FEN bit in the UARTLCR_H Register. If the FIFO is disabled, this bit is set when the receive holding register is full. If the FIFO is enabled, the RXFF bit is set when the receive FIFO is full. */
-      RXFF: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-      /** Transmit FIFO empty. The meaning of this bit depends on the state of the FEN bit in the Line Control Register, UARTLCR_H. If the FIFO is disabled, this bit is set when the transmit holding register is empty. If the FIFO is enabled, the TXFE bit is set when the transmit FIFO is empty. This bit does not indicate if there is data in the transmit shift register. */
-      TXFE: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-      /** Ring indicator. This bit is the complement of the UART ring indicator, nUARTRI, modem status input. That is, the bit is 1 when nUARTRI is LOW. */
-      RI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    } },
-    /** IrDA Low-Power Counter Register, UARTILPR */
-    UARTILPR: { addressOffset: 0x20, fields: {
-      /** 8-bit low-power divisor value. These bits are cleared to 0 at reset. */
-      ILPDVSR: { bitOffset: 0, bitWidth: 8, access: 'read-write' },
-    } },
-    /** Integer Baud Rate Register, UARTIBRD */
-    UARTIBRD: { addressOffset: 0x24, fields: {
-      /** The integer baud rate divisor. These bits are cleared to 0 on reset. */
-      BAUD_DIVINT: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
-    } },
-    /** Fractional Baud Rate Register, UARTFBRD */
-    UARTFBRD: { addressOffset: 0x28, fields: {
-      /** The fractional baud rate divisor. These bits are cleared to 0 on reset. */
-      BAUD_DIVFRAC: { bitOffset: 0, bitWidth: 6, access: 'read-write' },
-    } },
-    /** Line Control Register, UARTLCR_H */
-    UARTLCR_H: { addressOffset: 0x2c, fields: {
-      /** Send break. If this bit is set to 1, a low-level is continually output on the UARTTXD output, after completing transmission of the current character. For the proper execution of the break command, the software must set this bit for at least two complete frames. For normal use, this bit must be cleared to 0. */
-      BRK: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** Parity enable: 0 = parity is disabled and no parity bit added to the data frame 1 = parity checking and generation is enabled. */
-      PEN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** Even parity select. Controls the type of parity the UART uses during transmission and reception: 0 = odd parity. The UART generates or checks for an odd number of 1s in the data and parity bits. 1 = even parity. The UART generates or checks for an even number of 1s in the data and parity bits. This bit has no effect when the PEN bit disables parity checking and generation. */
-      EPS: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      /** Two stop bits select. If this bit is set to 1, two stop bits are transmitted at the end of the frame. The receive logic does not check for two stop bits being received. */
-      STP2: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-      /** Enable FIFOs: 0 = FIFOs are disabled (character mode) that is, the FIFOs become 1-byte-deep holding registers 1 = transmit and receive FIFO buffers are enabled (FIFO mode). */
-      FEN: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-      /** Word length. These bits indicate the number of data bits transmitted or received in a frame as follows: b11 = 8 bits b10 = 7 bits b01 = 6 bits b00 = 5 bits. */
-      WLEN: { bitOffset: 5, bitWidth: 2, access: 'read-write' },
-      /** Stick parity select. 0 = stick parity is disabled 1 = either: * if the EPS bit is 0 then the parity bit is transmitted and checked as a 1 * if the EPS bit is 1 then the parity bit is transmitted and checked as a 0. This bit has no effect when the PEN bit disables parity checking and generation. */
-      SPS: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Control Register, UARTCR */
-    UARTCR: { addressOffset: 0x30, resetValue: 0x300, fields: {
-      /** UART enable: 0 = UART is disabled. If the UART is disabled in the middle of transmission or reception, it completes the current character before stopping. 1 = the UART is enabled. Data transmission and reception occurs for either UART signals or SIR signals depending on the setting of the SIREN bit. */
-      UARTEN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** SIR enable: 0 = IrDA SIR ENDEC is disabled. nSIROUT remains LOW (no light pulse generated), and signal transitions on SIRIN have no effect. 1 = IrDA SIR ENDEC is enabled. Data is transmitted and received on nSIROUT and SIRIN. UARTTXD remains HIGH, in the marking state. Signal transitions on UARTRXD or modem status inputs have no effect. This bit has no effect if the UARTEN bit disables the UART. */
-      SIREN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** SIR low-power IrDA mode. This bit selects the IrDA encoding mode. If this bit is cleared to 0, low-level bits are transmitted as an active high pulse with a width of 3 / 16th of the bit period. If this bit is set to 1, low-level bits are transmitted with a pulse width that is 3 times the period of the IrLPBaud16 input signal, regardless of the selected bit rate. Setting this bit uses less power, but might reduce transmission distances. */
-      SIRLP: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      /** Loopback enable. If this bit is set to 1 and the SIREN bit is set to 1 and the SIRTEST bit in the Test Control Register, UARTTCR is set to 1, then the nSIROUT path is inverted, and fed through to the SIRIN path. The SIRTEST bit in the test register must be set to 1 to override the normal half-duplex SIR operation. This must be the requirement for accessing the test registers during normal operation, and SIRTEST must be cleared to 0 when loopback testing is finished. This feature reduces the amount of external coupling required during system test. If this bit is set to 1, and the SIRTEST bit is set to 0, the UARTTXD path is fed through to the UARTRXD path. In either SIR mode or UART mode, when this bit is set, the modem outputs are also fed through to the modem inputs. This bit is cleared to 0 on reset, to disable loopback. */
-      LBE: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-      /** Transmit enable. If this bit is set to 1, the transmit section of the UART is enabled. Data transmission occurs for either UART signals, or SIR signals depending on the setting of the SIREN bit. When the UART is disabled in the middle of transmission, it completes the current character before stopping. */
-      TXE: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-      /** Receive enable. If this bit is set to 1, the receive section of the UART is enabled. Data reception occurs for either UART signals or SIR signals depending on the setting of the SIREN bit. When the UART is disabled in the middle of reception, it completes the current character before stopping. */
-      RXE: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-      /** Data transmit ready. This bit is the complement of the UART data transmit ready, nUARTDTR, modem status output. That is, when the bit is programmed to a 1 then nUARTDTR is LOW. */
-      DTR: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-      /** Request to send. This bit is the complement of the UART request to send, nUARTRTS, modem status output. That is, when the bit is programmed to a 1 then nUARTRTS is LOW. */
-      RTS: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-      /** This bit is the complement of the UART Out1 (nUARTOut1) modem status output. That is, when the bit is programmed to a 1 the output is 0. For DTE this can be used as Data Carrier Detect (DCD). */
-      OUT1: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-      /** This bit is the complement of the UART Out2 (nUARTOut2) modem status output. That is, when the bit is programmed to a 1, the output is 0. For DTE this can be used as Ring Indicator (RI). */
-      OUT2: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-      /** RTS hardware flow control enable. If this bit is set to 1, RTS hardware flow control is enabled. Data is only requested when there is space in the receive FIFO for it to be received. */
-      RTSEN: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-      /** CTS hardware flow control enable. If this bit is set to 1, CTS hardware flow control is enabled. Data is only transmitted when the nUARTCTS signal is asserted. */
-      CTSEN: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Interrupt FIFO Level Select Register, UARTIFLS */
-    UARTIFLS: { addressOffset: 0x34, resetValue: 0x12, fields: {
-      /** Transmit interrupt FIFO level select. The trigger points for the transmit interrupt are as follows: b000 = Transmit FIFO becomes <= 1 / 8 full b001 = Transmit FIFO becomes <= 1 / 4 full b010 = Transmit FIFO becomes <= 1 / 2 full b011 = Transmit FIFO becomes <= 3 / 4 full b100 = Transmit FIFO becomes <= 7 / 8 full b101-b111 = reserved. */
-      TXIFLSEL: { bitOffset: 0, bitWidth: 3, access: 'read-write' },
-      /** Receive interrupt FIFO level select. The trigger points for the receive interrupt are as follows: b000 = Receive FIFO becomes >= 1 / 8 full b001 = Receive FIFO becomes >= 1 / 4 full b010 = Receive FIFO becomes >= 1 / 2 full b011 = Receive FIFO becomes >= 3 / 4 full b100 = Receive FIFO becomes >= 7 / 8 full b101-b111 = reserved. */
-      RXIFLSEL: { bitOffset: 3, bitWidth: 3, access: 'read-write' },
-    } },
-    /** Interrupt Mask Set/Clear Register, UARTIMSC */
-    UARTIMSC: { addressOffset: 0x38, fields: {
-      /** nUARTRI modem interrupt mask. A read returns the current mask for the UARTRIINTR interrupt. On a write of 1, the mask of the UARTRIINTR interrupt is set. A write of 0 clears the mask. */
-      RIMIM: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** nUARTCTS modem interrupt mask. A read returns the current mask for the UARTCTSINTR interrupt. On a write of 1, the mask of the UARTCTSINTR interrupt is set. A write of 0 clears the mask. */
-      CTSMIM: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** nUARTDCD modem interrupt mask. A read returns the current mask for the UARTDCDINTR interrupt. On a write of 1, the mask of the UARTDCDINTR interrupt is set. A write of 0 clears the mask. */
-      DCDMIM: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-      /** nUARTDSR modem interrupt mask. A read returns the current mask for the UARTDSRINTR interrupt. On a write of 1, the mask of the UARTDSRINTR interrupt is set. A write of 0 clears the mask. */
-      DSRMIM: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-      /** Receive interrupt mask. A read returns the current mask for the UARTRXINTR interrupt. On a write of 1, the mask of the UARTRXINTR interrupt is set. A write of 0 clears the mask. */
-      RXIM: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-      /** Transmit interrupt mask. A read returns the current mask for the UARTTXINTR interrupt. On a write of 1, the mask of the UARTTXINTR interrupt is set. A write of 0 clears the mask. */
-      TXIM: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-      /** Receive timeout interrupt mask. A read returns the current mask for the UARTRTINTR interrupt. On a write of 1, the mask of the UARTRTINTR interrupt is set. A write of 0 clears the mask. */
-      RTIM: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-      /** Framing error interrupt mask. A read returns the current mask for the UARTFEINTR interrupt. On a write of 1, the mask of the UARTFEINTR interrupt is set. A write of 0 clears the mask. */
-      FEIM: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-      /** Parity error interrupt mask. A read returns the current mask for the UARTPEINTR interrupt. On a write of 1, the mask of the UARTPEINTR interrupt is set. A write of 0 clears the mask. */
-      PEIM: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-      /** Break error interrupt mask. A read returns the current mask for the UARTBEINTR interrupt. On a write of 1, the mask of the UARTBEINTR interrupt is set. A write of 0 clears the mask. */
-      BEIM: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-      /** Overrun error interrupt mask. A read returns the current mask for the UARTOEINTR interrupt. On a write of 1, the mask of the UARTOEINTR interrupt is set. A write of 0 clears the mask. */
-      OEIM: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    } },
-    /** Raw Interrupt Status Register, UARTRIS */
-    UARTRIS: { addressOffset: 0x3c, fields: {
-      /** nUARTRI modem interrupt status. Returns the raw interrupt state of the UARTRIINTR interrupt. */
-      RIRMIS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      /** nUARTCTS modem interrupt status. Returns the raw interrupt state of the UARTCTSINTR interrupt. */
-      CTSRMIS: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-      /** nUARTDCD modem interrupt status. Returns the raw interrupt state of the UARTDCDINTR interrupt. */
-      DCDRMIS: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-      /** nUARTDSR modem interrupt status. Returns the raw interrupt state of the UARTDSRINTR interrupt. */
-      DSRRMIS: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-      /** Receive interrupt status. Returns the raw interrupt state of the UARTRXINTR interrupt. */
-      RXRIS: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-      /** Transmit interrupt status. Returns the raw interrupt state of the UARTTXINTR interrupt. */
-      TXRIS: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-      /** Receive timeout interrupt status. Returns the raw interrupt state of the UARTRTINTR interrupt. a */
-      RTRIS: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-      /** Framing error interrupt status. Returns the raw interrupt state of the UARTFEINTR interrupt. */
-      FERIS: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-      /** Parity error interrupt status. Returns the raw interrupt state of the UARTPEINTR interrupt. */
-      PERIS: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-      /** Break error interrupt status. Returns the raw interrupt state of the UARTBEINTR interrupt. */
-      BERIS: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-      /** Overrun error interrupt status. Returns the raw interrupt state of the UARTOEINTR interrupt. */
-      OERIS: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Masked Interrupt Status Register, UARTMIS */
-    UARTMIS: { addressOffset: 0x40, fields: {
-      /** nUARTRI modem masked interrupt status. Returns the masked interrupt state of the UARTRIINTR interrupt. */
-      RIMMIS: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-      /** nUARTCTS modem masked interrupt status. Returns the masked interrupt state of the UARTCTSINTR interrupt. */
-      CTSMMIS: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-      /** nUARTDCD modem masked interrupt status. Returns the masked interrupt state of the UARTDCDINTR interrupt. */
-      DCDMMIS: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-      /** nUARTDSR modem masked interrupt status. Returns the masked interrupt state of the UARTDSRINTR interrupt. */
-      DSRMMIS: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-      /** Receive masked interrupt status. Returns the masked interrupt state of the UARTRXINTR interrupt. */
-      RXMIS: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-      /** Transmit masked interrupt status. Returns the masked interrupt state of the UARTTXINTR interrupt. */
-      TXMIS: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-      /** Receive timeout masked interrupt status. Returns the masked interrupt state of the UARTRTINTR interrupt. */
-      RTMIS: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-      /** Framing error masked interrupt status. Returns the masked interrupt state of the UARTFEINTR interrupt. */
-      FEMIS: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-      /** Parity error masked interrupt status. Returns the masked interrupt state of the UARTPEINTR interrupt. */
-      PEMIS: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-      /** Break error masked interrupt status. Returns the masked interrupt state of the UARTBEINTR interrupt. */
-      BEMIS: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-      /** Overrun error masked interrupt status. Returns the masked interrupt state of the UARTOEINTR interrupt. */
-      OEMIS: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    } },
-    /** Interrupt Clear Register, UARTICR */
-    UARTICR: { addressOffset: 0x44, fields: {
-      /** nUARTRI modem interrupt clear. Clears the UARTRIINTR interrupt. */
-      RIMIC: { bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** nUARTCTS modem interrupt clear. Clears the UARTCTSINTR interrupt. */
-      CTSMIC: { bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** nUARTDCD modem interrupt clear. Clears the UARTDCDINTR interrupt. */
-      DCDMIC: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** nUARTDSR modem interrupt clear. Clears the UARTDSRINTR interrupt. */
-      DSRMIC: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Receive interrupt clear. Clears the UARTRXINTR interrupt. */
-      RXIC: { bitOffset: 4, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Transmit interrupt clear. Clears the UARTTXINTR interrupt. */
-      TXIC: { bitOffset: 5, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Receive timeout interrupt clear. Clears the UARTRTINTR interrupt. */
-      RTIC: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Framing error interrupt clear. Clears the UARTFEINTR interrupt. */
-      FEIC: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Parity error interrupt clear. Clears the UARTPEINTR interrupt. */
-      PEIC: { bitOffset: 8, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Break error interrupt clear. Clears the UARTBEINTR interrupt. */
-      BEIC: { bitOffset: 9, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-      /** Overrun error interrupt clear. Clears the UARTOEINTR interrupt. */
-      OEIC: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    } },
-    /** DMA Control Register, UARTDMACR */
-    UARTDMACR: { addressOffset: 0x48, fields: {
-      /** Receive DMA enable. If this bit is set to 1, DMA for the receive FIFO is enabled. */
-      RXDMAE: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-      /** Transmit DMA enable. If this bit is set to 1, DMA for the transmit FIFO is enabled. */
-      TXDMAE: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-      /** DMA on error. If this bit is set to 1, the DMA receive request outputs, UARTRXDMASREQ or UARTRXDMABREQ, are disabled when the UART error interrupt is asserted. */
-      DMAONERR: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    } },
-    /** UARTPeriphID0 Register */
-    UARTPERIPHID0: { addressOffset: 0xfe0, resetValue: 0x11, fields: {
-      /** These bits read back as 0x11 */
-      PARTNUMBER0: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-    /** UARTPeriphID1 Register */
-    UARTPERIPHID1: { addressOffset: 0xfe4, resetValue: 0x10, fields: {
-      /** These bits read back as 0x0 */
-      PARTNUMBER1: { bitOffset: 0, bitWidth: 4, access: 'read-only' },
-      /** These bits read back as 0x1 */
-      DESIGNER0: { bitOffset: 4, bitWidth: 4, access: 'read-only' },
-    } },
-    /** UARTPeriphID2 Register */
-    UARTPERIPHID2: { addressOffset: 0xfe8, resetValue: 0x34, fields: {
-      /** These bits read back as 0x4 */
-      DESIGNER1: { bitOffset: 0, bitWidth: 4, access: 'read-only' },
-      /** This field depends on the revision of the UART: r1p0 0x0 r1p1 0x1 r1p3 0x2 r1p4 0x2 r1p5 0x3 */
-      REVISION: { bitOffset: 4, bitWidth: 4, access: 'read-only' },
-    } },
-    /** UARTPeriphID3 Register */
-    UARTPERIPHID3: { addressOffset: 0xfec, fields: {
-      /** These bits read back as 0x00 */
-      CONFIGURATION: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-    /** UARTPCellID0 Register */
-    UARTPCELLID0: { addressOffset: 0xff0, resetValue: 0xd, fields: {
-      /** These bits read back as 0x0D */
-      UARTPCELLID0: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-    /** UARTPCellID1 Register */
-    UARTPCELLID1: { addressOffset: 0xff4, resetValue: 0xf0, fields: {
-      /** These bits read back as 0xF0 */
-      UARTPCELLID1: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-    /** UARTPCellID2 Register */
-    UARTPCELLID2: { addressOffset: 0xff8, resetValue: 0x5, fields: {
-      /** These bits read back as 0x05 */
-      UARTPCELLID2: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-    /** UARTPCellID3 Register */
-    UARTPCELLID3: { addressOffset: 0xffc, resetValue: 0xb1, fields: {
-      /** These bits read back as 0xB1 */
-      UARTPCELLID3: { bitOffset: 0, bitWidth: 8, access: 'read-only' },
-    } },
-  },
+  registers,
+} as const satisfies PeripheralDef;
+
+export const UART1 = {
+  name: 'UART1',
+  baseAddress: 0x40038000,
+  atomicAliases: true,
+  interrupts: { UART1_IRQ: 21 },
+  registers,
 } as const satisfies PeripheralDef;
