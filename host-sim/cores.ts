@@ -4,26 +4,25 @@
 // (strict alternation); while core 0 idles, core 1 runs alone, one call per step.
 // Which core runs when therefore depends only on the two programs, never on thread
 // timing: a worker computing between two HAL calls is simply waited for.
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { A0, A1, F64_AT, OP, Op, REPLY, REQUEST, RESULT, SAB_BYTES, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';
 import { SimHal } from './hal.js';
 import type { Machine, SteppedCore } from './machine.js';
+import { workerHooks } from './worker-hooks.js';
 
-/** Running from TypeScript sources (tests): worker modules are loaded through tools/ts-loader.js. */
-const fromSource = import.meta.url.endsWith('.ts');
 /** A core that makes no HAL call for this long (wall clock) is reported stuck rather than hanging the test. */
 const STUCK_MS = 30_000;
 
-// Plain CommonJS run by the worker before anything else: installs the TypeScript
-// loader when needed, then loads core-worker; a load failure is reported through
-// the shared block (the main thread is blocked waiting on it, not listening to events).
+// Plain CommonJS run by the worker before anything else: registers the TypeScript
+// hooks when needed (worker-hooks.ts), then loads core-worker; a load failure is
+// reported through the shared block (the main thread is blocked waiting on it, not
+// listening to events).
 const bootstrap = `
 const { workerData } = require('node:worker_threads');
 (async () => {
-  if (workerData.loader) require('node:module').register(workerData.loader, { data: { typescript: workerData.typescript } });
+  if (workerData.hooks) require('node:module').register(workerData.hooks);
   await import(workerData.entry);
 })().catch((e) => {
   const ctl = new Int32Array(workerData.sab, 0, 16);
@@ -56,7 +55,6 @@ export class WorkerCore implements SteppedCore {
   ) {
     this.hal = new SimHal(m, core);
     const programUrl = program instanceof URL ? program.href : pathToFileURL(program).href;
-    const ts = fromSource || programUrl.endsWith('.ts');
     this.worker = new Worker(bootstrap, {
       eval: true,
       workerData: {
@@ -69,8 +67,7 @@ export class WorkerCore implements SteppedCore {
         exportName: options.export ?? 'default',
         arg: options.arg,
         entry: new URL('./core-worker.js', import.meta.url).href,
-        loader: ts ? new URL('../tools/ts-loader.js', import.meta.url).href : undefined,
-        typescript: ts ? pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href : undefined,
+        hooks: workerHooks(programUrl),
       },
     });
     this.worker.unref();

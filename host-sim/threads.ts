@@ -8,11 +8,10 @@
 // JS and returns at once.
 import { Worker, threadId } from 'node:worker_threads';
 import os from 'node:os';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { OSError } from '../src/errors.js';
 import { confineThread, type PermissionPolicy } from '../src/permissions.js';
 import { ThreadFailed, setThreadProvider, type ThreadEntry, type ThreadHandle, type ThreadProvider } from '../src/threads.js';
+import { workerHooks } from './worker-hooks.js';
 
 const RUNNING = 0;
 const DONE = 1;
@@ -53,15 +52,6 @@ function finish(code, text) {
 })().then(() => finish(${DONE}), (e) => finish(${FAILED}, e instanceof Error ? e.name + ': ' + e.message : String(e)));
 `;
 
-/** The TypeScript hooks, when running from sources (host-sim/*.ts) or from dist/node. */
-function tsHooks(): string | undefined {
-  for (const rel of ['../tools/ts-hooks.js', '../../../tools/ts-hooks.js']) {
-    const url = new URL(rel, import.meta.url);
-    if (fs.existsSync(fileURLToPath(url))) return url.href;
-  }
-  return undefined;
-}
-
 function moduleUrl(spec: string): string {
   return /^[a-z]+:/i.test(spec) ? spec : new URL(spec, `file://${process.cwd()}/`).href;
 }
@@ -83,7 +73,7 @@ export function hostThreadProvider(): ThreadProvider {
       try {
         worker = new Worker(BOOTSTRAP, {
           eval: true,
-          workerData: { module, export: entry.export ?? 'default', arg, status, policies, provider: import.meta.url, hooks: module.endsWith('.ts') ? tsHooks() : undefined },
+          workerData: { module, export: entry.export ?? 'default', arg, status, policies, provider: import.meta.url, hooks: workerHooks(module) },
           // Node's minimum is about 1 MiB; below that a worker cannot even load its modules.
           ...(stackSize > 0 ? { resourceLimits: { stackSizeMb: Math.max(1, stackSize / 2 ** 20) } } : {}),
         });

@@ -2,9 +2,8 @@
 // `npm run test:crash -- --iterations N`: SIGKILLs an atomicWrite loop N times (default
 // 1000) and checks the file after each kill. Prints `N crashes, N torn, N missing`; exits
 // non-zero if any write was torn, missing or went back.
-import { register } from 'node:module';
+import './ts-register.js';
 
-register('../test/support/ts-hooks.mjs', import.meta.url);
 const { runCrashTest, formatReport } = await import('./crash/harness.ts');
 
 const args = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import fs from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
-import ts from 'typescript';
+import { transpile } from './ts-hooks.js';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const root = path.resolve(import.meta.dirname, '..');
@@ -67,13 +67,12 @@ export function runtimeProfileDefine(profile) {
 }
 
 /**
- * TypeScript by transpilation only (ts.transpileModule, file by file): for bundles that are
+ * TypeScript by transpilation only (file by file, as tools/ts-hooks.js does): for bundles that are
  * type-checked elsewhere (`npm run typecheck`) — the XS test bundle, benches, build-time
  * evaluation — where building a language service for the whole project per bundle is too slow.
  * Resolves `./x.js` to `./x.ts` as tsc does.
  */
 export function transpileTs() {
-  const options = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true, sourceMap: false };
   return {
     name: 'vllsi-transpile-ts',
     resolveId(source, importer) {
@@ -81,9 +80,9 @@ export function transpileTs() {
       const candidate = path.resolve(path.dirname(importer), source.slice(0, -3) + '.ts');
       return fs.existsSync(candidate) ? candidate : null;
     },
-    transform(code, id) {
+    async transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
-      return { code: ts.transpileModule(code, { compilerOptions: options, fileName: id }).outputText, map: null };
+      return { code: await transpile(code, id), map: null };
     },
   };
 }

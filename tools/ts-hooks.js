@@ -1,40 +1,49 @@
-// Node module hooks that load TypeScript sources directly (type stripping with the
-// TypeScript compiler, no type check), for development only: worker threads and
-// child processes started by tests run src/ and host-sim/ without a build.
-// `import x from './a.js'` from a .ts file resolves to a.ts when a.js does not exist.
-// Used by host-sim/threads.ts (entries ending in .ts) and `node --import ./tools/ts-register.js`.
-// Outputs are cached by content hash in the OS temp folder: each worker thread has its
-// own hooks, and loading the compiler in every one would cost a second per thread.
+// Node module hooks that run TypeScript sources without a build (development only):
+// child processes (`node --import ./tools/ts-register.js file.ts`, tools/crash-test.js)
+// and the worker threads of host-sim/threads.ts and host-sim/cores.ts, which register
+// this file in each worker. Types are erased file by file, without checking
+// (`npm run typecheck` does that). A `.js` import that does not exist resolves to the
+// `.ts` beside it, as tsc's NodeNext resolution does.
+// Outputs are cached in the OS temp dir, keyed by path, content, options and compiler
+// version: each worker thread has its own hooks, and loading the compiler in every one
+// would cost about a second per thread.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const options = { target: 'es2022', module: 'esnext', verbatimModuleSyntax: true, sourceMap: false };
+const tsVersion = createRequire(import.meta.url)('typescript/package.json').version;
 const cacheDir = path.join(os.tmpdir(), `vllsi-ts-cache-${process.getuid?.() ?? 'user'}`);
 let ts;
 
+/** TypeScript to JavaScript, one file (also the transform of rollup-plugins.js transpileTs). */
+export async function transpile(source, fileName) {
+  ts ??= (await import('typescript')).default;
+  return ts.transpileModule(source, { fileName, compilerOptions: options }).outputText;
+}
+
 export async function resolve(specifier, context, next) {
-  const parent = context.parentURL;
-  if (parent?.endsWith('.ts') && specifier.startsWith('.') && specifier.endsWith('.js')) {
-    const url = new URL(specifier, parent);
-    const tsUrl = new URL(url.href.slice(0, -3) + '.ts');
-    if (!fs.existsSync(fileURLToPath(url)) && fs.existsSync(fileURLToPath(tsUrl))) return { url: tsUrl.href, shortCircuit: true };
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (!specifier.endsWith('.js') || !/^(\.|\/|file:)/.test(specifier)) throw e;
+    const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
+    if (url.protocol !== 'file:' || !fs.existsSync(url)) throw e;
+    return { url: url.href, shortCircuit: true };
   }
-  return next(specifier, context);
 }
 
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
   const source = fs.readFileSync(file, 'utf8');
-  const cached = path.join(cacheDir, crypto.createHash('sha256').update(file).update('\0').update(source).digest('hex') + '.js');
+  const key = crypto.createHash('sha256').update(JSON.stringify([file, options, tsVersion, source])).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
   if (fs.existsSync(cached)) return { format: 'module', source: fs.readFileSync(cached, 'utf8'), shortCircuit: true };
-  ts ??= (await import('typescript')).default;
-  const out = ts.transpileModule(source, {
-    fileName: file,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
-  }).outputText;
+  const out = await transpile(source, file);
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   fs.writeFileSync(tmp, out);

@@ -76,11 +76,12 @@ describe('vllsi build', () => {
     expect(await linkProject(project)).toContain("native('xs_vllsi_load32')");
   });
 
-  it('refuses an unknown board or profile with its usage (exit 2), and writes nothing', async () => {
+  it('refuses an unknown board, profile or option with its usage (exit 2), and writes nothing', async () => {
     const out = path.join(tmp, 'none');
     expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)") });
     expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown runtime profile 'tiny'") });
     expect((await vllsi('build')).code).toBe(2);
+    expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({ code: 2, out: expect.stringContaining("Unknown option '--bogus'") });
     expect(existsSync(out)).toBe(false);
   });
 });

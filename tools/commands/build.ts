@@ -1,7 +1,6 @@
 // `vllsi build`: writes a Moddable project (mcconfig) for a board.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { mcconfigCommand, moddableTargets, writeProject } from '../moddable.js';
 import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES, type RuntimeProfile } from '../../src/profile.js';
 
@@ -46,7 +45,7 @@ XS bundles, the native HAL sources and the blink example. Build and install it w
 ${projectHelp}
   -h, --help        this text`,
   async run(args) {
-    const { values, positionals } = parseArgs({ args, options: projectOptions, allowPositionals: true, strict: true });
+    const { values, positionals } = parseCommandArgs(args, projectOptions);
     const p = projectArgs(values, positionals);
     const files = writeProject(p);
     const { command, args: mc } = mcconfigCommand(p.board);

@@ -1,6 +1,5 @@
 // `vllsi flash`: writes the board's Moddable project and runs mcconfig in it.
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { checkToolchain, mcconfigCommand, moddableTargets, runMcconfig, writeProject } from '../moddable.js';
 import { projectArgs, projectHelp, projectOptions } from './build.js';
 
@@ -19,12 +18,7 @@ ${projectHelp}
                     is installed over its USB drive instead
   -h, --help        this text`,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { ...projectOptions, port: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandArgs(args, { ...projectOptions, port: { type: 'string' } });
     const p = projectArgs(values, positionals);
     if (values.port !== undefined && !moddableTargets[p.board]!.portVariable) {
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);

@@ -1,7 +1,6 @@
 // `vllsi inspect`: read, write, dump, watch, snapshot and diff a device's registers over its
 // serial console (the console service of src/console), decoded with the board's register map.
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
   readHasSideEffects, readable, registerAt, writable,
@@ -51,22 +50,12 @@ export const inspect: Command = {
   summary: 'inspect and change device registers over the serial console',
   help,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          port: { type: 'string' }, baud: { type: 'string', default: '115200' }, board: { type: 'string' }, svd: { type: 'string' },
-          json: { type: 'boolean', default: false }, token: { type: 'string' }, force: { type: 'boolean', default: false },
-          timeout: { type: 'string', default: '1500' }, interval: { type: 'string', default: '200' }, count: { type: 'string' },
-          out: { type: 'string', short: 'o' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+    const { values: v, positionals } = parseCommandArgs(args, {
+      port: { type: 'string' }, baud: { type: 'string', default: '115200' }, board: { type: 'string' }, svd: { type: 'string' },
+      json: { type: 'boolean', default: false }, token: { type: 'string' }, force: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '1500' }, interval: { type: 'string', default: '200' }, count: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    });
     const [sub, ...rest] = positionals;
     if (sub === undefined) throw new UsageError('no command given');
     if (v.board !== undefined && v.svd !== undefined) throw new UsageError('--board and --svd exclude each other');

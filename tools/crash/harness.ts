@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rollup } from 'rollup';
-import ts from 'typescript';
 import { atomicWrite } from '../../src/index.js';
 import { installHostOs } from '../../host-sim/os/index.js';
+// @ts-expect-error plain JS build tooling
+import { transpileTs } from '../rollup-plugins.js';
 import { checkVersion, versionBytes } from './content.js';
 
 export interface CrashReport {
@@ -33,21 +34,7 @@ async function bundleChild(out: string): Promise<void> {
   const bundle = await rollup({
     input: path.join(import.meta.dirname, 'child.ts'),
     external: (id) => builtins.has(id),
-    plugins: [
-      {
-        name: 'ts-sources',
-        resolveId(source, importer) {
-          if (!importer || !source.startsWith('.')) return null;
-          const file = path.resolve(path.dirname(importer), source);
-          return fs.existsSync(file) ? file : file.replace(/\.js$/, '.ts');
-        },
-        transform(code, id) {
-          if (!id.endsWith('.ts')) return null;
-          const options = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, isolatedModules: true };
-          return { code: ts.transpileModule(code, { fileName: id, compilerOptions: options }).outputText, map: null };
-        },
-      },
-    ],
+    plugins: [transpileTs()],
     onwarn: () => {},
   });
   await bundle.write({ file: out, format: 'es' });

@@ -23,7 +23,7 @@ class Peer {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly #lines: AsyncIterator<string>;
   constructor() {
-    this.proc = spawn(process.execPath, ['--import', path.join(root, 'test/support/ts-register.mjs'), path.join(import.meta.dirname, 'lock-child.ts'), file], { stdio: 'pipe' });
+    this.proc = spawn(process.execPath, ['--import', path.join(root, 'tools/ts-register.js'), path.join(import.meta.dirname, 'lock-child.ts'), file], { stdio: 'pipe' });
     this.#lines = readline.createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
   async next(): Promise<Reply> {

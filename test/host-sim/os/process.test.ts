@@ -10,7 +10,7 @@ import { nativeOs } from '../../../host-sim/os/native.js';
 import { getpid, gettid, clockGettime, exit, CLOCK_MONOTONIC, CLOCK_REALTIME, InvalidArgument } from '../../../src/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const register = path.join(root, 'test/support/ts-register.mjs');
+const register = path.join(root, 'tools/ts-register.js');
 const api = (rel: string) => JSON.stringify(path.join(root, rel));
 
 /** Runs a module snippet in a child Node that can import the TypeScript sources. */
