@@ -8,6 +8,7 @@ import { minify } from 'terser';
 import { bundleForXs, xsWorker } from '../tools/xs.js';
 import { xsInline } from '../tools/xs-inline.js';
 import { portableGuard, runtimeProfileDefine, transpileTs } from '../tools/rollup-plugins.js';
+import { XsDevice } from '../dist/node/tools/xs-device.js';
 
 export const title = 'XS performance: called vs inlined against hand-written (computrons/op, goal <= 1.2x inlined); hot-path allocation';
 
@@ -84,6 +85,26 @@ async function bootHeap() {
   }
 }
 
+/**
+ * The blink app as `vllsi build` links it (embedded profile, its register definitions, inlined
+ * register code), in XS on the simulated board: heap slots live after boot and after the first
+ * simulated second (four timer IRQs dispatched), over an XS machine with only the natives' shim.
+ */
+async function blinkHeap(board) {
+  const device = await XsDevice.start(board);
+  try {
+    const empty = await device.heap();
+    await device.boot();
+    const booted = await device.heap();
+    await device.runFor('1s');
+    const second = await device.heap();
+    const ticks = device.board.console.lines.filter((l) => l.startsWith('tick')).length;
+    return { boot: booted.slots - empty.slots, second: second.slots - empty.slots, chunk: second.chunkBytes - empty.chunkBytes, ticks };
+  } finally {
+    await device.close();
+  }
+}
+
 export async function run() {
   const rows = [];
   const names = { extract: 'extractBits', insert: 'insertBits', testBit: 'testBit', read: 'register field read', modify: 'register field modify' };
@@ -112,5 +133,10 @@ export async function run() {
   const heap = await bootHeap();
   rows.push({ name: 'XS heap: load the runtime (embedded)', value: heap.load, unit: 'slots live after gc' });
   rows.push({ name: 'XS heap: init() with a HAL and the default stack arena', value: heap.boot, unit: 'slots live after gc', note: `machine chunk growth ${heap.bytes} bytes` });
+  for (const board of ['rpi-pico', 'esp32-devkitc']) {
+    const b = await blinkHeap(board);
+    rows.push({ name: `XS heap: blink on ${board}, booted`, value: b.boot, unit: 'slots live after gc' });
+    rows.push({ name: `XS heap: blink on ${board}, after its first second`, value: b.second, unit: 'slots live after gc', note: `${b.ticks} ticks; chunk heap grew ${b.chunk} bytes (the 16 KiB stack arena is one of them)` });
+  }
   return rows;
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli.js';
 import { packageRoot } from '../../tools/moddable.js';
-import { ensureBuilt, linkProject, resolveProject, type Manifest } from './moddable-project.js';
+import { ensureBuilt } from './moddable-project.js';
+import { linkProject, resolveProject, type Manifest } from '../../tools/moddable-link.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vllsi-build-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

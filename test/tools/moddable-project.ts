@@ -1,105 +1,12 @@
-// Reading a Moddable project the way mcconfig does, for the tests of `vllsi build`:
-// manifests merged with tools/mcmanifest.js's platform matching, module names mapped to
-// files, and the app linked over those names with rollup (a missing module or named
-// export fails the link, as it would fail xsl on the device).
+// Test helper for the projects `vllsi build` writes (reading and linking them: tools/moddable-link.ts).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { rollup, type ModuleFormat } from 'rollup';
 import { packageRoot } from '../../tools/moddable.js';
 
 /** Projects copy dist/xs: builds it when absent (a fresh clone has it from `npm ci`). */
 export function ensureBuilt(): void {
-  if (['dist/xs/vllsi-hal.js', 'dist/xs/examples/blink.js'].every((f) => existsSync(path.join(packageRoot, f)))) return;
+  if (['dist/xs/vllsi-hal.js', 'dist/xs/vllsi-console.js', 'dist/xs/examples/blink.js'].every((f) => existsSync(path.join(packageRoot, f)))) return;
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: packageRoot, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-}
-
-export interface Manifest {
-  include?: string | string[];
-  error?: string;
-  modules?: Record<string, string | string[]>;
-  config?: Record<string, unknown>;
-  creation?: Record<string, unknown>;
-  platforms?: Record<string, Manifest>;
-}
-
-/** mcmanifest.js's matchPlatform: exact name or "name/*" prefix, from the full platform up to its first part; then "...". */
-export function matchPlatform(platforms: Record<string, Manifest>, full: string): Manifest | undefined {
-  const parts = full.split('/');
-  while (parts.length) {
-    const partial = parts.join('/');
-    for (const n of Object.keys(platforms)) {
-      if (n.endsWith('/*') ? partial.startsWith(n.slice(0, -1)) : partial === n) return platforms[n];
-    }
-    parts.length -= 1;
-  }
-  return platforms['...'];
-}
-
-export interface ResolvedProject {
-  /** Module name → file (.js or .c). */
-  modules: Map<string, string>;
-  errors: string[];
-  config: Record<string, unknown>;
-  creation: Record<string, unknown>;
-  /** Module paths that name no .js or .c file. */
-  missing: string[];
-}
-
-/** The project's manifests merged for one platform ($(MODDABLE) includes are the SDK's own and are skipped). */
-export function resolveProject(dir: string, platform: string): ResolvedProject {
-  const r: ResolvedProject = { modules: new Map(), errors: [], config: {}, creation: {}, missing: [] };
-  const visit = (file: string) => {
-    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-    const here = path.dirname(file);
-    for (const inc of [m.include ?? []].flat()) if (!inc.startsWith('$(MODDABLE)')) visit(path.join(here, inc));
-    for (const p of [m, m.platforms ? matchPlatform(m.platforms, platform) : undefined]) {
-      if (!p) continue;
-      if (p.error) r.errors.push(p.error);
-      Object.assign(r.config, p.config);
-      Object.assign(r.creation, p.creation);
-      for (const [name, paths] of Object.entries(p.modules ?? {})) {
-        for (const rel of [paths].flat()) {
-          const base = path.join(here, rel);
-          const ext = ['.js', '.c'].find((e) => existsSync(base + e));
-          if (ext === undefined) r.missing.push(`${rel} (in ${path.relative(dir, file)})`);
-          else r.modules.set(name === '*' ? path.basename(rel) : name, base + ext);
-        }
-      }
-    }
-  };
-  visit(path.join(dir, 'manifest.json'));
-  return r;
-}
-
-/** Links the project's `main` over the manifest's module names; returns the linked code. */
-export async function linkProject(project: ResolvedProject, format: ModuleFormat = 'es'): Promise<string> {
-  const bundle = await rollup({
-    input: project.modules.get('main')!,
-    onwarn(w) {
-      throw new Error(`rollup: ${w.message}`);
-    },
-    plugins: [
-      {
-        name: 'moddable-modules',
-        resolveId(source, importer) {
-          if (importer === undefined) return null; // the entry
-          if (source === 'mc/config') return '\0mc/config';
-          const file = project.modules.get(source);
-          if (file === undefined) throw new Error(`import '${source}' is not a module of the manifest`);
-          return file;
-        },
-        load(id) {
-          return id === '\0mc/config' ? `export default ${JSON.stringify(project.config)};` : null;
-        },
-      },
-    ],
-  });
-  try {
-    const { output } = await bundle.generate({ format });
-    return output[0].code;
-  } finally {
-    await bundle.close();
-  }
 }
