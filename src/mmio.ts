@@ -279,15 +279,10 @@ export class Field<F = FieldDef> {
     def: FieldDef,
     registerAccess: Access | undefined,
   ) {
-    const where = `${register.name}.${name}`;
+    this.mask = checkedFieldMask(register, name, def);
     const { bitOffset: o, bitWidth: w } = def;
-    const width = register.width;
-    if (!Number.isInteger(o) || !Number.isInteger(w) || o < 0 || w < 1 || o + w > width) {
-      throw new RegisterDefinitionError(where, `bitOffset ${o} bitWidth ${w} does not fit a ${width}-bit register`);
-    }
     this.bitOffset = o;
     this.bitWidth = w;
-    this.mask = (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
     this.access = def.access ?? registerAccess ?? 'read-write';
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
@@ -295,13 +290,7 @@ export class Field<F = FieldDef> {
     const ev = def.enumeratedValues;
     if (ev) {
       const byValue: { [value: number]: string } = Object.create(null);
-      for (const n of Object.keys(ev)) {
-        const v = ev[n]!;
-        if (!Number.isInteger(v) || v < 0 || v > 2 ** w - 1) {
-          throw new RegisterDefinitionError(where, `enumerated value ${n} = ${describe(v)} does not fit ${w} bits`);
-        }
-        byValue[v] ??= n;
-      }
+      for (const n in ev) byValue[ev[n]!] ??= n;
       this.byName = ev;
       this.byValue = byValue;
     }
@@ -359,6 +348,29 @@ export class Field<F = FieldDef> {
   }
 }
 
+/**
+ * Validates a field definition inside `register` (position, enumerated values) and returns its
+ * mask. Allocation-free unless it throws: registers check every field this way up front and
+ * create the Field objects only when the fields are first used.
+ */
+function checkedFieldMask(register: Register, name: string, def: FieldDef): number {
+  const { bitOffset: o, bitWidth: w } = def;
+  const width = register.width;
+  if (!Number.isInteger(o) || !Number.isInteger(w) || o < 0 || w < 1 || o + w > width) {
+    throw new RegisterDefinitionError(`${register.name}.${name}`, `bitOffset ${o} bitWidth ${w} does not fit a ${width}-bit register`);
+  }
+  const ev = def.enumeratedValues;
+  if (ev) {
+    for (const n in ev) {
+      const v = ev[n]!;
+      if (!Number.isInteger(v) || v < 0 || v > 2 ** w - 1) {
+        throw new RegisterDefinitionError(`${register.name}.${name}`, `enumerated value ${n} = ${describe(v)} does not fit ${w} bits`);
+      }
+    }
+  }
+  return (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
+}
+
 /** The slow path of Field.encode: an enumerated name, or a number to validate. */
 function checkedFieldValue(f: Field, value: number | string): number {
   if (typeof value === 'string') return f.valueOf(value);
@@ -397,8 +409,6 @@ export class Register<R extends RegisterDef = RegisterDef> {
   readonly readHasSideEffects: boolean;
   readonly atomicAliases: boolean;
   readonly resetValue: number;
-  /** Named fields (handles: allocation-free reads and writes). */
-  readonly fields: FieldMap<R>;
   /** What write() starts from: the reset value, one-to-modify bits 0, zero-to-modify bits 1. */
   readonly writeDefault: number;
   /** Bits modify() takes from the read value; the rest come from modifyDefault. */
@@ -413,6 +423,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
   readonly size: AccessSize;
   /** @internal the mode is Sync */
   readonly sync: boolean;
+  private readonly def: R;
+  private fieldMap: FieldMap<R> | undefined;
 
   /** A register at `address` with no fields (read-write, 32 bits unless `def` says otherwise). */
   static at(address: number, options: RegisterOptions & { size?: Width; access?: Access } = {}): Register<RegisterDef> {
@@ -434,44 +446,62 @@ export class Register<R extends RegisterDef = RegisterDef> {
     this.resetValue = def.resetValue ?? 0;
     checkValue(`${this.name} resetValue`, this.resetValue, this.width);
 
-    const fields: { [name: string]: Field } = Object.create(null);
+    // Every field is checked here, but its Field object is made on first use (see `fields`):
+    // a peripheral has hundreds of fields and a driver touches a few.
     let used = 0;
     let oneTo = 0;
     let zeroTo = 0;
     let writeOnly = 0;
+    let any = false;
     let anyReadable = false;
     let anyWritable = false;
     let sideEffects = def.readAction !== undefined;
     const defs = def.fields ?? {};
-    const names = Object.keys(defs);
-    for (const n of names) {
+    for (const n in defs) {
       const fd = defs[n]!;
-      const f = new Field(this as Register, n, fd, def.access);
-      if ((used & f.mask) !== 0) throw new RegisterDefinitionError(`${this.name}.${n}`, 'overlaps another field');
-      used = (used | f.mask) >>> 0;
-      if (ONE_TO[fd.modifiedWriteValues ?? ''] === 1) oneTo |= f.mask;
-      if (ZERO_TO[fd.modifiedWriteValues ?? ''] === 1) zeroTo |= f.mask;
-      if (!f.readable) writeOnly |= f.mask;
-      anyReadable ||= f.readable;
-      anyWritable ||= f.writable;
+      const mask = checkedFieldMask(this as Register, n, fd);
+      if ((used & mask) !== 0) throw new RegisterDefinitionError(`${this.name}.${n}`, 'overlaps another field');
+      used = (used | mask) >>> 0;
+      const access = fd.access ?? def.access ?? 'read-write';
+      if (ONE_TO[fd.modifiedWriteValues ?? ''] === 1) oneTo |= mask;
+      if (ZERO_TO[fd.modifiedWriteValues ?? ''] === 1) zeroTo |= mask;
+      if (!isReadable(access)) writeOnly |= mask;
+      any = true;
+      anyReadable ||= isReadable(access);
+      anyWritable ||= isWritable(access);
       if (fd.readAction !== undefined) sideEffects = true;
-      fields[n] = f;
     }
     this.access =
       def.access ??
-      (names.length === 0 ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
+      (!any ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
     this.readHasSideEffects = sideEffects;
     this.atomicAliases = options.atomicAliases === true;
-    this.fields = fields as FieldMap<R>;
+    this.def = def;
+    this.fieldMap = undefined;
     const reset = this.resetValue;
     this.writeDefault = ((reset & ~oneTo) | zeroTo) >>> 0;
     this.keepMask = ~(writeOnly | oneTo | zeroTo) >>> 0;
     this.modifyDefault = ((reset & writeOnly & ~oneTo) | zeroTo) >>> 0;
     this.actionMask = (oneTo | zeroTo) >>> 0;
     this.rmwOk = this.readable && this.writable && !sideEffects;
-    for (const n of names) fields[n]!.readOk = fields[n]!.readable && this.readable;
+  }
+
+  /** Named fields (handles: allocation-free reads and writes), made on first use. */
+  get fields(): FieldMap<R> {
+    return this.fieldMap ?? this.makeFields();
+  }
+
+  private makeFields(): FieldMap<R> {
+    const fields: { [name: string]: Field } = Object.create(null);
+    const defs = this.def.fields ?? {};
+    for (const n in defs) {
+      const f = new Field(this as Register, n, defs[n]!, this.def.access);
+      f.readOk = f.readable && this.readable;
+      fields[n] = f;
+    }
+    return (this.fieldMap = fields as FieldMap<R>);
   }
 
   /** The whole register (one bus read). */

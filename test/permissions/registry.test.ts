@@ -141,6 +141,7 @@ const notEntryPoints = new Set([
   'mmio.peripheral', // builds Register handles; their accesses are the entries
   'mmio.Register#encode', 'mmio.Register#denied', 'mmio.Register#field', 'mmio.Register#unknownField', 'mmio.Register#encodeValues', 'mmio.Field#valueOf', 'mmio.Field#encode', 'mmio.MemoryRegion#contains', 'mmio.MemoryRegion#register', 'mmio.MemoryRegion#at', // pure
   'mmio.Register#alias', // private: the store of the gated atomicSet/atomicClear/atomicXor
+  'mmio.Register#makeFields', // private: builds the field handles on first use (pure)
   'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced
   'threads.setThreadProvider', 'threads.threadProvider', 'threads.singleThreadProvider', // platform set-up at init
   'os_memory.initOsMemory', 'os_memory.releaseOsMemory', // reserve the region at init
