@@ -22,7 +22,8 @@ for (const f of files) {
   results.suites[f.replace(/\.bench\.js$/, '')] = rows;
   const w = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(2)}x${r.goal ? ` (goal ${r.goal})` : ''}`;
+    const goal = r.goal ? ` (goal ${r.goal})` : '';
+    const ratio = r.ratio === undefined ? goal : `  ratio ${r.ratio.toFixed(2)}x${goal}`;
     console.log(`${r.name.padEnd(w)}  ${fmt(r.value)} ${r.unit ?? ''}${r.baseline === undefined ? '' : ` vs ${fmt(r.baseline)}`}${ratio}${r.note ? `  ${r.note}` : ''}`);
   }
 }

@@ -25,17 +25,24 @@ export interface RegionSpec {
 }
 
 /**
- * The RAM fast path: the last plain-memory region a load (or store) went through, kept only while
- * no AccessGuard is installed, so that an access inside it skips routing. `limit` is the last
- * offset a 32-bit access may start at; stores only cache writable regions.
+ * A plain-memory region as the bus's RAM fast path (see Bus.load8). It indexes typed arrays,
+ * which read in host byte order: it exists only on a little-endian host (every simulated chip is
+ * little-endian) and for word-aligned backing stores.
  */
 interface FastRam {
   readonly base: number;
-  readonly limit: number;
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  readonly halves: Uint16Array;
+  readonly words: Uint32Array;
 }
-const NO_RAM: FastRam = { base: 0, limit: -4, bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)) };
+const NO_RAM: FastRam = { base: 0, bytes: new Uint8Array(0), halves: new Uint16Array(0), words: new Uint32Array(0) };
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function fastRam(base: number, bytes: Uint8Array): FastRam | undefined {
+  if (!HOST_LITTLE_ENDIAN || bytes.byteOffset % 4 !== 0 || bytes.byteLength % 4 !== 0) return undefined;
+  const { buffer, byteOffset, byteLength } = bytes;
+  return { base, bytes, halves: new Uint16Array(buffer, byteOffset, byteLength / 2), words: new Uint32Array(buffer, byteOffset, byteLength / 4) };
+}
 
 /** A mapped window: either plain memory (bytes) or a peripheral model (device). */
 export class Region implements RegionSpec {
@@ -54,7 +61,7 @@ export class Region implements RegionSpec {
   ) {
     this.end = base + size;
     this.view = bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
-    this.ram = bytes && this.view && widths === ANY_WIDTH ? { base, limit: size - 4, bytes, view: this.view } : undefined;
+    this.ram = bytes && widths === ANY_WIDTH ? fastRam(base, bytes) : undefined;
   }
 }
 
@@ -71,8 +78,18 @@ const widthName = (w: number) => [1, 2, 4].filter((s) => w & s).map((s) => `${s 
 export class Bus {
   private regions: Region[] = [];
   private last: Region | undefined;
-  private ramLoad: FastRam = NO_RAM;
-  private ramStore: FastRam = NO_RAM;
+  // The RAM fast path: the last plain-memory region a load (and, separately, a store) went
+  // through, kept only while no AccessGuard is installed, so that an access inside it skips
+  // routing. Stores only cache writable regions. Flat fields, not a FastRam object: one
+  // indirection less on every access.
+  private loadBase = 0;
+  private loadBytes = NO_RAM.bytes;
+  private loadHalves = NO_RAM.halves;
+  private loadWords = NO_RAM.words;
+  private storeBase = 0;
+  private storeBytes = NO_RAM.bytes;
+  private storeHalves = NO_RAM.halves;
+  private storeWords = NO_RAM.words;
   private accessGuard: AccessGuard | undefined;
 
   /** See AccessGuard; at most one. Installing one turns the RAM fast path off. */
@@ -81,7 +98,8 @@ export class Bus {
   }
   set guard(g: AccessGuard | undefined) {
     this.accessGuard = g;
-    this.ramLoad = this.ramStore = NO_RAM;
+    this.cacheLoads(NO_RAM);
+    this.cacheStores(NO_RAM);
   }
 
   /** Maps memory: `bytes` backs the window (its length must equal the region size). */
@@ -131,8 +149,8 @@ export class Bus {
       const why = this.accessGuard.check(addr, size, access);
       if (why !== undefined) throw new BusFault(addr, size, access, 'protection', why);
     } else if (r.ram !== undefined) {
-      if (access === 'read') this.ramLoad = r.ram;
-      else if (access === 'write') this.ramStore = r.ram;
+      if (access === 'read') this.cacheLoads(r.ram);
+      else if (access === 'write') this.cacheStores(r.ram);
     }
     return r;
   }
@@ -144,64 +162,74 @@ export class Bus {
     return size === 2 ? r.view.getUint16(addr - r.base, true) : r.view.getUint32(addr - r.base, true);
   }
 
-  // Each access first tries the RAM fast path: `(off >>> 0) === off` admits only integer offsets
-  // inside the cached region (a negative or fractional one fails it), then alignment and length.
+  private cacheLoads(f: FastRam): void {
+    this.loadBase = f.base;
+    this.loadBytes = f.bytes;
+    this.loadHalves = f.halves;
+    this.loadWords = f.words;
+  }
+  private cacheStores(f: FastRam): void {
+    this.storeBase = f.base;
+    this.storeBytes = f.bytes;
+    this.storeHalves = f.halves;
+    this.storeWords = f.words;
+  }
+
+  // Each access first tries the RAM fast path. A load indexes the cached region's typed array
+  // with (addr - base) / width: a misaligned, fractional, negative or out-of-range address gives
+  // a non-index and so undefined. A store must know before it writes: `i * width === off` (with
+  // i = off >>> log2 width) admits only aligned non-negative integer offsets, then the length.
+  // Everything else goes through routedLoad/routedStore, kept out of line so that the fast path
+  // stays small enough for the JIT to inline at the call site.
   load8(addr: number): number {
-    const f = this.ramLoad;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off < f.limit + 4) return f.bytes[off]!;
-    const r = this.route(addr, 1, 'read');
-    return r.bytes ? r.bytes[addr - r.base]! : r.device!.read(addr - r.base, 1) & 0xff;
+    const v = this.loadBytes[addr - this.loadBase];
+    return v !== undefined ? v : this.routedLoad(addr, 1);
   }
   load16(addr: number): number {
-    const f = this.ramLoad;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off < f.limit + 3 && (addr & 1) === 0) return f.view.getUint16(off, true);
-    const r = this.route(addr, 2, 'read');
-    return r.view ? r.view.getUint16(addr - r.base, true) : r.device!.read(addr - r.base, 2) & 0xffff;
+    const v = this.loadHalves[(addr - this.loadBase) / 2];
+    return v !== undefined ? v : this.routedLoad(addr, 2);
   }
   load32(addr: number): number {
-    const f = this.ramLoad;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off <= f.limit && (addr & 3) === 0) return f.view.getUint32(off, true);
-    const r = this.route(addr, 4, 'read');
-    return r.view ? r.view.getUint32(addr - r.base, true) : r.device!.read(addr - r.base, 4) >>> 0;
+    const v = this.loadWords[(addr - this.loadBase) / 4];
+    return v !== undefined ? v : this.routedLoad(addr, 4);
   }
   store8(addr: number, value: number): void {
     checkValue(value, 0xff, 8);
-    const f = this.ramStore;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off < f.limit + 4) {
-      f.bytes[off] = value;
-      return;
-    }
-    const r = this.route(addr, 1, 'write');
-    if (r.bytes) r.bytes[addr - r.base] = value;
-    else r.device!.write(addr - r.base, 1, value);
+    const off = addr - this.storeBase;
+    if ((off >>> 0) === off && off < this.storeBytes.length) this.storeBytes[off] = value;
+    else this.routedStore(addr, 1, value);
   }
   store16(addr: number, value: number): void {
     checkValue(value, 0xffff, 16);
-    const f = this.ramStore;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off < f.limit + 3 && (addr & 1) === 0) {
-      f.view.setUint16(off, value, true);
-      return;
-    }
-    const r = this.route(addr, 2, 'write');
-    if (r.view) r.view.setUint16(addr - r.base, value, true);
-    else r.device!.write(addr - r.base, 2, value);
+    const off = addr - this.storeBase;
+    const i = off >>> 1;
+    if (i * 2 === off && i < this.storeHalves.length) this.storeHalves[i] = value;
+    else this.routedStore(addr, 2, value);
   }
   store32(addr: number, value: number): void {
     if (value >>> 0 !== value) throw new InvalidArgument('32-bit value', value, 'must be an integer in 0..0xffffffff');
-    const f = this.ramStore;
-    const off = addr - f.base;
-    if ((off >>> 0) === off && off <= f.limit && (addr & 3) === 0) {
-      f.view.setUint32(off, value, true);
-      return;
-    }
-    const r = this.route(addr, 4, 'write');
-    if (r.view) r.view.setUint32(addr - r.base, value, true);
-    else r.device!.write(addr - r.base, 4, value);
+    const off = addr - this.storeBase;
+    const i = off >>> 2;
+    if (i * 4 === off && i < this.storeWords.length) this.storeWords[i] = value;
+    else this.routedStore(addr, 4, value);
+  }
+
+  private routedLoad(addr: number, size: AccessSize): number {
+    const r = this.route(addr, size, 'read');
+    const off = addr - r.base;
+    const v = r.view;
+    if (v === undefined) return size === 4 ? r.device!.read(off, 4) >>> 0 : r.device!.read(off, size) & (size === 2 ? 0xffff : 0xff);
+    return size === 4 ? v.getUint32(off, true) : size === 2 ? v.getUint16(off, true) : v.getUint8(off);
+  }
+
+  private routedStore(addr: number, size: AccessSize, value: number): void {
+    const r = this.route(addr, size, 'write');
+    const off = addr - r.base;
+    const v = r.view;
+    if (v === undefined) r.device!.write(off, size, value);
+    else if (size === 4) v.setUint32(off, value, true);
+    else if (size === 2) v.setUint16(off, value, true);
+    else v.setUint8(off, value);
   }
 }
 
