@@ -25,23 +25,26 @@ export interface RegionSpec {
 }
 
 /**
- * A plain-memory region as the bus's RAM fast path (see Bus.load8). It indexes typed arrays,
- * which read in host byte order: it exists only on a little-endian host (every simulated chip is
- * little-endian) and for word-aligned backing stores.
+ * A plain-memory region as the bus's RAM fast path (see Bus.load8). Loads index typed arrays,
+ * which read in host byte order: the path exists only on a little-endian host (every simulated
+ * chip is little-endian) and for word-aligned backing stores. Stores go through the DataView: a
+ * typed-array element store costs about 50 times as much once SES's lockdown has frozen the
+ * intrinsics (as `@endo/init` does in every process that drives XS), a DataView store does not.
  */
 interface FastRam {
   readonly base: number;
   readonly bytes: Uint8Array;
   readonly halves: Uint16Array;
   readonly words: Uint32Array;
+  readonly view: DataView;
 }
-const NO_RAM: FastRam = { base: 0, bytes: new Uint8Array(0), halves: new Uint16Array(0), words: new Uint32Array(0) };
+const NO_RAM: FastRam = { base: 0, bytes: new Uint8Array(0), halves: new Uint16Array(0), words: new Uint32Array(0), view: new DataView(new ArrayBuffer(0)) };
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function fastRam(base: number, bytes: Uint8Array): FastRam | undefined {
+function fastRam(base: number, bytes: Uint8Array, view: DataView): FastRam | undefined {
   if (!HOST_LITTLE_ENDIAN || bytes.byteOffset % 4 !== 0 || bytes.byteLength % 4 !== 0) return undefined;
   const { buffer, byteOffset, byteLength } = bytes;
-  return { base, bytes, halves: new Uint16Array(buffer, byteOffset, byteLength / 2), words: new Uint32Array(buffer, byteOffset, byteLength / 4) };
+  return { base, bytes, halves: new Uint16Array(buffer, byteOffset, byteLength / 2), words: new Uint32Array(buffer, byteOffset, byteLength / 4), view };
 }
 
 /** A mapped window: either plain memory (bytes) or a peripheral model (device). */
@@ -61,7 +64,7 @@ export class Region implements RegionSpec {
   ) {
     this.end = base + size;
     this.view = bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
-    this.ram = bytes && widths === ANY_WIDTH ? fastRam(base, bytes) : undefined;
+    this.ram = bytes && this.view && widths === ANY_WIDTH ? fastRam(base, bytes, this.view) : undefined;
   }
 }
 
@@ -87,9 +90,8 @@ export class Bus {
   private loadHalves = NO_RAM.halves;
   private loadWords = NO_RAM.words;
   private storeBase = 0;
-  private storeBytes = NO_RAM.bytes;
-  private storeHalves = NO_RAM.halves;
-  private storeWords = NO_RAM.words;
+  private storeSize = 0;
+  private storeView = NO_RAM.view;
   private accessGuard: AccessGuard | undefined;
 
   /** See AccessGuard; at most one. Installing one turns the RAM fast path off. */
@@ -170,15 +172,15 @@ export class Bus {
   }
   private cacheStores(f: FastRam): void {
     this.storeBase = f.base;
-    this.storeBytes = f.bytes;
-    this.storeHalves = f.halves;
-    this.storeWords = f.words;
+    this.storeSize = f.bytes.length;
+    this.storeView = f.view;
   }
 
   // Each access first tries the RAM fast path. A load indexes the cached region's typed array
   // with (addr - base) / width: a misaligned, fractional, negative or out-of-range address gives
-  // a non-index and so undefined. A store must know before it writes: `i * width === off` (with
-  // i = off >>> log2 width) admits only aligned non-negative integer offsets, then the length.
+  // a non-index and so undefined. A store must know before it writes: `(off >>> k) * width ===
+  // off` admits only aligned non-negative integer offsets, and as the region's size is a multiple
+  // of 4, an aligned offset below it has room for the whole access.
   // Everything else goes through routedLoad/routedStore, kept out of line so that the fast path
   // stays small enough for the JIT to inline at the call site.
   load8(addr: number): number {
@@ -196,21 +198,19 @@ export class Bus {
   store8(addr: number, value: number): void {
     checkValue(value, 0xff, 8);
     const off = addr - this.storeBase;
-    if ((off >>> 0) === off && off < this.storeBytes.length) this.storeBytes[off] = value;
+    if ((off >>> 0) === off && off < this.storeSize) this.storeView.setUint8(off, value);
     else this.routedStore(addr, 1, value);
   }
   store16(addr: number, value: number): void {
     checkValue(value, 0xffff, 16);
     const off = addr - this.storeBase;
-    const i = off >>> 1;
-    if (i * 2 === off && i < this.storeHalves.length) this.storeHalves[i] = value;
+    if ((off >>> 1) * 2 === off && off < this.storeSize) this.storeView.setUint16(off, value, true);
     else this.routedStore(addr, 2, value);
   }
   store32(addr: number, value: number): void {
     if (value >>> 0 !== value) throw new InvalidArgument('32-bit value', value, 'must be an integer in 0..0xffffffff');
     const off = addr - this.storeBase;
-    const i = off >>> 2;
-    if (i * 4 === off && i < this.storeWords.length) this.storeWords[i] = value;
+    if ((off >>> 2) * 4 === off && off < this.storeSize) this.storeView.setUint32(off, value, true);
     else this.routedStore(addr, 4, value);
   }
 
