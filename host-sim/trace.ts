@@ -6,7 +6,7 @@ const OPS: readonly TraceOp[] = ['read', 'write', 'fault', 'irq-enter', 'irq-exi
 const OP_CODE = { read: 0, write: 1, fault: 2, 'irq-enter': 3, 'irq-exit': 4 } as const;
 
 export interface TraceEntry {
-  /** Simulated time, ns. */
+  /** Simulated time, whole ns. */
   readonly t: number;
   readonly core: number;
   readonly op: TraceOp;
@@ -18,14 +18,17 @@ export interface TraceEntry {
   readonly value: number;
 }
 
-// One record per STRIDE bytes of a DataView: t (float64), addr, value (uint32), meta (uint8:
-// op | size << 3 | core << 6). A DataView, not typed arrays: in a process where SES's lockdown has
-// frozen the intrinsics (every process that drives XS) typed-array element stores cost ~50x.
-const STRIDE = 24;
-const T = 0;
+// One record per STRIDE bytes of a DataView: t (whole ns as two uint32 words), addr, value
+// (uint32), meta (uint8: op | size << 3 | core << 6). Only 32-bit and byte stores: in a process
+// where SES's lockdown has frozen the intrinsics (every process that drives XS) typed-array
+// element stores and float64 stores cost 8-50x what they cost elsewhere, these do not.
+const STRIDE = 20;
+const T_LO = 0;
+const T_HI = 4;
 const ADDR = 8;
 const VALUE = 12;
 const META = 16;
+const TWO_32 = 2 ** 32;
 
 export class AccessTrace {
   private readonly ring: DataView;
@@ -43,7 +46,8 @@ export class AccessTrace {
     const i = this.next;
     const at = i * STRIDE;
     const ring = this.ring;
-    ring.setFloat64(at + T, t, true);
+    ring.setUint32(at + T_LO, t >>> 0, true); // ToUint32 keeps the low 32 bits of the whole part
+    ring.setUint32(at + T_HI, (t / TWO_32) >>> 0, true);
     ring.setUint32(at + ADDR, addr, true);
     ring.setUint32(at + VALUE, value, true);
     ring.setUint8(at + META, OP_CODE[op] | (size << 3) | (core << 6));
@@ -68,7 +72,7 @@ export class AccessTrace {
     for (let k = 0; k < this.count; k++) {
       const at = i * STRIDE;
       const m = this.ring.getUint8(at + META);
-      out.push({ t: this.ring.getFloat64(at + T, true), core: m >> 6, op: OPS[m & 7]!, addr: this.ring.getUint32(at + ADDR, true), size: (m >> 3) & 7, value: this.ring.getUint32(at + VALUE, true) });
+      out.push({ t: this.ring.getUint32(at + T_HI, true) * TWO_32 + this.ring.getUint32(at + T_LO, true), core: m >> 6, op: OPS[m & 7]!, addr: this.ring.getUint32(at + ADDR, true), size: (m >> 3) & 7, value: this.ring.getUint32(at + VALUE, true) });
       i = i + 1 === this.capacity ? 0 : i + 1;
     }
     return out;
