@@ -20,7 +20,7 @@ export interface MemorySpec {
 
 export interface PeripheralSpec {
   readonly name: string;
-  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'esp32-gpio', 'esp32-uart', 'esp32-timg'. */
+  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'esp32-gpio', 'esp32-uart', 'esp32-timg'. */
   readonly model: string;
   readonly base: number;
   readonly size: number;

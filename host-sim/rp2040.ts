@@ -2,15 +2,20 @@
 // TIMER with alarms, PWM, SPI, I2C, DMA, PIO...), driven only by bus reads and
 // writes — no ARM code runs. Its clock is our SimClock, its interrupt lines feed
 // our IRQ controller, and its memories back our RAM/flash/ROM regions. What it
-// lacks for two cores is added here: SIO CPUID answers the calling core.
+// lacks for two cores is added here: SIO CPUID answers the calling core; and TIMER
+// alarms fall due on the exact microsecond of our nanosecond clock.
 import { GPIOPinState, RP2040, type GPIOPin, type Logger } from 'rp2040js';
 import type { AccessSize } from '../hal/contract.js';
 import type { Device } from './bus.js';
 import { BoardError, BusFault } from './errors.js';
 import type { Machine } from './machine.js';
+import type { SimClock } from './time.js';
 import { UartPort, type ChipPorts, type GpioPort } from './ports.js';
 
 const SIO_CPUID = 0x000;
+const TIMER_ALARM0 = 0x010;
+const TIMER_ALARM3 = 0x01c;
+const ALIAS_MASK = 0xfff; // the atomic aliases sit at +0x1000/+0x2000/+0x3000
 
 /** rp2040js reports unimplemented registers through its logger; we turn those into faults. */
 class FaultingLogger implements Logger {
@@ -61,6 +66,36 @@ class SioWindow extends Rp2040Window {
   }
   override read(offset: number, size: AccessSize): number {
     return offset === SIO_CPUID ? this.m.activeCore : super.read(offset, size);
+  }
+}
+
+/**
+ * TIMER whose alarms fall due when the microsecond counter reaches them. rp2040js computes an
+ * alarm's delay from the fractional current microsecond and truncates it to whole microseconds,
+ * so on our nanosecond clock an alarm fired up to 1 µs before the counter (TIMELR: whole
+ * microseconds) reached its target. After a write that armed an alarm, it is moved to the
+ * instant the counter becomes the target: target × 1000 ns, the counter wrapping at 2^32 µs.
+ */
+class TimerWindow extends Rp2040Window {
+  constructor(
+    chip: RP2040,
+    log: FaultingLogger,
+    base: number,
+    private readonly clock: SimClock,
+  ) {
+    super(chip, log, base);
+  }
+  override write(offset: number, size: AccessSize, value: number): void {
+    const scheduled = this.clock.scheduledCount;
+    super.write(offset, size, value);
+    const reg = offset & ALIAS_MASK;
+    if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || this.clock.scheduledCount === scheduled) return;
+    const alarm = this.clock.lastScheduled!;
+    const target = super.read(reg, 4); // what the write (or alias) made of ALARMn
+    const counter = Math.floor(this.clock.nanos / 1000);
+    const delta = (target - counter) >>> 0;
+    // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
+    if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
   }
 }
 
@@ -118,7 +153,8 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
     if (p.model === 'rp2040js') m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base));
     else if (p.model === 'rp2040-sio') m.bus.mapDevice(spec, new SioWindow(chip, log, p.base, m));
-    else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio)`);
+    else if (p.model === 'rp2040-timer') m.bus.mapDevice(spec, new TimerWindow(chip, log, p.base, m.clock));
+    else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio, rp2040-timer)`);
   }
 
   const uarts = chip.uart.map((u, i) => {

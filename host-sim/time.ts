@@ -31,6 +31,7 @@ export class SimClock {
   private now = 0;
   private queue: SimAlarm[] = [];
   private seq = 0;
+  private latest: SimAlarm | undefined;
 
   /** Simulated nanoseconds since reset. */
   get nanos(): number {
@@ -65,8 +66,20 @@ export class SimClock {
     this.advanceTo(this.now + deltaNanos);
   }
 
+  /**
+   * How many times an alarm has been scheduled, and the last one: a model that corrects another
+   * library's alarms (host-sim/rp2040.ts, TIMER) finds the alarm that a register write armed.
+   */
+  get scheduledCount(): number {
+    return this.seq;
+  }
+  get lastScheduled(): SimAlarm | undefined {
+    return this.latest;
+  }
+
   link(alarm: SimAlarm, at: number): void {
     if (alarm.scheduled) this.unlink(alarm);
+    this.latest = alarm;
     alarm.at = at;
     alarm.seq = this.seq++;
     alarm.scheduled = true;

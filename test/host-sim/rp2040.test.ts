@@ -1,7 +1,14 @@
 // rpi-pico: rp2040js peripherals on our bus, time and IRQs; SIO CPUID and spinlocks.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createBoard } from '../../host-sim/index.js';
 import { SimHal } from '../../host-sim/hal.js';
+import { runs } from '../support/env.js';
+
+const TIMER = 0x40054000;
+const TIMELR = TIMER + 0x0c;
+const ALARM0 = TIMER + 0x10;
+const INTR = TIMER + 0x34;
 
 describe('rpi-pico wiring', () => {
   it('the TIMER counts simulated microseconds', () => {
@@ -9,6 +16,29 @@ describe('rpi-pico wiring', () => {
     b.runFor('1500us');
     const us = b.hal.load32(0x40054028); // TIMERAWL
     expect(us).toBe(1500);
+  });
+
+  // The bus (not the HAL) reads and writes here, so that no access moves the clock.
+  it('law: a TIMER alarm fires when the microsecond counter reaches its target, not a nanosecond before', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 ** 10 }), fc.integer({ min: 1, max: 10 ** 6 }), fc.integer({ min: 0, max: 3 }), (startNs, delay, n) => {
+        const b = createBoard('rpi-pico');
+        const { bus, clock } = b.machine;
+        clock.advanceTo(startNs);
+        const counter = bus.load32(TIMELR);
+        expect(counter).toBe(Math.floor(startNs / 1000) >>> 0);
+        const target = (counter + delay) >>> 0;
+        bus.store32(ALARM0 + 4 * n, target);
+        const due = (Math.floor(startNs / 1000) + delay) * 1000;
+        clock.advanceTo(due - 1);
+        expect(bus.load32(INTR) & (1 << n)).toBe(0);
+        expect(bus.load32(TIMELR)).toBe((target - 1) >>> 0);
+        clock.advanceTo(due);
+        expect(bus.load32(INTR) & (1 << n)).toBe(1 << n);
+        expect(bus.load32(TIMELR)).toBe(target);
+      }),
+      runs(50, 200),
+    );
   });
 
   it('SIO CPUID answers the calling core', () => {
