@@ -30,21 +30,30 @@ export function typescriptForXs(tsconfig = 'tsconfig.xs.json') {
 }
 
 /**
- * For the device bundles (dist/xs/vllsi-hal.js, vllsi-console.js, examples/*): imports of src/
- * become the Moddable modules that hold them, so the core's classes exist once on the device:
+ * For the device bundles (dist/xs/vllsi-hal.js, vllsi-console.js, apps): imports of src/ become
+ * the Moddable modules that hold them, so the core's classes exist once on the device:
  * src/console/ is "vllsi/console", the rest "vllsi" (the runtime-profile bundle). Register
  * definitions (src/registers/) are plain data: they stay in the bundle, tree-shaken to the
  * peripherals it uses, and the register inliner can read them. Imports inside the module being
- * built stay internal.
+ * built stay internal. An app outside this package imports the same by the package's names:
+ * 'vllsi', 'vllsi/console' and 'vllsi/registers/<chip>' (its sources here).
  */
 export function srcAsVllsiModule() {
   const src = path.join(root, 'src') + path.sep;
   const registers = path.join(src, 'registers') + path.sep;
   const console = path.join(src, 'console') + path.sep;
+  const chips = () => fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
   return {
     name: 'vllsi-src-as-module',
     resolveId(source, importer) {
-      if (!importer || !source.startsWith('.')) return null;
+      if (!importer) return null;
+      if (source === 'vllsi' || source === 'vllsi/console') return { id: source, external: true };
+      if (source.startsWith('vllsi/registers/')) {
+        const chip = source.slice('vllsi/registers/'.length);
+        if (chips().includes(chip)) return path.join(registers, `${chip}.ts`);
+        this.error(`${path.relative(process.cwd(), importer)} imports '${source}': vllsi has register definitions for ${chips().join(', ')} (vllsi/registers/<chip>)`);
+      }
+      if (!source.startsWith('.')) return null;
       const target = path.resolve(path.dirname(importer), source);
       if (!target.startsWith(src) || target.startsWith(registers)) return null;
       if (target.startsWith(console)) return importer.startsWith(console) ? null : { id: 'vllsi/console', external: true };

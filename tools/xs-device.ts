@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBoard, parseDuration, type Duration, type SimBoard } from '../host-sim/index.js';
 import type { RuntimeProfile } from '../src/profile.js';
+import { bundleDeviceApp } from './device-app.js';
 import { linkProject, resolveProject } from './moddable-link.js';
 import { moddableTargets, packageRoot, writeProject } from './moddable.js';
 
@@ -50,14 +51,16 @@ export class XsDevice {
   }
 
   /**
-   * Writes and links the project for `board` (its example app, the runtime `profile`) and
-   * starts an XS machine with the natives installed. The app has not run yet: see boot().
+   * Writes and links the project for `board` (the app in `appDir`, bundled as `vllsi build` does,
+   * or the blink example; the runtime `profile`) and starts an XS machine with the natives
+   * installed. The app has not run yet: see boot().
    */
-  static async start(board: string, profile: RuntimeProfile = 'embedded'): Promise<XsDevice> {
+  static async start(board: string, { profile = 'embedded', appDir }: { profile?: RuntimeProfile; appDir?: string } = {}): Promise<XsDevice> {
+    const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let app: string;
     try {
-      writeProject({ board, outDir: dir, profile });
+      writeProject({ board, outDir: dir, profile, ...(bundled && { app: bundled }) });
       app = await linkProject(resolveProject(dir, moddableTargets[board]!.platform), 'iife');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ describe('vllsi build', () => {
     for (const platform of ['pico', 'pico/pico_w']) {
       const { modules, errors, config, creation, missing } = resolveProject(pico, platform);
       expect([...errors, ...missing]).toEqual([]);
-      expect([...modules.keys()].sort()).toEqual(['blink', 'board', 'main', 'rp2040_sdk', 'rp2040_sync', 'vllsi', 'vllsi-hal', 'vllsi_xs']);
+      expect([...modules.keys()].sort()).toEqual(['app', 'board', 'main', 'rp2040_sdk', 'rp2040_sync', 'vllsi', 'vllsi-hal', 'vllsi_xs']);
       expect(path.relative(pico, modules.get('vllsi')!)).toBe('vllsi/dist/xs/vllsi-embedded.js');
       expect(config).toEqual({ vllsi: { profile: 'embedded', stackArena: 16384 } });
       expect(creation.stack).toBeGreaterThan(0);
@@ -84,6 +84,61 @@ describe('vllsi build', () => {
     expect((await vllsi('build')).code).toBe(2);
     expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({ code: 2, out: expect.stringContaining("Unknown option '--bogus'") });
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** An app outside this package, importing vllsi by its package names; returns its folder. */
+function writeApp(name: string, source: string): string {
+  const dir = path.join(tmp, 'apps', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'index.ts'), source);
+  return dir;
+}
+
+describe('vllsi build APP_DIR', () => {
+  it('bundles an app that imports vllsi by its package names: definitions in, core external, calls inlined; the project links', async () => {
+    const app = path.join(packageRoot, 'test/tools/fixtures/led-app');
+    const out = path.join(tmp, 'app-led');
+    const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, app);
+    expect(r.code).toBe(0);
+    const [, bitfield, register] = /app: .*index\.js \((\d+) bitfield and (\d+) register calls inlined\)/.exec(r.out) ?? [];
+    expect(Number(bitfield)).toBe(1);
+    expect(Number(register)).toBe(3);
+    const code = readFileSync(path.join(out, 'app.js'), 'utf8');
+    expect(code).not.toMatch(/extractBits\(/);
+    expect(code.match(/^import .* from '([^']+)';$/gm)).toEqual([expect.stringMatching(/ from 'vllsi';$/)]);
+    expect(code).toMatch(/name: 'IO_BANK0'/);
+    expect(code).not.toMatch(/name: 'UART0'/); // only the definitions it imports
+    const project = resolveProject(out, 'pico');
+    expect(project.missing).toEqual([]);
+    expect(await linkProject(project)).toContain('store32(0x400140cc, ');
+  });
+
+  it('an app that uses the console gets the console manifest included', async () => {
+    const app = writeApp('with-console', `import { serveConsoleOnSerial } from 'vllsi/console';\nexport default function main(): void { void serveConsoleOnSerial; }\n`);
+    const out = path.join(tmp, 'app-console');
+    expect((await vllsi('build', '--board', 'rpi-pico', '-o', out, app)).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toContain('./vllsi/manifest_console.json');
+    expect(resolveProject(out, 'pico').modules.has('vllsi/console')).toBe(true);
+  });
+
+  it('refuses a missing app, a Node import, an unknown chip, a missing module or default export (exit 1), and writes nothing', async () => {
+    const cases: [string, string][] = [
+      [path.join(tmp, 'apps', 'nowhere'), 'is not a directory'],
+      [writeApp('node', `import fs from 'node:fs';\nexport default function main(): void { fs.existsSync('x'); }\n`), "imports the Node module 'node:fs'"],
+      [writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`), "vllsi has register definitions for esp32, rp2040"],
+      [writeApp('missing', `import { helper } from './helper.js';\nexport default function main(): void { helper(); }\n`), 'helper'],
+      [writeApp('no-default', `export function main(): void {}\n`), 'has no default export'],
+    ];
+    for (const [app, message] of cases) {
+      const out = path.join(tmp, `bad-${path.basename(app)}`);
+      const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, app);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(message);
+      expect(existsSync(out)).toBe(false);
+    }
+    expect(await vllsi('build', '--board', 'rpi-pico', 'a', 'b')).toMatchObject({ code: 2, out: expect.stringContaining('one APP_DIR at most') });
   });
 });
 

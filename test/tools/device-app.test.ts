@@ -2,7 +2,9 @@
 // (xsnap) on a simulated chip (tools/xs-device.ts). (Its own file: tools/xs.js locks down the
 // globals, console included.)
 import { beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { XsDevice } from '../../tools/xs-device.js';
+import { packageRoot } from '../../tools/moddable.js';
 import { ensureBuilt } from './moddable-project.js';
 
 beforeAll(ensureBuilt, 120_000);
@@ -17,6 +19,30 @@ describe('the built app in real XS on a simulated chip', () => {
       expect(console.lines[0]).toMatch(new RegExp(`^blink ready on ${name}: LED on GPIO\\d+`));
       expect(console.lines.filter((l) => l.startsWith('tick'))).toEqual(['tick 1: led on', 'tick 2: led off', 'tick 3: led on']);
       expect(device.calls).toContain('xs_vllsi_irq_attach');
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('an app built from APP_DIR (vllsi by its package names, calls inlined) drives its LED', async () => {
+    const device = await XsDevice.start('rpi-pico', { appDir: path.join(packageRoot, 'test/tools/fixtures/led-app') });
+    try {
+      expect(device.board.gpio(25).level).toBe(false);
+      await device.boot();
+      expect(device.board.gpio(25).level).toBe(true);
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('examples/sensor built as an APP_DIR samples its ADC every 100 ms from its timer IRQ', async () => {
+    const device = await XsDevice.start('rpi-pico', { appDir: path.join(packageRoot, 'examples/sensor') });
+    try {
+      await device.boot();
+      await device.runFor('350ms');
+      const { lines } = device.board.console;
+      expect(lines[0]).toBe('sensor ready');
+      expect(lines.filter((l) => /^sample ch0=\d+ ch1=\d+ ch2=\d+ ch3=\d+$/.test(l))).toHaveLength(3);
     } finally {
       await device.close();
     }

@@ -1,7 +1,8 @@
 // `vllsi build`: writes a Moddable project (mcconfig) for a board.
 import path from 'node:path';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
-import { mcconfigCommand, moddableTargets, writeProject } from '../moddable.js';
+import { mcconfigCommand, moddableTargets, writeProject, type ProjectOptions } from '../moddable.js';
+import { bundleDeviceApp } from '../device-app.js';
 import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES, type RuntimeProfile } from '../../src/profile.js';
 
 const boards = Object.keys(moddableTargets);
@@ -21,35 +22,53 @@ export interface ProjectArgs {
   board: string;
   outDir: string;
   profile: RuntimeProfile;
+  /** APP_DIR, when given. */
+  appDir?: string;
 }
 
 export function projectArgs(values: { board?: string; out?: string; profile?: string }, positionals: string[]): ProjectArgs {
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
   const board = values.board;
   if (board === undefined) throw new UsageError('--board is required');
   if (!boards.includes(board)) throw new UsageError(`unknown board '${board}' (known: ${boards.join(', ')})`);
   const profile = (values.profile ?? DEVICE_DEFAULT_PROFILE) as RuntimeProfile;
   if (!RUNTIME_PROFILES.includes(profile)) throw new UsageError(`unknown runtime profile '${profile}' (known: ${RUNTIME_PROFILES.join(', ')})`);
-  return { board, profile, outDir: path.resolve(values.out ?? path.join('build', board)) };
+  const appDir = positionals[0] === undefined ? undefined : path.resolve(positionals[0]);
+  return { board, profile, outDir: path.resolve(values.out ?? path.join('build', board)), ...(appDir && { appDir }) };
+}
+
+/** Bundles APP_DIR (if any) and writes the project; returns what to tell the user. */
+export async function writeProjectFor(p: ProjectArgs): Promise<{ files: string[]; app: string }> {
+  const options: ProjectOptions = { board: p.board, outDir: p.outDir, profile: p.profile };
+  if (p.appDir === undefined) return { files: writeProject(options), app: 'the blink example' };
+  const app = await bundleDeviceApp(p.appDir);
+  const { bitfield, register } = app.inlined;
+  return { files: writeProject({ ...options, app }), app: `${path.relative(process.cwd(), app.entry)} (${bitfield} bitfield and ${register} register calls inlined)` };
 }
 
 export const build: Command = {
   name: 'build',
-  summary: 'write a Moddable project (manifest, modules, native HAL, example app) for a board',
-  help: `usage: vllsi build --board NAME [-o DIR] [--profile NAME]
+  summary: 'write a Moddable project (manifest, modules, native HAL, your app or the example) for a board',
+  help: `usage: vllsi build --board NAME [-o DIR] [--profile NAME] [APP_DIR]
 
 Writes a Moddable SDK project for the board: manifest.json (including vllsi's), the
-XS bundles, the native HAL sources and the blink example. Build and install it with
+XS bundles, the native HAL sources and the app. Build and install it with
 \`vllsi flash\` or, in DIR, \`mcconfig -d -m -p <platform>\`.
+
+APP_DIR holds index.ts or index.js whose default export is main(hal, board), as for
+\`vllsi sim APP_DIR\`; it imports vllsi as 'vllsi', 'vllsi/console' and
+'vllsi/registers/<chip>'. It is bundled with the register definitions it uses, and
+bitfield and register calls with constant shapes are inlined (docs/performance.md).
+Without APP_DIR the project runs the blink example.
 
 ${projectHelp}
   -h, --help        this text`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, projectOptions);
     const p = projectArgs(values, positionals);
-    const files = writeProject(p);
+    const { files, app } = await writeProjectFor(p);
     const { command, args: mc } = mcconfigCommand(p.board);
-    console.log(`wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile)\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`);
+    console.log(`wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`);
     return 0;
   },
 };

@@ -1,17 +1,17 @@
 // `vllsi flash`: writes the board's Moddable project and runs mcconfig in it.
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
-import { checkToolchain, mcconfigCommand, moddableTargets, runMcconfig, writeProject } from '../moddable.js';
-import { projectArgs, projectHelp, projectOptions } from './build.js';
+import { checkToolchain, mcconfigCommand, moddableTargets, runMcconfig } from '../moddable.js';
+import { projectArgs, projectHelp, projectOptions, writeProjectFor } from './build.js';
 
 export const flash: Command = {
   name: 'flash',
   summary: 'build the board project with the Moddable SDK (mcconfig) and install it on the board',
-  help: `usage: vllsi flash --board NAME [--port PORT] [-o DIR] [--profile NAME]
+  help: `usage: vllsi flash --board NAME [--port PORT] [-o DIR] [--profile NAME] [APP_DIR]
 
-Writes the project as \`vllsi build\` does, then runs \`mcconfig -d -m -p <platform>\` in
-it. Needs the Moddable SDK ($MODDABLE, mcconfig on PATH) and the board's SDK
-(pico: $PICO_SDK_DIR; esp32: $IDF_PATH); when one is missing it says what and how to
-get it, and exits 1. The board counts as flashed only when mcconfig exits 0.
+Writes the project as \`vllsi build\` does (APP_DIR: see \`vllsi build --help\`), then
+runs \`mcconfig -d -m -p <platform>\` in it. Needs the Moddable SDK ($MODDABLE, mcconfig
+on PATH) and the board's SDK (pico: $PICO_SDK_DIR; esp32: $IDF_PATH); when one is
+missing it says what and how to get it, and exits 1. The board counts as flashed only when mcconfig exits 0.
 
 ${projectHelp}
   --port PORT       serial port of an ESP32 board (UPLOAD_PORT for mcconfig); the Pico
@@ -24,7 +24,7 @@ ${projectHelp}
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);
     }
     checkToolchain(p.board, process.env);
-    writeProject(p);
+    await writeProjectFor(p);
     const { command, args: mc } = mcconfigCommand(p.board);
     console.log(`running ${command} ${mc.join(' ')} in ${p.outDir}`);
     runMcconfig(p.board, p.outDir, process.env, values.port);
