@@ -288,6 +288,27 @@ describe('mmio: typed register definitions', () => {
     expect(bad({ name: { addressOffset: 0 } })).toThrow(RegisterDefinitionError);
   });
 
+  it('a peripheral handle is a read-only view: each register made once, on first use', () => {
+    const p = peripheral(DEVICE, { name: 'VIEW' });
+    const regs = Object.keys(DEVICE.registers);
+    expect(Object.keys(p)).toEqual(['name', 'baseAddress', ...regs]);
+    expect(p.name).toBe('VIEW');
+    expect(p.baseAddress).toBe(DEVICE.baseAddress);
+    expect(p.CTRL).toBe(p.CTRL);
+    expect(p.CTRL).toBeInstanceOf(Register);
+    expect(p.CTRL.name).toBe('VIEW.CTRL');
+    expect('CTRL' in p && !('NOPE' in p)).toBe(true);
+    expect((p as unknown as Record<string, unknown>).NOPE).toBeUndefined();
+    expect(String(p)).toBe('[object Object]'); // what a plain object inherits
+    expect(Object.getOwnPropertyDescriptor(p, 'toString')).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(p, 'CTRL')).toMatchObject({ enumerable: true, writable: false });
+    const writable = p as unknown as Record<string, unknown>;
+    expect(() => (writable.CTRL = 1)).toThrow(TypeError);
+    expect(() => delete writable.CTRL).toThrow(TypeError);
+    expect(() => Object.defineProperty(p, 'X', { value: 1 })).toThrow(TypeError);
+    expect(p.CTRL).toBeInstanceOf(Register);
+  });
+
   it('peripheral() accepts another base address for a second instance of the same block', () => {
     const p = peripheral(DEVICE, { baseAddress: RAM, name: 'DEV1' });
     expect(p.CTRL.address).toBe(RAM);
