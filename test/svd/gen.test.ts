@@ -11,6 +11,7 @@ import { importSvd } from '../../tools/svd/import.js';
 import { generate } from '../../tools/svd/gen.js';
 import { writeText } from '../../tools/files.js';
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
+import { IO_BANK0 } from '../../src/registers/rp2040.js';
 import { MemHal } from '../../hal/mem.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -91,6 +92,21 @@ describe('svd gen', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+
+  it('repeated field maps and fields are one object each (XS heap on the device), the rest stays inline', () => {
+    const r = IO_BANK0.registers;
+    // 30 identical GPIOn_STATUS maps: one object.
+    expect(r.GPIO29_STATUS.fields).toBe(r.GPIO0_STATUS.fields);
+    // GPIOn_CTRL maps differ (FUNCSEL names its values per pin); their override fields do not.
+    expect(r.GPIO5_CTRL.fields).not.toBe(r.GPIO0_CTRL.fields);
+    expect(r.GPIO5_CTRL.fields.FUNCSEL.enumeratedValues).toHaveProperty('sio_5', 5);
+    expect(r.GPIO5_CTRL.fields.OUTOVER).toBe(r.GPIO0_CTRL.fields.OUTOVER);
+    const text = readFileSync(path.join(root, 'src/registers/rp2040/io_bank0.ts'), 'utf8');
+    expect(text).toMatch(/^const GPIO0_STATUS\$fields = \{$/m);
+    expect(text).toMatch(/^  GPIO29_STATUS: \{ addressOffset: 0xe8, fields: GPIO0_STATUS\$fields \},$/m);
+    // A field map used once is written in place.
+    expect(text).toMatch(/^  GPIO0_CTRL: \{ addressOffset: 0x4, resetValue: 0x1f, fields: \{$/m);
   });
 
   it('--only keeps the named peripherals and the ones they derive from', () => {

@@ -76,12 +76,73 @@ function atomicAliases(map: DeviceMap, p: PeripheralMap): boolean {
 }
 
 function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string): string {
+  const shared = new SharedObjects(base.registers);
+  const registers = base.registers.map((r) => register(r, shared)).join('');
   return `import type { PeripheralDef } from '${mmio}';\n\n`
+    + shared.declarations()
     + `/** The register layout of ${members.map((p) => p.name).join(', ')}. */\nconst registers = {\n`
-    + base.registers.map(register).join('')
+    + registers
     + '} as const;\n'
     + members.map((p) => '\n' + peripheralConst(map, p)).join('');
 }
+
+/**
+ * Field maps and field objects that several registers of a module repeat (30 identical
+ * GPIOn_STATUS maps, the same override field in every GPIOn_CTRL...) are emitted once, as module
+ * constants the registers refer to: every object a definition holds costs XS heap on the device.
+ * Their names carry a `$` (`GPIO0_STATUS$fields`, `GPIO0_CTRL$OUTOVER`), which SVD names do not.
+ */
+class SharedObjects {
+  private readonly fieldUses = new Map<string, number>();
+  private readonly mapUses = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  private readonly decls: string[] = [];
+
+  constructor(registers: readonly RegisterMap[]) {
+    const maps = new Map<string, readonly FieldMap[]>();
+    for (const r of registers) {
+      const { kept, dropped } = withoutOverlaps(r.fields);
+      if (kept.length === 0) continue;
+      const text = fieldsBlock(kept, dropped, fieldBody);
+      bump(this.mapUses, text);
+      maps.set(text, kept);
+    }
+    // A field repeated only inside one shared map is already written once.
+    for (const kept of maps.values()) for (const f of kept) bump(this.fieldUses, `${f.name}: ${fieldBody(f)}`);
+  }
+
+  /** A field object: a reference to the shared constant when several registers repeat it. */
+  field(r: RegisterMap, f: FieldMap): string {
+    const body = fieldBody(f);
+    return this.reference(this.fieldUses, `${f.name}: ${body}`, `${identifier(r.name)}$${identifier(f.name)}`, () => `${body} as const`, () => body);
+  }
+
+  /** A register's field map, likewise. */
+  fields(r: RegisterMap, kept: readonly FieldMap[], dropped: readonly FieldMap[]): string {
+    const text = fieldsBlock(kept, dropped, fieldBody);
+    const own = () => fieldsBlock(kept, dropped, (f) => this.field(r, f));
+    // Declared at the top level: one indentation step less than inside `registers`.
+    const declared = () => `${own().replace(/^ {4}/gm, '  ').replace(/ {2}\}$/, '}')} as const`;
+    return this.reference(this.mapUses, text, `${identifier(r.name)}$fields`, declared, own);
+  }
+
+  private reference(uses: Map<string, number>, text: string, name: string, declared: () => string, inline: () => string): string {
+    if ((uses.get(text) ?? 0) < 2) return inline();
+    let ref = this.names.get(text);
+    if (ref === undefined) {
+      ref = name;
+      this.names.set(text, ref);
+      this.decls.push(`const ${ref} = ${declared()};\n`);
+    }
+    return ref;
+  }
+
+  declarations(): string {
+    return this.decls.length ? this.decls.join('') + '\n' : '';
+  }
+}
+
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 function peripheralConst(map: DeviceMap, p: PeripheralMap): string {
   const aliases = atomicAliases(map, p) ? '  atomicAliases: true,\n' : '';
@@ -92,17 +153,22 @@ function peripheralConst(map: DeviceMap, p: PeripheralMap): string {
     + `export const ${identifier(p.name)} = {\n  name: '${p.name}',\n  baseAddress: ${hex(p.base)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
 }
 
-function register(r: RegisterMap): string {
+function register(r: RegisterMap, shared: SharedObjects): string {
   const parts = [`addressOffset: 0x${r.offset.toString(16)}`];
   if (r.size !== 32) parts.push(`size: ${r.size}`);
   if (r.access !== 'read-write') parts.push(`access: '${r.access}'`);
   if (r.reset !== 0) parts.push(`resetValue: 0x${r.reset.toString(16)}`);
   if (r.read) parts.push(`readAction: '${r.read}'`);
   const { kept, dropped } = withoutOverlaps(r.fields);
-  const notes = dropped.map((f) => `    // ${f.name} (bits ${f.lsb}..${f.lsb + f.width - 1}) overlaps an earlier field: left out (mmio fields may not overlap)\n`);
   const head = comment('  ', r.description) + `  ${key(r.name)}: { ${parts.join(', ')}`;
   if (kept.length === 0) return `${head} },\n`;
-  return `${head}, fields: {\n${kept.map(field).join('')}${notes.join('')}  } },\n`;
+  return `${head}, fields: ${shared.fields(r, kept, dropped)} },\n`;
+}
+
+/** A field map's literal, each field's object rendered by `value`. */
+function fieldsBlock(kept: readonly FieldMap[], dropped: readonly FieldMap[], value: (f: FieldMap) => string): string {
+  const notes = dropped.map((f) => `    // ${f.name} (bits ${f.lsb}..${f.lsb + f.width - 1}) overlaps an earlier field: left out (mmio fields may not overlap)\n`);
+  return `{\n${kept.map((f) => comment('    ', f.description) + `    ${key(f.name)}: ${value(f)},\n`).join('')}${notes.join('')}  }`;
 }
 
 function withoutOverlaps(fields: readonly FieldMap[]): { kept: FieldMap[]; dropped: FieldMap[] } {
@@ -120,13 +186,14 @@ function withoutOverlaps(fields: readonly FieldMap[]): { kept: FieldMap[]; dropp
   return { kept, dropped };
 }
 
-function field(f: FieldMap): string {
+/** A field's object literal (its description goes on its key, in the map). */
+function fieldBody(f: FieldMap): string {
   const parts = [`bitOffset: ${f.lsb}`, `bitWidth: ${f.width}`, `access: '${f.access}'`];
   if (f.write) parts.push(`modifiedWriteValues: '${f.write}'`);
   if (f.read) parts.push(`readAction: '${f.read}'`);
   const enums = enumeratedValues(f.enums ?? []);
   if (enums) parts.push(`enumeratedValues: { ${enums} }`);
-  return comment('    ', f.description) + `    ${key(f.name)}: { ${parts.join(', ')} },\n`;
+  return `{ ${parts.join(', ')} }`;
 }
 
 /** One name → value map from every usage set; the first value of a name wins (don't-care expansions). */

@@ -3,12 +3,22 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+const CS$EN = { bitOffset: 0, bitWidth: 1, access: 'read-write' } as const;
+const INTR$fields = {
+  /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+  FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
+} as const;
+const INTE$fields = {
+  /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
+  FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+} as const;
+
 /** The register layout of ADC. */
 const registers = {
   /** ADC Control and Status */
   CS: { addressOffset: 0x0, fields: {
     /** Power on ADC and enable its clock. 1 - enabled. 0 - disabled. */
-    EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    EN: CS$EN,
     /** Power on temperature sensor. 1 - enabled. 0 - disabled. */
     TS_EN: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
     /** Start a single conversion. Self-clearing. Ignored if start_many is asserted. */
@@ -33,7 +43,7 @@ const registers = {
   /** FIFO control and status */
   FCS: { addressOffset: 0x8, fields: {
     /** If 1: write result to the FIFO after each conversion. */
-    EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    EN: CS$EN,
     /** If 1: FIFO results are right-shifted to be one byte in size. Enables DMA to byte buffers. */
     SHIFT: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
     /** If 1: conversion error bit appears in the FIFO alongside the result */
@@ -65,25 +75,13 @@ const registers = {
     INT: { bitOffset: 8, bitWidth: 16, access: 'read-write' },
   } },
   /** Raw Interrupts */
-  INTR: { addressOffset: 0x14, fields: {
-    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-  } },
+  INTR: { addressOffset: 0x14, fields: INTR$fields },
   /** Interrupt Enable */
-  INTE: { addressOffset: 0x18, fields: {
-    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-  } },
+  INTE: { addressOffset: 0x18, fields: INTE$fields },
   /** Interrupt Force */
-  INTF: { addressOffset: 0x1c, fields: {
-    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-  } },
+  INTF: { addressOffset: 0x1c, fields: INTE$fields },
   /** Interrupt status after masking & forcing */
-  INTS: { addressOffset: 0x20, fields: {
-    /** Triggered when the sample FIFO reaches a certain level. This level can be programmed via the FCS_THRESH field. */
-    FIFO: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-  } },
+  INTS: { addressOffset: 0x20, fields: INTR$fields },
 } as const;
 
 /** Control and data interface to SAR ADC */

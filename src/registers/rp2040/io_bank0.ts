@@ -3,2168 +3,881 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+const GPIO0_STATUS$fields = {
+  /** output signal from selected peripheral, before register override is applied */
+  OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+  /** output signal to pad after register override is applied */
+  OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+  /** output enable from selected peripheral, before register override is applied */
+  OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
+  /** output enable to pad after register override is applied */
+  OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+  /** input signal from pad, before override is applied */
+  INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+  /** input signal to peripheral, after override is applied */
+  INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+  /** interrupt from pad before override is applied */
+  IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+  /** interrupt to processors, after override is applied */
+  IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
+} as const;
+const GPIO0_CTRL$OUTOVER = { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
+const GPIO0_CTRL$OEOVER = { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } } as const;
+const GPIO0_CTRL$INOVER = { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
+const GPIO0_CTRL$IRQOVER = { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
+const INTR0$GPIO0_LEVEL_LOW = { bitOffset: 0, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO0_LEVEL_HIGH = { bitOffset: 1, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO1_LEVEL_LOW = { bitOffset: 4, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO1_LEVEL_HIGH = { bitOffset: 5, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO2_LEVEL_LOW = { bitOffset: 8, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO2_LEVEL_HIGH = { bitOffset: 9, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO3_LEVEL_LOW = { bitOffset: 12, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO3_LEVEL_HIGH = { bitOffset: 13, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO4_LEVEL_LOW = { bitOffset: 16, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO4_LEVEL_HIGH = { bitOffset: 17, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO5_LEVEL_LOW = { bitOffset: 20, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO5_LEVEL_HIGH = { bitOffset: 21, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO6_LEVEL_LOW = { bitOffset: 24, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO6_LEVEL_HIGH = { bitOffset: 25, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO7_LEVEL_LOW = { bitOffset: 28, bitWidth: 1, access: 'read-only' } as const;
+const INTR0$GPIO7_LEVEL_HIGH = { bitOffset: 29, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO8_LEVEL_LOW = { bitOffset: 0, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO8_LEVEL_HIGH = { bitOffset: 1, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO9_LEVEL_LOW = { bitOffset: 4, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO9_LEVEL_HIGH = { bitOffset: 5, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO10_LEVEL_LOW = { bitOffset: 8, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO10_LEVEL_HIGH = { bitOffset: 9, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO11_LEVEL_LOW = { bitOffset: 12, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO11_LEVEL_HIGH = { bitOffset: 13, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO12_LEVEL_LOW = { bitOffset: 16, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO12_LEVEL_HIGH = { bitOffset: 17, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO13_LEVEL_LOW = { bitOffset: 20, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO13_LEVEL_HIGH = { bitOffset: 21, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO14_LEVEL_LOW = { bitOffset: 24, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO14_LEVEL_HIGH = { bitOffset: 25, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO15_LEVEL_LOW = { bitOffset: 28, bitWidth: 1, access: 'read-only' } as const;
+const INTR1$GPIO15_LEVEL_HIGH = { bitOffset: 29, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO16_LEVEL_LOW = { bitOffset: 0, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO16_LEVEL_HIGH = { bitOffset: 1, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO17_LEVEL_LOW = { bitOffset: 4, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO17_LEVEL_HIGH = { bitOffset: 5, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO18_LEVEL_LOW = { bitOffset: 8, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO18_LEVEL_HIGH = { bitOffset: 9, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO19_LEVEL_LOW = { bitOffset: 12, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO19_LEVEL_HIGH = { bitOffset: 13, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO20_LEVEL_LOW = { bitOffset: 16, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO20_LEVEL_HIGH = { bitOffset: 17, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO21_LEVEL_LOW = { bitOffset: 20, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO21_LEVEL_HIGH = { bitOffset: 21, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO22_LEVEL_LOW = { bitOffset: 24, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO22_LEVEL_HIGH = { bitOffset: 25, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO23_LEVEL_LOW = { bitOffset: 28, bitWidth: 1, access: 'read-only' } as const;
+const INTR2$GPIO23_LEVEL_HIGH = { bitOffset: 29, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO24_LEVEL_LOW = { bitOffset: 0, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO24_LEVEL_HIGH = { bitOffset: 1, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO25_LEVEL_LOW = { bitOffset: 4, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO25_LEVEL_HIGH = { bitOffset: 5, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO26_LEVEL_LOW = { bitOffset: 8, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO26_LEVEL_HIGH = { bitOffset: 9, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO27_LEVEL_LOW = { bitOffset: 12, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO27_LEVEL_HIGH = { bitOffset: 13, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO28_LEVEL_LOW = { bitOffset: 16, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO28_LEVEL_HIGH = { bitOffset: 17, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO29_LEVEL_LOW = { bitOffset: 20, bitWidth: 1, access: 'read-only' } as const;
+const INTR3$GPIO29_LEVEL_HIGH = { bitOffset: 21, bitWidth: 1, access: 'read-only' } as const;
+const PROC0_INTE0$fields = {
+  GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+  GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+  GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
+  GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
+  GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+  GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+  GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+  GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+  GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
+  GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
+  GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
+  GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
+  GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+  GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+  GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+  GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+  GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
+  GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
+  GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
+  GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
+  GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
+  GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
+  GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
+  GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
+  GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
+  GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
+  GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
+  GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
+  GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
+} as const;
+const PROC0_INTE1$fields = {
+  GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+  GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+  GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
+  GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
+  GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+  GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+  GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+  GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+  GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
+  GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
+  GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
+  GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
+  GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+  GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+  GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+  GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+  GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
+  GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
+  GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
+  GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
+  GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
+  GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
+  GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
+  GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
+  GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
+  GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
+  GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
+  GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
+  GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
+} as const;
+const PROC0_INTE2$fields = {
+  GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+  GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+  GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
+  GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
+  GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+  GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+  GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+  GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+  GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
+  GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
+  GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
+  GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
+  GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+  GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+  GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+  GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+  GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
+  GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
+  GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
+  GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
+  GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
+  GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
+  GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
+  GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
+  GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
+  GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
+  GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
+  GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
+  GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
+} as const;
+const PROC0_INTE3$fields = {
+  GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+  GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+  GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+  GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
+  GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
+  GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
+  GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
+  GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
+  GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
+  GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
+  GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
+  GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
+  GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
+  GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+  GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+  GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+  GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+  GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
+  GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
+  GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
+  GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
+  GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
+} as const;
+const PROC0_INTS0$fields = {
+  GPIO0_LEVEL_LOW: INTR0$GPIO0_LEVEL_LOW,
+  GPIO0_LEVEL_HIGH: INTR0$GPIO0_LEVEL_HIGH,
+  GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+  GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+  GPIO1_LEVEL_LOW: INTR0$GPIO1_LEVEL_LOW,
+  GPIO1_LEVEL_HIGH: INTR0$GPIO1_LEVEL_HIGH,
+  GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+  GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+  GPIO2_LEVEL_LOW: INTR0$GPIO2_LEVEL_LOW,
+  GPIO2_LEVEL_HIGH: INTR0$GPIO2_LEVEL_HIGH,
+  GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
+  GPIO3_LEVEL_LOW: INTR0$GPIO3_LEVEL_LOW,
+  GPIO3_LEVEL_HIGH: INTR0$GPIO3_LEVEL_HIGH,
+  GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
+  GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
+  GPIO4_LEVEL_LOW: INTR0$GPIO4_LEVEL_LOW,
+  GPIO4_LEVEL_HIGH: INTR0$GPIO4_LEVEL_HIGH,
+  GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
+  GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+  GPIO5_LEVEL_LOW: INTR0$GPIO5_LEVEL_LOW,
+  GPIO5_LEVEL_HIGH: INTR0$GPIO5_LEVEL_HIGH,
+  GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
+  GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+  GPIO6_LEVEL_LOW: INTR0$GPIO6_LEVEL_LOW,
+  GPIO6_LEVEL_HIGH: INTR0$GPIO6_LEVEL_HIGH,
+  GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
+  GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
+  GPIO7_LEVEL_LOW: INTR0$GPIO7_LEVEL_LOW,
+  GPIO7_LEVEL_HIGH: INTR0$GPIO7_LEVEL_HIGH,
+  GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
+  GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
+} as const;
+const PROC0_INTS1$fields = {
+  GPIO8_LEVEL_LOW: INTR1$GPIO8_LEVEL_LOW,
+  GPIO8_LEVEL_HIGH: INTR1$GPIO8_LEVEL_HIGH,
+  GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+  GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+  GPIO9_LEVEL_LOW: INTR1$GPIO9_LEVEL_LOW,
+  GPIO9_LEVEL_HIGH: INTR1$GPIO9_LEVEL_HIGH,
+  GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+  GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+  GPIO10_LEVEL_LOW: INTR1$GPIO10_LEVEL_LOW,
+  GPIO10_LEVEL_HIGH: INTR1$GPIO10_LEVEL_HIGH,
+  GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
+  GPIO11_LEVEL_LOW: INTR1$GPIO11_LEVEL_LOW,
+  GPIO11_LEVEL_HIGH: INTR1$GPIO11_LEVEL_HIGH,
+  GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
+  GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
+  GPIO12_LEVEL_LOW: INTR1$GPIO12_LEVEL_LOW,
+  GPIO12_LEVEL_HIGH: INTR1$GPIO12_LEVEL_HIGH,
+  GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
+  GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+  GPIO13_LEVEL_LOW: INTR1$GPIO13_LEVEL_LOW,
+  GPIO13_LEVEL_HIGH: INTR1$GPIO13_LEVEL_HIGH,
+  GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
+  GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+  GPIO14_LEVEL_LOW: INTR1$GPIO14_LEVEL_LOW,
+  GPIO14_LEVEL_HIGH: INTR1$GPIO14_LEVEL_HIGH,
+  GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
+  GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
+  GPIO15_LEVEL_LOW: INTR1$GPIO15_LEVEL_LOW,
+  GPIO15_LEVEL_HIGH: INTR1$GPIO15_LEVEL_HIGH,
+  GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
+  GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
+} as const;
+const PROC0_INTS2$fields = {
+  GPIO16_LEVEL_LOW: INTR2$GPIO16_LEVEL_LOW,
+  GPIO16_LEVEL_HIGH: INTR2$GPIO16_LEVEL_HIGH,
+  GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+  GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+  GPIO17_LEVEL_LOW: INTR2$GPIO17_LEVEL_LOW,
+  GPIO17_LEVEL_HIGH: INTR2$GPIO17_LEVEL_HIGH,
+  GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+  GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+  GPIO18_LEVEL_LOW: INTR2$GPIO18_LEVEL_LOW,
+  GPIO18_LEVEL_HIGH: INTR2$GPIO18_LEVEL_HIGH,
+  GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
+  GPIO19_LEVEL_LOW: INTR2$GPIO19_LEVEL_LOW,
+  GPIO19_LEVEL_HIGH: INTR2$GPIO19_LEVEL_HIGH,
+  GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
+  GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
+  GPIO20_LEVEL_LOW: INTR2$GPIO20_LEVEL_LOW,
+  GPIO20_LEVEL_HIGH: INTR2$GPIO20_LEVEL_HIGH,
+  GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
+  GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+  GPIO21_LEVEL_LOW: INTR2$GPIO21_LEVEL_LOW,
+  GPIO21_LEVEL_HIGH: INTR2$GPIO21_LEVEL_HIGH,
+  GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
+  GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+  GPIO22_LEVEL_LOW: INTR2$GPIO22_LEVEL_LOW,
+  GPIO22_LEVEL_HIGH: INTR2$GPIO22_LEVEL_HIGH,
+  GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
+  GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
+  GPIO23_LEVEL_LOW: INTR2$GPIO23_LEVEL_LOW,
+  GPIO23_LEVEL_HIGH: INTR2$GPIO23_LEVEL_HIGH,
+  GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
+  GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
+} as const;
+const PROC0_INTS3$fields = {
+  GPIO24_LEVEL_LOW: INTR3$GPIO24_LEVEL_LOW,
+  GPIO24_LEVEL_HIGH: INTR3$GPIO24_LEVEL_HIGH,
+  GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
+  GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
+  GPIO25_LEVEL_LOW: INTR3$GPIO25_LEVEL_LOW,
+  GPIO25_LEVEL_HIGH: INTR3$GPIO25_LEVEL_HIGH,
+  GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
+  GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
+  GPIO26_LEVEL_LOW: INTR3$GPIO26_LEVEL_LOW,
+  GPIO26_LEVEL_HIGH: INTR3$GPIO26_LEVEL_HIGH,
+  GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
+  GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
+  GPIO27_LEVEL_LOW: INTR3$GPIO27_LEVEL_LOW,
+  GPIO27_LEVEL_HIGH: INTR3$GPIO27_LEVEL_HIGH,
+  GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
+  GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
+  GPIO28_LEVEL_LOW: INTR3$GPIO28_LEVEL_LOW,
+  GPIO28_LEVEL_HIGH: INTR3$GPIO28_LEVEL_HIGH,
+  GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
+  GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+  GPIO29_LEVEL_LOW: INTR3$GPIO29_LEVEL_LOW,
+  GPIO29_LEVEL_HIGH: INTR3$GPIO29_LEVEL_HIGH,
+  GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
+  GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+} as const;
+
 /** The register layout of IO_BANK0. */
 const registers = {
   /** GPIO status */
-  GPIO0_STATUS: { addressOffset: 0x0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO0_STATUS: { addressOffset: 0x0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO0_CTRL: { addressOffset: 0x4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tck: 0, spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_0: 5, pio0_0: 6, pio1_0: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO1_STATUS: { addressOffset: 0x8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO1_STATUS: { addressOffset: 0x8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO1_CTRL: { addressOffset: 0xc, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tms: 0, spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_1: 5, pio0_1: 6, pio1_1: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO2_STATUS: { addressOffset: 0x10, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO2_STATUS: { addressOffset: 0x10, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO2_CTRL: { addressOffset: 0x14, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tdi: 0, spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_2: 5, pio0_2: 6, pio1_2: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO3_STATUS: { addressOffset: 0x18, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO3_STATUS: { addressOffset: 0x18, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO3_CTRL: { addressOffset: 0x1c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tdo: 0, spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_3: 5, pio0_3: 6, pio1_3: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO4_STATUS: { addressOffset: 0x20, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO4_STATUS: { addressOffset: 0x20, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO4_CTRL: { addressOffset: 0x24, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_4: 5, pio0_4: 6, pio1_4: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO5_STATUS: { addressOffset: 0x28, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO5_STATUS: { addressOffset: 0x28, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO5_CTRL: { addressOffset: 0x2c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_5: 5, pio0_5: 6, pio1_5: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO6_STATUS: { addressOffset: 0x30, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO6_STATUS: { addressOffset: 0x30, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO6_CTRL: { addressOffset: 0x34, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_6: 5, pio0_6: 6, pio1_6: 7, usb_muxing_extphy_softcon: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO7_STATUS: { addressOffset: 0x38, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO7_STATUS: { addressOffset: 0x38, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO7_CTRL: { addressOffset: 0x3c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_7: 5, pio0_7: 6, pio1_7: 7, usb_muxing_extphy_oe_n: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO8_STATUS: { addressOffset: 0x40, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO8_STATUS: { addressOffset: 0x40, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO8_CTRL: { addressOffset: 0x44, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_8: 5, pio0_8: 6, pio1_8: 7, usb_muxing_extphy_rcv: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO9_STATUS: { addressOffset: 0x48, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO9_STATUS: { addressOffset: 0x48, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO9_CTRL: { addressOffset: 0x4c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_9: 5, pio0_9: 6, pio1_9: 7, usb_muxing_extphy_vp: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO10_STATUS: { addressOffset: 0x50, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO10_STATUS: { addressOffset: 0x50, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO10_CTRL: { addressOffset: 0x54, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_10: 5, pio0_10: 6, pio1_10: 7, usb_muxing_extphy_vm: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO11_STATUS: { addressOffset: 0x58, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO11_STATUS: { addressOffset: 0x58, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO11_CTRL: { addressOffset: 0x5c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_11: 5, pio0_11: 6, pio1_11: 7, usb_muxing_extphy_suspnd: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO12_STATUS: { addressOffset: 0x60, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO12_STATUS: { addressOffset: 0x60, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO12_CTRL: { addressOffset: 0x64, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_12: 5, pio0_12: 6, pio1_12: 7, usb_muxing_extphy_speed: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO13_STATUS: { addressOffset: 0x68, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO13_STATUS: { addressOffset: 0x68, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO13_CTRL: { addressOffset: 0x6c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_13: 5, pio0_13: 6, pio1_13: 7, usb_muxing_extphy_vpo: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO14_STATUS: { addressOffset: 0x70, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO14_STATUS: { addressOffset: 0x70, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO14_CTRL: { addressOffset: 0x74, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_7: 4, sio_14: 5, pio0_14: 6, pio1_14: 7, usb_muxing_extphy_vmo: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO15_STATUS: { addressOffset: 0x78, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO15_STATUS: { addressOffset: 0x78, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO15_CTRL: { addressOffset: 0x7c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_7: 4, sio_15: 5, pio0_15: 6, pio1_15: 7, usb_muxing_digital_dp: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO16_STATUS: { addressOffset: 0x80, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO16_STATUS: { addressOffset: 0x80, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO16_CTRL: { addressOffset: 0x84, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_16: 5, pio0_16: 6, pio1_16: 7, usb_muxing_digital_dm: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO17_STATUS: { addressOffset: 0x88, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO17_STATUS: { addressOffset: 0x88, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO17_CTRL: { addressOffset: 0x8c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_17: 5, pio0_17: 6, pio1_17: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO18_STATUS: { addressOffset: 0x90, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO18_STATUS: { addressOffset: 0x90, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO18_CTRL: { addressOffset: 0x94, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_18: 5, pio0_18: 6, pio1_18: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO19_STATUS: { addressOffset: 0x98, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO19_STATUS: { addressOffset: 0x98, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO19_CTRL: { addressOffset: 0x9c, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_19: 5, pio0_19: 6, pio1_19: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO20_STATUS: { addressOffset: 0xa0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO20_STATUS: { addressOffset: 0xa0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO20_CTRL: { addressOffset: 0xa4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_20: 5, pio0_20: 6, pio1_20: 7, clocks_gpin_0: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO21_STATUS: { addressOffset: 0xa8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO21_STATUS: { addressOffset: 0xa8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO21_CTRL: { addressOffset: 0xac, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_21: 5, pio0_21: 6, pio1_21: 7, clocks_gpout_0: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO22_STATUS: { addressOffset: 0xb0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO22_STATUS: { addressOffset: 0xb0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO22_CTRL: { addressOffset: 0xb4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_22: 5, pio0_22: 6, pio1_22: 7, clocks_gpin_1: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO23_STATUS: { addressOffset: 0xb8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO23_STATUS: { addressOffset: 0xb8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO23_CTRL: { addressOffset: 0xbc, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_23: 5, pio0_23: 6, pio1_23: 7, clocks_gpout_1: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO24_STATUS: { addressOffset: 0xc0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO24_STATUS: { addressOffset: 0xc0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO24_CTRL: { addressOffset: 0xc4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_24: 5, pio0_24: 6, pio1_24: 7, clocks_gpout_2: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO25_STATUS: { addressOffset: 0xc8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO25_STATUS: { addressOffset: 0xc8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO25_CTRL: { addressOffset: 0xcc, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_25: 5, pio0_25: 6, pio1_25: 7, clocks_gpout_3: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO26_STATUS: { addressOffset: 0xd0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO26_STATUS: { addressOffset: 0xd0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO26_CTRL: { addressOffset: 0xd4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_26: 5, pio0_26: 6, pio1_26: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO27_STATUS: { addressOffset: 0xd8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO27_STATUS: { addressOffset: 0xd8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO27_CTRL: { addressOffset: 0xdc, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_27: 5, pio0_27: 6, pio1_27: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO28_STATUS: { addressOffset: 0xe0, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO28_STATUS: { addressOffset: 0xe0, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO28_CTRL: { addressOffset: 0xe4, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_28: 5, pio0_28: 6, pio1_28: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** GPIO status */
-  GPIO29_STATUS: { addressOffset: 0xe8, fields: {
-    /** output signal from selected peripheral, before register override is applied */
-    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    /** output signal to pad after register override is applied */
-    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    /** output enable from selected peripheral, before register override is applied */
-    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    /** output enable to pad after register override is applied */
-    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    /** input signal from pad, before override is applied */
-    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    /** input signal to peripheral, after override is applied */
-    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    /** interrupt from pad before override is applied */
-    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    /** interrupt to processors, after override is applied */
-    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-  } },
+  GPIO29_STATUS: { addressOffset: 0xe8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
   GPIO29_CTRL: { addressOffset: 0xec, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
     FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_29: 5, pio0_29: 6, pio1_29: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
-    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
-    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OUTOVER: GPIO0_CTRL$OUTOVER,
+    OEOVER: GPIO0_CTRL$OEOVER,
+    INOVER: GPIO0_CTRL$INOVER,
+    IRQOVER: GPIO0_CTRL$IRQOVER,
   } },
   /** Raw Interrupts */
   INTR0: { addressOffset: 0xf0, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    GPIO0_LEVEL_LOW: INTR0$GPIO0_LEVEL_LOW,
+    GPIO0_LEVEL_HIGH: INTR0$GPIO0_LEVEL_HIGH,
     GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    GPIO1_LEVEL_LOW: INTR0$GPIO1_LEVEL_LOW,
+    GPIO1_LEVEL_HIGH: INTR0$GPIO1_LEVEL_HIGH,
     GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    GPIO2_LEVEL_LOW: INTR0$GPIO2_LEVEL_LOW,
+    GPIO2_LEVEL_HIGH: INTR0$GPIO2_LEVEL_HIGH,
     GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+    GPIO3_LEVEL_LOW: INTR0$GPIO3_LEVEL_LOW,
+    GPIO3_LEVEL_HIGH: INTR0$GPIO3_LEVEL_HIGH,
     GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+    GPIO4_LEVEL_LOW: INTR0$GPIO4_LEVEL_LOW,
+    GPIO4_LEVEL_HIGH: INTR0$GPIO4_LEVEL_HIGH,
     GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
+    GPIO5_LEVEL_LOW: INTR0$GPIO5_LEVEL_LOW,
+    GPIO5_LEVEL_HIGH: INTR0$GPIO5_LEVEL_HIGH,
     GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+    GPIO6_LEVEL_LOW: INTR0$GPIO6_LEVEL_LOW,
+    GPIO6_LEVEL_HIGH: INTR0$GPIO6_LEVEL_HIGH,
     GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
+    GPIO7_LEVEL_LOW: INTR0$GPIO7_LEVEL_LOW,
+    GPIO7_LEVEL_HIGH: INTR0$GPIO7_LEVEL_HIGH,
     GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Raw Interrupts */
   INTR1: { addressOffset: 0xf4, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    GPIO8_LEVEL_LOW: INTR1$GPIO8_LEVEL_LOW,
+    GPIO8_LEVEL_HIGH: INTR1$GPIO8_LEVEL_HIGH,
     GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    GPIO9_LEVEL_LOW: INTR1$GPIO9_LEVEL_LOW,
+    GPIO9_LEVEL_HIGH: INTR1$GPIO9_LEVEL_HIGH,
     GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    GPIO10_LEVEL_LOW: INTR1$GPIO10_LEVEL_LOW,
+    GPIO10_LEVEL_HIGH: INTR1$GPIO10_LEVEL_HIGH,
     GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+    GPIO11_LEVEL_LOW: INTR1$GPIO11_LEVEL_LOW,
+    GPIO11_LEVEL_HIGH: INTR1$GPIO11_LEVEL_HIGH,
     GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+    GPIO12_LEVEL_LOW: INTR1$GPIO12_LEVEL_LOW,
+    GPIO12_LEVEL_HIGH: INTR1$GPIO12_LEVEL_HIGH,
     GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
+    GPIO13_LEVEL_LOW: INTR1$GPIO13_LEVEL_LOW,
+    GPIO13_LEVEL_HIGH: INTR1$GPIO13_LEVEL_HIGH,
     GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+    GPIO14_LEVEL_LOW: INTR1$GPIO14_LEVEL_LOW,
+    GPIO14_LEVEL_HIGH: INTR1$GPIO14_LEVEL_HIGH,
     GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
+    GPIO15_LEVEL_LOW: INTR1$GPIO15_LEVEL_LOW,
+    GPIO15_LEVEL_HIGH: INTR1$GPIO15_LEVEL_HIGH,
     GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Raw Interrupts */
   INTR2: { addressOffset: 0xf8, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    GPIO16_LEVEL_LOW: INTR2$GPIO16_LEVEL_LOW,
+    GPIO16_LEVEL_HIGH: INTR2$GPIO16_LEVEL_HIGH,
     GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    GPIO17_LEVEL_LOW: INTR2$GPIO17_LEVEL_LOW,
+    GPIO17_LEVEL_HIGH: INTR2$GPIO17_LEVEL_HIGH,
     GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    GPIO18_LEVEL_LOW: INTR2$GPIO18_LEVEL_LOW,
+    GPIO18_LEVEL_HIGH: INTR2$GPIO18_LEVEL_HIGH,
     GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+    GPIO19_LEVEL_LOW: INTR2$GPIO19_LEVEL_LOW,
+    GPIO19_LEVEL_HIGH: INTR2$GPIO19_LEVEL_HIGH,
     GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+    GPIO20_LEVEL_LOW: INTR2$GPIO20_LEVEL_LOW,
+    GPIO20_LEVEL_HIGH: INTR2$GPIO20_LEVEL_HIGH,
     GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
+    GPIO21_LEVEL_LOW: INTR2$GPIO21_LEVEL_LOW,
+    GPIO21_LEVEL_HIGH: INTR2$GPIO21_LEVEL_HIGH,
     GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+    GPIO22_LEVEL_LOW: INTR2$GPIO22_LEVEL_LOW,
+    GPIO22_LEVEL_HIGH: INTR2$GPIO22_LEVEL_HIGH,
     GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
+    GPIO23_LEVEL_LOW: INTR2$GPIO23_LEVEL_LOW,
+    GPIO23_LEVEL_HIGH: INTR2$GPIO23_LEVEL_HIGH,
     GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Raw Interrupts */
   INTR3: { addressOffset: 0xfc, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
+    GPIO24_LEVEL_LOW: INTR3$GPIO24_LEVEL_LOW,
+    GPIO24_LEVEL_HIGH: INTR3$GPIO24_LEVEL_HIGH,
     GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
+    GPIO25_LEVEL_LOW: INTR3$GPIO25_LEVEL_LOW,
+    GPIO25_LEVEL_HIGH: INTR3$GPIO25_LEVEL_HIGH,
     GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    GPIO26_LEVEL_LOW: INTR3$GPIO26_LEVEL_LOW,
+    GPIO26_LEVEL_HIGH: INTR3$GPIO26_LEVEL_HIGH,
     GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+    GPIO27_LEVEL_LOW: INTR3$GPIO27_LEVEL_LOW,
+    GPIO27_LEVEL_HIGH: INTR3$GPIO27_LEVEL_HIGH,
     GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+    GPIO28_LEVEL_LOW: INTR3$GPIO28_LEVEL_LOW,
+    GPIO28_LEVEL_HIGH: INTR3$GPIO28_LEVEL_HIGH,
     GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
+    GPIO29_LEVEL_LOW: INTR3$GPIO29_LEVEL_LOW,
+    GPIO29_LEVEL_HIGH: INTR3$GPIO29_LEVEL_HIGH,
     GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
     GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE0: { addressOffset: 0x100, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTE0: { addressOffset: 0x100, fields: PROC0_INTE0$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE1: { addressOffset: 0x104, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTE1: { addressOffset: 0x104, fields: PROC0_INTE1$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE2: { addressOffset: 0x108, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTE2: { addressOffset: 0x108, fields: PROC0_INTE2$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE3: { addressOffset: 0x10c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTE3: { addressOffset: 0x10c, fields: PROC0_INTE3$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF0: { addressOffset: 0x110, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTF0: { addressOffset: 0x110, fields: PROC0_INTE0$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF1: { addressOffset: 0x114, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTF1: { addressOffset: 0x114, fields: PROC0_INTE1$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF2: { addressOffset: 0x118, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTF2: { addressOffset: 0x118, fields: PROC0_INTE2$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF3: { addressOffset: 0x11c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC0_INTF3: { addressOffset: 0x11c, fields: PROC0_INTE3$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS0: { addressOffset: 0x120, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC0_INTS0: { addressOffset: 0x120, fields: PROC0_INTS0$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS1: { addressOffset: 0x124, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC0_INTS1: { addressOffset: 0x124, fields: PROC0_INTS1$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS2: { addressOffset: 0x128, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC0_INTS2: { addressOffset: 0x128, fields: PROC0_INTS2$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS3: { addressOffset: 0x12c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC0_INTS3: { addressOffset: 0x12c, fields: PROC0_INTS3$fields },
   /** Interrupt Enable for proc1 */
-  PROC1_INTE0: { addressOffset: 0x130, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTE0: { addressOffset: 0x130, fields: PROC0_INTE0$fields },
   /** Interrupt Enable for proc1 */
-  PROC1_INTE1: { addressOffset: 0x134, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTE1: { addressOffset: 0x134, fields: PROC0_INTE1$fields },
   /** Interrupt Enable for proc1 */
-  PROC1_INTE2: { addressOffset: 0x138, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTE2: { addressOffset: 0x138, fields: PROC0_INTE2$fields },
   /** Interrupt Enable for proc1 */
-  PROC1_INTE3: { addressOffset: 0x13c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTE3: { addressOffset: 0x13c, fields: PROC0_INTE3$fields },
   /** Interrupt Force for proc1 */
-  PROC1_INTF0: { addressOffset: 0x140, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTF0: { addressOffset: 0x140, fields: PROC0_INTE0$fields },
   /** Interrupt Force for proc1 */
-  PROC1_INTF1: { addressOffset: 0x144, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTF1: { addressOffset: 0x144, fields: PROC0_INTE1$fields },
   /** Interrupt Force for proc1 */
-  PROC1_INTF2: { addressOffset: 0x148, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTF2: { addressOffset: 0x148, fields: PROC0_INTE2$fields },
   /** Interrupt Force for proc1 */
-  PROC1_INTF3: { addressOffset: 0x14c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  PROC1_INTF3: { addressOffset: 0x14c, fields: PROC0_INTE3$fields },
   /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS0: { addressOffset: 0x150, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC1_INTS0: { addressOffset: 0x150, fields: PROC0_INTS0$fields },
   /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS1: { addressOffset: 0x154, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC1_INTS1: { addressOffset: 0x154, fields: PROC0_INTS1$fields },
   /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS2: { addressOffset: 0x158, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC1_INTS2: { addressOffset: 0x158, fields: PROC0_INTS2$fields },
   /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS3: { addressOffset: 0x15c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-  } },
+  PROC1_INTS3: { addressOffset: 0x15c, fields: PROC0_INTS3$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE0: { addressOffset: 0x160, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTE0: { addressOffset: 0x160, fields: PROC0_INTE0$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE1: { addressOffset: 0x164, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTE1: { addressOffset: 0x164, fields: PROC0_INTE1$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE2: { addressOffset: 0x168, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTE2: { addressOffset: 0x168, fields: PROC0_INTE2$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE3: { addressOffset: 0x16c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTE3: { addressOffset: 0x16c, fields: PROC0_INTE3$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF0: { addressOffset: 0x170, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTF0: { addressOffset: 0x170, fields: PROC0_INTE0$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF1: { addressOffset: 0x174, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTF1: { addressOffset: 0x174, fields: PROC0_INTE1$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF2: { addressOffset: 0x178, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-write' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-write' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTF2: { addressOffset: 0x178, fields: PROC0_INTE2$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF3: { addressOffset: 0x17c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-write' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-write' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-write' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-write' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
-  } },
+  DORMANT_WAKE_INTF3: { addressOffset: 0x17c, fields: PROC0_INTE3$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS0: { addressOffset: 0x180, fields: {
-    GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO0_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO1_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO1_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO2_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO2_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO3_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO3_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO4_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO4_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO5_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO5_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO6_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO6_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO7_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  DORMANT_WAKE_INTS0: { addressOffset: 0x180, fields: PROC0_INTS0$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS1: { addressOffset: 0x184, fields: {
-    GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO8_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO9_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO9_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO10_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO10_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO11_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO11_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO12_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO12_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO13_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO13_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO14_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO14_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO15_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  DORMANT_WAKE_INTS1: { addressOffset: 0x184, fields: PROC0_INTS1$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS2: { addressOffset: 0x188, fields: {
-    GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO16_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO17_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO17_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO18_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO18_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO19_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO19_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO20_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO20_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO21_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO21_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_LOW: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-    GPIO22_LEVEL_HIGH: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_LOW: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-    GPIO22_EDGE_HIGH: { bitOffset: 27, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_LOW: { bitOffset: 28, bitWidth: 1, access: 'read-only' },
-    GPIO23_LEVEL_HIGH: { bitOffset: 29, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
-    GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
-  } },
+  DORMANT_WAKE_INTS2: { addressOffset: 0x188, fields: PROC0_INTS2$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS3: { addressOffset: 0x18c, fields: {
-    GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
-    GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
-    GPIO24_EDGE_HIGH: { bitOffset: 3, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_LOW: { bitOffset: 4, bitWidth: 1, access: 'read-only' },
-    GPIO25_LEVEL_HIGH: { bitOffset: 5, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_LOW: { bitOffset: 6, bitWidth: 1, access: 'read-only' },
-    GPIO25_EDGE_HIGH: { bitOffset: 7, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_LOW: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-    GPIO26_LEVEL_HIGH: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_LOW: { bitOffset: 10, bitWidth: 1, access: 'read-only' },
-    GPIO26_EDGE_HIGH: { bitOffset: 11, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_LOW: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-    GPIO27_LEVEL_HIGH: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_LOW: { bitOffset: 14, bitWidth: 1, access: 'read-only' },
-    GPIO27_EDGE_HIGH: { bitOffset: 15, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_LOW: { bitOffset: 16, bitWidth: 1, access: 'read-only' },
-    GPIO28_LEVEL_HIGH: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_LOW: { bitOffset: 18, bitWidth: 1, access: 'read-only' },
-    GPIO28_EDGE_HIGH: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_LOW: { bitOffset: 20, bitWidth: 1, access: 'read-only' },
-    GPIO29_LEVEL_HIGH: { bitOffset: 21, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-only' },
-    GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
-  } },
+  DORMANT_WAKE_INTS3: { addressOffset: 0x18c, fields: PROC0_INTS3$fields },
 } as const;
 
 export const IO_BANK0 = {

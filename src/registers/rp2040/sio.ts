@@ -3,6 +3,36 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+const INTERP0_CTRL_LANE0$SHIFT = { bitOffset: 0, bitWidth: 5, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$MASK_LSB = { bitOffset: 5, bitWidth: 5, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$MASK_MSB = { bitOffset: 10, bitWidth: 5, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$SIGNED = { bitOffset: 15, bitWidth: 1, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$CROSS_INPUT = { bitOffset: 16, bitWidth: 1, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$CROSS_RESULT = { bitOffset: 17, bitWidth: 1, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$ADD_RAW = { bitOffset: 18, bitWidth: 1, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$FORCE_MSB = { bitOffset: 19, bitWidth: 2, access: 'read-write' } as const;
+const INTERP0_CTRL_LANE0$OVERF0 = { bitOffset: 23, bitWidth: 1, access: 'read-only' } as const;
+const INTERP0_CTRL_LANE0$OVERF1 = { bitOffset: 24, bitWidth: 1, access: 'read-only' } as const;
+const INTERP0_CTRL_LANE0$OVERF = { bitOffset: 25, bitWidth: 1, access: 'read-only' } as const;
+const INTERP0_CTRL_LANE1$fields = {
+  /** Logical right-shift applied to accumulator before masking */
+  SHIFT: INTERP0_CTRL_LANE0$SHIFT,
+  /** The least-significant bit allowed to pass by the mask (inclusive) */
+  MASK_LSB: INTERP0_CTRL_LANE0$MASK_LSB,
+  /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+  MASK_MSB: INTERP0_CTRL_LANE0$MASK_MSB,
+  /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
+  SIGNED: INTERP0_CTRL_LANE0$SIGNED,
+  /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+  CROSS_INPUT: INTERP0_CTRL_LANE0$CROSS_INPUT,
+  /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+  CROSS_RESULT: INTERP0_CTRL_LANE0$CROSS_RESULT,
+  /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
+  ADD_RAW: INTERP0_CTRL_LANE0$ADD_RAW,
+  /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+  FORCE_MSB: INTERP0_CTRL_LANE0$FORCE_MSB,
+} as const;
+
 /** The register layout of SIO. */
 const registers = {
   /** Processor core identifier */
@@ -201,49 +231,32 @@ const registers = {
   /** Control register for lane 0 */
   INTERP0_CTRL_LANE0: { addressOffset: 0xac, fields: {
     /** Logical right-shift applied to accumulator before masking */
-    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    SHIFT: INTERP0_CTRL_LANE0$SHIFT,
     /** The least-significant bit allowed to pass by the mask (inclusive) */
-    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    MASK_LSB: INTERP0_CTRL_LANE0$MASK_LSB,
     /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    MASK_MSB: INTERP0_CTRL_LANE0$MASK_MSB,
     /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
-    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    SIGNED: INTERP0_CTRL_LANE0$SIGNED,
     /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    CROSS_INPUT: INTERP0_CTRL_LANE0$CROSS_INPUT,
     /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    CROSS_RESULT: INTERP0_CTRL_LANE0$CROSS_RESULT,
     /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
-    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    ADD_RAW: INTERP0_CTRL_LANE0$ADD_RAW,
     /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+    FORCE_MSB: INTERP0_CTRL_LANE0$FORCE_MSB,
     /** Only present on INTERP0 on each core. If BLEND mode is enabled: - LANE1 result is a linear interpolation between BASE0 and BASE1, controlled by the 8 LSBs of lane 1 shift and mask value (a fractional number between 0 and 255/256ths) - LANE0 result does not have BASE0 added (yields only the 8 LSBs of lane 1 shift+mask value) - FULL result does not have lane 1 shift+mask value added (BASE2 + lane 0 shift+mask) LANE1 SIGNED flag controls whether the interpolation is signed or unsigned. */
     BLEND: { bitOffset: 21, bitWidth: 1, access: 'read-write' },
     /** Indicates if any masked-off MSBs in ACCUM0 are set. */
-    OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+    OVERF0: INTERP0_CTRL_LANE0$OVERF0,
     /** Indicates if any masked-off MSBs in ACCUM1 are set. */
-    OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+    OVERF1: INTERP0_CTRL_LANE0$OVERF1,
     /** Set if either OVERF0 or OVERF1 is set. */
-    OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+    OVERF: INTERP0_CTRL_LANE0$OVERF,
   } },
   /** Control register for lane 1 */
-  INTERP0_CTRL_LANE1: { addressOffset: 0xb0, fields: {
-    /** Logical right-shift applied to accumulator before masking */
-    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-    /** The least-significant bit allowed to pass by the mask (inclusive) */
-    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
-    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
-    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-  } },
+  INTERP0_CTRL_LANE1: { addressOffset: 0xb0, fields: INTERP0_CTRL_LANE1$fields },
   /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
   INTERP0_ACCUM0_ADD: { addressOffset: 0xb4, fields: {
     INTERP0_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
@@ -303,49 +316,32 @@ const registers = {
   /** Control register for lane 0 */
   INTERP1_CTRL_LANE0: { addressOffset: 0xec, fields: {
     /** Logical right-shift applied to accumulator before masking */
-    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
+    SHIFT: INTERP0_CTRL_LANE0$SHIFT,
     /** The least-significant bit allowed to pass by the mask (inclusive) */
-    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
+    MASK_LSB: INTERP0_CTRL_LANE0$MASK_LSB,
     /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
+    MASK_MSB: INTERP0_CTRL_LANE0$MASK_MSB,
     /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE0, and LANE0 PEEK/POP appear extended to 32 bits when read by processor. */
-    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
+    SIGNED: INTERP0_CTRL_LANE0$SIGNED,
     /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
+    CROSS_INPUT: INTERP0_CTRL_LANE0$CROSS_INPUT,
     /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
+    CROSS_RESULT: INTERP0_CTRL_LANE0$CROSS_RESULT,
     /** If 1, mask + shift is bypassed for LANE0 result. This does not affect FULL result. */
-    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
+    ADD_RAW: INTERP0_CTRL_LANE0$ADD_RAW,
     /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
+    FORCE_MSB: INTERP0_CTRL_LANE0$FORCE_MSB,
     /** Only present on INTERP1 on each core. If CLAMP mode is enabled: - LANE0 result is shifted and masked ACCUM0, clamped by a lower bound of BASE0 and an upper bound of BASE1. - Signedness of these comparisons is determined by LANE0_CTRL_SIGNED */
     CLAMP: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
     /** Indicates if any masked-off MSBs in ACCUM0 are set. */
-    OVERF0: { bitOffset: 23, bitWidth: 1, access: 'read-only' },
+    OVERF0: INTERP0_CTRL_LANE0$OVERF0,
     /** Indicates if any masked-off MSBs in ACCUM1 are set. */
-    OVERF1: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+    OVERF1: INTERP0_CTRL_LANE0$OVERF1,
     /** Set if either OVERF0 or OVERF1 is set. */
-    OVERF: { bitOffset: 25, bitWidth: 1, access: 'read-only' },
+    OVERF: INTERP0_CTRL_LANE0$OVERF,
   } },
   /** Control register for lane 1 */
-  INTERP1_CTRL_LANE1: { addressOffset: 0xf0, fields: {
-    /** Logical right-shift applied to accumulator before masking */
-    SHIFT: { bitOffset: 0, bitWidth: 5, access: 'read-write' },
-    /** The least-significant bit allowed to pass by the mask (inclusive) */
-    MASK_LSB: { bitOffset: 5, bitWidth: 5, access: 'read-write' },
-    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-    MASK_MSB: { bitOffset: 10, bitWidth: 5, access: 'read-write' },
-    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
-    SIGNED: { bitOffset: 15, bitWidth: 1, access: 'read-write' },
-    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-    CROSS_INPUT: { bitOffset: 16, bitWidth: 1, access: 'read-write' },
-    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-    CROSS_RESULT: { bitOffset: 17, bitWidth: 1, access: 'read-write' },
-    /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
-    ADD_RAW: { bitOffset: 18, bitWidth: 1, access: 'read-write' },
-    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-    FORCE_MSB: { bitOffset: 19, bitWidth: 2, access: 'read-write' },
-  } },
+  INTERP1_CTRL_LANE1: { addressOffset: 0xf0, fields: INTERP0_CTRL_LANE1$fields },
   /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
   INTERP1_ACCUM0_ADD: { addressOffset: 0xf4, fields: {
     INTERP1_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },

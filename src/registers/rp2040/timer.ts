@@ -3,6 +3,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../mmio.js';
 
+const INTE$fields = {
+  ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+  ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+  ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+  ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+} as const;
+
 /** The register layout of TIMER. */
 const registers = {
   /** Write to bits 63:32 of time always write timelw before timehw */
@@ -68,19 +75,9 @@ const registers = {
     ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Interrupt Enable */
-  INTE: { addressOffset: 0x38, fields: {
-    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-  } },
+  INTE: { addressOffset: 0x38, fields: INTE$fields },
   /** Interrupt Force */
-  INTF: { addressOffset: 0x3c, fields: {
-    ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-    ALARM_1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-    ALARM_2: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-    ALARM_3: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-  } },
+  INTF: { addressOffset: 0x3c, fields: INTE$fields },
   /** Interrupt status after masking & forcing */
   INTS: { addressOffset: 0x40, fields: {
     ALARM_0: { bitOffset: 0, bitWidth: 1, access: 'read-only' },
