@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
-import { packageRoot } from './moddable.js';
+import { packageRoot, ToolchainMissing } from './moddable.js';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
 export class AppBundleError extends VllsiError {
@@ -55,12 +55,14 @@ const load = <T>(file: string) => import(pathToFileURL(path.join(packageRoot, fi
 /** Bundles the app in `appDir` for the device. */
 export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
   const entry = appEntry(appDir);
-  const [{ rollup }, { nodeResolve }, plugins, { xsInline }] = await Promise.all([
-    import('rollup'),
-    import('@rollup/plugin-node-resolve'),
-    load<BuildPlugins>('tools/rollup-plugins.js'),
-    load<Inliner>('tools/xs-inline.js'),
-  ]);
+  let tools;
+  try {
+    tools = await Promise.all([import('rollup'), import('@rollup/plugin-node-resolve'), load<BuildPlugins>('tools/rollup-plugins.js'), load<Inliner>('tools/xs-inline.js')]);
+  } catch (e) {
+    // An installed package has neither vllsi's build tools (devDependencies) nor its sources.
+    throw new ToolchainMissing('build tools', `bundling an app needs vllsi's build tools and sources (${e instanceof Error ? e.message : String(e)}): run \`vllsi build\` from a clone of vllsi after \`npm ci\``);
+  }
+  const [{ rollup }, { nodeResolve }, plugins, { xsInline }] = tools;
   const inliner = xsInline();
   const where = path.relative(process.cwd(), appDir) || '.';
   let bundle;
