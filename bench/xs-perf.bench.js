@@ -132,6 +132,8 @@ export async function run() {
       rows.push({ name: `${names[op]} ${label}`, value: c.call, unit: 'computrons/op', baseline: c.hand, ratio: c.call / c.hand, ...(label === 'inlined' && { goal: '<= 1.2x' }) });
     }
   }
+  const lookup = (await loopCosts('bench/xs/register-loops.ts', [], ['lookup'])).lookup;
+  rows.push({ name: 'register lookup X.R on a peripheral handle', value: lookup.call, unit: 'computrons/op', baseline: lookup.hand, ratio: lookup.call / lookup.hand, note: 'vs a plain object property: the handle is a Proxy that makes registers on first use; alias registers on hot paths' });
   const allocations = [
     ['readCall', 'reg.get(field)'],
     ['modifyHandle', 'field.modify(value)'],

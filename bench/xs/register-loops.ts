@@ -31,6 +31,20 @@ const INTE = BASE + 0x38;
 const inte = timer.INTE;
 const alarm2 = inte.fields.ALARM_2;
 
+// Looking a register up on its peripheral handle (a Proxy view, registers made on first use)
+// against a property of a plain frozen object.
+const plain = Object.freeze({ INTE: inte });
+export function lookupCall(n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc ^= timer.INTE.address;
+  return acc;
+}
+export function lookupHand(n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc ^= plain.INTE.address;
+  return acc;
+}
+
 export function empty(n: number): number {
   let acc = 0;
   for (let i = 0; i < n; i++) acc ^= i;
