@@ -268,24 +268,26 @@ export class Field<F = FieldDef> {
   readonly writable: boolean;
   /** Largest value the field holds. */
   readonly max: number;
-  /** @internal Both the field and its register are readable (set by the register once its access is known). */
-  readOk = false;
+  /** @internal Both the field and its register are readable. */
+  readonly readOk: boolean;
   private readonly byName: { readonly [name: string]: number } | undefined;
   private readonly byValue: { readonly [value: number]: string } | undefined;
 
+  /** @internal made by the register, which has checked `def` (checkField). */
   constructor(
     readonly register: Register,
     readonly name: string,
     def: FieldDef,
     registerAccess: Access | undefined,
   ) {
-    this.mask = checkedFieldMask(register, name, def);
     const { bitOffset: o, bitWidth: w } = def;
+    this.mask = fieldMask(o, w);
     this.bitOffset = o;
     this.bitWidth = w;
-    this.access = def.access ?? registerAccess ?? 'read-write';
+    this.access = fieldAccess(def, registerAccess);
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
+    this.readOk = this.readable && register.readable;
     this.max = w === 32 ? 0xffffffff : 2 ** w - 1;
     const ev = def.enumeratedValues;
     if (ev) {
@@ -349,11 +351,11 @@ export class Field<F = FieldDef> {
 }
 
 /**
- * Validates a field definition inside `register` (position, enumerated values) and returns its
- * mask. Allocation-free unless it throws: registers check every field this way up front and
- * create the Field objects only when the fields are first used.
+ * Validates a field definition inside `register` (position, enumerated values). Allocation-free
+ * unless it throws: registers check every field this way up front and create the Field objects
+ * only when the fields are first used.
  */
-function checkedFieldMask(register: Register, name: string, def: FieldDef): number {
+function checkField(register: Register, name: string, def: FieldDef): void {
   const { bitOffset: o, bitWidth: w } = def;
   const width = register.width;
   if (!Number.isInteger(o) || !Number.isInteger(w) || o < 0 || w < 1 || o + w > width) {
@@ -368,8 +370,13 @@ function checkedFieldMask(register: Register, name: string, def: FieldDef): numb
       }
     }
   }
-  return (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
 }
+
+/** The bits of a (checked) field `w` wide at bit `o`. */
+const fieldMask = (o: number, w: number): number => (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
+
+/** A field's access: its own, else its register's, else read-write (CMSIS-SVD inheritance). */
+const fieldAccess = (def: FieldDef, registerAccess: Access | undefined): Access => def.access ?? registerAccess ?? 'read-write';
 
 /** The slow path of Field.encode: an enumerated name, or a number to validate. */
 function checkedFieldValue(f: Field, value: number | string): number {
@@ -459,10 +466,11 @@ export class Register<R extends RegisterDef = RegisterDef> {
     const defs = def.fields ?? {};
     for (const n in defs) {
       const fd = defs[n]!;
-      const mask = checkedFieldMask(this as Register, n, fd);
+      checkField(this as Register, n, fd);
+      const mask = fieldMask(fd.bitOffset, fd.bitWidth);
       if ((used & mask) !== 0) throw new RegisterDefinitionError(`${this.name}.${n}`, 'overlaps another field');
       used = (used | mask) >>> 0;
-      const access = fd.access ?? def.access ?? 'read-write';
+      const access = fieldAccess(fd, def.access);
       if (ONE_TO[fd.modifiedWriteValues ?? ''] === 1) oneTo |= mask;
       if (ZERO_TO[fd.modifiedWriteValues ?? ''] === 1) zeroTo |= mask;
       if (!isReadable(access)) writeOnly |= mask;
@@ -497,9 +505,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
     const fields: { [name: string]: Field } = Object.create(null);
     const defs = this.def.fields ?? {};
     for (const n in defs) {
-      const f = new Field(this as Register, n, defs[n]!, this.def.access);
-      f.readOk = f.readable && this.readable;
-      fields[n] = f;
+      fields[n] = new Field(this as Register, n, defs[n]!, this.def.access);
     }
     return (this.fieldMap = fields as FieldMap<R>);
   }

@@ -42,7 +42,8 @@ export function srcAsVllsiModule() {
   const src = path.join(root, 'src') + path.sep;
   const registers = path.join(src, 'registers') + path.sep;
   const console = path.join(src, 'console') + path.sep;
-  const chips = () => fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+  let chipList;
+  const chips = () => (chipList ??= fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
   return {
     name: 'vllsi-src-as-module',
     resolveId(source, importer) {
