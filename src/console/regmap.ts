@@ -67,6 +67,29 @@ export interface PeripheralMap {
   readonly registers: readonly RegisterMap[];
 }
 
+/**
+ * What the SVD importer repaired or skipped (docs/svd.md):
+ * - enum-too-wide: an enumerated value wider than its field, dropped;
+ * - value-too-wide: a reset value or mask wider than its register, masked;
+ * - field-outside: a field past the top of its register, dropped;
+ * - bad-size: a register size that is not 8, 16, 32 or 64 bits, register skipped;
+ * - split-64-bit: a 64-bit register, mapped as two 32-bit halves NAME_LO and NAME_HI;
+ * - repeated-element: a single element given twice (the last kept) or a split container (merged);
+ * - renamed: a repeated name (RESERVED fields, alternateGroup registers...) made unique;
+ * - bad-value: an unknown access/usage/modifiedWriteValues/readAction word, ignored;
+ * - skipped: any other malformed element, left out.
+ */
+export type WarningClass =
+  | 'enum-too-wide' | 'value-too-wide' | 'field-outside' | 'bad-size' | 'split-64-bit'
+  | 'repeated-element' | 'renamed' | 'bad-value' | 'skipped';
+
+export interface MapWarning {
+  readonly kind: WarningClass;
+  /** The element's path: `peripheral NVMCTRL register PARAM field SEE`. */
+  readonly where: string;
+  readonly message: string;
+}
+
 export interface DeviceMap {
   readonly format: typeof REGMAP_FORMAT;
   readonly device: string;
@@ -74,6 +97,8 @@ export interface DeviceMap {
   readonly source?: string;
   readonly license?: string;
   readonly peripherals: readonly PeripheralMap[];
+  /** What the importer repaired or skipped; absent when nothing. */
+  readonly warnings?: readonly MapWarning[];
 }
 
 /**
@@ -100,27 +125,34 @@ export interface Located {
 }
 
 export function findPeripheral(map: DeviceMap, name: string): PeripheralMap {
-  const upper = name.toUpperCase();
-  const p = map.peripherals.find((q) => q.name.toUpperCase() === upper);
-  if (!p) throw new RegisterMapError(`no peripheral ${describe(name)} in ${map.device}`);
-  return p;
+  return byName(map.peripherals, name, 'peripheral', map.device);
 }
 
-/** Resolves `P.R` or `P.R.F` (case-insensitive). */
+/**
+ * The item of that name: the exact spelling, else the one whose name matches ignoring case.
+ * Two that differ only in case and neither spelled exactly is an error, never a guess.
+ */
+function byName<T extends { readonly name: string }>(items: readonly T[], name: string, what: string, where: string): T {
+  const exact = items.find((i) => i.name === name);
+  if (exact) return exact;
+  const upper = name.toUpperCase();
+  const hits = items.filter((i) => i.name.toUpperCase() === upper);
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length === 0) throw new RegisterMapError(`no ${what} ${describe(name)} in ${where}`);
+  throw new RegisterMapError(`${what} ${describe(name)} is ambiguous in ${where}: ${hits.map((h) => h.name).join(', ')}`);
+}
+
+/** Resolves `P.R` or `P.R.F` (case-insensitive where that is unambiguous). */
 export function locate(map: DeviceMap, path: string): Located {
   const parts = path.split('.');
   if (parts.length < 2 || parts.length > 3 || parts.some((s) => s === '')) {
     throw new RegisterMapError(`bad register path ${describe(path)}: expected PERIPHERAL.REGISTER[.FIELD]`);
   }
   const peripheral = findPeripheral(map, parts[0]!);
-  const rname = parts[1]!.toUpperCase();
-  const register = peripheral.registers.find((r) => r.name.toUpperCase() === rname);
-  if (!register) throw new RegisterMapError(`no register ${describe(parts[1])} in ${peripheral.name}`);
+  const register = byName(peripheral.registers, parts[1]!, 'register', peripheral.name);
   const address = (peripheral.base + register.offset) >>> 0;
   if (parts.length === 2) return { peripheral, register, address };
-  const fname = parts[2]!.toUpperCase();
-  const field = register.fields.find((f) => f.name.toUpperCase() === fname);
-  if (!field) throw new RegisterMapError(`no field ${describe(parts[2])} in ${peripheral.name}.${register.name}`);
+  const field = byName(register.fields, parts[2]!, 'field', `${peripheral.name}.${register.name}`);
   return { peripheral, register, address, field };
 }
 
@@ -216,7 +248,8 @@ export function parseInteger(text: string): number | undefined {
 // --- The compact JSON form (boards/NAME/registers.json) ---------------------------------
 // Defaults are left out: register size 32, access read-write, reset 0, resetMask all ones;
 // field width 1, access and write action as the register's; a peripheral with `derivedFrom`
-// carries no registers (it has its base's). `unpackMap` restores the full map.
+// carries no registers (it has its base's, which may come later in the file). `unpackMap`
+// restores the full map.
 
 /** The compact form of a map, ready for JSON.stringify. */
 export function packMap(map: DeviceMap): unknown {
@@ -254,18 +287,25 @@ export function unpackMap(json: unknown): DeviceMap {
   if (!m || typeof m !== 'object' || m.format !== REGMAP_FORMAT || !Array.isArray(m.peripherals)) {
     throw new RegisterMapError(`not a register map: expected format ${REGMAP_FORMAT}`);
   }
-  const byName = new Map<string, PeripheralMap>();
-  const peripherals = (m.peripherals as Packed[]).map((p) => {
+  const packed = m.peripherals as Packed[];
+  const byName = new Map(packed.map((p) => [p.name, p]));
+  const layouts = new Map<Packed, readonly RegisterMap[]>();
+  // A base may come after the peripherals derived from it (Espressif's esp32.svd).
+  const layout = (p: Packed, chain: readonly unknown[]): readonly RegisterMap[] => {
+    const done = layouts.get(p);
+    if (done) return done;
     let registers: readonly RegisterMap[];
     if (typeof p.derivedFrom === 'string') {
       const base = byName.get(p.derivedFrom);
-      if (!base) throw new RegisterMapError(`peripheral ${describe(p.name)} derives from ${describe(p.derivedFrom)}, which comes later or not at all`);
-      registers = base.registers;
+      if (!base || chain.includes(p.derivedFrom)) {
+        throw new RegisterMapError(`peripheral ${describe(p.name)} derives from ${describe(p.derivedFrom)}, which ${base ? 'derives from it in turn' : 'the map does not have'}`);
+      }
+      registers = layout(base, [...chain, p.name]);
     } else registers = ((p.registers ?? []) as Packed[]).map(unpackRegister);
-    const out = { ...p, registers } as unknown as PeripheralMap;
-    byName.set(out.name, out);
-    return out;
-  });
+    layouts.set(p, registers);
+    return registers;
+  };
+  const peripherals = packed.map((p) => ({ ...p, registers: layout(p, [p.name]) }) as unknown as PeripheralMap);
   return { ...(m as unknown as DeviceMap), peripherals };
 }
 

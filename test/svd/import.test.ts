@@ -105,7 +105,10 @@ describe('svd import: nested clusters and inherited properties', () => {
     expect(p('OUTER.TOP')).toEqual([32, 'read-write', 0x1111, 0xffff]);
     expect(p('OUTER.L1_R')).toEqual([32, 'read-write', 0xabcd, 0xffff]);
     expect(p('OUTER.L1_L2_DEEP')).toEqual([8, 'write-only', 0x7, 0x0f]);
-    expect(p('OUTER.L1_L2_DEEPER')).toEqual([8, 'writeOnce', 0xabcd, 0xffff]);
+    // An inherited value wider than the register is cut to its size, silently (no warning: the
+    // register itself declares nothing wrong).
+    expect(p('OUTER.L1_L2_DEEPER')).toEqual([8, 'writeOnce', 0xcd, 0xff]);
+    expect(m.warnings).toBeUndefined();
   });
 });
 
@@ -146,24 +149,47 @@ describe('svd import: fields', () => {
   });
 });
 
-describe('svd import: malformed input gives an SvdError naming the element', () => {
+describe('svd import: a malformed element is repaired or skipped with a warning naming its path (an SvdError with --strict)', () => {
+  // Every case has a valid sibling register OK that must survive.
   const wrap = (regs: string, extra = '') =>
-    `<device><name>X</name><peripherals>${extra}<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
+    `<device><name>X</name><peripherals>${extra}<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register>${regs}</registers></peripheral></peripherals></device>`;
+  const reg = (body: string) => wrap(`<register><name>A</name><addressOffset>0</addressOffset>${body}</register>`);
   it.each([
-    ['not XML', '<device><name>X</name>', /not well-formed|no <device>/],
-    ['no device', '<foo/>', /no <device>/],
-    ['circular derivedFrom', wrap('<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>'), /circular/],
-    ['unknown derivedFrom', wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'), /NOPE/],
-    ['bad bitRange', wrap('<register><name>A</name><addressOffset>0</addressOffset><fields><field><name>F</name><bitRange>7:0</bitRange></field></fields></register>'), /register A field F: bad bitRange/],
-    ['field outside register', wrap('<register><name>A</name><addressOffset>0</addressOffset><size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields></register>'), /outside the 8-bit register/],
-    ['no addressOffset', wrap('<register><name>A</name></register>'), /register A: no <addressOffset>/],
-    ['bad number', wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'), /bad number '0xZZ'/],
-    ['%s without dim', wrap('<register><name>A%s</name><addressOffset>0</addressOffset></register>'), /no <dim>/],
-    ['dimIndex count', wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'), /2 names for dim 3/],
-    ['bad access', wrap('<register><name>A</name><addressOffset>0</addressOffset><access>sometimes</access></register>'), /bad access 'sometimes'/],
-    ['64-bit register', wrap('<register><name>A</name><addressOffset>0</addressOffset><size>64</size></register>'), /size 64 is not supported/],
-  ])('%s', (_name, xml, message) => {
-    expect(() => importSvd(xml as string)).toThrow(SvdError);
-    expect(() => importSvd(xml as string)).toThrow(message as RegExp);
+    ['circular derivedFrom', wrap('<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>'), 'skipped', /^peripheral P register [AB]$/, /circular; skipped/],
+    ['unknown derivedFrom', wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /NOPE/],
+    ['bad bitRange', reg('<fields><field><name>F</name><bitRange>7:0</bitRange></field></fields>'), 'skipped', /^peripheral P register A field F$/, /bad bitRange/],
+    ['field outside register', reg('<size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields>'), 'field-outside', /^peripheral P register A field F$/, /bits 6\.\.9 lie outside the 8-bit register; dropped/],
+    ['no addressOffset', wrap('<register><name>A</name></register>'), 'skipped', /^peripheral P register A$/, /no <addressOffset>/],
+    ['bad number', wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /<addressOffset>: bad number '0xZZ'/],
+    ['%s without dim', wrap('<register><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /no <dim>/],
+    ['dimIndex count', wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /2 names for dim 3/],
+    ['bad access', reg('<access>sometimes</access>'), 'bad-value', /^peripheral P register A$/, /unknown <access> 'sometimes'.*ignored/],
+    ['impossible size', reg('<size>1</size>'), 'bad-size', /^peripheral P register A$/, /size 1 is not a register size.*register skipped/],
+    ['reset value wider than the register', reg('<size>16</size><resetValue>0x12345</resetValue>'), 'value-too-wide', /^peripheral P register A <resetValue>$/, /0x12345 does not fit the 16-bit register; masked to 0x2345/],
+    ['reset mask wider than the register', reg('<size>8</size><resetMask>0xFFFF</resetMask>'), 'value-too-wide', /<resetMask>$/, /masked to 0xff/],
+    ['enumerated value wider than its field', reg('<fields><field><name>SEE</name><bitOffset>0</bitOffset><enumeratedValues><enumeratedValue><name>A</name><value>0xA</value></enumeratedValue><enumeratedValue><name>B</name><value>1</value></enumeratedValue></enumeratedValues></field></fields>'), 'enum-too-wide', /^peripheral P register A field SEE enumeratedValue A$/, /0xA does not fit 1 bit; dropped/],
+    ['repeated <baseAddress>', `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register></registers></peripheral></peripherals></device>`, 'repeated-element', /^peripheral P$/, /<baseAddress> given 2 times \(0x1000, 0x2000\); the last kept/],
+  ])('%s', (_name, xml, kind, where, message) => {
+    const m = importSvd(xml as string);
+    const w = m.warnings!.find((x) => x.kind === kind)!;
+    expect(w, JSON.stringify(m.warnings)).toBeDefined();
+    expect(w.where).toMatch(where as RegExp);
+    expect(w.message).toMatch(message as RegExp);
+    expect(locate(m, 'P.OK').register.offset).toBe(0x40);
+    expect(() => importSvd(xml as string, { strict: true })).toThrow(SvdError);
+  });
+
+  it('what a warning repairs: the masked reset, the kept enumerated values, the last <baseAddress>', () => {
+    const wrapOne = (regs: string) => `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
+    const m = importSvd(wrapOne('<register><name>A</name><addressOffset>4</addressOffset><size>16</size><resetValue>0xFFFFFFFFFFFF8001</resetValue><fields><field><name>F</name><bitOffset>0</bitOffset><bitWidth>2</bitWidth><enumeratedValues><enumeratedValue><name>BIG</name><value>4</value></enumeratedValue><enumeratedValue><name>TOP</name><value>3</value></enumeratedValue></enumeratedValues></field></fields></register>'));
+    const a = locate(m, 'P.A');
+    expect(a.address).toBe(0x2004);
+    expect(a.register.reset).toBe(0x8001);
+    expect(a.register.fields[0]!.enums![0]!.values).toEqual([{ name: 'TOP', value: 3 }]);
+  });
+
+  it('errors that concern the whole file stay errors', () => {
+    expect(() => importSvd('<device><name>X</name>')).toThrow(/not well-formed|no <device>/);
+    expect(() => importSvd('<foo/>')).toThrow(/no <device>/);
   });
 });
