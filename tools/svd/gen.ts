@@ -41,11 +41,13 @@ export function generate(map: DeviceMap, options: GenOptions = {}): Map<string, 
     const r = root(p);
     families.set(r, [...(families.get(r) ?? []), p]);
   }
+  const names = peripheralNames(map.peripherals);
   const files = new Map<string, string>();
   let index = '';
   for (const [base, members] of families) {
-    files.set(moduleName(base.name), header + layoutModule(map, base, members, mmio));
-    index += `export { ${members.map((p) => identifier(p.name)).join(', ')} } from './${moduleName(base.name).replace(/\.ts$/, '.js')}';\n`;
+    const file = names.get(base)!.module;
+    files.set(file, header + layoutModule(map, base, members, mmio, names));
+    index += `export { ${members.map((p) => names.get(p)!.ident).join(', ')} } from './${file.replace(/\.ts$/, '.js')}';\n`;
   }
   files.set('index.ts', header + index);
   return files;
@@ -60,7 +62,38 @@ export class GenError extends VllsiError {
   }
 }
 
-const moduleName = (peripheral: string) => `${peripheral.toLowerCase().replace(/[^a-z0-9_]/g, '_')}.ts`;
+// Words a generated module may not use as a peripheral's export name.
+const RESERVED = new Set([
+  'registers', 'PeripheralDef', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do',
+  'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new',
+  'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'arguments', 'eval',
+]);
+
+/**
+ * Each peripheral's export name and module file: valid identifiers that are not reserved words,
+ * unique (module files case-insensitively, for case-insensitive file systems). Where two would
+ * clash, the later in the map gets a suffix (_2...), so names are stable for a given map.
+ */
+function peripheralNames(peripherals: readonly PeripheralMap[]): Map<PeripheralMap, { ident: string; module: string }> {
+  const idents = new Set<string>();
+  const modules = new Set<string>();
+  const unique = (name: string, taken: Set<string>, fold: (s: string) => string) => {
+    let out = name;
+    for (let n = 2; taken.has(fold(out)); n++) out = `${name}_${n}`;
+    taken.add(fold(out));
+    return out;
+  };
+  const out = new Map<PeripheralMap, { ident: string; module: string }>();
+  for (const p of peripherals) {
+    const id = identifier(p.name);
+    out.set(p, {
+      ident: unique(RESERVED.has(id) ? `${id}_` : id, idents, (s) => s),
+      module: `${unique(p.name.toLowerCase().replace(/[^a-z0-9_]/g, '_'), modules, (s) => s.toLowerCase())}.ts`,
+    });
+  }
+  return out;
+}
 const identifier = (name: string) => {
   const s = name.replace(/[^\w$]/g, '_');
   return IDENT.test(s) ? s : `_${s}`;
@@ -75,7 +108,7 @@ function atomicAliases(map: DeviceMap, p: PeripheralMap): boolean {
   return map.device === 'RP2040' && p.base >= 0x40000000 && p.base < 0x60000000;
 }
 
-function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string): string {
+function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string, names: Map<PeripheralMap, { ident: string }>): string {
   const shared = new SharedObjects(base.registers);
   const registers = base.registers.map((r) => register(r, shared)).join('');
   return `import type { PeripheralDef } from '${mmio}';\n\n`
@@ -83,7 +116,7 @@ function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly Per
     + `/** The register layout of ${members.map((p) => p.name).join(', ')}. */\nconst registers = {\n`
     + registers
     + '} as const;\n'
-    + members.map((p) => '\n' + peripheralConst(map, p)).join('');
+    + members.map((p) => '\n' + peripheralConst(map, p, names.get(p)!.ident)).join('');
 }
 
 /**
@@ -144,13 +177,13 @@ class SharedObjects {
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-function peripheralConst(map: DeviceMap, p: PeripheralMap): string {
+function peripheralConst(map: DeviceMap, p: PeripheralMap, ident: string): string {
   const aliases = atomicAliases(map, p) ? '  atomicAliases: true,\n' : '';
   const interrupts = p.interrupts?.length
     ? `  interrupts: { ${p.interrupts.map((i) => `${key(i.name)}: ${i.value}`).join(', ')} },\n`
     : '';
   return comment('', p.description)
-    + `export const ${identifier(p.name)} = {\n  name: '${p.name}',\n  baseAddress: ${hex(p.base)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
+    + `export const ${ident} = {\n  name: '${p.name.replace(/['\\]/g, '\\$&')}',\n  baseAddress: ${hex(p.base)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
 }
 
 function register(r: RegisterMap, shared: SharedObjects): string {

@@ -181,7 +181,8 @@ class Warnings {
   constructor(private readonly strict: boolean) {}
 
   warn(kind: WarningClass, where: string, message: string): void {
-    if (this.strict && kind !== 'renamed') throw new SvdError(where, `${message} (--strict)`);
+    // Messages read `problem; repair`: strict mode refuses at the problem.
+    if (this.strict && kind !== 'renamed') throw new SvdError(where, `${message.replace(/; [^;]*$/, '')} (refused: strict)`);
     this.list.push({ kind, where, message });
   }
 
@@ -242,6 +243,7 @@ function mergeContainers(blocks: unknown[]): Raw {
 
 class Resolver {
   private readonly derived = new Map<Raw, Raw>();
+  private readonly layouts = new Map<Raw, { key: string; registers: RegisterMap[] }>();
   private readonly resolving = new Set<Raw>();
   private readonly peripherals: Raw[];
   private registerCount = 0;
@@ -282,9 +284,7 @@ class Resolver {
     const base = raw['@_derivedFrom'] as string | undefined;
     const p = this.derive(raw, 'peripheral', [this.peripherals], 'device');
     const props = this.props(p, inherited, where);
-    const registers: Flat[] = [];
-    this.children(p.registers as Raw | undefined, props, 0, '', where, [this.peripherals], 0, registers);
-    const unique = this.uniqueRegisters(registers, where);
+    const unique = this.layout(p, props, where);
     const baseAddress = num(p, 'baseAddress', where);
     if (baseAddress === undefined) throw new SvdError(where, 'no <baseAddress>');
     // A derived peripheral that adds no registers shares its base's layout.
@@ -301,6 +301,26 @@ class Resolver {
         registers: unique,
       }));
     }
+  }
+
+  /**
+   * A peripheral's registers. Peripherals that share one <registers> body (derived ones that add
+   * nothing) and the same inherited properties share one resolved list: it is resolved once,
+   * though each copy still counts against the register limit.
+   */
+  private layout(p: Raw, props: RegisterProps, where: string): RegisterMap[] {
+    const body = p.registers as Raw | undefined;
+    const key = JSON.stringify(props);
+    const done = body && this.layouts.get(body);
+    if (done?.key === key) {
+      this.count('registers', done.registers.length, where);
+      return done.registers;
+    }
+    const flat: Flat[] = [];
+    this.children(body, props, 0, '', where, [this.peripherals], 0, flat);
+    const registers = this.uniqueRegisters(flat, where);
+    if (body) this.layouts.set(body, { key, registers });
+    return registers;
   }
 
   /** A peripheral's interrupts: one listed twice is kept once, a name with two values gets a suffix. */
