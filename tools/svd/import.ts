@@ -64,8 +64,12 @@ export interface ImportLimits {
   readonly registers: number;
   /** Field objects the resolver makes (a field shared by the instances of a dim register counts once). */
   readonly fields: number;
+  /** Peripherals in the resolved map, dim instances included. */
+  readonly peripherals: number;
   /** Nested clusters, and the length of a derivedFrom chain. */
   readonly depth: number;
+  /** Warnings: a file that needs more repairs than this is refused. */
+  readonly warnings: number;
 }
 
 export const DEFAULT_LIMITS: ImportLimits = Object.freeze({
@@ -73,7 +77,9 @@ export const DEFAULT_LIMITS: ImportLimits = Object.freeze({
   dim: 65536,
   registers: 250_000,
   fields: 1_000_000,
+  peripherals: 16384,
   depth: 32,
+  warnings: 100_000,
 });
 
 // Elements that may repeat; fast-xml-parser makes them arrays even when single.
@@ -92,9 +98,6 @@ const ACCESS = vocabulary<Access>(['read-only', 'write-only', 'read-write', 'wri
 const WRITE_ACTIONS = vocabulary<WriteAction | 'modify'>(['oneToClear', 'oneToSet', 'oneToToggle', 'zeroToClear', 'zeroToSet', 'zeroToToggle', 'clear', 'set', 'modify']);
 const READ_ACTIONS = vocabulary<ReadAction>(['clear', 'set', 'modify', 'modifyExternal']);
 const USAGES = vocabulary<EnumSet['usage']>(['read', 'write', 'read-write']);
-
-/** A register while its peripheral is resolved: its alternateGroup decides its name when that repeats. */
-type Flat = RegisterMap & { alternate?: string };
 
 interface RegisterProps {
   size: number;
@@ -146,7 +149,7 @@ export function importSvd(svd: string | Uint8Array, options: ImportOptions = {})
   }
   const device = doc.device as Raw | undefined;
   if (!device || typeof device !== 'object' || Array.isArray(device)) throw new SvdError('SVD', 'no <device> element (or more than one)');
-  const warnings = new Warnings(options.strict === true);
+  const warnings = new Warnings(options.strict === true, limits.warnings);
   normalize(device, 'device', warnings);
   return new Resolver(device, options, limits, warnings).run();
 }
@@ -178,9 +181,13 @@ function decode(bytes: Uint8Array): string {
 /** Collects warnings; in strict mode a repair is a refusal instead. */
 class Warnings {
   readonly list: MapWarning[] = [];
-  constructor(private readonly strict: boolean) {}
+  constructor(
+    private readonly strict: boolean,
+    private readonly limit: number,
+  ) {}
 
   warn(kind: WarningClass, where: string, message: string): void {
+    if (this.list.length >= this.limit) throw new SvdLimitError(where, `more than ${this.limit} warnings`, 'warnings');
     // Messages read `problem; repair`: strict mode refuses at the problem.
     if (this.strict && kind !== 'renamed') throw new SvdError(where, `${message.replace(/; [^;]*$/, '')} (refused: strict)`);
     this.list.push({ kind, where, message });
@@ -243,11 +250,13 @@ function mergeContainers(blocks: unknown[]): Raw {
 
 class Resolver {
   private readonly derived = new Map<Raw, Raw>();
+  private readonly indexes = new WeakMap<Raw[], Map<string, Raw>>();
   private readonly layouts = new Map<Raw, { key: string; registers: RegisterMap[] }>();
+  /** The alternateGroup of the registers that have one: it names them when their name repeats. */
+  private readonly alternates = new Map<RegisterMap, string>();
   private readonly resolving = new Set<Raw>();
   private readonly peripherals: Raw[];
-  private registerCount = 0;
-  private fieldCount = 0;
+  private readonly counts = { registers: 0, fields: 0, peripherals: 0 };
   private readonly littleEndian: boolean;
 
   constructor(
@@ -290,7 +299,11 @@ class Resolver {
     // A derived peripheral that adds no registers shares its base's layout.
     const sameLayout = base !== undefined && p.registers === this.derive(this.byName(this.peripherals, base, where), 'peripheral', [this.peripherals], where).registers;
     const interrupts = this.interrupts(raw, where);
-    for (const inst of this.dims(p, where)) {
+    const instances = this.dims(p, where);
+    this.count('peripherals', instances.length, where);
+    // Every instance after the first is another copy of the layout.
+    this.count('registers', unique.length * (instances.length - 1), where);
+    for (const inst of instances) {
       out.push(omitUndefined({
         name: inst.name,
         base: (baseAddress + inst.step) >>> 0,
@@ -316,7 +329,7 @@ class Resolver {
       this.count('registers', done.registers.length, where);
       return done.registers;
     }
-    const flat: Flat[] = [];
+    const flat: RegisterMap[] = [];
     this.children(body, props, 0, '', where, [this.peripherals], 0, flat);
     const registers = this.uniqueRegisters(flat, where);
     if (body) this.layouts.set(body, { key, registers });
@@ -346,7 +359,7 @@ class Resolver {
   }
 
   /** Registers of a peripheral or cluster body, flattened into `out` with cluster names as prefixes. */
-  private children(body: Raw | undefined, inherited: RegisterProps, offset: number, prefix: string, where: string, scopes: Raw[][], depth: number, out: Flat[]): void {
+  private children(body: Raw | undefined, inherited: RegisterProps, offset: number, prefix: string, where: string, scopes: Raw[][], depth: number, out: RegisterMap[]): void {
     if (!body) return;
     if (depth > this.limits.depth) throw new SvdLimitError(where, `clusters nested more than ${this.limits.depth} deep`, 'depth');
     const siblings = [...arr(body.register), ...arr(body.cluster)];
@@ -369,11 +382,11 @@ class Resolver {
     }
   }
 
-  private register(raw: Raw, inherited: RegisterProps, offset: number, prefix: string, rwhere: string, where: string, inner: Raw[][], out: Flat[]): void {
+  private register(raw: Raw, inherited: RegisterProps, offset: number, prefix: string, rwhere: string, where: string, inner: Raw[][], out: RegisterMap[]): void {
     const r = this.derive(raw, 'register', inner, where);
     const props = this.props(r, inherited, rwhere, true);
-    const at = num(r, 'addressOffset', rwhere);
-    if (at === undefined) throw new SvdError(rwhere, 'no <addressOffset>');
+    const at0 = num(r, 'addressOffset', rwhere);
+    if (at0 === undefined) throw new SvdError(rwhere, 'no <addressOffset>');
     const { size } = props;
     if (size !== 8 && size !== 16 && size !== 32 && size !== 64) {
       this.warnings.warn('bad-size', rwhere, `size ${size} is not a register size (8, 16, 32 or 64 bits); register skipped`);
@@ -385,32 +398,25 @@ class Resolver {
     const instances = this.dims(r, rwhere);
     this.count('registers', instances.length * (size === 64 ? 2 : 1), rwhere);
     const alternate = text(r, 'alternateGroup');
+    const write = props.write === 'modify' ? undefined : props.write;
+    // Keys in the order of the map's JSON form.
+    const make = (name: string, at: number, size: number, reset: bigint, resetMask: bigint, fields: FieldMap[], description: string | undefined) => {
+      const made = omitUndefined<RegisterMap>({ name, offset: at, size, access: props.access, reset: Number(reset), resetMask: Number(resetMask), write, read: props.read, fields, description });
+      if (alternate !== undefined) this.alternates.set(made, alternate);
+      out.push(made);
+    };
     for (const inst of instances) {
-      const one = {
-        name: prefix + inst.name,
-        offset: offset + at + inst.step,
-        size,
-        access: props.access,
-        write: props.write === 'modify' ? undefined : props.write,
-        read: props.read,
-        description: this.describe(r, inst.index),
-      };
+      const name = prefix + inst.name;
+      const at = offset + at0 + inst.step;
+      const description = this.describe(r, inst.index);
       if (size !== 64) {
-        out.push(omitUndefined({ ...one, reset: Number(reset), resetMask: Number(resetMask), fields, alternate }));
+        make(name, at, size, reset, resetMask, fields, description);
         continue;
       }
-      this.warnings.warn('split-64-bit', `${where} register ${one.name}`, `a 64-bit register is mapped as two 32-bit halves, ${one.name}_LO and ${one.name}_HI`);
-      for (const [half, shift] of [['LO', 0], ['HI', 32]] as const) {
-        out.push(omitUndefined({
-          ...one,
-          name: `${one.name}_${half}`,
-          offset: one.offset + (shift === 0 === this.littleEndian ? 0 : 4),
-          size: 32,
-          reset: Number((reset >> BigInt(shift)) & 0xffffffffn),
-          resetMask: Number((resetMask >> BigInt(shift)) & 0xffffffffn),
-          fields: halfFields(fields, shift),
-          alternate,
-        }));
+      this.warnings.warn('split-64-bit', `${where} register ${name}`, `a 64-bit register is mapped as two 32-bit halves, ${name}_LO and ${name}_HI`);
+      for (const [half, shift] of [['LO', 0n], ['HI', 32n]] as const) {
+        const word = (v: bigint) => (v >> shift) & 0xffffffffn;
+        make(`${name}_${half}`, at + (shift === 0n === this.littleEndian ? 0 : 4), 32, word(reset), word(resetMask), halfFields(fields, Number(shift) as 0 | 32), description);
       }
     }
   }
@@ -429,8 +435,8 @@ class Resolver {
     return v & mask;
   }
 
-  private count(what: 'registers' | 'fields', n: number, where: string): void {
-    const total = what === 'registers' ? (this.registerCount += n) : (this.fieldCount += n);
+  private count(what: 'registers' | 'fields' | 'peripherals', n: number, where: string): void {
+    const total = (this.counts[what] += n);
     if (total > this.limits[what]) throw new SvdLimitError(where, `the map would have more than ${this.limits[what]} ${what}`, what);
   }
 
@@ -560,7 +566,7 @@ class Resolver {
   /** A sibling by name, innermost scope first; or one instance of a dim'd sibling (`P100PFS` of `P10%sPFS`). */
   private inScopes(scopes: Raw[][], name: string, where: string): Raw {
     for (const siblings of scopes) {
-      const hit = siblings.find((s) => text(s, 'name') === name);
+      const hit = this.index(siblings).get(name);
       if (hit) return hit;
     }
     for (const siblings of scopes) {
@@ -579,6 +585,20 @@ class Resolver {
       }
     }
     throw new SvdError(where, `derivedFrom '${name}' names nothing in scope`);
+  }
+
+  /** Siblings by name, made on first lookup: a linear search per derivedFrom is quadratic. */
+  private index(siblings: Raw[]): Map<string, Raw> {
+    let byName = this.indexes.get(siblings);
+    if (!byName) {
+      byName = new Map();
+      for (const s of siblings) {
+        const n = text(s, 'name');
+        if (n !== undefined && !byName.has(n)) byName.set(n, s);
+      }
+      this.indexes.set(siblings, byName);
+    }
+    return byName;
   }
 
   private byName(list: Raw[], name: string, where: string): Raw {
@@ -653,16 +673,16 @@ class Resolver {
    * unambiguous): an alternateGroup register that shares its main register's name becomes
    * NAME_GROUP, any other repeat NAME_<offset in hex>.
    */
-  private uniqueRegisters(registers: Flat[], where: string): RegisterMap[] {
-    const byAlternate = uniqueNames(registers.map((r) => r), (r) => (r.alternate ? `${r.name}_${r.alternate}` : r.name), (r, name) => ({ ...r, name }), true);
+  private uniqueRegisters(registers: RegisterMap[], where: string): RegisterMap[] {
+    const alternate = (r: RegisterMap) => this.alternates.get(r);
+    const byAlternate = uniqueNames(registers, (r) => (alternate(r) ? `${r.name}_${alternate(r)}` : r.name), (r, name) => ({ ...r, name }), true);
     const unique = uniqueNames(byAlternate, (r) => `${r.name}_${r.offset.toString(16).toUpperCase()}`, (r, name) => ({ ...r, name }));
-    const out: RegisterMap[] = [];
     for (let i = 0; i < unique.length; i++) {
-      const { alternate, ...r } = unique[i]!;
-      if (r.name !== registers[i]!.name) this.warnings.warn('renamed', `${where} register ${registers[i]!.name}`, `a second register of that name${alternate ? ` (alternateGroup ${alternate})` : ''} at offset 0x${r.offset.toString(16)} is named ${r.name}`);
-      out.push(r);
+      const r = unique[i]!;
+      const group = alternate(registers[i]!);
+      if (r.name !== registers[i]!.name) this.warnings.warn('renamed', `${where} register ${registers[i]!.name}`, `a second register of that name${group ? ` (alternateGroup ${group})` : ''} at offset 0x${r.offset.toString(16)} is named ${r.name}`);
     }
-    return out.sort((a, b) => a.offset - b.offset);
+    return unique.sort((a, b) => a.offset - b.offset);
   }
 
   private uniquePeripherals(peripherals: PeripheralMap[]): PeripheralMap[] {
@@ -849,8 +869,12 @@ function arr(v: unknown): Raw[] {
   return v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? (v as Raw[]) : [v as Raw];
 }
 
-/** Drops undefined properties so the JSON map stays compact. */
+/**
+ * A copy without the undefined properties, so the JSON map stays compact. A copy, not `delete`:
+ * deleting turns an object into a slow dictionary, and a map holds up to 250,000 registers.
+ */
 function omitUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
