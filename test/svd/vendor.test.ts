@@ -2,13 +2,15 @@
 // the whole suite is skipped, with a message saying so, when that folder is absent).
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { sharedOrSkip } from '../support/shared.js';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
 import { enumName, fieldValue, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/console/regmap.js';
 
-const dir = new URL('../../../shared/svd/', import.meta.url);
-const present = existsSync(new URL('RP2040.svd', dir));
-if (!present) console.log(`vendor SVD conformance skipped: ${dir.pathname} does not exist (only on the team machine)`);
+const svdDir = sharedOrSkip('svd', 'vendor SVD conformance');
+const dir = pathToFileURL(`${svdDir}/`);
+const present = svdDir !== undefined && existsSync(new URL('RP2040.svd', dir));
 
 const cache = new Map<string, DeviceMap>();
 const load = (name: string) => {
