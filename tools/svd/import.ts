@@ -214,26 +214,36 @@ class Warnings {
  * warning) and split containers (merged). Iterative: nesting depth costs no stack.
  */
 function normalize(device: Raw, where: string, warnings: Warnings): void {
-  const todo: [Raw, string][] = [[device, where]];
+  // Paths are built only for a warning: the walk visits every element of the file.
+  type Entry = { node: Raw; parent: Entry | undefined; label: string | undefined };
+  const path = (e: Entry): string => {
+    const labels: string[] = [];
+    for (let at: Entry | undefined = e; at; at = at.parent) if (at.label !== undefined) labels.push(at.label);
+    return labels.length ? labels.reverse().join(' ') : where;
+  };
+  const todo: Entry[] = [{ node: device, parent: undefined, label: undefined }];
   for (let item = todo.pop(); item; item = todo.pop()) {
-    const [node, at] = item;
-    for (const k of Object.keys(node)) {
+    const node = item.node;
+    for (const k in node) {
       let v = node[k];
+      if (v === null || typeof v !== 'object') continue;
       if (Array.isArray(v) && !REPEATED.has(k)) {
         if (CONTAINERS.has(k)) {
-          warnings.warn('repeated-element', at, `<${k}> given ${v.length} times; their children merged`);
+          warnings.warn('repeated-element', path(item), `<${k}> given ${v.length} times; their children merged`);
           v = node[k] = mergeContainers(v as unknown[]);
         } else {
           const shown = v.map((x) => (typeof x === 'string' ? x : '{…}')).join(', ');
-          warnings.warn('repeated-element', at, `<${k}> given ${v.length} times (${shown}); the last kept`);
+          warnings.warn('repeated-element', path(item), `<${k}> given ${v.length} times (${shown}); the last kept`);
           v = node[k] = v.at(-1);
+          if (v === null || typeof v !== 'object') continue;
         }
       }
-      if (v === null || typeof v !== 'object') continue;
-      for (const child of Array.isArray(v) ? v : [v]) {
-        if (child === null || typeof child !== 'object') continue;
-        const named = NAMED.has(k) ? `${at === 'device' ? '' : `${at} `}${k} ${text(child as Raw, 'name') ?? '?'}` : at;
-        todo.push([child as Raw, named]);
+      const named = NAMED.has(k);
+      if (!Array.isArray(v)) todo.push({ node: v as Raw, parent: item, label: named ? `${k} ${text(v as Raw, 'name') ?? '?'}` : undefined });
+      else {
+        for (const child of v) {
+          if (child !== null && typeof child === 'object') todo.push({ node: child as Raw, parent: item, label: named ? `${k} ${text(child as Raw, 'name') ?? '?'}` : undefined });
+        }
       }
     }
   }
@@ -700,6 +710,7 @@ class Resolver {
  * A suffixed name that is taken too gets `_2`, `_3`...
  */
 function uniqueNames<T extends { name: string }>(items: T[], suffixed: (t: T) => string, rename: (t: T, name: string) => T, onlyRepeats = false): T[] {
+  if (items.length < 2) return items;
   const counts = new Map<string, number>();
   for (const t of items) counts.set(t.name.toUpperCase(), (counts.get(t.name.toUpperCase()) ?? 0) + 1);
   if (items.length === counts.size) return items;
