@@ -39,7 +39,7 @@ export async function run() {
     let failure;
     const i = time(() => {
       try {
-        importSvd(bytes.toString('utf8'));
+        importSvd(bytes);
       } catch (e) {
         failure = e.message;
       }
