@@ -11,37 +11,11 @@
 // InvalidArgument (a bad address, width or value), RegisterAccessError (an access the
 // register map forbids), RegisterDefinitionError (a malformed definition).
 // Every check happens before the bus is touched: a throwing call had no effect.
-import type { AccessSize } from '../hal/contract.js';
-import type { MemoryOrdering } from './common.js';
+import type { AccessSize, MemoryOrdering } from './hal.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 import { currentHal, registerGate } from './platform.js';
 
 // --- Errors ---------------------------------------------------------------------
-
-/** Why the bus refused an access. */
-export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only' | 'protection';
-
-/** A data read, a data write, or an instruction fetch (the simulator's bus models fetches for OS memory's Exec protection). */
-export type BusAccess = 'read' | 'write' | 'fetch';
-
-/**
- * An access the bus cannot complete (unmapped, misaligned, wrong width, read-only): a
- * HardFault. HALs throw it (the simulator's bus, the in-memory HAL); the access had no effect.
- */
-export class BusFault extends VllsiError {
-  override readonly kind = 'BusFault';
-  constructor(
-    readonly address: number,
-    /** Access width in bytes. */
-    readonly size: AccessSize,
-    readonly access: BusAccess,
-    readonly reason: BusFaultReason,
-    readonly detail: string,
-  ) {
-    super(`bus fault: ${size * 8}-bit ${access} at ${describe(address)}: ${detail}`);
-    this.name = 'BusFault';
-  }
-}
 
 /** Which rule of the register map an access broke. */
 export type RegisterRule =

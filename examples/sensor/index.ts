@@ -3,7 +3,7 @@
 // (16-bit stores) and print them on the console. The RP2040's ADC is modelled
 // (rp2040js); the ESP32 simulator has no ADC model, so this example is rpi-pico only.
 import type { BoardSpec } from '../../boards/index.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
 import { peripheral, volatileStore, type PeripheralDef } from '../../src/mmio.js';

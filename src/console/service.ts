@@ -6,7 +6,7 @@
 // Safety: writes are refused until the session is unlocked with the board's token and pass
 // the permission hook; registers whose read has a side effect (FIFO pops, clear-on-read) are
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../hal.js';
 import { VllsiError } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
