@@ -6,7 +6,9 @@ import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
-import { peripheral, volatileStore, type PeripheralDef } from '../../src/mmio.js';
+import { volatileStore } from '../../src/mmio.js';
+import { peripheral } from '../../src/peripheral.js';
+import type { PeripheralDef } from '../../src/register_def.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
 import { TIMER, UART0 } from '../../src/registers/rp2040.js';
 import { Sample, packSample } from './sample.js';

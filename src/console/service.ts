@@ -23,7 +23,7 @@ import {
 /** The bus the console reads and writes: the HAL's loads and stores. */
 export type ConsoleBus = Pick<Hal, 'load8' | 'load16' | 'load32' | 'store8' | 'store16' | 'store32'>;
 
-/** src/mmio.ts's one bus path: the bound HAL, behind the register permission gate. */
+/** The one bus path (src/bus.ts through volatileLoad/volatileStore): the bound HAL, behind the register permission gate. */
 export const mmioBus: ConsoleBus = {
   load8: (a) => volatileLoad(a, 8),
   load16: (a) => volatileLoad(a, 16),
