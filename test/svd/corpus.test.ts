@@ -152,7 +152,7 @@ describe.skipIf(!corpus)('vendor SVD corpus', () => {
     try {
       const files: string[] = [];
       for (const file of Object.keys(expected)) {
-        for (const [name, text] of generate(load(file), { mmioImport: path.join(root, 'src/mmio.js') })) {
+        for (const [name, text] of generate(load(file), { mmioImport: path.join(root, 'src/index.js') })) {
           writeText(path.join(dir, file, name), text);
           files.push(path.join(dir, file, name));
         }

@@ -17,40 +17,35 @@ import {
   type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type MapWarning, type PeripheralMap, type RegisterMap,
   type WarningClass, type WriteAction,
 } from '../../src/console/regmap.js';
-import type { Access, ReadAction } from '../../src/mmio.js';
+import type { Access, ReadAction } from '../../src/register_def.js';
 
 /** The SVD is malformed or uses something the importer cannot map. `where` names the element. */
-export class SvdError extends VllsiError {
-  override readonly kind: 'SvdError' | 'SvdLimitError' | 'SvdEncodingError' = 'SvdError';
+export class SvdError extends VllsiError<'SvdError' | 'SvdLimitError' | 'SvdEncodingError'> {
   constructor(
     readonly where: string,
     message: string,
+    kind: 'SvdError' | 'SvdLimitError' | 'SvdEncodingError' = 'SvdError',
   ) {
-    super(`${where}: ${message}`);
-    this.name = 'SvdError';
+    super(kind, `${where}: ${message}`);
   }
 }
 
 /** The SVD expands past a limit (ImportLimits): refused whole, never skipped. */
 export class SvdLimitError extends SvdError {
-  override readonly kind = 'SvdLimitError';
   constructor(
     where: string,
     message: string,
     /** Which limit (a key of ImportLimits). */
     readonly limit: keyof ImportLimits,
   ) {
-    super(where, message);
-    this.name = 'SvdLimitError';
+    super(where, message, 'SvdLimitError');
   }
 }
 
 /** The bytes are not text in the encoding the file declares (UTF-8 when it declares none). */
 export class SvdEncodingError extends SvdError {
-  override readonly kind = 'SvdEncodingError';
   constructor(message: string) {
-    super('SVD', message);
-    this.name = 'SvdEncodingError';
+    super('SVD', message, 'SvdEncodingError');
   }
 }
 
