@@ -12,7 +12,7 @@ import { mapToJson } from '../../tools/svd/write.js';
 import { generate } from '../../tools/svd/gen.js';
 import { writeText } from '../../tools/files.js';
 import { locate, unpackMap, type DeviceMap, type WarningClass } from '../../src/console/regmap.js';
-import { sharedOrSkip } from '../support/shared.js';
+import { sharedOrSkip } from './shared.js';
 
 const corpus = sharedOrSkip('svd/corpus', 'vendor SVD corpus tests');
 const root = path.resolve(import.meta.dirname, '../..');

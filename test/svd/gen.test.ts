@@ -13,7 +13,7 @@ import { writeText } from '../../tools/files.js';
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
 import { IO_BANK0 } from '../../src/registers/rp2040.js';
 import { MemHal } from '../../hal/mem.js';
-import { sharedDir } from '../support/shared.js';
+import { sharedDir } from './shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mmio = path.join(root, 'src/index.js');

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { sharedOrSkip } from '../support/shared.js';
+import { sharedOrSkip } from './shared.js';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
 import { enumName, fieldValue, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/console/regmap.js';
