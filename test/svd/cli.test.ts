@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../tools/cli.js';
 import { importSvd } from '../../tools/svd/import.js';
-import { locate, unpackMap } from '../../src/console/regmap.js';
+import { locate, unpackMap } from '../../src/register_map.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', `${name}.svd`);
 
@@ -16,7 +16,7 @@ describe('vllsi svd import', () => {
     const map = unpackMap(JSON.parse(readFileSync(out, 'utf8')));
     expect(map.source).toBe('derived.svd');
     expect(map).toEqual({ ...importSvd(readFileSync(fixture('derived'), 'utf8')), source: 'derived.svd' });
-    expect(locate(map, 'UART1.CR.TXE').field!.lsb).toBe(8);
+    expect(locate(map, 'UART1.CR.TXE').field!.bitOffset).toBe(8);
     rmSync(dir, { recursive: true });
   });
 
@@ -25,8 +25,8 @@ describe('vllsi svd import', () => {
     const out = path.join(dir, 'r.json');
     expect(await main(['svd', 'import', fixture('derived'), '-o', out])).toBe(0);
     const raw = JSON.parse(readFileSync(out, 'utf8'));
-    expect(raw.peripherals[1]).toEqual({ name: 'UART1', base: 0x40038000, derivedFrom: 'UART0', group: 'UART', interrupts: [{ name: 'UART1_IRQ', value: 21 }] });
-    expect(raw.peripherals[0].registers[0]).toEqual({ name: 'DR', offset: 0, fields: [{ name: 'DATA', lsb: 0, width: 8 }] });
+    expect(raw.peripherals[1]).toEqual({ name: 'UART1', baseAddress: 0x40038000, derivedFrom: 'UART0', groupName: 'UART', interrupts: [{ name: 'UART1_IRQ', value: 21 }] });
+    expect(raw.peripherals[0].registers[0]).toEqual({ name: 'DR', addressOffset: 0, fields: [{ name: 'DATA', bitOffset: 0, bitWidth: 8 }] });
     rmSync(dir, { recursive: true });
   });
 

@@ -11,7 +11,7 @@ import { importSvd, SvdError } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
 import { generate } from '../../tools/svd/gen.js';
 import { writeText } from '../../tools/files.js';
-import { locate, unpackMap, type DeviceMap, type WarningClass } from '../../src/console/regmap.js';
+import { locate, unpackMap, type DeviceMap, type WarningClass } from '../../src/register_map.js';
 import { sharedOrSkip } from './shared.js';
 
 const corpus = sharedOrSkip('svd/corpus', 'vendor SVD corpus tests');
@@ -48,13 +48,13 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
   },
   'Toshiba__M367.svd': {
     warnings: { 'value-too-wide': 4 },
-    check: (m) => expect(locate(m, 'UART4.RIS').register.reset).toBe(0xfffffff1),
+    check: (m) => expect(locate(m, 'UART4.RIS').register.resetValue).toBe(0xfffffff1),
   },
   'Renesas__R7FA4M1AB.svd': {
     warnings: { renamed: 473 },
     check: (m) => {
       // P30%sPFS derives from P100PFS, one instance of P10%sPFS.
-      expect(locate(m, 'PFS.P301PFS').register).toMatchObject({ offset: 0xc4, size: 32 });
+      expect(locate(m, 'PFS.P301PFS').register).toMatchObject({ addressOffset: 0xc4, size: 32 });
       expect(locate(m, 'PFS.P301PFS').register.fields.map((f) => f.name)).toEqual(locate(m, 'PFS.P100PFS').register.fields.map((f) => f.name));
     },
   },
@@ -62,7 +62,7 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
     warnings: { 'repeated-element': 1, 'bad-value': 4 },
     check: (m) => {
       expect(m.warnings!.find((w) => w.kind === 'repeated-element')).toMatchObject({ where: 'peripheral DMA1', message: '<baseAddress> given 2 times (0x40020000, 0x40020400); the last kept' });
-      expect(m.peripherals.find((p) => p.name === 'DMA1')!.base).toBe(0x40020400);
+      expect(m.peripherals.find((p) => p.name === 'DMA1')!.baseAddress).toBe(0x40020400);
     },
   },
   'SiFive-Community__e310x.svd': {
@@ -99,7 +99,7 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
     check: (m) => {
       // The main register keeps its name; its alternate (the read view) gets its group's.
       expect(locate(m, 'I2C0.MCS').register.fields.map((f) => f.name)).toContain('I2C_MCS_RUN');
-      expect(locate(m, 'I2C0.MCS_I2C0_ALT').register).toMatchObject({ offset: 4 });
+      expect(locate(m, 'I2C0.MCS_I2C0_ALT').register).toMatchObject({ addressOffset: 4 });
       expect(locate(m, 'I2C0.MCS_I2C0_ALT').register.fields.map((f) => f.name)).toContain('I2C_MCS_BUSY');
     },
   },

@@ -7,11 +7,11 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
-import { locate, unpackMap, type DeviceMap } from '../../src/console/regmap.js';
+import { locate, unpackMap, type DeviceMap } from '../../src/register_map.js';
 
-interface Field { name: string; lsb: number; width: number; enums: number[] }
-interface Register { name: string; offset: number; size: 8 | 16 | 32; reset: number; access: string; fields: Field[] }
-interface Peripheral { name: string; base: number; registers: Register[]; derivedFrom?: string }
+interface Field { name: string; bitOffset: number; bitWidth: number; enums: number[] }
+interface Register { name: string; addressOffset: number; size: 8 | 16 | 32; resetValue: number; access: string; fields: Field[] }
+interface Peripheral { name: string; baseAddress: number; registers: Register[]; derivedFrom?: string }
 
 const ACCESS = ['read-only', 'write-only', 'read-write', 'writeOnce', 'read-writeOnce'];
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -26,7 +26,7 @@ const fieldsOf = (size: number) => fc.array(fc.integer({ min: 1, max: 8 }), { ma
   let at = 0;
   for (const [i, w] of widths.entries()) {
     if (at + w > size) break;
-    out.push({ name: `F${i}`, lsb: at, width: w, enums: w <= 3 ? Array.from({ length: 2 ** w }, (_, k) => k) : [] });
+    out.push({ name: `F${i}`, bitOffset: at, bitWidth: w, enums: w <= 3 ? Array.from({ length: 2 ** w }, (_, k) => k) : [] });
     at += w + (i % 2);
   }
   return out;
@@ -34,9 +34,9 @@ const fieldsOf = (size: number) => fc.array(fc.integer({ min: 1, max: 8 }), { ma
 
 const register = (name: string, offset: number) => fc.constantFrom<8 | 16 | 32>(8, 16, 32).chain((size) => fc.record({
   name: fc.constant(name),
-  offset: fc.constant(offset),
+  addressOffset: fc.constant(offset),
   size: fc.constant(size),
-  reset: fc.integer({ min: 0, max: 2 ** size - 1 }),
+  resetValue: fc.integer({ min: 0, max: 2 ** size - 1 }),
   access: fc.constantFrom(...ACCESS).chain(anyCase),
   fields: fieldsOf(size),
 }));
@@ -46,13 +46,13 @@ const registers = fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(...Array.
 /** Peripherals; the later ones may derive from an earlier one (chains included). */
 const device = fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(
   ...Array.from({ length: n }, (_, i) => fc.tuple(registers, fc.integer({ min: -1, max: i - 1 })).map(([regs, from]): Peripheral => ({
-    name: `P${i}`, base: 0x40000000 + i * 0x1000, registers: from < 0 ? regs : [], derivedFrom: from < 0 ? undefined : `P${from}`,
+    name: `P${i}`, baseAddress: 0x40000000 + i * 0x1000, registers: from < 0 ? regs : [], derivedFrom: from < 0 ? undefined : `P${from}`,
   }))),
 ));
 
-const fieldXml = (f: Field) => `<field><name>${f.name}</name><bitOffset>${f.lsb}</bitOffset><bitWidth>${f.width}</bitWidth>${f.enums.length ? `<enumeratedValues>${f.enums.map((v) => `<enumeratedValue><name>V${v}</name><value>${v}</value></enumeratedValue>`).join('')}</enumeratedValues>` : ''}</field>`;
-const registerXml = (r: Register) => `<register><name>${r.name}</name><addressOffset>${hex(r.offset)}</addressOffset><size>${r.size}</size><access>${r.access}</access><resetValue>${hex(r.reset)}</resetValue>${r.fields.length ? `<fields>${r.fields.map(fieldXml).join('')}</fields>` : ''}</register>`;
-const peripheralXml = (p: Peripheral, extra = '') => `<peripheral${p.derivedFrom ? ` derivedFrom="${p.derivedFrom}"` : ''}><name>${p.name}</name><baseAddress>${hex(p.base)}</baseAddress>${p.registers.length || extra ? `<registers>${p.registers.map(registerXml).join('')}${extra}</registers>` : ''}</peripheral>`;
+const fieldXml = (f: Field) => `<field><name>${f.name}</name><bitOffset>${f.bitOffset}</bitOffset><bitWidth>${f.bitWidth}</bitWidth>${f.enums.length ? `<enumeratedValues>${f.enums.map((v) => `<enumeratedValue><name>V${v}</name><value>${v}</value></enumeratedValue>`).join('')}</enumeratedValues>` : ''}</field>`;
+const registerXml = (r: Register) => `<register><name>${r.name}</name><addressOffset>${hex(r.addressOffset)}</addressOffset><size>${r.size}</size><access>${r.access}</access><resetValue>${hex(r.resetValue)}</resetValue>${r.fields.length ? `<fields>${r.fields.map(fieldXml).join('')}</fields>` : ''}</register>`;
+const peripheralXml = (p: Peripheral, extra = '') => `<peripheral${p.derivedFrom ? ` derivedFrom="${p.derivedFrom}"` : ''}><name>${p.name}</name><baseAddress>${hex(p.baseAddress)}</baseAddress>${p.registers.length || extra ? `<registers>${p.registers.map(registerXml).join('')}${extra}</registers>` : ''}</peripheral>`;
 const svd = (ps: Peripheral[], extra: (p: Peripheral) => string = () => '') => `<?xml version="1.0" encoding="utf-8"?>\n<device><name>GEN</name><peripherals>${ps.map((p) => peripheralXml(p, extra(p))).join('')}</peripherals></device>`;
 
 /** The registers a peripheral has in the model: its own, or its base's. */
@@ -66,10 +66,10 @@ function expectModel(m: DeviceMap, ps: Peripheral[]): void {
   for (const p of ps) {
     for (const r of layout(ps, p)) {
       const at = locate(m, `${p.name}.${r.name}`);
-      expect(at.address).toBe(p.base + r.offset);
-      expect(at.register).toMatchObject({ size: r.size, reset: r.reset, access: ACCESS.find((a) => a.toLowerCase() === r.access.toLowerCase()) });
-      expect(at.register.fields.map((f) => [f.name, f.lsb, f.width, f.enums?.[0]?.values.map((v) => v.value) ?? []]))
-        .toEqual(r.fields.map((f) => [f.name, f.lsb, f.width, f.enums]));
+      expect(at.address).toBe(p.baseAddress + r.addressOffset);
+      expect(at.register).toMatchObject({ size: r.size, resetValue: r.resetValue, access: ACCESS.find((a) => a.toLowerCase() === r.access.toLowerCase()) });
+      expect(at.register.fields.map((f) => [f.name, f.bitOffset, f.bitWidth, f.enums?.[0]?.values.map((v) => v.value) ?? []]))
+        .toEqual(r.fields.map((f) => [f.name, f.bitOffset, f.bitWidth, f.enums]));
     }
   }
 }

@@ -5,7 +5,7 @@ import { importSvd, type ImportOptions } from '../svd/import.js';
 import { mapToJson } from '../svd/write.js';
 import { generate } from '../svd/gen.js';
 import { readBytes, writeText } from '../files.js';
-import type { DeviceMap } from '../../src/console/regmap.js';
+import type { DeviceMap } from '../../src/register_map.js';
 
 /** Warnings printed in full by default. */
 const FIRST = 10;

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unpackMap, type DeviceMap } from '../../src/console/regmap.js';
+import { unpackMap, type DeviceMap } from '../../src/register_map.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { importSvd } from '../svd/import.js';
 import { readBytes } from '../files.js';

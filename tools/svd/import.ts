@@ -16,8 +16,9 @@ import {
   REGMAP_FORMAT,
   type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type MapWarning, type PeripheralMap, type RegisterMap,
   type WarningClass, type WriteAction,
-} from '../../src/console/regmap.js';
+} from '../../src/register_map.js';
 import type { Access, ReadAction } from '../../src/register_def.js';
+import type { Width } from '../../src/bus.js';
 
 /** The SVD is malformed or uses something the importer cannot map. `where` names the element. */
 export class SvdError extends VllsiError<'SvdError' | 'SvdLimitError' | 'SvdEncodingError'> {
@@ -311,9 +312,9 @@ class Resolver {
     for (const inst of instances) {
       out.push(omitUndefined({
         name: inst.name,
-        base: (baseAddress + inst.step) >>> 0,
+        baseAddress: (baseAddress + inst.step) >>> 0,
         derivedFrom: sameLayout ? base : undefined,
-        group: text(p, 'groupName'),
+        groupName: text(p, 'groupName'),
         description: this.describe(p, inst.index),
         interrupts,
         registers: unique,
@@ -405,8 +406,11 @@ class Resolver {
     const alternate = text(r, 'alternateGroup');
     const write = props.write === 'modify' ? undefined : props.write;
     // Keys in the order of the map's JSON form.
-    const make = (name: string, at: number, size: number, reset: bigint, resetMask: bigint, fields: FieldMap[], description: string | undefined) => {
-      const made = omitUndefined<RegisterMap>({ name, offset: at, size, access: props.access, reset: Number(reset), resetMask: Number(resetMask), write, read: props.read, fields, description });
+    const make = (name: string, at: number, size: Width, reset: bigint, resetMask: bigint, fields: FieldMap[], description: string | undefined) => {
+      const made = omitUndefined<RegisterMap>({
+        name, addressOffset: at, size, access: props.access, resetValue: Number(reset), resetMask: Number(resetMask),
+        modifiedWriteValues: write, readAction: props.read, fields, description,
+      });
       if (alternate !== undefined) this.alternates.set(made, alternate);
       out.push(made);
     };
@@ -472,15 +476,15 @@ class Resolver {
             continue;
           }
           out.push(omitUndefined({
-            name: inst.name, lsb: at, width, access, write, read,
+            name: inst.name, bitOffset: at, bitWidth: width, access, modifiedWriteValues: write, readAction: read,
             enums: enums.length ? enums : undefined,
             description: this.describe(f, inst.index),
           }));
         }
       });
     }
-    return uniqueNames(out.sort((a, b) => a.lsb - b.lsb), (f) => `${f.name}_${f.lsb}`, (f, name) => {
-      this.warnings.warn('renamed', `${where} field ${f.name}`, `a second field of that name (bits ${f.lsb}..${f.lsb + f.width - 1}) is named ${name}`);
+    return uniqueNames(out.sort((a, b) => a.bitOffset - b.bitOffset), (f) => `${f.name}_${f.bitOffset}`, (f, name) => {
+      this.warnings.warn('renamed', `${where} field ${f.name}`, `a second field of that name (bits ${f.bitOffset}..${f.bitOffset + f.bitWidth - 1}) is named ${name}`);
       return { ...f, name };
     });
   }
@@ -681,18 +685,18 @@ class Resolver {
   private uniqueRegisters(registers: RegisterMap[], where: string): RegisterMap[] {
     const alternate = (r: RegisterMap) => this.alternates.get(r);
     const byAlternate = uniqueNames(registers, (r) => (alternate(r) ? `${r.name}_${alternate(r)}` : r.name), (r, name) => ({ ...r, name }), true);
-    const unique = uniqueNames(byAlternate, (r) => `${r.name}_${r.offset.toString(16).toUpperCase()}`, (r, name) => ({ ...r, name }));
+    const unique = uniqueNames(byAlternate, (r) => `${r.name}_${r.addressOffset.toString(16).toUpperCase()}`, (r, name) => ({ ...r, name }));
     for (let i = 0; i < unique.length; i++) {
       const r = unique[i]!;
       const group = alternate(registers[i]!);
-      if (r.name !== registers[i]!.name) this.warnings.warn('renamed', `${where} register ${registers[i]!.name}`, `a second register of that name${group ? ` (alternateGroup ${group})` : ''} at offset 0x${r.offset.toString(16)} is named ${r.name}`);
+      if (r.name !== registers[i]!.name) this.warnings.warn('renamed', `${where} register ${registers[i]!.name}`, `a second register of that name${group ? ` (alternateGroup ${group})` : ''} at offset 0x${r.addressOffset.toString(16)} is named ${r.name}`);
     }
-    return unique.sort((a, b) => a.offset - b.offset);
+    return unique.sort((a, b) => a.addressOffset - b.addressOffset);
   }
 
   private uniquePeripherals(peripherals: PeripheralMap[]): PeripheralMap[] {
-    return uniqueNames(peripherals, (p) => `${p.name}_${p.base.toString(16).toUpperCase()}`, (p, name) => {
-      this.warnings.warn('renamed', `peripheral ${p.name}`, `a second peripheral of that name (at 0x${p.base.toString(16)}) is named ${name}`);
+    return uniqueNames(peripherals, (p) => `${p.name}_${p.baseAddress.toString(16).toUpperCase()}`, (p, name) => {
+      this.warnings.warn('renamed', `peripheral ${p.name}`, `a second peripheral of that name (at 0x${p.baseAddress.toString(16)}) is named ${name}`);
       return { ...p, name, derivedFrom: undefined };
     });
   }
@@ -729,11 +733,11 @@ function uniqueNames<T extends { name: string }>(items: T[], suffixed: (t: T) =>
 function halfFields(fields: readonly FieldMap[], shift: 0 | 32): FieldMap[] {
   const out: FieldMap[] = [];
   for (const f of fields) {
-    const lo = Math.max(f.lsb, shift);
-    const hi = Math.min(f.lsb + f.width, shift + 32);
+    const lo = Math.max(f.bitOffset, shift);
+    const hi = Math.min(f.bitOffset + f.bitWidth, shift + 32);
     if (lo >= hi) continue;
-    const whole = lo === f.lsb && hi === f.lsb + f.width;
-    out.push(omitUndefined({ ...f, lsb: lo - shift, width: hi - lo, enums: whole ? f.enums : undefined }));
+    const whole = lo === f.bitOffset && hi === f.bitOffset + f.bitWidth;
+    out.push(omitUndefined({ ...f, bitOffset: lo - shift, bitWidth: hi - lo, enums: whole ? f.enums : undefined }));
   }
   return out;
 }

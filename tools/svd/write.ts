@@ -1,6 +1,6 @@
 // Writes a register map as compact JSON (src/console/regmap.ts packMap), one register (and one
 // import warning) per line so that regenerated maps diff well.
-import { packMap, type DeviceMap } from '../../src/console/regmap.js';
+import { packMap, type DeviceMap } from '../../src/register_map.js';
 
 export function mapToJson(map: DeviceMap): string {
   const packed = packMap(map) as { peripherals: { registers?: unknown[] }[]; warnings?: unknown[] };

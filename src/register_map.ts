@@ -1,71 +1,19 @@
 // Register maps: the flattened, fully resolved description of a device's memory-mapped
 // registers that `vllsi svd import` writes (boards/NAME/registers.json) and that the
-// console service and `vllsi inspect` read. Every SVD indirection (derivedFrom, dim,
-// clusters, inherited size/access/reset) is already resolved: a register carries its
-// absolute address and every property it needs.
+// console service and `vllsi inspect` read. Its peripherals, registers and fields are those of
+// the one definition model (src/register_def.ts: PeripheralMap, RegisterMap, FieldMap, in the
+// CMSIS-SVD names mmio's definitions use) with every SVD indirection (derivedFrom, dim,
+// clusters, inherited size/access/resetValue) resolved: a register carries every property it
+// needs, and its address is the peripheral's baseAddress plus its addressOffset.
 //
 // Portable: plain data and pure functions, no Node.
-import { VllsiError, describe } from '../errors.js';
-import type { Access, ModifiedWriteValues, ReadAction } from '../register_def.js';
-import type { ErrorName } from './protocol.js';
+import { VllsiError, describe } from './errors.js';
+import type { Width } from './bus.js';
+import { isReadable, isWritable, type Access, type FieldMap, type PeripheralMap, type RegisterMap, type WriteAction } from './register_def.js';
 
-export const REGMAP_FORMAT = 'vllsi-regmap/1';
+export type { EnumSet, EnumValue, FieldMap, PeripheralMap, RegisterMap, WriteAction } from './register_def.js';
 
-/** What writing a value does (CMSIS-SVD `modifiedWriteValues`); absent means a plain write. */
-export type WriteAction = Exclude<ModifiedWriteValues, 'modify'>;
-
-export interface EnumValue {
-  readonly name: string;
-  readonly value: number;
-  readonly description?: string;
-}
-
-export interface EnumSet {
-  /** Which accesses the names apply to. */
-  readonly usage: 'read' | 'write' | 'read-write';
-  /** The SVD name of the set (used by derivedFrom and code generation). */
-  readonly name?: string;
-  readonly values: readonly EnumValue[];
-  /** Name used for any value not listed (`isDefault`). */
-  readonly defaultName?: string;
-}
-
-export interface FieldMap {
-  readonly name: string;
-  readonly lsb: number;
-  readonly width: number;
-  readonly access: Access;
-  readonly write?: WriteAction;
-  readonly read?: ReadAction;
-  readonly enums?: readonly EnumSet[];
-  readonly description?: string;
-}
-
-export interface RegisterMap {
-  readonly name: string;
-  /** Offset from the peripheral's base. */
-  readonly offset: number;
-  /** Width in bits: 8, 16 or 32. */
-  readonly size: number;
-  readonly access: Access;
-  readonly reset: number;
-  readonly resetMask: number;
-  readonly write?: WriteAction;
-  readonly read?: ReadAction;
-  readonly fields: readonly FieldMap[];
-  readonly description?: string;
-}
-
-export interface PeripheralMap {
-  readonly name: string;
-  readonly base: number;
-  /** Set when this peripheral is a copy of another one's registers at another base. */
-  readonly derivedFrom?: string;
-  readonly group?: string;
-  readonly description?: string;
-  readonly interrupts?: readonly { readonly name: string; readonly value: number }[];
-  readonly registers: readonly RegisterMap[];
-}
+export const REGMAP_FORMAT = 'vllsi-regmap/2';
 
 /**
  * What the SVD importer repaired or skipped (docs/svd.md):
@@ -90,6 +38,7 @@ export interface MapWarning {
   readonly message: string;
 }
 
+/** A device's registers: peripherals in the definition vocabulary of src/register_def.ts, resolved. */
 export interface DeviceMap {
   readonly format: typeof REGMAP_FORMAT;
   readonly device: string;
@@ -101,6 +50,9 @@ export interface DeviceMap {
   readonly warnings?: readonly MapWarning[];
 }
 
+/** The console error codes a map lookup or field write can give (src/console/protocol.ts). */
+export type RegisterMapCode = 'NOMAP' | 'RANGE' | 'RO' | 'WO' | 'SIDEFX';
+
 /**
  * A name or address the register map does not contain, or an access it forbids; `code` is
  * the console error code (NOMAP, RANGE, RO, WO, SIDEFX). Nothing was read or written.
@@ -108,7 +60,7 @@ export interface DeviceMap {
 export class RegisterMapError extends VllsiError<'RegisterMapError'> {
   constructor(
     message: string,
-    readonly code: ErrorName = 'NOMAP',
+    readonly code: RegisterMapCode = 'NOMAP',
   ) {
     super('RegisterMapError', message);
   }
@@ -148,7 +100,7 @@ export function locate(map: DeviceMap, path: string): Located {
   }
   const peripheral = findPeripheral(map, parts[0]!);
   const register = byName(peripheral.registers, parts[1]!, 'register', peripheral.name);
-  const address = (peripheral.base + register.offset) >>> 0;
+  const address = (peripheral.baseAddress + register.addressOffset) >>> 0;
   if (parts.length === 2) return { peripheral, register, address };
   const field = byName(register.fields, parts[2]!, 'field', `${peripheral.name}.${register.name}`);
   return { peripheral, register, address, field };
@@ -157,29 +109,26 @@ export function locate(map: DeviceMap, path: string): Located {
 /** The register at an absolute address, or undefined. */
 export function registerAt(map: DeviceMap, address: number): Located | undefined {
   for (const peripheral of map.peripherals) {
-    if (address < peripheral.base) continue;
+    if (address < peripheral.baseAddress) continue;
     for (const register of peripheral.registers) {
-      if (((peripheral.base + register.offset) >>> 0) === address) return { peripheral, register, address };
+      if (((peripheral.baseAddress + register.addressOffset) >>> 0) === address) return { peripheral, register, address };
     }
   }
   return undefined;
 }
 
 /** Mask of a field's bits in its register (fields are at most 32 bits wide). */
-export function fieldBits(f: Pick<FieldMap, 'lsb' | 'width'>): number {
-  return f.width >= 32 ? 0xffffffff : (((1 << f.width) - 1) << f.lsb) >>> 0;
+export function fieldBits(f: Pick<FieldMap, 'bitOffset' | 'bitWidth'>): number {
+  return f.bitWidth >= 32 ? 0xffffffff : (((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
 }
 
-export function fieldValue(f: Pick<FieldMap, 'lsb' | 'width'>, registerValue: number): number {
-  return ((registerValue & fieldBits(f)) >>> f.lsb) >>> 0;
+export function fieldValue(f: Pick<FieldMap, 'bitOffset' | 'bitWidth'>, registerValue: number): number {
+  return ((registerValue & fieldBits(f)) >>> f.bitOffset) >>> 0;
 }
-
-export const readable = (a: Access): boolean => a !== 'write-only' && a !== 'writeOnce';
-export const writable = (a: Access): boolean => a !== 'read-only';
 
 /** A register whose read changes state: read it only when explicitly asked. */
 export function readHasSideEffects(r: RegisterMap): boolean {
-  return r.read !== undefined || r.fields.some((f) => f.read !== undefined);
+  return r.readAction !== undefined || r.fields.some((f) => f.readAction !== undefined);
 }
 
 /** The enumerated name of a field value for reads (or writes), if any. */
@@ -214,23 +163,23 @@ export function parseFieldValue(f: FieldMap, text: string): number {
  */
 export function fieldWrite(r: RegisterMap, f: FieldMap, current: number, value: number): number {
   const where = `${r.name}.${f.name}`;
-  if (!writable(f.access)) throw new RegisterMapError(`${where} is read-only`, 'RO');
-  const max = f.width >= 32 ? 0xffffffff : 2 ** f.width - 1;
+  if (!isWritable(f.access)) throw new RegisterMapError(`${where} is read-only`, 'RO');
+  const max = f.bitWidth >= 32 ? 0xffffffff : 2 ** f.bitWidth - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RegisterMapError(`value ${describe(value)} does not fit ${where} (${f.width} bits)`, 'RANGE');
+    throw new RegisterMapError(`value ${describe(value)} does not fit ${where} (${f.bitWidth} bits)`, 'RANGE');
   }
   const bits = fieldBits(f);
-  const whole = f.width >= r.size;
-  if (!whole && !readable(r.access)) throw new RegisterMapError(`${where}: a field write needs a read of ${r.name}, which is write-only`, 'WO');
+  const whole = f.bitWidth >= r.size;
+  if (!whole && !isReadable(r.access)) throw new RegisterMapError(`${where}: a field write needs a read of ${r.name}, which is write-only`, 'WO');
   if (!whole && readHasSideEffects(r)) throw new RegisterMapError(`${where}: a field write needs a read of ${r.name}, which has side effects`, 'SIDEFX');
   let base = whole ? 0 : current;
   for (const other of r.fields) {
-    if (other === f || !other.write) continue;
+    if (other === f || !other.modifiedWriteValues) continue;
     const m = fieldBits(other);
     // Writing 1 to a oneTo* field (or 0 to a zeroTo* one) acts: write the neutral value instead.
-    base = other.write.startsWith('one') ? base & ~m : other.write.startsWith('zero') ? base | m : base;
+    base = other.modifiedWriteValues.startsWith('one') ? base & ~m : other.modifiedWriteValues.startsWith('zero') ? base | m : base;
   }
-  return ((base & ~bits) | ((value * 2 ** f.lsb) & bits)) >>> 0;
+  return ((base & ~bits) | ((value * 2 ** f.bitOffset) & bits)) >>> 0;
 }
 
 /** Parses `123`, `0x7b`, `0b1111011` (unsigned, at most 32 bits); undefined if not a number. */
@@ -244,8 +193,8 @@ export function parseInteger(text: string): number | undefined {
 }
 
 // --- The compact JSON form (boards/NAME/registers.json) ---------------------------------
-// Defaults are left out: register size 32, access read-write, reset 0, resetMask all ones;
-// field width 1, access and write action as the register's; a peripheral with `derivedFrom`
+// Defaults are left out: register size 32, access read-write, resetValue 0, resetMask all ones;
+// field bitWidth 1, access and modifiedWriteValues as the register's; a peripheral with `derivedFrom`
 // carries no registers (it has its base's, which may come later in the file). `unpackMap`
 // restores the full map.
 
@@ -264,13 +213,13 @@ function packRegister(r: RegisterMap): unknown {
     ...r,
     size: r.size === 32 ? undefined : r.size,
     access: r.access === 'read-write' ? undefined : r.access,
-    reset: r.reset === 0 ? undefined : r.reset,
+    resetValue: r.resetValue === 0 ? undefined : r.resetValue,
     resetMask: r.resetMask === allOnes(r.size) ? undefined : r.resetMask,
     fields: r.fields.map((f) => ({
       ...f,
-      width: f.width === 1 ? undefined : f.width,
+      bitWidth: f.bitWidth === 1 ? undefined : f.bitWidth,
       access: f.access === r.access ? undefined : f.access,
-      write: f.write === r.write ? undefined : (f.write ?? 'modify'),
+      modifiedWriteValues: f.modifiedWriteValues === r.modifiedWriteValues ? undefined : (f.modifiedWriteValues ?? 'modify'),
     })),
   };
 }
@@ -283,7 +232,8 @@ type Packed = { [k: string]: unknown };
 export function unpackMap(json: unknown): DeviceMap {
   const m = json as Packed;
   if (!m || typeof m !== 'object' || m.format !== REGMAP_FORMAT || !Array.isArray(m.peripherals)) {
-    throw new RegisterMapError(`not a register map: expected format ${REGMAP_FORMAT}`);
+    const old = m && typeof m === 'object' && m.format === 'vllsi-regmap/1' ? ' (this one is vllsi-regmap/1, the names before the one register vocabulary: make it again with `vllsi svd import`)' : '';
+    throw new RegisterMapError(`not a register map: expected format ${REGMAP_FORMAT}${old}`);
   }
   const packed = m.peripherals as Packed[];
   const byName = new Map(packed.map((p) => [p.name, p]));
@@ -308,24 +258,24 @@ export function unpackMap(json: unknown): DeviceMap {
 }
 
 function unpackRegister(r: Packed): RegisterMap {
-  const size = (r.size as number | undefined) ?? 32;
+  const size = (r.size as Width | undefined) ?? 32;
   const access = (r.access as Access | undefined) ?? 'read-write';
-  const write = r.write as WriteAction | undefined;
+  const write = r.modifiedWriteValues as WriteAction | undefined;
   const fieldWrite = (f: Packed) => {
-    const w = (f.write as WriteAction | 'modify' | undefined) ?? write;
-    return w === undefined || w === 'modify' ? {} : { write: w };
+    const w = (f.modifiedWriteValues as WriteAction | 'modify' | undefined) ?? write;
+    return w === undefined || w === 'modify' ? {} : { modifiedWriteValues: w };
   };
   return {
     ...(r as unknown as RegisterMap),
     size,
     access,
-    reset: (r.reset as number | undefined) ?? 0,
+    resetValue: (r.resetValue as number | undefined) ?? 0,
     resetMask: (r.resetMask as number | undefined) ?? allOnes(size),
     fields: ((r.fields ?? []) as Packed[]).map((f) => ({
       ...(f as unknown as FieldMap),
-      width: (f.width as number | undefined) ?? 1,
+      bitWidth: (f.bitWidth as number | undefined) ?? 1,
       access: (f.access as Access | undefined) ?? access,
-      write: undefined,
+      modifiedWriteValues: undefined,
       ...fieldWrite(f),
     })),
   };
