@@ -1,6 +1,6 @@
 // SVD import speed on the vendor corpus (../shared/svd/corpus, one file per failure class): the
-// time to import a MB of SVD, as a ratio against JSON.parse of the same bytes (the file's text
-// as one JSON string), so the figure does not depend on the machine. Skipped, with a row that
+// CPU time to import a MB of SVD, as a ratio against JSON.parse of the same bytes (the file's
+// text as one JSON string), so the figure does not depend on the machine. Skipped, with a row that
 // says so, where the corpus is absent.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,15 +11,19 @@ export const title = 'svd import: time per MB of vendor SVD vs JSON.parse of the
 // ../shared beside the clone (VLLSI_SHARED overrides, e.g. in a worktree).
 const corpus = path.join(process.env.VLLSI_SHARED ?? path.resolve(import.meta.dirname, '../../shared'), 'svd/corpus');
 
-/** Median milliseconds of fn over at least `rounds` runs and 200 ms, after one warm-up. */
+/**
+ * Median CPU milliseconds of fn over at least `rounds` runs and 200 ms, after one warm-up: CPU
+ * time, not wall time, because the machine the bench runs on is often shared.
+ */
 function time(fn, rounds) {
   fn();
   const ms = [];
   const start = performance.now();
   while (ms.length < rounds || performance.now() - start < 200) {
-    const t = performance.now();
+    const t = process.cpuUsage();
     fn();
-    ms.push(performance.now() - t);
+    const d = process.cpuUsage(t);
+    ms.push((d.user + d.system) / 1000);
   }
   return ms.sort((a, b) => a - b)[ms.length >> 1];
 }
