@@ -2,6 +2,7 @@
 // Register definitions (vllsi/registers/rp2040, vllsi/registers/esp32) and the serial console
 // (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
+export { closestNames, didYouMean } from './suggest.js';
 export * from './common.js';
 export * from './bitflags.js';
 export * from './bitfield.js';

@@ -15,6 +15,7 @@ import type { AccessSize } from '../hal/contract.js';
 import type { MemoryOrdering } from './common.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 import { currentHal, registerGate } from './platform.js';
+import { didYouMean } from './suggest.js';
 
 // --- Errors ---------------------------------------------------------------------
 
@@ -49,7 +50,8 @@ export type RegisterRule =
   | 'write-only' // reading a write-only register or field
   | 'read-side-effects' // read-modify-write (or an atomic alias) on a register whose read changes it
   | 'no-atomic-aliases' // SET/CLR/XOR alias on a peripheral or register without them
-  | 'unknown-field'; // a field name the definition does not have
+  | 'unknown-field' // a field name the definition does not have
+  | 'unknown-register'; // a register name (upper case) its peripheral does not have
 
 /** An access the register definition forbids; nothing was read or written. */
 export class RegisterAccessError extends VllsiError {
@@ -673,7 +675,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   private unknownField(name: string, op: string): RegisterAccessError {
-    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)} (fields: ${Object.keys(this.fields).join(', ') || 'none'})`);
+    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`);
   }
 }
 
@@ -712,8 +714,14 @@ const PERIPHERAL: ProxyHandler<PeripheralState> = {
   get(s, key) {
     if (key === 'name') return s.name;
     if (key === 'baseAddress') return s.baseAddress;
-    // Anything else is what a plain object would inherit (toString for messages and the like).
-    return (typeof key === 'string' ? s.register(key) : undefined) ?? Reflect.get(Object.prototype, key);
+    const r = typeof key === 'string' ? s.register(key) : undefined;
+    if (r !== undefined) return r;
+    // A register-like name (upper case) it lacks is a typo: say so instead of handing back
+    // undefined. Anything else is what a plain object would inherit (toString, then...).
+    if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !(key in Object.prototype)) {
+      throw new RegisterAccessError(`${s.name}.${key}`, 'get', 'unknown-register', `no such register${didYouMean(key, Object.keys(s.def.registers))}`);
+    }
+    return Reflect.get(Object.prototype, key);
   },
   has: (s, key) => key === 'name' || key === 'baseAddress' || (typeof key === 'string' && Object.hasOwn(s.def.registers, key)),
   ownKeys: (s) => ['name', 'baseAddress', ...Object.keys(s.def.registers)],

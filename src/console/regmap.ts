@@ -6,6 +6,7 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { Access, ModifiedWriteValues, ReadAction } from '../mmio.js';
 import type { ErrorName } from './protocol.js';
 
@@ -102,7 +103,7 @@ export interface Located {
 export function findPeripheral(map: DeviceMap, name: string): PeripheralMap {
   const upper = name.toUpperCase();
   const p = map.peripherals.find((q) => q.name.toUpperCase() === upper);
-  if (!p) throw new RegisterMapError(`no peripheral ${describe(name)} in ${map.device}`);
+  if (!p) throw new RegisterMapError(`no peripheral ${describe(name)} in ${map.device}${didYouMean(name, map.peripherals.map((q) => q.name))}`);
   return p;
 }
 
@@ -115,12 +116,12 @@ export function locate(map: DeviceMap, path: string): Located {
   const peripheral = findPeripheral(map, parts[0]!);
   const rname = parts[1]!.toUpperCase();
   const register = peripheral.registers.find((r) => r.name.toUpperCase() === rname);
-  if (!register) throw new RegisterMapError(`no register ${describe(parts[1])} in ${peripheral.name}`);
+  if (!register) throw new RegisterMapError(`no register ${describe(parts[1])} in ${peripheral.name}${didYouMean(parts[1]!, peripheral.registers.map((r) => r.name))}`);
   const address = (peripheral.base + register.offset) >>> 0;
   if (parts.length === 2) return { peripheral, register, address };
   const fname = parts[2]!.toUpperCase();
   const field = register.fields.find((f) => f.name.toUpperCase() === fname);
-  if (!field) throw new RegisterMapError(`no field ${describe(parts[2])} in ${peripheral.name}.${register.name}`);
+  if (!field) throw new RegisterMapError(`no field ${describe(parts[2])} in ${peripheral.name}.${register.name}${didYouMean(parts[2]!, register.fields.map((f) => f.name))}`);
   return { peripheral, register, address, field };
 }
 
