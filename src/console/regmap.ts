@@ -145,6 +145,18 @@ export function fieldValue(f: Pick<FieldMap, 'lsb' | 'width'>, registerValue: nu
   return ((registerValue & fieldBits(f)) >>> f.lsb) >>> 0;
 }
 
+/**
+ * A register's access as its fields make it: an SVD often leaves a register read-write while
+ * every field of it is read-only (SYSINFO.CHIP_ID, SIO.CPUID) or write-only.
+ */
+export function registerAccess(r: Pick<RegisterMap, 'access' | 'fields'>): Access {
+  if (r.fields.length > 0) {
+    if (r.fields.every((f) => f.access === 'read-only')) return 'read-only';
+    if (r.fields.every((f) => !readable(f.access))) return 'write-only';
+  }
+  return r.access;
+}
+
 export const readable = (a: Access): boolean => a !== 'write-only' && a !== 'writeOnce';
 export const writable = (a: Access): boolean => a !== 'read-only';
 
