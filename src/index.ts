@@ -3,6 +3,7 @@
 // (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
 export { closestNames, didYouMean } from './suggest.js';
+export type { AppMain, BoardSpec, Hal, AccessSize } from './app.js';
 export * from './common.js';
 export * from './bitflags.js';
 export * from './bitfield.js';
