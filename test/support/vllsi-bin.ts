@@ -37,6 +37,18 @@ export function vllsi(args: string[], options: { cwd: string; input?: string; ti
   return { code: p.status, out: p.stdout, err: p.stderr };
 }
 
+/** vllsi without blocking: for many runs at once. */
+export function vllsiAsync(args: string[], options: { cwd: string; timeout?: number }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout ?? 60_000 });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
 /** A long-running vllsi (sim --console...): its output so far, a wait for a pattern, stop. */
 export function vllsiProcess(args: string[], cwd: string) {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
