@@ -13,5 +13,7 @@ const last = (e) => {
   process.exit();
 };
 process.on('uncaughtException', last);
+// Output piped into a reader that stopped (| head): stop quietly, as Unix tools do.
+process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : last(e)));
 process.on('unhandledRejection', last);
 process.exitCode = await main(process.argv.slice(2));
