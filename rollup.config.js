@@ -13,7 +13,8 @@ import { xsInline } from './tools/xs-inline.js';
  */
 const typescriptForXs = (tsconfig = 'tsconfig.xs.json') => typescript({ tsconfig, noEmitOnError: true, outputToFilesystem: false });
 
-const DEVICE_DEFAULT = 'embedded';
+// Built by tsc just before (npm run build): the profile names and the device default live in src/.
+import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES } from './dist/node/src/profile.js';
 
 const bundle = (profile) => ({
   input: 'src/index.ts',
@@ -23,7 +24,7 @@ const bundle = (profile) => ({
     portableGuard(),
     nodeResolve({ extensions: ['.ts', '.js'] }),
     typescriptForXs(),
-    profile === DEVICE_DEFAULT && { name: 'device-default', writeBundle: () => fs.copyFileSync(`dist/xs/vllsi-${profile}.js`, 'dist/xs/vllsi.js') },
+    profile === DEVICE_DEFAULT_PROFILE && { name: 'device-default', writeBundle: () => fs.copyFileSync(`dist/xs/vllsi-${profile}.js`, 'dist/xs/vllsi.js') },
   ],
 });
 
@@ -38,7 +39,7 @@ const device = (input, file) => ({
 });
 
 export default [
-  ...['full', 'embedded', 'no_runtime'].map(bundle),
+  ...RUNTIME_PROFILES.map(bundle),
   device('hal/xs/index.ts', 'vllsi-hal.js'),
   device('src/console/index.ts', 'vllsi-console.js'),
   device('examples/blink/index.ts', 'examples/blink.js'),

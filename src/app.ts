@@ -1,9 +1,9 @@
 // The types an app needs, from 'vllsi' (type-only: nothing of this reaches a device bundle).
 import type { BoardSpec } from '../boards/index.js';
-import type { Hal } from '../hal/contract.js';
+import type { Hal } from './hal.js';
 
 export type { BoardSpec, Hal };
-export type { AccessSize } from '../hal/contract.js';
+export type { AccessSize } from './hal.js';
 
 /**
  * An app's entry: its module's default export. `vllsi sim` and `vllsi build` call it once at

@@ -44,14 +44,12 @@ export async function loadApp(dir: string): Promise<App> {
 }
 
 /** The app itself threw (a TypeError in main, an interrupt handler's exception...): where, in one line. */
-export class AppError extends VllsiError {
-  override readonly kind = 'AppError';
+export class AppError extends VllsiError<'AppError'> {
   constructor(
     readonly app: string,
     readonly error: unknown,
   ) {
-    super(`${app} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${whereIn(app, error)}`);
-    this.name = 'AppError';
+    super('AppError', `${app} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${whereIn(app, error)}`);
   }
 }
 

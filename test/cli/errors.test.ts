@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STACK, built, needsBuild, removeUserDirs, root, userDir, vllsi, vllsiAsync, type Run } from '../support/vllsi-bin.js';
+import { STACK, built, needsBuild, removeUserDirs, root, userDir, vllsi, vllsiAsync, type Run } from './vllsi-bin.js';
 
 const run = (args: string[], cwd: string) => vllsi(args, { cwd, timeout: 60_000 });
 

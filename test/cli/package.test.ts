@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { built, needsBuild, removeUserDirs, root, userDir, vllsi } from '../support/vllsi-bin.js';
+import { built, needsBuild, removeUserDirs, root, userDir, vllsi } from './vllsi-bin.js';
 
 const npm = (args: string[], cwd: string, timeout = 240_000) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });

@@ -6,14 +6,12 @@ import { VllsiError } from '../../src/errors.js';
 import { parseTcpAddress } from '../address.js';
 
 /** The link could not be opened or broke: `reason` says which (absent, refused, closed...). */
-export class LinkError extends VllsiError {
-  override readonly kind = 'LinkError';
+export class LinkError extends VllsiError<'LinkError'> {
   constructor(
     readonly port: string,
     message: string,
   ) {
-    super(`${port}: ${message}`);
-    this.name = 'LinkError';
+    super('LinkError', `${port}: ${message}`);
   }
 }
 
