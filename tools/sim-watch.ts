@@ -92,11 +92,12 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
   const stamp = (t: number) => `[${formatNs(t)}]`;
   // With --trace, accesses are printed after each slice: the other lines wait for them, and all
   // of a slice's lines go out in time order.
-  const held: [number, string][] = [];
-  const print = (line: string, at = board.now) => (settings.trace === undefined ? output(line) : held.push([at, line]));
+  // At the same nanosecond an access goes first: it is what the other line reports (an LED change).
+  const held: [number, number, string][] = [];
+  const print = (line: string, at = board.now, rank = 1) => (settings.trace === undefined ? output(line) : held.push([at, rank, line]));
   const release = () => {
-    held.sort((a, b) => a[0] - b[0]);
-    for (const [, line] of held.splice(0)) output(line);
+    held.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [, , line] of held.splice(0)) output(line);
   };
   const uartName = `uart${board.spec.console.uart}`;
   let t = 0;
@@ -119,13 +120,13 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
   const hex = (v: number, size: number) => `0x${v.toString(16).padStart(size * 2, '0')}`;
   const show = (e: TraceEntry) => {
     if (e.op === 'irq-enter' || e.op === 'irq-exit') {
-      if (settings.trace === 'all') print(`${stamp(e.t)} core${e.core} ${e.op} IRQ ${e.addr}`, e.t);
+      if (settings.trace === 'all') print(`${stamp(e.t)} core${e.core} ${e.op} IRQ ${e.addr}`, e.t, 0);
       return;
     }
     const at = names?.name(e.addr);
     if (settings.trace !== 'all' && (at === undefined || !(settings.trace as ReadonlySet<string>).has(at.peripheral.toUpperCase()))) return;
     const what = at?.register ?? hex(e.addr, 4);
-    print(`${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`, e.t);
+    print(`${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`, e.t, 0);
   };
   return {
     tap,
