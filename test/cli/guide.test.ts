@@ -1,6 +1,8 @@
 // docs/first-driver.md, run as written: its sh blocks are run in order in a folder outside the
 // repository (the packed vllsi beside it, as the guide says), its `ts file=NAME` blocks are
-// written into the app, and the outputs it shows must appear.
+// written into the app, and the outputs it shows must appear. This is also the test of the
+// package as a user installs it: `npm pack`'s tarball, installed into a project outside the
+// repo, builds apps (its build tooling comes with it), and its types check the app.
 import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,5 +43,10 @@ describe('docs/first-driver.md', () => {
     expect(last).toMatch(/wrote \d+ files to \S*\/build \(rpi-pico, embedded profile, app: index\.ts/);
     // The last npm test ran both files.
     expect(execSync('npm test', { cwd, env, encoding: 'utf8', timeout: 120_000 })).toMatch(/Tests\s+2 passed/);
+    expect(readFileSync(path.join(cwd, 'build/app.js'), 'utf8')).toMatch(/from ["']vllsi["']/);
+    // The app typechecks against the installed package's types (AppMain, Hal, BoardSpec, registers).
+    execFileSync(process.execPath, [path.join(cwd, 'node_modules/typescript/bin/tsc'), '-p', cwd], { cwd, encoding: 'utf8', timeout: 120_000 });
+    // The installed binary makes apps too.
+    expect(execSync('npx vllsi init --board esp32-devkitc second', { cwd, env, encoding: 'utf8', timeout: 60_000 })).toMatch(/wrote 6 files to second \(esp32-devkitc\)/);
   }, 600_000);
 });
