@@ -30,14 +30,16 @@ describe.skipIf(!built)(`vllsi sim, as a user runs it${needsBuild}`, () => {
   it('--console: inspect connects with either spelling; the console traffic stays off the terminal unless --verbose, then decoded; timestamps stay whole', async () => {
     const home = userDir();
     for (const verbose of [false, true]) {
-      const sim = vllsiProcess(['sim', '--console', 'tcp://127.0.0.1:0', '--duration', '6s', ...(verbose ? ['--verbose'] : [])], home);
+      const sim = vllsiProcess(['sim', '--console', 'tcp://127.0.0.1:0', '--duration', '30s', ...(verbose ? ['--verbose'] : [])], home);
       try {
         const port = (await sim.waitFor(/console UART0 on tcp:\/\/127\.0\.0\.1:(\d+)/))[1]!;
-        const chip = await vllsiAsync(['inspect', '--port', `tcp:${port}`, 'read', 'SYSINFO.CHIP_ID'], { cwd: home });
+        // A generous per-request timeout: the machine may be busy (the paced sim is real time).
+        const chip = await vllsiAsync(['inspect', '--timeout', '10000', '--port', `tcp:${port}`, 'read', 'SYSINFO.CHIP_ID'], { cwd: home });
         expect(chip.err).toBe('');
         // Every field read-only: the register reads as read-only (the SVD says read-write).
         expect(chip.out).toMatch(/^SYSINFO\.CHIP_ID @ 0x40000000 = 0x[0-9a-f]{8} {2}\(read-only, reset/);
-        const dump = await vllsiAsync(['inspect', '--port', `tcp://localhost:${port}`, 'dump', 'TIMER'], { cwd: home });
+        const dump = await vllsiAsync(['inspect', '--timeout', '10000', '--port', `tcp://localhost:${port}`, 'dump', 'TIMER'], { cwd: home });
+        expect(dump.err).toBe('');
         expect(dump.out).toMatch(/TIMER\.TIMEHW\s+0x40054000 {2}\(write-only\)/);
         expect(dump.out).not.toMatch(/bus fault: bus fault/);
         await sim.waitFor(/tick 2: led off/);
@@ -53,9 +55,11 @@ describe.skipIf(!built)(`vllsi sim, as a user runs it${needsBuild}`, () => {
         expect(sim.out).not.toMatch(/\uFFFD|[\x00-\x08\x0e-\x1f]|\xa5Z|OK$/m);
       } else {
         expect(traffic.join('\n')).toMatch(/console -> info\n.*console <- board rpi-pico/);
-        expect(traffic.join('\n')).toMatch(/console -> :r [0-9a-f]+ 32 40000000 1\n.*console <- 1 value \(#[0-9a-f]+\): 0x[0-9a-f]{8}/);
+        expect(traffic.join('\n')).toMatch(/console -> :r [0-9a-f]+ 32 40000000 1$/m);
+        expect(traffic.join('\n')).toMatch(/console <- 1 value \(#[0-9a-f]+\): 0x[0-9a-f]{8}$/m);
         // dump's bulk read meets a register the simulator does not model: the error frame, decoded.
-        expect(traffic.join('\n')).toMatch(/console -> :m [0-9a-f]+ 32 40054008 [0-9a-f]+\n.*console <- error BUS .*does not model this register/);
+        expect(traffic.join('\n')).toMatch(/console -> :m [0-9a-f]+ 32 40054008 [0-9a-f]+$/m);
+        expect(traffic.join('\n')).toMatch(/console <- error BUS .*does not model this register .*\(#[0-9a-f]+\)$/m);
       }
     }
   }, 120_000);
