@@ -3,8 +3,16 @@
 // of the device default profile (embedded). dist/node is built by tsc (tsconfig.build.json).
 import fs from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
-import { portableGuard, runtimeProfileDefine, srcAsVllsiModule, typescriptForXs } from './tools/rollup-plugins.js';
+import typescript from '@rollup/plugin-typescript';
+import { portableGuard, runtimeProfileDefine, srcAsVllsiModule } from './tools/rollup-plugins.js';
 import { xsInline } from './tools/xs-inline.js';
+
+/**
+ * TypeScript for XS bundles: ES2022 output, no declarations. Only files in the tsconfig's
+ * `include` are compiled (the plugin emits from the TS program): add folders there.
+ */
+const typescriptForXs = (tsconfig = 'tsconfig.xs.json') => typescript({ tsconfig, noEmitOnError: true, outputToFilesystem: false });
+
 // Built by tsc just before (npm run build): the profile names and the device default live in src/.
 import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES } from './dist/node/src/profile.js';
 

@@ -9,6 +9,7 @@
 // See docs/simulator.md for how time, interrupts and cores work.
 import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
 import type { Hal } from '../src/hal.js';
+import type { AppMain } from '../src/app.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
@@ -32,7 +33,7 @@ export { Machine } from './machine.js';
 export type { CoreProgramOptions } from './cores.js';
 
 /** An app: its `main` runs on core 0 at reset, with the board's HAL (also bound for src/: bindHal) and description. */
-export type App = (hal: Hal, board: BoardSpec) => void;
+export type App = AppMain;
 
 export interface SimulateOptions {
   /** Stop `main` (or a handler) that runs this long without returning to idle. Default '10s'. */

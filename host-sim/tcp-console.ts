@@ -12,17 +12,47 @@ export interface TcpConsole {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). `baud` paces the receive side. */
-export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, baud = 115200): Promise<TcpConsole> {
+/** Bytes sent to a simulated UART's receiver one character time apart, as on a real line. */
+export interface UartFeeder {
+  push(bytes: Uint8Array): void;
+  /** Bytes not yet received. */
+  readonly pending: number;
+  cancel(): void;
+}
+
+export function uartFeeder(machine: Machine, uart: UartPort, baud = 115200): UartFeeder {
   const charNs = (10 * 1e9) / baud; // start + 8 data + stop bits
   const pending: number[] = [];
-  let client: net.Socket | undefined;
-  let outbox: number[] = [];
-  const feeder: SimAlarm = machine.clock.createAlarm(() => {
+  const alarm: SimAlarm = machine.clock.createAlarm(() => {
     const b = pending.shift();
     if (b !== undefined) uart.receive(Uint8Array.of(b));
-    if (pending.length > 0) feeder.schedule(charNs);
+    if (pending.length > 0) alarm.schedule(charNs);
   });
+  return {
+    push(bytes) {
+      const idle = pending.length === 0;
+      for (const b of bytes) pending.push(b);
+      if (idle && pending.length > 0) alarm.schedule(charNs);
+    },
+    get pending() {
+      return pending.length;
+    },
+    cancel: () => alarm.cancel(),
+  };
+}
+
+export interface TcpConsoleOptions {
+  /** Line rate that paces the receive side (default 115200). */
+  baud?: number;
+  /** Sees what the client sends (before the UART receives it). */
+  onData?: (bytes: Uint8Array) => void;
+}
+
+/** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). */
+export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
+  const feeder = uartFeeder(machine, uart, options.baud);
+  let client: net.Socket | undefined;
+  let outbox: number[] = [];
   const offByte = uart.onByte((b) => {
     if (!client) return;
     if (outbox.length === 0) setImmediate(flush);
@@ -37,9 +67,9 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, b
     client = socket;
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => {
-      const idle = pending.length === 0;
-      for (const b of data) pending.push(b);
-      if (idle) feeder.schedule(charNs);
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+      options.onData?.(bytes);
+      feeder.push(bytes);
     });
     const gone = () => {
       if (client === socket) client = undefined;

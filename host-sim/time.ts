@@ -114,8 +114,14 @@ export function parseDuration(d: Duration, what = 'duration'): number {
   return ns;
 }
 
-/** `1.250000000 s`: a simulated timestamp for people. */
+/**
+ * `1.250000000 s`: a simulated timestamp for people, to the nanosecond. Any number: a fraction
+ * of a nanosecond is rounded (paced time is fractional), a negative one keeps its sign, and
+ * BigInt keeps the digits exact beyond 2^53 ns.
+ */
 export function formatNs(ns: number): string {
-  const s = Math.floor(ns / 1e9);
-  return `${s}.${String(ns - s * 1e9).padStart(9, '0')} s`;
+  if (!Number.isFinite(ns)) return `${ns} s`;
+  const n = BigInt(Math.round(ns));
+  const abs = n < 0n ? -n : n;
+  return `${n < 0n ? '-' : ''}${abs / 1_000_000_000n}.${String(abs % 1_000_000_000n).padStart(9, '0')} s`;
 }

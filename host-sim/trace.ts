@@ -35,6 +35,8 @@ export class AccessTrace {
   private readonly ring: DataView;
   private next = 0;
   private count = 0;
+  /** Entries recorded since the start (or clear()), including those the ring has overwritten. */
+  total = 0;
   /** Recording can be switched off for speed; the ring keeps what it has. */
   enabled = true;
 
@@ -54,6 +56,7 @@ export class AccessTrace {
     ring.setUint8(at + META, OP_CODE[op] | (size << 3) | (core << 6));
     this.next = i + 1 === this.capacity ? 0 : i + 1;
     if (this.count < this.capacity) this.count++;
+    this.total++;
   }
 
   /** Entries recorded (at most `capacity`; older ones are overwritten). */
@@ -64,6 +67,7 @@ export class AccessTrace {
   clear(): void {
     this.next = 0;
     this.count = 0;
+    this.total = 0;
   }
 
   /** The retained entries, oldest first. */

@@ -2,6 +2,8 @@
 // Register definitions (vllsi/registers/rp2040, vllsi/registers/esp32) and the serial console
 // (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
+export { closestNames, didYouMean } from './suggest.js';
+export type { AppMain, BoardSpec, Hal, AccessSize } from './app.js';
 export * from './common.js';
 export { MemoryOrdering, BusFault, Halted, type BusFaultReason, type BusAccess } from './hal.js';
 export * from './bitflags.js';

@@ -3,7 +3,8 @@
 import type { AccessMode } from './bus.js';
 import type { PeripheralDef } from './register_def.js';
 import { Register, type RegisterOptions } from './register.js';
-import { RegisterDefinitionError } from './register_errors.js';
+import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
+import { didYouMean } from './suggest.js';
 
 /** The registers of a peripheral definition, by name, plus its name and base address. */
 export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: Register<P['registers'][K]> } & {
@@ -38,8 +39,14 @@ const PERIPHERAL: ProxyHandler<PeripheralState> = {
   get(s, key) {
     if (key === 'name') return s.name;
     if (key === 'baseAddress') return s.baseAddress;
-    // Anything else is what a plain object would inherit (toString for messages and the like).
-    return (typeof key === 'string' ? s.register(key) : undefined) ?? Reflect.get(Object.prototype, key);
+    const r = typeof key === 'string' ? s.register(key) : undefined;
+    if (r !== undefined) return r;
+    // A register-like name (upper case) it lacks is a typo: say so instead of handing back
+    // undefined. Anything else is what a plain object would inherit (toString, then...).
+    if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !(key in Object.prototype)) {
+      throw new RegisterAccessError(`${s.name}.${key}`, 'get', 'unknown-register', `no such register${didYouMean(key, Object.keys(s.def.registers))}`);
+    }
+    return Reflect.get(Object.prototype, key);
   },
   has: (s, key) => key === 'name' || key === 'baseAddress' || (typeof key === 'string' && Object.hasOwn(s.def.registers, key)),
   ownKeys: (s) => ['name', 'baseAddress', ...Object.keys(s.def.registers)],

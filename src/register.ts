@@ -10,6 +10,7 @@ import { InvalidArgument, describe, hex } from './errors.js';
 import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
 import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
+import { didYouMean } from './suggest.js';
 
 const ONE_TO = { oneToClear: 1, oneToSet: 1, oneToToggle: 1 } as { readonly [k: string]: 1 | undefined };
 const ZERO_TO = { zeroToClear: 1, zeroToSet: 1, zeroToToggle: 1 } as { readonly [k: string]: 1 | undefined };
@@ -439,6 +440,6 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   private unknownField(name: string, op: string): RegisterAccessError {
-    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)} (fields: ${Object.keys(this.fields).join(', ') || 'none'})`);
+    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`);
   }
 }

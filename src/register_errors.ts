@@ -8,7 +8,8 @@ export type RegisterRule =
   | 'write-only' // reading a write-only register or field
   | 'read-side-effects' // read-modify-write (or an atomic alias) on a register whose read changes it
   | 'no-atomic-aliases' // SET/CLR/XOR alias on a peripheral or register without them
-  | 'unknown-field'; // a field name the definition does not have
+  | 'unknown-field' // a field name the definition does not have
+  | 'unknown-register'; // a register name (upper case) its peripheral does not have
 
 /** An access the register definition forbids; nothing was read or written. */
 export class RegisterAccessError extends VllsiError<'RegisterAccessError'> {

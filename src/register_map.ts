@@ -8,6 +8,7 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from './errors.js';
+import { didYouMean } from './suggest.js';
 import type { Width } from './bus.js';
 import { isReadable, isWritable, type Access, type FieldMap, type PeripheralMap, type RegisterMap, type WriteAction } from './register_def.js';
 
@@ -88,7 +89,7 @@ function byName<T extends { readonly name: string }>(items: readonly T[], name: 
   const upper = name.toUpperCase();
   const hits = items.filter((i) => i.name.toUpperCase() === upper);
   if (hits.length === 1) return hits[0]!;
-  if (hits.length === 0) throw new RegisterMapError(`no ${what} ${describe(name)} in ${where}`);
+  if (hits.length === 0) throw new RegisterMapError(`no ${what} ${describe(name)} in ${where}${didYouMean(name, items.map((i) => i.name))}`);
   throw new RegisterMapError(`${what} ${describe(name)} is ambiguous in ${where}: ${hits.map((h) => h.name).join(', ')}`);
 }
 
@@ -124,6 +125,18 @@ export function fieldBits(f: Pick<FieldMap, 'bitOffset' | 'bitWidth'>): number {
 
 export function fieldValue(f: Pick<FieldMap, 'bitOffset' | 'bitWidth'>, registerValue: number): number {
   return ((registerValue & fieldBits(f)) >>> f.bitOffset) >>> 0;
+}
+
+/**
+ * A register's access as its fields make it: an SVD often leaves a register read-write while
+ * every field of it is read-only (SYSINFO.CHIP_ID, SIO.CPUID) or write-only.
+ */
+export function registerAccess(r: Pick<RegisterMap, 'access' | 'fields'>): Access {
+  if (r.fields.length > 0) {
+    if (r.fields.every((f) => f.access === 'read-only')) return 'read-only';
+    if (r.fields.every((f) => !isReadable(f.access))) return 'write-only';
+  }
+  return r.access;
 }
 
 /** A register whose read changes state: read it only when explicitly asked. */

@@ -25,13 +25,16 @@ export interface DeviceApp {
   readonly code: string;
   /** The modules it imports: 'vllsi', and 'vllsi/console' if it uses the console. */
   readonly imports: readonly string[];
+  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
+  readonly chips: readonly string[];
   /** Calls the inliner rewrote. */
   readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 /** APP_DIR's entry module: index.ts, else index.js (the contract of `vllsi sim APP_DIR` too). */
 export function appEntry(appDir: string): string {
-  if (!existsSync(appDir) || !statSync(appDir).isDirectory()) throw new InvalidArgument('app directory', appDir, 'is not a directory');
+  if (!existsSync(appDir)) throw new InvalidArgument('app directory', appDir, 'does not exist: give the folder of your app (`vllsi init DIR` makes one)');
+  if (!statSync(appDir).isDirectory()) throw new InvalidArgument('app directory', appDir, 'is a file: give the folder that holds index.ts or index.js');
   for (const name of ['index.ts', 'index.js']) {
     const entry = path.join(appDir, name);
     if (existsSync(entry)) return entry;
@@ -83,7 +86,9 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
     if (!/export\s*\{[^}]*\bas default\b|export default/.test(output[0].code)) {
       throw new AppBundleError(where, `${path.basename(entry)} has no default export: export main(hal, board) as default`);
     }
-    return { entry, code: output[0].code, imports: output[0].imports, inlined: inliner.api.inlinedCount() };
+    const registers = path.join(packageRoot, 'src', 'registers') + path.sep;
+    const chips = [...new Set(output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')))];
+    return { entry, code: output[0].code, imports: output[0].imports, chips, inlined: inliner.api.inlinedCount() };
   } finally {
     await bundle.close();
   }

@@ -1,8 +1,9 @@
-// Rollup plugins shared by rollup.config.js (dist/xs) and tools/xs-test.js (XS test bundle).
+// Rollup plugins shared by rollup.config.js (dist/xs), tools/xs-test.js (XS test bundle) and
+// `vllsi build APP_DIR` (tools/device-app.ts): an installed package ships this file, so it
+// imports only the package's dependencies (rollup, typescript through ts-hooks.js).
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import fs from 'node:fs';
-import typescript from '@rollup/plugin-typescript';
 import { transpile } from './ts-hooks.js';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -19,14 +20,6 @@ export function portableGuard() {
       return null;
     },
   };
-}
-
-/**
- * TypeScript for XS bundles: ES2022 output, no declarations. Only files in the tsconfig's
- * `include` are compiled (the plugin emits from the TS program): add folders there.
- */
-export function typescriptForXs(tsconfig = 'tsconfig.xs.json') {
-  return typescript({ tsconfig: path.join(root, tsconfig), noEmitOnError: true, outputToFilesystem: false });
 }
 
 /**

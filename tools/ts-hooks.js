@@ -18,6 +18,13 @@ const options = { target: 'es2022', module: 'esnext', verbatimModuleSyntax: true
 const tsVersion = createRequire(import.meta.url)('typescript/package.json').version;
 const cacheDir = path.join(os.tmpdir(), `vllsi-ts-cache-${process.getuid?.() ?? 'user'}`);
 let ts;
+/** package.json of the vllsi that runs a user's app (`vllsi sim APP_DIR`): 'vllsi' imports resolve to it. */
+let vllsiPackage;
+
+/** `register(hooks, { data: { vllsiPackage } })`: map the app's 'vllsi' and 'vllsi/…' to the running package. */
+export function initialize(data) {
+  vllsiPackage = data?.vllsiPackage;
+}
 
 /** TypeScript to JavaScript, one file (also the transform of rollup-plugins.js transpileTs). */
 export async function transpile(source, fileName) {
@@ -26,6 +33,9 @@ export async function transpile(source, fileName) {
 }
 
 export async function resolve(specifier, context, next) {
+  // One copy of vllsi in the process: the app's imports get the simulator's modules (the bound
+  // HAL lives there), whether or not the app's folder has vllsi installed, by self-reference.
+  if (vllsiPackage && (specifier === 'vllsi' || specifier.startsWith('vllsi/'))) return next(specifier, { ...context, parentURL: vllsiPackage });
   try {
     return await next(specifier, context);
   } catch (e) {

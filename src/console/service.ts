@@ -16,7 +16,7 @@ import {
 } from './protocol.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, registerAt, type DeviceMap,
+  readHasSideEffects, registerAccess, registerAt, type DeviceMap,
 } from '../register_map.js';
 import { isReadable, isWritable, type RegisterMap } from '../register_def.js';
 
@@ -246,7 +246,7 @@ export class ConsoleService {
     const width = r.size as Width;
     this.checkWrite(at.address);
     if (!at.field) {
-      if (!isWritable(r.access)) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
+      if (!isWritable(registerAccess(r))) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
       const value = number(args[1]!, 'value');
       checkValue(value, width);
       this.store(at.address, value, width);
@@ -267,7 +267,7 @@ export class ConsoleService {
     for (const r of p.registers) {
       const address = (p.baseAddress + r.addressOffset) >>> 0;
       const name = `${p.name}.${r.name}`.padEnd(24);
-      if (!isReadable(r.access)) lines.push(`${name} ${hex(address, 8)} (write-only)`);
+      if (!isReadable(registerAccess(r))) lines.push(`${name} ${hex(address, 8)} (write-only)`);
       else if (readHasSideEffects(r) && !force) lines.push(`${name} ${hex(address, 8)} (read has side effects: dump!)`);
       else lines.push(`${name} ${hex(address, 8)} = ${hex(this.load(address, r.size as Width), r.size / 4)}`);
     }
@@ -357,7 +357,7 @@ export class ConsoleService {
       const at = registerAt(map, a);
       if (!at) continue;
       const name = `${at.peripheral.name}.${at.register.name}`;
-      if (!isReadable(at.register.access)) throw new ConsoleError('WO', `${name} (${hex(a, 8)}) is write-only`);
+      if (!isReadable(registerAccess(at.register))) throw new ConsoleError('WO', `${name} (${hex(a, 8)}) is write-only`);
       if (!force && readHasSideEffects(at.register)) throw new ConsoleError('SIDEFX', `reading ${name} (${hex(a, 8)}) has side effects: ask explicitly`);
     }
   }
@@ -384,12 +384,13 @@ export class ConsoleService {
 
 /** A register's value and every field decoded, as text lines. */
 export function describeRegister(peripheral: string, r: RegisterMap, address: number, value: number): string[] {
-  const lines = [`${peripheral}.${r.name} ${hex(address, 8)} = ${hex(value, r.size / 4)} (${r.access}, reset ${hex(r.resetValue, r.size / 4)})`];
+  const access = registerAccess(r);
+  const lines = [`${peripheral}.${r.name} ${hex(address, 8)} = ${hex(value, r.size / 4)} (${access}, reset ${hex(r.resetValue, r.size / 4)})`];
   for (const f of r.fields) {
     const v = fieldValue(f, value);
     const bits = f.bitWidth === 1 ? `[${f.bitOffset}]` : `[${f.bitOffset + f.bitWidth - 1}:${f.bitOffset}]`;
     const name = enumName(f, v);
-    lines.push(`  ${(f.name + bits).padEnd(24)} = ${hex(v, 0)}${name !== undefined ? ` ${name}` : ''}${f.access !== r.access ? ` (${f.access})` : ''}`);
+    lines.push(`  ${(f.name + bits).padEnd(24)} = ${hex(v, 0)}${name !== undefined ? ` ${name}` : ''}${f.access !== access ? ` (${f.access})` : ''}`);
   }
   return lines;
 }

@@ -24,6 +24,21 @@ describe('parseDuration', () => {
   });
   it('formats timestamps', () => {
     expect(formatNs(1_250_000_001)).toBe('1.250000001 s');
+    // A paced run's clock is fractional: the digits used to run on ('10.3496330.777776718 s').
+    expect(formatNs(10_349_633_000.777776718)).toBe('10.349633001 s');
+    expect(formatNs(-1.5e9)).toBe('-1.500000000 s');
+    expect(formatNs(2 ** 60)).toBe('1152921504.606846976 s');
+  });
+  it('law: any finite number formats as seconds with nine digits that read back as its rounded nanoseconds', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e18, max: 1e18 }), fc.maxSafeInteger(), fc.integer()), (ns) => {
+        const text = formatNs(ns);
+        const m = /^(-?)(\d+)\.(\d{9}) s$/.exec(text);
+        expect(m, text).not.toBeNull();
+        const back = BigInt(m![2]!) * 1_000_000_000n + BigInt(m![3]!);
+        expect(m![1] === '-' ? -back : back).toBe(BigInt(Math.round(ns)));
+      }),
+    );
   });
 });
 

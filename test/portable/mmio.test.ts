@@ -298,7 +298,9 @@ describe('mmio: typed register definitions', () => {
     expect(p.CTRL).toBeInstanceOf(Register);
     expect(p.CTRL.name).toBe('VIEW.CTRL');
     expect('CTRL' in p && !('NOPE' in p)).toBe(true);
-    expect((p as unknown as Record<string, unknown>).NOPE).toBeUndefined();
+    // An upper-case name it lacks is a register typo (typed error, nearest names); others are undefined.
+    expect(() => (p as unknown as Record<string, unknown>).CTLR).toThrow(/get VIEW.CTLR: no such register; did you mean CTRL\?/);
+    expect((p as unknown as Record<string, unknown>).nope).toBeUndefined();
     expect(String(p)).toBe('[object Object]'); // what a plain object inherits
     expect(Object.getOwnPropertyDescriptor(p, 'toString')).toBeUndefined();
     expect(Object.getOwnPropertyDescriptor(p, 'CTRL')).toMatchObject({ enumerable: true, writable: false });

@@ -125,7 +125,7 @@ describe('vllsi build APP_DIR', () => {
 
   it('refuses a missing app, a Node import, an unknown chip, a missing module or default export (exit 1), and writes nothing', async () => {
     const cases: [string, string][] = [
-      [path.join(tmp, 'apps', 'nowhere'), 'is not a directory'],
+      [path.join(tmp, 'apps', 'nowhere'), 'does not exist'],
       [writeApp('node', `import fs from 'node:fs';\nexport default function main(): void { fs.existsSync('x'); }\n`), "imports the Node module 'node:fs'"],
       [writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`), "vllsi has register definitions for esp32, rp2040"],
       [writeApp('missing', `import { helper } from './helper.js';\nexport default function main(): void { helper(); }\n`), 'helper'],

@@ -1,5 +1,9 @@
 // `vllsi build`: writes a Moddable project (mcconfig) for a board.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { loadBoard } from '../../boards/index.js';
+import { InvalidArgument } from '../../src/errors.js';
+import { didYouMean } from '../../src/suggest.js';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { mcconfigCommand, moddableTargets, writeProject, type ProjectOptions } from '../moddable.js';
 import { bundleDeviceApp } from '../device-app.js';
@@ -30,20 +34,33 @@ export function projectArgs(values: { board?: string; out?: string; profile?: st
   if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
   const board = values.board;
   if (board === undefined) throw new UsageError('--board is required');
-  if (!boards.includes(board)) throw new UsageError(`unknown board '${board}' (known: ${boards.join(', ')})`);
+  if (!boards.includes(board)) throw new UsageError(`unknown board '${board}'${didYouMean(board, boards)} (known: ${boards.join(', ')})`);
   const profile = (values.profile ?? DEVICE_DEFAULT_PROFILE) as RuntimeProfile;
   if (!RUNTIME_PROFILES.includes(profile)) throw new UsageError(`unknown runtime profile '${profile}' (known: ${RUNTIME_PROFILES.join(', ')})`);
   const appDir = positionals[0] === undefined ? undefined : path.resolve(positionals[0]);
-  return { board, profile, outDir: path.resolve(values.out ?? path.join('build', board)), ...(appDir && { appDir }) };
+  const outDir = path.resolve(values.out ?? path.join('build', board));
+  // The project folder, or the first part of its path that exists, must be a folder.
+  for (let d = outDir; ; d = path.dirname(d)) {
+    if (existsSync(d)) {
+      if (!statSync(d).isDirectory()) throw new InvalidArgument('-o folder', values.out ?? outDir, `${d === outDir ? 'is a file' : `${d} is a file`}: give a folder (made if absent), e.g. -o build/${board}`);
+      break;
+    }
+    if (path.dirname(d) === d) break;
+  }
+  return { board, profile, outDir, ...(appDir && { appDir }) };
 }
 
 /** Bundles APP_DIR (if any) and writes the project; returns what to tell the user. */
-export async function writeProjectFor(p: ProjectArgs): Promise<{ files: string[]; app: string }> {
+export async function writeProjectFor(p: ProjectArgs): Promise<{ files: string[]; app: string; warnings: string[] }> {
   const options: ProjectOptions = { board: p.board, outDir: p.outDir, profile: p.profile };
-  if (p.appDir === undefined) return { files: writeProject(options), app: 'the blink example' };
+  if (p.appDir === undefined) return { files: writeProject(options), app: 'the blink example', warnings: [] };
   const app = await bundleDeviceApp(p.appDir);
   const { bitfield, register } = app.inlined;
-  return { files: writeProject({ ...options, app }), app: `${path.relative(process.cwd(), app.entry)} (${bitfield} bitfield and ${register} register calls inlined)` };
+  const chip = loadBoard(p.board).chip;
+  const warnings = app.chips.length > 0 && !app.chips.includes(chip)
+    ? [`${path.relative(process.cwd(), app.entry)} uses the register definitions of ${app.chips.join(', ')} only and never touches ${p.board}'s ${chip}: is --board right?`]
+    : [];
+  return { files: writeProject({ ...options, app }), app: `${path.relative(process.cwd(), app.entry)} (${bitfield} bitfield and ${register} register calls inlined)`, warnings };
 }
 
 export const build: Command = {
@@ -66,7 +83,8 @@ ${projectHelp}
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, projectOptions);
     const p = projectArgs(values, positionals);
-    const { files, app } = await writeProjectFor(p);
+    const { files, app, warnings } = await writeProjectFor(p);
+    for (const w of warnings) console.error(`vllsi build: warning: ${w}`);
     const { command, args: mc } = mcconfigCommand(p.board);
     console.log(`wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`);
     return 0;

@@ -24,7 +24,7 @@ ${projectHelp}
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);
     }
     checkToolchain(p.board, process.env);
-    await writeProjectFor(p);
+    for (const w of (await writeProjectFor(p)).warnings) console.error(`vllsi flash: warning: ${w}`);
     const { command, args: mc } = mcconfigCommand(p.board);
     console.log(`running ${command} ${mc.join(' ')} in ${p.outDir}`);
     runMcconfig(p.board, p.outDir, process.env, values.port);

@@ -3,7 +3,9 @@ import { build } from './build.js';
 import { flash } from './flash.js';
 import { sim } from './sim.js';
 import { svd } from './svd.js';
+import { init } from './init.js';
 import { inspect } from './inspect.js';
+import { monitor } from './monitor.js';
 
 /** Every `vllsi` subcommand, in `--help` order. */
-export const commands: Command[] = [sim, build, flash, svd, inspect];
+export const commands: Command[] = [init, sim, build, flash, monitor, svd, inspect];

@@ -3,13 +3,14 @@
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, registerAt,
+  readHasSideEffects, registerAccess, registerAt,
   type DeviceMap, type FieldMap, type Located, type PeripheralMap, type RegisterMap,
 } from '../../src/register_map.js';
 import { isReadable, isWritable } from '../../src/register_def.js';
 import { ConsoleClient } from '../inspect/client.js';
 import { loadMap } from '../inspect/maps.js';
 import { readText, writeText } from '../files.js';
+import { didYouMean } from '../../src/suggest.js';
 import { hex } from '../../src/errors.js';
 
 const help = `usage: vllsi inspect [--port PORT] [--baud 115200] [--board NAME | --svd FILE] [--json] COMMAND
@@ -83,19 +84,27 @@ export const inspect: Command = {
       case 'list':
         return list(ctx);
       case 'read':
-        return withClient(ctx, (c) => read(ctx, c, one('P.R or ADDR')));
+      {
+        const at = target(ctx.map, one('P.R or ADDR'));
+        checkReadable(ctx, at); // before connecting: a refused read sends nothing
+        return withClient(ctx, (c) => read(ctx, c, at));
+      }
       case 'write': {
         const token = v.token ?? process.env.VLLSI_CONSOLE_TOKEN;
         if (token === undefined) throw new UsageError('write needs the board\'s unlock token: --token TOKEN (or VLLSI_CONSOLE_TOKEN)');
-        const target = one('P.R=VALUE or P.R.F=VALUE');
-        return withClient(ctx, (c) => write(ctx, c, target, token));
+        const plan = planWrite(ctx, one('P.R=VALUE or P.R.F=VALUE'));
+        return withClient(ctx, (c) => write(ctx, c, plan, token));
       }
       case 'dump':
-        return withClient(ctx, (c) => dump(ctx, c, one('a peripheral')));
+      {
+        const p = findPeripheral(ctx.map, one('a peripheral'));
+        return withClient(ctx, (c) => dump(ctx, c, p));
+      }
       case 'watch': {
-        const target = one('P.R');
+        const at = target(ctx.map, one('P.R'));
+        checkReadable(ctx, at);
         const count = v.count !== undefined ? positive(v.count, '--count') : Infinity;
-        return withClient(ctx, (c) => watch(ctx, c, target, positive(v.interval!, '--interval'), count));
+        return withClient(ctx, (c) => watch(ctx, c, at, positive(v.interval!, '--interval'), count));
       }
       case 'snapshot': {
         if (v.out === undefined) throw new UsageError('snapshot needs -o FILE');
@@ -107,7 +116,7 @@ export const inspect: Command = {
         if (rest.length !== 2) throw new UsageError('diff takes two snapshot files');
         return diff(ctx, rest[0]!, rest[1]!);
       default:
-        throw new UsageError(`unknown command '${sub}'`);
+        throw new UsageError(`unknown command '${sub}'${didYouMean(sub, ['list', 'read', 'write', 'dump', 'watch', 'snapshot', 'diff'])}`);
     }
   },
 };
@@ -165,57 +174,83 @@ function target(map: DeviceMap, text: string): Located {
   const address = parseInteger(text);
   if (address === undefined) return locate(map, text);
   const at = registerAt(map, address);
-  if (!at) throw new RegisterMapError(`address ${hex(address, 8)} is outside the ${map.device} register map (no register there)`);
-  return at;
+  if (at) return at;
+  // Inside a register but not at its start: registers are read whole, at their own address.
+  for (const p of map.peripherals) {
+    for (const r of p.registers) {
+      const start = (p.baseAddress + r.addressOffset) >>> 0;
+      if (address > start && address < start + r.size / 8) {
+        throw new RegisterMapError(`address ${hex(address, 8)} is not aligned: it is byte ${address - start} of ${p.name}.${r.name} (${r.size}-bit): read ${hex(start, 8)} or ${p.name}.${r.name}`, 'RANGE');
+      }
+    }
+  }
+  throw new RegisterMapError(`address ${hex(address, 8)} is outside the ${map.device} register map (no register there): \`vllsi inspect list\` shows the peripherals`);
+}
+
+function checkReadable(ctx: Ctx, at: Located): void {
+  const r = at.register;
+  if (!isReadable(registerAccess(r))) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${registerAccess(r)}: it cannot be read`, 'WO');
+  if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.readAction ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
 }
 
 async function readOne(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
+  checkReadable(ctx, at);
   const r = at.register;
-  if (!isReadable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${r.access}: it cannot be read`, 'WO');
-  if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.readAction ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
   const values = await c.readValues(r.size as Width, [at.address], ctx.force);
   return values.get(at.address)!;
 }
 
-async function read(ctx: Ctx, c: ConsoleClient, text: string): Promise<number> {
-  const at = target(ctx.map, text);
+async function read(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
   const r = at.register;
   const value = await readOne(ctx, c, at);
   const name = `${at.peripheral.name}.${r.name}`;
   if (ctx.json) {
-    ctx.out(JSON.stringify({ register: name, address: at.address, value, access: r.access, reset: r.resetValue, fields: decodeFields(r, value) }, null, 2));
+    ctx.out(JSON.stringify({ register: name, address: at.address, value, access: registerAccess(r), reset: r.resetValue, fields: decodeFields(r, value) }, null, 2));
     return 0;
   }
   const digits = r.size / 4;
-  ctx.out(`${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${r.access}, reset ${hex(r.resetValue, digits)}${value !== r.resetValue ? paint(ctx, 33, ', changed') : ''})`);
+  const access = registerAccess(r);
+  ctx.out(`${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${access}, reset ${hex(r.resetValue, digits)}${value !== r.resetValue ? paint(ctx, 33, ', changed') : ''})`);
   for (const f of decodeFields(r, value)) {
-    const extra = [f.access !== r.access ? f.access : '', f.modifiedWriteValues ?? '', f.readAction ? `read: ${f.readAction}` : ''].filter(Boolean).join(', ');
+    const extra = [f.access !== access ? f.access : '', f.modifiedWriteValues ?? '', f.readAction ? `read: ${f.readAction}` : ''].filter(Boolean).join(', ');
     ctx.out(`  ${(f.name + f.bits).padEnd(28)} ${hex(f.value, 0).padStart(10)}${f.enum !== undefined ? ' ' + paint(ctx, 32, f.enum) : ''}${extra ? `  (${extra})` : ''}`);
   }
   return 0;
 }
 
-async function write(ctx: Ctx, c: ConsoleClient, text: string, token: string): Promise<number> {
+interface WritePlan {
+  readonly at: Located;
+  /** The field's value, or the register's. */
+  readonly value: number;
+}
+
+/** Checks a write entirely against the map (read-only, write-only register, side effects, range): a refused write sends nothing. */
+function planWrite(ctx: Ctx, text: string): WritePlan {
   const eq = text.indexOf('=');
   if (eq < 0) throw new UsageError(`write takes P.R=VALUE or P.R.F=VALUE, got '${text}'`);
   const at = locate(ctx.map, text.slice(0, eq));
   const r = at.register;
-  const width = r.size as Width;
   const raw = text.slice(eq + 1);
-  let next: number;
-  let before: number | undefined;
   if (at.field) {
     const value = parseFieldValue(at.field, raw);
-    fieldWrite(r, at.field, 0, value); // refuses (read-only, write-only register, side effects, range) before any access
-    await c.unlock(token);
+    fieldWrite(r, at.field, 0, value);
+    return { at, value };
+  }
+  if (!isWritable(registerAccess(r))) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only${r.access !== 'read-only' ? ' (every field of it is)' : ''}: nothing was written`, 'RO');
+  const value = parseInteger(raw);
+  if (value === undefined || (r.size < 32 && value >= 2 ** r.size)) throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
+  return { at, value };
+}
+
+async function write(ctx: Ctx, c: ConsoleClient, { at, value }: WritePlan, token: string): Promise<number> {
+  const r = at.register;
+  const width = r.size as Width;
+  let next = value;
+  let before: number | undefined;
+  await c.unlock(token);
+  if (at.field) {
     if (at.field.bitWidth < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
     next = fieldWrite(r, at.field, before ?? 0, value);
-  } else {
-    if (!isWritable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only`, 'RO');
-    const value = parseInteger(raw);
-    if (value === undefined || (r.size < 32 && value >= 2 ** r.size)) throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
-    await c.unlock(token);
-    next = value;
   }
   await c.writeValues(width, [[at.address, next]]);
   await c.command('lock');
@@ -240,7 +275,7 @@ async function readAll(ctx: Ctx, c: ConsoleClient, peripherals: readonly Periphe
     for (const r of p.registers) {
       const address = (p.baseAddress + r.addressOffset) >>> 0;
       const row: Row = { register: `${p.name}.${r.name}`, address };
-      if (!isReadable(r.access)) row.skipped = 'write-only';
+      if (!isReadable(registerAccess(r))) row.skipped = 'write-only';
       else if (readHasSideEffects(r) && !ctx.force) row.skipped = 'read has side effects (--force)';
       else byWidth.set(r.size as Width, [...(byWidth.get(r.size as Width) ?? []), address]);
       rows.push(row);
@@ -258,13 +293,13 @@ async function readAll(ctx: Ctx, c: ConsoleClient, peripherals: readonly Periphe
   for (const row of rows) {
     if (row.skipped) continue;
     row.value = values.get(row.address);
-    if (row.value === undefined) row.skipped = `bus fault: ${c.faults.get(row.address) ?? 'no value'}`;
+    // The device's message repeats 'bus fault: N-bit read at ADDR': keep its reason.
+    if (row.value === undefined) row.skipped = `bus fault: ${(c.faults.get(row.address) ?? 'no value').replace(/^(bus fault: )?\d+-bit read at [^:]*: /, '')}`;
   }
   return rows;
 }
 
-async function dump(ctx: Ctx, c: ConsoleClient, name: string): Promise<number> {
-  const p = findPeripheral(ctx.map, name);
+async function dump(ctx: Ctx, c: ConsoleClient, p: PeripheralMap): Promise<number> {
   const rows = await readAll(ctx, c, [p], `dump ${p.name}`);
   if (ctx.json) {
     ctx.out(JSON.stringify({ peripheral: p.name, base: p.baseAddress, registers: rows }, null, 2));
@@ -279,8 +314,7 @@ async function dump(ctx: Ctx, c: ConsoleClient, name: string): Promise<number> {
   return 0;
 }
 
-async function watch(ctx: Ctx, c: ConsoleClient, text: string, interval: number, count: number): Promise<number> {
-  const at = target(ctx.map, text);
+async function watch(ctx: Ctx, c: ConsoleClient, at: Located, interval: number, count: number): Promise<number> {
   let stop = false;
   const onSig = () => void (stop = true);
   process.once('SIGINT', onSig);

@@ -1,81 +1,38 @@
 // `vllsi sim`: runs an app on a simulated board and prints its console UART text
-// and each LED change with its simulated timestamp.
-import { existsSync } from 'node:fs';
+// and each LED change with its simulated timestamp (what it shows: tools/sim-watch.ts).
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
-import { InvalidArgument } from '../../src/errors.js';
-import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
-import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
+import { didYouMean } from '../../src/suggest.js';
+import { createBoard, formatNs, parseDuration, type SimBoard } from '../../host-sim/index.js';
+import { serveUartOnTcp, uartFeeder } from '../../host-sim/tcp-console.js';
+import { parseTcpAddress } from '../address.js';
+import { asApp, loadApp } from '../app-loader.js';
+import { LinkError } from '../inspect/link.js';
+import { packageRoot as root } from '../moddable.js';
+import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
-/** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = (function up(d: string): string {
-  return existsSync(path.join(d, 'package.json')) || path.dirname(d) === d ? d : up(path.dirname(d));
-})(here);
-/** Running from TypeScript sources (vitest): apps may be imported as .ts too. */
-const fromSource = import.meta.url.endsWith('.ts');
-
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [-v] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
 
-  APP_DIR           directory whose index.js default-exports main(hal, board)
-                    (default: the blink example, examples/blink)
+  APP_DIR           directory whose index.ts or index.js default-exports main(hal, board)
+                    (TypeScript is transpiled on the fly; default: the blink example)
   --board NAME      ${boardNames.join(' | ')} (default: rpi-pico)
   --duration TIME   simulated time to run, e.g. 2s, 500ms, 250us (default: 2s)
   --forever         run until interrupted (Ctrl-C), paced to real time
-  --console tcp:PORT  serve the console UART on 127.0.0.1:PORT while the firmware runs,
-                    paced to real time (until interrupted unless --duration is given);
-                    the default app is then examples/console (vllsi inspect --port tcp://127.0.0.1:PORT)
+  --console tcp:PORT  serve the console UART on 127.0.0.1:PORT (also spelled tcp://127.0.0.1:PORT,
+                    as vllsi inspect/monitor --port take it) while the firmware runs, paced to real
+                    time (until interrupted unless --duration is given); the default app is then
+                    examples/console. Says so at start when the app does not answer on it.
+  --console stdin   the same with this terminal (or a pipe) as the other end: what you type goes to
+                    the console UART, answers are printed
+${watchHelp}
   -h, --help        this text
 
 Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
 2 for bad arguments.`;
-
-/** index.js of the app directory; for vllsi's own TypeScript examples, their build under dist/node. */
-export function resolveApp(dir: string): string {
-  const js = path.join(dir, 'index.js');
-  if (existsSync(js)) return js;
-  const ts = path.join(dir, 'index.ts');
-  if (fromSource && existsSync(ts)) return ts;
-  const rel = path.relative(root, dir);
-  const built = path.join(root, 'dist/node', rel, 'index.js');
-  if (!rel.startsWith('..') && existsSync(path.join(dir, 'index.ts')) && existsSync(built)) return built;
-  throw new InvalidArgument('app directory', dir, existsSync(path.join(dir, 'index.ts')) ? 'has only index.ts and no build of it: run `npm run build`' : 'has no index.js exporting main(hal, board)');
-}
-
-export async function loadApp(dir: string): Promise<App> {
-  const mod = (await import(pathToFileURL(resolveApp(dir)).href)) as { default?: unknown };
-  if (typeof mod.default !== 'function') throw new InvalidArgument('app module', dir, 'must default-export main(hal, board)');
-  return mod.default as App;
-}
-
-/** Prints complete console lines and LED changes as they happen, with simulated timestamps. */
-function report(board: SimBoard, print: (line: string) => void): () => void {
-  const stamp = (t: number) => `[${formatNs(t)}]`;
-  const uart = board.console;
-  let pending = '';
-  const offByte = uart.onByte((_b, t) => {
-    const text = uart.output;
-    const nl = text.lastIndexOf('\n');
-    if (nl < 0 || nl < text.length - 1) return;
-    const line = text.slice(pending.length).replace(/\r?\n$/, '');
-    pending = text;
-    for (const l of line.split(/\r?\n/)) print(`${stamp(t)} uart${board.spec.console.uart}: ${l}`);
-  });
-  const offLed = board.led.onChange((level, t) => print(`${stamp(t)} LED GPIO${board.spec.led.pin} -> ${level ? 'on' : 'off'}`));
-  const offDebug = board.onDebug((text, t) => print(`${stamp(t)} debug: ${text.replace(/\n$/, '')}`));
-  return () => {
-    offByte();
-    offLed();
-    offDebug();
-    const rest = uart.output.slice(pending.length);
-    if (rest) print(`${stamp(board.now)} uart${board.spec.console.uart}: ${rest} (no newline yet)`);
-  };
-}
 
 export const sim: Command = {
   name: 'sim',
@@ -84,62 +41,90 @@ export const sim: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
+      ...watchOptions,
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
     if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
-    if (!boardNames.includes(values.board!)) throw new UsageError(`unknown board '${values.board}' (known: ${boardNames.join(', ')})`);
+    if (!boardNames.includes(values.board!)) throw new UsageError(`unknown board '${values.board}'${didYouMean(values.board!, boardNames)} (known: ${boardNames.join(', ')})`);
     let duration: number;
     try {
       duration = parseDuration(values.duration ?? '2s', '--duration');
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const consolePort = values.console === undefined ? undefined : /^tcp:(\d{1,5})$/.exec(values.console)?.[1];
-    if (values.console !== undefined && (consolePort === undefined || Number(consolePort) > 65535)) {
-      throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${values.console}'`);
-    }
-    const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
-    const app = await loadApp(dir);
+    const stdin = values.console === 'stdin';
+    const consolePort = values.console === undefined || stdin ? undefined : parseTcpAddress(values.console, '--console', { listen: true })?.port;
+    if (values.console !== undefined && !stdin && consolePort === undefined) throw new UsageError(`--console takes tcp:PORT (0 picks a free port) or stdin, got '${values.console}'`);
+    const served = stdin || consolePort !== undefined;
+    const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, served ? 'examples/console' : 'examples/blink');
     const board = createBoard(values.board!);
+    const settings = watchSettings(values, board.spec);
+    const app = await loadApp(dir);
     const print = (l: string) => console.log(l);
-    const paced = values.forever || consolePort !== undefined;
-    const until = values.forever || (consolePort !== undefined && values.duration === undefined) ? Infinity : duration;
-    console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
-    const done = report(board, print);
+    const paced = values.forever || served;
+    const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
+    // With stdin as the console, its answers are what the user asked for: always shown.
+    const w = watch(board, settings, print, settings.verbose || stdin);
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, consolePort, { onData: (b) => w.tap.sent(b) }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
+      const why = e.code === 'EADDRINUSE' ? 'is in use (another vllsi sim?)' : 'needs privileges';
+      throw new LinkError(`tcp:${consolePort}`, `port ${consolePort} ${why}: stop what listens there or pick another port, e.g. --console tcp:0 for a free one`);
+    });
+    console.log(`vllsi sim: ${shown(dir)} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
     const wall = performance.now();
-    board.boot(app);
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
-    if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
-    if (paced) {
-      await runPaced(board, until);
+    let input: ReturnType<typeof feedStdin> | undefined;
+    try {
+      asApp(dir, () => board.boot(app));
+      if (served) {
+        const probe = uartFeeder(board.machine, board.console.port);
+        const answers = asApp(dir, () => probeConsole(board, probe, w));
+        probe.cancel();
+        if (!answers) console.log(`vllsi sim: warning: ${shown(dir)} does not answer on its console UART${board.spec.console.uart} (no console service in it?): vllsi inspect/monitor will get no answer. Serve one with ConsoleService from 'vllsi/console', as examples/console does.`);
+      }
+      if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
+      if (stdin) {
+        input = feedStdin(board, w);
+        console.log(`vllsi sim: console UART${board.spec.console.uart} on this terminal: type a console command (info, help), Ctrl-C stops`);
+      }
+      if (paced) await runPaced(board, until, dir, w, settings);
+      else asApp(dir, () => runWatched(board, w, settings, duration - board.now > 0 ? duration - board.now : 0));
+    } finally {
+      input?.stop();
       await tcp?.close();
-    } else {
-      board.runFor(duration - board.now > 0 ? duration - board.now : 0);
+      w.stop();
     }
-    done();
     const secs = (performance.now() - wall) / 1000;
     console.log(`vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`);
     return 0;
   },
 };
 
+/** A folder as the user would write it: relative below the working directory, else absolute. */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
+}
+
 /**
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
  * slice), yielding to I/O between slices, up to `until` ns.
  */
-async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
+async function runPaced(board: SimBoard, until: number, dir: string, w: Watch, settings: WatchSettings): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
   };
   process.once('SIGINT', onSig);
   process.once('SIGTERM', onSig);
-  const start = performance.now() * 1e6 - board.now;
-  while (!stop && board.now < until) {
-    const behind = performance.now() * 1e6 - start - board.now;
-    if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    const start = performance.now() * 1e6 - board.now;
+    while (!stop && board.now < until) {
+      const behind = performance.now() * 1e6 - start - board.now;
+      if (behind > 0) asApp(dir, () => runWatched(board, w, settings, Math.min(Math.round(behind), 100e6, until - board.now)));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
   }
-  process.off('SIGINT', onSig);
-  process.off('SIGTERM', onSig);
 }

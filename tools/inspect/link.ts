@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { VllsiError } from '../../src/errors.js';
+import { parseTcpAddress } from '../address.js';
 
 /** The link could not be opened or broke: `reason` says which (absent, refused, closed...). */
 export class LinkError extends VllsiError<'LinkError'> {
@@ -25,9 +26,8 @@ export interface Link {
 }
 
 export async function openLink(port: string, baud: number): Promise<Link> {
-  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(port);
-  if (tcp) return openTcp(port, tcp[1]!, Number(tcp[2]));
-  if (port.startsWith('tcp:')) throw new LinkError(port, 'expected tcp://HOST:PORT');
+  const tcp = parseTcpAddress(port, '--port');
+  if (tcp) return openTcp(port, tcp.host, tcp.port);
   return openSerial(port, baud);
 }
 
@@ -35,7 +35,7 @@ function openTcp(name: string, host: string, port: number): Promise<Link> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     socket.setNoDelay(true);
-    const fail = (e: NodeJS.ErrnoException) => reject(new LinkError(name, e.code === 'ECONNREFUSED' ? 'connection refused: is the simulator running with --console?' : e.message));
+    const fail = (e: NodeJS.ErrnoException) => reject(new LinkError(name, tcpFailure(e, host, port)));
     socket.once('error', fail);
     socket.once('connect', () => {
       socket.off('error', fail);
@@ -52,6 +52,23 @@ function openTcp(name: string, host: string, port: number): Promise<Link> {
       });
     });
   });
+}
+
+/** A failed connect in one line, with what to do about it. */
+function tcpFailure(e: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `connection refused: nothing listens on port ${port}; start \`vllsi sim --console tcp:${port}\` first`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `no such host '${host}': check the spelling, or use tcp:${port} for this machine`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${host} cannot be reached (${e.code}): check the host and the network`;
+    default:
+      return e.message;
+  }
 }
 
 function openSerial(name: string, baudRate: number): Promise<Link> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unpackMap, type DeviceMap } from '../../src/register_map.js';
 import { InvalidArgument } from '../../src/errors.js';
+import { didYouMean } from '../../src/suggest.js';
 import { importSvd } from '../svd/import.js';
 import { readBytes } from '../files.js';
 
@@ -24,7 +25,7 @@ export function loadMap(source: { board?: string; svd?: string }): DeviceMap {
   const board = source.board ?? 'rpi-pico';
   const file = path.join(packageRoot, 'boards', board, 'registers.json');
   if (!/^[\w.-]+$/.test(board) || !existsSync(file)) {
-    throw new InvalidArgument('board', board, `has no register map (boards with one: ${mappedBoards().join(', ')}); or give --svd FILE`);
+    throw new InvalidArgument('board', board, `has no register map${didYouMean(board, mappedBoards())} (boards with one: ${mappedBoards().join(', ')}); or give --svd FILE`);
   }
   return unpackMap(JSON.parse(readFileSync(file, 'utf8')));
 }

@@ -1,5 +1,5 @@
 // CMSIS-SVD importer: parses an SVD file with fast-xml-parser and resolves it into a flat
-// register map (src/console/regmap.ts). Resolution order for every element:
+// register map (src/register_map.ts). Resolution order for every element:
 //   1. derivedFrom (peripheral, cluster, register, field, enumeratedValues): the element is
 //      a copy of its base with its own children added or overriding by name;
 //   2. dim arrays: `NAME[%s]` (an array, indices 0..dim-1) and `NAME%s` (a list, dimIndex names),

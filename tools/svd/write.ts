@@ -1,4 +1,4 @@
-// Writes a register map as compact JSON (src/console/regmap.ts packMap), one register (and one
+// Writes a register map as compact JSON (src/register_map.ts packMap), one register (and one
 // import warning) per line so that regenerated maps diff well.
 import { packMap, type DeviceMap } from '../../src/register_map.js';
 
