@@ -118,11 +118,11 @@ describe('Mcp3008', () => {
 
 describe('SpiBus', () => {
   it('only a selected part in a mode it works in drives MISO', () => {
-    const pins = new Map<number, { level: boolean; cb?: (l: boolean) => void }>();
+    const pins = new Map<number, { level: boolean; cb?: (l: boolean, t: number) => void }>();
     const gpio = (n: number) => {
       const s = pins.get(n) ?? { level: true };
       pins.set(n, s);
-      return { pin: n, isOutput: true, get level() { return s.level; }, drive() {}, release() {}, onChange(cb: (l: boolean) => void) { s.cb = cb; return () => {}; } };
+      return { pin: n, isOutput: true, get level() { return s.level; }, drive() {}, release() {}, onChange(cb: (l: boolean, t: number) => void) { s.cb = cb; return () => {}; } };
     };
     const bus = new SpiBus(0, gpio);
     const p = new Mcp3008(3.3);
@@ -131,7 +131,7 @@ describe('SpiBus', () => {
     expect(bus.exchange(1, 8, 0)).toBe(0xff); // CS high: nobody drives MISO
     const cs = pins.get(5)!;
     cs.level = false;
-    cs.cb!(false);
+    cs.cb!(false, 0);
     expect(bus.exchange(1, 8, 1)).toBe(0xff); // mode 1: the part does not sample right
     expect(bus.exchange(1, 8, 0)).toBe(0xff);
     expect(bus.exchange(0x80, 8, 0) & 3).toBe(3);
