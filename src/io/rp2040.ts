@@ -1,0 +1,186 @@
+// RP2040 binding of the ECMA-419 classes: GPIO on SIO/IO_BANK0/PADS_BANK0 with edge
+// interrupts on IO_IRQ_BANK0, and the peripherals the other classes drive. Every
+// address, field position and pin function comes from the register definitions
+// generated from RP2040.svd (src/registers/rp2040/); which pins can take which function
+// is read from each GPIOn_CTRL.FUNCSEL's enumerated values.
+import { volatileLoad, volatileStore, type FieldDef } from '../mmio.js';
+import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
+import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
+import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
+import { RESETS } from '../registers/rp2040/resets.js';
+import { SIO } from '../registers/rp2040/sio.js';
+import { ioState } from './common.js';
+import { DigitalMode, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
+
+/** GPIOs of bank 0: GPIO0..29. */
+export const GPIO_COUNT = 30;
+const ALL_PINS = (1 << GPIO_COUNT) - 1;
+/** RP2040 atomic register aliases (datasheet 2.1.2). */
+const SET = 0x2000, CLR = 0x3000;
+
+const at = (p: { baseAddress: number }, r: { addressOffset: number }) => p.baseAddress + r.addressOffset;
+export const fieldMask = (f: FieldDef): number => (f.bitWidth >= 32 ? 0xffffffff : ((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
+
+const io = IO_BANK0.registers, pads = PADS_BANK0.registers, sio = SIO.registers;
+const GPIO_IN = at(SIO, sio.GPIO_IN), OUT_SET = at(SIO, sio.GPIO_OUT_SET), OUT_CLR = at(SIO, sio.GPIO_OUT_CLR);
+const OE_SET = at(SIO, sio.GPIO_OE_SET), OE_CLR = at(SIO, sio.GPIO_OE_CLR);
+const CTRL0 = at(IO_BANK0, io.GPIO0_CTRL), CTRL_STRIDE = io.GPIO1_CTRL.addressOffset - io.GPIO0_CTRL.addressOffset;
+const PAD0 = at(PADS_BANK0, pads.GPIO0), PAD_STRIDE = pads.GPIO1.addressOffset - pads.GPIO0.addressOffset;
+const PAD_RESET = pads.GPIO0.resetValue;
+const pad = pads.GPIO0.fields;
+const INTR0 = at(IO_BANK0, io.INTR0), INTE0 = at(IO_BANK0, io.PROC0_INTE0), INTS0 = at(IO_BANK0, io.PROC0_INTS0);
+const IO_IRQ = IO_BANK0.interrupts.IO_IRQ_BANK0;
+const FUNCSEL = io.GPIO0_CTRL.fields.FUNCSEL;
+const FUNC_SIO = FUNCSEL.enumeratedValues.sio_0, FUNC_NULL = FUNCSEL.enumeratedValues.null;
+// Per pin, 4 bits in INTRn/PROC0_INTEn/PROC0_INTSn (n = pin / 8): LEVEL_LOW, LEVEL_HIGH, EDGE_LOW, EDGE_HIGH.
+const EDGE_LOW = 1 << io.INTR0.fields.GPIO0_EDGE_LOW.bitOffset, EDGE_HIGH = 1 << io.INTR0.fields.GPIO0_EDGE_HIGH.bitOffset;
+
+/** Takes the peripherals of RESETS.RESET named in `names` out of reset and waits for RESET_DONE. */
+export function unreset(...names: (keyof typeof RESETS.registers.RESET.fields)[]): void {
+  let bits = 0;
+  for (const n of names) bits |= fieldMask(RESETS.registers.RESET.fields[n]);
+  const reset = at(RESETS, RESETS.registers.RESET);
+  if ((volatileLoad(reset) & bits) === 0) return;
+  volatileStore(reset + CLR, bits >>> 0);
+  const done = at(RESETS, RESETS.registers.RESET_DONE);
+  while ((volatileLoad(done) & bits) !== bits);
+}
+
+/** The FUNCSEL value of `fn` (e.g. 'i2c0_sda', 'spi1_tx', 'pwm_a_3') on GPIO `pin`, or undefined where the pin lacks it. */
+export function pinFunction(pin: number, fn: string): number | undefined {
+  return funcsOf(pin)?.[fn];
+}
+
+function funcsOf(pin: number): Readonly<Record<string, number>> | undefined {
+  const r = (io as unknown as Record<string, { fields: { FUNCSEL?: FieldDef } } | undefined>)[`GPIO${pin}_CTRL`];
+  return r?.fields.FUNCSEL?.enumeratedValues;
+}
+
+/** The function names GPIO `pin` offers (its FUNCSEL enumeration). */
+export function pinFunctions(pin: number): string[] {
+  return Object.keys(funcsOf(pin) ?? {});
+}
+
+/** Routes GPIO `pin` to function `funcsel` with its pad set for it (input enabled, output not disabled, pulls as given). */
+export function muxPin(pin: number, funcsel: number, pullUp = false, pullDown = false): void {
+  volatileStore(PAD0 + PAD_STRIDE * pin, (PAD_RESET & ~(fieldMask(pad.OD) | fieldMask(pad.PUE) | fieldMask(pad.PDE))) | fieldMask(pad.IE) | (pullUp ? fieldMask(pad.PUE) : 0) | (pullDown ? fieldMask(pad.PDE) : 0));
+  volatileStore(CTRL0 + CTRL_STRIDE * pin, funcsel);
+}
+
+/** Puts GPIO `pin` back to its reset state: no function, reset pad. */
+export function unmuxPin(pin: number): void {
+  volatileStore(CTRL0 + CTRL_STRIDE * pin, FUNC_NULL);
+  volatileStore(PAD0 + PAD_STRIDE * pin, PAD_RESET);
+}
+
+/** Sets the pad of GPIO `pin` for an analog input: input and output buffers off, no pulls (datasheet 4.9.1). */
+export function analogPad(pin: number): void {
+  volatileStore(CTRL0 + CTRL_STRIDE * pin, FUNC_NULL);
+  volatileStore(PAD0 + PAD_STRIDE * pin, (PAD_RESET & ~(fieldMask(pad.IE) | fieldMask(pad.PUE) | fieldMask(pad.PDE))) | fieldMask(pad.OD));
+}
+
+interface Watcher {
+  pins: number;
+  rises: number;
+  falls: number;
+  notify: (triggers: number) => void;
+}
+
+function watchers(): Watcher[] {
+  const t = ioState().tables;
+  let w = t.get('rp2040.gpio') as Watcher[] | undefined;
+  if (w === undefined) t.set('rp2040.gpio', (w = []));
+  return w;
+}
+
+/** IO_IRQ_BANK0: acknowledges the edges latched for core 0 and tells each watcher about its pins. */
+function gpioIrq(): void {
+  let rose = 0, fell = 0;
+  for (let r = 0; r < 4; r++) {
+    const s = volatileLoad(INTS0 + 4 * r);
+    if (s === 0) continue;
+    const edges = s & 0xcccccccc;
+    if (edges !== 0) volatileStore(INTR0 + 4 * r, edges >>> 0);
+    for (let i = 0; i < 8; i++) {
+      const b = s >>> (4 * i);
+      if (b & EDGE_HIGH) rose |= 1 << (8 * r + i);
+      if (b & EDGE_LOW) fell |= 1 << (8 * r + i);
+    }
+  }
+  for (const w of watchers().slice()) {
+    const t = ((rose & w.rises) | (fell & w.falls)) >>> 0;
+    if (t !== 0) w.notify(t);
+  }
+}
+
+/** Sets (or clears) the edge enables of `pins` in PROC0_INTEn. */
+function setEdgeEnables(pins: number, rises: number, falls: number): void {
+  for (let r = 0; r < 4; r++) {
+    let clear = 0, set = 0;
+    for (let i = 0; i < 8; i++) {
+      const p = 8 * r + i;
+      if (!((pins >>> p) & 1)) continue;
+      const sh = 4 * i;
+      clear |= (EDGE_LOW | EDGE_HIGH) << sh;
+      if ((rises >>> p) & 1) set |= EDGE_HIGH << sh;
+      if ((falls >>> p) & 1) set |= EDGE_LOW << sh;
+    }
+    if (clear === 0) continue;
+    volatileStore(INTR0 + 4 * r, clear >>> 0); // drop edges latched before
+    volatileStore(INTE0 + 4 * r + CLR, clear >>> 0);
+    if (set !== 0) volatileStore(INTE0 + 4 * r + SET, set >>> 0);
+  }
+}
+
+export const rp2040Gpio: GpioBinding = {
+  banks: [ALL_PINS],
+  configure(_bank: number, mask: number, mode: DigitalModeValue, initial: number): void {
+    unreset('IO_BANK0', 'PADS_BANK0');
+    const pullUp = mode === DigitalMode.InputPullUp || mode === DigitalMode.InputPullUpDown;
+    const pullDown = mode === DigitalMode.InputPullDown || mode === DigitalMode.InputPullUpDown;
+    if (mode === DigitalMode.OutputOpenDrain) {
+      volatileStore(OUT_CLR, mask);
+      if (initial !== 0) volatileStore(OE_CLR, initial);
+      if ((mask & ~initial) !== 0) volatileStore(OE_SET, (mask & ~initial) >>> 0);
+    } else if (mode === DigitalMode.Output) {
+      if (initial !== 0) volatileStore(OUT_SET, initial);
+      if ((mask & ~initial) !== 0) volatileStore(OUT_CLR, (mask & ~initial) >>> 0);
+      volatileStore(OE_SET, mask);
+    } else {
+      volatileStore(OE_CLR, mask);
+    }
+    for (let p = 0; p < GPIO_COUNT; p++) if ((mask >>> p) & 1) muxPin(p, FUNC_SIO, pullUp, pullDown);
+  },
+  reset(_bank: number, mask: number): void {
+    volatileStore(OE_CLR, mask);
+    volatileStore(OUT_CLR, mask);
+    for (let p = 0; p < GPIO_COUNT; p++) if ((mask >>> p) & 1) unmuxPin(p);
+  },
+  read(): number {
+    return volatileLoad(GPIO_IN);
+  },
+  write(_bank: number, mask: number, value: number, openDrain: boolean): void {
+    const hi = (value & mask) >>> 0, lo = (~value & mask) >>> 0;
+    if (openDrain) {
+      if (hi !== 0) volatileStore(OE_CLR, hi);
+      if (lo !== 0) volatileStore(OE_SET, lo);
+    } else {
+      if (hi !== 0) volatileStore(OUT_SET, hi);
+      if (lo !== 0) volatileStore(OUT_CLR, lo);
+    }
+  },
+  watch(_bank: number, pins: number, rises: number, falls: number, notify: ((triggers: number) => void) | undefined): void {
+    const list = watchers();
+    const had = list.length;
+    for (let i = list.length - 1; i >= 0; i--) if ((list[i]!.pins & pins) !== 0) list.splice(i, 1);
+    setEdgeEnables(pins, notify === undefined ? 0 : rises, notify === undefined ? 0 : falls);
+    if (notify !== undefined) list.push({ pins, rises, falls, notify });
+    if (had === 0 && list.length > 0) {
+      setInterruptHandler(IO_IRQ, gpioIrq);
+      enableIrq(IO_IRQ);
+    } else if (had > 0 && list.length === 0) {
+      disableIrq(IO_IRQ);
+      setInterruptHandler(IO_IRQ, undefined);
+    }
+  },
+};
