@@ -9,7 +9,9 @@ import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
 import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
-import { ioState } from './common.js';
+import { UART0, UART1 } from '../registers/rp2040/uart0.js';
+import { IoRangeError, IoTypeError, ioState } from './common.js';
+import type { UartBinding } from './serial.js';
 import { DigitalMode, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 
 /** GPIOs of bank 0: GPIO0..29. */
@@ -182,5 +184,107 @@ export const rp2040Gpio: GpioBinding = {
       disableIrq(IO_IRQ);
       setInterruptHandler(IO_IRQ, undefined);
     }
+  },
+};
+
+// --- UART (PL011) -----------------------------------------------------------------------
+
+/** clk_peri as pico-sdk sets it up (and rp2040js models): the UART and SPI baud generators run from it. */
+export const CLK_PERI_HZ = 125_000_000;
+const UARTS = [UART0, UART1] as const;
+const uart = UART0.registers;
+const DR = uart.UARTDR.addressOffset, FR = uart.UARTFR.addressOffset, IBRD = uart.UARTIBRD.addressOffset, FBRD = uart.UARTFBRD.addressOffset;
+const LCR_H = uart.UARTLCR_H.addressOffset, CR = uart.UARTCR.addressOffset, IMSC = uart.UARTIMSC.addressOffset, ICR = uart.UARTICR.addressOffset, RIS = uart.UARTRIS.addressOffset;
+const fr = uart.UARTFR.fields, lcr = uart.UARTLCR_H.fields, cr = uart.UARTCR.fields, imsc = uart.UARTIMSC.fields;
+const FIFO_DEPTH = 32;
+
+/** The lowest GPIO offering function `fn`, or undefined. */
+function firstPinWith(fn: string): number | undefined {
+  for (let p = 0; p < GPIO_COUNT; p++) if (pinFunction(p, fn) !== undefined) return p;
+  return undefined;
+}
+
+function checkPinFunction(pin: number | undefined, fn: string, what: string, cls: string): void {
+  if (pin !== undefined && pinFunction(pin, fn) === undefined) throw new IoRangeError(`${cls}: GPIO${pin} cannot be ${what} (${fn})`);
+}
+
+export const rp2040Uart: UartBinding = {
+  ports: UARTS.length,
+  resolve(port, transmit, receive, cls) {
+    if (port === undefined) {
+      const pin = transmit ?? receive;
+      if (pin === undefined) throw new IoTypeError(`${cls}: options.port, options.transmit or options.receive is required`);
+      for (let p = 0; p < UARTS.length && port === undefined; p++) if (pinFunction(pin, `uart${p}_${transmit !== undefined ? 'tx' : 'rx'}`) !== undefined) port = p;
+      if (port === undefined) throw new IoRangeError(`${cls}: GPIO${pin} is no UART pin`);
+    }
+    if (transmit === undefined && receive === undefined) {
+      transmit = firstPinWith(`uart${port}_tx`);
+      receive = firstPinWith(`uart${port}_rx`);
+    }
+    checkPinFunction(transmit, `uart${port}_tx`, `UART${port} transmit`, cls);
+    checkPinFunction(receive, `uart${port}_rx`, `UART${port} receive`, cls);
+    return { port, transmit, receive };
+  },
+  open(port, c, cls) {
+    // pico-sdk's uart_set_baudrate: 64ths of the divisor, rounded; IBRD 1..65535.
+    const div = Math.floor((8 * CLK_PERI_HZ) / c.baud);
+    let ibrd = div >> 7, fbrd = ((div & 0x7f) + 1) >> 1;
+    if (ibrd === 0 || ibrd > 0xffff) throw new IoRangeError(`${cls}: baud ${c.baud} is out of the UART's range (${Math.ceil(CLK_PERI_HZ / 16 / 0xffff)}..${CLK_PERI_HZ / 16} from a ${CLK_PERI_HZ / 1e6} MHz clk_peri)`);
+    unreset(port === 0 ? 'UART0' : 'UART1', 'IO_BANK0', 'PADS_BANK0');
+    const base = UARTS[port]!.baseAddress;
+    volatileStore(base + CR, 0);
+    volatileStore(base + IBRD, ibrd);
+    volatileStore(base + FBRD, fbrd);
+    // LCR_H latches the divisors (PL011), so it is written after them.
+    let lcrH = fieldMask(lcr.FEN) | ((c.dataBits - 5) << lcr.WLEN.bitOffset);
+    if (c.parity !== 'none') lcrH |= fieldMask(lcr.PEN) | (c.parity === 'even' ? fieldMask(lcr.EPS) : 0);
+    if (c.stopBits === 2) lcrH |= fieldMask(lcr.STP2);
+    volatileStore(base + LCR_H, lcrH);
+    volatileStore(base + CR, fieldMask(cr.UARTEN) | fieldMask(cr.TXE) | fieldMask(cr.RXE));
+    if (c.transmit !== undefined) muxPin(c.transmit, pinFunction(c.transmit, `uart${port}_tx`)!);
+    if (c.receive !== undefined) muxPin(c.receive, pinFunction(c.receive, `uart${port}_rx`)!, true);
+  },
+  close(port, c) {
+    const base = UARTS[port]!.baseAddress;
+    volatileStore(base + CR, 0);
+    if (c.transmit !== undefined) unmuxPin(c.transmit);
+    if (c.receive !== undefined) unmuxPin(c.receive);
+  },
+  readable(port) {
+    return (volatileLoad(UARTS[port]!.baseAddress + FR) & fieldMask(fr.RXFE)) === 0;
+  },
+  readByte(port) {
+    return volatileLoad(UARTS[port]!.baseAddress + DR) & 0xfff;
+  },
+  writable(port) {
+    const base = UARTS[port]!.baseAddress;
+    const f = volatileLoad(base + FR);
+    if (f & fieldMask(fr.TXFE)) return FIFO_DEPTH;
+    if (f & fieldMask(fr.TXFF)) return 0;
+    // TXRIS: the FIFO is at or below its trigger level (UARTIFLS reset: half).
+    return volatileLoad(base + RIS) & fieldMask(uart.UARTRIS.fields.TXRIS) ? FIFO_DEPTH / 2 : 1;
+  },
+  writeByte(port, byte) {
+    volatileStore(UARTS[port]!.baseAddress + DR, byte);
+  },
+  interrupt(port, rx, tx, handler) {
+    const u = UARTS[port]!;
+    const irq = port === 0 ? UART0.interrupts.UART0_IRQ : UART1.interrupts.UART1_IRQ;
+    const rxBits = fieldMask(imsc.RXIM) | fieldMask(imsc.RTIM) | fieldMask(imsc.OEIM) | fieldMask(imsc.FEIM) | fieldMask(imsc.PEIM) | fieldMask(imsc.BEIM);
+    const mask = (rx ? rxBits : 0) | (tx ? fieldMask(imsc.TXIM) : 0);
+    volatileStore(u.baseAddress + IMSC, mask);
+    if (handler === undefined || mask === 0) {
+      if (handler === undefined) {
+        disableIrq(irq);
+        setInterruptHandler(irq, undefined);
+      }
+      return;
+    }
+    setInterruptHandler(irq, () => {
+      // Error and timeout sources are cleared here; RX and TX clear as the FIFOs move.
+      volatileStore(u.baseAddress + ICR, fieldMask(uart.UARTICR.fields.OEIC) | fieldMask(uart.UARTICR.fields.FEIC) | fieldMask(uart.UARTICR.fields.PEIC) | fieldMask(uart.UARTICR.fields.BEIC) | fieldMask(uart.UARTICR.fields.RTIC));
+      handler();
+    });
+    enableIrq(irq);
   },
 };
