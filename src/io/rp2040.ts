@@ -12,6 +12,8 @@ import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
 import { IoRangeError, IoTypeError, ioState } from './common.js';
 import type { UartBinding } from './serial.js';
+import type { I2cBinding } from './i2c.js';
+import { I2C0, I2C1 } from '../registers/rp2040/i2c0.js';
 import { DigitalMode, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 
 /** GPIOs of bank 0: GPIO0..29. */
@@ -286,5 +288,100 @@ export const rp2040Uart: UartBinding = {
       handler();
     });
     enableIrq(irq);
+  },
+};
+
+// --- I2C (DW_apb_i2c, controller mode) ----------------------------------------------------
+
+/** clk_sys as pico-sdk sets it up (and rp2040js models): the I2C SCL counts run from it. */
+export const CLK_SYS_HZ = 125_000_000;
+const I2CS = [I2C0, I2C1] as const;
+const ic = I2C0.registers;
+const icCon = ic.IC_CON.fields, dataCmd = ic.IC_DATA_CMD.fields, raw = ic.IC_RAW_INTR_STAT.fields;
+const CMD_READ = fieldMask(dataCmd.CMD), CMD_STOP = fieldMask(dataCmd.STOP), CMD_RESTART = fieldMask(dataCmd.RESTART);
+const TX_ABRT = fieldMask(raw.TX_ABRT), STOP_DET = fieldMask(raw.STOP_DET), TX_EMPTY = fieldMask(raw.TX_EMPTY);
+const abrt = ic.IC_TX_ABRT_SOURCE.fields;
+const ADDR_NACK = fieldMask(abrt.ABRT_7B_ADDR_NOACK), DATA_NACK = fieldMask(abrt.ABRT_TXDATA_NOACK), ARB_LOST = fieldMask(abrt.ARB_LOST);
+const IC_FIFO_DEPTH = 16;
+
+export const rp2040I2c: I2cBinding = {
+  ports: I2CS.length,
+  maxHz: 1_000_000,
+  resolve(port, data, clock, cls) {
+    if (port === undefined) {
+      const pin = data ?? clock;
+      if (pin === undefined) throw new IoTypeError(`${cls}: options.data and options.clock, or options.port, are required`);
+      for (let p = 0; p < I2CS.length && port === undefined; p++) if (pinFunction(pin, `i2c${p}_${data !== undefined ? 'sda' : 'scl'}`) !== undefined) port = p;
+      if (port === undefined) throw new IoRangeError(`${cls}: GPIO${pin} is no I2C pin`);
+    }
+    data ??= firstPinWith(`i2c${port}_sda`)!;
+    clock ??= firstPinWith(`i2c${port}_scl`)!;
+    checkPinFunction(data, `i2c${port}_sda`, `I2C${port} data (SDA)`, cls);
+    checkPinFunction(clock, `i2c${port}_scl`, `I2C${port} clock (SCL)`, cls);
+    return { port, data, clock };
+  },
+  open({ port, data, clock, hz }) {
+    unreset(port === 0 ? 'I2C0' : 'I2C1', 'IO_BANK0', 'PADS_BANK0');
+    const base = I2CS[port]!.baseAddress;
+    volatileStore(base + ic.IC_ENABLE.addressOffset, 0);
+    volatileStore(base + ic.IC_CON.addressOffset,
+      (icCon.SPEED.enumeratedValues.FAST << icCon.SPEED.bitOffset) | fieldMask(icCon.MASTER_MODE) | fieldMask(icCon.IC_SLAVE_DISABLE) | fieldMask(icCon.IC_RESTART_EN) | fieldMask(icCon.TX_EMPTY_CTRL));
+    volatileStore(base + ic.IC_TX_TL.addressOffset, 0);
+    volatileStore(base + ic.IC_RX_TL.addressOffset, 0);
+    // pico-sdk's i2c_set_baudrate: 3/5 of the period low, 2/5 high, in clk_sys cycles.
+    const period = Math.floor((CLK_SYS_HZ + hz / 2) / hz);
+    const lcnt = Math.floor((period * 3) / 5), hcnt = period - lcnt;
+    volatileStore(base + ic.IC_FS_SCL_HCNT.addressOffset, Math.min(hcnt, 0xffff));
+    volatileStore(base + ic.IC_FS_SCL_LCNT.addressOffset, Math.min(lcnt, 0xffff));
+    volatileStore(base + ic.IC_FS_SPKLEN.addressOffset, lcnt < 16 ? 1 : Math.min(Math.floor(lcnt / 16), 0xff));
+    volatileStore(base + ic.IC_ENABLE.addressOffset, 1);
+    muxPin(data, pinFunction(data, `i2c${port}_sda`)!, true);
+    muxPin(clock, pinFunction(clock, `i2c${port}_scl`)!, true);
+  },
+  close({ port, data, clock }) {
+    volatileStore(I2CS[port]!.baseAddress + ic.IC_ENABLE.addressOffset, 0);
+    unmuxPin(data);
+    unmuxPin(clock);
+  },
+  transfer(port, address, bytes, read, restart, stop) {
+    const base = I2CS[port]!.baseAddress;
+    const rawStat = base + ic.IC_RAW_INTR_STAT.addressOffset, cmd = base + ic.IC_DATA_CMD.addressOffset;
+    // The target address changes only while the controller is disabled (datasheet 4.3.10.2).
+    if (volatileLoad(base + ic.IC_TAR.addressOffset) !== address) {
+      volatileStore(base + ic.IC_ENABLE.addressOffset, 0);
+      volatileStore(base + ic.IC_TAR.addressOffset, address);
+      volatileStore(base + ic.IC_ENABLE.addressOffset, 1);
+    }
+    let aborted = 0, sent = 0, received = 0;
+    const n = bytes.length;
+    while (received < (read ? n : 0) || sent < n) {
+      // Keep the TX FIFO (commands) fed, without overrunning the RX FIFO on reads.
+      while (sent < n && volatileLoad(base + ic.IC_TXFLR.addressOffset) < IC_FIFO_DEPTH && (!read || sent - received < IC_FIFO_DEPTH)) {
+        const first = sent === 0, last = sent === n - 1;
+        volatileStore(cmd, (read ? CMD_READ : bytes[sent]!) | (first && restart ? CMD_RESTART : 0) | (last && stop ? CMD_STOP : 0));
+        sent++;
+      }
+      if (read) while (received < sent && volatileLoad(base + ic.IC_RXFLR.addressOffset) > 0) bytes[received++] = volatileLoad(cmd) & 0xff;
+      else while ((volatileLoad(rawStat) & (TX_EMPTY | TX_ABRT)) === 0);
+      if (volatileLoad(rawStat) & TX_ABRT) {
+        aborted = volatileLoad(base + ic.IC_TX_ABRT_SOURCE.addressOffset);
+        volatileLoad(base + ic.IC_CLR_TX_ABRT.addressOffset);
+        break;
+      }
+    }
+    // After a STOP (asked for, or sent by the controller on an abort) wait for it on the bus:
+    // a NACK of the last byte is known only then.
+    if (stop || aborted !== 0) {
+      while ((volatileLoad(rawStat) & STOP_DET) === 0);
+      volatileLoad(base + ic.IC_CLR_STOP_DET.addressOffset);
+    }
+    if (aborted === 0 && volatileLoad(rawStat) & TX_ABRT) {
+      aborted = volatileLoad(base + ic.IC_TX_ABRT_SOURCE.addressOffset);
+      volatileLoad(base + ic.IC_CLR_TX_ABRT.addressOffset);
+    }
+    if (aborted & ADDR_NACK) return 'address-nack';
+    if (aborted & DATA_NACK) return 'data-nack';
+    if (aborted & ARB_LOST) return 'arbitration-lost';
+    return aborted === 0 ? 'ok' : 'data-nack';
   },
 };
