@@ -14,6 +14,8 @@ import { IoRangeError, IoTypeError, ioState } from './common.js';
 import type { UartBinding } from './serial.js';
 import type { I2cBinding } from './i2c.js';
 import { I2C0, I2C1 } from '../registers/rp2040/i2c0.js';
+import { SPI0, SPI1 } from '../registers/rp2040/spi0.js';
+import type { SpiBinding } from './spi.js';
 import { DigitalMode, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 
 /** GPIOs of bank 0: GPIO0..29. */
@@ -383,5 +385,77 @@ export const rp2040I2c: I2cBinding = {
     if (aborted & DATA_NACK) return 'data-nack';
     if (aborted & ARB_LOST) return 'arbitration-lost';
     return aborted === 0 ? 'ok' : 'data-nack';
+  },
+};
+
+// --- SPI (PL022, controller mode, 8-bit frames) -----------------------------------------
+
+const SPIS = [SPI0, SPI1] as const;
+const ssp = SPI0.registers;
+const cr0 = ssp.SSPCR0.fields, sr = ssp.SSPSR.fields;
+const SSP_FIFO_DEPTH = 8;
+
+export const rp2040Spi: SpiBinding = {
+  ports: SPIS.length,
+  maxHz: CLK_PERI_HZ / 2,
+  resolve(port, clock, out, input, cls) {
+    if (port === undefined) {
+      for (let p = 0; p < SPIS.length && port === undefined; p++) if (pinFunction(clock, `spi${p}_sclk`) !== undefined) port = p;
+      if (port === undefined) throw new IoRangeError(`${cls}: GPIO${clock} is no SPI clock pin`);
+    }
+    checkPinFunction(clock, `spi${port}_sclk`, `SPI${port} clock`, cls);
+    checkPinFunction(out, `spi${port}_tx`, `SPI${port} out (MOSI)`, cls);
+    checkPinFunction(input, `spi${port}_rx`, `SPI${port} in (MISO)`, cls);
+    return { port, clock, out, in: input };
+  },
+  open({ port, clock, out, in: input }) {
+    unreset(port === 0 ? 'SPI0' : 'SPI1', 'IO_BANK0', 'PADS_BANK0');
+    const base = SPIS[port]!.baseAddress;
+    volatileStore(base + ssp.SSPCR1.addressOffset, 0);
+    muxPin(clock, pinFunction(clock, `spi${port}_sclk`)!);
+    if (out !== undefined) muxPin(out, pinFunction(out, `spi${port}_tx`)!);
+    if (input !== undefined) muxPin(input, pinFunction(input, `spi${port}_rx`)!);
+  },
+  close({ port, clock, out, in: input }) {
+    volatileStore(SPIS[port]!.baseAddress + ssp.SSPCR1.addressOffset, 0);
+    for (const p of [clock, out, input]) if (p !== undefined) unmuxPin(p);
+  },
+  configure(port, hz, mode, cls) {
+    // pico-sdk's spi_set_baudrate: the smallest even prescale that lets SCR reach hz, then SCR.
+    let prescale = 2;
+    while (prescale <= 254 && CLK_PERI_HZ >= (prescale + 2) * 256 * hz) prescale += 2;
+    if (prescale > 254) throw new IoRangeError(`${cls}: hz ${hz} is below what the SPI clock divider makes from ${CLK_PERI_HZ / 1e6} MHz`);
+    let postdiv = 256;
+    while (postdiv > 1 && CLK_PERI_HZ / (prescale * (postdiv - 1)) <= hz) postdiv--;
+    const base = SPIS[port]!.baseAddress;
+    const sse = fieldMask(ssp.SSPCR1.fields.SSE);
+    volatileStore(base + ssp.SSPCR1.addressOffset + CLR, sse); // CR0/CPSR change with the port disabled
+    volatileStore(base + ssp.SSPCPSR.addressOffset, prescale);
+    volatileStore(base + ssp.SSPCR0.addressOffset, ((postdiv - 1) << cr0.SCR.bitOffset) | ((mode >> 1) << cr0.SPO.bitOffset) | ((mode & 1) << cr0.SPH.bitOffset) | (7 << cr0.DSS.bitOffset));
+    volatileStore(base + ssp.SSPCR1.addressOffset, sse);
+    return CLK_PERI_HZ / (prescale * postdiv);
+  },
+  exchange(port, tx, rx, length) {
+    const base = SPIS[port]!.baseAddress;
+    const srA = base + ssp.SSPSR.addressOffset, dr = base + ssp.SSPDR.addressOffset;
+    const TNF = fieldMask(sr.TNF), RNE = fieldMask(sr.RNE);
+    let sent = 0, received = 0;
+    // pico-sdk's spi_write_read_blocking: never more than a FIFO's worth in flight, so RX cannot overrun.
+    while (sent < length || received < length) {
+      const s = volatileLoad(srA);
+      if (sent < length && s & TNF && sent - received < SSP_FIFO_DEPTH) {
+        volatileStore(dr, tx === undefined ? 0 : tx[sent]!);
+        sent++;
+      }
+      if (received < length && s & RNE) {
+        const v = volatileLoad(dr) & 0xff;
+        if (rx !== undefined) rx[received] = v;
+        received++;
+      }
+    }
+  },
+  flush(port) {
+    const srA = SPIS[port]!.baseAddress + ssp.SSPSR.addressOffset;
+    while (volatileLoad(srA) & fieldMask(sr.BSY));
   },
 };
