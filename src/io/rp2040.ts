@@ -11,12 +11,18 @@ import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
 import { IoRangeError, IoTypeError, ioState } from './common.js';
-import type { UartBinding } from './serial.js';
-import type { I2cBinding } from './i2c.js';
+import { defineSerial, type UartBinding } from './serial.js';
+import { defineI2C, type I2cBinding } from './i2c.js';
+import { defineSMBus } from './smbus.js';
 import { I2C0, I2C1 } from '../registers/rp2040/i2c0.js';
 import { SPI0, SPI1 } from '../registers/rp2040/spi0.js';
-import type { SpiBinding } from './spi.js';
-import { DigitalMode, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
+import { defineSPI, type SpiBinding } from './spi.js';
+import { PWM as PWM_REGS } from '../registers/rp2040/pwm.js';
+import { ADC } from '../registers/rp2040/adc.js';
+import { definePWM, type PwmBinding } from './pwm.js';
+import { defineAnalog, type AdcBinding } from './analog.js';
+import { DigitalMode, defineDigitalBank, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
+import { defineDigital } from './digital.js';
 
 /** GPIOs of bank 0: GPIO0..29. */
 export const GPIO_COUNT = 30;
@@ -459,3 +465,99 @@ export const rp2040Spi: SpiBinding = {
     while (volatileLoad(srA) & fieldMask(sr.BSY));
   },
 };
+
+// --- PWM (8 slices of 2 channels) -----------------------------------------------------
+
+const pwmRegs = PWM_REGS.registers;
+const SLICE_STRIDE = pwmRegs.CH1_CSR.addressOffset - pwmRegs.CH0_CSR.addressOffset;
+const sliceAddr = (slice: number, r: { addressOffset: number }) => PWM_REGS.baseAddress + r.addressOffset + SLICE_STRIDE * slice;
+const pwmFn = (pin: number) => `pwm_${pin & 1 ? 'b' : 'a'}_${(pin >> 1) & 7}`;
+const ccField = (pin: number) => (pin & 1 ? pwmRegs.CH0_CC.fields.B : pwmRegs.CH0_CC.fields.A);
+
+export const rp2040Pwm: PwmBinding = {
+  pinCount: GPIO_COUNT,
+  maxResolution: 16,
+  counterOf(pin, cls) {
+    if (pinFunction(pin, pwmFn(pin)) === undefined) throw new IoRangeError(`${cls}: GPIO${pin} has no PWM output`);
+    return `PWM slice ${(pin >> 1) & 7}`;
+  },
+  open(pin, hz, resolution, first, cls) {
+    const slice = (pin >> 1) & 7;
+    if (first) {
+      // Fractional divider (16ths, 1..255 15/16) as small as lets TOP (the period - 1) fit 16 bits.
+      const div16 = Math.max(16, Math.ceil((CLK_SYS_HZ * 16) / (hz * 65536)));
+      const top = Math.round((CLK_SYS_HZ * 16) / (div16 * hz)) - 1;
+      if (div16 > 0xfff || top < 1) throw new IoRangeError(`${cls}: hz ${hz} is out of the PWM's range (${Math.ceil(CLK_SYS_HZ / (256 * 65536))}..${CLK_SYS_HZ / 2} Hz at ${CLK_SYS_HZ / 1e6} MHz)`);
+      if (top + 1 < 2 ** resolution - 1) throw new IoRangeError(`${cls}: ${resolution} bits of resolution need a period of ${2 ** resolution - 1} clocks; at ${hz} Hz it has ${top + 1}`);
+      unreset('PWM', 'IO_BANK0', 'PADS_BANK0');
+      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH0_DIV), div16);
+      volatileStore(sliceAddr(slice, pwmRegs.CH0_TOP), top);
+      volatileStore(sliceAddr(slice, pwmRegs.CH0_CC), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), fieldMask(pwmRegs.CH0_CSR.fields.EN));
+    } else {
+      const f = ccField(pin);
+      const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+      volatileStore(cc, (volatileLoad(cc) & ~fieldMask(f)) >>> 0);
+    }
+    muxPin(pin, pinFunction(pin, pwmFn(pin))!);
+  },
+  write(pin, value, resolution) {
+    const slice = (pin >> 1) & 7, f = ccField(pin);
+    const period = (volatileLoad(sliceAddr(slice, pwmRegs.CH0_TOP)) & 0xffff) + 1;
+    const max = 2 ** resolution - 1;
+    // value = max is 100 %: CC = TOP + 1 keeps the output high all the period.
+    const level = value === max ? period : Math.round((value * period) / max);
+    const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+    volatileStore(cc, ((volatileLoad(cc) & ~fieldMask(f)) | (Math.min(level, 0xffff) << f.bitOffset)) >>> 0);
+  },
+  close(pin, last) {
+    const slice = (pin >> 1) & 7;
+    unmuxPin(pin);
+    if (last) volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
+  },
+};
+
+// --- ADC (12 bits; channels 0..3 on GPIO26..29) ----------------------------------------
+
+const adcRegs = ADC.registers, cs = adcRegs.CS.fields;
+const ADC_FIRST_PIN = 26;
+
+export const rp2040Adc: AdcBinding = {
+  pinCount: GPIO_COUNT,
+  resolution: 12,
+  channelOf(pin, cls) {
+    if (pin < ADC_FIRST_PIN || pin > ADC_FIRST_PIN + 3) throw new IoRangeError(`${cls}: GPIO${pin} is no ADC input (GPIO26..29)`);
+    return pin - ADC_FIRST_PIN;
+  },
+  open(pin) {
+    unreset('ADC', 'IO_BANK0', 'PADS_BANK0');
+    analogPad(pin);
+    const csA = at(ADC, adcRegs.CS);
+    if ((volatileLoad(csA) & fieldMask(cs.EN)) === 0) {
+      volatileStore(csA, fieldMask(cs.EN));
+      while ((volatileLoad(csA) & fieldMask(cs.READY)) === 0);
+    }
+  },
+  read(channel) {
+    const csA = at(ADC, adcRegs.CS);
+    while ((volatileLoad(csA) & fieldMask(cs.READY)) === 0);
+    volatileStore(csA, fieldMask(cs.EN) | (channel << cs.AINSEL.bitOffset) | fieldMask(cs.START_ONCE));
+    while ((volatileLoad(csA) & fieldMask(cs.READY)) === 0);
+    return volatileLoad(at(ADC, adcRegs.RESULT)) & 0xfff;
+  },
+  close(pin) {
+    unmuxPin(pin);
+  },
+};
+
+// --- The classes, bound to the RP2040 --------------------------------------------------
+
+export const Digital = /* @__PURE__ */ defineDigital(rp2040Gpio);
+export const DigitalBank = /* @__PURE__ */ defineDigitalBank(rp2040Gpio);
+export const Serial = /* @__PURE__ */ defineSerial(rp2040Uart);
+export const I2C = /* @__PURE__ */ defineI2C(rp2040I2c);
+export const SMBus = /* @__PURE__ */ defineSMBus(I2C);
+export const SPI = /* @__PURE__ */ defineSPI(rp2040Spi, rp2040Gpio);
+export const PWM = /* @__PURE__ */ definePWM(rp2040Pwm);
+export const Analog = /* @__PURE__ */ defineAnalog(rp2040Adc);
