@@ -3,8 +3,8 @@
 // missing or mistyped property, RangeError for a value out of range), exclusive use of
 // pins and buses with release on close, callbacks, `target`, `format`, buffers.
 //
-// Claims and interrupt dispatch tables live per HAL (a WeakMap, as src/interrupt.ts
-// keeps its state), so two simulated boards in one process never share them.
+// Claims and interrupt dispatch tables live per HAL (a WeakMap made on first use, as
+// src/interrupt.ts keeps its state), so two simulated boards in one process never share them.
 import type { Hal } from '../../hal/contract.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
@@ -125,9 +125,12 @@ export interface IoState {
   readonly tables: Map<string, unknown>;
 }
 
-const states = new WeakMap<Hal, IoState>();
+// Made on first use: a WeakMap made at module level is in flash after Moddable's preload,
+// and its set() throws there.
+let states: WeakMap<Hal, IoState> | undefined;
 
 export function ioState(hal: Hal = currentHal()): IoState {
+  states ??= new WeakMap();
   let s = states.get(hal);
   if (s === undefined) states.set(hal, (s = { claims: new Map(), tables: new Map() }));
   return s;
