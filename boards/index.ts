@@ -2,8 +2,8 @@
 // map, peripherals with their models and IRQ numbers, console UART, LED). This
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
-import { BoardError } from '../host-sim/errors.js';
 import type { BoardIo } from '../src/io/provider.js';
+import { VllsiError } from '../src/errors.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
@@ -57,6 +57,18 @@ export interface BoardSpec {
   readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
   /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
   readonly io: BoardIo;
+}
+
+/** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
+export class BoardError extends VllsiError {
+  override readonly kind = 'BoardError';
+  constructor(
+    readonly board: string,
+    message: string,
+  ) {
+    super(`board ${JSON.stringify(board)}: ${message}`);
+    this.name = 'BoardError';
+  }
 }
 
 const builtIn: Record<string, unknown> = { 'rpi-pico': rpiPico, 'esp32-devkitc': esp32DevkitC };

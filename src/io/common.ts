@@ -5,7 +5,7 @@
 //
 // Claims and interrupt dispatch tables live per HAL (a WeakMap made on first use, as
 // src/interrupt.ts keeps its state), so two simulated boards in one process never share them.
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../hal.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
 
