@@ -39,14 +39,12 @@ export interface PermissionPolicy {
 }
 
 /** A gated operation was refused by the active sandbox. Nothing happened. */
-export class PermissionDenied extends VllsiError {
-  override readonly kind = 'PermissionDenied';
+export class PermissionDenied extends VllsiError<'PermissionDenied'> {
   constructor(
     readonly scope: PermissionScope,
     readonly target: PermissionTarget,
   ) {
-    super(`permission denied: ${scope} ${describe(target)} is outside the sandbox policy`);
-    this.name = 'PermissionDenied';
+    super('PermissionDenied', `permission denied: ${scope} ${describe(target)} is outside the sandbox policy`);
   }
 }
 

@@ -7,7 +7,7 @@
 // the permission hook; registers whose read has a side effect (FIFO pops, clear-on-read) are
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
 import type { Hal } from '../hal.js';
-import { VllsiError } from '../errors.js';
+import { VllsiError, hex } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
@@ -57,14 +57,12 @@ export interface ConsoleStats {
   overlong: number;
 }
 
-class ConsoleError extends VllsiError {
-  override readonly kind = 'ConsoleError';
+class ConsoleError extends VllsiError<'ConsoleError'> {
   constructor(
     readonly code: ErrorName,
     message: string,
   ) {
-    super(message);
-    this.name = 'ConsoleError';
+    super('ConsoleError', message);
   }
 }
 
@@ -402,10 +400,6 @@ function errorPayload(code: ErrorName, message: string): Uint8Array {
   out[0] = ErrorCode[code];
   out.set(text, 1);
   return out;
-}
-
-function hex(v: number, digits: number): string {
-  return `0x${v.toString(16).padStart(digits, '0')}`;
 }
 
 function hexDigit(c: number): number {
