@@ -28,38 +28,30 @@ export class IoRangeError extends RangeError {
 }
 
 /** A pin or bus is already used by another open IO instance. */
-export class ResourceInUse extends VllsiError {
-  override readonly kind = 'ResourceInUse';
+export class ResourceInUse extends VllsiError<'ResourceInUse'> {
   constructor(readonly resource: string) {
-    super(`${resource} is already in use (close the instance that holds it first)`);
-    this.name = 'ResourceInUse';
+    super('ResourceInUse', `${resource} is already in use (close the instance that holds it first)`);
   }
 }
 
 /** A method other than close was called on a closed instance. */
-export class IoClosed extends VllsiError {
-  override readonly kind = 'IoClosed';
+export class IoClosed extends VllsiError<'IoClosed'> {
   constructor(cls: string, method: string) {
-    super(`${cls}.${method}() on a closed instance`);
-    this.name = 'IoClosed';
+    super('IoClosed', `${cls}.${method}() on a closed instance`);
   }
 }
 
 /** The operation is not defined for this instance (e.g. write on a digital input). */
-export class IoUnsupported extends VllsiError {
-  override readonly kind = 'IoUnsupported';
+export class IoUnsupported extends VllsiError<'IoUnsupported'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IoUnsupported';
+    super('IoUnsupported', message);
   }
 }
 
 /** The hardware could not complete a transfer (an I2C NACK, a full output FIFO). Nothing was transferred beyond what `message` says. */
-export class IoError extends VllsiError {
-  override readonly kind = 'IoError';
+export class IoError extends VllsiError<'IoError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IoError';
+    super('IoError', message);
   }
 }
 
