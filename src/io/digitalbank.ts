@@ -39,6 +39,8 @@ export interface GpioBinding {
    * stops watching the pins of `pins`.
    */
   watch(bank: number, pins: number, rises: number, falls: number, notify: ((triggers: number) => void) | undefined): void;
+  /** The bank's set, clear and input registers where one store sets or clears pins (RP2040 SIO), for Digital's one-access path. */
+  direct?(bank: number): { readonly set: number; readonly clear: number; readonly input: number };
 }
 
 export interface DigitalBankOptions {

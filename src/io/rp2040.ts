@@ -182,6 +182,9 @@ export const rp2040Gpio: GpioBinding = {
       if (lo !== 0) volatileStore(OUT_CLR, lo);
     }
   },
+  direct() {
+    return { set: OUT_SET, clear: OUT_CLR, input: GPIO_IN };
+  },
   watch(_bank: number, pins: number, rises: number, falls: number, notify: ((triggers: number) => void) | undefined): void {
     const list = watchers();
     const had = list.length;

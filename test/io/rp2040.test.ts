@@ -7,6 +7,8 @@ import { createBoard, Mcp3008, Tmp102, type SimBoard } from '../../host-sim/inde
 import { Analog, Digital, DigitalBank, I2C, PWM, SMBus, SPI, Serial } from '../../src/io/rp2040.js';
 import { IoClosed, IoError, IoRangeError, IoTypeError, IoUnsupported, ResourceInUse } from '../../src/io/common.js';
 import { runs } from '../support/env.js';
+import { PermissionDenied, sandbox } from '../../src/permissions.js';
+import { SIO as SIO_REGS } from '../../src/registers/rp2040/sio.js';
 
 function board(): SimBoard {
   const b = createBoard('rpi-pico');
@@ -120,6 +122,19 @@ describe('Digital', () => {
     const again = new Digital({ pin: 4, mode: Digital.Output });
     again.write(1);
     expect(b.gpio(4).isOutput).toBe(true);
+  });
+
+  it('write and read take the direct HAL path only outside a sandbox: a policy without SIO refuses them, touching nothing', () => {
+    const b = board();
+    const led = new Digital({ pin: 25, mode: Digital.Output });
+    const sio = { scope: 'register' as const, from: SIO_REGS.baseAddress, to: SIO_REGS.baseAddress + 0x1000 };
+    sandbox({ allow: [sio] }, () => led.write(1));
+    expect(b.gpio(25).level).toBe(true);
+    expect(() => sandbox({ deny: [sio] }, () => led.write(0))).toThrow(PermissionDenied);
+    expect(b.gpio(25).level).toBe(true);
+    const button = new Digital({ pin: 4, mode: Digital.InputPullUp });
+    expect(() => sandbox({ deny: [sio] }, () => button.read())).toThrow(PermissionDenied);
+    expect(button.read()).toBe(1);
   });
 
   it('target is the options.target value', () => {
