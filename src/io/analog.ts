@@ -2,7 +2,7 @@
 // the GPIO of an ADC channel), resolution (only what the ADC makes), format ("number"
 // only), target. read() returns the conversion, 0..2^resolution - 1; `resolution` is a
 // read-only property. No callbacks (the standard defines none for Analog).
-import { IoClosed, IoRangeError, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
+import { IoClosed, IoRangeError, claim, NumberFormat, formatOption, intOption, optionsOf, release, type Options } from './common.js';
 
 /** What a chip binding provides for its ADC. */
 export interface AdcBinding {
@@ -27,7 +27,7 @@ export interface AnalogInstance {
 
 /** The Analog class of a chip. */
 export function defineAnalog(adc: AdcBinding, className = 'Analog') {
-  return class Analog implements AnalogInstance {
+  return class Analog extends NumberFormat implements AnalogInstance {
     readonly pin: number;
     readonly resolution = adc.resolution;
     target: unknown;
@@ -35,6 +35,7 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
     #closed = false;
 
     constructor(options: Record<string, unknown>) {
+      super();
       const o: Options = optionsOf(options, className);
       const pin = intOption(o, 'pin', className, 0, adc.pinCount - 1, true)!;
       const resolution = intOption(o, 'resolution', className, 1, 32, false);
@@ -46,13 +47,6 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
       this.pin = pin;
       this.#channel = channel;
       this.target = o.target;
-    }
-
-    get format(): 'number' {
-      return 'number';
-    }
-    set format(f: 'number') {
-      formatOption(f, ['number'], 'number', className);
     }
 
     read(): number {

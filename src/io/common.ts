@@ -140,3 +140,13 @@ export function release(owner: object, names: readonly string[]): void {
   const { claims } = ioState();
   for (const n of names) if (claims.get(n) === owner) claims.delete(n);
 }
+
+/** Base of the classes whose only format is "number" (Digital, DigitalBank, PWM, Analog): `format` reads "number"; setting another is a RangeError. */
+export class NumberFormat {
+  get format(): 'number' {
+    return 'number';
+  }
+  set format(f: 'number') {
+    formatOption(f, ['number'], 'number', this.constructor.name);
+  }
+}

@@ -6,7 +6,7 @@
 // read and write are one bus access each.
 import { describe } from '../errors.js';
 import { directHal } from '../platform.js';
-import { DigitalMode, isOutput, modeOption, pinNames, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
+import { DigitalMode, DigitalModes, isOutput, modeOption, pinNames, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 import { IoClosed, IoRangeError, IoTypeError, IoUnsupported, callbackOption, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
 
 export interface DigitalOptions {
@@ -34,13 +34,7 @@ export const Edge = { Rising: 1, Falling: 2 } as const;
 /** The Digital class of a chip. */
 export function defineDigital(gpio: GpioBinding, className = 'Digital') {
   const pinCount = gpio.banks.length * 32;
-  return class Digital implements DigitalInstance {
-    static readonly Input = DigitalMode.Input;
-    static readonly InputPullUp = DigitalMode.InputPullUp;
-    static readonly InputPullDown = DigitalMode.InputPullDown;
-    static readonly InputPullUpDown = DigitalMode.InputPullUpDown;
-    static readonly Output = DigitalMode.Output;
-    static readonly OutputOpenDrain = DigitalMode.OutputOpenDrain;
+  return class Digital extends DigitalModes implements DigitalInstance {
     static readonly Rising = Edge.Rising;
     static readonly Falling = Edge.Falling;
 
@@ -57,6 +51,7 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
     readonly #input: number = 0;
 
     constructor(options: DigitalOptions) {
+      super();
       const o: Options = optionsOf(options, className);
       const pin = intOption(o, 'pin', className, 0, pinCount - 1, true)!;
       const bank = pin >> 5;
@@ -95,13 +90,6 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
           onReadable.call(this as never);
         });
       }
-    }
-
-    get format(): 'number' {
-      return 'number';
-    }
-    set format(f: 'number') {
-      formatOption(f, ['number'], 'number', className);
     }
 
     read(): 0 | 1 {

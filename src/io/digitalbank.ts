@@ -5,7 +5,7 @@
 // levels masked by `pins` (never another instance's pins); write(value) sets the output
 // pins from value's bits. An input has no write, an output no read.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, IoTypeError, IoUnsupported, callbackOption, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
+import { IoClosed, IoRangeError, IoTypeError, IoUnsupported, NumberFormat, callbackOption, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
 
 /** The modes of ECMA-419's Digital and DigitalBank. */
 export const DigitalMode = {
@@ -67,15 +67,19 @@ export interface DigitalBankInstance {
   close(): void;
 }
 
+/** The mode constants both classes carry as statics (Digital.Output, DigitalBank.InputPullUp...), and the "number" format. */
+export class DigitalModes extends NumberFormat {
+  static readonly Input = DigitalMode.Input;
+  static readonly InputPullUp = DigitalMode.InputPullUp;
+  static readonly InputPullDown = DigitalMode.InputPullDown;
+  static readonly InputPullUpDown = DigitalMode.InputPullUpDown;
+  static readonly Output = DigitalMode.Output;
+  static readonly OutputOpenDrain = DigitalMode.OutputOpenDrain;
+}
+
 /** The DigitalBank class of a chip. */
 export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') {
-  return class DigitalBank implements DigitalBankInstance {
-    static readonly Input = DigitalMode.Input;
-    static readonly InputPullUp = DigitalMode.InputPullUp;
-    static readonly InputPullDown = DigitalMode.InputPullDown;
-    static readonly InputPullUpDown = DigitalMode.InputPullUpDown;
-    static readonly Output = DigitalMode.Output;
-    static readonly OutputOpenDrain = DigitalMode.OutputOpenDrain;
+  return class DigitalBank extends DigitalModes implements DigitalBankInstance {
 
     readonly pins: number;
     readonly bank: number;
@@ -85,6 +89,7 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
     #closed = false;
 
     constructor(options: DigitalBankOptions) {
+      super();
       const o: Options = optionsOf(options, className);
       const bank = intOption(o, 'bank', className, 0, gpio.banks.length - 1, false) ?? 0;
       const usable = gpio.banks[bank]!;
@@ -115,13 +120,6 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
           onReadable.call(this as never, triggers as never);
         });
       }
-    }
-
-    get format(): 'number' {
-      return 'number';
-    }
-    set format(f: 'number') {
-      formatOption(f, ['number'], 'number', className);
     }
 
     read(): number {

@@ -6,7 +6,7 @@
 // hardware counter (an RP2040 slice, an ESP32 LEDC timer) must use the same hz and
 // resolution: a different one is ResourceInUse until the others close.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, ResourceInUse, claim, formatOption, intOption, ioState, numberOption, optionsOf, release, type Options } from './common.js';
+import { IoClosed, IoRangeError, ResourceInUse, claim, NumberFormat, formatOption, intOption, ioState, numberOption, optionsOf, release, type Options } from './common.js';
 
 /** What a chip binding provides for PWM outputs. */
 export interface PwmBinding {
@@ -39,7 +39,7 @@ export interface PwmInstance {
 
 /** The PWM class of a chip. */
 export function definePWM(pwm: PwmBinding, className = 'PWM') {
-  return class PWM implements PwmInstance {
+  return class PWM extends NumberFormat implements PwmInstance {
     readonly pin: number;
     readonly hz: number;
     readonly resolution: number;
@@ -48,6 +48,7 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
     #closed = false;
 
     constructor(options: Record<string, unknown>) {
+      super();
       const o: Options = optionsOf(options, className);
       const pin = intOption(o, 'pin', className, 0, pwm.pinCount - 1, true)!;
       const hz = numberOption(o, 'hz', className, 1, 1e9, false) ?? 10240;
@@ -72,13 +73,6 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
       this.resolution = resolution;
       this.#counter = counter;
       this.target = o.target;
-    }
-
-    get format(): 'number' {
-      return 'number';
-    }
-    set format(f: 'number') {
-      formatOption(f, ['number'], 'number', className);
     }
 
     write(value: number): void {
