@@ -5,9 +5,10 @@
 // instant (Moddable services them from its event loop, not from interrupts), each
 // callback run with the runaway guard of simulate(); IO callbacks (onReadable...) come
 // from the IO classes' interrupt handlers.
-import { InvalidArgument, describe } from '../src/errors.js';
+import { describe } from '../src/errors.js';
 import { hostProvider, type HostProvider, type IoClasses } from '../src/io/provider.js';
 import * as rp2040 from '../src/io/rp2040.js';
+import * as esp32 from '../src/io/esp32.js';
 import type { SimBoard } from './index.js';
 import { parseDuration, type Duration } from './time.js';
 
@@ -26,8 +27,7 @@ const ioNames: Record<(typeof ioModules)[number], keyof IoClasses> = {
 
 /** The chip's ECMA-419 classes. */
 export function ioClassesOf(board: SimBoard): IoClasses {
-  if (board.spec.chip === 'rp2040') return rp2040;
-  throw new InvalidArgument('board', board.spec.name, `has no ECMA-419 classes for chip ${board.spec.chip} yet`);
+  return board.spec.chip === 'rp2040' ? rp2040 : esp32;
 }
 
 export class ModdableHost {

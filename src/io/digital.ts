@@ -75,7 +75,12 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
       this.#mask = mask;
       this.#mode = mode;
       this.target = o.target;
-      gpio.configure(bank, mask, mode, initial === 1 ? mask : 0);
+      try {
+        gpio.configure(bank, mask, mode, initial === 1 ? mask : 0);
+      } catch (e) {
+        release(this, this.#claims);
+        throw e;
+      }
       const d = mode === DigitalMode.OutputOpenDrain ? undefined : gpio.direct?.(bank);
       if (d !== undefined) {
         this.#set = d.set;

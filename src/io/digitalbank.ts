@@ -113,7 +113,12 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
       this.bank = bank;
       this.#mode = mode;
       this.target = o.target;
-      gpio.configure(bank, pins, mode, initial & pins);
+      try {
+        gpio.configure(bank, pins, mode, initial & pins);
+      } catch (e) {
+        release(this, this.#claims);
+        throw e;
+      }
       if (onReadable !== undefined) {
         gpio.watch(bank, pins, rises, falls, (triggers) => {
           if (this.#closed) return;

@@ -18,8 +18,8 @@ export interface BoardIo {
 export interface IoClasses {
   readonly Digital: unknown;
   readonly DigitalBank: unknown;
-  readonly Serial: unknown;
-  readonly PWM: unknown;
+  readonly Serial?: unknown;
+  readonly PWM?: unknown;
   readonly I2C?: unknown;
   readonly SMBus?: unknown;
   readonly SPI?: unknown;

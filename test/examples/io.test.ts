@@ -92,6 +92,18 @@ describe('examples/io on rpi-pico', () => {
   });
 });
 
+describe('examples/io on esp32-devkitc', () => {
+  it('blink runs unmodified on the ESP32 binding: LED GPIO2 every 250 ms', async () => {
+    const board = createBoard('esp32-devkitc');
+    const host = new ModdableHost(board);
+    await runModdableApp(app('blink'), host);
+    const edges: number[] = [];
+    board.led.onChange((_l, t) => edges.push(Math.round(t / 1e6)));
+    host.runFor('800ms');
+    expect(edges).toEqual([250, 500, 750]);
+  });
+});
+
 describe('vllsi sim APP_DIR with a Moddable app', () => {
   afterEach(() => vi.restoreAllMocks());
   it('prints the trace lines and LED changes with simulated timestamps', async () => {
