@@ -145,6 +145,8 @@ export class Esp32Gpio extends RegisterModel {
         return self.level(pin);
       },
       drive: (level: boolean) => self.drive(pin, level),
+      // IO_MUX (the pads' pulls) is not modelled: a released pin keeps its last level.
+      release: () => {},
       onChange(listener) {
         self.listeners[pin]!.add(listener);
         return () => self.listeners[pin]!.delete(listener);

@@ -4,7 +4,7 @@
 // our IRQ controller, and its memories back our RAM/flash/ROM regions. What it
 // lacks for two cores is added here: SIO CPUID answers the calling core; and TIMER
 // alarms fall due on the exact microsecond of our nanosecond clock.
-import { GPIOPinState, RP2040, type GPIOPin, type Logger } from 'rp2040js';
+import { GPIOPinState, I2CMode, RP2040, type GPIOPin, type Logger, type RPI2C } from 'rp2040js';
 import type { AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
 import { BoardError } from '../boards/index.js';
@@ -12,6 +12,8 @@ import { BusFault } from '../src/hal.js';
 import type { Machine } from './machine.js';
 import type { SimClock } from './time.js';
 import { UartPort, type ChipPorts, type GpioPort } from './ports.js';
+import { I2cBus } from './parts/i2c.js';
+import { SpiBus, type SpiMode } from './parts/spi.js';
 
 const SIO_CPUID = 0x000;
 const TIMER_ALARM0 = 0x010;
@@ -100,9 +102,14 @@ class TimerWindow extends Rp2040Window {
   }
 }
 
-/** A pin as seen from outside: rp2040js's output state, or what the outside drives. */
+/**
+ * A pin as seen from outside: rp2040js's output state, or what the outside drives. A pin
+ * nobody drives floats: the pad's pull-up or pull-down decides what the input reads (both
+ * enabled: the bus keeper holds the last level; neither: it keeps the last level too).
+ */
 class Rp2040GpioPort implements GpioPort {
-  private driven = false;
+  private driven: boolean | undefined;
+  private input = false;
   private last = false;
   private readonly listeners = new Set<(level: boolean, tNs: number) => void>();
   constructor(
@@ -118,11 +125,14 @@ class Rp2040GpioPort implements GpioPort {
     return this.p.outputEnable;
   }
   get level(): boolean {
-    return this.p.outputEnable ? this.p.value === GPIOPinState.High : this.driven;
+    return this.p.outputEnable ? this.p.value === GPIOPinState.High : this.input;
   }
   drive(level: boolean): void {
     this.driven = level;
-    this.p.setInputValue(level);
+    this.changed();
+  }
+  release(): void {
+    this.driven = undefined;
     this.changed();
   }
   onChange(listener: (level: boolean, tNs: number) => void): () => void {
@@ -130,11 +140,63 @@ class Rp2040GpioPort implements GpioPort {
     return () => this.listeners.delete(listener);
   }
   private changed(): void {
+    const p = this.p;
+    const input = this.driven ?? (p.pullupEnabled !== p.pulldownEnabled ? p.pullupEnabled : this.input);
+    // rp2040js latches an edge at every setInputValue, changed or not: only real edges reach it.
+    if (input !== this.input) {
+      this.input = input;
+      p.setInputValue(input);
+    }
     const l = this.level;
     if (l === this.last) return;
     this.last = l;
     for (const cb of this.listeners) cb(l, this.m.now);
   }
+}
+
+/** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
+function later(m: Machine): (ns: number, then: () => void) => void {
+  let next: (() => void) | undefined;
+  const alarm = m.clock.createAlarm(() => {
+    const f = next!;
+    next = undefined;
+    f();
+  });
+  return (ns, then) => {
+    next = then;
+    alarm.schedule(ns);
+  };
+}
+
+/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods. */
+function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
+  const after = later(m);
+  const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
+  let repeatedStart = false;
+  i2c.onStart = (repeated) => {
+    repeatedStart = repeated;
+    after(clocks(1), () => i2c.completeStart());
+  };
+  i2c.onConnect = (address, mode) => after(clocks(9), () => i2c.completeConnect(bus.connect(address, mode === I2CMode.Read, repeatedStart)));
+  i2c.onWriteByte = (value) => after(clocks(9), () => i2c.completeWrite(bus.writeByte(value)));
+  i2c.onReadByte = (ack) => after(clocks(9), () => i2c.completeRead(bus.readByte(ack)));
+  i2c.onStop = () => {
+    bus.stop();
+    after(clocks(1), () => i2c.completeStop());
+  };
+}
+
+/** PL022 frames to the bus's selected parts, each taking its bits at the SPI clock. */
+function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
+  const after = later(m);
+  spi.onTransmit = (value) => {
+    const bits = spi.dataBits;
+    // rp2040js's spiMode swaps modes 2 and 3: the mode is CPOL << 1 | CPHA, from SSPCR0.SPO (bit 6) and SPH (bit 7).
+    const cr0 = spi.readUint32(0);
+    const rx = bus.exchange(value, bits, ((((cr0 >> 6) & 1) << 1) | ((cr0 >> 7) & 1)) as SpiMode);
+    const ns = (bits * 1e9) / spi.clockFrequency;
+    after(Number.isFinite(ns) ? ns : 0, () => spi.completeTransmit(rx));
+  };
 }
 
 export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
@@ -165,10 +227,22 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     return port;
   });
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
+  const i2cs = chip.i2c.map((c, i) => {
+    const bus = new I2cBus(i);
+    wireI2c(m, c, bus, chip);
+    return bus;
+  });
+  const spis = chip.spi.map((c, i) => {
+    const bus = new SpiBus(i, (n) => gpios[n]!);
+    wireSpi(m, c, bus);
+    return bus;
+  });
   return {
     chip,
     uart: (n) => uarts[n],
     gpio: (n) => gpios[n]!,
+    i2c: (n) => i2cs[n],
+    spi: (n) => spis[n],
     analogChannels: chip.adc.numChannels,
     setAnalog: (channel, raw) => void (chip.adc.channelValues[channel] = raw),
   };

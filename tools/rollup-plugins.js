@@ -35,6 +35,7 @@ export function srcAsVllsiModule() {
   const src = path.join(root, 'src') + path.sep;
   const registers = path.join(src, 'registers') + path.sep;
   const console = path.join(src, 'console') + path.sep;
+  const io = path.join(src, 'io') + path.sep;
   let chipList;
   const chips = () => (chipList ??= fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
   return {
@@ -47,9 +48,15 @@ export function srcAsVllsiModule() {
         if (chips().includes(chip)) return path.join(registers, `${chip}.ts`);
         this.error(`${path.relative(process.cwd(), importer)} imports '${source}': vllsi has register definitions for ${chips().join(', ')} (vllsi/registers/<chip>)`);
       }
+      // vllsi/io/<chip>: the ECMA-419 classes of a chip, bundled into the app like register definitions.
+      if (source.startsWith('vllsi/io/')) {
+        const chip = source.slice('vllsi/io/'.length);
+        if (chips().includes(chip)) return path.join(io, `${chip}.ts`);
+        this.error(`${path.relative(process.cwd(), importer)} imports '${source}': vllsi has IO classes for ${chips().join(', ')} (vllsi/io/<chip>)`);
+      }
       if (!source.startsWith('.')) return null;
       const target = path.resolve(path.dirname(importer), source);
-      if (!target.startsWith(src) || target.startsWith(registers)) return null;
+      if (!target.startsWith(src) || target.startsWith(registers) || target.startsWith(io)) return null;
       if (target.startsWith(console)) return importer.startsWith(console) ? null : { id: 'vllsi/console', external: true };
       return { id: 'vllsi', external: true };
     },

@@ -149,7 +149,7 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
 }
 
 /** Runs `ns` of simulated time; with --trace in slices of 1 ms, printing the accesses after each. */
-export function runWatched(board: SimBoard, w: Watch, settings: WatchSettings, ns: number): void {
+export function runWatched(board: { runFor(ns: number): unknown }, w: Watch, settings: WatchSettings, ns: number): void {
   if (settings.trace === undefined) {
     board.runFor(ns);
     return;

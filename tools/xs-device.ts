@@ -158,6 +158,7 @@ function simulatedNatives(board: SimBoard, queued: number[]): Record<string, (..
       hal.irqSetEnabled(irq, on);
       return 0;
     },
-    trace: () => undefined,
+    // Moddable's trace: the board's debug channel (board.onDebug), as hal.debugWrite.
+    trace: (text: string) => board.machine.debugWrite(String(text)),
   };
 }

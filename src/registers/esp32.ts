@@ -28,6 +28,12 @@ export const GPIO = {
     ENABLE_W1TS: { addressOffset: 0x24, fields: { ENABLE_DATA_W1TS: wo(0, 32) } }, // TRM: WO
     ENABLE_W1TC: { addressOffset: 0x28, fields: { ENABLE_DATA_W1TC: wo(0, 32) } }, // TRM: WO
     IN: { addressOffset: 0x3c, fields: { DATA_NEXT: ro(0, 32) } }, // TRM: RO
+    // Interrupt status (pins 0..31) and its clear alias, the PRO CPU's masked status, and PINn
+    // (SVD: PIN%s at 0x88, dim 40; INT_TYPE 1 rising, 2 falling, 3 any edge; INT_ENA bit 2 = PRO CPU).
+    STATUS: { addressOffset: 0x44, fields: { INT: { bitOffset: 0, bitWidth: 32 } } },
+    STATUS_W1TC: { addressOffset: 0x4c, fields: { STATUS_INT_W1TC: wo(0, 32) } }, // TRM: WO
+    PCPU_INT: { addressOffset: 0x68, fields: { PROCPU_INT: ro(0, 32) } }, // TRM: RO
+    PIN0: { addressOffset: 0x88, fields: { PAD_DRIVER: bit(2), INT_TYPE: { bitOffset: 7, bitWidth: 3 }, WAKEUP_ENABLE: bit(10), CONFIG: { bitOffset: 11, bitWidth: 2 }, INT_ENA: { bitOffset: 13, bitWidth: 5 } } },
     FUNC0_OUT_SEL_CFG: outSel(0), FUNC1_OUT_SEL_CFG: outSel(1), FUNC2_OUT_SEL_CFG: outSel(2), FUNC3_OUT_SEL_CFG: outSel(3),
     FUNC4_OUT_SEL_CFG: outSel(4), FUNC5_OUT_SEL_CFG: outSel(5), FUNC6_OUT_SEL_CFG: outSel(6), FUNC7_OUT_SEL_CFG: outSel(7),
     FUNC8_OUT_SEL_CFG: outSel(8), FUNC9_OUT_SEL_CFG: outSel(9), FUNC10_OUT_SEL_CFG: outSel(10), FUNC11_OUT_SEL_CFG: outSel(11),

@@ -10,6 +10,8 @@ import { parseTcpAddress } from '../address.js';
 import { asApp, loadApp } from '../app-loader.js';
 import { LinkError } from '../inspect/link.js';
 import { packageRoot as root } from '../moddable.js';
+import { ModdableHost } from '../../host-sim/moddable.js';
+import { isModdableApp, runModdableApp } from '../moddable-app.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
 const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [-v] [APP_DIR]
@@ -18,7 +20,9 @@ Runs APP_DIR's main on a simulated board and prints the console UART text and ea
 LED change, each with its simulated timestamp.
 
   APP_DIR           directory whose index.ts or index.js default-exports main(hal, board)
-                    (TypeScript is transpiled on the fly; default: the blink example)
+                    (TypeScript is transpiled on the fly), or a Moddable app (manifest.json +
+                    main.js using embedded:io/*, device, timer, trace: see docs/io.md)
+                    (default: the blink example)
   --board NAME      ${boardNames.join(' | ')} (default: rpi-pico)
   --duration TIME   simulated time to run, e.g. 2s, 500ms, 250us (default: 2s)
   --forever         run until interrupted (Ctrl-C), paced to real time
@@ -59,7 +63,9 @@ export const sim: Command = {
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, served ? 'examples/console' : 'examples/blink');
     const board = createBoard(values.board!);
     const settings = watchSettings(values, board.spec);
-    const app = await loadApp(dir);
+    const moddable = isModdableApp(dir);
+    const app = moddable ? undefined : await loadApp(dir);
+    const host = moddable ? new ModdableHost(board) : undefined;
     const print = (l: string) => console.log(l);
     const paced = values.forever || served;
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
@@ -74,7 +80,8 @@ export const sim: Command = {
     const wall = performance.now();
     let input: ReturnType<typeof feedStdin> | undefined;
     try {
-      asApp(dir, () => board.boot(app));
+      if (host !== undefined) await runModdableApp(dir, host);
+      else asApp(dir, () => board.boot(app!));
       if (served) {
         const probe = uartFeeder(board.machine, board.console.port);
         const answers = asApp(dir, () => probeConsole(board, probe, w));
@@ -86,8 +93,8 @@ export const sim: Command = {
         input = feedStdin(board, w);
         console.log(`vllsi sim: console UART${board.spec.console.uart} on this terminal: type a console command (info, help), Ctrl-C stops`);
       }
-      if (paced) await runPaced(board, until, dir, w, settings);
-      else asApp(dir, () => runWatched(board, w, settings, duration - board.now > 0 ? duration - board.now : 0));
+      if (paced) await runPaced(board, until, dir, w, settings, host);
+      else asApp(dir, () => runWatched(host ?? board, w, settings, duration - board.now > 0 ? duration - board.now : 0));
     } finally {
       input?.stop();
       await tcp?.close();
@@ -109,7 +116,7 @@ function shown(dir: string): string {
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
  * slice), yielding to I/O between slices, up to `until` ns.
  */
-async function runPaced(board: SimBoard, until: number, dir: string, w: Watch, settings: WatchSettings): Promise<void> {
+async function runPaced(board: SimBoard, until: number, dir: string, w: Watch, settings: WatchSettings, host?: ModdableHost): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -120,7 +127,7 @@ async function runPaced(board: SimBoard, until: number, dir: string, w: Watch, s
     const start = performance.now() * 1e6 - board.now;
     while (!stop && board.now < until) {
       const behind = performance.now() * 1e6 - start - board.now;
-      if (behind > 0) asApp(dir, () => runWatched(board, w, settings, Math.min(Math.round(behind), 100e6, until - board.now)));
+      if (behind > 0) asApp(dir, () => runWatched(host ?? board, w, settings, Math.min(Math.round(behind), 100e6, until - board.now)));
       await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
