@@ -18,11 +18,15 @@ import { Machine } from './machine.js';
 import type { ChipPorts, GpioPort, UartPort } from './ports.js';
 import { wireRp2040 } from './rp2040.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
-import { formatNs, parseDuration, type Duration } from './time.js';
+import { parseDuration, type Duration } from './time.js';
+import { SimUart } from './sim-uart.js';
 import type { AccessTrace } from './trace.js';
 
-export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted } from './errors.js';
+export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
+export { emulate, EmulatedBoard, type EmulateOptions, type FileInput } from './emulate.js';
+export type { XsbugEvent } from './xsbug.js';
 export { parseDuration, formatNs, type Duration } from './time.js';
+export { SimUart, type SimRunner } from './sim-uart.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
 export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
@@ -38,53 +42,6 @@ export interface SimulateOptions {
   bootTimeout?: Duration;
   /** A program for core 1, started before core 0's main (see SimBoard.startCore). */
   core1?: { program: URL | string } & CoreProgramOptions;
-}
-
-/** A UART seen from the test: its output, input, and waiting for lines in simulated time. */
-export class SimUart {
-  private consumed = 0;
-  constructor(
-    readonly port: UartPort,
-    private readonly board: SimBoard,
-  ) {}
-  get output(): string {
-    return this.port.output;
-  }
-  get lines(): string[] {
-    return this.port.lines;
-  }
-  write(data: Uint8Array | string): void {
-    this.port.receive(data);
-  }
-  onByte(listener: (byte: number, tNs: number) => void): () => void {
-    return this.port.onByte(listener);
-  }
-  /**
-   * Runs the simulation until a line (not matched by an earlier wait) matches, and
-   * returns it; throws SimTimeout after `timeout` of simulated time (default 1 s).
-   */
-  async waitForLine(pattern: RegExp | string, options: { timeout?: Duration } = {}): Promise<string> {
-    const timeout = parseDuration(options.timeout ?? '1s', 'timeout');
-    const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
-    let found: string | undefined;
-    const seek = () => {
-      const lines = this.port.lines;
-      for (let i = this.consumed; i < lines.length; i++) {
-        if (test(lines[i]!)) {
-          this.consumed = i + 1;
-          found = lines[i];
-          return true;
-        }
-      }
-      return false;
-    };
-    const start = this.board.now;
-    this.board.bind();
-    if (!this.board.machine.runUntil(start + timeout, seek)) {
-      throw new SimTimeout(timeout, `no line matching ${String(pattern)} on UART${this.port.index} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})`);
-    }
-    return found!;
-  }
 }
 
 export interface SimIrq {
@@ -114,6 +71,11 @@ export class SimBoard {
   }
   get trace(): AccessTrace {
     return this.machine.trace;
+  }
+
+  runUntil(deadline: number, until: () => boolean): boolean {
+    this.bind();
+    return this.machine.runUntil(deadline, until);
   }
 
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */

@@ -106,7 +106,7 @@ class Rp2040GpioPort implements GpioPort {
   private readonly listeners = new Set<(level: boolean, tNs: number) => void>();
   constructor(
     private readonly p: GPIOPin,
-    private readonly m: Machine,
+    private readonly now: () => number,
   ) {
     p.addListener(() => this.changed());
   }
@@ -132,7 +132,7 @@ class Rp2040GpioPort implements GpioPort {
     const l = this.level;
     if (l === this.last) return;
     this.last = l;
-    for (const cb of this.listeners) cb(l, this.m.now);
+    for (const cb of this.listeners) cb(l, this.now());
   }
 }
 
@@ -157,15 +157,19 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio, rp2040-timer)`);
   }
 
+  return { chip, ...rp2040Ports(chip, () => m.now) };
+}
+
+/** The outside of an rp2040js chip: its UARTs, pins and ADC inputs (shared with the emulator, host-sim/emulate.ts). */
+export function rp2040Ports(chip: RP2040, now: () => number): ChipPorts {
   const uarts = chip.uart.map((u, i) => {
-    const port = new UartPort(i, () => m.now);
+    const port = new UartPort(i, now);
     u.onByte = (b: number) => port.transmit(b);
     port.rxSink = (b) => u.feedByte(b);
     return port;
   });
-  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
+  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, now));
   return {
-    chip,
     uart: (n) => uarts[n],
     gpio: (n) => gpios[n]!,
     analogChannels: chip.adc.numChannels,
