@@ -21,7 +21,7 @@ export function haveArmGcc(): boolean {
 
 /** Builds one variant; returns the paths of its ELF and UF2 (FIRMWARE.elf beside FIRMWARE.uf2). */
 export function buildTestFirmware(variant: FirmwareVariant = 'normal'): { elf: string; uf2: string } {
-  if (!haveArmGcc()) throw new ToolchainMissing(`${CC} not found: install gcc-arm-none-eabi (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)`);
+  if (!haveArmGcc()) throw new ToolchainMissing(CC, `${CC} not found: install gcc-arm-none-eabi (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)`);
   const src = path.join(packageRoot, 'test/fixtures/firmware');
   const sources = ['firmware.c', 'link.ld'].map((f) => path.join(src, f));
   const hash = createHash('sha256');
