@@ -3,22 +3,21 @@
 // (as they would arrive on a real line, so the RX FIFO is not flooded); bytes the UART
 // transmits go to the client. One client at a time; a new one replaces the old.
 import net from 'node:net';
-import type { Machine } from './machine.js';
 import type { UartPort } from './ports.js';
-import type { SimAlarm } from './time.js';
+import type { SimClock } from './time.js';
 
 export interface TcpConsole {
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). `baud` paces the receive side. */
-export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, baud = 115200): Promise<TcpConsole> {
+/** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). `baud` paces the receive side on the board's `clock`. */
+export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, baud = 115200): Promise<TcpConsole> {
   const charNs = (10 * 1e9) / baud; // start + 8 data + stop bits
   const pending: number[] = [];
   let client: net.Socket | undefined;
   let outbox: number[] = [];
-  const feeder: SimAlarm = machine.clock.createAlarm(() => {
+  const feeder = clock.createAlarm(() => {
     const b = pending.shift();
     if (b !== undefined) uart.receive(Uint8Array.of(b));
     if (pending.length > 0) feeder.schedule(charNs);

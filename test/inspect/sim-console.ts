@@ -15,7 +15,7 @@ export interface SimConsole {
 export async function startSimConsole(): Promise<SimConsole> {
   const board = createBoard('rpi-pico');
   board.boot(consoleApp);
-  const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
+  const tcp = await serveUartOnTcp(board.machine.clock, board.console.port, 0);
   let running = true;
   const loop = (async () => {
     while (running) {

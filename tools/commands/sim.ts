@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
 import { InvalidArgument } from '../../src/errors.js';
-import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
+import { createBoard, formatNs, parseDuration, type App, type SimBoard, type SimUart } from '../../host-sim/index.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 
 /** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
@@ -53,27 +53,35 @@ export async function loadApp(dir: string): Promise<App> {
   return mod.default as App;
 }
 
-/** Prints complete console lines and LED changes as they happen, with simulated timestamps. */
-function report(board: SimBoard, print: (line: string) => void): () => void {
-  const stamp = (t: number) => `[${formatNs(t)}]`;
-  const uart = board.console;
+export const stamp = (t: number) => `[${formatNs(t)}]`;
+
+/** Prints each complete line a byte stream out of the board transmits, with its simulated timestamp; the returned function stops and prints what is left. */
+export function reportLines(uart: SimUart, label: string, now: () => number, print: (line: string) => void): () => void {
   let pending = '';
-  const offByte = uart.onByte((_b, t) => {
+  const off = uart.onByte((_b, t) => {
     const text = uart.output;
     const nl = text.lastIndexOf('\n');
     if (nl < 0 || nl < text.length - 1) return;
     const line = text.slice(pending.length).replace(/\r?\n$/, '');
     pending = text;
-    for (const l of line.split(/\r?\n/)) print(`${stamp(t)} uart${board.spec.console.uart}: ${l}`);
+    for (const l of line.split(/\r?\n/)) print(`${stamp(t)} ${label}: ${l}`);
   });
+  return () => {
+    off();
+    const rest = uart.output.slice(pending.length);
+    if (rest) print(`${stamp(now())} ${label}: ${rest} (no newline yet)`);
+  };
+}
+
+/** Prints complete console lines and LED changes as they happen, with simulated timestamps. */
+function report(board: SimBoard, print: (line: string) => void): () => void {
+  const offLines = reportLines(board.console, `uart${board.spec.console.uart}`, () => board.now, print);
   const offLed = board.led.onChange((level, t) => print(`${stamp(t)} LED GPIO${board.spec.led.pin} -> ${level ? 'on' : 'off'}`));
   const offDebug = board.onDebug((text, t) => print(`${stamp(t)} debug: ${text.replace(/\n$/, '')}`));
   return () => {
-    offByte();
     offLed();
     offDebug();
-    const rest = uart.output.slice(pending.length);
-    if (rest) print(`${stamp(board.now)} uart${board.spec.console.uart}: ${rest} (no newline yet)`);
+    offLines();
   };
 }
 
@@ -94,10 +102,7 @@ export const sim: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const consolePort = values.console === undefined ? undefined : /^tcp:(\d{1,5})$/.exec(values.console)?.[1];
-    if (values.console !== undefined && (consolePort === undefined || Number(consolePort) > 65535)) {
-      throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${values.console}'`);
-    }
+    const consolePort = consolePortOf(values.console);
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
     const app = await loadApp(dir);
     const board = createBoard(values.board!);
@@ -108,7 +113,7 @@ export const sim: Command = {
     const done = report(board, print);
     const wall = performance.now();
     board.boot(app);
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort);
     if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
     if (paced) {
       await runPaced(board, until);
@@ -125,9 +130,9 @@ export const sim: Command = {
 
 /**
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
- * slice), yielding to I/O between slices, up to `until` ns.
+ * slice), yielding to I/O between slices, up to `until` ns (also for `vllsi emulate`).
  */
-async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
+export async function runPaced(board: { readonly now: number; runFor(ns: number): unknown }, until = Infinity): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -135,11 +140,22 @@ async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   process.once('SIGINT', onSig);
   process.once('SIGTERM', onSig);
   const start = performance.now() * 1e6 - board.now;
-  while (!stop && board.now < until) {
-    const behind = performance.now() * 1e6 - start - board.now;
-    if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    while (!stop && board.now < until) {
+      const behind = performance.now() * 1e6 - start - board.now;
+      if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
   }
-  process.off('SIGINT', onSig);
-  process.off('SIGTERM', onSig);
+}
+
+/** `--console tcp:PORT` as a port number (0 picks a free one), or undefined when absent. */
+export function consolePortOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = /^tcp:(\d{1,5})$/.exec(value)?.[1];
+  if (port === undefined || Number(port) > 65535) throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${value}'`);
+  return Number(port);
 }
