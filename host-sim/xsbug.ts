@@ -32,6 +32,11 @@ export class XsbugStandIn {
   readonly events: XsbugEvent[] = [];
   private match = 0;
   private message: number[] | undefined;
+  /** Bytes of the "\r\n" that ends a message still to be dropped (2: none expected). */
+  private trail = 2;
+  /** Bytes of START[0..match) already passed on as text. */
+  private emitted = 0;
+  private lineStart = true;
 
   constructor(
     /** Plain text bytes (printf output between messages). */
@@ -47,23 +52,45 @@ export class XsbugStandIn {
       const m = this.message;
       if (byte === 0x3e && m.length >= END.length && String.fromCharCode(...m.slice(-END.length)) === END) {
         this.message = undefined;
+        this.trail = 0;
         this.handle(new TextDecoder().decode(Uint8Array.from(m.slice(0, -END.length))));
       }
       return;
     }
+    if (this.trail < 2) {
+      if (byte === (this.trail === 0 ? 0x0d : 0x0a)) {
+        this.trail++;
+        return;
+      }
+      if (this.trail === 1) this.match = 1; // the '\r' may begin the next message's start
+      this.trail = 2;
+    }
     if (byte === START.charCodeAt(this.match)) {
+      // The "\r\n" before "<xsbug>" ends a line of text that is not yet ended: pass it on at once
+      // (the line is complete); at the start of a line it is held, to drop an empty line.
+      if (this.match < 2 && this.emitted === this.match && !this.lineStart) {
+        this.emitted++;
+        this.out(byte);
+      }
       if (++this.match === START.length) {
         this.match = 0;
+        this.emitted = 0;
         this.message = [];
       }
       return;
     }
     // Not a message start after all: what was held back is text, and this byte may begin a start.
     const held = this.match;
+    for (let i = this.emitted; i < held; i++) this.out(START.charCodeAt(i));
     this.match = 0;
-    for (let i = 0; i < held; i++) this.text(START.charCodeAt(i));
-    if (byte === START.charCodeAt(0)) this.match = 1;
-    else this.text(byte);
+    this.emitted = 0;
+    if (byte === START.charCodeAt(0)) this.push(byte);
+    else this.out(byte);
+  }
+
+  private out(byte: number): void {
+    this.lineStart = byte === 0x0a;
+    this.text(byte);
   }
 
   private emit(kind: XsbugEvent['kind'], path: string | undefined, line: string | undefined, text: string): void {
