@@ -10,6 +10,7 @@ import { BootromMissing, HardFault, Lockup, FirmwareSilent } from './errors.js';
 import type { FirmwareImage, Symbols } from './firmware.js';
 import { SimClock } from './time.js';
 import type { AccessTrace } from './trace.js';
+import { exactTimerAlarm } from './rp2040.js';
 
 const ROM_SIZE = 0x4000;
 const FLASH_BASE = 0x10000000;
@@ -22,9 +23,11 @@ const ROM_FILL = 0xdede;
 /** How long a HardFault handler may run (to print its report) before the emulator stops. */
 const HANDLER_GRACE_NS = 10e6;
 const SLICE = 4096;
+/** rp2040js's key of TIMER (0x40054000) in its peripheral table. */
+const TIMER_KEY = 0x40054;
 
 /** CRC-32 as the RP2040 bootrom checks boot2 (poly 0x04c11db7, init 0xffffffff, not reflected). */
-function boot2Crc(bytes: Uint8Array): number {
+export function boot2Crc(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const b of bytes) {
     crc ^= b << 24;
@@ -98,6 +101,14 @@ export class Rp2040Emulator {
     }
     this.cycleNs = 1e9 / this.chip.clkSys;
     this.chip.addClockListener((hz) => void (this.cycleNs = 1e9 / hz));
+    // TIMER alarms on the exact microsecond, as in the simulator (host-sim/rp2040.ts).
+    const timer = this.chip.peripherals[TIMER_KEY]!;
+    const write = timer.writeUint32.bind(timer);
+    timer.writeUint32 = (offset, value) => {
+      const scheduled = this.clock.scheduledCount;
+      write(offset, value);
+      exactTimerAlarm(this.clock, offset, scheduled, (reg) => timer.readUint32(reg));
+    };
     this.chip.onBreak = (code) => {
       const opcode = this.chip.core.readUint16(this.lastPc);
       this.log.fault ??= { reason: (opcode & 0xff00) === 0xbe00 ? `BKPT #${code} with no debugger attached` : `undefined instruction (UDF #${code})` };
@@ -170,7 +181,8 @@ export class Rp2040Emulator {
         const regs = core.registers;
         let n = this.handling ? 1 : SLICE;
         const cycleNs = this.cycleNs;
-        while (n > 0 && !core.waiting && log.fault === undefined && this.events === seen && clock.nanos < deadline) {
+        const stopAt = Math.min(deadline, this.lastActivity + this.silenceNs);
+        while (n > 0 && !core.waiting && log.fault === undefined && this.events === seen && clock.nanos < stopAt) {
           this.lastPc = regs[15]!;
           clock.tick(core.executeInstruction() * cycleNs);
           n--;

@@ -70,12 +70,24 @@ class SioWindow extends Rp2040Window {
 }
 
 /**
- * TIMER whose alarms fall due when the microsecond counter reaches them. rp2040js computes an
+ * Makes a TIMER alarm fall due when the microsecond counter reaches it. rp2040js computes an
  * alarm's delay from the fractional current microsecond and truncates it to whole microseconds,
  * so on our nanosecond clock an alarm fired up to 1 µs before the counter (TIMELR: whole
- * microseconds) reached its target. After a write that armed an alarm, it is moved to the
- * instant the counter becomes the target: target × 1000 ns, the counter wrapping at 2^32 µs.
+ * microseconds) reached its target. Call after a write to register `reg` of TIMER, with the
+ * clock's scheduledCount from before it: if the write armed an alarm, it is moved to the
+ * instant the counter becomes the target (target × 1000 ns, the counter wrapping at 2^32 µs).
  */
+export function exactTimerAlarm(clock: SimClock, reg: number, scheduledBefore: number, readAlarm: (reg: number) => number): void {
+  if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || clock.scheduledCount === scheduledBefore) return;
+  const alarm = clock.lastScheduled!;
+  const target = readAlarm(reg); // what the write (or alias) made of ALARMn
+  const counter = Math.floor(clock.nanos / 1000);
+  const delta = (target - counter) >>> 0;
+  // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
+  if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
+}
+
+/** TIMER with exact alarms (exactTimerAlarm). */
 class TimerWindow extends Rp2040Window {
   constructor(
     chip: RP2040,
@@ -88,14 +100,7 @@ class TimerWindow extends Rp2040Window {
   override write(offset: number, size: AccessSize, value: number): void {
     const scheduled = this.clock.scheduledCount;
     super.write(offset, size, value);
-    const reg = offset & ALIAS_MASK;
-    if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || this.clock.scheduledCount === scheduled) return;
-    const alarm = this.clock.lastScheduled!;
-    const target = super.read(reg, 4); // what the write (or alias) made of ALARMn
-    const counter = Math.floor(this.clock.nanos / 1000);
-    const delta = (target - counter) >>> 0;
-    // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
-    if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
+    exactTimerAlarm(this.clock, offset & ALIAS_MASK, scheduled, (reg) => super.read(reg, 4));
   }
 }
 
