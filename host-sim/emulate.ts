@@ -103,8 +103,9 @@ export class EmulatedBoard implements SimRunner {
   private readonly ports: ChipPorts;
   private readonly uarts = new Map<number, SimUart>();
   private readonly debugListeners = new Set<(text: string, tNs: number) => void>();
-  /** True once the USB host model has configured the device. */
-  usbConnected = false;
+  /** When the USB host model configured the device (CDC connected), ns; undefined before. */
+  usbConnectedAt: number | undefined;
+  private readonly usbListeners = new Set<(tNs: number) => void>();
 
   constructor(
     readonly spec: BoardSpec,
@@ -131,7 +132,10 @@ export class EmulatedBoard implements SimRunner {
     );
     this.xsbug = standIn.events;
     usbPort.rxSink = (b) => cdc.sendSerialByte(b);
-    cdc.onDeviceConnected = () => void (this.usbConnected = true);
+    cdc.onDeviceConnected = () => {
+      this.usbConnectedAt = emu.now;
+      for (const l of this.usbListeners) l(emu.now);
+    };
     cdc.onSerialData = (data) => {
       for (const b of data) standIn.push(b);
       emu.activity();
@@ -193,9 +197,16 @@ export class EmulatedBoard implements SimRunner {
     return () => this.debugListeners.delete(listener);
   }
 
+  /** Called when the USB host model has enumerated and configured the device's CDC interface. */
+  onUsbConnected(listener: (tNs: number) => void): () => void {
+    this.usbListeners.add(listener);
+    return () => this.usbListeners.delete(listener);
+  }
+
   /** Nothing runs between calls; this only drops the listeners. */
   dispose(): void {
     this.debugListeners.clear();
+    this.usbListeners.clear();
   }
 }
 

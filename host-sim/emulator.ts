@@ -41,6 +41,29 @@ interface PendingFault {
   readonly reason: string;
 }
 
+/**
+ * The RP2040's address map (datasheet 2.2): an access outside it is a bus error. Inside it,
+ * rp2040js leaves some blocks out (XIP_CTRL, XIP SRAM, the non-striped SRAM aliases...): those
+ * accesses are noted as unmodelled, not faulted, since the chip would answer them.
+ */
+const CHIP_REGIONS: readonly (readonly [number, number])[] = [
+  [0x00000000, 0x00004000], // ROM
+  [0x10000000, 0x14000000], // XIP flash and its aliases
+  [0x14000000, 0x14004000], // XIP_CTRL
+  [0x15000000, 0x15004000], // XIP cache as SRAM
+  [0x18000000, 0x18004000], // XIP_SSI
+  [0x20000000, 0x20042000], // SRAM
+  [0x21000000, 0x21040000], // SRAM0-3, non-striped
+  [0x40000000, 0x40070000], // APB peripherals
+  [0x50000000, 0x50500000], // AHB-Lite peripherals: DMA, USB, PIO, XIP_AUX
+  [0xd0000000, 0xd0000200], // SIO
+  [0xe0000000, 0xe0100000], // Cortex-M0+ private peripherals
+];
+
+function onChip(address: number): boolean {
+  return CHIP_REGIONS.some(([from, to]) => address >= from && address < to);
+}
+
 class FaultLogger implements Logger {
   fault: PendingFault | undefined;
   /** rp2040js's notes about registers it does not model (each once): not faults on the chip either. */
@@ -48,12 +71,19 @@ class FaultLogger implements Logger {
   debug(): void {}
   info(): void {}
   warn(component: string, message: string): void {
-    if (message.startsWith('Read from invalid memory address')) this.fault ??= { reason: `bus error: read of unmapped address 0x${message.slice(message.lastIndexOf(' ') + 1)}` };
-    else if (message.startsWith('Write to undefined address')) this.fault ??= { reason: `bus error: write to unmapped address 0x${message.slice(message.lastIndexOf(' ') + 1)}` };
-    else if (message.startsWith('Warning: Instruction at')) this.fault ??= { reason: 'undefined instruction' };
+    const read = message.startsWith('Read from invalid memory address');
+    if (read || message.startsWith('Write to undefined address')) {
+      const address = parseInt(message.slice(message.lastIndexOf(' ') + 1), 16) >>> 0;
+      const hex = `0x${address.toString(16).padStart(8, '0')}`;
+      if (!onChip(address)) this.fault ??= { reason: `bus error: ${read ? 'read of' : 'write to'} unmapped address ${hex}` };
+      else this.note(`${component}: ${read ? 'read of' : 'write to'} ${hex} (rp2040js does not model it)`);
+    } else if (message.startsWith('Warning: Instruction at')) this.fault ??= { reason: 'undefined instruction' };
     else if (message.startsWith('Opcode:')) {
       if (this.fault?.reason === 'undefined instruction') this.fault = { reason: `undefined instruction ${message.slice(8)}` };
-    } else if (this.unmodelled.size < 256) this.unmodelled.add(`${component}: ${message}`);
+    } else this.note(`${component}: ${message}`);
+  }
+  private note(text: string): void {
+    if (this.unmodelled.size < 256) this.unmodelled.add(text);
   }
   error(component: string, message: string): void {
     this.fault ??= { reason: message.includes('aligned') ? `unaligned access: ${message}` : `${component}: ${message}` };
@@ -123,7 +153,11 @@ export class Rp2040Emulator {
       boot2Crc(flash.subarray(0, BOOT2_SIZE - 4)) === new DataView(flash.buffer).getUint32(BOOT2_SIZE - 4, true);
     if (hasBoot2) {
       if (!this.hasBootrom) throw new BootromMissing('the image starts with a boot2 stage (a pico-sdk build), which only the bootrom runs');
-      return; // loadBootrom reset the core to the bootrom's vectors
+      // As rp2040js's authors boot real firmware (its demo/emulator-run.ts): from boot2 at the
+      // start of flash, with the bootrom's SP; the bootrom's own flash probing (SSI) is skipped,
+      // its routines serve the firmware's ROM calls.
+      this.chip.core.PC = FLASH_BASE;
+      return;
     }
     const base = this.image.segments[0]!.address;
     const core = this.chip.core;

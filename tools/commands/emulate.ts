@@ -31,6 +31,7 @@ each break with go), and each GPIO output change, all with simulated timestamps.
   --silence N       stop with FirmwareSilent (and the PC) after N simulated seconds without
                     UART, USB or GPIO output (default: 10; 0: never)
   --symbols FILE    an ELF of the same build, for symbols
+  --verbose         list the registers the firmware touched that rp2040js does not model
   -h, --help        this text
 
 Exit status: 0 when the run completes; 1 for a bad or wrong-family file, a missing bootrom, a
@@ -50,7 +51,7 @@ export const emulate: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, bootrom: { type: 'string' }, seconds: { type: 'string' }, forever: { type: 'boolean', default: false },
-      console: { type: 'string' }, silence: { type: 'string' }, symbols: { type: 'string' },
+      console: { type: 'string' }, silence: { type: 'string' }, symbols: { type: 'string' }, verbose: { type: 'boolean', default: false },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one FIRMWARE file, got ${positionals.length}` : 'no FIRMWARE file given');
     if (values.forever && values.seconds !== undefined) throw new UsageError('--seconds and --forever exclude each other');
@@ -74,6 +75,7 @@ export const emulate: Command = {
       reportLines(board.uart(1), 'uart1', now, print),
       reportLines(board.usb, 'usb', now, print),
       board.onDebug((text, t) => print(`${stamp(t)} xsbug: ${text}`)),
+      board.onUsbConnected((t) => print(`${stamp(t)} usb: host connected (CDC configured)`)),
       ...Array.from({ length: spec.gpioCount }, (_, n) =>
         board.gpio(n).onChange((level, t) => {
           if (board.gpio(n).isOutput) print(`${stamp(t)} ${n === spec.led.pin ? 'LED ' : ''}GPIO${n} -> ${level ? 'high' : 'low'}`);
@@ -91,6 +93,8 @@ export const emulate: Command = {
       for (const off of offs) off();
       const secs = (performance.now() - wall) / 1000;
       const e = board.emulator;
+      const notes = e.unmodelled;
+      if (notes.size) console.log(values.verbose ? [...notes].map((n) => `vllsi emulate: unmodelled: ${n}`).join('\n') : `vllsi emulate: the firmware touched ${notes.size} register(s) rp2040js does not model (--verbose lists them)`);
       console.log(`vllsi emulate: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(3)}x real time; ${e.instructions} instructions, ${(e.instructions / secs / 1e6).toFixed(2)} MIPS)`);
     }
     return 0;
