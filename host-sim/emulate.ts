@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { USBCDC } from 'rp2040js';
 import { loadBoard, type BoardSpec } from '../boards/index.js';
-import { InvalidArgument } from '../src/errors.js';
+import { InvalidArgument, hex } from '../src/errors.js';
 import { Rp2040Emulator } from './emulator.js';
 import { FirmwareError } from './errors.js';
 import { parseElf, parseFirmware, type FirmwareImage, type LoadRegion } from './firmware.js';
@@ -161,7 +161,7 @@ export class EmulatedBoard implements SimRunner {
   whereabouts(): string {
     const pc = this.emulator.pc;
     const s = this.emulator.describe(pc);
-    return `the core is at PC 0x${pc.toString(16).padStart(8, '0')}${s ? ` (${s})` : ''}`;
+    return `the core is at PC ${hex(pc)}${s ? ` (${s})` : ''}`;
   }
 
   /** Runs the firmware for a span of simulated time. */

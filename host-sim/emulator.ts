@@ -6,6 +6,7 @@
 // symbol. Time: the core runs at clk_sys (125 MHz until the firmware changes it); WFI skips
 // straight to the next alarm.
 import { RP2040, type Logger } from 'rp2040js';
+import { hex } from '../src/errors.js';
 import { BootromMissing, HardFault, Lockup, FirmwareSilent } from './errors.js';
 import type { FirmwareImage, Symbols } from './firmware.js';
 import { SimClock } from './time.js';
@@ -74,9 +75,8 @@ class FaultLogger implements Logger {
     const read = message.startsWith('Read from invalid memory address');
     if (read || message.startsWith('Write to undefined address')) {
       const address = parseInt(message.slice(message.lastIndexOf(' ') + 1), 16) >>> 0;
-      const hex = `0x${address.toString(16).padStart(8, '0')}`;
-      if (!onChip(address)) this.fault ??= { reason: `bus error: ${read ? 'read of' : 'write to'} unmapped address ${hex}` };
-      else this.note(`${component}: ${read ? 'read of' : 'write to'} ${hex} (rp2040js does not model it)`);
+      if (!onChip(address)) this.fault ??= { reason: `bus error: ${read ? 'read of' : 'write to'} unmapped address ${hex(address)}` };
+      else this.note(`${component}: ${read ? 'read of' : 'write to'} ${hex(address)} (rp2040js does not model it)`);
     } else if (message.startsWith('Warning: Instruction at')) this.fault ??= { reason: 'undefined instruction' };
     else if (message.startsWith('Opcode:')) {
       if (this.fault?.reason === 'undefined instruction') this.fault = { reason: `undefined instruction ${message.slice(8)}` };
@@ -246,7 +246,7 @@ export class Rp2040Emulator {
     const core = this.chip.core;
     const pc = this.lastPc & ~1;
     if (!this.hasBootrom && pc < ROM_SIZE) {
-      this.stop(new BootromMissing(`the firmware called into the bootrom at 0x${pc.toString(16)} (from ${this.where(core.LR)})`));
+      this.stop(new BootromMissing(`the firmware called into the bootrom at ${hex(pc, 1)} (from ${this.where(core.LR)})`));
     }
     if (core.IPSR === EXC_HARDFAULT || core.IPSR === EXC_NMI) {
       this.stop(new Lockup(pc, this.describe(pc), reason, this.clock.nanos, this.handling));
@@ -259,7 +259,7 @@ export class Rp2040Emulator {
 
   private where(address: number): string {
     const s = this.describe(address);
-    return `0x${(address >>> 0).toString(16)}${s ? ` (${s})` : ''}`;
+    return `${hex(address >>> 0, 1)}${s ? ` (${s})` : ''}`;
   }
 
   /** Records peripheral register accesses and exception entries into `trace` from now on. */

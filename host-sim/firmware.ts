@@ -1,6 +1,7 @@
 // Firmware images for `vllsi emulate`: UF2 (blocks filtered by family) and ELF (its load
 // segments at their physical addresses, its function symbols for fault reports), and the
 // UF2 writer the test firmware's build uses.
+import { hex } from '../src/errors.js';
 import { FirmwareError, WrongFamily } from './errors.js';
 
 /** Bytes at an address of the chip. */
@@ -51,8 +52,7 @@ const FAMILIES: Record<number, string> = {
   0x55114460: 'samd51',
 };
 
-const familyName = (id: number) => FAMILIES[id] ?? `family 0x${id.toString(16).padStart(8, '0')}`;
-const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+const familyName = (id: number) => FAMILIES[id] ?? `family ${hex(id)}`;
 
 /** Function symbols of an ELF: the one around an address. */
 export class Symbols {
