@@ -15,8 +15,9 @@ import { InvalidArgument, hex } from '../src/errors.js';
 import { Rp2040Emulator } from './emulator.js';
 import { FirmwareError } from './errors.js';
 import { parseElf, parseFirmware, type FirmwareImage, type LoadRegion } from './firmware.js';
-import { SimUart, type SimRunner } from './sim-uart.js';
-import { UartPort, type ChipPorts, type GpioPort } from './ports.js';
+import { BoardView } from './board-view.js';
+import { SimUart } from './sim-uart.js';
+import { UartPort } from './ports.js';
 import { rp2040Ports } from './rp2040.js';
 import { parseDuration, type Duration } from './time.js';
 import { AccessTrace } from './trace.js';
@@ -92,29 +93,25 @@ export function loadImage(firmware: FileInput, regions: readonly LoadRegion[], s
 }
 
 /** An RP2040 board running real firmware; the same shape as SimBoard where they overlap. */
-export class EmulatedBoard implements SimRunner {
-  readonly emulator: Rp2040Emulator;
+export class EmulatedBoard extends BoardView {
   /** Peripheral register accesses and exception entries (IRQ numbers; 3 = HardFault). */
   readonly trace = new AccessTrace();
   /** USB CDC stdio: what the firmware prints over USB (xsbug messages taken out), and input to it. */
   readonly usb: SimUart;
   /** What the xsbug stand-in received: logins, trace()/exception logs, breaks. */
   readonly xsbug: XsbugEvent[];
-  private readonly ports: ChipPorts;
-  private readonly uarts = new Map<number, SimUart>();
   private readonly debugListeners = new Set<(text: string, tNs: number) => void>();
   /** When the USB host model configured the device (CDC connected), ns; undefined before. */
   usbConnectedAt: number | undefined;
   private readonly usbListeners = new Set<(tNs: number) => void>();
 
   constructor(
-    readonly spec: BoardSpec,
-    image: FirmwareImage,
-    options: { bootrom?: Uint8Array; silenceNs?: number } = {},
+    spec: BoardSpec,
+    readonly emulator: Rp2040Emulator,
   ) {
-    const emu = (this.emulator = new Rp2040Emulator(image, { bootrom: options.bootrom, silenceNs: options.silenceNs }));
+    super(spec, rp2040Ports(emulator.chip, () => emulator.now));
+    const emu = emulator;
     const now = () => emu.now;
-    this.ports = rp2040Ports(emu.chip, now);
     for (let n = 0; n < spec.gpioCount; n++) this.ports.gpio(n).onChange(() => emu.activity());
     for (let n = 0; n < emu.chip.uart.length; n++) this.ports.uart(n)!.onByte(() => emu.activity());
 
@@ -170,27 +167,6 @@ export class EmulatedBoard implements SimRunner {
     return this;
   }
 
-  uart(n: number): SimUart {
-    let u = this.uarts.get(n);
-    if (u === undefined) {
-      const port = Number.isInteger(n) ? this.ports.uart(n) : undefined;
-      if (port === undefined) throw new InvalidArgument('UART number', n, `${this.spec.name} has UART0 and UART1`);
-      this.uarts.set(n, (u = new SimUart(port, this)));
-    }
-    return u;
-  }
-  get console(): SimUart {
-    return this.uart(this.spec.console.uart);
-  }
-
-  gpio(n: number): GpioPort {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
-    return this.ports.gpio(n);
-  }
-  get led(): GpioPort {
-    return this.gpio(this.spec.led.pin);
-  }
-
   /** The xsbug stand-in's reports (trace() text, `path:line: # Exception: ...`, breaks), as `vllsi sim` prints debug text. */
   onDebug(listener: (text: string, tNs: number) => void): () => void {
     this.debugListeners.add(listener);
@@ -220,8 +196,8 @@ export async function emulate(board: string, options: EmulateOptions): Promise<E
   const spec = loadBoard(board);
   if (spec.chip !== 'rp2040') throw new InvalidArgument('board', board, `firmware emulation exists for RP2040 boards only (rp2040js); ${board} is ${spec.chip}`);
   const image = loadImage(options.firmware, loadRegions(spec), options.symbols);
-  return new EmulatedBoard(spec, image, {
+  return new EmulatedBoard(spec, new Rp2040Emulator(image, {
     bootrom: bootromFrom(options.bootrom),
     silenceNs: options.silence === undefined ? undefined : parseDuration(options.silence, 'silence'),
-  });
+  }));
 }

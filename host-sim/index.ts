@@ -9,17 +9,16 @@
 // See docs/simulator.md for how time, interrupts and cores work.
 import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
 import type { Hal } from '../src/hal.js';
-import { InvalidArgument, describe } from '../src/errors.js';
+import { InvalidArgument } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
-import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
-import type { ChipPorts, GpioPort, UartPort } from './ports.js';
+import type { ChipPorts } from './ports.js';
 import { wireRp2040 } from './rp2040.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { parseDuration, type Duration } from './time.js';
-import { SimUart } from './sim-uart.js';
+import { BoardView } from './board-view.js';
 import type { AccessTrace } from './trace.js';
 
 export { SimTimeout, SimStateError, SimHalted, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
@@ -54,15 +53,15 @@ export interface SimIrq {
   priority: number;
 }
 
-export class SimBoard {
+export class SimBoard extends BoardView {
   readonly hal: SimHal;
-  private readonly uarts = new Map<number, SimUart>();
 
   constructor(
-    readonly spec: BoardSpec,
+    spec: BoardSpec,
     readonly machine: Machine,
-    private readonly ports: ChipPorts,
+    ports: ChipPorts,
   ) {
+    super(spec, ports);
     this.hal = new SimHal(machine, 0);
   }
 
@@ -90,29 +89,6 @@ export class SimBoard {
   /** Makes this board's core-0 HAL the one src/ uses (src/platform.ts): done before running its code. */
   bind(): void {
     bindHal(this.hal);
-  }
-
-  uart(n: number): SimUart {
-    let u = this.uarts.get(n);
-    if (u === undefined) {
-      const port = Number.isInteger(n) ? this.ports.uart(n) : undefined;
-      if (port === undefined) throw new InvalidArgument('UART number', n, `${this.spec.name} has no such UART model`);
-      this.uarts.set(n, (u = new SimUart(port, this)));
-    }
-    return u;
-  }
-  /** The board's console UART (boards/NAME/board.json "console"). */
-  get console(): SimUart {
-    return this.uart(this.spec.console.uart);
-  }
-
-  gpio(n: number): GpioPort {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
-    return this.ports.gpio(n);
-  }
-  /** The board's LED pin. */
-  get led(): GpioPort {
-    return this.gpio(this.spec.led.pin);
   }
 
   /** Sets the raw reading (counts, e.g. 0..4095 on the RP2040's 12-bit ADC) of an ADC channel: an analog input from outside. */

@@ -10,9 +10,8 @@ import { BootromMissing, FirmwareError, FirmwareSilent, HardFault, Lockup, SimTi
 import { InvalidArgument } from '../../src/errors.js';
 import { encodeUf2 } from '../../host-sim/firmware.js';
 import { boot2Crc } from '../../host-sim/emulator.js';
-import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 import { buildTestFirmware, haveArmGcc } from '../../tools/test-firmware.js';
-import { runInspect } from '../inspect/sim-console.js';
+import { runInspect, serveWhileRunning } from '../inspect/sim-console.js';
 
 const gcc = haveArmGcc();
 if (!gcc) console.warn('SKIP emulate tests: arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi); CI installs it');
@@ -94,26 +93,17 @@ describe.skipIf(!gcc)('emulate(): the test firmware on an emulated RP2040', () =
   it('bridges UART0 to TCP: vllsi inspect reads registers of the running firmware', async () => {
     const board = await emulate('rpi-pico', { firmware: buildTestFirmware('normal').uf2 });
     await board.uart(0).waitForLine(/ready/);
-    const tcp = await serveUartOnTcp(board.emulator.clock, board.uart(0).port, 0);
-    let running = true;
-    const loop = (async () => {
-      while (running) {
-        board.runFor('2ms');
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
+    const tcp = await serveWhileRunning(board, board.emulator.clock, board.uart(0).port);
     try {
       const client = await ConsoleClient.connect(`tcp://127.0.0.1:${tcp.port}`);
-      const values = await client.readValues(32, [0xd0000010, 0xd0000014, 0x40054028]); // GPIO_OUT, GPIO_OE... TIMERAWL
+      const values = await client.readValues(32, [0xd0000010, 0xd0000014, 0x40054028]); // GPIO_OUT, GPIO_OUT_SET, TIMERAWL
       expect(values.get(0xd0000010)! & ~(1 << 25)).toBe(0);
       await client.close();
       const r = await runInspect('--port', `tcp://127.0.0.1:${tcp.port}`, 'read', 'IO_BANK0.GPIO25_CTRL', '--json');
       expect(r.err).toBe('');
       expect(JSON.parse(r.out)).toMatchObject({ register: 'IO_BANK0.GPIO25_CTRL', address: 0x400140cc, value: 5 }); // FUNCSEL = SIO
     } finally {
-      running = false;
-      await loop;
-      await tcp.close();
+      await tcp.stop();
     }
   });
 

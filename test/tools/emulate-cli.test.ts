@@ -6,12 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../tools/cli.js';
+import { describe, expect, it } from 'vitest';
 import { encodeUf2 } from '../../host-sim/firmware.js';
 import { boot2Crc } from '../../host-sim/emulator.js';
 import { buildTestFirmware, haveArmGcc } from '../../tools/test-firmware.js';
-import { runInspect } from '../inspect/sim-console.js';
+import { runCli, runInspect } from '../inspect/sim-console.js';
 
 const cli = path.resolve(import.meta.dirname, '../../bin/vllsi.js');
 const gcc = haveArmGcc();
@@ -23,19 +22,7 @@ function vllsi(...args: string[]): { code: number | null; out: string; err: stri
 }
 
 /** The same command in-process (the CLI's main), for the many quick refusals. */
-async function inProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await main(['emulate', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const inProcess = (...args: string[]) => runCli('emulate', ...args);
 
 describe.skipIf(!gcc)('vllsi emulate (real process)', () => {
   it('runs the firmware for the given simulated seconds, printing UART0 lines and GPIO changes with timestamps', () => {

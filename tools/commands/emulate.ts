@@ -6,6 +6,7 @@ import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { loadBoard } from '../../boards/index.js';
 import { formatNs } from '../../host-sim/time.js';
 import { EmulatedBoard, bootromFrom, loadImage, loadRegions } from '../../host-sim/emulate.js';
+import { Rp2040Emulator } from '../../host-sim/emulator.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 import { consolePortOf, reportLines, runPaced, stamp } from './sim.js';
 
@@ -63,7 +64,7 @@ export const emulate: Command = {
 
     const spec = loadBoard(values.board);
     const image = loadImage(file, loadRegions(spec), values.symbols);
-    const board = new EmulatedBoard(spec, image, { bootrom: bootromFrom(values.bootrom), silenceNs: silence === 0 ? Infinity : silence });
+    const board = new EmulatedBoard(spec, new Rp2040Emulator(image, { bootrom: bootromFrom(values.bootrom), silenceNs: silence === 0 ? Infinity : silence }));
     const paced = values.forever || consolePort !== undefined;
     const until = values.forever || (consolePort !== undefined && values.seconds === undefined) ? Infinity : duration;
     const print = (l: string) => console.log(l);
