@@ -165,8 +165,9 @@ export class Rp2040Emulator {
     core.reset(); // SP and PC from the image's first two words
   }
 
+  /** Simulated time, whole ns (a clk_sys whose period is not whole nanoseconds makes the clock fractional). */
   get now(): number {
-    return this.clock.nanos;
+    return Math.round(this.clock.nanos);
   }
   /** The address of the next instruction. */
   get pc(): number {
@@ -205,7 +206,7 @@ export class Rp2040Emulator {
     if (until?.()) return true;
     while (clock.nanos < deadline) {
       if (this.stopped) throw this.stopped;
-      if (clock.nanos - this.lastActivity >= this.silenceNs) this.stop(new FirmwareSilent(this.pc, this.describe(this.pc), this.silenceNs, clock.nanos));
+      if (clock.nanos - this.lastActivity >= this.silenceNs) this.stop(new FirmwareSilent(this.pc, this.describe(this.pc), this.silenceNs, this.now));
       if (core.waiting && core.interruptsUpdated && core.checkForInterrupts()) core.waiting = false;
       if (core.waiting) {
         if (this.handling) this.stop(this.handling); // the handler went to sleep: its report is out
@@ -249,9 +250,9 @@ export class Rp2040Emulator {
       this.stop(new BootromMissing(`the firmware called into the bootrom at ${hex(pc, 1)} (from ${this.where(core.LR)})`));
     }
     if (core.IPSR === EXC_HARDFAULT || core.IPSR === EXC_NMI) {
-      this.stop(new Lockup(pc, this.describe(pc), reason, this.clock.nanos, this.handling));
+      this.stop(new Lockup(pc, this.describe(pc), reason, this.now, this.handling));
     }
-    this.handling = new HardFault(pc, this.describe(pc), reason, this.clock.nanos);
+    this.handling = new HardFault(pc, this.describe(pc), reason, this.now);
     this.handlerDeadline = this.clock.nanos + HANDLER_GRACE_NS;
     core.PC = pc; // the stacked return address of a fault is the faulting instruction
     core.exceptionEntry(EXC_HARDFAULT);
@@ -265,7 +266,7 @@ export class Rp2040Emulator {
   /** Records peripheral register accesses and exception entries into `trace` from now on. */
   traceInto(trace: AccessTrace): void {
     const chip = this.chip;
-    const record = (op: 'read' | 'write', addr: number, value: number) => trace.record(this.clock.nanos, 0, op, addr >>> 0, 4, value >>> 0);
+    const record = (op: 'read' | 'write', addr: number, value: number) => trace.record(this.now, 0, op, addr >>> 0, 4, value >>> 0);
     const wrap = (p: { readUint32(o: number): number; writeUint32(o: number, v: number): void }, base: number) => {
       const read = p.readUint32.bind(p);
       const write = p.writeUint32.bind(p);
@@ -285,7 +286,7 @@ export class Rp2040Emulator {
     const core = chip.core;
     const entry = core.exceptionEntry.bind(core);
     core.exceptionEntry = (n: number) => {
-      trace.record(this.clock.nanos, 0, 'irq-enter', n >= 16 ? n - 16 : n, 0, 0);
+      trace.record(this.now, 0, 'irq-enter', n >= 16 ? n - 16 : n, 0, 0);
       entry(n);
     };
   }
