@@ -13,20 +13,23 @@ import type { AppMain } from '../src/app.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
-import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
-import type { ChipPorts, GpioPort, UartPort } from './ports.js';
+import type { ChipPorts, GpioPort } from './ports.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
-import { formatNs, parseDuration, type Duration } from './time.js';
+import { parseDuration, type Duration } from './time.js';
+import { BoardView } from './board-view.js';
 import type { AccessTrace } from './trace.js';
 
-export { SimTimeout, SimStateError, SimHalted } from './errors.js';
+export { SimTimeout, SimStateError, SimHalted, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
 export { BusFault } from '../src/hal.js';
+export { emulate, EmulatedBoard, type EmulateOptions, type FileInput } from './emulate.js';
+export type { XsbugEvent } from './xsbug.js';
 export { parseDuration, formatNs, type Duration } from './time.js';
+export { SimUart, type SimRunner } from './sim-uart.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
 export { I2cBus, type I2cPart } from './parts/i2c.js';
@@ -48,53 +51,6 @@ export interface SimulateOptions {
   core1?: { program: URL | string } & CoreProgramOptions;
 }
 
-/** A UART seen from the test: its output, input, and waiting for lines in simulated time. */
-export class SimUart {
-  private consumed = 0;
-  constructor(
-    readonly port: UartPort,
-    private readonly board: SimBoard,
-  ) {}
-  get output(): string {
-    return this.port.output;
-  }
-  get lines(): string[] {
-    return this.port.lines;
-  }
-  write(data: Uint8Array | string): void {
-    this.port.receive(data);
-  }
-  onByte(listener: (byte: number, tNs: number) => void): () => void {
-    return this.port.onByte(listener);
-  }
-  /**
-   * Runs the simulation until a line (not matched by an earlier wait) matches, and
-   * returns it; throws SimTimeout after `timeout` of simulated time (default 1 s).
-   */
-  async waitForLine(pattern: RegExp | string, options: { timeout?: Duration } = {}): Promise<string> {
-    const timeout = parseDuration(options.timeout ?? '1s', 'timeout');
-    const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
-    let found: string | undefined;
-    const seek = () => {
-      const lines = this.port.lines;
-      for (let i = this.consumed; i < lines.length; i++) {
-        if (test(lines[i]!)) {
-          this.consumed = i + 1;
-          found = lines[i];
-          return true;
-        }
-      }
-      return false;
-    };
-    const start = this.board.now;
-    this.board.bind();
-    if (!this.board.machine.runUntil(start + timeout, seek)) {
-      throw new SimTimeout(timeout, `no line matching ${String(pattern)} on UART${this.port.index} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})`);
-    }
-    return found!;
-  }
-}
-
 export interface SimIrq {
   readonly number: number;
   /** Pends the line from outside (like NVIC ISPR); delivered at the next boundary where it may preempt. */
@@ -104,15 +60,15 @@ export interface SimIrq {
   priority: number;
 }
 
-export class SimBoard {
+export class SimBoard extends BoardView {
   readonly hal: SimHal;
-  private readonly uarts = new Map<number, SimUart>();
 
   constructor(
-    readonly spec: BoardSpec,
+    spec: BoardSpec,
     readonly machine: Machine,
-    private readonly ports: ChipPorts,
+    ports: ChipPorts,
   ) {
+    super(spec, ports);
     this.hal = new SimHal(machine, 0);
   }
 
@@ -122,6 +78,11 @@ export class SimBoard {
   }
   get trace(): AccessTrace {
     return this.machine.trace;
+  }
+
+  runUntil(deadline: number, until: () => boolean): boolean {
+    this.bind();
+    return this.machine.runUntil(deadline, until);
   }
 
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
@@ -135,29 +96,6 @@ export class SimBoard {
   /** Makes this board's core-0 HAL the one src/ uses (src/platform.ts): done before running its code. */
   bind(): void {
     bindHal(this.hal);
-  }
-
-  uart(n: number): SimUart {
-    let u = this.uarts.get(n);
-    if (u === undefined) {
-      const port = Number.isInteger(n) ? this.ports.uart(n) : undefined;
-      if (port === undefined) throw new InvalidArgument('UART number', n, `${this.spec.name} has no such UART model`);
-      this.uarts.set(n, (u = new SimUart(port, this)));
-    }
-    return u;
-  }
-  /** The board's console UART (boards/NAME/board.json "console"). */
-  get console(): SimUart {
-    return this.uart(this.spec.console.uart);
-  }
-
-  gpio(n: number): GpioPort {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
-    return this.ports.gpio(n);
-  }
-  /** The board's LED pin. */
-  get led(): GpioPort {
-    return this.gpio(this.spec.led.pin);
   }
 
   /** I2C bus `n` (the chip's controller n): `board.i2c(0).attach(0x48, new Tmp102())`. */

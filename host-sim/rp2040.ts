@@ -73,12 +73,24 @@ class SioWindow extends Rp2040Window {
 }
 
 /**
- * TIMER whose alarms fall due when the microsecond counter reaches them. rp2040js computes an
+ * Makes a TIMER alarm fall due when the microsecond counter reaches it. rp2040js computes an
  * alarm's delay from the fractional current microsecond and truncates it to whole microseconds,
  * so on our nanosecond clock an alarm fired up to 1 µs before the counter (TIMELR: whole
- * microseconds) reached its target. After a write that armed an alarm, it is moved to the
- * instant the counter becomes the target: target × 1000 ns, the counter wrapping at 2^32 µs.
+ * microseconds) reached its target. Call after a write to register `reg` of TIMER, with the
+ * clock's scheduledCount from before it: if the write armed an alarm, it is moved to the
+ * instant the counter becomes the target (target × 1000 ns, the counter wrapping at 2^32 µs).
  */
+export function exactTimerAlarm(clock: SimClock, reg: number, scheduledBefore: number, readAlarm: (reg: number) => number): void {
+  if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || clock.scheduledCount === scheduledBefore) return;
+  const alarm = clock.lastScheduled!;
+  const target = readAlarm(reg); // what the write (or alias) made of ALARMn
+  const counter = Math.floor(clock.nanos / 1000);
+  const delta = (target - counter) >>> 0;
+  // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
+  if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
+}
+
+/** TIMER with exact alarms (exactTimerAlarm). */
 class TimerWindow extends Rp2040Window {
   constructor(
     chip: RP2040,
@@ -91,14 +103,7 @@ class TimerWindow extends Rp2040Window {
   override write(offset: number, size: AccessSize, value: number): void {
     const scheduled = this.clock.scheduledCount;
     super.write(offset, size, value);
-    const reg = offset & ALIAS_MASK;
-    if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || this.clock.scheduledCount === scheduled) return;
-    const alarm = this.clock.lastScheduled!;
-    const target = super.read(reg, 4); // what the write (or alias) made of ALARMn
-    const counter = Math.floor(this.clock.nanos / 1000);
-    const delta = (target - counter) >>> 0;
-    // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
-    if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
+    exactTimerAlarm(this.clock, offset & ALIAS_MASK, scheduled, (reg) => super.read(reg, 4));
   }
 }
 
@@ -114,7 +119,7 @@ class Rp2040GpioPort implements GpioPort {
   private readonly listeners = new Set<(level: boolean, tNs: number) => void>();
   constructor(
     private readonly p: GPIOPin,
-    private readonly m: Machine,
+    private readonly now: () => number,
   ) {
     p.addListener(() => this.changed());
   }
@@ -150,14 +155,14 @@ class Rp2040GpioPort implements GpioPort {
     const l = this.level;
     if (l === this.last) return;
     this.last = l;
-    for (const cb of this.listeners) cb(l, this.m.now);
+    for (const cb of this.listeners) cb(l, this.now());
   }
 }
 
-/** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
-function later(m: Machine): (ns: number, then: () => void) => void {
+/** One simulated event after `ns`, on the chip's clock (a bus transfer in progress). */
+function later(chip: RP2040): (ns: number, then: () => void) => void {
   let next: (() => void) | undefined;
-  const alarm = m.clock.createAlarm(() => {
+  const alarm = chip.clock.createAlarm(() => {
     const f = next!;
     next = undefined;
     f();
@@ -169,8 +174,8 @@ function later(m: Machine): (ns: number, then: () => void) => void {
 }
 
 /** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods. */
-function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
-  const after = later(m);
+function wireI2c(i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
+  const after = later(chip);
   const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
   let repeatedStart = false;
   i2c.onStart = (repeated) => {
@@ -187,8 +192,8 @@ function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
 }
 
 /** PL022 frames to the bus's selected parts, each taking its bits at the SPI clock. */
-function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
-  const after = later(m);
+function wireSpi(spi: RP2040['spi'][number], bus: SpiBus, chip: RP2040): void {
+  const after = later(chip);
   spi.onTransmit = (value) => {
     const bits = spi.dataBits;
     // rp2040js's spiMode swaps modes 2 and 3: the mode is CPOL << 1 | CPHA, from SSPCR0.SPO (bit 6) and SPH (bit 7).
@@ -220,25 +225,29 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio, rp2040-timer)`);
   }
 
+  return { chip, ...rp2040Ports(chip, () => m.now) };
+}
+
+/** The outside of an rp2040js chip: its UARTs, pins and ADC inputs (shared with the emulator, host-sim/emulate.ts). */
+export function rp2040Ports(chip: RP2040, now: () => number): ChipPorts {
   const uarts = chip.uart.map((u, i) => {
-    const port = new UartPort(i, () => m.now);
+    const port = new UartPort(i, now);
     u.onByte = (b: number) => port.transmit(b);
     port.rxSink = (b) => u.feedByte(b);
     return port;
   });
-  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
+  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, now));
   const i2cs = chip.i2c.map((c, i) => {
     const bus = new I2cBus(i);
-    wireI2c(m, c, bus, chip);
+    wireI2c(c, bus, chip);
     return bus;
   });
   const spis = chip.spi.map((c, i) => {
     const bus = new SpiBus(i, (n) => gpios[n]!);
-    wireSpi(m, c, bus);
+    wireSpi(c, bus, chip);
     return bus;
   });
   return {
-    chip,
     uart: (n) => uarts[n],
     gpio: (n) => gpios[n]!,
     i2c: (n) => i2cs[n],

@@ -3,9 +3,8 @@
 // (as they would arrive on a real line, so the RX FIFO is not flooded); bytes the UART
 // transmits go to the client. One client at a time; a new one replaces the old.
 import net from 'node:net';
-import type { Machine } from './machine.js';
 import type { UartPort } from './ports.js';
-import type { SimAlarm } from './time.js';
+import type { SimClock } from './time.js';
 
 export interface TcpConsole {
   readonly port: number;
@@ -20,10 +19,11 @@ export interface UartFeeder {
   cancel(): void;
 }
 
-export function uartFeeder(machine: Machine, uart: UartPort, baud = 115200): UartFeeder {
+/** `clock`: the board's simulated clock (Machine.clock, or the emulator's). */
+export function uartFeeder(clock: SimClock, uart: UartPort, baud = 115200): UartFeeder {
   const charNs = (10 * 1e9) / baud; // start + 8 data + stop bits
   const pending: number[] = [];
-  const alarm: SimAlarm = machine.clock.createAlarm(() => {
+  const alarm = clock.createAlarm(() => {
     const b = pending.shift();
     if (b !== undefined) uart.receive(Uint8Array.of(b));
     if (pending.length > 0) alarm.schedule(charNs);
@@ -49,8 +49,8 @@ export interface TcpConsoleOptions {
 }
 
 /** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). */
-export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
-  const feeder = uartFeeder(machine, uart, options.baud);
+export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
+  const feeder = uartFeeder(clock, uart, options.baud);
   let client: net.Socket | undefined;
   let outbox: number[] = [];
   const offByte = uart.onByte((b) => {

@@ -1,6 +1,7 @@
 // What `vllsi sim` shows while an app runs, and its options: the console UART's text (console
 // protocol traffic apart, decoded with --verbose), GPIO level changes (--pins), register accesses
 // (--trace), debug output; and the console's input from TCP or stdin (--console), probed at start.
+import { stamp } from './sim-report.js';
 import { UsageError } from './command.js';
 import { ConsoleTap } from './console-tap.js';
 import { loadMap, mappedBoards } from './inspect/maps.js';
@@ -89,7 +90,6 @@ export interface Watch {
 
 /** Starts printing what the settings ask for; stop() prints the console's unfinished line. */
 export function watch(board: SimBoard, settings: WatchSettings, output: (line: string) => void, showProtocol = settings.verbose): Watch {
-  const stamp = (t: number) => `[${formatNs(t)}]`;
   // With --trace, accesses are printed after each slice: the other lines wait for them, and all
   // of a slice's lines go out in time order.
   // At the same nanosecond an access goes first: it is what the other line reports (an LED change).
@@ -176,7 +176,7 @@ export function probeConsole(board: SimBoard, feeder: UartFeeder, w: Watch): boo
 
 /** `--console stdin`: what the terminal (or a pipe) sends goes to the console UART. */
 export function feedStdin(board: SimBoard, w: Watch): { feeder: UartFeeder; stop(): void } {
-  const feeder = uartFeeder(board.machine, board.console.port);
+  const feeder = uartFeeder(board.machine.clock, board.console.port);
   const onData = (d: Buffer) => {
     const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length);
     w.tap.sent(bytes);

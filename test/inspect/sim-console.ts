@@ -1,7 +1,8 @@
 // The simulated rpi-pico running the console example firmware, its console UART served on
 // a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
 import { vi } from 'vitest';
-import { createBoard, type SimBoard } from '../../host-sim/index.js';
+import { createBoard, type Duration, type SimBoard, type UartPort } from '../../host-sim/index.js';
+import type { SimClock } from '../../host-sim/time.js';
 import { main } from '../../tools/cli.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 import consoleApp from '../../examples/console/index.js';
@@ -15,7 +16,12 @@ export interface SimConsole {
 export async function startSimConsole(): Promise<SimConsole> {
   const board = createBoard('rpi-pico');
   board.boot(consoleApp);
-  const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
+  return { board, ...(await serveWhileRunning(board, board.machine.clock, board.console.port)) };
+}
+
+/** Serves `uart` on a loopback port while `board` runs 2 ms of simulated time per turn of the event loop. */
+export async function serveWhileRunning(board: { runFor(d: Duration): unknown }, clock: SimClock, uart: UartPort): Promise<{ port: number; stop(): Promise<void> }> {
+  const tcp = await serveUartOnTcp(clock, uart, 0);
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -24,7 +30,6 @@ export async function startSimConsole(): Promise<SimConsole> {
     }
   })();
   return {
-    board,
     port: tcp.port,
     async stop() {
       running = false;
@@ -35,13 +40,18 @@ export async function startSimConsole(): Promise<SimConsole> {
 }
 
 /** Runs `vllsi inspect ...args` in-process (real links, real serialport); returns the exit code and output. */
-export async function runInspect(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+export function runInspect(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCli('inspect', ...args);
+}
+
+/** Runs `vllsi ...args` in-process through the CLI's main; returns the exit code and output. */
+export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const code = await main(['inspect', ...args]);
+    const code = await main(args);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();

@@ -6,6 +6,7 @@ import { svd } from './svd.js';
 import { init } from './init.js';
 import { inspect } from './inspect.js';
 import { monitor } from './monitor.js';
+import { emulate } from './emulate.js';
 
 /** Every `vllsi` subcommand, in `--help` order. */
-export const commands: Command[] = [init, sim, build, flash, monitor, svd, inspect];
+export const commands: Command[] = [init, sim, emulate, build, flash, monitor, svd, inspect];

@@ -12,6 +12,7 @@ import { LinkError } from '../inspect/link.js';
 import { packageRoot as root } from '../moddable.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { isModdableApp, runModdableApp } from '../moddable-app.js';
+import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
 const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [-v] [APP_DIR]
@@ -71,7 +72,7 @@ export const sim: Command = {
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
     // With stdin as the console, its answers are what the user asked for: always shown.
     const w = watch(board, settings, print, settings.verbose || stdin);
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, consolePort, { onData: (b) => w.tap.sent(b) }).catch((e: NodeJS.ErrnoException) => {
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort, { onData: (b) => w.tap.sent(b) }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
       const why = e.code === 'EADDRINUSE' ? 'is in use (another vllsi sim?)' : 'needs privileges';
       throw new LinkError(`tcp:${consolePort}`, `port ${consolePort} ${why}: stop what listens there or pick another port, e.g. --console tcp:0 for a free one`);
@@ -83,7 +84,7 @@ export const sim: Command = {
       if (host !== undefined) await runModdableApp(dir, host);
       else asApp(dir, () => board.boot(app!));
       if (served) {
-        const probe = uartFeeder(board.machine, board.console.port);
+        const probe = uartFeeder(board.machine.clock, board.console.port);
         const answers = asApp(dir, () => probeConsole(board, probe, w));
         probe.cancel();
         if (!answers) console.log(`vllsi sim: warning: ${shown(dir)} does not answer on its console UART${board.spec.console.uart} (no console service in it?): vllsi inspect/monitor will get no answer. Serve one with ConsoleService from 'vllsi/console', as examples/console does.`);
@@ -93,7 +94,7 @@ export const sim: Command = {
         input = feedStdin(board, w);
         console.log(`vllsi sim: console UART${board.spec.console.uart} on this terminal: type a console command (info, help), Ctrl-C stops`);
       }
-      if (paced) await runPaced(board, until, dir, w, settings, host);
+      if (paced) await runPaced(board, until, (ns) => asApp(dir, () => runWatched(host ?? board, w, settings, ns)));
       else asApp(dir, () => runWatched(host ?? board, w, settings, duration - board.now > 0 ? duration - board.now : 0));
     } finally {
       input?.stop();
@@ -110,28 +111,4 @@ export const sim: Command = {
 function shown(dir: string): string {
   const rel = path.relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
-}
-
-/**
- * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
- * slice), yielding to I/O between slices, up to `until` ns.
- */
-async function runPaced(board: SimBoard, until: number, dir: string, w: Watch, settings: WatchSettings, host?: ModdableHost): Promise<void> {
-  let stop = false;
-  const onSig = () => {
-    stop = true;
-  };
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
-  try {
-    const start = performance.now() * 1e6 - board.now;
-    while (!stop && board.now < until) {
-      const behind = performance.now() * 1e6 - start - board.now;
-      if (behind > 0) asApp(dir, () => runWatched(host ?? board, w, settings, Math.min(Math.round(behind), 100e6, until - board.now)));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
-  }
 }
