@@ -12,6 +12,7 @@ export interface Manifest {
   modules?: Record<string, string | string[]>;
   config?: Record<string, unknown>;
   creation?: Record<string, unknown>;
+  preload?: string[];
   platforms?: Record<string, Manifest>;
 }
 
@@ -34,13 +35,15 @@ export interface ResolvedProject {
   errors: string[];
   config: Record<string, unknown>;
   creation: Record<string, unknown>;
+  /** Names of the modules xsl runs at build time (their objects go to flash). */
+  preload: string[];
   /** Module paths that name no .js or .c file. */
   missing: string[];
 }
 
 /** The project's manifests merged for one platform ($(MODDABLE) includes are the SDK's own and are skipped). */
 export function resolveProject(dir: string, platform: string): ResolvedProject {
-  const r: ResolvedProject = { modules: new Map(), errors: [], config: {}, creation: {}, missing: [] };
+  const r: ResolvedProject = { modules: new Map(), errors: [], config: {}, creation: {}, preload: [], missing: [] };
   const visit = (file: string) => {
     const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     const here = path.dirname(file);
@@ -50,6 +53,7 @@ export function resolveProject(dir: string, platform: string): ResolvedProject {
       if (p.error) r.errors.push(p.error);
       Object.assign(r.config, p.config);
       Object.assign(r.creation, p.creation);
+      r.preload.push(...(p.preload ?? []));
       for (const [name, paths] of Object.entries(p.modules ?? {})) {
         for (const rel of [paths].flat()) {
           const base = path.join(here, rel);

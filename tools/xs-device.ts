@@ -33,7 +33,7 @@ export interface XsHeap {
 const SHIM = `
   const enc = new TextEncoder(), dec = new TextDecoder();
   const call = (fn, args) => { const t = dec.decode(issueCommand(enc.encode(JSON.stringify([fn, args])).buffer)); return t === '' ? undefined : JSON.parse(t); };
-  globalThis.native = (fn) => fn === 'xs_vllsi_init' ? (d) => { globalThis.dispatchIrq = d; } : (...args) => call(fn, args);
+  globalThis.native = (fn) => fn === 'xs_vllsi_init' ? (d) => { globalThis.dispatchIrq = d; call(fn, []); } : (...args) => call(fn, args);
   globalThis.trace = (text) => call('trace', [text]);`;
 
 export class XsDevice {
@@ -113,6 +113,15 @@ export class XsDevice {
 /** What hal/native/vllsi_xs.c does for each native, on the simulated board. */
 function simulatedNatives(board: SimBoard, queued: number[]): Record<string, (...a: never[]) => unknown> {
   const hal = board.hal;
+  // vllsi_arch_init claims JS's spinlocks among the free ones: on a Pico, pico-sdk's tinyusb and
+  // stdio_usb hold 24 and 25 and the native critical section takes 26 (hal/rp2040); ESP32 has 8
+  // flags. None before init.
+  const locks = board.spec.chip === 'rp2040' ? [27, 28] : [0, 1, 2, 3, 4, 5, 6, 7];
+  let claimed: number[] = [];
+  const lock = (n: number) => {
+    if (!(n < claimed.length)) throw new RangeError('no such spinlock');
+    return claimed[n]!;
+  };
   const refused = <T>(f: () => T, fallback: T): T => {
     try {
       return f();
@@ -138,9 +147,11 @@ function simulatedNatives(board: SimBoard, queued: number[]): Record<string, (..
     xs_vllsi_core_count: () => hal.coreCount,
     xs_vllsi_core_id: () => hal.coreId(),
     xs_vllsi_irq_count: () => board.spec.irqCount,
-    xs_vllsi_spinlock_count: () => hal.spinlockCount,
-    xs_vllsi_spinlock_try_claim: (n: number) => hal.spinlockTryClaim(n),
-    xs_vllsi_spinlock_release: (n: number) => hal.spinlockRelease(n),
+    xs_vllsi_init: () => void (claimed = locks),
+    xs_vllsi_spinlock_count: () => claimed.length,
+    xs_vllsi_spinlock_id: (n: number) => lock(n),
+    xs_vllsi_spinlock_try_claim: (n: number) => hal.spinlockTryClaim(lock(n)),
+    xs_vllsi_spinlock_release: (n: number) => hal.spinlockRelease(lock(n)),
     xs_vllsi_cs_acquire: () => hal.interruptsSave(),
     xs_vllsi_cs_release: (t: number) => hal.interruptsRestore(t),
     xs_vllsi_now_ns: () => hal.nowNs(),
