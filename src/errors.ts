@@ -7,7 +7,9 @@ export class VllsiError extends Error {
   readonly kind: string = 'VllsiError';
   constructor(message: string) {
     super(message);
-    this.name = 'VllsiError';
+    // An own property: on a Moddable device Error.prototype is frozen after preload, and
+    // assigning the inherited `name` (as every subclass does) would throw there.
+    Object.defineProperty(this, 'name', { value: 'VllsiError', writable: true, configurable: true });
   }
 }
 

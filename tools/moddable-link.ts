@@ -70,8 +70,38 @@ export function resolveProject(dir: string, platform: string): ResolvedProject {
 
 /** Links the project's `main` over the manifest's module names; returns the linked code. */
 export async function linkProject(project: ResolvedProject, format: ModuleFormat = 'es'): Promise<string> {
+  return link(project, project.modules.get('main')!, { format });
+}
+
+/**
+ * The project as xsl splits it: `preload`, a script that runs the bodies of the preloaded modules
+ * (as xsl does at build time) and defines `__vllsiPreloaded` (their namespaces), and `main`, a
+ * script that runs main over them. `bindings` are the preloaded code's module-level names: after
+ * preload the harness freezes what they hold (in flash on the device).
+ */
+export async function linkPreloaded(project: ResolvedProject): Promise<{ preload: string; main: string; bindings: string[] }> {
+  const names = project.preload.filter((n) => project.modules.has(n));
+  const key = (n: string) => `m${names.indexOf(n)}`;
+  const entry = `${names.map((n) => `import * as ${key(n)} from ${JSON.stringify(n)};`).join('\n')}\nglobalThis.__vllsiPreloaded = { ${names.map(key).join(', ')} };\n`;
+  const preload = await link(project, '\0preload', { format: 'es' }, entry);
+  const main = await link(project, project.modules.get('main')!, {
+    format: 'iife',
+    external: names,
+    // A preloaded module's namespace: its default export is `.default`.
+    globals: (id) => `__vllsiPreloaded.${key(id)}`,
+    interop: 'esModule',
+  });
+  const { parseAst } = await import('rollup/parseAst');
+  const bindings = (parseAst(preload).body as unknown as { type: string; id?: { name: string }; declarations?: { id: { type: string; name: string } }[] }[]).flatMap((s) =>
+    s.type === 'VariableDeclaration' ? s.declarations!.filter((d) => d.id.type === 'Identifier').map((d) => d.id.name) : s.id ? [s.id.name] : [],
+  );
+  return { preload: `(function () {\n'use strict';\n${preload}\n__vllsiHarness.preloaded([${bindings.join(', ')}]);\n})();\n`, main, bindings };
+}
+
+async function link(project: ResolvedProject, input: string, output: { format: ModuleFormat; external?: string[]; globals?: (id: string) => string; interop?: 'esModule' }, entry?: string): Promise<string> {
   const bundle = await rollup({
-    input: project.modules.get('main')!,
+    input,
+    external: output.external,
     onwarn(w) {
       throw new Error(`rollup: ${w.message}`);
     },
@@ -79,21 +109,23 @@ export async function linkProject(project: ResolvedProject, format: ModuleFormat
       {
         name: 'moddable-modules',
         resolveId(source, importer) {
-          if (importer === undefined) return null; // the entry
+          if (importer === undefined) return entry === undefined ? null : source; // the entry
+          if (output.external?.includes(source)) return { id: source, external: true };
           if (source === 'mc/config') return '\0mc/config';
           const file = project.modules.get(source);
           if (file === undefined) throw new Error(`import '${source}' is not a module of the manifest`);
           return file;
         },
         load(id) {
+          if (id === input && entry !== undefined) return entry;
           return id === '\0mc/config' ? `export default ${JSON.stringify(project.config)};` : null;
         },
       },
     ],
   });
   try {
-    const { output } = await bundle.generate({ format });
-    return output[0].code;
+    const { output: out } = await bundle.generate({ format: output.format, globals: output.globals, interop: output.interop });
+    return out[0].code;
   } finally {
     await bundle.close();
   }

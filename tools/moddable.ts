@@ -24,12 +24,19 @@ export interface ModdableTarget {
   readonly sdk: readonly { readonly variable: string; readonly what: string }[];
   /** Environment variable mcconfig reads for the serial port, when the platform has one. */
   readonly portVariable?: string;
+  /**
+   * The platform's XS creation block (Moddable's build/devices/<platform>/manifest.json), under the
+   * project's: the XS device harness holds an app to its heap. Absent where the heap grows from the system's.
+   */
+  readonly creation?: Readonly<Record<string, unknown>>;
 }
 
 export const moddableTargets: Readonly<Record<string, ModdableTarget>> = {
   'rpi-pico': {
     platform: 'pico',
-    sdk: [{ variable: 'PICO_SDK_DIR', what: 'the Raspberry Pi pico-sdk (see $MODDABLE/documentation/devices/pico.md)' }],
+    sdk: [{ variable: 'PICO_SDK_DIR', what: 'the Raspberry Pi pico-sdk 2.2.0 (see $MODDABLE/documentation/devices/pico.md)' }],
+    // One static block for chunks, slots and the stack: 128 KiB of the Pico's 264 KiB SRAM.
+    creation: { static: 131072, chunk: { initial: 1536, incremental: 512 }, heap: { initial: 512, incremental: 64 }, stack: 512 },
   },
   'esp32-devkitc': {
     platform: 'esp32',
