@@ -201,3 +201,50 @@ describe('vllsi flash', () => {
     expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({ code: 2, out: expect.stringContaining('--port does not apply to rpi-pico') });
   });
 });
+
+describe('vllsi build: apps are Moddable apps', () => {
+  it('examples/console builds: its JSON register map is cut to the peripherals it uses, unpacked at preload', async () => {
+    const dir = path.join(tmp, 'console');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, path.join(packageRoot, 'examples/console'));
+    expect(code, out).toBe(0);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    const names = [...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort();
+    expect(names).toEqual(['IO_BANK0', 'RESETS', 'SIO', 'TIMER', 'UART0']);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.preload).toEqual(['board', 'app']);
+    expect(resolveProject(dir, 'pico').preload).toEqual(['vllsi', 'vllsi-hal', 'vllsi/console', 'board', 'app']);
+  });
+
+  it("the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base", async () => {
+    const doc = readFileSync(path.join(packageRoot, 'docs/console.md'), 'utf8');
+    const snippet = /## Device side[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1]!;
+    const appDir = path.join(tmp, 'snippet-app');
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(path.join(appDir, 'index.ts'), snippet);
+    writeFileSync(path.join(appDir, 'registers.json'), readFileSync(path.join(packageRoot, 'boards/rpi-pico/registers.json')));
+    writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ vllsi: { registerMap: ['SIO', 'UART1'] } }));
+    const dir = path.join(tmp, 'snippet');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, appDir);
+    expect(code, out).toBe(0);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toMatch(/^import \w+ from 'embedded:io\/serial';$/m);
+    expect([...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json', './vllsi/manifest_console.json']);
+  });
+
+  it('refuses an import that is neither a file, an npm package nor a Moddable module vllsi knows, and a bad registerMap', async () => {
+    const appDir = path.join(tmp, 'unknown-import');
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(path.join(appDir, 'index.js'), "import x from 'no-such-moddable-module';\nexport default function main() { x(); }\n");
+    const r = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'unknown'), appDir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/AppBundleError: cannot bundle .*no-such-moddable-module/);
+    writeFileSync(path.join(appDir, 'index.js'), "import m from './map.json' with { type: 'json' };\nexport default function main() { return m; }\n");
+    writeFileSync(path.join(appDir, 'map.json'), JSON.stringify({ format: 'vllsi-regmap/1', peripherals: [] }));
+    writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ vllsi: { registerMap: 'SIO' } }));
+    const bad = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'badmap'), appDir);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/"registerMap" } must be a list of peripheral names/);
+  });
+});

@@ -95,4 +95,17 @@ describe('the examples under the device model (issue 12 defects)', () => {
       await device.close();
     }
   });
+
+  it('examples/console serves the register console with its map preloaded (defect 8), within the heap', async () => {
+    const device = await booted(path.join(packageRoot, 'examples/console'));
+    try {
+      await device.runFor('100ms');
+      device.board.console.write('read SIO.GPIO_OE\n');
+      await device.runFor('300ms');
+      expect(device.board.console.lines).toContain('SIO.GPIO_OE 0xd0000020 = 0x02000000 (read-write, reset 0x00000000)');
+      expect(device.heapBytes).toBeLessThan(device.budgetBytes! / 2);
+    } finally {
+      await device.close();
+    }
+  });
 });
