@@ -3,7 +3,7 @@
 // XS bundles of dist/xs, the native HAL sources, the board's description and the
 // app (the blink example unless one is given); `mcconfig -d -m -p <platform>` in it
 // builds and installs it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,10 @@ export interface ModdableTarget {
   readonly sdk: readonly { readonly variable: string; readonly what: string }[];
   /** Environment variable mcconfig reads for the serial port, when the platform has one. */
   readonly portVariable?: string;
+  /** The file the build makes (under the project's build/bin/…), what a board is flashed with. */
+  readonly firmware: string;
+  /** What `vllsi flash` waits for after the build, in words. */
+  readonly waitsFor: string;
   /**
    * The platform's XS creation block (Moddable's build/devices/<platform>/manifest.json), under the
    * project's: the XS device harness holds an app to its heap. Absent where the heap grows from the system's.
@@ -35,13 +39,17 @@ export const moddableTargets: Readonly<Record<string, ModdableTarget>> = {
   'rpi-pico': {
     platform: 'pico',
     sdk: [{ variable: 'PICO_SDK_DIR', what: 'the Raspberry Pi pico-sdk 2.2.0 (see $MODDABLE/documentation/devices/pico.md)' }],
+    firmware: 'xs_pico.uf2',
+    waitsFor: 'a Pico in BOOTSEL mode (the RPI-RP2 drive): hold BOOTSEL while plugging it in',
     // One static block for chunks, slots and the stack: 128 KiB of the Pico's 264 KiB SRAM.
     creation: { static: 131072, chunk: { initial: 1536, incremental: 512 }, heap: { initial: 512, incremental: 64 }, stack: 512 },
   },
   'esp32-devkitc': {
     platform: 'esp32',
-    sdk: [{ variable: 'IDF_PATH', what: 'ESP-IDF 5, with its export.sh sourced (see $MODDABLE/documentation/devices/esp32.md)' }],
+    sdk: [{ variable: 'IDF_PATH', what: 'ESP-IDF v6.0, with its export.sh sourced (see $MODDABLE/documentation/devices/esp32.md)' }],
     portVariable: 'UPLOAD_PORT',
+    firmware: 'xs_esp32.bin',
+    waitsFor: 'the ESP32 on its serial port (esptool)',
   },
 };
 
@@ -54,6 +62,18 @@ export class ToolchainMissing extends VllsiError {
   ) {
     super(message);
     this.name = 'ToolchainMissing';
+  }
+}
+
+/** No board answered within the wait: nothing was flashed (the firmware is built). */
+export class BoardNotFound extends VllsiError {
+  override readonly kind = 'BoardNotFound';
+  constructor(
+    readonly board: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BoardNotFound';
   }
 }
 
@@ -216,14 +236,70 @@ function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
   return (env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && existsSync(path.join(d, tool)));
 }
 
-/** Runs mcconfig in the project; returns only when it exited 0. */
-export function runMcconfig(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined): void {
+/** mcconfig's arguments for one step: `build` makes the firmware in DIR/build, `deploy` installs it. */
+export function mcconfigStep(board: string, projectDir: string, step: 'build' | 'deploy'): { command: string; args: string[] } {
   const { command, args } = mcconfigCommand(board);
+  return { command, args: [...args, '-o', path.join(projectDir, 'build'), '-t', step] };
+}
+
+// make.pico.mk uses bash's [[ ]]: under dash (Debian's /bin/sh) its recipes fail. make takes
+// SHELL from its command line (MAKEFLAGS), never from the environment.
+function childEnv(board: string, env: NodeJS.ProcessEnv, port: string | undefined): NodeJS.ProcessEnv {
   const target = moddableTargets[board]!;
-  const childEnv = port !== undefined && target.portVariable ? { ...env, [target.portVariable]: port } : env;
-  const r = spawnSync(command, args, { cwd: projectDir, env: childEnv, stdio: 'inherit' });
+  const out = port !== undefined && target.portVariable ? { ...env, [target.portVariable]: port } : { ...env };
+  if (target.platform === 'pico' && existsSync('/bin/bash')) out.MAKEFLAGS = `${env.MAKEFLAGS ?? ''} SHELL=/bin/bash`.trim();
+  return out;
+}
+
+/** Builds the firmware with mcconfig in the project; returns the path of the file to flash. */
+export function buildFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv): string {
+  const { command, args } = mcconfigStep(board, projectDir, 'build');
+  const r = spawnSync(command, args, { cwd: projectDir, env: childEnv(board, env, undefined), stdio: 'inherit' });
   if (r.error) throw new ToolchainMissing('mcconfig', `could not run mcconfig: ${r.error.message}`);
   if (r.status !== 0) {
     throw new FlashFailed(r.status, `\`${command} ${args.join(' ')}\` in ${projectDir} exited with ${r.status ?? r.signal}: ${board} was not flashed`);
   }
+  const name = moddableTargets[board]!.firmware;
+  const found = findFile(path.join(projectDir, 'build', 'bin'), name);
+  if (found === undefined) throw new FlashFailed(0, `mcconfig exited 0 but made no ${name} under ${path.join(projectDir, 'build', 'bin')}: ${board} was not flashed`);
+  return found;
+}
+
+/**
+ * Installs the built firmware (mcconfig's deploy step). Waiting for the board ends after `waitMs`:
+ * the step is stopped and BoardNotFound says what was waited for.
+ */
+export async function deployFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined, waitMs: number): Promise<void> {
+  const { command, args } = mcconfigStep(board, projectDir, 'deploy');
+  const child = spawn(command, args, { cwd: projectDir, env: childEnv(board, env, port), stdio: 'inherit', detached: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGTERM'); // mcconfig, make and the copy/wait scripts they started
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }, waitMs);
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', (e) => reject(new ToolchainMissing('mcconfig', `could not run mcconfig: ${e.message}`)));
+    child.once('exit', (code) => resolve(code));
+  }).finally(() => clearTimeout(timer));
+  if (timedOut) {
+    throw new BoardNotFound(board, `no board within ${waitMs / 1000} s: waited for ${moddableTargets[board]!.waitsFor}. The firmware is built: \`vllsi flash --build-only\` prints its path`);
+  }
+  if (status !== 0) throw new FlashFailed(status, `\`${command} ${args.join(' ')}\` in ${projectDir} exited with ${status}: ${board} was not flashed`);
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  if (!isDir(dir)) return undefined;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isFile() && e.name === name) return p;
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f !== undefined) return f;
+    }
+  }
+  return undefined;
 }
