@@ -20,11 +20,11 @@
 // objects are in flash on a Moddable device, and 256 preallocated frames were the whole
 // XS heap of a Pico).
 import { CONTEXT_STACK_DEPTH, MAX_CONTEXT_SLOTS } from './common.js';
-import { InvalidArgument, VariantError, describe } from './errors.js';
+import { InvalidArgument, VllsiError, describe } from './errors.js';
 
 export type ContextErrorKind = 'StackOverflow' | 'StackUnderflow' | 'SlotOccupied' | 'SlotEmpty' | 'InvalidSlot';
 
-export class ContextError extends VariantError<ContextErrorKind> {}
+export class ContextError extends VllsiError<ContextErrorKind> {}
 export class StackOverflow extends ContextError {
   constructor() {
     super('StackOverflow', `context frame stack overflow: at most ${CONTEXT_STACK_DEPTH} frames`);

@@ -22,14 +22,12 @@ const MODDABLE_MODULES: readonly { readonly test: (name: string) => boolean; rea
 const REGMAP_FORMAT = 'vllsi-regmap/1';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
-export class AppBundleError extends VllsiError {
-  override readonly kind = 'AppBundleError';
+export class AppBundleError extends VllsiError<'AppBundleError'> {
   constructor(
     readonly app: string,
     readonly detail: string,
   ) {
-    super(`cannot bundle ${app} for the device: ${detail}`);
-    this.name = 'AppBundleError';
+    super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
 }
 

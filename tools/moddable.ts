@@ -54,38 +54,32 @@ export const moddableTargets: Readonly<Record<string, ModdableTarget>> = {
 };
 
 /** Something `vllsi build`/`flash` needs is not there; the message says what and how to get it. */
-export class ToolchainMissing extends VllsiError {
-  override readonly kind = 'ToolchainMissing';
+export class ToolchainMissing extends VllsiError<'ToolchainMissing'> {
   constructor(
     readonly missing: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'ToolchainMissing';
+    super('ToolchainMissing', message);
   }
 }
 
 /** No board answered within the wait: nothing was flashed (the firmware is built). */
-export class BoardNotFound extends VllsiError {
-  override readonly kind = 'BoardNotFound';
+export class BoardNotFound extends VllsiError<'BoardNotFound'> {
   constructor(
     readonly board: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'BoardNotFound';
+    super('BoardNotFound', message);
   }
 }
 
 /** mcconfig ran and failed: the board was not flashed. */
-export class FlashFailed extends VllsiError {
-  override readonly kind = 'FlashFailed';
+export class FlashFailed extends VllsiError<'FlashFailed'> {
   constructor(
     readonly exitCode: number | null,
     message: string,
   ) {
-    super(message);
-    this.name = 'FlashFailed';
+    super('FlashFailed', message);
   }
 }
 

@@ -39,11 +39,9 @@ export interface PreloadProblem {
 }
 
 /** A device module would fail on the chip after preload; the message lists every problem found. */
-export class PreloadUnsafe extends VllsiError {
-  override readonly kind = 'PreloadUnsafe';
+export class PreloadUnsafe extends VllsiError<'PreloadUnsafe'> {
   constructor(readonly problems: readonly PreloadProblem[]) {
-    super(`not preload-safe for a Moddable device:\n${problems.map((p) => `  - ${p.module}: ${p.binding}: ${p.what}`).join('\n')}`);
-    this.name = 'PreloadUnsafe';
+    super('PreloadUnsafe', `not preload-safe for a Moddable device:\n${problems.map((p) => `  - ${p.module}: ${p.binding}: ${p.what}`).join('\n')}`);
   }
 }
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBoard, parseDuration, type Duration, type SimBoard } from '../host-sim/index.js';
 import { VllsiError } from '../src/errors.js';
-import type { RuntimeProfile } from '../src/profile.js';
+import { DEVICE_DEFAULT_PROFILE, type RuntimeProfile } from '../src/profile.js';
 import { bundleDeviceApp } from './device-app.js';
 import { linkPreloaded, resolveProject } from './moddable-link.js';
 import { moddableTargets, packageRoot, writeProject } from './moddable.js';
@@ -44,24 +44,20 @@ export interface XsHeap {
 }
 
 /** The app needed more XS heap than the device has: the device aborts ("XS abort: memory full"). */
-export class XsMemoryFull extends VllsiError {
-  override readonly kind = 'XsMemoryFull';
+export class XsMemoryFull extends VllsiError<'XsMemoryFull'> {
   constructor(
     readonly board: string,
     readonly usedBytes: number,
     readonly budgetBytes: number,
   ) {
-    super(`XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`);
-    this.name = 'XsMemoryFull';
+    super('XsMemoryFull', `XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`);
   }
 }
 
 /** The app threw (or XS aborted) while booting or in a turn; the message is XS's. */
-export class XsAppError extends VllsiError {
-  override readonly kind = 'XsAppError';
+export class XsAppError extends VllsiError<'XsAppError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'XsAppError';
+    super('XsAppError', message);
   }
 }
 
@@ -162,7 +158,7 @@ export class XsDevice {
    * Writes and links the project for `board`, starts an XS machine with the natives installed,
    * and runs the preload phase (then freezes what it made). The app's main has not run: see boot().
    */
-  static async start(board: string, { profile = 'embedded', appDir, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {}): Promise<XsDevice> {
+  static async start(board: string, { profile = DEVICE_DEFAULT_PROFILE, appDir, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {}): Promise<XsDevice> {
     const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let linked;

@@ -4,7 +4,7 @@
 import { nativeHal } from './bindings.js';
 import { XsHal } from './xs-hal.js';
 
-export { XsHal, IrqError, Halted } from './xs-hal.js';
+export { XsHal, IrqError } from './xs-hal.js';
 export type { NativeHal, XsHalOptions } from './xs-hal.js';
 
 /** The chip's HAL, console output through Moddable's trace(). Call once, from main. */
