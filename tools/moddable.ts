@@ -230,10 +230,13 @@ function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
   return (env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && existsSync(path.join(d, tool)));
 }
 
-/** mcconfig's arguments for one step: `build` makes the firmware in DIR/build, `deploy` installs it. */
-export function mcconfigStep(board: string, projectDir: string, step: 'build' | 'deploy'): { command: string; args: string[] } {
+/**
+ * mcconfig's arguments for one step: `build` makes the firmware in DIR/build, `deploy` installs it.
+ * A release build (no -d) has no xsbug connection and puts stdio on the Pico's USB CDC.
+ */
+export function mcconfigStep(board: string, projectDir: string, step: 'build' | 'deploy', release = false): { command: string; args: string[] } {
   const { command, args } = mcconfigCommand(board);
-  return { command, args: [...args, '-o', path.join(projectDir, 'build'), '-t', step] };
+  return { command, args: [...args.filter((a) => !(release && a === '-d')), '-o', path.join(projectDir, 'build'), '-t', step] };
 }
 
 // make.pico.mk uses bash's [[ ]]: under dash (Debian's /bin/sh) its recipes fail. make takes
@@ -246,8 +249,9 @@ function childEnv(board: string, env: NodeJS.ProcessEnv, port: string | undefine
 }
 
 /** Builds the firmware with mcconfig in the project; returns the path of the file to flash. */
-export function buildFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv): string {
-  const { command, args } = mcconfigStep(board, projectDir, 'build');
+export function buildFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, release = false): string {
+  const { command, args } = mcconfigStep(board, projectDir, 'build', release);
+  mkdirSync(path.join(projectDir, 'build'), { recursive: true }); // mcconfig -o wants it to exist
   const r = spawnSync(command, args, { cwd: projectDir, env: childEnv(board, env, undefined), stdio: 'inherit' });
   if (r.error) throw new ToolchainMissing('mcconfig', `could not run mcconfig: ${r.error.message}`);
   if (r.status !== 0) {
@@ -263,8 +267,8 @@ export function buildFirmware(board: string, projectDir: string, env: NodeJS.Pro
  * Installs the built firmware (mcconfig's deploy step). Waiting for the board ends after `waitMs`:
  * the step is stopped and BoardNotFound says what was waited for.
  */
-export async function deployFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined, waitMs: number): Promise<void> {
-  const { command, args } = mcconfigStep(board, projectDir, 'deploy');
+export async function deployFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined, waitMs: number, release = false): Promise<void> {
+  const { command, args } = mcconfigStep(board, projectDir, 'deploy', release);
   const child = spawn(command, args, { cwd: projectDir, env: childEnv(board, env, port), stdio: 'inherit', detached: true });
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -6,7 +6,7 @@ import { projectArgs, projectHelp, projectOptions, writeProjectFor } from './bui
 export const flash: Command = {
   name: 'flash',
   summary: 'build the board project with the Moddable SDK (mcconfig) and install it on the board',
-  help: `usage: vllsi flash --board NAME [--build-only] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [APP_DIR]
+  help: `usage: vllsi flash --board NAME [--build-only] [--release] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [APP_DIR]
 
 Writes the project as \`vllsi build\` does (APP_DIR: see \`vllsi build --help\`), builds
 the firmware with \`mcconfig -d -m -p <platform> -o DIR/build -t build\` and prints its path
@@ -17,12 +17,14 @@ exits 1. The board counts as flashed only when mcconfig exits 0.
 
 ${projectHelp}
   --build-only      build the firmware and print its path; no board needed
+  --release         a release build (mcconfig without -d): no xsbug; the Pico's stdio is
+                    on USB CDC (the examples print on UART0, GPIO0/1, either way)
   --wait SECONDS    how long to wait for the board (Pico: its BOOTSEL drive) (default 60)
   --port PORT       serial port of an ESP32 board (UPLOAD_PORT for mcconfig); the Pico
                     is installed over its USB drive instead
   -h, --help        this text`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { ...projectOptions, port: { type: 'string' }, 'build-only': { type: 'boolean' }, wait: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...projectOptions, port: { type: 'string' }, 'build-only': { type: 'boolean' }, release: { type: 'boolean' }, wait: { type: 'string' } });
     const p = projectArgs(values, positionals);
     if (values.port !== undefined && !moddableTargets[p.board]!.portVariable) {
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);
@@ -32,11 +34,12 @@ ${projectHelp}
     checkToolchain(p.board, process.env);
     await writeProjectFor(p);
     console.log(`building ${p.board} firmware in ${p.outDir}`);
-    const firmware = buildFirmware(p.board, p.outDir, process.env);
+    const release = values.release === true;
+    const firmware = buildFirmware(p.board, p.outDir, process.env, release);
     console.log(`built: ${firmware}`);
     if (values['build-only']) return 0;
     console.log(`installing on ${p.board}: waiting up to ${wait} s for ${moddableTargets[p.board]!.waitsFor}`);
-    await deployFirmware(p.board, p.outDir, process.env, values.port, wait * 1000);
+    await deployFirmware(p.board, p.outDir, process.env, values.port, wait * 1000, release);
     console.log(`mcconfig finished (exit 0) for ${p.board}: flashed`);
     return 0;
   },
