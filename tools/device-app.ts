@@ -120,10 +120,10 @@ function moddableModules(includes: Set<string>): Plugin {
 }
 
 /**
- * JSON imports become data modules. A register map keeps only the peripherals the bundle uses (the
- * definitions it imports from vllsi/registers/<chip>) and those APP_DIR's package.json lists under
- * "vllsi": { "registerMap": [...] }, with the bases they derive from: the whole RP2040 map is 363 KB,
- * more than xsl can preload.
+ * JSON imports become data modules. A register map keeps the peripherals APP_DIR's package.json
+ * lists under "vllsi": { "registerMap": [...] }, else those the bundle uses (the definitions it
+ * imports from vllsi/registers/<chip>), with the bases they derive from: the whole RP2040 map is
+ * 363 KB, and xsl (Moddable HEAD) crashes preloading even IO_BANK0's 118 KB of it.
  */
 function jsonModules(appDir: string): Plugin {
   const maps = new Map<string, { peripherals: { name: string; derivedFrom?: string }[] }>();
@@ -141,8 +141,9 @@ function jsonModules(appDir: string): Plugin {
     },
     renderChunk(code, chunk) {
       if (maps.size === 0) return null;
-      const used = new Set<string>(listedPeripherals(appDir));
-      for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
+      const listed = listedPeripherals(appDir);
+      const used = new Set<string>(listed ?? []);
+      if (listed === undefined) for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
       for (const [key, map] of maps) {
         const byName = new Map(map.peripherals.map((p) => [p.name, p]));
         for (const name of [...used]) for (let p = byName.get(name); p?.derivedFrom !== undefined; p = byName.get(p.derivedFrom)) used.add(p.derivedFrom);
@@ -154,11 +155,11 @@ function jsonModules(appDir: string): Plugin {
 }
 
 /** APP_DIR/package.json's "vllsi": { "registerMap": [peripheral names] }, if any. */
-function listedPeripherals(appDir: string): string[] {
+function listedPeripherals(appDir: string): string[] | undefined {
   const file = path.join(appDir, 'package.json');
-  if (!existsSync(file)) return [];
+  if (!existsSync(file)) return undefined;
   const list = (JSON.parse(readFileSync(file, 'utf8')) as { vllsi?: { registerMap?: unknown } }).vllsi?.registerMap;
-  if (list === undefined) return [];
+  if (list === undefined) return undefined;
   if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw new AppBundleError(file, '"vllsi": { "registerMap" } must be a list of peripheral names');
   return list;
 }

@@ -27,7 +27,7 @@ import { moddableTargets, packageRoot, writeProject } from './moddable.js';
  * Simulated nanoseconds per XS computron on an RP2040 (Cortex-M0+ at 125 MHz, XS release build).
  * Calibrated as docs/native-hal.md ("The cost model") says.
  */
-export const COST_NS_PER_COMPUTRON = 1000;
+export const COST_NS_PER_COMPUTRON = 2000;
 
 interface Worker {
   usage(code: string): Promise<{ compute: number; allocate: number; currentHeapCount: number }>;
