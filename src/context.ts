@@ -13,8 +13,12 @@
 // `undefined` (the reference's Maybe); `ctxUse` throws SlotEmpty; `ctxInit`
 // (set once) throws SlotOccupied. Values are anything but `undefined`.
 //
-// Frames: `ctxPushFrame` saves the 32 slots into preallocated storage and
-// `ctxPopFrame` restores them: no allocation on either path.
+// Frames: `ctxPushFrame` saves the 32 slots into a store that grows on demand (one
+// frame's worth at a time, up to CONTEXT_STACK_DEPTH) and `ctxPopFrame` restores
+// them; once a depth has been reached, pushing to it again allocates nothing.
+// Preload: the state is made on first use, never at module level (a preloaded module's
+// objects are in flash on a Moddable device, and 256 preallocated frames were the whole
+// XS heap of a Pico).
 import { CONTEXT_STACK_DEPTH, MAX_CONTEXT_SLOTS } from './common.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 
@@ -47,9 +51,18 @@ export class InvalidSlot extends ContextError {
   }
 }
 
-const slots: unknown[] = new Array(MAX_CONTEXT_SLOTS).fill(undefined);
-const saved: unknown[] = new Array(MAX_CONTEXT_SLOTS * CONTEXT_STACK_DEPTH).fill(undefined);
-let depth = 0;
+interface Frames {
+  readonly slots: unknown[];
+  /** Saved slots of the pushed frames, MAX_CONTEXT_SLOTS per frame; grows with the deepest push. */
+  readonly saved: unknown[];
+  depth: number;
+}
+
+let state: Frames | undefined;
+
+function frames(): Frames {
+  return (state ??= { slots: new Array(MAX_CONTEXT_SLOTS).fill(undefined), saved: [], depth: 0 });
+}
 
 function slotIndex(slot: number): number {
   if ((slot | 0) !== slot || slot < 0 || slot >= MAX_CONTEXT_SLOTS) throw new InvalidSlot(slot);
@@ -57,59 +70,67 @@ function slotIndex(slot: number): number {
 }
 
 export function ctxGet(slot: number): unknown {
-  return slots[slotIndex(slot)];
+  const i = slotIndex(slot);
+  return state?.slots[i];
 }
 
 export function ctxHas(slot: number): boolean {
-  return slots[slotIndex(slot)] !== undefined;
+  return ctxGet(slot) !== undefined;
 }
 
 export function ctxSet(slot: number, value: unknown): void {
   const i = slotIndex(slot);
   if (value === undefined) throw new InvalidArgument('context value', value, 'use ctxClear to empty a slot');
-  slots[i] = value;
+  frames().slots[i] = value;
 }
 
 /** Empties a slot (a no-op when it is already empty). */
 export function ctxClear(slot: number): void {
-  slots[slotIndex(slot)] = undefined;
+  const i = slotIndex(slot);
+  if (state !== undefined) state.slots[i] = undefined;
 }
 
 /** The value of a slot that must be bound (the reference's `using`): SlotEmpty otherwise. */
 export function ctxUse(slot: number): unknown {
-  const v = slots[slotIndex(slot)];
+  const v = ctxGet(slot);
   if (v === undefined) throw new SlotEmpty(slot);
   return v;
 }
 
 /** Binds an empty slot: SlotOccupied when it already holds a value. */
 export function ctxInit(slot: number, value: unknown): void {
-  const i = slotIndex(slot);
-  if (slots[i] !== undefined) throw new SlotOccupied(slot);
-  ctxSet(i, value);
+  if (ctxGet(slot) !== undefined) throw new SlotOccupied(slot);
+  ctxSet(slot, value);
 }
 
 export function ctxPushFrame(): void {
-  if (depth === CONTEXT_STACK_DEPTH) throw new StackOverflow();
-  const base = depth * MAX_CONTEXT_SLOTS;
-  for (let i = 0; i < MAX_CONTEXT_SLOTS; i++) saved[base + i] = slots[i];
-  depth++;
+  const f = frames();
+  if (f.depth === CONTEXT_STACK_DEPTH) throw new StackOverflow();
+  const base = f.depth * MAX_CONTEXT_SLOTS;
+  for (let i = 0; i < MAX_CONTEXT_SLOTS; i++) f.saved[base + i] = f.slots[i];
+  f.depth++;
 }
 
 /** Restores the slots as they were when the matching frame was pushed. */
 export function ctxPopFrame(): void {
-  if (depth === 0) throw new StackUnderflow();
-  depth--;
-  const base = depth * MAX_CONTEXT_SLOTS;
+  const f = state;
+  if (f === undefined || f.depth === 0) throw new StackUnderflow();
+  f.depth--;
+  const base = f.depth * MAX_CONTEXT_SLOTS;
   for (let i = 0; i < MAX_CONTEXT_SLOTS; i++) {
-    slots[i] = saved[base + i];
-    saved[base + i] = undefined; // do not keep popped values alive
+    f.slots[i] = f.saved[base + i];
+    f.saved[base + i] = undefined; // do not keep popped values alive
   }
 }
 
 /** Number of frames pushed on this thread. */
 export function ctxDepth(): number {
-  return depth;
+  return state?.depth ?? 0;
+}
+
+/** Items of frame storage this thread holds (grows with the deepest push; reset by ctxResetThread). */
+export function ctxFrameStorage(): number {
+  return state?.saved.length ?? 0;
 }
 
 /**
@@ -122,7 +143,7 @@ export function provide<T>(slot: number, value: unknown, fn: () => T): T {
   if (value === undefined) throw new InvalidArgument('context value', value, 'provide needs a value');
   ctxPushFrame();
   try {
-    slots[slot] = value;
+    frames().slots[slot] = value;
     return fn();
   } finally {
     ctxPopFrame();
@@ -131,7 +152,5 @@ export function provide<T>(slot: number, value: unknown, fn: () => T): T {
 
 /** Empties every slot and drops every frame (init, shutdown and cleanupThread do this). */
 export function ctxResetThread(): void {
-  slots.fill(undefined);
-  saved.fill(undefined);
-  depth = 0;
+  state = undefined;
 }

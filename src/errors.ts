@@ -12,7 +12,9 @@ export class VllsiError<K extends string = string> extends Error {
   constructor(kind: K, message: string) {
     super(message);
     this.kind = kind;
-    this.name = kind;
+    // An own property: on a Moddable device Error.prototype is frozen after preload, and an
+    // assignment to the inherited `name` throws there.
+    Object.defineProperty(this, 'name', { value: kind, writable: true, configurable: true });
   }
 }
 

@@ -70,12 +70,15 @@ class State {
   }
 }
 
-const states = new WeakMap<Hal, State>();
+// Made on first use: a WeakMap made at module level is in flash after Moddable's preload,
+// and its set() throws there.
+let states: WeakMap<Hal, State> | undefined;
 let lastHal: Hal | undefined;
 let lastState: State | undefined;
 
 function stateOf(hal: Hal): State {
   if (hal === lastHal) return lastState!;
+  states ??= new WeakMap();
   let s = states.get(hal);
   if (s === undefined) {
     s = new State(hal);

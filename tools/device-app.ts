@@ -1,12 +1,25 @@
 // An app bundled for the device, as `vllsi build APP_DIR` puts it in the Moddable project: one ES
-// module with the app's own code and the register definitions it imports, the core left as the
-// modules "vllsi" and "vllsi/console", and bitfield and register calls inlined (tools/xs-inline.js).
-import { existsSync, statSync } from 'node:fs';
+// module with the app's own code, the register definitions it imports and its JSON, the core left
+// as the modules "vllsi" and "vllsi/console", Moddable's own modules (embedded:*, timer...) left
+// to the Moddable build, and bitfield and register calls inlined (tools/xs-inline.js).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { packageRoot, ToolchainMissing } from './moddable.js';
+
+/**
+ * Moddable modules an app may import, and the manifest that brings each in (none: every platform
+ * vllsi builds for has it). Any other bare name that is not a file or an npm package is refused.
+ */
+const MODDABLE_MODULES: readonly { readonly test: (name: string) => boolean; readonly include?: string }[] = [
+  { test: (n) => n.startsWith('embedded:'), include: '$(MODDABLE)/modules/io/manifest.json' }, // ECMA-419
+  { test: (n) => ['timer', 'time', 'mc/config', 'instrumentation'].includes(n) }, // the pico and esp32 device manifests
+];
+
+/** A register map (boards/NAME/registers.json) is cut to these peripherals in a device bundle. */
+const REGMAP_FORMAT = 'vllsi-regmap/1';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
 export class AppBundleError extends VllsiError<'AppBundleError'> {
@@ -23,10 +36,12 @@ export interface DeviceApp {
   readonly entry: string;
   /** The bundle: an ES module whose default export is main(hal, board). */
   readonly code: string;
-  /** The modules it imports: 'vllsi', and 'vllsi/console' if it uses the console. */
+  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
   readonly imports: readonly string[];
   /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
   readonly chips: readonly string[];
+  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
+  readonly includes: readonly string[];
   /** Calls the inliner rewrote. */
   readonly inlined: { readonly bitfield: number; readonly register: number };
 }
@@ -66,6 +81,7 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
   const [{ rollup }, { nodeResolve }, plugins, { xsInline }] = tools;
   const inliner = xsInline();
   const where = path.relative(process.cwd(), appDir) || '.';
+  const includes = new Set<string>();
   let bundle;
   try {
     bundle = await rollup({
@@ -75,7 +91,7 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
       onwarn(w) {
         if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new AppBundleError(where, w.message);
       },
-      plugins: [plugins.srcAsVllsiModule(), plugins.portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), plugins.transpileTs(), inliner],
+      plugins: [moddableModules(includes), plugins.srcAsVllsiModule(), plugins.portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), plugins.transpileTs(), jsonModules(appDir), inliner],
     });
   } catch (e) {
     if (e instanceof AppBundleError) throw e;
@@ -88,8 +104,67 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
     }
     const registers = path.join(packageRoot, 'src', 'registers') + path.sep;
     const chips = [...new Set(output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')))];
-    return { entry, code: output[0].code, imports: output[0].imports, chips, inlined: inliner.api.inlinedCount() };
+    return { entry, code: output[0].code, imports: output[0].imports, chips, includes: [...includes], inlined: inliner.api.inlinedCount() };
   } finally {
     await bundle.close();
   }
+}
+
+/** Leaves Moddable's modules to the Moddable build (external) and records the manifests they need. */
+function moddableModules(includes: Set<string>): Plugin {
+  return {
+    name: 'vllsi-moddable-modules',
+    resolveId(source, importer) {
+      if (importer === undefined || source.startsWith('.') || source.startsWith('/')) return null;
+      const known = MODDABLE_MODULES.find((m) => m.test(source));
+      if (known === undefined) return null;
+      if (known.include !== undefined) includes.add(known.include);
+      return { id: source, external: true };
+    },
+  };
+}
+
+/**
+ * JSON imports become data modules. A register map keeps the peripherals APP_DIR's package.json
+ * lists under "vllsi": { "registerMap": [...] }, else those the bundle uses (the definitions it
+ * imports from vllsi/registers/<chip>), with the bases they derive from: the whole RP2040 map is
+ * 363 KB, and xsl (Moddable HEAD) crashes preloading even IO_BANK0's 118 KB of it.
+ */
+function jsonModules(appDir: string): Plugin {
+  const maps = new Map<string, { peripherals: { name: string; derivedFrom?: string }[] }>();
+  const registers = path.join(packageRoot, 'src', 'registers') + path.sep;
+  return {
+    name: 'vllsi-json',
+    load(id) {
+      if (!id.endsWith('.json')) return null;
+      const data = JSON.parse(readFileSync(id, 'utf8')) as unknown;
+      if ((data as { format?: unknown })?.format !== REGMAP_FORMAT) return `export default ${JSON.stringify(data)};`;
+      // Filled in once the bundle is known (renderChunk): which definitions survived tree-shaking.
+      const key = `__vllsiRegisterMap${maps.size}__`;
+      maps.set(key, data as { peripherals: { name: string; derivedFrom?: string }[] });
+      return `export default ${key};`;
+    },
+    renderChunk(code, chunk) {
+      if (maps.size === 0) return null;
+      const listed = listedPeripherals(appDir);
+      const used = new Set<string>(listed ?? []);
+      if (listed === undefined) for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
+      for (const [key, map] of maps) {
+        const byName = new Map(map.peripherals.map((p) => [p.name, p]));
+        for (const name of [...used]) for (let p = byName.get(name); p?.derivedFrom !== undefined; p = byName.get(p.derivedFrom)) used.add(p.derivedFrom);
+        code = code.replace(key, JSON.stringify({ ...map, peripherals: map.peripherals.filter((p) => used.has(p.name)) }));
+      }
+      return { code, map: null };
+    },
+  };
+}
+
+/** APP_DIR/package.json's "vllsi": { "registerMap": [peripheral names] }, if any. */
+function listedPeripherals(appDir: string): string[] | undefined {
+  const file = path.join(appDir, 'package.json');
+  if (!existsSync(file)) return undefined;
+  const list = (JSON.parse(readFileSync(file, 'utf8')) as { vllsi?: { registerMap?: unknown } }).vllsi?.registerMap;
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw new AppBundleError(file, '"vllsi": { "registerMap" } must be a list of peripheral names');
+  return list;
 }

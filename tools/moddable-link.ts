@@ -12,6 +12,7 @@ export interface Manifest {
   modules?: Record<string, string | string[]>;
   config?: Record<string, unknown>;
   creation?: Record<string, unknown>;
+  preload?: string[];
   platforms?: Record<string, Manifest>;
 }
 
@@ -34,13 +35,15 @@ export interface ResolvedProject {
   errors: string[];
   config: Record<string, unknown>;
   creation: Record<string, unknown>;
+  /** Names of the modules xsl runs at build time (their objects go to flash). */
+  preload: string[];
   /** Module paths that name no .js or .c file. */
   missing: string[];
 }
 
 /** The project's manifests merged for one platform ($(MODDABLE) includes are the SDK's own and are skipped). */
 export function resolveProject(dir: string, platform: string): ResolvedProject {
-  const r: ResolvedProject = { modules: new Map(), errors: [], config: {}, creation: {}, missing: [] };
+  const r: ResolvedProject = { modules: new Map(), errors: [], config: {}, creation: {}, preload: [], missing: [] };
   const visit = (file: string) => {
     const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     const here = path.dirname(file);
@@ -50,6 +53,7 @@ export function resolveProject(dir: string, platform: string): ResolvedProject {
       if (p.error) r.errors.push(p.error);
       Object.assign(r.config, p.config);
       Object.assign(r.creation, p.creation);
+      r.preload.push(...(p.preload ?? []));
       for (const [name, paths] of Object.entries(p.modules ?? {})) {
         for (const rel of [paths].flat()) {
           const base = path.join(here, rel);
@@ -66,8 +70,38 @@ export function resolveProject(dir: string, platform: string): ResolvedProject {
 
 /** Links the project's `main` over the manifest's module names; returns the linked code. */
 export async function linkProject(project: ResolvedProject, format: ModuleFormat = 'es'): Promise<string> {
+  return link(project, project.modules.get('main')!, { format });
+}
+
+/**
+ * The project as xsl splits it: `preload`, a script that runs the bodies of the preloaded modules
+ * (as xsl does at build time) and defines `__vllsiPreloaded` (their namespaces), and `main`, a
+ * script that runs main over them. `bindings` are the preloaded code's module-level names: after
+ * preload the harness freezes what they hold (in flash on the device).
+ */
+export async function linkPreloaded(project: ResolvedProject): Promise<{ preload: string; main: string; bindings: string[] }> {
+  const names = project.preload.filter((n) => project.modules.has(n));
+  const key = (n: string) => `m${names.indexOf(n)}`;
+  const entry = `${names.map((n) => `import * as ${key(n)} from ${JSON.stringify(n)};`).join('\n')}\nglobalThis.__vllsiPreloaded = { ${names.map(key).join(', ')} };\n`;
+  const preload = await link(project, '\0preload', { format: 'es' }, entry);
+  const main = await link(project, project.modules.get('main')!, {
+    format: 'iife',
+    external: names,
+    // A preloaded module's namespace: its default export is `.default`.
+    globals: (id) => `__vllsiPreloaded.${key(id)}`,
+    interop: 'esModule',
+  });
+  const { parseAst } = await import('rollup/parseAst');
+  const bindings = (parseAst(preload).body as unknown as { type: string; id?: { name: string }; declarations?: { id: { type: string; name: string } }[] }[]).flatMap((s) =>
+    s.type === 'VariableDeclaration' ? s.declarations!.filter((d) => d.id.type === 'Identifier').map((d) => d.id.name) : s.id ? [s.id.name] : [],
+  );
+  return { preload: `(function () {\n'use strict';\n${preload}\n__vllsiHarness.preloaded([${bindings.join(', ')}]);\n})();\n`, main, bindings };
+}
+
+async function link(project: ResolvedProject, input: string, output: { format: ModuleFormat; external?: string[]; globals?: (id: string) => string; interop?: 'esModule' }, entry?: string): Promise<string> {
   const bundle = await rollup({
-    input: project.modules.get('main')!,
+    input,
+    external: output.external,
     onwarn(w) {
       throw new Error(`rollup: ${w.message}`);
     },
@@ -75,21 +109,23 @@ export async function linkProject(project: ResolvedProject, format: ModuleFormat
       {
         name: 'moddable-modules',
         resolveId(source, importer) {
-          if (importer === undefined) return null; // the entry
+          if (importer === undefined) return entry === undefined ? null : source; // the entry
+          if (output.external?.includes(source)) return { id: source, external: true };
           if (source === 'mc/config') return '\0mc/config';
           const file = project.modules.get(source);
           if (file === undefined) throw new Error(`import '${source}' is not a module of the manifest`);
           return file;
         },
         load(id) {
+          if (id === input && entry !== undefined) return entry;
           return id === '\0mc/config' ? `export default ${JSON.stringify(project.config)};` : null;
         },
       },
     ],
   });
   try {
-    const { output } = await bundle.generate({ format });
-    return output[0].code;
+    const { output: out } = await bundle.generate({ format: output.format, globals: output.globals, interop: output.interop });
+    return out[0].code;
   } finally {
     await bundle.close();
   }

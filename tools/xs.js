@@ -52,6 +52,12 @@ export async function xsWorker({ onCommand } = {}) {
     async usage(code) {
       return (await worker.evaluate(code)).meterUsage;
     },
+    /** The machine's heap snapshot (XS's format: HEAP and BLOC sections hold the live slots and chunks). */
+    async snapshot() {
+      const chunks = [];
+      for await (const c of worker.makeSnapshotStream()) chunks.push(c);
+      return Buffer.concat(chunks);
+    },
     close: () => worker.close(),
   };
 }

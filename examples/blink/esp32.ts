@@ -12,7 +12,6 @@ export function esp32Hardware(): BlinkHardware {
   const uart = peripheral(UART0);
   const timg = peripheral(TIMG0);
   const outSel = (pin: number) => (gpio as unknown as Record<string, Register<(typeof GPIO.registers)['FUNC0_OUT_SEL_CFG']>>)[`FUNC${pin}_OUT_SEL_CFG`]!;
-  const encoder = new TextEncoder();
   // The tick timer counts microseconds: APB 80 MHz / 80.
   const timerConfig = { EN: 1, INCREASE: 1, AUTORELOAD: 0, LEVEL_INT_EN: 1, DIVIDER: 80 } as const;
   return {
@@ -28,12 +27,13 @@ export function esp32Hardware(): BlinkHardware {
       return ((out >>> pin) & 1) === 1;
     },
     consoleInit() {
+      // UART0's pins (GPIO1 TX, GPIO3 RX) are its IO_MUX defaults; 115200 baud from APB 80 MHz.
       uart.CLKDIV.write({ CLKDIV: Math.round(80e6 / 115200), FRAG: 0 });
     },
     consoleWrite(text) {
-      for (const b of encoder.encode(text)) {
+      for (let i = 0; i < text.length; i++) {
         while (uart.STATUS.get('TXFIFO_CNT') >= 127); // wait for room in the 128-byte FIFO
-        uart.FIFO.write(b);
+        uart.FIFO.write(text.charCodeAt(i) & 0xff);
       }
     },
     alarmIrq: TIMG0.interrupts.TG0_T0_LEVEL,
@@ -46,6 +46,7 @@ export function esp32Hardware(): BlinkHardware {
       timg.T0ALARMHI.write(Math.floor(atUs / 2 ** 32));
       timg.T0ALARMLO.write(atUs >>> 0);
       timg.T0CONFIG.write({ ...timerConfig, ALARM_EN: 1 }); // ALARM_EN clears itself when the alarm fires
+      return !(timg.T0CONFIG.isSet('ALARM_EN') && this.nowUs() >= atUs);
     },
     alarmAck: () => timg.INT_CLR_TIMERS.write({ T0_INT_CLR: 1 }),
   };

@@ -18,13 +18,8 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
   const uart = peripheral(UART0);
   const timer = peripheral(TIMER);
   const ctrl = (pin: number) => (io as unknown as Record<string, Register<(typeof IO_BANK0.registers)['GPIO0_CTRL']>>)[`GPIO${pin}_CTRL`]!;
-  const encoder = new TextEncoder();
   return {
     ledInit(pin) {
-      // Take the blocks out of reset (the CLR alias: no read-modify-write) and wait until they are.
-      const used = { IO_BANK0: 1, PADS_BANK0: 1, TIMER: 1, UART0: 1 } as const;
-      resets.RESET.atomicClear(used);
-      while (!resets.RESET_DONE.matches(used));
       sio.GPIO_OUT_CLR.write(1 << pin);
       sio.GPIO_OE_SET.write(1 << pin);
       ctrl(pin).write({ FUNCSEL: GPIO_FUNC_SIO });
@@ -34,6 +29,12 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       return ((sio.GPIO_OUT.read() >>> pin) & 1) === 1;
     },
     consoleInit() {
+      // Take the blocks out of reset (the CLR alias: no read-modify-write) and wait until they are.
+      const used = { IO_BANK0: 1, PADS_BANK0: 1, TIMER: 1, UART0: 1 } as const;
+      resets.RESET.atomicClear(used);
+      while (!resets.RESET_DONE.matches(used));
+      // The SDK's stdio may have set the UART up already: disable it while it is changed.
+      uart.UARTCR.write(0);
       // 115200 baud from clk_peri = 125 MHz: 125e6 / (16 * 115200) = 67 + 52/64.
       uart.UARTIBRD.write({ BAUD_DIVINT: 67 });
       uart.UARTFBRD.write({ BAUD_DIVFRAC: 52 });
@@ -43,9 +44,9 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       ctrl(consoleRx).write({ FUNCSEL: GPIO_FUNC_UART });
     },
     consoleWrite(text) {
-      for (const b of encoder.encode(text)) {
+      for (let i = 0; i < text.length; i++) {
         while (uart.UARTFR.isSet('TXFF'));
-        uart.UARTDR.write({ DATA: b });
+        uart.UARTDR.write({ DATA: text.charCodeAt(i) & 0xff });
       }
     },
     alarmIrq: TIMER.interrupts.TIMER_IRQ_0,
@@ -53,6 +54,8 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
     alarmAt(atUs) {
       timer.INTE.atomicSet({ ALARM_0: 1 });
       timer.ALARM0.write(atUs >>> 0);
+      // Still armed with the time passed: the equality compare was missed (pico-sdk's check too).
+      return !(timer.ARMED.read() & 1 && ((timer.TIMERAWL.read() - atUs) | 0) >= 0);
     },
     alarmAck: () => timer.INTR.write({ ALARM_0: 1 }),
   };

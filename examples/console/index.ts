@@ -22,6 +22,10 @@ const UARTFR_RXFE = 1 << 4, UARTFR_TXFF = 1 << 5;
 const UARTIMSC_RXIM = 1 << 4, UARTIMSC_RTIM = 1 << 6;
 const UART0_IRQ = 20;
 
+// Unpacked at module level: on a device that runs while xsl preloads, so the full map is in flash,
+// not in the XS heap. A device build keeps the peripherals the app uses (docs/console.md).
+const map = unpackMap(rp2040Map);
+
 export default function main(hal: Hal, board: BoardSpec): void {
   if (board.chip !== 'rp2040' || board.console.uart !== 0) {
     throw new InvalidArgument('board', board.name, 'the console example drives the RP2040 UART0 only (so far)');
@@ -30,7 +34,7 @@ export default function main(hal: Hal, board: BoardSpec): void {
   // The console reads and writes through src/mmio.ts's path: this HAL, behind the permission gate.
   bindHal(hal);
   const service = new ConsoleService({
-    map: unpackMap(rp2040Map),
+    map,
     board: board.name,
     runtime: 'vllsi example console',
     uptimeMs: () => hal.nowNs() / 1e6,

@@ -1,16 +1,18 @@
 // Sensor: every 100 ms (timer-alarm interrupt) read ADC channels 0-3, pack each
-// reading into a 16-bit sample (sample.ts), keep the last samples in a RAM ring
-// (16-bit stores) and print them on the console. The RP2040's ADC is modelled
-// (rp2040js); the ESP32 simulator has no ADC model, so this example is rpi-pico only.
+// reading into a 16-bit sample (sample.ts), keep the last samples in a ring the app owns
+// (a Uint16Array: raw SRAM belongs to the SDK's malloc heap on a device) and print them on
+// the console, read back from the ring. Console and alarm are blink's RP2040 drivers. The
+// RP2040's ADC is modelled (rp2040js); the ESP32 simulator has no ADC model, so this example
+// is rpi-pico only.
 import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
-import { volatileStore } from '../../src/mmio.js';
 import { peripheral } from '../../src/peripheral.js';
 import type { PeripheralDef } from '../../src/register_def.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
-import { TIMER, UART0 } from '../../src/registers/rp2040.js';
+import { RESETS } from '../../src/registers/rp2040.js';
+import { rp2040Hardware } from '../blink/rp2040.js';
 import { Sample, packSample } from './sample.js';
 
 /** The two ADC registers this example uses (RP2040 datasheet 4.9.6). */
@@ -29,45 +31,45 @@ const ADC = {
 
 export const PERIOD_US = 100_000;
 export const CHANNELS = 4;
-/** Ring of the last 64 samples, 16 bits each, in SRAM. */
-export const RING = 0x20010000, RING_SLOTS = 64;
+/** The ring keeps the last 64 samples, 16 bits each. */
+export const RING_SLOTS = 64;
 
 export default function main(_hal: Hal, board: BoardSpec): void {
   if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC; the simulator has no ADC model for this chip');
+  const hw = rp2040Hardware(board.console.tx, board.console.rx);
   const adc = peripheral(ADC);
-  const timer = peripheral(TIMER);
-  const uart = peripheral(UART0);
-  const write = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      while (uart.UARTFR.isSet('TXFF'));
-      uart.UARTDR.write({ DATA: text.charCodeAt(i) });
-    }
-  };
+  const resets = peripheral(RESETS);
   const readAdc = (channel: number): number => {
     adc.CS.write({ EN: 1, AINSEL: channel, START_ONCE: 1 });
     while (!adc.CS.isSet('READY')); // a conversion takes 2 us of simulated time
     return adc.RESULT.get('RESULT');
   };
-  uart.UARTCR.write({ UARTEN: 1, TXE: 1, RXE: 1 });
+  hw.consoleInit();
+  resets.RESET.atomicClear({ ADC: 1 });
+  while (!resets.RESET_DONE.isSet('ADC'));
   adc.CS.write({ EN: 1 });
+  const ring = new Uint16Array(RING_SLOTS);
   let slot = 0;
-  let next = (Math.floor(timer.TIMERAWL.read() / PERIOD_US) + 1) * PERIOD_US;
-  setInterruptHandler(TIMER.interrupts.TIMER_IRQ_0, () => {
-    timer.INTR.write({ ALARM_0: 1 });
+  // Deadlines on a grid from now; a deadline that passed while the handler ran is skipped
+  // (on a chip the handler's JS may take longer than the period).
+  let next = (Math.floor(hw.nowUs() / PERIOD_US) + 1) * PERIOD_US;
+  const arm = () => {
+    while (!hw.alarmAt(next)) next += PERIOD_US;
+  };
+  setInterruptHandler(hw.alarmIrq, () => {
+    hw.alarmAck();
     const parts: string[] = [];
     for (let ch = 0; ch < CHANNELS; ch++) {
-      const raw = packSample(ch, readAdc(ch));
-      volatileStore(RING + 2 * slot, raw, 16);
+      ring[slot] = packSample(ch, readAdc(ch));
+      const s = Sample.fromBits(ring[slot]!);
       slot = (slot + 1) % RING_SLOTS;
-      const s = Sample.fromBits(raw);
       parts.push(`ch${s.channel}=${s.value}`);
     }
-    write(`sample ${parts.join(' ')}\r\n`);
+    hw.consoleWrite(`sample ${parts.join(' ')}\r\n`);
     next += PERIOD_US;
-    timer.ALARM0.write(next >>> 0);
+    arm();
   });
-  enableIrq(TIMER.interrupts.TIMER_IRQ_0);
-  timer.INTE.write({ ALARM_0: 1 });
-  timer.ALARM0.write(next >>> 0);
-  write('sensor ready\r\n');
+  enableIrq(hw.alarmIrq);
+  arm();
+  hw.consoleWrite('sensor ready\r\n');
 }

@@ -62,8 +62,9 @@ const unsigned vllsi_arch_core_count = portNUM_PROCESSORS;
 // The ESP32 family has no hardware spinlock block: these are flags guarded by the
 // critical section, which works on the dual-core chips and on the C3 (no atomics in rv32imc).
 #define SPINLOCKS 8u
-const unsigned vllsi_arch_spinlock_count = SPINLOCKS;
 static volatile bool gLocks[SPINLOCKS];
+unsigned vllsi_arch_spinlock_count(void) { return SPINLOCKS; }
+unsigned vllsi_arch_spinlock_id(unsigned n) { return n; }
 
 // portENTER_CRITICAL's mux: a spinlock with owner core and nesting count that also
 // raises the interrupt level (Xtensa) or masks interrupts (C3). The _SAFE forms

@@ -36,10 +36,14 @@ extern const char vllsi_arch_chip[];
 /** Number of IRQ lines (RP2040 NVIC inputs, ESP32 interrupt sources). */
 extern const unsigned vllsi_arch_irq_count;
 extern const unsigned vllsi_arch_core_count;
-extern const unsigned vllsi_arch_spinlock_count;
 
-/** Once, before anything else: reserves the port's spinlocks with the SDK. */
+/** Once, before anything else: claims the port's spinlocks from the SDK (those still free). */
 void vllsi_arch_init(void);
+
+/** How many spinlocks JS got at init (JS numbers them 0..count-1). */
+unsigned vllsi_arch_spinlock_count(void);
+/** The hardware number of JS spinlock n (< vllsi_arch_spinlock_count()). */
+unsigned vllsi_arch_spinlock_id(unsigned n);
 
 void vllsi_arch_dmb(void);
 void vllsi_arch_dsb(void);

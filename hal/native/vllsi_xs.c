@@ -81,15 +81,17 @@ void xs_vllsi_chip(xsMachine *the) { xsmcSetString(xsResult, (xsStringValue)vlls
 void xs_vllsi_core_count(xsMachine *the) { setU32(the, vllsi_arch_core_count); }
 void xs_vllsi_core_id(xsMachine *the) { setU32(the, vllsi_arch_core_id()); }
 void xs_vllsi_irq_count(xsMachine *the) { setU32(the, vllsi_arch_irq_count); }
-void xs_vllsi_spinlock_count(xsMachine *the) { setU32(the, vllsi_arch_spinlock_count); }
+void xs_vllsi_spinlock_count(xsMachine *the) { setU32(the, vllsi_arch_spinlock_count()); }
 
 static unsigned argLock(xsMachine *the)
 {
 	uint32_t n = argU32(the, 0);
-	if (n >= vllsi_arch_spinlock_count)
+	if (n >= vllsi_arch_spinlock_count())
 		xsRangeError("no such spinlock");
 	return n;
 }
+
+void xs_vllsi_spinlock_id(xsMachine *the) { setU32(the, vllsi_arch_spinlock_id(argLock(the))); }
 
 void xs_vllsi_spinlock_try_claim(xsMachine *the) { xsmcSetBoolean(xsResult, vllsi_arch_spinlock_try_claim(argLock(the))); }
 void xs_vllsi_spinlock_release(xsMachine *the) { vllsi_arch_spinlock_release(argLock(the)); }

@@ -8,14 +8,9 @@
 #include "rp2040_sync.h"
 #include "../native/vllsi_arch.h"
 
-void vllsi_arch_init(void)
-{
-	// Keep pico-sdk's "claim free" allocator from handing our locks to anyone else.
-	uint32_t mask = 1u << VLLSI_CS_SPINLOCK;
-	for (unsigned i = 0; i < VLLSI_JS_SPINLOCK_COUNT; i++)
-		mask |= 1u << (VLLSI_JS_SPINLOCK_FIRST + i);
-	spin_lock_claim_mask(mask);
-}
+// The locks come from pico-sdk's allocator, so no one else is handed them and we take none
+// that tinyusb or stdio_usb already hold.
+void vllsi_arch_init(void) { vllsi_rp2040_claim_locks(spin_lock_claim_unused); }
 
 // Runs from RAM: flash may be busy (XIP) when an IRQ arrives. The line is masked
 // before posting because a level-triggered source stays asserted until the JS

@@ -20,9 +20,23 @@ const unsigned vllsi_arch_region_count = sizeof vllsi_arch_regions / sizeof vlls
 const char vllsi_arch_chip[] = "rp2040";
 const unsigned vllsi_arch_irq_count = 32;
 const unsigned vllsi_arch_core_count = 2;
-const unsigned vllsi_arch_spinlock_count = VLLSI_JS_SPINLOCK_COUNT;
 
 volatile uint8_t vllsi_rp2040_cs_owner;
+uint8_t vllsi_rp2040_cs_lock;
+uint8_t vllsi_rp2040_js_locks[VLLSI_JS_SPINLOCK_MAX];
+unsigned vllsi_rp2040_js_lock_count;
+
+void vllsi_rp2040_claim_locks(int (*claim_unused)(bool required))
+{
+	vllsi_rp2040_cs_lock = (uint8_t)claim_unused(true);
+	unsigned n = 0;
+	for (int lock; n < VLLSI_JS_SPINLOCK_MAX && (lock = claim_unused(false)) >= 0; n++)
+		vllsi_rp2040_js_locks[n] = (uint8_t)lock;
+	vllsi_rp2040_js_lock_count = n;
+}
+
+unsigned vllsi_arch_spinlock_count(void) { return vllsi_rp2040_js_lock_count; }
+unsigned vllsi_arch_spinlock_id(unsigned n) { return vllsi_rp2040_js_locks[n]; }
 
 void vllsi_arch_dmb(void) { __asm volatile("dmb" ::: "memory"); }
 void vllsi_arch_dsb(void) { __asm volatile("dsb" ::: "memory"); }
@@ -60,10 +74,10 @@ static void sio_release(unsigned lock)
 	REG32(VLLSI_SIO_SPINLOCK(lock)) = 1u << lock;
 }
 
-bool vllsi_arch_spinlock_try_claim(unsigned n) { return sio_try_claim(VLLSI_JS_SPINLOCK_FIRST + n); }
-void vllsi_arch_spinlock_release(unsigned n) { sio_release(VLLSI_JS_SPINLOCK_FIRST + n); }
+bool vllsi_arch_spinlock_try_claim(unsigned n) { return sio_try_claim(vllsi_rp2040_js_locks[n]); }
+void vllsi_arch_spinlock_release(unsigned n) { sio_release(vllsi_rp2040_js_locks[n]); }
 
-// As rp2040-hal: mask this core's interrupts, then take spinlock 31 and record the
+// As rp2040-hal: mask this core's interrupts, then take the critical-section lock and record the
 // owner so the same core re-enters without deadlocking on its own lock. While the
 // other core holds the lock we spin with interrupts restored, so this core stays
 // responsive. The owner word is only written by the lock holder, and a core only
@@ -75,7 +89,7 @@ uint32_t VLLSI_RAM_FUNC vllsi_arch_cs_acquire(void)
 		uint32_t primask = vllsi_arch_irq_save();
 		if (vllsi_rp2040_cs_owner == me)
 			return VLLSI_CS_REENTERED;
-		if (sio_try_claim(VLLSI_CS_SPINLOCK)) {
+		if (sio_try_claim(vllsi_rp2040_cs_lock)) {
 			vllsi_rp2040_cs_owner = me;
 			return primask;
 		}
@@ -88,6 +102,6 @@ void VLLSI_RAM_FUNC vllsi_arch_cs_release(uint32_t token)
 	if (token == VLLSI_CS_REENTERED)
 		return;
 	vllsi_rp2040_cs_owner = 0;
-	sio_release(VLLSI_CS_SPINLOCK);
+	sio_release(vllsi_rp2040_cs_lock);
 	vllsi_arch_irq_restore(token);
 }

@@ -23,6 +23,7 @@ export const nativeHal: NativeHal = {
   spinlockCount: native('xs_vllsi_spinlock_count'),
   spinlockTryClaim: native('xs_vllsi_spinlock_try_claim'),
   spinlockRelease: native('xs_vllsi_spinlock_release'),
+  spinlockId: native('xs_vllsi_spinlock_id'),
   csAcquire: native('xs_vllsi_cs_acquire'),
   csRelease: native('xs_vllsi_cs_release'),
   nowNs: native('xs_vllsi_now_ns'),

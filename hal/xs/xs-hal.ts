@@ -20,11 +20,16 @@ export interface NativeHal
   coreCount(): number;
   irqCount(): number;
   spinlockCount(): number;
+  /** The hardware number of spinlock n (the native HAL claims free ones at init). */
+  spinlockId(n: number): number;
   csAcquire(): number;
   csRelease(token: number): void;
   /** Does not return on a chip. */
   halt(reason: string): void;
-  /** Once: arms the ISR hand-off; `dispatch(irq)` then runs in the XS task for each raised line. */
+  /**
+   * Once, first: claims the chip's spinlocks (spinlockCount and spinlockId answer after it) and
+   * arms the ISR hand-off; `dispatch(irq)` then runs in the XS task for each raised line.
+   */
   init(dispatch: (irq: number) => void): void;
   /** 0, or IRQ_BUSY / IRQ_FAILED (vllsi_arch.h). */
   irqAttach(irq: number, attach: boolean): number;
@@ -54,6 +59,8 @@ export class XsHal implements Hal {
   readonly coreCount: number;
   readonly spinlockCount: number;
   readonly irqCount: number;
+  /** The hardware spinlocks the native HAL claimed for JS at init: spinlock n is spinlockIds[n]. */
+  readonly spinlockIds: readonly number[];
   private readonly handlers: (IrqHandler | undefined)[];
   /** What the program asked irqSetEnabled for; the line is live only with a handler attached. */
   private readonly wanted: Uint8Array;
@@ -62,13 +69,15 @@ export class XsHal implements Hal {
     private readonly native: NativeHal,
     private readonly options: XsHalOptions,
   ) {
+    // init first: the spinlocks are claimed there, from those the SDK left free.
+    native.init((irq) => this.dispatch(irq));
     this.name = `xs:${native.chip()}`;
     this.coreCount = native.coreCount();
     this.spinlockCount = native.spinlockCount();
+    this.spinlockIds = Object.freeze(Array.from({ length: this.spinlockCount }, (_, n) => native.spinlockId(n)));
     this.irqCount = native.irqCount();
     this.handlers = new Array<IrqHandler | undefined>(this.irqCount).fill(undefined);
     this.wanted = new Uint8Array(this.irqCount);
-    native.init((irq) => this.dispatch(irq));
   }
 
   load8(addr: number): number {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Sample, packSample, unpackSample } from '../../examples/sensor/sample.js';
-import sensor, { RING } from '../../examples/sensor/index.js';
+import sensor from '../../examples/sensor/index.js';
 import { simulate } from '../../host-sim/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { runs } from '../support/env.js';
@@ -29,15 +29,15 @@ describe('packed sensor sample', () => {
 });
 
 describe('sensor app on rpi-pico', () => {
-  it('samples the ADC channels every 100 ms, prints them, and keeps packed samples in RAM', async () => {
+  it('samples the ADC channels every 100 ms and prints them from its ring, writing no SRAM it does not own', async () => {
     const board = await simulate('rpi-pico', sensor);
     [100, 2000, 4095, 7].forEach((v, ch) => board.setAnalog(ch, v));
     await board.console.waitForLine('sensor ready');
     expect(await board.console.waitForLine(/^sample/, { timeout: '150ms' })).toBe('sample ch0=100 ch1=2000 ch2=4095 ch3=7');
     board.setAnalog(2, 1234);
     expect(await board.console.waitForLine(/^sample/, { timeout: '150ms' })).toBe('sample ch0=100 ch1=2000 ch2=1234 ch3=7');
-    const ring = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => board.hal.load16(RING + 2 * i));
-    expect(ring.map(unpackSample)).toEqual([[0, 100], [1, 2000], [2, 4095], [3, 7], [0, 100], [1, 2000], [2, 1234], [3, 7]]);
+    // 0x20010000 is inside Moddable's malloc heap on a Pico: the app wrote its ring there once.
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => board.hal.load16(0x20010000 + 2 * i))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
   it('refuses a board whose ADC the simulator does not model', async () => {
     await expect(simulate('esp32-devkitc', sensor)).rejects.toBeInstanceOf(InvalidArgument);

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import fc from 'fast-check';
 import {
-  ctxGet, ctxSet, ctxHas, ctxClear, ctxUse, ctxInit, ctxPushFrame, ctxPopFrame, ctxDepth, ctxResetThread, provide,
+  ctxGet, ctxSet, ctxHas, ctxClear, ctxUse, ctxInit, ctxPushFrame, ctxPopFrame, ctxDepth, ctxFrameStorage, ctxResetThread, provide,
   ContextError, StackOverflow, StackUnderflow, SlotOccupied, SlotEmpty, InvalidSlot,
 } from '../../src/context.js';
 import { CONTEXT_STACK_DEPTH, MAX_CONTEXT_SLOTS } from '../../src/common.js';
@@ -122,3 +122,22 @@ describe('context system', () => {
     expect((thrown(ctxPopFrame) as ContextError).kind).toBe('StackUnderflow');
   });
 });
+
+describe('frame storage grows on demand (a Pico XS heap is 120 KiB: 256 preallocated frames were all of it)', () => {
+  it('holds nothing until a frame is pushed, one frame per depth reached, nothing after a reset', () => {
+    ctxResetThread();
+    expect(ctxFrameStorage()).toBe(0);
+    ctxSet(0, 'a');
+    expect(ctxFrameStorage()).toBe(0);
+    ctxPushFrame();
+    ctxPushFrame();
+    expect(ctxFrameStorage()).toBe(2 * MAX_CONTEXT_SLOTS);
+    ctxPopFrame();
+    ctxPopFrame();
+    ctxPushFrame(); // the depth was reached before: no growth
+    expect(ctxFrameStorage()).toBe(2 * MAX_CONTEXT_SLOTS);
+    ctxResetThread();
+    expect(ctxFrameStorage()).toBe(0);
+  });
+});
+

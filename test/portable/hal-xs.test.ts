@@ -69,14 +69,21 @@ class FakeChip implements NativeHal {
   coreCount = () => 2;
   coreId = () => 0;
   irqCount = () => 32;
-  spinlockCount = () => 7;
+  // As hal/rp2040: the locks are claimed at init among those pico-sdk left free (24 and 25 are
+  // tinyusb's and stdio_usb's; 26 goes to the native critical section): none before init.
+  claimed: number[] = [];
+  spinlockCount = () => this.claimed.length;
+  spinlockId = (n: number) => this.claimed[n]!;
   spinlockTryClaim = (n: number) => (this.locks[n] ? false : ((this.locks[n] = 1), true));
   spinlockRelease = (n: number) => void (this.locks[n] = 0);
   csAcquire = () => this.interruptsSave();
   csRelease = (t: number) => this.interruptsRestore(t);
   nowNs = () => 1234;
   halt = (reason: string) => void (this.halted = reason);
-  init = (dispatch: (irq: number) => void) => void (this.dispatch = dispatch);
+  init = (dispatch: (irq: number) => void) => {
+    this.claimed = [27, 28];
+    this.dispatch = dispatch;
+  };
   irqAttach = (irq: number, attach: boolean) => {
     if (attach && this.busy.has(irq)) return -1;
     if (attach) this.attached.add(irq);
@@ -118,7 +125,13 @@ function setup() {
 describe('XsHal: bus access', () => {
   it('takes its name and sizes from the natives', () => {
     const { hal } = setup();
-    expect([hal.name, hal.coreCount, hal.spinlockCount, hal.irqCount]).toEqual(['xs:rp2040', 2, 7, 32]);
+    expect([hal.name, hal.coreCount, hal.spinlockCount, hal.irqCount]).toEqual(['xs:rp2040', 2, 2, 32]);
+  });
+
+  it('has the spinlocks the native HAL claimed at init, and says which hardware locks they are', () => {
+    const { hal } = setup();
+    expect(hal.spinlockIds).toEqual([27, 28]);
+    expect(Object.isFrozen(hal.spinlockIds)).toBe(true);
   });
 
   it('round-trips every width in mapped memory, little-endian', () => {
@@ -207,11 +220,11 @@ describe('XsHal: ordering, interrupts, locks', () => {
 
   it('spinlocks are checked against the chip count', () => {
     const { hal } = setup();
-    expect(hal.spinlockTryClaim(6)).toBe(true);
-    expect(hal.spinlockTryClaim(6)).toBe(false);
-    hal.spinlockRelease(6);
-    expect(hal.spinlockTryClaim(6)).toBe(true);
-    expect(() => hal.spinlockTryClaim(7)).toThrow(/invalid spinlock 7 \(0x7\): must be an integer in 0\.\.6 on xs:rp2040/);
+    expect(hal.spinlockTryClaim(1)).toBe(true);
+    expect(hal.spinlockTryClaim(1)).toBe(false);
+    hal.spinlockRelease(1);
+    expect(hal.spinlockTryClaim(1)).toBe(true);
+    expect(() => hal.spinlockTryClaim(2)).toThrow(/invalid spinlock 2 \(0x2\): must be an integer in 0\.\.1 on xs:rp2040/);
   });
 
   it('halt calls the native and, if that ever returns, throws Halted', () => {

@@ -149,17 +149,36 @@ describe('vllsi flash', () => {
     Object.assign(process.env, saved);
   });
 
-  /** A Moddable SDK folder, a board SDK folder and an `mcconfig` that records argv, cwd and UPLOAD_PORT. */
-  function fakeSdk(exitCode: number) {
+  /**
+   * A Moddable SDK folder, a board SDK folder and an `mcconfig` that records argv, cwd, UPLOAD_PORT
+   * and MAKEFLAGS per call; `-t build` makes the platform's firmware file under `-o DIR` as
+   * mcconfig does, `-t deploy` waits `deploySeconds` (a board that never shows up).
+   */
+  function fakeSdk(exitCode: number, deploySeconds = 0) {
     const root = mkdtempSync(path.join(tmp, 'sdk-'));
     mkdirSync(path.join(root, 'moddable/tools'), { recursive: true });
     mkdirSync(path.join(root, 'idf'));
     mkdirSync(path.join(root, 'bin'));
     const log = path.join(root, 'mcconfig.log');
     const script = path.join(root, 'bin/mcconfig');
-    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" "$PWD" "\${UPLOAD_PORT:-none}" > '${log}'\nexit ${exitCode}\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh
+printf '%s|%s|%s|%s\\n' "$*" "$PWD" "\${UPLOAD_PORT:-none}" "\${MAKEFLAGS:-}" >> '${log}'
+[ ${exitCode} -ne 0 ] && exit ${exitCode}
+out=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; [ "$1" = -p ] && platform=$2; [ "$1" = -t ] && step=$2; shift; done
+if [ "$step" = build ]; then
+  d="$out/bin/$platform/debug/app"; mkdir -p "$d"
+  [ "$platform" = pico ] && touch "$d/xs_pico.uf2" || touch "$d/xs_esp32.bin"
+else
+  sleep ${deploySeconds}
+fi
+exit 0
+`,
+    );
     chmodSync(script, 0o755);
-    return { root, log, bin: path.join(root, 'bin') };
+    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('|'));
+    return { root, log, calls, bin: path.join(root, 'bin') };
   }
 
   it('without the Moddable SDK: says exactly what is missing and how to get it, exit 1, mcconfig never runs', async () => {
@@ -172,18 +191,45 @@ describe('vllsi flash', () => {
     expect(r.out).toContain('ToolchainMissing: cannot build for esp32-devkitc (Moddable platform esp32)');
     expect(r.out).toContain('MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable)');
     expect(r.out).toContain('mcconfig is not on PATH');
-    expect(r.out).toContain('IDF_PATH is not set: install ESP-IDF 5');
+    expect(r.out).toContain('IDF_PATH is not set: install ESP-IDF v6.0');
     expect(existsSync(out)).toBe(false);
   });
 
-  it('with the SDKs: runs `mcconfig -d -m -p esp32` in the project with the port as UPLOAD_PORT', async () => {
+  it('with the SDKs: builds with mcconfig into DIR/build, prints the .bin, then deploys with the port as UPLOAD_PORT', async () => {
     const sdk = fakeSdk(0);
     Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), IDF_PATH: path.join(sdk.root, 'idf'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
     const out = path.join(tmp, 'flash-esp32');
     const r = await vllsi('flash', '--board', 'esp32-devkitc', '--port', '/dev/ttyUSB3', '-o', out);
-    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('mcconfig finished (exit 0) for esp32-devkitc') });
-    expect(readFileSync(sdk.log, 'utf8').split('\n').slice(0, 3)).toEqual(['-d -m -p esp32', out, '/dev/ttyUSB3']);
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('mcconfig finished (exit 0) for esp32-devkitc: flashed') });
+    expect(r.out).toContain(`built: ${path.join(out, 'build/bin/esp32/debug/app/xs_esp32.bin')}`);
+    expect(sdk.calls().map((c) => c.slice(0, 3))).toEqual([
+      [`-d -m -p esp32 -o ${out}/build -t build`, out, 'none'],
+      [`-d -m -p esp32 -o ${out}/build -t deploy`, out, '/dev/ttyUSB3'],
+    ]);
     expect(existsSync(path.join(out, 'vllsi/hal/esp32/esp32_hal.c'))).toBe(true);
+  });
+
+  it('--build-only builds and prints the .uf2 with no board (make runs recipes with bash for make.pico.mk)', async () => {
+    const sdk = fakeSdk(0);
+    mkdirSync(path.join(sdk.root, 'pico-sdk'));
+    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    const out = path.join(tmp, 'flash-build-only');
+    const r = await vllsi('flash', '--board', 'rpi-pico', '--build-only', '-o', out);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`built: ${path.join(out, 'build/bin/pico/debug/app/xs_pico.uf2')}`);
+    expect(sdk.calls()).toEqual([[`-d -m -p pico -o ${out}/build -t build`, out, 'none', 'SHELL=/bin/bash']]);
+  });
+
+  it('waiting for a board that never comes ends after --wait with a clear message (exit 1)', async () => {
+    const sdk = fakeSdk(0, 30);
+    mkdirSync(path.join(sdk.root, 'pico-sdk'));
+    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    const started = Date.now();
+    const r = await vllsi('flash', '--board', 'rpi-pico', '--wait', '1', '-o', path.join(tmp, 'flash-wait'));
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.out).toMatch(/BoardNotFound: no board within 1 s: waited for a Pico in BOOTSEL mode \(the RPI-RP2 drive\): hold BOOTSEL while plugging it in\. The firmware is built/);
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--wait', 'soon')).toMatchObject({ code: 2, out: expect.stringContaining('--wait takes a number of seconds') });
   });
 
   it('a failing mcconfig is reported as not flashed (exit 1)', async () => {
@@ -192,12 +238,59 @@ describe('vllsi flash', () => {
     Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
     const r = await vllsi('flash', '--board', 'rpi-pico', '-o', path.join(tmp, 'flash-pico'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FlashFailed: `mcconfig -d -m -p pico` in .* exited with 3: rpi-pico was not flashed/);
+    expect(r.out).toMatch(/FlashFailed: `mcconfig -d -m -p pico -o .*\/build -t build` in .* exited with 3: rpi-pico was not flashed/);
     expect(r.out).not.toContain('finished');
-    expect(readFileSync(sdk.log, 'utf8').split('\n')[0]).toBe('-d -m -p pico');
+    expect(sdk.calls()).toHaveLength(1);
   });
 
   it('--port is refused for the Pico (installed over USB mass storage)', async () => {
     expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({ code: 2, out: expect.stringContaining('--port does not apply to rpi-pico') });
+  });
+});
+
+describe('vllsi build: apps are Moddable apps', () => {
+  it('examples/console builds: its JSON register map is cut to the peripherals it lists, unpacked at preload', async () => {
+    const dir = path.join(tmp, 'console');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, path.join(packageRoot, 'examples/console'));
+    expect(code, out).toBe(0);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    const names = [...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort();
+    expect(names).toEqual(['RESETS', 'SIO', 'TIMER', 'UART0']); // its package.json's list: xsl crashes on IO_BANK0's map
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.preload).toEqual(['board', 'app']);
+    expect(resolveProject(dir, 'pico').preload).toEqual(['vllsi', 'vllsi-hal', 'vllsi/console', 'board', 'app']);
+  });
+
+  it("the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base", async () => {
+    const doc = readFileSync(path.join(packageRoot, 'docs/console.md'), 'utf8');
+    const snippet = /## Device side[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1]!;
+    const appDir = path.join(tmp, 'snippet-app');
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(path.join(appDir, 'index.ts'), snippet);
+    writeFileSync(path.join(appDir, 'registers.json'), readFileSync(path.join(packageRoot, 'boards/rpi-pico/registers.json')));
+    writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ vllsi: { registerMap: ['SIO', 'UART1'] } }));
+    const dir = path.join(tmp, 'snippet');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, appDir);
+    expect(code, out).toBe(0);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toMatch(/^import \w+ from 'embedded:io\/serial';$/m);
+    expect([...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json', './vllsi/manifest_console.json']);
+  });
+
+  it('refuses an import that is neither a file, an npm package nor a Moddable module vllsi knows, and a bad registerMap', async () => {
+    const appDir = path.join(tmp, 'unknown-import');
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(path.join(appDir, 'index.js'), "import x from 'no-such-moddable-module';\nexport default function main() { x(); }\n");
+    const r = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'unknown'), appDir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/AppBundleError: cannot bundle .*no-such-moddable-module/);
+    writeFileSync(path.join(appDir, 'index.js'), "import m from './map.json' with { type: 'json' };\nexport default function main() { return m; }\n");
+    writeFileSync(path.join(appDir, 'map.json'), JSON.stringify({ format: 'vllsi-regmap/1', peripherals: [] }));
+    writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ vllsi: { registerMap: 'SIO' } }));
+    const bad = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'badmap'), appDir);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/"registerMap" } must be a list of peripheral names/);
   });
 });

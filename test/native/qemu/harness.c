@@ -23,7 +23,7 @@ void harness_irq0_handler(void)
 {
 	irqCount++;
 	if (releaseOnIrq) {
-		REG32(VLLSI_SIO_SPINLOCK(VLLSI_CS_SPINLOCK)) = 1;
+		REG32(VLLSI_SIO_SPINLOCK(vllsi_rp2040_cs_lock)) = 1;
 		releaseOnIrq = 0;
 	}
 }
@@ -86,7 +86,7 @@ static void testBarriers(void)
 static void testCriticalSection(void)
 {
 	REG32(VLLSI_SIO_CPUID) = 0;
-	REG32(VLLSI_SIO_SPINLOCK(VLLSI_CS_SPINLOCK)) = 1;	// free
+	REG32(VLLSI_SIO_SPINLOCK(vllsi_rp2040_cs_lock)) = 1;	// free
 	check(vllsi_arch_core_id() == 0, "core id read from SIO CPUID (0)");
 
 	uint32_t before = irqCount;
@@ -99,10 +99,10 @@ static void testCriticalSection(void)
 	vllsi_arch_cs_release(inner);
 	check(primask() == 1 && vllsi_rp2040_cs_owner == 1 && irqCount == before,
 		"inner release keeps the section held and interrupts masked");
-	REG32(VLLSI_SIO_SPINLOCK(VLLSI_CS_SPINLOCK)) = 0xdeadu;
+	REG32(VLLSI_SIO_SPINLOCK(vllsi_rp2040_cs_lock)) = 0xdeadu;
 	vllsi_arch_cs_release(outer);
 	__asm volatile("isb" ::: "memory");
-	check(vllsi_rp2040_cs_owner == 0 && REG32(VLLSI_SIO_SPINLOCK(VLLSI_CS_SPINLOCK)) == 1u << 31,
+	check(vllsi_rp2040_cs_owner == 0 && REG32(VLLSI_SIO_SPINLOCK(vllsi_rp2040_cs_lock)) == 1u << vllsi_rp2040_cs_lock,
 		"outer release clears the owner and writes the spinlock register");
 	check(primask() == 0 && irqCount == before + 1, "outer release unmasks and the held-off IRQ runs");
 
@@ -120,7 +120,7 @@ static void testCriticalSection(void)
 
 	// The other core holds the lock; it lets go from an IRQ. acquire must spin with
 	// interrupts restored between attempts, or it would never see the release.
-	REG32(VLLSI_SIO_SPINLOCK(VLLSI_CS_SPINLOCK)) = 0;
+	REG32(VLLSI_SIO_SPINLOCK(vllsi_rp2040_cs_lock)) = 0;
 	before = irqCount;
 	releaseOnIrq = 1;
 	REG32(NVIC_ISPR) = 1u;
@@ -131,22 +131,55 @@ static void testCriticalSection(void)
 	check(primask() == 0 && vllsi_rp2040_cs_owner == 0, "and releases it");
 }
 
+// pico-sdk's spin_lock_claim_unused over its "claim free" range 24..31: the lowest free lock,
+// or -1 when none is (with `required`, the SDK panics: the harness counts it).
+static uint32_t claimed;
+static int panics;
+static int claimUnused(bool required)
+{
+	for (int n = 24; n <= 31; n++) {
+		if (!(claimed & (1u << n))) {
+			claimed |= 1u << n;
+			return n;
+		}
+	}
+	if (required)
+		panics++;
+	return -1;
+}
+
+static void testClaim(void)
+{
+	claimed = (1u << 24) | (1u << 25) | (1u << 29);	// tinyusb, stdio_usb and some other user
+	vllsi_rp2040_claim_locks(claimUnused);
+	check(vllsi_rp2040_cs_lock == 26 && vllsi_arch_spinlock_count() == 2 && vllsi_arch_spinlock_id(0) == 27 &&
+		vllsi_arch_spinlock_id(1) == 28 && claimed == 0x3f000000u && panics == 0,
+		"init claims only free locks: the critical section gets 26, JS 27 and 28 (24, 25, 29 were taken)");
+	claimed = 0x7f000000u;	// only 31 is free
+	vllsi_rp2040_claim_locks(claimUnused);
+	check(vllsi_rp2040_cs_lock == 31 && vllsi_arch_spinlock_count() == 0 && panics == 0,
+		"with one lock free the critical section has it and JS gets none");
+	claimed = (1u << 24) | (1u << 25);
+	vllsi_rp2040_claim_locks(claimUnused);
+}
+
 static void testSpinlocks(void)
 {
-	uint32_t reg = VLLSI_SIO_SPINLOCK(VLLSI_JS_SPINLOCK_FIRST + 2);
+	uint32_t reg = VLLSI_SIO_SPINLOCK(vllsi_arch_spinlock_id(1));
 	REG32(reg) = 0;
-	check(!vllsi_arch_spinlock_try_claim(2), "try-claim fails while another core holds the lock");
+	check(!vllsi_arch_spinlock_try_claim(1), "try-claim fails while another core holds the lock");
 	REG32(reg) = 1u;
-	check(vllsi_arch_spinlock_try_claim(2), "try-claim succeeds when the lock is free");
+	check(vllsi_arch_spinlock_try_claim(1), "try-claim succeeds when the lock is free");
 	REG32(reg) = 0;
-	vllsi_arch_spinlock_release(2);
-	check(REG32(reg) != 0, "release writes the lock register (JS lock 2 = SIO lock 26)");
+	vllsi_arch_spinlock_release(1);
+	check(REG32(reg) != 0, "release writes the lock register (JS lock 1 = the SIO lock claimed for it, 28)");
 }
 
 int main(void)
 {
 	REG32(NVIC_ICPR) = 1u;
 	REG32(NVIC_ISER) = 1u;	// IRQ 0 enabled at the NVIC; PRIMASK alone gates it
+	testClaim();
 	testPrimask();
 	testBarriers();
 	testCriticalSection();

@@ -1,3 +1,4 @@
 #pragma once
 #include <stdint.h>
-void spin_lock_claim_mask(uint32_t lock_num_mask);
+#include <stdbool.h>
+int spin_lock_claim_unused(bool required);
