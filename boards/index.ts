@@ -20,7 +20,7 @@ export interface MemorySpec {
 
 export interface PeripheralSpec {
   readonly name: string;
-  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'esp32-gpio', 'esp32-uart', 'esp32-timg'. */
+  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'rp2040-resets', 'rp2040-uart', 'rp2040-pwm', 'rp2040-ppb', 'esp32-gpio', 'esp32-uart', 'esp32-timg'. */
   readonly model: string;
   readonly base: number;
   readonly size: number;
@@ -28,6 +28,8 @@ export interface PeripheralSpec {
   readonly widths: readonly (1 | 2 | 4)[];
   /** Interrupt lines of this peripheral by name. */
   readonly irqs: Readonly<Record<string, number>>;
+  /** Its bit in the chip's reset controller (RP2040 RESETS), when it has one: held in reset, it does nothing. */
+  readonly reset?: number;
 }
 
 export interface BoardSpec {
@@ -102,7 +104,9 @@ export function parseBoard(raw: unknown): BoardSpec {
       if (n >= irqCount) fail(`${what}.irqs.${k} = ${n} is not below irqCount ${irqCount}`);
       pirqs[k] = irqs[k] = n;
     }
-    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs };
+    const reset = p.reset === undefined ? undefined : int(p.reset, `${what}.reset`);
+    if (reset !== undefined && reset > 31) fail(`${what}.reset = ${reset} is not a bit number 0..31`);
+    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs, ...(reset === undefined ? {} : { reset }) };
   });
   const all = [...memory, ...peripherals].sort((a, b) => a.base - b.base);
   for (let i = 0; i < all.length; i++) {

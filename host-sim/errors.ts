@@ -50,3 +50,15 @@ export class SimHalted extends VllsiError {
     this.name = 'SimHalted';
   }
 }
+
+/**
+ * Code that never returns to idle was stopped: a `main` or handler looping past the wall-time
+ * guard, or a handler re-entered endlessly because it never clears its interrupt source.
+ */
+export class SimRunaway extends VllsiError {
+  override readonly kind = 'SimRunaway';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimRunaway';
+  }
+}

@@ -77,7 +77,7 @@ export class Esp32Uart extends RegisterModel {
 
   private shiftOut(): void {
     const b = this.tx.shift();
-    if (b !== undefined) this.port.transmit(b);
+    if (b !== undefined) this.port.transmit(b, 10, this.frameNs / 10);
     if (this.tx.length) this.shifter.schedule(this.frameNs);
     this.update();
   }

@@ -44,6 +44,7 @@ export class SimHal extends SizedBus implements Hal {
       this.fault(e, addr, size);
     }
     m.trace.record(m.now, this.core, 'read', addr, size, v);
+    m.poll(this.core, addr, v);
     m.boundary(this.core);
     return v;
   }

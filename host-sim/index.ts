@@ -21,7 +21,7 @@ import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
 import type { AccessTrace } from './trace.js';
 
-export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted } from './errors.js';
+export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted, SimRunaway } from './errors.js';
 export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
@@ -36,6 +36,8 @@ export type App = (hal: Hal, board: BoardSpec) => void;
 export interface SimulateOptions {
   /** Stop `main` (or a handler) that runs this long without returning to idle. Default '10s'. */
   bootTimeout?: Duration;
+  /** Wall-time runaway guard: stop `main` or a handler that has not returned after this long of real time (SimRunaway). Default '5s'. */
+  runaway?: Duration;
   /** A program for core 1, started before core 0's main (see SimBoard.startCore). */
   core1?: { program: URL | string } & CoreProgramOptions;
 }
@@ -114,6 +116,16 @@ export class SimBoard {
   }
   get trace(): AccessTrace {
     return this.machine.trace;
+  }
+
+  /** The wall-time runaway guard (see SimulateOptions.runaway). */
+  set runaway(limit: Duration) {
+    const ns = parseDuration(limit, 'runaway');
+    if (ns <= 0) throw new InvalidArgument('runaway', limit, 'must be a positive wall-clock duration, e.g. 5s');
+    this.machine.runawayMs = ns / 1e6;
+  }
+  get runaway(): Duration {
+    return `${this.machine.runawayMs}ms`;
   }
 
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
@@ -233,6 +245,7 @@ export function createBoard(board: string | object): SimBoard {
 /** Builds a board, binds its core-0 HAL for src/ (bindHal), and runs `app`'s main on core 0 (at simulated time 0). */
 export async function simulate(board: string | object, app?: App | { default: App }, options: SimulateOptions = {}): Promise<SimBoard> {
   const b = createBoard(board);
+  if (options.runaway !== undefined) b.runaway = options.runaway;
   if (options.core1 !== undefined) b.startCore(1, options.core1.program, options.core1);
   b.bind();
   if (app !== undefined) b.boot(app, options.bootTimeout);

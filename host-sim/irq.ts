@@ -96,6 +96,10 @@ export class IrqController {
     this.check(irq);
     return this.enabled[irq] === 1;
   }
+  routeOf(irq: number): number {
+    this.check(irq);
+    return this.routedTo[irq]!;
+  }
   levelOf(irq: number): boolean {
     this.check(irq);
     return this.level[irq] === 1;

@@ -14,8 +14,14 @@ export class UartPort {
     private readonly now: () => number,
   ) {}
 
-  /** Called by the model when a byte leaves the TX shifter. */
-  transmit(byte: number): void {
+  /** Bits per frame and bit time (ns) of the last frame sent (0: the model does not time frames): for waveforms. */
+  frameBits = 10;
+  bitNs = 0;
+
+  /** Called by the model when a byte leaves the TX shifter (the frame ends now). */
+  transmit(byte: number, frameBits = 10, bitNs = 0): void {
+    this.frameBits = frameBits;
+    this.bitNs = bitNs;
     this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
     const t = this.now();
     for (const l of this.listeners) l(byte, t);
@@ -55,6 +61,8 @@ export interface GpioPort {
   readonly level: boolean;
   /** Drives the pin from outside (an input to the chip). */
   drive(level: boolean): void;
+  /** Stops driving the pin from outside: it floats (a pad pull, where modelled, sets its level). */
+  release(): void;
   /** Called at each change of `level`, with the simulated time. */
   onChange(listener: (level: boolean, tNs: number) => void): () => void;
 }

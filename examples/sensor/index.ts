@@ -8,7 +8,8 @@ import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
 import { peripheral, volatileStore, type PeripheralDef } from '../../src/mmio.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
-import { TIMER, UART0 } from '../../src/registers/rp2040.js';
+import { RESETS, TIMER } from '../../src/registers/rp2040.js';
+import { rp2040Hardware } from '../blink/rp2040.js';
 import { Sample, packSample } from './sample.js';
 
 /** The two ADC registers this example uses (RP2040 datasheet 4.9.6). */
@@ -34,19 +35,17 @@ export default function main(_hal: Hal, board: BoardSpec): void {
   if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC; the simulator has no ADC model for this chip');
   const adc = peripheral(ADC);
   const timer = peripheral(TIMER);
-  const uart = peripheral(UART0);
-  const write = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      while (uart.UARTFR.isSet('TXFF'));
-      uart.UARTDR.write({ DATA: text.charCodeAt(i) });
-    }
-  };
+  const resets = peripheral(RESETS);
+  const hw = rp2040Hardware(board.console.tx, board.console.rx);
+  const write = (text: string) => hw.consoleWrite(text);
   const readAdc = (channel: number): number => {
     adc.CS.write({ EN: 1, AINSEL: channel, START_ONCE: 1 });
     while (!adc.CS.isSet('READY')); // a conversion takes 2 us of simulated time
     return adc.RESULT.get('RESULT');
   };
-  uart.UARTCR.write({ UARTEN: 1, TXE: 1, RXE: 1 });
+  hw.consoleInit(); // UART0 out of reset, 115200 baud, its pins
+  resets.RESET.atomicClear({ ADC: 1 }); // pico-sdk leaves the ADC in reset
+  while (!resets.RESET_DONE.matches({ ADC: 1 }));
   adc.CS.write({ EN: 1 });
   let slot = 0;
   let next = (Math.floor(timer.TIMERAWL.read() / PERIOD_US) + 1) * PERIOD_US;
