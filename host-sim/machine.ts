@@ -28,6 +28,8 @@ export interface CoreState {
 
 /** A core whose program runs elsewhere (core 1 in a worker): the machine steps it one HAL call at a time. */
 export interface SteppedCore {
+  readonly core: number;
+  /** Its program has not returned yet (once it has, the core idles and still takes interrupts). */
   readonly running: boolean;
   /** Serves exactly one HAL call of that core (blocking until the core makes it). */
   step(): void;
@@ -97,7 +99,10 @@ export class Machine {
       s.step();
       this.wallDeadline += performance.now() - t0; // waiting for core 1's thread is not core 0 running
     }
-    if (this.irq.anyReady && !this.cores[core]!.masked) this.deliver(core);
+    if (this.irq.anyReady) {
+      if (!this.cores[core]!.masked) this.deliver(core);
+      if (core === 0) this.deliverIdle();
+    }
     if (this.clock.nanos > this.deadline) {
       throw new SimTimeout(this.clock.nanos, `${this.running(core)} ran to ${formatNs(this.clock.nanos)} of simulated time without returning to idle; ${this.advice(core)}`);
     }
@@ -125,6 +130,27 @@ export class Machine {
     const due = Math.min(this.clock.nextDue, this.deadline);
     const steps = Math.floor((due - this.clock.nanos - 1) / this.accessNs);
     if (steps > 0) this.clock.advanceTo(this.clock.nanos + steps * this.accessNs);
+  }
+
+  /** True when some core other than 0 idles (no program, or its program returned) with an interrupt to take. */
+  private idleReady(): boolean {
+    for (let c = 1; c < this.cores.length; c++) {
+      const s = this.cores[c]!;
+      if (!(this.secondary?.running && this.secondary.core === c) && !s.masked && this.irq.next(c, s.running) >= 0) return true;
+    }
+    return false;
+  }
+
+  /** Idle cores other than 0 (as in WFI) take their interrupts at once: their handlers run to completion here. */
+  private deliverIdle(): void {
+    for (let c = 1; c < this.cores.length; c++) {
+      const s = this.cores[c]!;
+      if (this.secondary?.running && this.secondary.core === c) continue; // a running program takes them at its own calls
+      if (!s.masked && this.irq.next(c, s.running) >= 0) {
+        this.activeCore = c;
+        this.deliver(c);
+      }
+    }
   }
 
   /** Name of an IRQ line in the board data (TIMER_IRQ_0), or its number. */
@@ -217,6 +243,12 @@ export class Machine {
           this.wallDeadline = performance.now() + this.runawayMs; // each handler run from idle gets the whole guard
           this.deliver(0);
           this.wallDeadline = Infinity; // back to idle (core 1 may run on: it returns to idle at every HAL call)
+          continue;
+        }
+        if (this.irq.anyReady && this.idleReady()) {
+          this.wallDeadline = performance.now() + this.runawayMs;
+          this.deliverIdle();
+          this.wallDeadline = Infinity;
           continue;
         }
         const s = this.secondary;
