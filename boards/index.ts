@@ -3,6 +3,7 @@
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
 import { BoardError } from '../host-sim/errors.js';
+import type { BoardIo } from '../src/io/provider.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
@@ -56,6 +57,8 @@ export interface BoardSpec {
   readonly gpioCount: number;
   /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
   readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
+  /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
+  readonly io: BoardIo;
 }
 
 const builtIn: Record<string, unknown> = { 'rpi-pico': rpiPico, 'esp32-devkitc': esp32DevkitC };
@@ -144,5 +147,24 @@ export function parseBoard(raw: unknown): BoardSpec {
     led: { pin: pin(o.led?.pin, 'led.pin'), activeHigh: o.led?.activeHigh !== false },
     gpioCount,
     spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
+    io: parseIo(o.io ?? {}, pin, int, fail),
   } satisfies BoardSpec);
+}
+
+/** The "io" section: named pins, and each bus's default pins (numbers; every pin below gpioCount). */
+function parseIo(raw: unknown, pin: (v: unknown, what: string) => number, int: (v: unknown, what: string) => number, fail: (msg: string) => never): BoardIo {
+  if (typeof raw !== 'object' || raw === null) fail('io must be an object');
+  const o = raw as Record<string, any>;
+  const pins = (v: unknown, what: string): Record<string, number> => {
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null) fail(`${what} must be an object of pin numbers`);
+    return Object.fromEntries(Object.entries(v as object).map(([k, n]) => [k, k === 'port' ? int(n, `${what}.port`) : pin(n, `${what}.${k}`)]));
+  };
+  const bus = (name: string) => (o[name] === undefined ? undefined : { default: pins(o[name].default, `io.${name}.default`) });
+  const io: { -readonly [K in keyof BoardIo]: BoardIo[K] } = { pin: pins(o.pin, 'io.pin') };
+  for (const b of ['I2C', 'SPI', 'Serial'] as const) {
+    const v = bus(b);
+    if (v !== undefined) io[b] = v;
+  }
+  return io;
 }

@@ -145,7 +145,8 @@ export class Esp32Gpio extends RegisterModel {
         return self.level(pin);
       },
       drive: (level: boolean) => self.drive(pin, level),
-      release: () => self.drive(pin, false), // IO_MUX pulls are not modelled: a floating pin reads low
+      // IO_MUX (the pads' pulls) is not modelled: a released pin keeps its last level.
+      release: () => {},
       onChange(listener) {
         self.listeners[pin]!.add(listener);
         return () => self.listeners[pin]!.delete(listener);

@@ -16,6 +16,8 @@ import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
 import type { ChipPorts, GpioPort, UartPort } from './ports.js';
+import type { I2cBus } from './parts/i2c.js';
+import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
@@ -25,6 +27,10 @@ export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted, SimRunaway 
 export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
+export { I2cBus, type I2cPart } from './parts/i2c.js';
+export { SpiBus, type SpiPart, type SpiMode } from './parts/spi.js';
+export { Tmp102 } from './parts/tmp102.js';
+export { Mcp3008 } from './parts/mcp3008.js';
 export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
@@ -162,6 +168,44 @@ export class SimBoard {
   /** The board's LED pin. */
   get led(): GpioPort {
     return this.gpio(this.spec.led.pin);
+  }
+
+  /** I2C bus `n` (the chip's controller n): `board.i2c(0).attach(0x48, new Tmp102())`. */
+  i2c(n: number): I2cBus {
+    const bus = Number.isInteger(n) ? this.ports.i2c?.(n) : undefined;
+    if (bus === undefined) throw new InvalidArgument('I2C bus number', n, `${this.spec.name} has no such I2C controller model`);
+    return bus;
+  }
+
+  /** SPI bus `n` (the chip's controller n): `board.spi(0).attach(csPin, new Mcp3008())`. */
+  spi(n: number): SpiBus {
+    const bus = Number.isInteger(n) ? this.ports.spi?.(n) : undefined;
+    if (bus === undefined) throw new InvalidArgument('SPI bus number', n, `${this.spec.name} has no such SPI controller model`);
+    return bus;
+  }
+
+  /**
+   * A jumper between two pins: whichever drives its pin as an output drives the other
+   * (both outputs: the wire follows the last one that changed). Returns a function that
+   * removes the wire (the other pin floats again).
+   */
+  wire(pinA: number, pinB: number): () => void {
+    const a = this.gpio(pinA), b = this.gpio(pinB);
+    if (pinA === pinB) throw new InvalidArgument('wire', pinB, 'joins a pin to itself');
+    const follow = (from: GpioPort, to: GpioPort) => () => {
+      if (from.isOutput) to.drive(from.level);
+      else if (!to.isOutput) to.release();
+    };
+    const ab = follow(a, b), ba = follow(b, a);
+    const offA = a.onChange(ab), offB = b.onChange(ba);
+    if (a.isOutput) ab();
+    else if (b.isOutput) ba();
+    return () => {
+      offA();
+      offB();
+      if (!a.isOutput) a.release();
+      if (!b.isOutput) b.release();
+    };
   }
 
   /** Sets the raw reading (counts, e.g. 0..4095 on the RP2040's 12-bit ADC) of an ADC channel: an analog input from outside. */

@@ -1,5 +1,7 @@
 // The outside of a simulated board: what a test (or the CLI, or a TCP bridge) sees
 // of a UART and a GPIO pin. Peripheral models feed these; nothing here knows a chip.
+import type { I2cBus } from './parts/i2c.js';
+import type { SpiBus } from './parts/spi.js';
 
 /** The host side of a UART: bytes the chip transmits, and a way to send it bytes. */
 export class UartPort {
@@ -61,7 +63,7 @@ export interface GpioPort {
   readonly level: boolean;
   /** Drives the pin from outside (an input to the chip). */
   drive(level: boolean): void;
-  /** Stops driving the pin from outside: it floats (a pad pull, where modelled, sets its level). */
+  /** Stops driving the pin from outside: it floats (the pad's pull-up or pull-down decides what the chip reads). */
   release(): void;
   /** Called at each change of `level`, with the simulated time. */
   onChange(listener: (level: boolean, tNs: number) => void): () => void;
@@ -71,6 +73,9 @@ export interface GpioPort {
 export interface ChipPorts {
   uart(n: number): UartPort | undefined;
   gpio(n: number): GpioPort;
+  /** I2C and SPI buses where the chip's controllers are modelled. */
+  i2c?(n: number): I2cBus | undefined;
+  spi?(n: number): SpiBus | undefined;
   /** Sets what an ADC channel converts (raw counts); absent when the chip's ADC is not modelled. */
   setAnalog?(channel: number, raw: number): void;
   readonly analogChannels?: number;

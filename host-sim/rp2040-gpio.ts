@@ -1,6 +1,6 @@
 // A pin of the rpi-pico as seen from outside, and the pad between. The level on a pin is
 // the chip's output while it drives it; else what the outside drives; else the pad's pull
-// (PUE high, PDE low, both: the bus keeper holds the last level); a floating pin reads low.
+// (PUE high, PDE low; both, the bus keeper, or neither: the pin keeps its last level).
 // That level is what the input path sees (rp2040js's input value): GPIO_IN, IO_BANK0 status
 // and edge interrupts see a pin the chip drives itself, as on silicon.
 import { GPIOPinState, type GPIOPin } from 'rp2040js';
@@ -34,8 +34,7 @@ export class Rp2040GpioPort implements GpioPort {
     const p = this.p;
     if (p.outputEnable) return p.value === GPIOPinState.High;
     if (this.outside !== undefined) return this.outside;
-    if (p.pullupEnabled && p.pulldownEnabled) return this.last;
-    return p.pullupEnabled;
+    return p.pullupEnabled !== p.pulldownEnabled ? p.pullupEnabled : this.last;
   }
   /** Whether the outside drives the pin (false after release()). */
   get driven(): boolean {

@@ -5,9 +5,11 @@
 // differs from the chip, a model of ours sits in front (one file each): RESETS gates
 // every block, UART timing and pins, SIO CPUID and FIFOs, TIMER alarms on the exact
 // microsecond, PWM's first period, pads and pin levels, and the per-core PPB.
-import { RP2040 } from 'rp2040js';
+import { I2CMode, RP2040, type RPI2C } from 'rp2040js';
 import { BoardError } from './errors.js';
 import type { Machine } from './machine.js';
+import { I2cBus } from './parts/i2c.js';
+import { SpiBus } from './parts/spi.js';
 import { UartPort, type ChipPorts } from './ports.js';
 import { Rp2040GpioPort } from './rp2040-gpio.js';
 import { Rp2040Ppb } from './rp2040-ppb.js';
@@ -19,6 +21,49 @@ import { Rp2040Uart } from './rp2040-uart.js';
 import { FaultingLogger, NEVER_RESET, Rp2040Window, type ResetGate } from './rp2040-window.js';
 
 const MODELS = 'rp2040js, rp2040-resets, rp2040-sio, rp2040-timer, rp2040-uart, rp2040-pwm, rp2040-ppb';
+
+/** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
+function later(m: Machine): (ns: number, then: () => void) => void {
+  let next: (() => void) | undefined;
+  const alarm = m.clock.createAlarm(() => {
+    const f = next!;
+    next = undefined;
+    f();
+  });
+  return (ns, then) => {
+    next = then;
+    alarm.schedule(ns);
+  };
+}
+
+/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods. */
+function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
+  const after = later(m);
+  const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
+  let repeatedStart = false;
+  i2c.onStart = (repeated) => {
+    repeatedStart = repeated;
+    after(clocks(1), () => i2c.completeStart());
+  };
+  i2c.onConnect = (address, mode) => after(clocks(9), () => i2c.completeConnect(bus.connect(address, mode === I2CMode.Read, repeatedStart)));
+  i2c.onWriteByte = (value) => after(clocks(9), () => i2c.completeWrite(bus.writeByte(value)));
+  i2c.onReadByte = (ack) => after(clocks(9), () => i2c.completeRead(bus.readByte(ack)));
+  i2c.onStop = () => {
+    bus.stop();
+    after(clocks(1), () => i2c.completeStop());
+  };
+}
+
+/** PL022 frames to the bus's selected parts, each taking its bits at the SPI clock. */
+function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
+  const after = later(m);
+  spi.onTransmit = (value) => {
+    const bits = spi.dataBits;
+    const rx = bus.exchange(value, bits, spi.spiMode);
+    const ns = (bits * 1e9) / spi.clockFrequency;
+    after(Number.isFinite(ns) ? ns : 0, () => spi.completeTransmit(rx));
+  };
+}
 
 export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
   const chip = new RP2040(m.clock);
@@ -60,10 +105,22 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     }
   }
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));
+  const i2cs = chip.i2c.map((c, i) => {
+    const bus = new I2cBus(i);
+    wireI2c(m, c, bus, chip);
+    return bus;
+  });
+  const spis = chip.spi.map((c, i) => {
+    const bus = new SpiBus(i, (n) => gpios[n]!);
+    wireSpi(m, c, bus);
+    return bus;
+  });
   return {
     chip,
     uart: (n) => uartPorts[n],
     gpio: (n) => gpios[n]!,
+    i2c: (n) => i2cs[n],
+    spi: (n) => spis[n],
     analogChannels: chip.adc.numChannels,
     setAnalog: (channel, raw) => void (chip.adc.channelValues[channel] = raw),
   };

@@ -6,5 +6,8 @@ export { PADS_BANK0 } from './pads_bank0.js';
 export { IO_BANK0 } from './io_bank0.js';
 export { UART0, UART1 } from './uart0.js';
 export { TIMER } from './timer.js';
+export { PWM } from './pwm.js';
 export { ADC } from './adc.js';
+export { I2C0, I2C1 } from './i2c0.js';
+export { SPI0, SPI1 } from './spi0.js';
 export { SIO } from './sio.js';

@@ -1,0 +1,147 @@
+// What every ECMA-419 IO class shares (IO Class Pattern, ECMA-419 2nd edition ch. 9):
+// options-object validation with the errors the standard names (TypeError for a
+// missing or mistyped property, RangeError for a value out of range), exclusive use of
+// pins and buses with release on close, callbacks, `target`, `format`, buffers.
+//
+// Claims and interrupt dispatch tables live per HAL (a WeakMap, as src/interrupt.ts
+// keeps its state), so two simulated boards in one process never share them.
+import type { Hal } from '../../hal/contract.js';
+import { VllsiError, describe } from '../errors.js';
+import { currentHal } from '../platform.js';
+
+/** A property of the options object has the wrong type, or a required one is missing (ECMA-419: TypeError). */
+export class IoTypeError extends TypeError {
+  readonly kind = 'IoTypeError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TypeError';
+  }
+}
+
+/** A property of the options object, or an argument, is out of range (ECMA-419: RangeError). */
+export class IoRangeError extends RangeError {
+  readonly kind = 'IoRangeError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RangeError';
+  }
+}
+
+/** A pin or bus is already used by another open IO instance. */
+export class ResourceInUse extends VllsiError {
+  override readonly kind = 'ResourceInUse';
+  constructor(readonly resource: string) {
+    super(`${resource} is already in use (close the instance that holds it first)`);
+    this.name = 'ResourceInUse';
+  }
+}
+
+/** A method other than close was called on a closed instance. */
+export class IoClosed extends VllsiError {
+  override readonly kind = 'IoClosed';
+  constructor(cls: string, method: string) {
+    super(`${cls}.${method}() on a closed instance`);
+    this.name = 'IoClosed';
+  }
+}
+
+/** The operation is not defined for this instance (e.g. write on a digital input). */
+export class IoUnsupported extends VllsiError {
+  override readonly kind = 'IoUnsupported';
+  constructor(message: string) {
+    super(message);
+    this.name = 'IoUnsupported';
+  }
+}
+
+/** The hardware could not complete a transfer (an I2C NACK, a full output FIFO). Nothing was transferred beyond what `message` says. */
+export class IoError extends VllsiError {
+  override readonly kind = 'IoError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'IoError';
+  }
+}
+
+export type Options = Readonly<Record<string, unknown>>;
+
+/** The options object: ECMA-419 requires an object (TypeError otherwise). */
+export function optionsOf(options: unknown, cls: string): Options {
+  if (typeof options !== 'object' || options === null) throw new IoTypeError(`${cls}: the options argument must be an object, got ${describe(options)}`);
+  return options as Options;
+}
+
+/** An integer property in min..max; `undefined` when absent and not required. */
+export function intOption(o: Options, name: string, cls: string, min: number, max: number, required: boolean): number | undefined {
+  const v = o[name];
+  if (v === undefined) {
+    if (required) throw new IoTypeError(`${cls}: options.${name} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'number') throw new IoTypeError(`${cls}: options.${name} must be a number, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new IoRangeError(`${cls}: options.${name} must be an integer in ${min}..${max}, got ${describe(v)}`);
+  return v;
+}
+
+/** A numeric property in min..max (not necessarily an integer: hz, baud). */
+export function numberOption(o: Options, name: string, cls: string, min: number, max: number, required: boolean): number | undefined {
+  const v = o[name];
+  if (v === undefined) {
+    if (required) throw new IoTypeError(`${cls}: options.${name} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'number') throw new IoTypeError(`${cls}: options.${name} must be a number, got ${describe(v)}`);
+  if (!(v >= min && v <= max)) throw new IoRangeError(`${cls}: options.${name} must be in ${min}..${max}, got ${describe(v)}`);
+  return v;
+}
+
+/** A callback property: absent or a function (TypeError otherwise). */
+export function callbackOption(o: Options, name: string, cls: string): ((...args: never[]) => unknown) | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'function') throw new IoTypeError(`${cls}: options.${name} must be a function, got ${describe(v)}`);
+  return v as (...args: never[]) => unknown;
+}
+
+/** The `format` property: one of `allowed` (RangeError otherwise); `fallback` when absent. */
+export function formatOption<F extends string>(value: unknown, allowed: readonly F[], fallback: F, cls: string): F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new IoTypeError(`${cls}: format must be a string, got ${describe(value)}`);
+  if (!(allowed as readonly string[]).includes(value)) throw new IoRangeError(`${cls}: format must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${value}"`);
+  return value as F;
+}
+
+/** The bytes of an ArrayBuffer, a TypedArray or a DataView (a view on the same memory). */
+export function bytesOf(buffer: unknown, what: string): Uint8Array {
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  throw new IoTypeError(`${what} must be an ArrayBuffer, a TypedArray or a DataView, got ${describe(buffer)}`);
+}
+
+/** Per-HAL IO state: which resources are claimed, and the interrupt dispatch tables of the chip bindings. */
+export interface IoState {
+  readonly claims: Map<string, object>;
+  /** Chip-binding tables (GPIO owners per pin, UART owners...), created by the bindings on first use. */
+  readonly tables: Map<string, unknown>;
+}
+
+const states = new WeakMap<Hal, IoState>();
+
+export function ioState(hal: Hal = currentHal()): IoState {
+  let s = states.get(hal);
+  if (s === undefined) states.set(hal, (s = { claims: new Map(), tables: new Map() }));
+  return s;
+}
+
+/** Claims every resource of `names` for `owner`, or none (ResourceInUse for the first taken). */
+export function claim(owner: object, names: readonly string[]): void {
+  const { claims } = ioState();
+  for (const n of names) if (claims.has(n)) throw new ResourceInUse(n);
+  for (const n of names) claims.set(n, owner);
+}
+
+/** Releases what `owner` claimed among `names`. */
+export function release(owner: object, names: readonly string[]): void {
+  const { claims } = ioState();
+  for (const n of names) if (claims.get(n) === owner) claims.delete(n);
+}
