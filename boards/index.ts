@@ -57,6 +57,10 @@ export interface BoardSpec {
   readonly gpioCount: number;
   /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
   readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
+  /** GPIOs with an ADC input, by channel: adcPins[c] is channel c's pin. */
+  readonly adcPins: readonly number[];
+  /** Parts on the board's pins and buses, as data (host-sim/parts: { kind, ...options }). */
+  readonly parts: readonly Readonly<Record<string, unknown>>[];
   /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
   readonly io: BoardIo;
 }
@@ -148,6 +152,8 @@ export function parseBoard(raw: unknown): BoardSpec {
     gpioCount,
     spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
     io: parseIo(o.io ?? {}, pin, int, fail),
+    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) => pin(n, `adcPins[${i}]`)),
+    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) => (typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string' ? Object.freeze({ ...q }) : fail(`parts[${i}] must be an object with a "kind"`))),
   } satisfies BoardSpec);
 }
 

@@ -12,13 +12,14 @@ import type { Hal } from '../hal/contract.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
-import { SimTimeout } from './errors.js';
+import { BoardError, SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
 import type { ChipPorts, GpioPort, UartPort } from './ports.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
+import { partFromData, type Part, type PartHost } from './parts/index.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
 import type { AccessTrace } from './trace.js';
@@ -31,6 +32,7 @@ export { I2cBus, type I2cPart } from './parts/i2c.js';
 export { SpiBus, type SpiPart, type SpiMode } from './parts/spi.js';
 export { Tmp102 } from './parts/tmp102.js';
 export { Mcp3008 } from './parts/mcp3008.js';
+export { Button, Led, Potentiometer, I2cEeprom, SpiFlash, partFromData, partKinds, type Part, type PartHost, type LedChange } from './parts/index.js';
 export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
@@ -217,6 +219,53 @@ export class SimBoard {
     p.setAnalog(channel, raw);
   }
 
+  /** Sets what the ADC converts on a GPIO with an ADC input (board data `adcPins`). */
+  setAnalogPin(pin: number, raw: number): void {
+    const channel = this.spec.adcPins.indexOf(pin);
+    if (channel < 0) throw new InvalidArgument('ADC pin', pin, `${this.spec.name} has ADC inputs on GPIO ${this.spec.adcPins.join(', ')}`);
+    this.setAnalog(channel, raw);
+  }
+
+  private readonly attached: { part: Part; detach: () => void }[] = [];
+
+  /**
+   * Connects a part (host-sim/parts: Button, Led, Potentiometer, I2cEeprom, SpiFlash...) to the
+   * board's pins or buses; returns the part. `board.detach(part)` disconnects it.
+   */
+  attach<P extends Part>(part: P): P {
+    if (typeof part?.attach !== 'function') throw new InvalidArgument('part', part, 'must be a part (host-sim/parts) with attach(host)');
+    if (this.attached.some((a) => a.part === part)) throw new InvalidArgument('part', part.kind, 'is already attached to this board');
+    const m = this.machine;
+    const host: PartHost = {
+      spec: this.spec,
+      get now() {
+        return m.now;
+      },
+      gpio: (n) => this.gpio(n),
+      i2c: (n) => this.i2c(n),
+      spi: (n) => this.spi(n),
+      setAnalogPin: (pin, raw) => this.setAnalogPin(pin, raw),
+      after(ns, fn) {
+        const a = m.clock.createAlarm(fn);
+        a.schedule(ns);
+        return () => a.cancel();
+      },
+    };
+    this.attached.push({ part, detach: part.attach(host) });
+    return part;
+  }
+
+  detach(part: Part): void {
+    const i = this.attached.findIndex((a) => a.part === part);
+    if (i < 0) throw new InvalidArgument('part', part?.kind, 'is not attached to this board');
+    this.attached.splice(i, 1)[0]!.detach();
+  }
+
+  /** The parts attached (by attach() or the board file), in order. */
+  get parts(): readonly Part[] {
+    return this.attached.map((a) => a.part);
+  }
+
   /** An IRQ line by number or by its name in the board data (e.g. 'TIMER_IRQ_0'). */
   irq(line: number | string): SimIrq {
     const n = typeof line === 'string' ? this.spec.irqs[line] : line;
@@ -283,7 +332,15 @@ export function createBoard(board: string | object): SimBoard {
   const spec = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
   const m = new Machine(spec);
   const ports = spec.chip === 'rp2040' ? wireRp2040(m) : wireEsp32(m);
-  return new SimBoard(spec, m, ports);
+  const b = new SimBoard(spec, m, ports);
+  spec.parts.forEach((data, i) => {
+    try {
+      b.attach(partFromData(data));
+    } catch (e) {
+      throw new BoardError(spec.name, `parts[${i}] (${String(data.kind)}): ${(e as Error).message}`);
+    }
+  });
+  return b;
 }
 
 /** Builds a board, binds its core-0 HAL for src/ (bindHal), and runs `app`'s main on core 0 (at simulated time 0). */
