@@ -266,14 +266,26 @@ export class Machine {
 
   /** Runs `fn` (core 0's main) with the runaway guards: simulated time to `target`, and the wall-time guard. */
   runCode(fn: () => void, target: number): void {
-    this.deadline = target + RUNAWAY_NS;
+    const leave = this.enterCode(target);
     this.wallDeadline = performance.now() + this.runawayMs;
     try {
       fn();
     } finally {
-      this.deadline = Infinity;
+      leave();
       this.wallDeadline = Infinity;
     }
+  }
+
+  /**
+   * Code of the app runs from now until the returned function is called (e.g. across an await,
+   * when the app runs in another engine): the simulated-time guard to `target` holds and poll
+   * loops are fast-forwarded. The wall-time guard is runCode's.
+   */
+  enterCode(target: number): () => void {
+    this.deadline = target + RUNAWAY_NS;
+    return () => {
+      this.deadline = Infinity;
+    };
   }
 
   debugWrite(text: string): void {

@@ -75,7 +75,17 @@ export class XsDevice {
 
   /** Runs the app's main (binds the HAL, init(), starts the example). */
   async boot(): Promise<void> {
-    await this.worker.compute(this.app);
+    await this.appCode(this.app);
+  }
+
+  /** Runs app code in XS as the machine's code (its poll loops fast-forward, the simulated-time guard holds). */
+  private async appCode(code: string): Promise<void> {
+    const leave = this.board.machine.enterCode(this.board.now + BOOT_TIMEOUT_NS);
+    try {
+      await this.worker.compute(code);
+    } finally {
+      leave();
+    }
   }
 
   /** Runs the chip for `duration` of simulated time, dispatching each IRQ into XS as it is raised. */
@@ -84,7 +94,7 @@ export class XsDevice {
     for (;;) {
       this.board.bind();
       const stopped = this.board.machine.runUntil(target, () => this.queued.length > 0);
-      if (this.queued.length) await this.worker.compute(`for (const irq of ${JSON.stringify(this.queued.splice(0))}) dispatchIrq(irq);`);
+      if (this.queued.length) await this.appCode(`for (const irq of ${JSON.stringify(this.queued.splice(0))}) dispatchIrq(irq);`);
       if (!stopped) return;
     }
   }
@@ -109,6 +119,9 @@ export class XsDevice {
     return new TextEncoder().encode(r === undefined ? '' : JSON.stringify(r));
   }
 }
+
+/** How long app code (main, a handler) may run in simulated time without returning, as simulate()'s bootTimeout. */
+const BOOT_TIMEOUT_NS = 10e9;
 
 /** What hal/native/vllsi_xs.c does for each native, on the simulated board. */
 function simulatedNatives(board: SimBoard, queued: number[]): Record<string, (...a: never[]) => unknown> {
