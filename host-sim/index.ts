@@ -19,6 +19,8 @@ import type { ChipPorts, GpioPort, UartPort } from './ports.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
+import { SimPin } from './sim-pin.js';
+import { plotSvg, shortTime, type PlotOptions } from './plot.js';
 import { partFromData, type Part, type PartHost } from './parts/index.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
@@ -28,6 +30,9 @@ export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted, SimRunaway 
 export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
+export { SimPin, type Window } from './sim-pin.js';
+export type { PlotOptions } from './plot.js';
+export { Waveform, Measure, type Signal, type Edge, type UartFrame } from './waveform.js';
 export { I2cBus, type I2cPart } from './parts/i2c.js';
 export { SpiBus, type SpiPart, type SpiMode } from './parts/spi.js';
 export { Tmp102 } from './parts/tmp102.js';
@@ -116,7 +121,19 @@ export class SimBoard {
     private readonly ports: ChipPorts,
   ) {
     this.hal = new SimHal(machine, 0);
+    const waves = machine.waves;
+    this.pins = Array.from({ length: spec.gpioCount }, (_, n) => {
+      const port = ports.gpio(n);
+      const s = waves.signal('gpio', n, port.level);
+      port.onChange((level, t) => waves.change(s, t, level));
+      return new SimPin(port, s);
+    });
+    for (let n = 0; n < 8; n++) {
+      const u = ports.uart(n);
+      u?.onByte((byte, t) => waves.uartFrame(n, byte, t, u.frameBits, u.bitNs));
+    }
   }
+  private readonly pins: SimPin[];
 
   /** Simulated time since reset, ns. */
   get now(): number {
@@ -134,6 +151,14 @@ export class SimBoard {
   }
   get runaway(): Duration {
     return `${this.machine.runawayMs}ms`;
+  }
+
+  /**
+   * A timing diagram of the waveforms recorded since reset, as SVG: GPIOs (`pins`, else every pin
+   * that moved or idles high), UART TX lines with their bytes decoded, IRQ lines, over a time axis.
+   */
+  plot(o: PlotOptions = {}): string {
+    return plotSvg(this.machine.waves, this.now, { title: `${this.spec.name}: ${shortTime(o.from ?? 0)} .. ${shortTime(o.to ?? this.now)}`, ...o });
   }
 
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
@@ -163,12 +188,12 @@ export class SimBoard {
     return this.uart(this.spec.console.uart);
   }
 
-  gpio(n: number): GpioPort {
+  gpio(n: number): SimPin {
     if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
-    return this.ports.gpio(n);
+    return this.pins[n]!;
   }
   /** The board's LED pin. */
-  get led(): GpioPort {
+  get led(): SimPin {
     return this.gpio(this.spec.led.pin);
   }
 

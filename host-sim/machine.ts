@@ -15,6 +15,7 @@ import { IrqController, THREAD_PRIORITY } from './irq.js';
 import { AddressNames } from './names.js';
 import { SimClock, formatNs } from './time.js';
 import { AccessTrace } from './trace.js';
+import { Waveform } from './waveform.js';
 
 export interface CoreState {
   readonly id: number;
@@ -51,6 +52,8 @@ export class Machine {
   readonly bus = new Bus();
   readonly irq: IrqController;
   readonly trace = new AccessTrace();
+  /** Every signal change since reset (pins, UART lines, IRQ lines): VCD, plots, measurements. */
+  readonly waves = new Waveform();
   readonly cores: CoreState[];
   /** The core whose HAL call is being served (peripheral models read it: SIO CPUID). */
   activeCore = 0;
@@ -81,6 +84,9 @@ export class Machine {
     this.irq = new IrqController(board.irqCount);
     this.cores = Array.from({ length: board.cores }, (_, id) => ({ id, masked: false, running: THREAD_PRIORITY, active: -1 }));
     this.names = new AddressNames(board);
+    this.trace.waves = this.waves;
+    this.trace.now = () => this.clock.nanos;
+    this.irq.onLevel = (n, high) => this.waves.change(this.waves.signal('irq', n), this.clock.nanos, high);
     this.lockWords = new Uint8Array(board.spinlocks.count);
     this.accessNs = board.accessNs;
   }

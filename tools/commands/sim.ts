@@ -8,6 +8,7 @@ import { boardNames } from '../../boards/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
+import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 
 /** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,7 +18,7 @@ const root = (function up(d: string): string {
 /** Running from TypeScript sources (vitest): apps may be imported as .ts too. */
 const fromSource = import.meta.url.endsWith('.ts');
 
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT] [--vcd FILE] [--plot FILE] [--pins LIST] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
@@ -30,6 +31,7 @@ LED change, each with its simulated timestamp.
   --console tcp:PORT  serve the console UART on 127.0.0.1:PORT while the firmware runs,
                     paced to real time (until interrupted unless --duration is given);
                     the default app is then examples/console (vllsi inspect --port tcp://127.0.0.1:PORT)
+${wavesHelp}
   -h, --help        this text
 
 Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
@@ -84,6 +86,7 @@ export const sim: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
+      ...wavesOptions,
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
     if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
@@ -101,6 +104,7 @@ export const sim: Command = {
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
     const app = await loadApp(dir);
     const board = createBoard(values.board!);
+    const waves = wavesSettings(values, board.spec.gpioCount);
     const print = (l: string) => console.log(l);
     const paced = values.forever || consolePort !== undefined;
     const until = values.forever || (consolePort !== undefined && values.duration === undefined) ? Infinity : duration;
@@ -117,6 +121,7 @@ export const sim: Command = {
       board.runFor(duration - board.now > 0 ? duration - board.now : 0);
     }
     done();
+    for (const l of writeWaves(board, waves)) console.log(l);
     const secs = (performance.now() - wall) / 1000;
     console.log(`vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`);
     return 0;
