@@ -1,5 +1,6 @@
 // A timing diagram of a board's waveforms as SVG: one row per signal (GPIOs, UART TX lines
-// with each byte decoded in a box, IRQ lines), a time axis with round ticks. Each row is
+// with each byte decoded in a box, I2C SCL/SDA with START, address, bytes, ACK/NACK and STOP
+// labelled, IRQ lines), a time axis with round ticks. Each row is
 // drawn per pixel column (a column where the signal toggles more than once is a filled bar),
 // so a long PWM run stays a small picture.
 import { InvalidArgument } from '../src/errors.js';
@@ -34,11 +35,11 @@ function tickStep(span: number, n = 10): number {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A byte as a label: the character when printable (space as ␠), else its escape or hex. */
+/** A byte as a label: the character when printable (space as ·), else its escape or hex. */
 function byteLabel(b: number): string {
   if (b === 0x0a) return '\\n';
   if (b === 0x0d) return '\\r';
-  if (b === 0x20) return '␠'; // a visible space
+  if (b === 0x20) return '·'; // a visible space
   if (b >= 0x20 && b < 0x7f) return String.fromCharCode(b);
   return `0x${b.toString(16).padStart(2, '0')}`;
 }
@@ -67,16 +68,14 @@ export function plotSvg(waves: Waveform, end: number, o: PlotOptions = {}): stri
     const top = TOP + row * ROW;
     out.push(`<g class="row" data-signal="${s.name}">`);
     out.push(`<text x="8" y="${top + 21}" fill="#000">${esc(s.name)}</text>`);
-    out.push(`<path d="${rowPath(waves, s, from, to, width, top)}" fill="none" stroke="${s.kind === 'irq' ? '#b03030' : s.kind === 'uart' ? '#2060b0' : '#208040'}" stroke-width="1.5"/>`);
-    if (s.kind === 'uart') {
-      for (const f of waves.frames) {
-        if (f.uart !== s.index || f.end < from || f.start > to) continue;
-        const x0 = x(Math.max(f.start, from)), x1 = x(Math.min(f.end, to));
-        if (x1 - x0 < 3) continue;
-        const label = byteLabel(f.byte);
-        out.push(`<rect class="byte" x="${x0.toFixed(1)}" y="${top + 3}" width="${(x1 - x0).toFixed(1)}" height="${LOW - 1}" fill="#dde8ff" fill-opacity="0.7" stroke="#2060b0" stroke-width="0.5"/>`);
-        if (x1 - x0 >= 7 * label.length) out.push(`<text class="byte" x="${((x0 + x1) / 2).toFixed(1)}" y="${top + 20}" text-anchor="middle" fill="#102040">${esc(label)}</text>`);
-      }
+    out.push(`<path d="${rowPath(waves, s, from, to, width, top)}" fill="none" stroke="${s.kind === 'irq' ? '#b03030' : s.kind === 'gpio' ? '#208040' : '#2060b0'}" stroke-width="1.5"/>`);
+    const boxes = s.kind === 'uart' ? waves.frames.filter((f) => f.uart === s.index).map((f) => ({ start: f.start, end: f.end, label: byteLabel(f.byte) })) : s.kind === 'i2c-sda' ? waves.i2cEvents.filter((e) => e.bus === s.index) : [];
+    for (const f of boxes) {
+      if (f.end < from || f.start > to) continue;
+      const x0 = x(Math.max(f.start, from)), x1 = x(Math.min(f.end, to));
+      if (x1 - x0 < 3) continue;
+      out.push(`<rect class="byte" x="${x0.toFixed(1)}" y="${top + 3}" width="${(x1 - x0).toFixed(1)}" height="${LOW - 1}" fill="#dde8ff" fill-opacity="0.7" stroke="#2060b0" stroke-width="0.5"/>`);
+      if (x1 - x0 >= 7 * f.label.length) out.push(`<text class="byte" x="${((x0 + x1) / 2).toFixed(1)}" y="${top + 20}" text-anchor="middle" fill="#102040">${esc(f.label)}</text>`);
     }
     out.push(`</g>`);
   });

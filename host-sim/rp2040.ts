@@ -36,20 +36,46 @@ function later(m: Machine): (ns: number, then: () => void) => void {
   };
 }
 
-/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods. */
+/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods; SCL/SDA rebuilt into the waveforms. */
 function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
   const after = later(m);
   const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
+  const w = m.waves, n = bus.index;
   let repeatedStart = false;
   i2c.onStart = (repeated) => {
     repeatedStart = repeated;
+    w.i2cStart(n, m.now, clocks(1), repeated);
     after(clocks(1), () => i2c.completeStart());
   };
-  i2c.onConnect = (address, mode) => after(clocks(9), () => i2c.completeConnect(bus.connect(address, mode === I2CMode.Read, repeatedStart)));
-  i2c.onWriteByte = (value) => after(clocks(9), () => i2c.completeWrite(bus.writeByte(value)));
-  i2c.onReadByte = (ack) => after(clocks(9), () => i2c.completeRead(bus.readByte(ack)));
+  /** A byte on the wire for 9 clocks: when it completes, `done` gives the ACK, the byte and the controller's completion (drawn first: completing may start the next event). */
+  const byte = (label: string, done: () => [boolean, number, () => void]) => {
+    const t0 = m.now;
+    after(clocks(9), () => {
+      const [ack, v, complete] = done();
+      w.i2cByte(n, t0, m.now, v, ack, label.replace('%', `0x${v.toString(16).padStart(2, '0')}`));
+      complete();
+    });
+  };
+  i2c.onConnect = (address, mode) => {
+    const read = mode === I2CMode.Read;
+    byte(`0x${address.toString(16)} ${read ? 'R' : 'W'}`, () => {
+      const ack = bus.connect(address, read, repeatedStart);
+      return [ack, (address << 1) | (read ? 1 : 0), () => i2c.completeConnect(ack)];
+    });
+  };
+  i2c.onWriteByte = (value) =>
+    byte('%', () => {
+      const ack = bus.writeByte(value);
+      return [ack, value, () => i2c.completeWrite(ack)];
+    });
+  i2c.onReadByte = (ack) =>
+    byte('%', () => {
+      const v = bus.readByte(ack);
+      return [ack, v, () => i2c.completeRead(v)];
+    });
   i2c.onStop = () => {
     bus.stop();
+    w.i2cStop(n, m.now, clocks(1));
     after(clocks(1), () => i2c.completeStop());
   };
 }

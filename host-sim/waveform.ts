@@ -4,7 +4,7 @@
 // what GTKWave and PulseView open) and measured (frequency, duty cycle, edges).
 import { InvalidArgument } from '../src/errors.js';
 
-export type SignalKind = 'gpio' | 'uart' | 'irq';
+export type SignalKind = 'gpio' | 'uart' | 'irq' | 'i2c-scl' | 'i2c-sda';
 
 export interface Signal {
   readonly name: string;
@@ -24,18 +24,27 @@ export interface UartFrame {
   readonly byte: number;
 }
 
+/** One I2C bus event, for plots: START, STOP, or a byte with its ACK. */
+export interface I2cEvent {
+  readonly bus: number;
+  readonly start: number;
+  readonly end: number;
+  readonly label: string;
+}
+
 /** Changes kept per signal before the oldest half is dropped (a long PWM run stays bounded). */
 const MAX_CHANGES = 1 << 20;
 
 export class Waveform {
   private readonly byName = new Map<string, Signal>();
   readonly frames: UartFrame[] = [];
+  readonly i2cEvents: I2cEvent[] = [];
   /** Earliest time every signal still has complete history from. */
   since = 0;
 
   /** The signal, made on first use with its level at time 0. */
   signal(kind: SignalKind, index: number, initial = false): Signal {
-    const name = kind === 'gpio' ? `gpio${index}` : kind === 'uart' ? `uart${index}_tx` : `irq${index}`;
+    const name = kind === 'gpio' ? `gpio${index}` : kind === 'uart' ? `uart${index}_tx` : kind === 'irq' ? `irq${index}` : `i2c${index}_${kind.slice(4)}`;
     let s = this.byName.get(name);
     if (s === undefined) {
       s = { name, kind, index, times: [0], levels: [initial] };
@@ -85,6 +94,43 @@ export class Waveform {
     this.change(s, Math.round(start + (1 + dataBits) * bitNs), true);
   }
 
+  // I2C lines rebuilt from the controller's bus events (idle high: the pull-ups).
+  private i2cLines(bus: number): [Signal, Signal] {
+    return [this.signal('i2c-scl', bus, true), this.signal('i2c-sda', bus, true)];
+  }
+  /** (Repeated) START at t: SDA falls while SCL is high, then SCL falls one clock `periodNs` later. */
+  i2cStart(bus: number, t: number, periodNs: number, repeated: boolean): void {
+    const [scl, sda] = this.i2cLines(bus);
+    if (repeated) {
+      this.change(sda, Math.round(t), true);
+      this.change(scl, Math.round(t + periodNs / 4), true);
+    }
+    this.change(sda, Math.round(t + periodNs / 2), false);
+    this.change(scl, Math.round(t + periodNs), false);
+    this.i2cEvents.push({ bus, start: t, end: t + periodNs, label: repeated ? 'Sr' : 'S' });
+  }
+  /** A byte from t0 to t1: 9 SCL clocks (8 data bits MSB first, then the ACK bit: low = ACK). */
+  i2cByte(bus: number, t0: number, t1: number, byte: number, ack: boolean, label: string): void {
+    const [scl, sda] = this.i2cLines(bus);
+    const p = (t1 - t0) / 9;
+    for (let k = 0; k < 9; k++) {
+      const bit = k < 8 ? ((byte >> (7 - k)) & 1) === 1 : !ack;
+      this.change(scl, Math.round(t0 + k * p), false);
+      this.change(sda, Math.round(t0 + k * p + p / 4), bit);
+      this.change(scl, Math.round(t0 + k * p + p / 2), true);
+    }
+    this.change(scl, Math.round(t1), false);
+    this.i2cEvents.push({ bus, start: t0, end: t1, label: `${label} ${ack ? 'A' : 'N'}` });
+  }
+  /** STOP at t: SDA low, SCL rises, then SDA rises while SCL is high. */
+  i2cStop(bus: number, t: number, periodNs: number): void {
+    const [scl, sda] = this.i2cLines(bus);
+    this.change(sda, Math.round(t), false);
+    this.change(scl, Math.round(t + periodNs / 2), true);
+    this.change(sda, Math.round(t + periodNs), true);
+    this.i2cEvents.push({ bus, start: t, end: t + periodNs, label: 'P' });
+  }
+
   /** Level of a signal at time t. */
   levelAt(s: Signal, t: number): boolean {
     let lo = 0, hi = s.times.length - 1;
@@ -121,8 +167,8 @@ export class Waveform {
     };
     const out: string[] = [];
     out.push(`$date ${o.date ?? 'simulated'} $end`, '$version vllsi host-sim $end', '$timescale 1ns $end');
-    for (const kind of ['gpio', 'uart', 'irq'] as const) {
-      const ks = sigs.filter((s) => s.kind === kind);
+    for (const kind of ['gpio', 'uart', 'i2c', 'irq'] as const) {
+      const ks = sigs.filter((s) => s.kind.startsWith(kind));
       if (ks.length === 0) continue;
       out.push(`$scope module ${kind} $end`);
       for (const s of ks) out.push(`$var wire 1 ${id(sigs.indexOf(s))} ${s.name} $end`);

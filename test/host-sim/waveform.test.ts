@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it, vi } from 'vitest';
-import { createBoard, simulate, type SimBoard } from '../../host-sim/index.js';
+import { createBoard, simulate, I2cEeprom, type SimBoard } from '../../host-sim/index.js';
+import { I2C } from '../../src/io/rp2040.js';
 import '../../host-sim/vitest.js';
 import blink from '../../examples/blink/index.js';
 import { main } from '../../tools/cli.js';
@@ -132,12 +133,29 @@ describe('timing diagram (SVG)', () => {
     expect(ticks).toEqual(['0', '1 ms', '2 ms', '3 ms', '4 ms', '5 ms', '6 ms']);
     const uart = rows[1];
     const labels = uart.text.filter((t: any) => t.class === 'byte').map((t: any) => String(t['#text']));
-    expect(labels.join('')).toBe('blink ready on rpi-pico: LED on GPIO25, toggling every 250 ms\\r\\n'.replace(/ /g, '␠'));
+    expect(labels.join('')).toBe('blink ready on rpi-pico: LED on GPIO25, toggling every 250 ms\\r\\n'.replace(/ /g, '·'));
     expect(uart.rect.length).toBe(63); // one box per byte
     // The whole second: the LED row toggles at 250, 500, 750 ms (+144 ns): pixel columns 250, 500, 750 after the 110 px of labels.
     const whole = parser.parse(b.plot({ pins: [25], to: 1e9 })).svg;
     const d: string = whole.g.find((g: any) => g['data-signal'] === 'gpio25').path[0].d;
     expect(d.match(/H(\d+\.5)/g)).toEqual(['H360.5', 'H610.5', 'H860.5']);
+  });
+
+  it('draws an I2C read: SCL clocks, and on SDA the START, address, bytes with ACK/NACK and STOP', async () => {
+    const b = await simulate('rpi-pico');
+    b.attach(new I2cEeprom({ bus: 0, data: [0xde, 0xad, 0xbe, 0xef] }));
+    const i2c = new I2C({ data: 4, clock: 5, hz: 400_000, address: 0x50 });
+    const t0 = b.now;
+    i2c.write(Uint8Array.of(0, 0), false);
+    expect([...new Uint8Array(i2c.read(4)!)]).toEqual([0xde, 0xad, 0xbe, 0xef]);
+    b.runFor('20us');
+    const svg = parser.parse(b.plot({ pins: [], from: t0, width: 1400 })).svg;
+    const rows = svg.g.filter((g: any) => g.class === 'row');
+    expect(rows.map((g: any) => g['data-signal'])).toEqual(['i2c0_scl', 'i2c0_sda']);
+    expect(rows[1].text.filter((t: any) => t.class === 'byte').map((t: any) => t['#text'])).toEqual(['S', '0x50 W A', '0x00 A', '0x00 A', 'Sr', '0x50 R A', '0xde A', '0xad A', '0xbe A', '0xef N', 'P']);
+    // SCL: 9 clocks for each of the 8 bytes, plus the repeated START's and the STOP's rising edges.
+    const scl = parseVcd(b.trace.toVCD({ pins: [] })).get('i2c0_scl')!;
+    expect(scl.filter(([t, v]) => t > 0 && v === 1).length).toBe(8 * 9 + 2);
   });
 
   it('refuses an empty window', () => {
