@@ -2,7 +2,7 @@
 // map, peripherals with their models and IRQ numbers, console UART, LED). This
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
-import { BoardError } from '../host-sim/errors.js';
+import { VllsiError } from '../src/errors.js';
 import type { BoardIo } from '../src/io/provider.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
@@ -63,6 +63,16 @@ export interface BoardSpec {
   readonly parts: readonly Readonly<Record<string, unknown>>[];
   /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
   readonly io: BoardIo;
+}
+
+/** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
+export class BoardError extends VllsiError<'BoardError'> {
+  constructor(
+    readonly board: string,
+    message: string,
+  ) {
+    super('BoardError', `board ${JSON.stringify(board)}: ${message}`);
+  }
 }
 
 const builtIn: Record<string, unknown> = { 'rpi-pico': rpiPico, 'esp32-devkitc': esp32DevkitC };

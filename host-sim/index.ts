@@ -7,12 +7,12 @@
 //   board.gpio(25).level; board.gpio(4).drive(true); board.irq(13).raise(); board.trace.dump();
 //
 // See docs/simulator.md for how time, interrupts and cores work.
-import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
-import type { Hal } from '../hal/contract.js';
+import { BoardError, loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
+import type { Hal } from '../src/hal.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
-import { BoardError, SimTimeout } from './errors.js';
+import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
 import type { ChipPorts, GpioPort, UartPort } from './ports.js';
@@ -26,7 +26,8 @@ import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
 import type { AccessTrace } from './trace.js';
 
-export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted, SimRunaway } from './errors.js';
+export { SimTimeout, SimStateError, SimHalted, SimRunaway } from './errors.js';
+export { BusFault } from '../src/hal.js';
 export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
@@ -38,7 +39,7 @@ export { SpiBus, type SpiPart, type SpiMode } from './parts/spi.js';
 export { Tmp102 } from './parts/tmp102.js';
 export { Mcp3008 } from './parts/mcp3008.js';
 export { Button, Led, Potentiometer, I2cEeprom, SpiFlash, partFromData, partKinds, type Part, type PartHost, type LedChange } from './parts/index.js';
-export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
+export { loadBoard, parseBoard, boardNames, BoardError, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
 export type { CoreProgramOptions } from './cores.js';

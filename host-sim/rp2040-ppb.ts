@@ -5,9 +5,8 @@
 // there), ISPR/ICPR set and clear pending, IPRn keep the 2 priority bits the M0+ implements.
 // SysTick counts processor cycles down from RVR, with COUNTFLAG; its exception cannot be
 // delivered (the HAL has no vector for system exceptions), so setting TICKINT faults.
-import type { AccessSize } from '../hal/contract.js';
+import { BusFault, type AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
-import { BusFault } from './errors.js';
 import { THREAD_PRIORITY } from './irq.js';
 import type { Machine } from './machine.js';
 

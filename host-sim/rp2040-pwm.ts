@@ -4,7 +4,7 @@
 // write enables a slice (CHn_CSR.EN or the EN register), its outputs are set from the
 // counter and compare values at once. (Phase-correct mode is rp2040js's as it is.)
 import type { RP2040 } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import { Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 
 const CSR_EN = 1, CSR_PH_CORRECT = 2, DIVMODE_FREE = 0;

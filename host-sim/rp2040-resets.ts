@@ -2,9 +2,8 @@
 // blocks out of reset. rp2040js keeps RESET as a plain register and every block working
 // whatever it says; here the bit gates its block (rp2040-window.ts: a block held in
 // reset ignores writes and reads 0) until software releases it.
-import type { AccessSize } from '../hal/contract.js';
+import { BusFault, type AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
-import { BusFault } from './errors.js';
 import { applyAlias, ALIAS_MASK } from './rp2040-window.js';
 
 const RESET = 0x0, WDSEL = 0x4, RESET_DONE = 0x8;

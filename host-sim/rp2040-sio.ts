@@ -3,7 +3,7 @@
 // (datasheet 2.3.1.4) are two 8-word mailboxes, core 0 -> core 1 and core 1 -> core 0,
 // with sticky WOF/ROE flags, and SIO_IRQ_PROCn is the OR of core n's VLD, WOF and ROE.
 import type { RP2040 } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import type { Machine } from './machine.js';
 import { Rp2040Window, type FaultingLogger } from './rp2040-window.js';
 

@@ -5,7 +5,7 @@
 // target. After a write that armed an alarm, it is moved to the instant the counter
 // becomes the target: target × 1000 ns, the counter wrapping at 2^32 µs.
 import type { RP2040 } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimClock } from './time.js';
 

@@ -7,7 +7,7 @@
 // bytes from the port reach the RX FIFO only through a pin with FUNCSEL = UART for its
 // RX, with the UART enabled for receive. UARTFR reports TXFF, TXFE and BUSY from this FIFO.
 import type { RP2040 } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import type { UartPort } from './ports.js';
 import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimAlarm, SimClock } from './time.js';

@@ -2,9 +2,8 @@
 // block sits behind. rp2040js answers an unimplemented register with 0xffffffff and a
 // log line: the window turns that into a BusFault (unmodelled).
 import type { Logger, RP2040 } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import { BusFault, type AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
-import { BusFault } from './errors.js';
 
 /** The atomic aliases sit at +0x1000 (XOR), +0x2000 (SET), +0x3000 (CLR). */
 export const ALIAS_MASK = 0xfff;

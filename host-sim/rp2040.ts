@@ -6,7 +6,7 @@
 // every block, UART timing and pins, SIO CPUID and FIFOs, TIMER alarms on the exact
 // microsecond, PWM's first period, pads and pin levels, and the per-core PPB.
 import { I2CMode, RP2040, type RPI2C } from 'rp2040js';
-import { BoardError } from './errors.js';
+import { BoardError } from '../boards/index.js';
 import type { Machine } from './machine.js';
 import { I2cBus } from './parts/i2c.js';
 import { SpiBus } from './parts/spi.js';

@@ -1,6 +1,7 @@
 // The access trace: the last N bus accesses and interrupt events, in a ring buffer
 // (no allocation per access). Dumpable as JSON for tests and debugging; with the board's
 // waveforms (waveform.ts) it writes a VCD.
+import { hex } from '../src/errors.js';
 import type { Waveform } from './waveform.js';
 
 export type TraceOp = 'read' | 'write' | 'fault' | 'irq-enter' | 'irq-exit';
@@ -103,8 +104,7 @@ export class AccessTrace {
 
   /** JSON text with hex addresses and values, one entry per line. */
   dump(): string {
-    const hex = (n: number) => `"0x${n.toString(16).padStart(8, '0')}"`;
-    const lines = this.entries().map((e) => `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : hex(e.addr)},"size":${e.size},"value":${hex(e.value)}}`);
+    const lines = this.entries().map((e) => `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : `"${hex(e.addr)}"`},"size":${e.size},"value":"${hex(e.value)}"}`);
     return `[\n${lines.join(',\n')}\n]\n`;
   }
 }

@@ -7,7 +7,7 @@
 // The UART driver is interrupt-driven on receive (RX and RX-timeout interrupts of the PL011)
 // and writes answers straight into the TX FIFO. RP2040 only for now.
 import type { BoardSpec } from '../../boards/index.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 import { ConsoleService, unpackMap } from '../../src/console/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { bindHal } from '../../src/platform.js';

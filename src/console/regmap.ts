@@ -6,7 +6,7 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from '../errors.js';
-import type { Access, ModifiedWriteValues, ReadAction } from '../mmio.js';
+import type { Access, ModifiedWriteValues, ReadAction } from '../register_def.js';
 import type { ErrorName } from './protocol.js';
 
 export const REGMAP_FORMAT = 'vllsi-regmap/1';
@@ -80,14 +80,12 @@ export interface DeviceMap {
  * A name or address the register map does not contain, or an access it forbids; `code` is
  * the console error code (NOMAP, RANGE, RO, WO, SIDEFX). Nothing was read or written.
  */
-export class RegisterMapError extends VllsiError {
-  override readonly kind = 'RegisterMapError';
+export class RegisterMapError extends VllsiError<'RegisterMapError'> {
   constructor(
     message: string,
     readonly code: ErrorName = 'NOMAP',
   ) {
-    super(message);
-    this.name = 'RegisterMapError';
+    super('RegisterMapError', message);
   }
 }
 

@@ -6,8 +6,8 @@
 // Safety: writes are refused until the session is unlocked with the board's token and pass
 // the permission hook; registers whose read has a side effect (FIFO pops, clear-on-read) are
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
-import type { Hal } from '../../hal/contract.js';
-import { VllsiError } from '../errors.js';
+import type { Hal } from '../hal.js';
+import { VllsiError, hex } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
@@ -23,7 +23,7 @@ import {
 /** The bus the console reads and writes: the HAL's loads and stores. */
 export type ConsoleBus = Pick<Hal, 'load8' | 'load16' | 'load32' | 'store8' | 'store16' | 'store32'>;
 
-/** src/mmio.ts's one bus path: the bound HAL, behind the register permission gate. */
+/** The one bus path (src/bus.ts through volatileLoad/volatileStore): the bound HAL, behind the register permission gate. */
 export const mmioBus: ConsoleBus = {
   load8: (a) => volatileLoad(a, 8),
   load16: (a) => volatileLoad(a, 16),
@@ -57,14 +57,12 @@ export interface ConsoleStats {
   overlong: number;
 }
 
-class ConsoleError extends VllsiError {
-  override readonly kind = 'ConsoleError';
+class ConsoleError extends VllsiError<'ConsoleError'> {
   constructor(
     readonly code: ErrorName,
     message: string,
   ) {
-    super(message);
-    this.name = 'ConsoleError';
+    super('ConsoleError', message);
   }
 }
 
@@ -402,10 +400,6 @@ function errorPayload(code: ErrorName, message: string): Uint8Array {
   out[0] = ErrorCode[code];
   out.set(text, 1);
   return out;
-}
-
-function hex(v: number, digits: number): string {
-  return `0x${v.toString(16).padStart(digits, '0')}`;
 }
 
 function hexDigit(c: number): number {

@@ -2,7 +2,7 @@
 // failed on the chip (or the reverse) before the models in front of rp2040js existed.
 import { describe, expect, it } from 'vitest';
 import { createBoard, simulate, SimHalted, SimRunaway, type SimBoard } from '../../host-sim/index.js';
-import { BusFault } from '../../host-sim/errors.js';
+import { BusFault } from '../../src/hal.js';
 import { SimHal } from '../../host-sim/hal.js';
 
 const RESETS = 0x4000c000, RESET_DONE = RESETS + 8, CLR = 0x3000;

@@ -5,7 +5,8 @@
 // refuses accesses, a PRIMASK bit, IRQ lines an ISR masks before posting one message.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Halted, IrqError, XsHal, type NativeHal } from '../../hal/xs/xs-hal.js';
+import { IrqError, XsHal, type NativeHal } from '../../hal/xs/xs-hal.js';
+import { Halted } from '../../src/hal.js';
 import { runs } from '../support/env.js';
 
 /** What fn threw (the XS test shim has no asymmetric matchers). */

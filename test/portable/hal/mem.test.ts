@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { BusFault, InvalidArgument } from '../../../src/index.js';
-import { MemHal, Deadlock, Halted } from '../../../hal/mem.js';
+import { MemHal, Deadlock } from '../../../hal/mem.js';
+import { Halted } from '../../../src/hal.js';
 import { runs } from '../../support/env.js';
 import { caught } from '../../support/caught.js';
 
