@@ -9,7 +9,7 @@ import { I2CMode, RP2040, type RPI2C } from 'rp2040js';
 import { BoardError } from '../boards/index.js';
 import type { Machine } from './machine.js';
 import { I2cBus } from './parts/i2c.js';
-import { SpiBus } from './parts/spi.js';
+import { SpiBus, type SpiMode } from './parts/spi.js';
 import { UartPort, type ChipPorts } from './ports.js';
 import { Rp2040GpioPort } from './rp2040-gpio.js';
 import { Rp2040Ppb } from './rp2040-ppb.js';
@@ -85,7 +85,9 @@ function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
   const after = later(m);
   spi.onTransmit = (value) => {
     const bits = spi.dataBits;
-    const rx = bus.exchange(value, bits, spi.spiMode);
+    // rp2040js's spiMode swaps modes 2 and 3: the mode is CPOL << 1 | CPHA, from SSPCR0.SPO (bit 6) and SPH (bit 7).
+    const cr0 = spi.readUint32(0);
+    const rx = bus.exchange(value, bits, ((((cr0 >> 6) & 1) << 1) | ((cr0 >> 7) & 1)) as SpiMode);
     const ns = (bits * 1e9) / spi.clockFrequency;
     after(Number.isFinite(ns) ? ns : 0, () => spi.completeTransmit(rx));
   };

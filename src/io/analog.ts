@@ -31,8 +31,8 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
     readonly pin: number;
     readonly resolution = adc.resolution;
     target: unknown;
-    private readonly channel: number;
-    private closed = false;
+    readonly #channel: number;
+    #closed = false;
 
     constructor(options: Record<string, unknown>) {
       const o: Options = optionsOf(options, className);
@@ -44,7 +44,7 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
       claim(this, [`GPIO${pin}`]);
       adc.open(pin, channel);
       this.pin = pin;
-      this.channel = channel;
+      this.#channel = channel;
       this.target = o.target;
     }
 
@@ -56,13 +56,13 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
     }
 
     read(): number {
-      if (this.closed) throw new IoClosed(className, 'read');
-      return adc.read(this.channel);
+      if (this.#closed) throw new IoClosed(className, 'read');
+      return adc.read(this.#channel);
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
+      if (this.#closed) return;
+      this.#closed = true;
       adc.close(this.pin);
       release(this, [`GPIO${this.pin}`]);
     }

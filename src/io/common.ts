@@ -3,9 +3,9 @@
 // missing or mistyped property, RangeError for a value out of range), exclusive use of
 // pins and buses with release on close, callbacks, `target`, `format`, buffers.
 //
-// Claims and interrupt dispatch tables live per HAL (a WeakMap, as src/interrupt.ts
-// keeps its state), so two simulated boards in one process never share them.
-import type { Hal } from '../../hal/contract.js';
+// Claims and interrupt dispatch tables live per HAL (a WeakMap made on first use, as
+// src/interrupt.ts keeps its state), so two simulated boards in one process never share them.
+import type { Hal } from '../hal.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
 
@@ -28,38 +28,30 @@ export class IoRangeError extends RangeError {
 }
 
 /** A pin or bus is already used by another open IO instance. */
-export class ResourceInUse extends VllsiError {
-  override readonly kind = 'ResourceInUse';
+export class ResourceInUse extends VllsiError<'ResourceInUse'> {
   constructor(readonly resource: string) {
-    super(`${resource} is already in use (close the instance that holds it first)`);
-    this.name = 'ResourceInUse';
+    super('ResourceInUse', `${resource} is already in use (close the instance that holds it first)`);
   }
 }
 
 /** A method other than close was called on a closed instance. */
-export class IoClosed extends VllsiError {
-  override readonly kind = 'IoClosed';
+export class IoClosed extends VllsiError<'IoClosed'> {
   constructor(cls: string, method: string) {
-    super(`${cls}.${method}() on a closed instance`);
-    this.name = 'IoClosed';
+    super('IoClosed', `${cls}.${method}() on a closed instance`);
   }
 }
 
 /** The operation is not defined for this instance (e.g. write on a digital input). */
-export class IoUnsupported extends VllsiError {
-  override readonly kind = 'IoUnsupported';
+export class IoUnsupported extends VllsiError<'IoUnsupported'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IoUnsupported';
+    super('IoUnsupported', message);
   }
 }
 
 /** The hardware could not complete a transfer (an I2C NACK, a full output FIFO). Nothing was transferred beyond what `message` says. */
-export class IoError extends VllsiError {
-  override readonly kind = 'IoError';
+export class IoError extends VllsiError<'IoError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IoError';
+    super('IoError', message);
   }
 }
 
@@ -125,9 +117,12 @@ export interface IoState {
   readonly tables: Map<string, unknown>;
 }
 
-const states = new WeakMap<Hal, IoState>();
+// Made on first use: a WeakMap made at module level is in flash after Moddable's preload,
+// and its set() throws there.
+let states: WeakMap<Hal, IoState> | undefined;
 
 export function ioState(hal: Hal = currentHal()): IoState {
+  states ??= new WeakMap();
   let s = states.get(hal);
   if (s === undefined) states.set(hal, (s = { claims: new Map(), tables: new Map() }));
   return s;

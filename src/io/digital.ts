@@ -45,11 +45,11 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
 
     readonly pin: number;
     target: unknown;
-    private readonly bank: number;
-    private readonly mask: number;
-    private readonly mode: DigitalModeValue;
-    private readonly claims: readonly string[];
-    private closed = false;
+    readonly #bank: number;
+    readonly #mask: number;
+    readonly #mode: DigitalModeValue;
+    readonly #claims: readonly string[];
+    #closed = false;
 
     constructor(options: DigitalOptions) {
       const o: Options = optionsOf(options, className);
@@ -68,19 +68,19 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
       formatOption(o.format, ['number'], 'number', className);
       const initial = o.initialValue;
       if (initial !== undefined && initial !== 0 && initial !== 1) throw new IoRangeError(`${className}: options.initialValue must be 0 or 1, got ${describe(initial)}`);
-      this.claims = pinNames(bank, mask);
-      claim(this, this.claims);
+      this.#claims = pinNames(bank, mask);
+      claim(this, this.#claims);
       this.pin = pin;
-      this.bank = bank;
-      this.mask = mask;
-      this.mode = mode;
+      this.#bank = bank;
+      this.#mask = mask;
+      this.#mode = mode;
       this.target = o.target;
       gpio.configure(bank, mask, mode, initial === 1 ? mask : 0);
       if (onReadable !== undefined) {
         const rises = edge! & Edge.Rising ? mask : 0;
         const falls = edge! & Edge.Falling ? mask : 0;
         gpio.watch(bank, mask, rises, falls, () => {
-          if (this.closed) return;
+          if (this.#closed) return;
           onReadable.call(this as never);
         });
       }
@@ -94,24 +94,24 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
     }
 
     read(): 0 | 1 {
-      if (this.closed) throw new IoClosed(className, 'read');
-      if (isOutput(this.mode)) throw new IoUnsupported(`${className}.read(): pin ${this.pin} is an output`);
-      return (gpio.read(this.bank) & this.mask) === 0 ? 0 : 1;
+      if (this.#closed) throw new IoClosed(className, 'read');
+      if (isOutput(this.#mode)) throw new IoUnsupported(`${className}.read(): pin ${this.pin} is an output`);
+      return (gpio.read(this.#bank) & this.#mask) === 0 ? 0 : 1;
     }
 
     write(value: 0 | 1): void {
-      if (this.closed) throw new IoClosed(className, 'write');
-      if (!isOutput(this.mode)) throw new IoUnsupported(`${className}.write(): pin ${this.pin} is an input`);
+      if (this.#closed) throw new IoClosed(className, 'write');
+      if (!isOutput(this.#mode)) throw new IoUnsupported(`${className}.write(): pin ${this.pin} is an input`);
       if (value !== 0 && value !== 1) throw new IoRangeError(`${className}.write(): value must be 0 or 1, got ${describe(value)}`);
-      gpio.write(this.bank, this.mask, value === 1 ? this.mask : 0, this.mode === DigitalMode.OutputOpenDrain);
+      gpio.write(this.#bank, this.#mask, value === 1 ? this.#mask : 0, this.#mode === DigitalMode.OutputOpenDrain);
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
-      gpio.watch(this.bank, this.mask, 0, 0, undefined);
-      gpio.reset(this.bank, this.mask);
-      release(this, this.claims);
+      if (this.#closed) return;
+      this.#closed = true;
+      gpio.watch(this.#bank, this.#mask, 0, 0, undefined);
+      gpio.reset(this.#bank, this.#mask);
+      release(this, this.#claims);
     }
   };
 }

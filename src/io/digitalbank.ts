@@ -78,9 +78,9 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
     readonly pins: number;
     readonly bank: number;
     target: unknown;
-    private readonly mode: DigitalModeValue;
-    private readonly claims: readonly string[];
-    private closed = false;
+    readonly #mode: DigitalModeValue;
+    readonly #claims: readonly string[];
+    #closed = false;
 
     constructor(options: DigitalBankOptions) {
       const o: Options = optionsOf(options, className);
@@ -100,16 +100,16 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
       }
       formatOption(o.format, ['number'], 'number', className);
       const initial = intOption(o, 'initialValue', className, 0, 0xffffffff, false) ?? 0;
-      this.claims = pinNames(bank, pins);
-      claim(this, this.claims);
+      this.#claims = pinNames(bank, pins);
+      claim(this, this.#claims);
       this.pins = pins;
       this.bank = bank;
-      this.mode = mode;
+      this.#mode = mode;
       this.target = o.target;
       gpio.configure(bank, pins, mode, initial & pins);
       if (onReadable !== undefined) {
         gpio.watch(bank, pins, rises, falls, (triggers) => {
-          if (this.closed) return;
+          if (this.#closed) return;
           onReadable.call(this as never, triggers as never);
         });
       }
@@ -123,24 +123,24 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
     }
 
     read(): number {
-      if (this.closed) throw new IoClosed(className, 'read');
-      if (isOutput(this.mode)) throw new IoUnsupported(`${className}.read(): the pins are outputs`);
+      if (this.#closed) throw new IoClosed(className, 'read');
+      if (isOutput(this.#mode)) throw new IoUnsupported(`${className}.read(): the pins are outputs`);
       return (gpio.read(this.bank) & this.pins) >>> 0;
     }
 
     write(value: number): void {
-      if (this.closed) throw new IoClosed(className, 'write');
-      if (!isOutput(this.mode)) throw new IoUnsupported(`${className}.write(): the pins are inputs`);
+      if (this.#closed) throw new IoClosed(className, 'write');
+      if (!isOutput(this.#mode)) throw new IoUnsupported(`${className}.write(): the pins are inputs`);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) throw new IoRangeError(`${className}.write(): value must be a 32-bit integer mask, got ${describe(value)}`);
-      gpio.write(this.bank, this.pins, value >>> 0, this.mode === DigitalMode.OutputOpenDrain);
+      gpio.write(this.bank, this.pins, value >>> 0, this.#mode === DigitalMode.OutputOpenDrain);
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
+      if (this.#closed) return;
+      this.#closed = true;
       gpio.watch(this.bank, this.pins, 0, 0, undefined);
       gpio.reset(this.bank, this.pins);
-      release(this, this.claims);
+      release(this, this.#claims);
     }
   };
 }

@@ -35,7 +35,7 @@ export interface I2cBinding {
   transfer(port: number, address: number, bytes: Uint8Array, read: boolean, restart: boolean, stop: boolean): I2cResult;
 }
 
-interface Shared extends I2cBusConfig {
+export interface Shared extends I2cBusConfig {
   users: number;
 }
 
@@ -55,11 +55,11 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
   return class I2C implements I2cInstance {
     readonly address: number;
     target: unknown;
-    private readonly bus: Shared;
-    private readonly claims: readonly string[];
+    readonly #bus: Shared;
+    readonly #claims: readonly string[];
     /** The last operation left the transaction open (stop = false): the next starts with a repeated START. */
-    private open = false;
-    private closed = false;
+    #open = false;
+    #closed = false;
 
     constructor(options: Record<string, unknown>) {
       const o: Options = optionsOf(options, className);
@@ -76,8 +76,8 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
       if (bus !== undefined && (bus.data !== r.data || bus.clock !== r.clock || bus.hz !== hz)) {
         throw new ResourceInUse(`I2C${r.port} (open on GPIO${bus.data}/GPIO${bus.clock} at ${bus.hz} Hz)`);
       }
-      this.claims = [`I2C${r.port} address 0x${address.toString(16)}`];
-      claim(this, this.claims);
+      this.#claims = [`I2C${r.port} address 0x${address.toString(16)}`];
+      claim(this, this.#claims);
       if (bus === undefined) {
         // The bus (pins and controller) belongs to the first instance's bus record, shared by the others.
         const b: Shared = { port: r.port, data: r.data, clock: r.clock, hz, users: 0 };
@@ -86,13 +86,13 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
           i2c.open(b);
         } catch (e) {
           release(b, busClaims(b));
-          release(this, this.claims);
+          release(this, this.#claims);
           throw e;
         }
         buses.set(key, (bus = b));
       }
       bus.users++;
-      this.bus = bus;
+      this.#bus = bus;
       this.address = address;
       this.target = o.target;
     }
@@ -105,7 +105,7 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
     }
 
     read(countOrBuffer: number | ArrayBufferLike | ArrayBufferView, stop: boolean = true): ArrayBuffer | undefined {
-      if (this.closed) throw new IoClosed(className, 'read');
+      if (this.#closed) throw new IoClosed(className, 'read');
       let bytes: Uint8Array;
       if (typeof countOrBuffer === 'number') {
         if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 0xffff) throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
@@ -114,32 +114,32 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
         bytes = bytesOf(countOrBuffer, `${className}.read(buffer)`);
         if (bytes.length === 0) throw new IoRangeError(`${className}.read(buffer): the buffer is empty`);
       }
-      this.transfer(bytes, true, stop);
+      this.#transfer(bytes, true, stop);
       return typeof countOrBuffer === 'number' ? (bytes.buffer as ArrayBuffer) : undefined;
     }
 
     write(buffer: ArrayBufferLike | ArrayBufferView, stop: boolean = true): void {
-      if (this.closed) throw new IoClosed(className, 'write');
+      if (this.#closed) throw new IoClosed(className, 'write');
       const bytes = bytesOf(buffer, `${className}.write(buffer)`);
       if (bytes.length === 0) throw new IoRangeError(`${className}.write(buffer): the buffer is empty`);
-      this.transfer(bytes, false, stop);
+      this.#transfer(bytes, false, stop);
     }
 
-    private transfer(bytes: Uint8Array, read: boolean, stop: boolean): void {
+    #transfer(bytes: Uint8Array, read: boolean, stop: boolean): void {
       if (typeof stop !== 'boolean') throw new IoRangeError(`${className}: stop must be true or false, got ${describe(stop)}`);
-      const restart = this.open;
-      const r = i2c.transfer(this.bus.port, this.address, bytes, read, restart, stop);
-      this.open = r === 'ok' && !stop;
-      if (r === 'address-nack') throw new IoError(`${className}: no acknowledge from address 0x${this.address.toString(16)} on I2C${this.bus.port}`);
-      if (r === 'data-nack') throw new IoError(`${className}: address 0x${this.address.toString(16)} did not acknowledge a byte written on I2C${this.bus.port}`);
-      if (r === 'arbitration-lost') throw new IoError(`${className}: arbitration lost on I2C${this.bus.port}`);
+      const restart = this.#open;
+      const r = i2c.transfer(this.#bus.port, this.address, bytes, read, restart, stop);
+      this.#open = r === 'ok' && !stop;
+      if (r === 'address-nack') throw new IoError(`${className}: no acknowledge from address 0x${this.address.toString(16)} on I2C${this.#bus.port}`);
+      if (r === 'data-nack') throw new IoError(`${className}: address 0x${this.address.toString(16)} did not acknowledge a byte written on I2C${this.#bus.port}`);
+      if (r === 'arbitration-lost') throw new IoError(`${className}: arbitration lost on I2C${this.#bus.port}`);
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
-      const bus = this.bus;
-      release(this, this.claims);
+      if (this.#closed) return;
+      this.#closed = true;
+      const bus = this.#bus;
+      release(this, this.#claims);
       if (--bus.users === 0) {
         ioState().tables.delete(`${className} bus ${bus.port}`);
         i2c.close(bus);

@@ -44,8 +44,8 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
     readonly hz: number;
     readonly resolution: number;
     target: unknown;
-    private readonly counter: string;
-    private closed = false;
+    readonly #counter: string;
+    #closed = false;
 
     constructor(options: Record<string, unknown>) {
       const o: Options = optionsOf(options, className);
@@ -70,7 +70,7 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
       this.pin = pin;
       this.hz = hz;
       this.resolution = resolution;
-      this.counter = counter;
+      this.#counter = counter;
       this.target = o.target;
     }
 
@@ -82,19 +82,19 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
     }
 
     write(value: number): void {
-      if (this.closed) throw new IoClosed(className, 'write');
+      if (this.#closed) throw new IoClosed(className, 'write');
       const max = 2 ** this.resolution - 1;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new IoRangeError(`${className}.write(): value must be an integer 0..${max}, got ${describe(value)}`);
       pwm.write(this.pin, value, this.resolution);
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
+      if (this.#closed) return;
+      this.#closed = true;
       const counters = ioState().tables;
-      const c = counters.get(this.counter) as Counter;
+      const c = counters.get(this.#counter) as Counter;
       const last = --c.users === 0;
-      if (last) counters.delete(this.counter);
+      if (last) counters.delete(this.#counter);
       pwm.close(this.pin, last);
       release(this, [`GPIO${this.pin}`]);
     }

@@ -3,7 +3,8 @@
 // address, field position and pin function comes from the register definitions
 // generated from RP2040.svd (src/registers/rp2040/); which pins can take which function
 // is read from each GPIOn_CTRL.FUNCSEL's enumerated values.
-import { volatileLoad, volatileStore, type FieldDef } from '../mmio.js';
+import { volatileLoad, volatileStore } from '../mmio.js';
+import type { FieldDef } from '../register_def.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
 import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';

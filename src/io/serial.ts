@@ -62,17 +62,17 @@ export interface SerialInstance {
 export function defineSerial(uart: UartBinding, className = 'Serial') {
   return class Serial implements SerialInstance {
     target: unknown;
-    private fmt: 'number' | 'buffer';
-    private readonly port: number;
-    private readonly config: UartConfig;
-    private readonly claims: readonly string[];
-    private readonly ring = new Uint8Array(RING);
-    private head = 0;
-    private count = 0;
-    private readonly onReadable: Callback | undefined;
-    private readonly onWritable: Callback | undefined;
-    private readonly onError: Callback | undefined;
-    private closed = false;
+    #fmt: 'number' | 'buffer';
+    readonly #port: number;
+    readonly #config: UartConfig;
+    readonly #claims: readonly string[];
+    readonly #ring = new Uint8Array(RING);
+    #head = 0;
+    #count = 0;
+    readonly #onReadable: Callback | undefined;
+    readonly #onWritable: Callback | undefined;
+    readonly #onError: Callback | undefined;
+    #closed = false;
 
     constructor(options: Record<string, unknown>) {
       const o: Options = optionsOf(options, className);
@@ -87,129 +87,129 @@ export function defineSerial(uart: UartBinding, className = 'Serial') {
       if (stopBits !== 1 && stopBits !== 2) throw new IoRangeError(`${className}: options.stopBits must be 1 or 2, got ${describe(stopBits)}`);
       const flow = o.flowControl ?? 'none';
       if (flow !== 'none') throw new IoRangeError(`${className}: options.flowControl ${describe(flow)} is not supported (only "none")`);
-      this.onReadable = callbackOption(o, 'onReadable', className);
-      this.onWritable = callbackOption(o, 'onWritable', className);
-      this.onError = callbackOption(o, 'onError', className);
-      this.fmt = formatOption(o.format, ['number', 'buffer'], 'number', className);
+      this.#onReadable = callbackOption(o, 'onReadable', className);
+      this.#onWritable = callbackOption(o, 'onWritable', className);
+      this.#onError = callbackOption(o, 'onError', className);
+      this.#fmt = formatOption(o.format, ['number', 'buffer'], 'number', className);
       const r = uart.resolve(port, transmit, receive, className);
-      this.port = r.port;
-      this.config = { baud, dataBits, parity: parity as Parity, stopBits: stopBits as 1 | 2, transmit: r.transmit, receive: r.receive };
-      this.claims = [`UART${r.port}`, ...[r.transmit, r.receive].filter((p) => p !== undefined).map((p) => `GPIO${p}`)];
-      claim(this, this.claims);
+      this.#port = r.port;
+      this.#config = { baud, dataBits, parity: parity as Parity, stopBits: stopBits as 1 | 2, transmit: r.transmit, receive: r.receive };
+      this.#claims = [`UART${r.port}`, ...[r.transmit, r.receive].filter((p) => p !== undefined).map((p) => `GPIO${p}`)];
+      claim(this, this.#claims);
       try {
-        uart.open(r.port, this.config, className);
+        uart.open(r.port, this.#config, className);
       } catch (e) {
-        release(this, this.claims);
+        release(this, this.#claims);
         throw e;
       }
       this.target = o.target;
-      if (this.onReadable !== undefined || this.onWritable !== undefined || this.onError !== undefined) {
-        uart.interrupt(r.port, true, false, () => this.serve());
+      if (this.#onReadable !== undefined || this.#onWritable !== undefined || this.#onError !== undefined) {
+        uart.interrupt(r.port, true, false, () => this.#serve());
       }
-      if (this.onWritable !== undefined) this.onWritable.call(this as never, uart.writable(r.port) as never);
+      if (this.#onWritable !== undefined) this.#onWritable.call(this as never, uart.writable(r.port) as never);
     }
 
     get format(): 'number' | 'buffer' {
-      return this.fmt;
+      return this.#fmt;
     }
     set format(f: 'number' | 'buffer') {
-      this.fmt = formatOption(f, ['number', 'buffer'], this.fmt, className);
+      this.#fmt = formatOption(f, ['number', 'buffer'], this.#fmt, className);
     }
 
     /** The interrupt: FIFO into the ring, then the callbacks. */
-    private serve(): void {
-      if (this.closed) return;
-      const error = this.drain();
-      if (error !== 0 && this.onError !== undefined) this.onError.call(this as never, new IoError(`${className}: receive error on UART${this.port} (${errorText(error)})`) as never);
-      if (this.count > 0 && this.onReadable !== undefined) this.onReadable.call(this as never, this.count as never);
-      if (this.closed) return;
+    #serve(): void {
+      if (this.#closed) return;
+      const error = this.#drain();
+      if (error !== 0 && this.#onError !== undefined) this.#onError.call(this as never, new IoError(`${className}: receive error on UART${this.#port} (${errorText(error)})`) as never);
+      if (this.#count > 0 && this.#onReadable !== undefined) this.#onReadable.call(this as never, this.#count as never);
+      if (this.#closed) return;
       // The transmit source is on only after a write; it fires when the FIFO has drained below its threshold.
-      if (this.txArmed && uart.writable(this.port) > 0) {
-        this.txArmed = false;
-        uart.interrupt(this.port, this.count < RING, false, () => this.serve());
-        if (this.onWritable !== undefined) this.onWritable.call(this as never, uart.writable(this.port) as never);
-      } else if (this.count >= RING) {
-        uart.interrupt(this.port, false, this.txArmed, () => this.serve()); // ring full: let the FIFO hold the rest
+      if (this.#txArmed && uart.writable(this.#port) > 0) {
+        this.#txArmed = false;
+        uart.interrupt(this.#port, this.#count < RING, false, () => this.#serve());
+        if (this.#onWritable !== undefined) this.#onWritable.call(this as never, uart.writable(this.#port) as never);
+      } else if (this.#count >= RING) {
+        uart.interrupt(this.#port, false, this.#txArmed, () => this.#serve()); // ring full: let the FIFO hold the rest
       }
     }
-    private txArmed = false;
+    #txArmed = false;
 
     /** Moves received bytes into the ring while it has room; returns the error bits seen. */
-    private drain(): number {
+    #drain(): number {
       let errors = 0;
-      while (this.count < RING && uart.readable(this.port)) {
-        const v = uart.readByte(this.port);
+      while (this.#count < RING && uart.readable(this.#port)) {
+        const v = uart.readByte(this.#port);
         errors |= v >> 8;
-        this.ring[(this.head + this.count++) % RING] = v & 0xff;
+        this.#ring[(this.#head + this.#count++) % RING] = v & 0xff;
       }
       return errors;
     }
 
-    private take(): number {
-      const b = this.ring[this.head]!;
-      this.head = (this.head + 1) % RING;
-      this.count--;
+    #take(): number {
+      const b = this.#ring[this.#head]!;
+      this.#head = (this.#head + 1) % RING;
+      this.#count--;
       return b;
     }
 
     read(arg?: number | ArrayBufferLike | ArrayBufferView): number | ArrayBuffer | undefined {
-      if (this.closed) throw new IoClosed(className, 'read');
-      this.drain();
-      const wasFull = this.count >= RING;
+      if (this.#closed) throw new IoClosed(className, 'read');
+      this.#drain();
+      const wasFull = this.#count >= RING;
       let result: number | ArrayBuffer | undefined;
-      if (this.fmt === 'number') {
+      if (this.#fmt === 'number') {
         if (arg !== undefined) throw new IoTypeError(`${className}.read() takes no argument in "number" format`);
-        result = this.count > 0 ? this.take() : undefined;
+        result = this.#count > 0 ? this.#take() : undefined;
       } else if (arg === undefined || typeof arg === 'number') {
         if (arg !== undefined && (!Number.isInteger(arg) || arg < 1)) throw new IoRangeError(`${className}.read(count): count must be a positive integer, got ${describe(arg)}`);
-        const n = Math.min(arg ?? this.count, this.count);
+        const n = Math.min(arg ?? this.#count, this.#count);
         if (n > 0) {
           const out = new Uint8Array(n);
-          for (let i = 0; i < n; i++) out[i] = this.take();
+          for (let i = 0; i < n; i++) out[i] = this.#take();
           result = out.buffer;
         }
       } else {
         const dst = bytesOf(arg, `${className}.read(buffer)`);
-        const n = Math.min(dst.length, this.count);
-        for (let i = 0; i < n; i++) dst[i] = this.take();
+        const n = Math.min(dst.length, this.#count);
+        for (let i = 0; i < n; i++) dst[i] = this.#take();
         result = n > 0 ? n : undefined;
       }
-      if (wasFull && this.count < RING && this.onReadable !== undefined) uart.interrupt(this.port, true, this.txArmed, () => this.serve());
+      if (wasFull && this.#count < RING && this.#onReadable !== undefined) uart.interrupt(this.#port, true, this.#txArmed, () => this.#serve());
       return result;
     }
 
     write(data: number | ArrayBufferLike | ArrayBufferView): void {
-      if (this.closed) throw new IoClosed(className, 'write');
+      if (this.#closed) throw new IoClosed(className, 'write');
       let bytes: Uint8Array;
-      if (this.fmt === 'number') {
+      if (this.#fmt === 'number') {
         if (typeof data !== 'number') throw new IoTypeError(`${className}.write() takes a byte in "number" format, got ${describe(data)}`);
         if (!Number.isInteger(data) || data < 0 || data > 255) throw new IoRangeError(`${className}.write(): a byte is an integer 0..255, got ${describe(data)}`);
         bytes = Uint8Array.of(data);
       } else {
         bytes = bytesOf(data, `${className}.write(buffer)`);
       }
-      const room = uart.writable(this.port);
+      const room = uart.writable(this.#port);
       if (bytes.length > room) throw new IoError(`${className}.write(): ${bytes.length} bytes do not fit the output FIFO (${room} free); nothing was written`);
-      for (const b of bytes) uart.writeByte(this.port, b);
-      if (this.onWritable !== undefined && !this.txArmed) {
-        this.txArmed = true;
-        uart.interrupt(this.port, this.count < RING, true, () => this.serve());
+      for (const b of bytes) uart.writeByte(this.#port, b);
+      if (this.#onWritable !== undefined && !this.#txArmed) {
+        this.#txArmed = true;
+        uart.interrupt(this.#port, this.#count < RING, true, () => this.#serve());
       }
     }
 
     /** Discards the bytes received and not yet read. */
     flush(): void {
-      if (this.closed) throw new IoClosed(className, 'flush');
-      this.drain();
-      this.head = this.count = 0;
+      if (this.#closed) throw new IoClosed(className, 'flush');
+      this.#drain();
+      this.#head = this.#count = 0;
     }
 
     close(): void {
-      if (this.closed) return;
-      this.closed = true;
-      uart.interrupt(this.port, false, false, undefined);
-      uart.close(this.port, this.config);
-      release(this, this.claims);
+      if (this.#closed) return;
+      this.#closed = true;
+      uart.interrupt(this.#port, false, false, undefined);
+      uart.close(this.#port, this.#config);
+      release(this, this.#claims);
     }
   };
 }

@@ -36,9 +36,10 @@ export interface SpiBinding {
   flush(port: number): void;
 }
 
-interface Bus extends SpiPins {
+export interface Bus extends SpiPins {
   users: number;
-  active: { deselect(): void } | undefined;
+  /** The instance whose configuration and select hold the bus. */
+  active: object | undefined;
 }
 
 const busClaims = (b: SpiPins) => [`SPI${b.port}`, `GPIO${b.clock}`, ...[b.out, b.in].filter((p) => p !== undefined).map((p) => `GPIO${p}`)];
@@ -57,13 +58,13 @@ export interface SpiInstance {
 export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI') {
   return class SPI implements SpiInstance {
     target: unknown;
-    private readonly bus: Bus;
-    private readonly hz: number;
-    private readonly mode: number;
-    private readonly select: number | undefined;
-    private readonly activeLevel: 0 | 1;
-    private readonly claims: readonly string[];
-    private closed = false;
+    readonly #bus: Bus;
+    readonly #hz: number;
+    readonly #mode: number;
+    readonly #select: number | undefined;
+    readonly #activeLevel: 0 | 1;
+    readonly #claims: readonly string[];
+    #closed = false;
 
     constructor(options: Record<string, unknown>) {
       const o: Options = optionsOf(options, className);
@@ -84,8 +85,8 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
       const key = `${className} bus ${r.port}`;
       let bus = tables.get(key) as Bus | undefined;
       if (bus !== undefined && (bus.clock !== r.clock || bus.out !== r.out || bus.in !== r.in)) throw new ResourceInUse(`SPI${r.port} (open on other pins)`);
-      this.claims = select === undefined ? [] : [`GPIO${select}`];
-      claim(this, this.claims);
+      this.#claims = select === undefined ? [] : [`GPIO${select}`];
+      claim(this, this.#claims);
       if (bus === undefined) {
         const b: Bus = { ...r, users: 0, active: undefined };
         try {
@@ -93,19 +94,19 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
           spi.open(b);
         } catch (e) {
           release(b, busClaims(b));
-          release(this, this.claims);
+          release(this, this.#claims);
           throw e;
         }
         tables.set(key, (bus = b));
       }
       bus.users++;
-      this.bus = bus;
-      this.hz = hz;
-      this.mode = mode;
-      this.select = select;
-      this.activeLevel = active;
+      this.#bus = bus;
+      this.#hz = hz;
+      this.#mode = mode;
+      this.#select = select;
+      this.#activeLevel = active;
       this.target = o.target;
-      if (select !== undefined) this.selectLevel(false, true);
+      if (select !== undefined) this.#selectLevel(false, true);
     }
 
     get format(): 'buffer' {
@@ -115,30 +116,30 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
       formatOption(f, ['buffer'], 'buffer', className);
     }
 
-    private selectLevel(selected: boolean, configure = false): void {
-      const s = this.select!;
+    #selectLevel(selected: boolean, configure = false): void {
+      const s = this.#select!;
       const mask = (1 << (s & 31)) >>> 0;
-      const level = selected ? this.activeLevel : 1 - this.activeLevel;
+      const level = selected ? this.#activeLevel : 1 - this.#activeLevel;
       if (configure) gpio.configure(s >> 5, mask, DigitalMode.Output, level ? mask : 0);
       else gpio.write(s >> 5, mask, level ? mask : 0, false);
     }
 
     /** Makes this instance's configuration the bus's and asserts its select. */
-    private activate(method: string): void {
-      if (this.closed) throw new IoClosed(className, method);
-      const bus = this.bus;
+    #activate(method: string): void {
+      if (this.#closed) throw new IoClosed(className, method);
+      const bus = this.#bus;
       if (bus.active === this) return;
-      bus.active?.deselect();
-      spi.configure(bus.port, this.hz, this.mode, className);
-      if (this.select !== undefined) this.selectLevel(true);
+      if (bus.active !== undefined) (bus.active as SPI).#deselect();
+      spi.configure(bus.port, this.#hz, this.#mode, className);
+      if (this.#select !== undefined) this.#selectLevel(true);
       bus.active = this;
     }
 
     /** Releases the select (called by another instance taking the bus, by flush(true) and close). */
-    deselect(): void {
-      spi.flush(this.bus.port);
-      if (this.select !== undefined) this.selectLevel(false);
-      if (this.bus.active === this) this.bus.active = undefined;
+    #deselect(): void {
+      spi.flush(this.#bus.port);
+      if (this.#select !== undefined) this.#selectLevel(false);
+      if (this.#bus.active === this) this.#bus.active = undefined;
     }
 
     read(countOrBuffer: number | ArrayBufferLike | ArrayBufferView): ArrayBuffer | undefined {
@@ -147,36 +148,36 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
         if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 65535) throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
         rx = new Uint8Array(countOrBuffer);
       } else rx = checkLength(bytesOf(countOrBuffer, `${className}.read(buffer)`), className);
-      this.activate('read');
-      spi.exchange(this.bus.port, undefined, rx, rx.length);
+      this.#activate('read');
+      spi.exchange(this.#bus.port, undefined, rx, rx.length);
       return typeof countOrBuffer === 'number' ? (rx.buffer as ArrayBuffer) : undefined;
     }
 
     write(buffer: ArrayBufferLike | ArrayBufferView): void {
       const tx = checkLength(bytesOf(buffer, `${className}.write(buffer)`), className);
-      this.activate('write');
-      spi.exchange(this.bus.port, tx, undefined, tx.length);
+      this.#activate('write');
+      spi.exchange(this.#bus.port, tx, undefined, tx.length);
     }
 
     transfer(buffer: ArrayBufferLike | ArrayBufferView): void {
       const b = checkLength(bytesOf(buffer, `${className}.transfer(buffer)`), className);
-      this.activate('transfer');
-      spi.exchange(this.bus.port, b, b, b.length);
+      this.#activate('transfer');
+      spi.exchange(this.#bus.port, b, b, b.length);
     }
 
     flush(deselect?: boolean): void {
-      if (this.closed) throw new IoClosed(className, 'flush');
-      spi.flush(this.bus.port);
-      if (deselect === true && this.bus.active === this) this.deselect();
+      if (this.#closed) throw new IoClosed(className, 'flush');
+      spi.flush(this.#bus.port);
+      if (deselect === true && this.#bus.active === this) this.#deselect();
     }
 
     close(): void {
-      if (this.closed) return;
-      if (this.bus.active === this) this.deselect();
-      this.closed = true;
-      if (this.select !== undefined) gpio.reset(this.select >> 5, (1 << (this.select & 31)) >>> 0);
-      release(this, this.claims);
-      const bus = this.bus;
+      if (this.#closed) return;
+      if (this.#bus.active === this) this.#deselect();
+      this.#closed = true;
+      if (this.#select !== undefined) gpio.reset(this.#select >> 5, (1 << (this.#select & 31)) >>> 0);
+      release(this, this.#claims);
+      const bus = this.#bus;
       if (--bus.users === 0) {
         ioState().tables.delete(`${className} bus ${bus.port}`);
         spi.close(bus);

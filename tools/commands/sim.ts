@@ -9,6 +9,8 @@ import { InvalidArgument } from '../../src/errors.js';
 import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
 import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
+import { ModdableHost } from '../../host-sim/moddable.js';
+import { isModdableApp, runModdableApp } from '../moddable-app.js';
 
 /** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,8 +25,9 @@ const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--c
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
 
-  APP_DIR           directory whose index.js default-exports main(hal, board)
-                    (default: the blink example, examples/blink)
+  APP_DIR           directory whose index.js default-exports main(hal, board), or a
+                    Moddable app (manifest.json + main.js using embedded:io/*, device,
+                    timer, trace: see docs/io.md) (default: the blink example, examples/blink)
   --board NAME      ${boardNames.join(' | ')} (default: rpi-pico)
   --duration TIME   simulated time to run, e.g. 2s, 500ms, 250us (default: 2s)
   --forever         run until interrupted (Ctrl-C), paced to real time
@@ -102,8 +105,10 @@ export const sim: Command = {
       throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${values.console}'`);
     }
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
-    const app = await loadApp(dir);
+    const moddable = isModdableApp(dir);
+    const app = moddable ? undefined : await loadApp(dir);
     const board = createBoard(values.board!);
+    const host = moddable ? new ModdableHost(board) : undefined;
     const waves = wavesSettings(values, board.spec.gpioCount);
     const print = (l: string) => console.log(l);
     const paced = values.forever || consolePort !== undefined;
@@ -111,14 +116,15 @@ export const sim: Command = {
     console.log(`vllsi sim: ${path.relative(process.cwd(), dir) || '.'} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
     const done = report(board, print);
     const wall = performance.now();
-    board.boot(app);
+    if (host !== undefined) await runModdableApp(dir, host);
+    else board.boot(app!);
     const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
     if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
     if (paced) {
-      await runPaced(board, until);
+      await runPaced(board, until, host);
       await tcp?.close();
     } else {
-      board.runFor(duration - board.now > 0 ? duration - board.now : 0);
+      (host ?? board).runFor(duration - board.now > 0 ? duration - board.now : 0);
     }
     done();
     for (const l of writeWaves(board, waves)) console.log(l);
@@ -132,7 +138,7 @@ export const sim: Command = {
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
  * slice), yielding to I/O between slices, up to `until` ns.
  */
-async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
+async function runPaced(board: SimBoard, until = Infinity, host?: ModdableHost): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -142,7 +148,7 @@ async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   const start = performance.now() * 1e6 - board.now;
   while (!stop && board.now < until) {
     const behind = performance.now() * 1e6 - start - board.now;
-    if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
+    if (behind > 0) (host ?? board).runFor(Math.min(Math.round(behind), 100e6, until - board.now));
     await new Promise((r) => setTimeout(r, 10));
   }
   process.off('SIGINT', onSig);

@@ -1,0 +1,105 @@
+// Our Moddable-style examples (examples/io/*: manifest.json + main.js using device, timer,
+// trace, embedded:io/*) run unmodified in `vllsi sim`, with their output checked: LED
+// timeline, UART bytes, trace lines, I2C reads from a TMP102 part.
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createBoard, Tmp102, type SimBoard } from '../../host-sim/index.js';
+import { ModdableHost } from '../../host-sim/moddable.js';
+import { runModdableApp } from '../../tools/moddable-app.js';
+import { AppBundleError } from '../../tools/device-app.js';
+import { main } from '../../tools/cli.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const app = (name: string) => path.join(root, 'examples/io', name);
+
+async function start(name: string, setup?: (b: SimBoard) => void) {
+  const board = createBoard('rpi-pico');
+  const traced: string[] = [];
+  board.onDebug((t) => traced.push(...t.split('\n').filter((l) => l !== '')));
+  setup?.(board);
+  const host = new ModdableHost(board);
+  await runModdableApp(app(name), host);
+  return { board, host, traced };
+}
+
+describe('examples/io on rpi-pico', () => {
+  it('blink toggles the LED every 250 ms of simulated time', async () => {
+    const { board, host, traced } = await start('blink');
+    const edges: number[] = [];
+    board.led.onChange((_l, t) => edges.push(t));
+    host.runFor('1100ms');
+    expect(edges.map((t) => Math.round(t / 1e6))).toEqual([250, 500, 750, 1000]);
+    expect(traced).toEqual(['led 1', 'led 0', 'led 1', 'led 0']);
+  });
+
+  it('button: the LED follows a press on GPIO15 (pull-up: released reads 1)', async () => {
+    const { board, host, traced } = await start('button');
+    host.runFor('1ms');
+    expect(board.led.level).toBe(false);
+    board.gpio(15).drive(false);
+    host.runFor('1ms');
+    expect(board.led.level).toBe(true);
+    board.gpio(15).release();
+    host.runFor('1ms');
+    expect(board.led.level).toBe(false);
+    expect(traced).toEqual(['button on GPIO15', 'button down', 'button up']);
+  });
+
+  it('pwm-led fades: the LED duty follows the level', async () => {
+    const { board, host, traced } = await start('pwm-led');
+    expect(traced[0]).toBe('pwm 1000 Hz, 10 bits');
+    host.runFor('55ms'); // level 5: half
+    let high = 0, last = board.now, lvl = board.led.level;
+    const off = board.led.onChange((l, t) => {
+      if (lvl) high += t - last;
+      lvl = l;
+      last = t;
+    });
+    host.runFor('4ms');
+    off();
+    expect(high / 4e6).toBeCloseTo(0.5, 1);
+  });
+
+  it('serial-echo greets and echoes on UART0', async () => {
+    const { board, host } = await start('serial-echo');
+    host.runFor('1ms');
+    board.uart(0).write('ping\n');
+    host.runFor('5ms');
+    expect(board.uart(0).output).toBe('echo ready\r\nping\n');
+  });
+
+  it('analog traces the ADC reading as a fraction', async () => {
+    const { board, host, traced } = await start('analog', (b) => b.setAnalog(0, 1024));
+    host.runFor('250ms');
+    board.setAnalog(0, 4095);
+    host.runFor('100ms');
+    expect(traced).toEqual(['analog 0.250', 'analog 0.250', 'analog 1.000']);
+  });
+
+  it('i2c-tmp102 reads the sensor part; a NACK (no part) stops the app with the I2C error', async () => {
+    const tmp = new Tmp102(23.5);
+    const { host, traced } = await start('i2c-tmp102', (b) => b.i2c(0).attach(0x48, tmp));
+    host.runFor('600ms');
+    tmp.temperature = -4.25;
+    host.runFor('500ms');
+    expect(traced).toEqual(['TMP102 configuration 0x60a0', 'temperature 23.50 C', 'temperature -4.25 C']);
+    await expect(start('i2c-tmp102')).rejects.toThrow(/no acknowledge from address 0x48/);
+  });
+
+  it('an import vllsi sim does not provide is an AppBundleError naming it', async () => {
+    const board = createBoard('rpi-pico');
+    await expect(runModdableApp(path.join(root, 'test/fixtures/moddable-missing'), new ModdableHost(board))).rejects.toThrow(AppBundleError);
+  });
+});
+
+describe('vllsi sim APP_DIR with a Moddable app', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('prints the trace lines and LED changes with simulated timestamps', async () => {
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const code = await main(['sim', '--duration', '600ms', app('blink')]);
+    expect(code).toBe(0);
+    expect(out).toContain('[0.250000040 s] LED GPIO25 -> on'); // the timer fires at 250 ms; the SIO store lands 5 HAL calls later
+    expect(out).toContain('[0.500000048 s] debug: led 0');
+  });
+});
