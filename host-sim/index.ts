@@ -15,11 +15,12 @@ import { wireEsp32 } from './esp32.js';
 import { SimTimeout } from './errors.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
-import type { ChipPorts, GpioPort, UartPort } from './ports.js';
+import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, type ChipPorts, type GpioPort, type UartPort } from './ports.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
 import { SimPin } from './sim-pin.js';
+import type { Faults } from './faults.js';
 import { plotSvg, shortTime, type PlotOptions } from './plot.js';
 import { partFromData, type Part, type PartHost } from './parts/index.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
@@ -32,6 +33,7 @@ export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
 export { SimPin, type Window } from './sim-pin.js';
+export type { Faults, InjectedFault, BusErrorOptions } from './faults.js';
 export type { PlotOptions } from './plot.js';
 export { Waveform, Measure, type Signal, type Edge, type UartFrame } from './waveform.js';
 export { I2cBus, type I2cPart } from './parts/i2c.js';
@@ -70,7 +72,43 @@ export class SimUart {
     return this.port.lines;
   }
   write(data: Uint8Array | string): void {
-    this.port.receive(data);
+    if (this.noisy === undefined) return this.port.receive(data);
+    for (const b of typeof data === 'string' ? new TextEncoder().encode(data) : data) this.noisy(b);
+  }
+
+  /**
+   * Sends bytes with line errors, as a faulty other end or line would (fault injection): a
+   * framing error (bad stop bit), a parity error, or a break (the line held low).
+   */
+  writeWithErrors(data: Uint8Array | string | readonly number[], errors: { framing?: boolean; parity?: boolean; break?: boolean }): void {
+    const flags = (errors.framing ? UART_RX_FRAMING : 0) | (errors.parity ? UART_RX_PARITY : 0) | (errors.break ? UART_RX_BREAK : 0);
+    if (flags === 0) throw new InvalidArgument('UART errors', errors, 'must set framing, parity or break');
+    for (const b of typeof data === 'string' ? new TextEncoder().encode(data) : data) this.port.receiveWithErrors(b, flags);
+  }
+
+  private noisy: ((byte: number) => void) | undefined;
+
+  /**
+   * Line noise on what write() sends (fault injection): each byte's frame is hit with probability
+   * `rate`, at one of its 10 bits chosen at random (deterministic from `seed`): a data bit flips;
+   * a hit start or stop bit is a framing error. `noise()` without options makes the line clean.
+   */
+  noise(o?: { rate: number; seed?: number }): void {
+    if (o === undefined) return void (this.noisy = undefined);
+    if (typeof o.rate !== 'number' || !(o.rate >= 0 && o.rate <= 1)) throw new InvalidArgument('noise rate', o.rate, 'must be a probability 0..1');
+    let x = (o.seed ?? 1) >>> 0 || 1;
+    const random = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+    this.noisy = (b) => {
+      if (random() >= o.rate) return this.port.receiveWithErrors(b, 0);
+      const bit = Math.floor(random() * 10); // 0 start, 1-8 data (LSB first), 9 stop
+      if (bit === 0 || bit === 9) this.port.receiveWithErrors(b, UART_RX_FRAMING);
+      else this.port.receiveWithErrors(b ^ (1 << (bit - 1)), 0);
+    };
   }
   onByte(listener: (byte: number, tNs: number) => void): () => void {
     return this.port.onByte(listener);
@@ -142,6 +180,11 @@ export class SimBoard {
   }
   get trace(): AccessTrace {
     return this.machine.trace;
+  }
+
+  /** Fault injection (bus errors): `board.faults.busError(address, { access, count })`. Pins: `gpio(n).stuckAt(level)`; UARTs: `uart(n).writeWithErrors(...)`, `uart(n).noise(...)`. */
+  get faults(): Faults {
+    return this.machine.faults;
   }
 
   /** The wall-time runaway guard (see SimulateOptions.runaway). */

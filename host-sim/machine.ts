@@ -16,6 +16,7 @@ import { AddressNames } from './names.js';
 import { SimClock, formatNs } from './time.js';
 import { AccessTrace } from './trace.js';
 import { Waveform } from './waveform.js';
+import { Faults } from './faults.js';
 
 export interface CoreState {
   readonly id: number;
@@ -54,6 +55,8 @@ export class Machine {
   readonly trace = new AccessTrace();
   /** Every signal change since reset (pins, UART lines, IRQ lines): VCD, plots, measurements. */
   readonly waves = new Waveform();
+  /** Faults injected by the test (bus errors). */
+  readonly faults = new Faults();
   readonly cores: CoreState[];
   /** The core whose HAL call is being served (peripheral models read it: SIO CPUID). */
   activeCore = 0;

@@ -11,6 +11,8 @@ import type { GpioPort } from './ports.js';
 export const PAD_RESET = 0x56;
 
 export class Rp2040GpioPort implements GpioPort {
+  /** A short to a rail (fault injection) beats every driver, the chip's output included. */
+  private stuck: boolean | undefined;
   /** What the outside drives: undefined while it leaves the pin floating. */
   private outside: boolean | undefined;
   private last = false;
@@ -32,6 +34,7 @@ export class Rp2040GpioPort implements GpioPort {
   }
   get level(): boolean {
     const p = this.p;
+    if (this.stuck !== undefined) return this.stuck;
     if (p.outputEnable) return p.value === GPIOPinState.High;
     if (this.outside !== undefined) return this.outside;
     return p.pullupEnabled !== p.pulldownEnabled ? p.pullupEnabled : this.last;
@@ -46,6 +49,10 @@ export class Rp2040GpioPort implements GpioPort {
   }
   release(): void {
     this.outside = undefined;
+    this.changed();
+  }
+  stick(level: boolean | undefined): void {
+    this.stuck = level;
     this.changed();
   }
   onChange(listener: (level: boolean, tNs: number) => void): () => void {

@@ -8,11 +8,11 @@
 // RX, with the UART enabled for receive. UARTFR reports TXFF, TXFE and BUSY from this FIFO.
 import type { RP2040 } from 'rp2040js';
 import type { AccessSize } from '../src/hal.js';
-import type { UartPort } from './ports.js';
+import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, type UartPort } from './ports.js';
 import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimAlarm, SimClock } from './time.js';
 
-const UARTDR = 0x00, UARTFR = 0x18, UARTLCR_H = 0x2c, UARTCR = 0x30;
+const UARTDR = 0x00, UARTRSR = 0x04, UARTFR = 0x18, UARTRIS = 0x3c, UARTMIS = 0x40, UARTICR = 0x44, UARTIMSC = 0x38, UARTLCR_H = 0x2c, UARTCR = 0x30;
 const FR_BUSY = 1 << 3, FR_TXFF = 1 << 5, FR_TXFE = 1 << 7;
 const LCR_PEN = 1 << 1, LCR_STP2 = 1 << 3, LCR_FEN = 1 << 4;
 const CR_UARTEN = 1 << 0, CR_TXE = 1 << 8, CR_RXE = 1 << 9;
@@ -30,6 +30,9 @@ export class Rp2040Uart extends Rp2040Window {
   /** The byte in the shifter, or -1. */
   private shifting = -1;
   private readonly u: RP2040['uart'][number];
+  /** Receive status of the last byte read (UARTRSR: FE, PE, BE, OE) and the error interrupts (FEIS, PEIS, BEIS) rp2040js lacks. */
+  private rsr = 0;
+  private errorIrqs = 0;
 
   constructor(
     chip: RP2040,
@@ -44,7 +47,12 @@ export class Rp2040Uart extends Rp2040Window {
     this.u = chip.uart[index]!;
     this.u.onByte = undefined; // transmission is ours (the FIFO and shifter below)
     this.shifter = clock.createAlarm(() => this.frameDone());
-    port.rxSink = (b) => this.receive(b);
+    port.rxSink = (b, errors) => this.receive(b, errors);
+  }
+
+  /** An error interrupt is raised and unmasked: the UART's line stays high (wireRp2040 ORs this in). */
+  get errorIrqPending(): boolean {
+    return (this.errorIrqs & this.chip.readUint32(this.base + UARTIMSC)) !== 0;
   }
 
   /** Line control and enables, read from rp2040js's registers. */
@@ -82,13 +90,25 @@ export class Rp2040Uart extends Rp2040Window {
   }
 
   override read(offset: number, size: AccessSize): number {
+    if (this.inReset()) return 0;
+    const reg = offset & ALIAS_MASK;
+    if (reg === UARTRSR) return this.rsr;
     const v = super.read(offset, size);
-    if ((offset & ALIAS_MASK) !== UARTFR || this.inReset()) return v;
+    if (reg === UARTDR) this.rsr = (v >>> 8) & 0xf; // the errors of the byte just read (its DR bits 8-11)
+    if (reg === UARTRIS) return (v | this.errorIrqs) >>> 0;
+    if (reg === UARTMIS) return (v | (this.errorIrqs & super.read(UARTIMSC, 4))) >>> 0;
+    if (reg !== UARTFR) return v;
     const tx = (this.fifo.length === 0 ? FR_TXFE : 0) | (this.fifo.length >= this.depth ? FR_TXFF : 0) | (this.shifting >= 0 || this.fifo.length > 0 ? FR_BUSY : 0);
     return ((v & ~(FR_TXFE | FR_TXFF | FR_BUSY)) | tx) >>> 0;
   }
 
   override write(offset: number, size: AccessSize, value: number): void {
+    const reg = offset & ALIAS_MASK;
+    if (reg === UARTRSR) {
+      if (!this.inReset()) this.rsr = 0; // UARTECR: any write clears the error flags
+      return;
+    }
+    if (reg === UARTICR && !this.inReset()) this.errorIrqs &= ~value; // rp2040js then re-evaluates the line
     if (offset !== UARTDR) {
       super.write(offset, size, value);
       this.kick(); // enabling the UART or setting the baud rate starts a waiting FIFO
@@ -113,15 +133,26 @@ export class Rp2040Uart extends Rp2040Window {
     this.kick();
   }
 
-  /** A byte from the other end: into the RX FIFO only through an RX pin of an enabled receiver. */
-  private receive(b: number): void {
+  /**
+   * A byte from the other end: into the RX FIFO only through an RX pin of an enabled receiver.
+   * Line errors (fault injection) ride in the FIFO entry's bits 8-10 (FE, PE, BE, as UARTDR
+   * reads them) and raise FEIS/PEIS/BEIS; a break reads as a 0 byte.
+   */
+  private receive(b: number, errors: number): void {
     const cr = this.cr;
     if (this.inReset() || (cr & CR_UARTEN) === 0 || (cr & CR_RXE) === 0 || !this.pinWith(1)) return;
-    this.u.feedByte(b);
+    const data = errors & UART_RX_BREAK ? 0 : b;
+    this.u.feedByte(data | ((errors & 7) << 8));
+    if (errors) {
+      this.errorIrqs |= (errors & UART_RX_FRAMING ? 1 << 7 : 0) | (errors & UART_RX_PARITY ? 1 << 8 : 0) | (errors & UART_RX_BREAK ? 1 << 9 : 0);
+      this.u.checkInterrupts();
+    }
   }
 
-  /** The block went into reset: FIFO and shifter are cleared. */
+  /** The block went into reset: FIFO, shifter and error state are cleared. */
   resetState(): void {
+    this.rsr = 0;
+    this.errorIrqs = 0;
     this.fifo.length = 0;
     this.shifting = -1;
     this.shifter.cancel();

@@ -97,8 +97,10 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
   const chip = new RP2040(m.clock);
   const log = new FaultingLogger();
   chip.logger = log;
-  // Interrupt lines go to our controller, not to rp2040js's (idle) Cortex-M0+ core.
-  chip.setInterrupt = (irq: number, level: boolean) => m.irq.setLevel(irq, level);
+  // Interrupt lines go to our controller, not to rp2040js's (idle) Cortex-M0+ core; a model of
+  // ours may hold a line high too (the UART's error interrupts).
+  const extraLevel = new Map<number, () => boolean>();
+  chip.setInterrupt = (irq: number, level: boolean) => m.irq.setLevel(irq, level || (extraLevel.get(irq)?.() ?? false));
 
   for (const mem of m.board.memory) {
     const spec = { name: mem.name, base: mem.base, size: mem.size, widths: mem.widths.reduce((a, w) => a | w, 0), readOnly: mem.kind !== 'ram' };
@@ -123,6 +125,8 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
       case 'rp2040-uart': {
         const index = Number(/\d+$/.exec(p.name)?.[0] ?? uarts.length);
         const u = new Rp2040Uart(chip, log, p.base, gate, index, m.clock, new UartPort(index, () => m.now));
+        const irq = Object.values(p.irqs)[0];
+        if (irq !== undefined) extraLevel.set(irq, () => u.errorIrqPending);
         uarts.push(u);
         uartPorts[index] = u.port;
         m.bus.mapDevice(spec, u);
