@@ -1,4 +1,4 @@
-// The simulated rpi-pico running the console example firmware, its console UART served on
+// A simulated board (rpi-pico by default) running the console example firmware, its console UART served on
 // a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
 import { vi } from 'vitest';
 import { createBoard, type SimBoard } from '../../host-sim/index.js';
@@ -12,8 +12,8 @@ export interface SimConsole {
   stop(): Promise<void>;
 }
 
-export async function startSimConsole(): Promise<SimConsole> {
-  const board = createBoard('rpi-pico');
+export async function startSimConsole(name = 'rpi-pico'): Promise<SimConsole> {
+  const board = createBoard(name);
   board.boot(consoleApp);
   const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
   let running = true;
