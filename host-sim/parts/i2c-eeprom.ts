@@ -7,7 +7,7 @@
 //           address); the address counter rolls over at the end of the array.
 import { InvalidArgument } from '../../src/errors.js';
 import type { I2cPart } from './i2c.js';
-import type { Part, PartHost } from './part.js';
+import { TimedPart, type Part, type PartHost } from './part.js';
 
 export interface I2cEepromOptions {
   bus: number;
@@ -21,7 +21,7 @@ export interface I2cEepromOptions {
   data?: Uint8Array | readonly number[];
 }
 
-export class I2cEeprom implements Part, I2cPart {
+export class I2cEeprom extends TimedPart implements Part, I2cPart {
   readonly kind = 'i2c-eeprom';
   readonly bus: number;
   readonly address: number;
@@ -34,10 +34,9 @@ export class I2cEeprom implements Part, I2cPart {
   /** Bytes received since the START of a write: the address bytes first. */
   private received = 0;
   private page: number[] = [];
-  private busyUntil = -1;
-  private host: PartHost | undefined;
 
   constructor(o: I2cEepromOptions) {
+    super();
     const size = o?.size ?? 32768, pageSize = o?.pageSize ?? 64;
     if (!Number.isInteger(o?.bus) || o.bus < 0) throw new InvalidArgument('EEPROM bus', o?.bus, 'must be an I2C bus number');
     if (!Number.isInteger(size) || size < 16 || size > 65536 || (size & (size - 1)) !== 0) throw new InvalidArgument('EEPROM size', size, 'must be a power of two in 16..65536 bytes');
@@ -57,18 +56,9 @@ export class I2cEeprom implements Part, I2cPart {
   }
 
   attach(host: PartHost): () => void {
-    const off = host.i2c(this.bus).attach(this.address, this);
-    this.host = host;
-    return () => {
-      off();
-      this.host = undefined;
-    };
+    return this.connect(host, host.i2c(this.bus).attach(this.address, this));
   }
 
-  /** In its internal write cycle (it NACKs its address). */
-  get busy(): boolean {
-    return this.host !== undefined && this.host.now < this.busyUntil;
-  }
 
   start(read: boolean): boolean {
     if (this.busy) return false;
@@ -108,6 +98,6 @@ export class I2cEeprom implements Part, I2cPart {
     }
     this.pointer = base + at;
     this.page = [];
-    this.busyUntil = (this.host?.now ?? 0) + this.writeNs;
+    this.busyFor(this.writeNs); // the write cycle: it NACKs its address meanwhile
   }
 }

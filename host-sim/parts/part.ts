@@ -26,3 +26,27 @@ export interface Part {
   /** Connects the part to the board; returns a function that disconnects it. */
   attach(host: PartHost): () => void;
 }
+
+/** A part with internal operations that take time (an EEPROM write cycle, a flash erase): busy until a simulated instant. */
+export abstract class TimedPart {
+  private host: PartHost | undefined;
+  private busyUntil = -1;
+
+  /** Keeps the host (for its clock) while attached; `off` undoes the bus attachment. */
+  protected connect(host: PartHost, off: () => void): () => void {
+    this.host = host;
+    return () => {
+      off();
+      this.host = undefined;
+    };
+  }
+
+  /** In an internal operation. */
+  get busy(): boolean {
+    return this.host !== undefined && this.host.now < this.busyUntil;
+  }
+
+  protected busyFor(ns: number): void {
+    this.busyUntil = (this.host?.now ?? 0) + ns;
+  }
+}

@@ -11,7 +11,7 @@
 //       then clears BUSY and WEL. While BUSY every command but 05 is ignored.
 import { InvalidArgument } from '../../src/errors.js';
 import type { SpiPart } from './spi.js';
-import type { Part, PartHost } from './part.js';
+import { TimedPart, type Part, type PartHost } from './part.js';
 
 export interface SpiFlashOptions {
   bus: number;
@@ -26,7 +26,7 @@ export interface SpiFlashOptions {
 const PAGE = 256, SECTOR = 4096, BLOCK = 65536;
 const BUSY = 1, WEL = 2;
 
-export class SpiFlash implements Part, SpiPart {
+export class SpiFlash extends TimedPart implements Part, SpiPart {
   readonly kind = 'spi-flash';
   readonly modes = [0, 3] as const;
   readonly bus: number;
@@ -38,10 +38,9 @@ export class SpiFlash implements Part, SpiPart {
   private cmd: number[] = [];
   private data: number[] = [];
   private wel = false;
-  private busyUntil = -1;
-  private host: PartHost | undefined;
 
   constructor(o: SpiFlashOptions) {
+    super();
     const size = o?.size ?? 4 * 1024 * 1024;
     if (!Number.isInteger(o?.bus) || o.bus < 0) throw new InvalidArgument('flash bus', o?.bus, 'must be an SPI bus number');
     if (!Number.isInteger(o.cs) || o.cs < 0) throw new InvalidArgument('flash cs', o.cs, 'must be a GPIO number');
@@ -54,17 +53,9 @@ export class SpiFlash implements Part, SpiPart {
   }
 
   attach(host: PartHost): () => void {
-    const off = host.spi(this.bus).attach(this.cs, this);
-    this.host = host;
-    return () => {
-      off();
-      this.host = undefined;
-    };
+    return this.connect(host, host.spi(this.bus).attach(this.cs, this));
   }
 
-  get busy(): boolean {
-    return this.host !== undefined && this.host.now < this.busyUntil;
-  }
   get status(): number {
     return this.busy ? BUSY | WEL : this.wel ? WEL : 0; // WEL stays set until the operation ends
   }
@@ -123,7 +114,7 @@ export class SpiFlash implements Part, SpiPart {
   /** The array changes at once (every access but status is refused while busy); BUSY and WEL clear after `ns`. */
   private operate(ns: number, change: () => void): void {
     change();
-    this.busyUntil = (this.host?.now ?? 0) + ns;
+    this.busyFor(ns);
     this.wel = false;
   }
 }
