@@ -94,6 +94,26 @@ describe('potentiometer', () => {
     expect(convert(b, 1)).toBe(0);
   });
 
+  it('on an ESP32 ADC1 pin (GPIO36 = channel 0) converts through SENS.SAR_MEAS_START1', () => {
+    const b = createBoard('esp32-devkitc');
+    const pot = b.attach(new Potentiometer({ pin: 36, position: 0.25 }));
+    const SAR_MEAS_START1 = 0x3ff48854;
+    const convert = (channel: number) => {
+      const h = b.hal;
+      const control = ((1 << 31) | (1 << (19 + channel)) | (1 << 18)) >>> 0; // EN_PAD_FORCE, the pad, START_FORCE
+      h.store32(SAR_MEAS_START1, control);
+      h.store32(SAR_MEAS_START1, (control | (1 << 17)) >>> 0); // MEAS1_START_SAR rises
+      let polls = 0;
+      while (!(h.load32(SAR_MEAS_START1) & (1 << 16))) polls++; // MEAS1_DONE_SAR
+      expect(polls).toBeGreaterThan(0); // the conversion takes time
+      return h.load32(SAR_MEAS_START1) & 0xffff;
+    };
+    expect(convert(0)).toBe(1024);
+    pot.position = 1;
+    expect(convert(0)).toBe(4095);
+    expect(convert(3)).toBe(0); // another channel: nothing attached
+  });
+
   it('on a pin without an ADC input is refused', () => {
     expect(() => createBoard('rpi-pico').attach(new Potentiometer({ pin: 5 }))).toThrow(/has ADC inputs on GPIO 26, 27, 28, 29/);
   });
