@@ -66,5 +66,60 @@ export type EnumName<F> = F extends { readonly enumeratedValues: infer E } ? Ext
 /** Field values for write/modify/matches: a number or an enumerated name per field. */
 export type FieldValues<R> = { readonly [K in FieldName<R>]?: number | EnumName<FieldDefOf<R, K>> };
 
-export const isReadable = (a: Access) => a !== 'write-only';
+/** The one access rule: CMSIS-SVD `writeOnce` is write-only (once), `read-writeOnce` readable. */
+export const isReadable = (a: Access) => a !== 'write-only' && a !== 'writeOnce';
 export const isWritable = (a: Access) => a !== 'read-only';
+
+// --- Resolved definitions: register maps (src/register_map.ts) -----------------------------
+// The same vocabulary with every default and SVD indirection resolved, as `vllsi svd import`
+// writes them and the console and the inspector read them: names are properties, registers and
+// fields are lists, and enumerated values keep their usage.
+
+/** What writing a value does (`modifiedWriteValues`); absent means a plain write. */
+export type WriteAction = Exclude<ModifiedWriteValues, 'modify'>;
+
+export interface EnumValue {
+  readonly name: string;
+  readonly value: number;
+  readonly description?: string;
+}
+
+/** An SVD `enumeratedValues` set. */
+export interface EnumSet {
+  /** Which accesses the names apply to. */
+  readonly usage: 'read' | 'write' | 'read-write';
+  /** The SVD name of the set (used by derivedFrom and code generation). */
+  readonly name?: string;
+  readonly values: readonly EnumValue[];
+  /** Name used for any value not listed (`isDefault`). */
+  readonly defaultName?: string;
+}
+
+/** A FieldDef with its name, and its access and write action resolved from its register. */
+export interface FieldMap extends Omit<FieldDef, 'access' | 'modifiedWriteValues' | 'enumeratedValues'> {
+  readonly name: string;
+  readonly access: Access;
+  readonly modifiedWriteValues?: WriteAction;
+  readonly enums?: readonly EnumSet[];
+}
+
+/** A RegisterDef with its name and every default resolved. */
+export interface RegisterMap extends Omit<RegisterDef, 'size' | 'access' | 'resetValue' | 'fields'> {
+  readonly name: string;
+  readonly size: Width;
+  readonly access: Access;
+  readonly resetValue: number;
+  readonly resetMask: number;
+  /** Register-level write action (fields inherit it). */
+  readonly modifiedWriteValues?: WriteAction;
+  readonly fields: readonly FieldMap[];
+}
+
+/** A PeripheralDef whose registers are a list of RegisterMap. */
+export interface PeripheralMap extends Omit<PeripheralDef, 'interrupts' | 'registers' | 'atomicAliases'> {
+  /** Set when this peripheral is a copy of another one's registers at another baseAddress. */
+  readonly derivedFrom?: string;
+  readonly groupName?: string;
+  readonly interrupts?: readonly { readonly name: string; readonly value: number }[];
+  readonly registers: readonly RegisterMap[];
+}

@@ -1,5 +1,5 @@
 // The serial console service and its register maps (docs/console.md).
 export * from './protocol.js';
-export * from './regmap.js';
+export * from '../register_map.js';
 export * from './service.js';
 export * from './serial.js';

@@ -16,9 +16,9 @@ import {
 } from './protocol.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, readable, registerAt, writable,
-  type DeviceMap, type RegisterMap,
-} from './regmap.js';
+  readHasSideEffects, registerAt, type DeviceMap,
+} from '../register_map.js';
+import { isReadable, isWritable, type RegisterMap } from '../register_def.js';
 
 /** The bus the console reads and writes: the HAL's loads and stores. */
 export type ConsoleBus = Pick<Hal, 'load8' | 'load16' | 'load32' | 'store8' | 'store16' | 'store32'>;
@@ -246,7 +246,7 @@ export class ConsoleService {
     const width = r.size as Width;
     this.checkWrite(at.address);
     if (!at.field) {
-      if (!writable(r.access)) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
+      if (!isWritable(r.access)) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
       const value = number(args[1]!, 'value');
       checkValue(value, width);
       this.store(at.address, value, width);
@@ -255,7 +255,7 @@ export class ConsoleService {
     const value = parseFieldValue(at.field, args[1]!);
     // Validates without reading first (a refused write touches nothing), then reads and writes.
     fieldWrite(r, at.field, 0, value);
-    const current = at.field.width >= r.size ? 0 : this.load(at.address, width);
+    const current = at.field.bitWidth >= r.size ? 0 : this.load(at.address, width);
     this.store(at.address, fieldWrite(r, at.field, current, value), width);
     this.text(['OK']);
   }
@@ -265,9 +265,9 @@ export class ConsoleService {
     const p = findPeripheral(this.requireMap(), args[0]!);
     const lines: string[] = [];
     for (const r of p.registers) {
-      const address = (p.base + r.offset) >>> 0;
+      const address = (p.baseAddress + r.addressOffset) >>> 0;
       const name = `${p.name}.${r.name}`.padEnd(24);
-      if (!readable(r.access)) lines.push(`${name} ${hex(address, 8)} (write-only)`);
+      if (!isReadable(r.access)) lines.push(`${name} ${hex(address, 8)} (write-only)`);
       else if (readHasSideEffects(r) && !force) lines.push(`${name} ${hex(address, 8)} (read has side effects: dump!)`);
       else lines.push(`${name} ${hex(address, 8)} = ${hex(this.load(address, r.size as Width), r.size / 4)}`);
     }
@@ -357,7 +357,7 @@ export class ConsoleService {
       const at = registerAt(map, a);
       if (!at) continue;
       const name = `${at.peripheral.name}.${at.register.name}`;
-      if (!readable(at.register.access)) throw new ConsoleError('WO', `${name} (${hex(a, 8)}) is write-only`);
+      if (!isReadable(at.register.access)) throw new ConsoleError('WO', `${name} (${hex(a, 8)}) is write-only`);
       if (!force && readHasSideEffects(at.register)) throw new ConsoleError('SIDEFX', `reading ${name} (${hex(a, 8)}) has side effects: ask explicitly`);
     }
   }
@@ -384,10 +384,10 @@ export class ConsoleService {
 
 /** A register's value and every field decoded, as text lines. */
 export function describeRegister(peripheral: string, r: RegisterMap, address: number, value: number): string[] {
-  const lines = [`${peripheral}.${r.name} ${hex(address, 8)} = ${hex(value, r.size / 4)} (${r.access}, reset ${hex(r.reset, r.size / 4)})`];
+  const lines = [`${peripheral}.${r.name} ${hex(address, 8)} = ${hex(value, r.size / 4)} (${r.access}, reset ${hex(r.resetValue, r.size / 4)})`];
   for (const f of r.fields) {
     const v = fieldValue(f, value);
-    const bits = f.width === 1 ? `[${f.lsb}]` : `[${f.lsb + f.width - 1}:${f.lsb}]`;
+    const bits = f.bitWidth === 1 ? `[${f.bitOffset}]` : `[${f.bitOffset + f.bitWidth - 1}:${f.bitOffset}]`;
     const name = enumName(f, v);
     lines.push(`  ${(f.name + bits).padEnd(24)} = ${hex(v, 0)}${name !== undefined ? ` ${name}` : ''}${f.access !== r.access ? ` (${f.access})` : ''}`);
   }

@@ -11,30 +11,30 @@ export const testMap: DeviceMap = {
   peripherals: [
     {
       name: 'DEV',
-      base: BASE,
+      baseAddress: BASE,
       registers: [
         {
-          name: 'CTRL', offset: 0, size: 32, access: 'read-write', reset: 0x21, resetMask: 0xffffffff,
+          name: 'CTRL', addressOffset: 0, size: 32, access: 'read-write', resetValue: 0x21, resetMask: 0xffffffff,
           fields: [
-            { name: 'EN', lsb: 0, width: 1, access: 'read-write' },
-            { name: 'MODE', lsb: 4, width: 3, access: 'read-write', enums: [{ usage: 'read-write', values: [{ name: 'IDLE', value: 0 }, { name: 'RUN', value: 2 }] }] },
-            { name: 'VER', lsb: 24, width: 8, access: 'read-only' },
+            { name: 'EN', bitOffset: 0, bitWidth: 1, access: 'read-write' },
+            { name: 'MODE', bitOffset: 4, bitWidth: 3, access: 'read-write', enums: [{ usage: 'read-write', values: [{ name: 'IDLE', value: 0 }, { name: 'RUN', value: 2 }] }] },
+            { name: 'VER', bitOffset: 24, bitWidth: 8, access: 'read-only' },
           ],
         },
         {
-          name: 'INTR', offset: 4, size: 32, access: 'read-write', reset: 0, resetMask: 0xffffffff, write: 'oneToClear',
+          name: 'INTR', addressOffset: 4, size: 32, access: 'read-write', resetValue: 0, resetMask: 0xffffffff, modifiedWriteValues: 'oneToClear',
           fields: [
-            { name: 'RX', lsb: 0, width: 1, access: 'read-write', write: 'oneToClear' },
-            { name: 'TX', lsb: 1, width: 1, access: 'read-write', write: 'oneToClear' },
-            { name: 'MASK', lsb: 8, width: 4, access: 'read-write' },
+            { name: 'RX', bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+            { name: 'TX', bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
+            { name: 'MASK', bitOffset: 8, bitWidth: 4, access: 'read-write' },
           ],
         },
         {
-          name: 'FIFO', offset: 8, size: 32, access: 'read-only', reset: 0, resetMask: 0xffffffff, read: 'modify',
-          fields: [{ name: 'DATA', lsb: 0, width: 8, access: 'read-only', read: 'modify' }],
+          name: 'FIFO', addressOffset: 8, size: 32, access: 'read-only', resetValue: 0, resetMask: 0xffffffff, readAction: 'modify',
+          fields: [{ name: 'DATA', bitOffset: 0, bitWidth: 8, access: 'read-only', readAction: 'modify' }],
         },
-        { name: 'KEY', offset: 0xc, size: 32, access: 'write-only', reset: 0, resetMask: 0xffffffff, fields: [{ name: 'LO', lsb: 0, width: 16, access: 'write-only' }] },
-        { name: 'HALF', offset: 0x10, size: 16, access: 'read-write', reset: 0, resetMask: 0xffff, fields: [] },
+        { name: 'KEY', addressOffset: 0xc, size: 32, access: 'write-only', resetValue: 0, resetMask: 0xffffffff, fields: [{ name: 'LO', bitOffset: 0, bitWidth: 16, access: 'write-only' }] },
+        { name: 'HALF', addressOffset: 0x10, size: 16, access: 'read-write', resetValue: 0, resetMask: 0xffff, fields: [] },
       ],
     },
   ],

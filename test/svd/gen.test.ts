@@ -13,10 +13,11 @@ import { writeText } from '../../tools/files.js';
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
 import { IO_BANK0 } from '../../src/registers/rp2040.js';
 import { MemHal } from '../../hal/mem.js';
+import { sharedDir } from './shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mmio = path.join(root, 'src/index.js');
-const vendor = path.resolve(root, '../shared/svd');
+const vendor = path.join(sharedDir, 'svd');
 
 function genInto(dir: string, svdFile: string, only?: string[]): string[] {
   const files = generate(importSvd(readFileSync(svdFile, 'utf8'), { descriptions: true, source: path.basename(svdFile) }), { only, mmioImport: mmio });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { importSvd, SvdError } from '../../tools/svd/import.js';
-import { locate, type DeviceMap } from '../../src/console/regmap.js';
+import { locate, type DeviceMap } from '../../src/register_map.js';
 
 const fixture = (name: string, descriptions = false): DeviceMap =>
   importSvd(readFileSync(new URL(`./fixtures/${name}.svd`, import.meta.url), 'utf8'), { descriptions });
@@ -12,9 +12,9 @@ describe('svd import: derivedFrom', () => {
 
   it('a derived peripheral copies the base registers at its own base and keeps its own interrupt', () => {
     const u1 = m.peripherals.find((p) => p.name === 'UART1')!;
-    expect(u1.base).toBe(0x40038000);
+    expect(u1.baseAddress).toBe(0x40038000);
     expect(u1.derivedFrom).toBe('UART0');
-    expect(u1.group).toBe('UART');
+    expect(u1.groupName).toBe('UART');
     expect(u1.interrupts).toEqual([{ name: 'UART1_IRQ', value: 21 }]);
     expect(names(m, 'UART1')).toEqual(names(m, 'UART0'));
     expect(locate(m, 'UART1.CR').address).toBe(0x40038030);
@@ -25,21 +25,21 @@ describe('svd import: derivedFrom', () => {
     expect(u2.derivedFrom).toBeUndefined();
     expect(u2.interrupts).toBeUndefined();
     expect(names(m, 'UART2')).toEqual([...names(m, 'UART0'), 'EXTRA', 'CR2'].sort((a, b) => locate(m, `UART2.${a}`).address - locate(m, `UART2.${b}`).address));
-    expect(locate(m, 'UART2.EXTRA').register.reset).toBe(5);
+    expect(locate(m, 'UART2.EXTRA').register.resetValue).toBe(5);
   });
 
   it('registers derive from a sibling and from a dotted path, taking reset value and fields', () => {
     for (const path of ['UART0.CR_ALIAS', 'UART2.CR2']) {
       const r = locate(m, path).register;
-      expect(r.reset).toBe(0x300);
+      expect(r.resetValue).toBe(0x300);
       expect(r.fields.map((f) => f.name)).toEqual(['UARTEN', 'TXE', 'RXE']);
     }
-    expect(locate(m, 'UART0.CR_ALIAS').register.offset).toBe(0x34);
+    expect(locate(m, 'UART0.CR_ALIAS').register.addressOffset).toBe(0x34);
   });
 
   it('a field derives from a sibling field (enums included) but keeps its own bit offset', () => {
     const txe = locate(m, 'UART0.CR.TXE').field!;
-    expect([txe.lsb, txe.width]).toEqual([8, 1]);
+    expect([txe.bitOffset, txe.bitWidth]).toEqual([8, 1]);
     expect(txe.enums![0]!.values.map((v) => v.name)).toEqual(['OFF', 'ON']);
   });
 
@@ -60,14 +60,14 @@ describe('svd import: dim', () => {
   const m = fixture('dims', true);
 
   it('a peripheral list expands with its base stepped by dimIncrement and %s in descriptions', () => {
-    expect(m.peripherals.map((p) => [p.name, p.base, p.description])).toEqual([
+    expect(m.peripherals.map((p) => [p.name, p.baseAddress, p.description])).toEqual([
       ['TIMER0', 0x50000000, 'Timer 0'],
       ['TIMER1', 0x50001000, 'Timer 1'],
     ]);
   });
 
   it('register arrays, dimIndex lists, numeric and letter ranges', () => {
-    const regs = m.peripherals[1]!.registers.map((r) => [r.name, r.offset]);
+    const regs = m.peripherals[1]!.registers.map((r) => [r.name, r.addressOffset]);
     expect(regs).toEqual([
       ['KEY[0]', 0x10], ['KEY[1]', 0x14], ['KEY[2]', 0x18], ['KEY[3]', 0x1c],
       ['CHA_CTRL', 0x40], ['CHB_CTRL', 0x48], ['CHC_CTRL', 0x50],
@@ -77,11 +77,11 @@ describe('svd import: dim', () => {
       ['SM0_CLKDIV', 0x100], ['SM0_ADDR', 0x104], ['SM1_CLKDIV', 0x120], ['SM1_ADDR', 0x124],
     ]);
     expect(locate(m, 'TIMER1.KEY[2]').register.description).toBe('Key word 2');
-    expect(locate(m, 'TIMER0.SM1_CLKDIV').register.reset).toBe(0x10000);
+    expect(locate(m, 'TIMER0.SM1_CLKDIV').register.resetValue).toBe(0x10000);
   });
 
   it('field lists step by bits', () => {
-    expect(locate(m, 'TIMER0.PINS').register.fields.map((f) => [f.name, f.lsb, f.width])).toEqual(
+    expect(locate(m, 'TIMER0.PINS').register.fields.map((f) => [f.name, f.bitOffset, f.bitWidth])).toEqual(
       Array.from({ length: 8 }, (_, i) => [`PIN${i}`, 2 * i, 2]),
     );
   });
@@ -99,13 +99,16 @@ describe('svd import: nested clusters and inherited properties', () => {
   it('size, access, resetValue and resetMask cascade device → peripheral → cluster → register', () => {
     const p = (path: string) => {
       const r = locate(m, path).register;
-      return [r.size, r.access, r.reset, r.resetMask];
+      return [r.size, r.access, r.resetValue, r.resetMask];
     };
     expect(p('PLAIN.X')).toEqual([16, 'read-only', 0x1111, 0xffff]);
     expect(p('OUTER.TOP')).toEqual([32, 'read-write', 0x1111, 0xffff]);
     expect(p('OUTER.L1_R')).toEqual([32, 'read-write', 0xabcd, 0xffff]);
     expect(p('OUTER.L1_L2_DEEP')).toEqual([8, 'write-only', 0x7, 0x0f]);
-    expect(p('OUTER.L1_L2_DEEPER')).toEqual([8, 'writeOnce', 0xabcd, 0xffff]);
+    // An inherited value wider than the register is cut to its size, silently (no warning: the
+    // register itself declares nothing wrong).
+    expect(p('OUTER.L1_L2_DEEPER')).toEqual([8, 'writeOnce', 0xcd, 0xff]);
+    expect(m.warnings).toBeUndefined();
   });
 });
 
@@ -113,7 +116,7 @@ describe('svd import: fields', () => {
   const m = fixture('fields');
 
   it('the three bit-range notations give the same [lsb, width] shape', () => {
-    expect(locate(m, 'DEV.CTRL').register.fields.map((f) => [f.name, f.lsb, f.width, f.access])).toEqual([
+    expect(locate(m, 'DEV.CTRL').register.fields.map((f) => [f.name, f.bitOffset, f.bitWidth, f.access])).toEqual([
       ['A', 0, 4, 'read-write'], ['B', 4, 4, 'read-only'], ['C', 8, 8, 'write-only'], ['MODE', 16, 3, 'read-write'], ['D', 31, 1, 'read-write'],
     ]);
   });
@@ -130,40 +133,63 @@ describe('svd import: fields', () => {
 
   it('modifiedWriteValues: register level inherited by fields, field level overrides (modify = plain write)', () => {
     const intr = locate(m, 'DEV.INTR').register;
-    expect(intr.write).toBe('oneToClear');
-    expect(intr.fields.map((f) => [f.name, f.write])).toEqual([['RX', 'oneToClear'], ['TX', 'oneToSet'], ['ERR', undefined]]);
+    expect(intr.modifiedWriteValues).toBe('oneToClear');
+    expect(intr.fields.map((f) => [f.name, f.modifiedWriteValues])).toEqual([['RX', 'oneToClear'], ['TX', 'oneToSet'], ['ERR', undefined]]);
   });
 
   it('readAction on a register and on a field', () => {
-    expect(locate(m, 'DEV.FIFO').register.read).toBe('modify');
-    expect(locate(m, 'DEV.STATUS.LATCH').field!.read).toBe('clear');
-    expect(locate(m, 'DEV.STATUS.LIVE').field!.read).toBeUndefined();
+    expect(locate(m, 'DEV.FIFO').register.readAction).toBe('modify');
+    expect(locate(m, 'DEV.STATUS.LATCH').field!.readAction).toBe('clear');
+    expect(locate(m, 'DEV.STATUS.LIVE').field!.readAction).toBeUndefined();
   });
 
   it('a 16-bit register keeps its size, reset value and mask', () => {
     const r = locate(m, 'DEV.HALF').register;
-    expect([r.size, r.reset, r.resetMask, r.offset]).toEqual([16, 0x8000, 0xff00, 0x10]);
+    expect([r.size, r.resetValue, r.resetMask, r.addressOffset]).toEqual([16, 0x8000, 0xff00, 0x10]);
   });
 });
 
-describe('svd import: malformed input gives an SvdError naming the element', () => {
+describe('svd import: a malformed element is repaired or skipped with a warning naming its path (an SvdError with --strict)', () => {
+  // Every case has a valid sibling register OK that must survive.
   const wrap = (regs: string, extra = '') =>
-    `<device><name>X</name><peripherals>${extra}<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
+    `<device><name>X</name><peripherals>${extra}<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register>${regs}</registers></peripheral></peripherals></device>`;
+  const reg = (body: string) => wrap(`<register><name>A</name><addressOffset>0</addressOffset>${body}</register>`);
   it.each([
-    ['not XML', '<device><name>X</name>', /not well-formed|no <device>/],
-    ['no device', '<foo/>', /no <device>/],
-    ['circular derivedFrom', wrap('<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>'), /circular/],
-    ['unknown derivedFrom', wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'), /NOPE/],
-    ['bad bitRange', wrap('<register><name>A</name><addressOffset>0</addressOffset><fields><field><name>F</name><bitRange>7:0</bitRange></field></fields></register>'), /register A field F: bad bitRange/],
-    ['field outside register', wrap('<register><name>A</name><addressOffset>0</addressOffset><size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields></register>'), /outside the 8-bit register/],
-    ['no addressOffset', wrap('<register><name>A</name></register>'), /register A: no <addressOffset>/],
-    ['bad number', wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'), /bad number '0xZZ'/],
-    ['%s without dim', wrap('<register><name>A%s</name><addressOffset>0</addressOffset></register>'), /no <dim>/],
-    ['dimIndex count', wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'), /2 names for dim 3/],
-    ['bad access', wrap('<register><name>A</name><addressOffset>0</addressOffset><access>sometimes</access></register>'), /bad access 'sometimes'/],
-    ['64-bit register', wrap('<register><name>A</name><addressOffset>0</addressOffset><size>64</size></register>'), /size 64 is not supported/],
-  ])('%s', (_name, xml, message) => {
-    expect(() => importSvd(xml as string)).toThrow(SvdError);
-    expect(() => importSvd(xml as string)).toThrow(message as RegExp);
+    ['circular derivedFrom', wrap('<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>'), 'skipped', /^peripheral P register [AB]$/, /circular; skipped/],
+    ['unknown derivedFrom', wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /NOPE/],
+    ['bad bitRange', reg('<fields><field><name>F</name><bitRange>7:0</bitRange></field></fields>'), 'skipped', /^peripheral P register A field F$/, /bad bitRange/],
+    ['field outside register', reg('<size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields>'), 'field-outside', /^peripheral P register A field F$/, /bits 6\.\.9 lie outside the 8-bit register; dropped/],
+    ['no addressOffset', wrap('<register><name>A</name></register>'), 'skipped', /^peripheral P register A$/, /no <addressOffset>/],
+    ['bad number', wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /<addressOffset>: bad number '0xZZ'/],
+    ['%s without dim', wrap('<register><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /no <dim>/],
+    ['dimIndex count', wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /2 names for dim 3/],
+    ['bad access', reg('<access>sometimes</access>'), 'bad-value', /^peripheral P register A$/, /unknown <access> 'sometimes'.*ignored/],
+    ['impossible size', reg('<size>1</size>'), 'bad-size', /^peripheral P register A$/, /size 1 is not a register size.*register skipped/],
+    ['reset value wider than the register', reg('<size>16</size><resetValue>0x12345</resetValue>'), 'value-too-wide', /^peripheral P register A <resetValue>$/, /0x12345 does not fit the 16-bit register; masked to 0x2345/],
+    ['reset mask wider than the register', reg('<size>8</size><resetMask>0xFFFF</resetMask>'), 'value-too-wide', /<resetMask>$/, /masked to 0xff/],
+    ['enumerated value wider than its field', reg('<fields><field><name>SEE</name><bitOffset>0</bitOffset><enumeratedValues><enumeratedValue><name>A</name><value>0xA</value></enumeratedValue><enumeratedValue><name>B</name><value>1</value></enumeratedValue></enumeratedValues></field></fields>'), 'enum-too-wide', /^peripheral P register A field SEE enumeratedValue A$/, /0xA does not fit 1 bit; dropped/],
+    ['repeated <baseAddress>', `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register></registers></peripheral></peripherals></device>`, 'repeated-element', /^peripheral P$/, /<baseAddress> given 2 times \(0x1000, 0x2000\); the last kept/],
+  ])('%s', (_name, xml, kind, where, message) => {
+    const m = importSvd(xml as string);
+    const w = m.warnings!.find((x) => x.kind === kind)!;
+    expect(w, JSON.stringify(m.warnings)).toBeDefined();
+    expect(w.where).toMatch(where as RegExp);
+    expect(w.message).toMatch(message as RegExp);
+    expect(locate(m, 'P.OK').register.addressOffset).toBe(0x40);
+    expect(() => importSvd(xml as string, { strict: true })).toThrow(SvdError);
+  });
+
+  it('what a warning repairs: the masked reset, the kept enumerated values, the last <baseAddress>', () => {
+    const wrapOne = (regs: string) => `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
+    const m = importSvd(wrapOne('<register><name>A</name><addressOffset>4</addressOffset><size>16</size><resetValue>0xFFFFFFFFFFFF8001</resetValue><fields><field><name>F</name><bitOffset>0</bitOffset><bitWidth>2</bitWidth><enumeratedValues><enumeratedValue><name>BIG</name><value>4</value></enumeratedValue><enumeratedValue><name>TOP</name><value>3</value></enumeratedValue></enumeratedValues></field></fields></register>'));
+    const a = locate(m, 'P.A');
+    expect(a.address).toBe(0x2004);
+    expect(a.register.resetValue).toBe(0x8001);
+    expect(a.register.fields[0]!.enums![0]!.values).toEqual([{ name: 'TOP', value: 3 }]);
+  });
+
+  it('errors that concern the whole file stay errors', () => {
+    expect(() => importSvd('<device><name>X</name>')).toThrow(/not well-formed|no <device>/);
+    expect(() => importSvd('<foo/>')).toThrow(/no <device>/);
   });
 });

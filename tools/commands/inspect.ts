@@ -3,9 +3,10 @@
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, readable, registerAt, writable,
+  readHasSideEffects, registerAt,
   type DeviceMap, type FieldMap, type Located, type PeripheralMap, type RegisterMap,
-} from '../../src/console/regmap.js';
+} from '../../src/register_map.js';
+import { isReadable, isWritable } from '../../src/register_def.js';
 import { ConsoleClient } from '../inspect/client.js';
 import { loadMap } from '../inspect/maps.js';
 import { readText, writeText } from '../files.js';
@@ -131,10 +132,10 @@ async function withClient(ctx: Ctx, fn: (c: ConsoleClient) => Promise<number>): 
 function paint(ctx: Ctx, code: number, text: string): string {
   return ctx.color ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
-const bitsOf = (f: FieldMap) => (f.width === 1 ? `[${f.lsb}]` : `[${f.lsb + f.width - 1}:${f.lsb}]`);
+const bitsOf = (f: FieldMap) => (f.bitWidth === 1 ? `[${f.bitOffset}]` : `[${f.bitOffset + f.bitWidth - 1}:${f.bitOffset}]`);
 
 function decodeFields(r: RegisterMap, value: number) {
-  return r.fields.map((f) => ({ name: f.name, bits: bitsOf(f), value: fieldValue(f, value), enum: enumName(f, fieldValue(f, value)), access: f.access, write: f.write, read: f.read }));
+  return r.fields.map((f) => ({ name: f.name, bits: bitsOf(f), value: fieldValue(f, value), enum: enumName(f, fieldValue(f, value)), access: f.access, modifiedWriteValues: f.modifiedWriteValues, readAction: f.readAction }));
 }
 
 /** A progress bar on stderr for long operations, only on a terminal. */
@@ -150,7 +151,7 @@ function progress(label: string): (done: number, total: number) => void {
 // --- Commands --------------------------------------------------------------------------
 
 function list(ctx: Ctx): number {
-  const rows = ctx.map.peripherals.map((p) => ({ name: p.name, base: p.base, registers: p.registers.length, group: p.group, derivedFrom: p.derivedFrom }));
+  const rows = ctx.map.peripherals.map((p) => ({ name: p.name, base: p.baseAddress, registers: p.registers.length, group: p.groupName, derivedFrom: p.derivedFrom }));
   if (ctx.json) ctx.out(JSON.stringify({ device: ctx.map.device, peripherals: rows }, null, 2));
   else {
     ctx.out(`${ctx.map.device}: ${rows.length} peripherals`);
@@ -170,8 +171,8 @@ function target(map: DeviceMap, text: string): Located {
 
 async function readOne(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
   const r = at.register;
-  if (!readable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${r.access}: it cannot be read`, 'WO');
-  if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.read ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
+  if (!isReadable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${r.access}: it cannot be read`, 'WO');
+  if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.readAction ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
   const values = await c.readValues(r.size as Width, [at.address], ctx.force);
   return values.get(at.address)!;
 }
@@ -182,13 +183,13 @@ async function read(ctx: Ctx, c: ConsoleClient, text: string): Promise<number> {
   const value = await readOne(ctx, c, at);
   const name = `${at.peripheral.name}.${r.name}`;
   if (ctx.json) {
-    ctx.out(JSON.stringify({ register: name, address: at.address, value, access: r.access, reset: r.reset, fields: decodeFields(r, value) }, null, 2));
+    ctx.out(JSON.stringify({ register: name, address: at.address, value, access: r.access, reset: r.resetValue, fields: decodeFields(r, value) }, null, 2));
     return 0;
   }
   const digits = r.size / 4;
-  ctx.out(`${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${r.access}, reset ${hex(r.reset, digits)}${value !== r.reset ? paint(ctx, 33, ', changed') : ''})`);
+  ctx.out(`${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${r.access}, reset ${hex(r.resetValue, digits)}${value !== r.resetValue ? paint(ctx, 33, ', changed') : ''})`);
   for (const f of decodeFields(r, value)) {
-    const extra = [f.access !== r.access ? f.access : '', f.write ?? '', f.read ? `read: ${f.read}` : ''].filter(Boolean).join(', ');
+    const extra = [f.access !== r.access ? f.access : '', f.modifiedWriteValues ?? '', f.readAction ? `read: ${f.readAction}` : ''].filter(Boolean).join(', ');
     ctx.out(`  ${(f.name + f.bits).padEnd(28)} ${hex(f.value, 0).padStart(10)}${f.enum !== undefined ? ' ' + paint(ctx, 32, f.enum) : ''}${extra ? `  (${extra})` : ''}`);
   }
   return 0;
@@ -207,10 +208,10 @@ async function write(ctx: Ctx, c: ConsoleClient, text: string, token: string): P
     const value = parseFieldValue(at.field, raw);
     fieldWrite(r, at.field, 0, value); // refuses (read-only, write-only register, side effects, range) before any access
     await c.unlock(token);
-    if (at.field.width < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
+    if (at.field.bitWidth < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
     next = fieldWrite(r, at.field, before ?? 0, value);
   } else {
-    if (!writable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only`, 'RO');
+    if (!isWritable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only`, 'RO');
     const value = parseInteger(raw);
     if (value === undefined || (r.size < 32 && value >= 2 ** r.size)) throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
     await c.unlock(token);
@@ -237,9 +238,9 @@ async function readAll(ctx: Ctx, c: ConsoleClient, peripherals: readonly Periphe
   const byWidth = new Map<Width, number[]>();
   for (const p of peripherals) {
     for (const r of p.registers) {
-      const address = (p.base + r.offset) >>> 0;
+      const address = (p.baseAddress + r.addressOffset) >>> 0;
       const row: Row = { register: `${p.name}.${r.name}`, address };
-      if (!readable(r.access)) row.skipped = 'write-only';
+      if (!isReadable(r.access)) row.skipped = 'write-only';
       else if (readHasSideEffects(r) && !ctx.force) row.skipped = 'read has side effects (--force)';
       else byWidth.set(r.size as Width, [...(byWidth.get(r.size as Width) ?? []), address]);
       rows.push(row);
@@ -266,13 +267,13 @@ async function dump(ctx: Ctx, c: ConsoleClient, name: string): Promise<number> {
   const p = findPeripheral(ctx.map, name);
   const rows = await readAll(ctx, c, [p], `dump ${p.name}`);
   if (ctx.json) {
-    ctx.out(JSON.stringify({ peripheral: p.name, base: p.base, registers: rows }, null, 2));
+    ctx.out(JSON.stringify({ peripheral: p.name, base: p.baseAddress, registers: rows }, null, 2));
     return 0;
   }
   const regs = new Map(p.registers.map((r) => [`${p.name}.${r.name}`, r]));
   for (const row of rows) {
     const r = regs.get(row.register)!;
-    const value = row.value === undefined ? paint(ctx, 2, `(${row.skipped})`) : paint(ctx, row.value !== r.reset ? 33 : 36, hex(row.value, r.size / 4));
+    const value = row.value === undefined ? paint(ctx, 2, `(${row.skipped})`) : paint(ctx, row.value !== r.resetValue ? 33 : 36, hex(row.value, r.size / 4));
     ctx.out(`${row.register.padEnd(32)} ${hex(row.address, 8)}  ${value}`);
   }
   return 0;

@@ -1,14 +1,18 @@
 // `vllsi svd import|gen`: CMSIS-SVD files to register maps and TypeScript register definitions.
 import path from 'node:path';
 import { UsageError, type Command } from '../command.js';
-import { importSvd } from '../svd/import.js';
+import { importSvd, type ImportOptions } from '../svd/import.js';
 import { mapToJson } from '../svd/write.js';
 import { generate } from '../svd/gen.js';
-import { readText, writeText } from '../files.js';
+import { readBytes, writeText } from '../files.js';
+import type { DeviceMap } from '../../src/register_map.js';
+
+/** Warnings printed in full by default. */
+const FIRST = 10;
 
 const help = `usage:
-  vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT]
-  vllsi svd gen FILE.svd -o DIR [--only P1,P2] [--mmio-import SPEC] [--source TEXT]
+  vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT] [--strict] [--warnings N|all]
+  vllsi svd gen FILE.svd -o DIR [--only P1,P2] [--mmio-import SPEC] [--source TEXT] [--strict] [--warnings N|all]
 
 import  writes the device's flattened register map (every derivedFrom, dim array, cluster and
         inherited property resolved) as compact JSON, e.g. boards/rpi-pico/registers.json.
@@ -16,7 +20,14 @@ import  writes the device's flattened register map (every derivedFrom, dim array
 gen     writes TypeScript register definitions in the format of src/register_def.ts (PeripheralDef):
         one tree-shakeable module per peripheral plus index.ts. --only limits it to the named
         peripherals (and the ones they derive from); --mmio-import is the module that exports
-        PeripheralDef (default 'vllsi').`;
+        PeripheralDef (default 'vllsi').
+
+A bad element of the SVD (an enumerated value wider than its field, a field past its register,
+an impossible size...) is repaired or skipped with a warning that names its path; the warnings
+are counted by class on stderr, the first ${FIRST} in full (--warnings N shows N, --warnings all
+every one), and kept in the JSON map. --strict refuses the file at the first one instead
+(renames of repeated names excepted). docs/svd.md lists the warning classes.`;
+
 
 interface Parsed {
   file: string;
@@ -45,6 +56,33 @@ function parse(args: string[], valued: string[], bare: string[]): Parsed {
   return { file, out, flags };
 }
 
+/** Imports FILE (options from the flags) and prints its warning summary on stderr. */
+function load(file: string, flags: Map<string, string | true>, options: ImportOptions): DeviceMap {
+  const shown = warningsShown(flags.get('--warnings'));
+  const source = flags.get('--source');
+  const map = importSvd(readBytes(file), {
+    ...options,
+    strict: flags.has('--strict'),
+    source: typeof source === 'string' ? source : path.basename(file),
+  });
+  const warnings = map.warnings ?? [];
+  if (warnings.length === 0) return map;
+  const counts = new Map<string, number>();
+  for (const w of warnings) counts.set(w.kind, (counts.get(w.kind) ?? 0) + 1);
+  const lines = [`${file}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`];
+  for (const w of warnings.slice(0, shown)) lines.push(`  ${w.kind}: ${w.where}: ${w.message}`);
+  if (warnings.length > shown) lines.push(`  … ${warnings.length - shown} more (--warnings all shows every one)`);
+  console.error(lines.join('\n'));
+  return map;
+}
+
+function warningsShown(flag: string | true | undefined): number {
+  if (flag === undefined) return FIRST;
+  if (flag === 'all') return Infinity;
+  if (typeof flag === 'string' && /^\d{1,9}$/.test(flag)) return Number(flag);
+  throw new UsageError(`--warnings takes a count or 'all', not '${flag}'`);
+}
+
 export const svd: Command = {
   name: 'svd',
   summary: 'import a CMSIS-SVD file as a register map or TypeScript definitions',
@@ -52,23 +90,18 @@ export const svd: Command = {
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'import') {
-      const { file, out, flags } = parse(rest, ['--source'], ['--descriptions']);
-      const source = flags.get('--source');
-      const map = importSvd(readText(file), {
-        descriptions: flags.has('--descriptions'),
-        source: typeof source === 'string' ? source : path.basename(file),
-      });
+      const { file, out, flags } = parse(rest, ['--source', '--warnings'], ['--descriptions', '--strict']);
+      const map = load(file, flags, { descriptions: flags.has('--descriptions') });
       writeText(out, mapToJson(map));
       const registers = map.peripherals.reduce((n, p) => n + p.registers.length, 0);
-      console.log(`${out}: ${map.device}, ${map.peripherals.length} peripherals, ${registers} registers`);
+      console.log(`${out}: ${map.device}, ${map.peripherals.length} peripherals, ${registers} registers, ${map.warnings?.length ?? 0} warnings`);
       return 0;
     }
     if (sub === 'gen') {
-      const { file, out, flags } = parse(rest, ['--only', '--mmio-import', '--source'], []);
+      const { file, out, flags } = parse(rest, ['--only', '--mmio-import', '--source', '--warnings'], ['--strict']);
       const only = flags.get('--only');
       const mmioImport = flags.get('--mmio-import');
-      const source = flags.get('--source');
-      const map = importSvd(readText(file), { descriptions: true, source: typeof source === 'string' ? source : path.basename(file) });
+      const map = load(file, flags, { descriptions: true });
       const files = generate(map, {
         only: typeof only === 'string' ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         mmioImport: typeof mmioImport === 'string' ? mmioImport : undefined,

@@ -3,10 +3,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unpackMap, type DeviceMap } from '../../src/console/regmap.js';
+import { unpackMap, type DeviceMap } from '../../src/register_map.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { importSvd } from '../svd/import.js';
-import { readText } from '../files.js';
+import { readBytes } from '../files.js';
 
 /** The package root: the nearest folder up from here with package.json (source or dist/node). */
 export const packageRoot = (function up(d: string): string {
@@ -20,7 +20,7 @@ export function mappedBoards(): string[] {
 }
 
 export function loadMap(source: { board?: string; svd?: string }): DeviceMap {
-  if (source.svd !== undefined) return importSvd(readText(source.svd), { source: path.basename(source.svd) });
+  if (source.svd !== undefined) return importSvd(readBytes(source.svd), { source: path.basename(source.svd) });
   const board = source.board ?? 'rpi-pico';
   const file = path.join(packageRoot, 'boards', board, 'registers.json');
   if (!/^[\w.-]+$/.test(board) || !existsSync(file)) {

@@ -6,7 +6,7 @@
 // and shares its `registers` object by name: a reference to a module constant is the one form
 // a bundler can drop when unused (a spread or a member read of the base might run a getter).
 import { VllsiError, hex } from '../../src/errors.js';
-import type { DeviceMap, EnumSet, FieldMap, PeripheralMap, RegisterMap } from '../../src/console/regmap.js';
+import type { DeviceMap, EnumSet, FieldMap, PeripheralMap, RegisterMap } from '../../src/register_map.js';
 
 export interface GenOptions {
   /** Peripheral names to generate (their bases come along); all when absent. */
@@ -41,11 +41,13 @@ export function generate(map: DeviceMap, options: GenOptions = {}): Map<string, 
     const r = root(p);
     families.set(r, [...(families.get(r) ?? []), p]);
   }
+  const names = peripheralNames(map.peripherals);
   const files = new Map<string, string>();
   let index = '';
   for (const [base, members] of families) {
-    files.set(moduleName(base.name), header + layoutModule(map, base, members, mmio));
-    index += `export { ${members.map((p) => identifier(p.name)).join(', ')} } from './${moduleName(base.name).replace(/\.ts$/, '.js')}';\n`;
+    const file = names.get(base)!.module;
+    files.set(file, header + layoutModule(map, base, members, mmio, names));
+    index += `export { ${members.map((p) => names.get(p)!.ident).join(', ')} } from './${file.replace(/\.ts$/, '.js')}';\n`;
   }
   files.set('index.ts', header + index);
   return files;
@@ -58,7 +60,38 @@ export class GenError extends VllsiError<'GenError'> {
   }
 }
 
-const moduleName = (peripheral: string) => `${peripheral.toLowerCase().replace(/[^a-z0-9_]/g, '_')}.ts`;
+// Words a generated module may not use as a peripheral's export name.
+const RESERVED = new Set([
+  'registers', 'PeripheralDef', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do',
+  'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new',
+  'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'arguments', 'eval',
+]);
+
+/**
+ * Each peripheral's export name and module file: valid identifiers that are not reserved words,
+ * unique (module files case-insensitively, for case-insensitive file systems). Where two would
+ * clash, the later in the map gets a suffix (_2...), so names are stable for a given map.
+ */
+function peripheralNames(peripherals: readonly PeripheralMap[]): Map<PeripheralMap, { ident: string; module: string }> {
+  const idents = new Set<string>();
+  const modules = new Set<string>();
+  const unique = (name: string, taken: Set<string>, fold: (s: string) => string) => {
+    let out = name;
+    for (let n = 2; taken.has(fold(out)); n++) out = `${name}_${n}`;
+    taken.add(fold(out));
+    return out;
+  };
+  const out = new Map<PeripheralMap, { ident: string; module: string }>();
+  for (const p of peripherals) {
+    const id = identifier(p.name);
+    out.set(p, {
+      ident: unique(RESERVED.has(id) ? `${id}_` : id, idents, (s) => s),
+      module: `${unique(p.name.toLowerCase().replace(/[^a-z0-9_]/g, '_'), modules, (s) => s.toLowerCase())}.ts`,
+    });
+  }
+  return out;
+}
 const identifier = (name: string) => {
   const s = name.replace(/[^\w$]/g, '_');
   return IDENT.test(s) ? s : `_${s}`;
@@ -69,10 +102,10 @@ const comment = (indent: string, text: string | undefined) => (text ? `${indent}
 // RP2040: every APB/AHB-Lite peripheral register block has atomic XOR/SET/CLR aliases at
 // +0x1000/+0x2000/+0x3000 (datasheet 2.1.2); SIO (0xd0000000) and the PPB do not.
 function atomicAliases(map: DeviceMap, p: PeripheralMap): boolean {
-  return map.device === 'RP2040' && p.base >= 0x40000000 && p.base < 0x60000000;
+  return map.device === 'RP2040' && p.baseAddress >= 0x40000000 && p.baseAddress < 0x60000000;
 }
 
-function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string): string {
+function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string, names: Map<PeripheralMap, { ident: string }>): string {
   const shared = new SharedObjects(base.registers);
   const registers = base.registers.map((r) => register(r, shared)).join('');
   return `import type { PeripheralDef } from '${mmio}';\n\n`
@@ -80,7 +113,7 @@ function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly Per
     + `/** The register layout of ${members.map((p) => p.name).join(', ')}. */\nconst registers = {\n`
     + registers
     + '} as const;\n'
-    + members.map((p) => '\n' + peripheralConst(map, p)).join('');
+    + members.map((p) => '\n' + peripheralConst(map, p, names.get(p)!.ident)).join('');
 }
 
 /**
@@ -141,21 +174,21 @@ class SharedObjects {
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-function peripheralConst(map: DeviceMap, p: PeripheralMap): string {
+function peripheralConst(map: DeviceMap, p: PeripheralMap, ident: string): string {
   const aliases = atomicAliases(map, p) ? '  atomicAliases: true,\n' : '';
   const interrupts = p.interrupts?.length
     ? `  interrupts: { ${p.interrupts.map((i) => `${key(i.name)}: ${i.value}`).join(', ')} },\n`
     : '';
   return comment('', p.description)
-    + `export const ${identifier(p.name)} = {\n  name: '${p.name}',\n  baseAddress: ${hex(p.base)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
+    + `export const ${ident} = {\n  name: '${p.name.replace(/['\\]/g, '\\$&')}',\n  baseAddress: ${hex(p.baseAddress)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
 }
 
 function register(r: RegisterMap, shared: SharedObjects): string {
-  const parts = [`addressOffset: 0x${r.offset.toString(16)}`];
+  const parts = [`addressOffset: 0x${r.addressOffset.toString(16)}`];
   if (r.size !== 32) parts.push(`size: ${r.size}`);
   if (r.access !== 'read-write') parts.push(`access: '${r.access}'`);
-  if (r.reset !== 0) parts.push(`resetValue: 0x${r.reset.toString(16)}`);
-  if (r.read) parts.push(`readAction: '${r.read}'`);
+  if (r.resetValue !== 0) parts.push(`resetValue: 0x${r.resetValue.toString(16)}`);
+  if (r.readAction) parts.push(`readAction: '${r.readAction}'`);
   const { kept, dropped } = withoutOverlaps(r.fields);
   const head = comment('  ', r.description) + `  ${key(r.name)}: { ${parts.join(', ')}`;
   if (kept.length === 0) return `${head} },\n`;
@@ -164,7 +197,7 @@ function register(r: RegisterMap, shared: SharedObjects): string {
 
 /** A field map's literal, each field's object rendered by `value`. */
 function fieldsBlock(kept: readonly FieldMap[], dropped: readonly FieldMap[], value: (f: FieldMap) => string): string {
-  const notes = dropped.map((f) => `    // ${f.name} (bits ${f.lsb}..${f.lsb + f.width - 1}) overlaps an earlier field: left out (mmio fields may not overlap)\n`);
+  const notes = dropped.map((f) => `    // ${f.name} (bits ${f.bitOffset}..${f.bitOffset + f.bitWidth - 1}) overlaps an earlier field: left out (mmio fields may not overlap)\n`);
   return `{\n${kept.map((f) => comment('    ', f.description) + `    ${key(f.name)}: ${value(f)},\n`).join('')}${notes.join('')}  }`;
 }
 
@@ -173,7 +206,7 @@ function withoutOverlaps(fields: readonly FieldMap[]): { kept: FieldMap[]; dropp
   const dropped: FieldMap[] = [];
   let used = 0n;
   for (const f of fields) {
-    const mask = ((1n << BigInt(f.width)) - 1n) << BigInt(f.lsb);
+    const mask = ((1n << BigInt(f.bitWidth)) - 1n) << BigInt(f.bitOffset);
     if ((used & mask) !== 0n) dropped.push(f);
     else {
       used |= mask;
@@ -185,9 +218,9 @@ function withoutOverlaps(fields: readonly FieldMap[]): { kept: FieldMap[]; dropp
 
 /** A field's object literal (its description goes on its key, in the map). */
 function fieldBody(f: FieldMap): string {
-  const parts = [`bitOffset: ${f.lsb}`, `bitWidth: ${f.width}`, `access: '${f.access}'`];
-  if (f.write) parts.push(`modifiedWriteValues: '${f.write}'`);
-  if (f.read) parts.push(`readAction: '${f.read}'`);
+  const parts = [`bitOffset: ${f.bitOffset}`, `bitWidth: ${f.bitWidth}`, `access: '${f.access}'`];
+  if (f.modifiedWriteValues) parts.push(`modifiedWriteValues: '${f.modifiedWriteValues}'`);
+  if (f.readAction) parts.push(`readAction: '${f.readAction}'`);
   const enums = enumeratedValues(f.enums ?? []);
   if (enums) parts.push(`enumeratedValues: { ${enums} }`);
   return `{ ${parts.join(', ')} }`;
