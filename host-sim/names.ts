@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardSpec } from '../boards/index.js';
-import { registerAt, unpackMap, type DeviceMap } from '../src/console/regmap.js';
+import { registerAt, unpackMap, type DeviceMap } from '../src/register_map.js';
 import type { TraceEntry } from './trace.js';
 
 const root = (function up(d: string): string {
