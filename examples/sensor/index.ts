@@ -1,7 +1,7 @@
 // Sensor: every 100 ms (timer-alarm interrupt) read ADC channels 0-3, pack each
 // reading into a 16-bit sample (sample.ts), keep the last samples in a RAM ring
 // (16-bit stores) and print them on the console. The RP2040's ADC is modelled
-// (rp2040js); the ESP32 simulator has no ADC model, so this example is rpi-pico only.
+// (rp2040js); the example drives the RP2040's ADC registers, so it is rpi-pico only.
 import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
@@ -34,7 +34,7 @@ export const CHANNELS = 4;
 export const RING = 0x20010000, RING_SLOTS = 64;
 
 export default function main(_hal: Hal, board: BoardSpec): void {
-  if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC; the simulator has no ADC model for this chip');
+  if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC registers');
   const adc = peripheral(ADC);
   const timer = peripheral(TIMER);
   const resets = peripheral(RESETS);
