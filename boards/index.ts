@@ -2,8 +2,8 @@
 // map, peripherals with their models and IRQ numbers, console UART, LED). This
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
-import type { BoardIo } from '../src/io/provider.js';
 import { VllsiError } from '../src/errors.js';
+import type { BoardIo } from '../src/io/provider.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
@@ -21,7 +21,7 @@ export interface MemorySpec {
 
 export interface PeripheralSpec {
   readonly name: string;
-  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'esp32-gpio', 'esp32-uart', 'esp32-timg'. */
+  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'rp2040-resets', 'rp2040-uart', 'rp2040-pwm', 'rp2040-ppb', 'esp32-gpio', 'esp32-uart', 'esp32-timg', 'esp32-adc'. */
   readonly model: string;
   readonly base: number;
   readonly size: number;
@@ -29,6 +29,8 @@ export interface PeripheralSpec {
   readonly widths: readonly (1 | 2 | 4)[];
   /** Interrupt lines of this peripheral by name. */
   readonly irqs: Readonly<Record<string, number>>;
+  /** Its bit in the chip's reset controller (RP2040 RESETS), when it has one: held in reset, it does nothing. */
+  readonly reset?: number;
 }
 
 export interface BoardSpec {
@@ -55,6 +57,10 @@ export interface BoardSpec {
   readonly gpioCount: number;
   /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
   readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
+  /** GPIOs with an ADC input, by channel: adcPins[c] is channel c's pin. */
+  readonly adcPins: readonly number[];
+  /** Parts on the board's pins and buses, as data (host-sim/parts: { kind, ...options }). */
+  readonly parts: readonly Readonly<Record<string, unknown>>[];
   /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
   readonly io: BoardIo;
 }
@@ -115,7 +121,9 @@ export function parseBoard(raw: unknown): BoardSpec {
       if (n >= irqCount) fail(`${what}.irqs.${k} = ${n} is not below irqCount ${irqCount}`);
       pirqs[k] = irqs[k] = n;
     }
-    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs };
+    const reset = p.reset === undefined ? undefined : int(p.reset, `${what}.reset`);
+    if (reset !== undefined && reset > 31) fail(`${what}.reset = ${reset} is not a bit number 0..31`);
+    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs, ...(reset === undefined ? {} : { reset }) };
   });
   const all = [...memory, ...peripherals].sort((a, b) => a.base - b.base);
   for (let i = 0; i < all.length; i++) {
@@ -154,6 +162,8 @@ export function parseBoard(raw: unknown): BoardSpec {
     gpioCount,
     spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
     io: parseIo(o.io ?? {}, pin, int, fail),
+    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) => pin(n, `adcPins[${i}]`)),
+    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) => (typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string' ? Object.freeze({ ...q }) : fail(`parts[${i}] must be an object with a "kind"`))),
   } satisfies BoardSpec);
 }
 

@@ -8,6 +8,8 @@ import { SimHalted, SimStateError } from './errors.js';
 
 /** ctl[STATE] values. */
 export const IDLE = 0, REQUEST = 1, REPLY = 2;
+/** ctl[STATUS] of a reply that is not the answer yet: run the handler of IRQ ctl[RESULT] first (then send irqReturn). */
+export const RUN_IRQ = 2;
 /** Int32 slots of the control block. */
 export const STATE = 0, OP = 1, A0 = 2, A1 = 3, RESULT = 4, STATUS = 5, TEXT_LEN = 6;
 /** Byte offset of a Float64 slot (nowNs results) inside the control block. */
@@ -22,6 +24,8 @@ export const Op = {
   interruptsSave: 11, interruptsRestore: 12, interruptsEnable: 13, irqSetEnabled: 14,
   coreId: 15, spinlockTryClaim: 16, spinlockRelease: 17, nowNs: 18, debugWrite: 19, halt: 20,
   waitForEvent: 21, irqSetHandler: 22,
+  /** A handler started by a RUN_IRQ reply returned (STATUS 0) or threw (STATUS 1, error in the text block). */
+  irqReturn: 23,
   /** The program returned (STATUS 0) or threw (STATUS 1, error in the text block). */
   done: 30,
 } as const;

@@ -5,7 +5,8 @@
 import { workerData } from 'node:worker_threads';
 import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { bindHal } from '../src/platform.js';
-import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
+import { InvalidArgument } from '../src/errors.js';
+import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, RUN_IRQ, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';
 
 interface CoreWorkerData {
@@ -22,15 +23,39 @@ interface CoreWorkerData {
 const d = workerData as CoreWorkerData;
 const ctl = new Int32Array(d.sab, 0, 16);
 const f64 = new Float64Array(d.sab, F64_AT, 1);
+/** This core's IRQ handlers: the machine asks for one to run with a RUN_IRQ reply. */
+const handlers = new Map<number, IrqHandler>();
 
-function call(op: number, a0 = 0, a1 = 0, text?: string): number {
+function post(op: number, a0 = 0, a1 = 0, text?: string): void {
   ctl[OP] = op;
   ctl[A0] = a0;
   ctl[A1] = a1;
   if (text !== undefined) writeText(d.sab, ctl, text);
   Atomics.store(ctl, STATE, REQUEST);
   Atomics.notify(ctl, STATE);
-  while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
+}
+
+/** Waits for the machine's reply; runs every handler it asks for on the way (nested in the pending call, as an exception). */
+function awaitReply(): void {
+  for (;;) {
+    while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
+    if (ctl[STATUS] !== RUN_IRQ) return;
+    const irq = ctl[RESULT]!;
+    Atomics.store(ctl, STATE, IDLE);
+    let error: unknown;
+    try {
+      handlers.get(irq)?.(irq);
+    } catch (e) {
+      error = e;
+    }
+    ctl[STATUS] = error === undefined ? 0 : 1;
+    post(Op.irqReturn, irq, 0, error === undefined ? undefined : serializeError(error));
+  }
+}
+
+function call(op: number, a0 = 0, a1 = 0, text?: string): number {
+  post(op, a0, a1, text);
+  awaitReply();
   const failed = ctl[STATUS] !== 0;
   const result = ctl[RESULT]!;
   const error = failed ? readText(d.sab, ctl) : '';
@@ -60,9 +85,10 @@ class WorkerHal implements Hal {
   interruptsRestore = (state: number) => void call(Op.interruptsRestore, state);
   interruptsEnable = () => void call(Op.interruptsEnable);
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
-    void irq;
-    void handler;
-    throw new SimStateError(`core ${d.core}: the simulator delivers IRQs to core 0 only; register handlers there`);
+    if (handler !== undefined && typeof handler !== 'function') throw new InvalidArgument('IRQ handler', handler, 'must be a function or undefined');
+    call(Op.irqSetHandler, irq, handler === undefined ? 0 : 1); // checks the line first: a refused call has no effect
+    if (handler === undefined) handlers.delete(irq);
+    else handlers.set(irq, handler);
   }
   irqSetEnabled = (irq: number, on: boolean) => void call(Op.irqSetEnabled, irq, on ? 1 : 0);
   coreId = () => call(Op.coreId);
@@ -80,12 +106,15 @@ class WorkerHal implements Hal {
   }
 }
 
+/** The program returned or threw: report it, then sit idle (as in WFI) serving this core's interrupts until the worker ends. */
 function finish(error: unknown): void {
-  ctl[OP] = Op.done;
   ctl[STATUS] = error === undefined ? 0 : 1;
-  if (error !== undefined) writeText(d.sab, ctl, serializeError(error));
-  Atomics.store(ctl, STATE, REQUEST);
-  Atomics.notify(ctl, STATE);
+  post(Op.done, 0, 0, error === undefined ? undefined : serializeError(error));
+  if (error === undefined) awaitIdle();
+}
+
+function awaitIdle(): never {
+  for (;;) awaitReply();
 }
 
 try {

@@ -6,7 +6,7 @@
 // timing: a worker computing between two HAL calls is simply waited for.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { A0, A1, F64_AT, OP, Op, REPLY, REQUEST, RESULT, SAB_BYTES, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
+import { A0, A1, F64_AT, OP, Op, REPLY, REQUEST, RESULT, RUN_IRQ, SAB_BYTES, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';
 import { SimHal } from './hal.js';
 import type { Machine, SteppedCore } from './machine.js';
@@ -41,6 +41,8 @@ export interface CoreProgramOptions {
 
 export class WorkerCore implements SteppedCore {
   running = true;
+  /** The worker can still run handlers (its program returned normally, or still runs). */
+  private alive = true;
   private readonly sab = new SharedArrayBuffer(SAB_BYTES);
   private readonly ctl = new Int32Array(this.sab, 0, 16);
   private readonly f64 = new Float64Array(this.sab, F64_AT, 1);
@@ -73,8 +75,8 @@ export class WorkerCore implements SteppedCore {
     this.worker.unref();
   }
 
-  /** Serves exactly one HAL call of this core (blocking until the core makes it). */
-  step(): void {
+  /** Waits until the core posts a request; returns its op. */
+  private awaitRequest(): number {
     const ctl = this.ctl;
     const until = Date.now() + STUCK_MS;
     for (let s = Atomics.load(ctl, STATE); s !== REQUEST; s = Atomics.load(ctl, STATE)) {
@@ -83,12 +85,27 @@ export class WorkerCore implements SteppedCore {
         throw new SimStateError(`core ${this.core} made no HAL call for ${STUCK_MS / 1000} s of wall time (a loop that never touches the HAL?)`);
       }
     }
-    const op = ctl[OP]!;
+    return ctl[OP]!;
+  }
+
+  /** Serves exactly one HAL call of this core (blocking until the core makes it). */
+  step(): void {
+    const ctl = this.ctl;
+    const op = this.awaitRequest();
     if (op === Op.done) {
-      this.running = false;
-      if (ctl[STATUS] !== 0) throw deserializeError(readText(this.sab, ctl));
+      this.running = false; // the worker now idles, taking this core's interrupts (runHandler)
+      if (ctl[STATUS] !== 0) {
+        this.alive = false;
+        throw deserializeError(readText(this.sab, ctl));
+      }
       return;
     }
+    this.reply(op);
+  }
+
+  /** Serves the request `op` and posts the reply. */
+  private reply(op: number): void {
+    const ctl = this.ctl;
     try {
       ctl[RESULT] = this.serve(op, ctl[A0]!, ctl[A1]!);
       ctl[STATUS] = 0;
@@ -115,6 +132,7 @@ export class WorkerCore implements SteppedCore {
       case Op.interruptsRestore: h.interruptsRestore(a0); return 0;
       case Op.interruptsEnable: h.interruptsEnable(); return 0;
       case Op.irqSetEnabled: h.irqSetEnabled(a0, a1 !== 0); return 0;
+      case Op.irqSetHandler: h.irqSetHandler(a0, a1 !== 0 ? () => this.runHandler(a0) : undefined); return 0;
       case Op.coreId: return h.coreId();
       case Op.spinlockTryClaim: return h.spinlockTryClaim(a0) ? 1 : 0;
       case Op.spinlockRelease: h.spinlockRelease(a0); return 0;
@@ -125,9 +143,33 @@ export class WorkerCore implements SteppedCore {
     throw new SimStateError(`core ${this.core} sent an unknown HAL operation ${op}`);
   }
 
+  /**
+   * The machine delivers IRQ `irq` to this core: the worker runs its handler, nested in the call
+   * it is waiting on (or from idle), and every HAL call the handler makes is served here until it
+   * returns. An error thrown by the handler comes out here, as from a core-0 handler.
+   */
+  private runHandler(irq: number): void {
+    const ctl = this.ctl;
+    if (!this.alive) throw new SimStateError(`core ${this.core}'s program failed; it takes no interrupts`);
+    ctl[RESULT] = irq;
+    ctl[STATUS] = RUN_IRQ;
+    Atomics.store(ctl, STATE, REPLY);
+    Atomics.notify(ctl, STATE);
+    for (;;) {
+      const op = this.awaitRequest();
+      if (op === Op.irqReturn) {
+        if (ctl[STATUS] !== 0) throw deserializeError(readText(this.sab, ctl));
+        return;
+      }
+      if (op === Op.done) throw new SimStateError(`core ${this.core}'s program ended inside the handler of IRQ ${irq}`);
+      this.reply(op);
+    }
+  }
+
   /** Ends the worker (the board is disposed, or the core is stuck). */
   stop(): void {
     this.running = false;
+    this.alive = false;
     void this.worker.terminate();
   }
 }

@@ -11,7 +11,7 @@ import { BootromMissing, HardFault, Lockup, FirmwareSilent } from './errors.js';
 import type { FirmwareImage, Symbols } from './firmware.js';
 import { SimClock } from './time.js';
 import type { AccessTrace } from './trace.js';
-import { exactTimerAlarm } from './rp2040.js';
+import { exactTimerAlarm } from './rp2040-timer.js';
 
 const ROM_SIZE = 0x4000;
 const FLASH_BASE = 0x10000000;

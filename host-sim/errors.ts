@@ -107,3 +107,13 @@ export class FirmwareSilent extends VllsiError<'FirmwareSilent'> implements Code
     super('FirmwareSilent', `no UART, USB or GPIO output for ${silentNs / 1e9} s of simulated time; the core is at ${where({ pc, symbol })}`);
   }
 }
+
+/**
+ * Code that never returns to idle was stopped: a `main` or handler looping past the wall-time
+ * guard, or a handler re-entered endlessly because it never clears its interrupt source.
+ */
+export class SimRunaway extends VllsiError<'SimRunaway'> {
+  constructor(message: string) {
+    super('SimRunaway', message);
+  }
+}

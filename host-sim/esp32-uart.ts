@@ -4,12 +4,12 @@
 // one frame time apart (10 bits at the programmed baud rate) into the UartPort.
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
-import { UartPort } from './ports.js';
+import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, UartPort } from './ports.js';
 import type { SimAlarm } from './time.js';
 
 const FIFO = 0x00, INT_RAW = 0x04, INT_ST = 0x08, INT_ENA = 0x0c, INT_CLR = 0x10;
 const CLKDIV = 0x14, STATUS = 0x1c, CONF0 = 0x20, CONF1 = 0x24, DATE = 0x78, ID = 0x7c;
-const RXFIFO_FULL = 1 << 0, TXFIFO_EMPTY = 1 << 1, RXFIFO_OVF = 1 << 4;
+const RXFIFO_FULL = 1 << 0, TXFIFO_EMPTY = 1 << 1, PARITY_ERR = 1 << 2, FRM_ERR = 1 << 3, RXFIFO_OVF = 1 << 4, BRK_DET = 1 << 7;
 const FIFO_SIZE = 128;
 const APB_HZ = 80e6;
 
@@ -27,7 +27,7 @@ export class Esp32Uart extends RegisterModel {
   constructor(m: Machine, name: string, base: number, index: number, private readonly irq: number) {
     super(m, name, base);
     this.port = new UartPort(index, () => m.now);
-    this.port.rxSink = (b) => this.receive(b);
+    this.port.rxSink = (b, errors) => this.receive(b, errors);
     this.shifter = m.clock.createAlarm(() => this.shiftOut());
     this.update();
   }
@@ -77,13 +77,15 @@ export class Esp32Uart extends RegisterModel {
 
   private shiftOut(): void {
     const b = this.tx.shift();
-    if (b !== undefined) this.port.transmit(b);
+    if (b !== undefined) this.port.transmit(b, 10, this.frameNs / 10);
     if (this.tx.length) this.shifter.schedule(this.frameNs);
     this.update();
   }
 
-  private receive(b: number): void {
-    if (this.rx.length < FIFO_SIZE) this.rx.push(b & 0xff);
+  /** A received byte; line errors (fault injection) raise PARITY_ERR, FRM_ERR, BRK_DET (a break stores a 0 byte). */
+  private receive(b: number, errors: number): void {
+    this.raw |= (errors & UART_RX_PARITY ? PARITY_ERR : 0) | (errors & UART_RX_FRAMING ? FRM_ERR : 0) | (errors & UART_RX_BREAK ? BRK_DET : 0);
+    if (this.rx.length < FIFO_SIZE) this.rx.push(errors & UART_RX_BREAK ? 0 : b & 0xff);
     else this.raw |= RXFIFO_OVF;
     this.update();
   }

@@ -1,6 +1,7 @@
 // esp32-devkitc: plain RAM/ROM/flash blocks plus the register models written here
 // (esp32-gpio.ts, esp32-uart.ts, esp32-timg.ts) at the addresses of the board data.
 import { BoardError } from '../boards/index.js';
+import { ADC1_CHANNELS, Esp32Adc } from './esp32-adc.js';
 import { Esp32Gpio } from './esp32-gpio.js';
 import { Esp32Timg } from './esp32-timg.js';
 import { Esp32Uart } from './esp32-uart.js';
@@ -13,6 +14,7 @@ export function wireEsp32(m: Machine): ChipPorts {
     m.bus.mapMemory({ name: mem.name, base: mem.base, size: mem.size, widths: mem.widths.reduce((a, w) => a | w, 0), readOnly: mem.kind !== 'ram' });
   }
   let gpio: Esp32Gpio | undefined;
+  let adc: Esp32Adc | undefined;
   const uarts: UartPort[] = [];
   for (const p of b.peripherals) {
     const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
@@ -29,15 +31,22 @@ export function wireEsp32(m: Machine): ChipPorts {
       const u = new Esp32Uart(m, p.name, p.base, index, irqs[0]!);
       uarts[index] = u.port;
       m.bus.mapDevice(spec, u);
+    } else if (p.model === 'esp32-adc') {
+      m.bus.mapDevice(spec, (adc = new Esp32Adc(m, p.name, p.base)));
     } else if (p.model === 'esp32-timg') {
       need(2);
       m.bus.mapDevice(spec, new Esp32Timg(m, p.name, p.base, irqs));
     } else {
-      throw new BoardError(b.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an ESP32 model (esp32-gpio, esp32-uart, esp32-timg)`);
+      throw new BoardError(b.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an ESP32 model (esp32-gpio, esp32-uart, esp32-timg, esp32-adc)`);
     }
   }
   if (gpio === undefined) throw new BoardError(b.name, 'has no esp32-gpio peripheral');
   const g = gpio;
   const ports = Array.from({ length: b.gpioCount }, (_, i) => g.port(i));
-  return { uart: (n) => uarts[n], gpio: (n) => ports[n]! };
+  const a = adc;
+  return {
+    uart: (n) => uarts[n],
+    gpio: (n) => ports[n]!,
+    ...(a === undefined ? {} : { analogChannels: ADC1_CHANNELS, setAnalog: (channel: number, raw: number) => void (a.channelValues[channel] = raw) }),
+  };
 }

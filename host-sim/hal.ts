@@ -39,11 +39,13 @@ export class SimHal extends SizedBus implements Hal {
     m.enter(this.core);
     let v: number;
     try {
+      if (m.faults.armed) m.faults.check(addr >>> 0, size, 'read');
       v = size === 4 ? m.bus.load32(addr) : size === 2 ? m.bus.load16(addr) : m.bus.load8(addr);
     } catch (e) {
       this.fault(e, addr, size);
     }
     m.trace.record(m.now, this.core, 'read', addr, size, v);
+    m.poll(this.core, addr, v);
     m.boundary(this.core);
     return v;
   }
@@ -52,6 +54,7 @@ export class SimHal extends SizedBus implements Hal {
     const m = this.m;
     m.enter(this.core);
     try {
+      if (m.faults.armed) m.faults.check(addr >>> 0, size, 'write');
       if (size === 4) m.bus.store32(addr, value);
       else if (size === 2) m.bus.store16(addr, value);
       else m.bus.store8(addr, value);

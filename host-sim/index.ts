@@ -7,7 +7,7 @@
 //   board.gpio(25).level; board.gpio(4).drive(true); board.irq(13).raise(); board.trace.dump();
 //
 // See docs/simulator.md for how time, interrupts and cores work.
-import { loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
+import { BoardError, loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
 import type { Hal } from '../src/hal.js';
 import type { AppMain } from '../src/app.js';
 import { InvalidArgument, describe } from '../src/errors.js';
@@ -19,12 +19,16 @@ import type { ChipPorts, GpioPort } from './ports.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
+import { SimPin } from './sim-pin.js';
+import type { Faults } from './faults.js';
+import { plotSvg, shortTime, type PlotOptions } from './plot.js';
+import { partFromData, type Part, type PartHost } from './parts/index.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { parseDuration, type Duration } from './time.js';
 import { BoardView } from './board-view.js';
 import type { AccessTrace } from './trace.js';
 
-export { SimTimeout, SimStateError, SimHalted, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
+export { SimTimeout, SimStateError, SimHalted, SimRunaway, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
 export { BusFault } from '../src/hal.js';
 export { emulate, EmulatedBoard, type EmulateOptions, type FileInput } from './emulate.js';
 export type { XsbugEvent } from './xsbug.js';
@@ -32,10 +36,15 @@ export { parseDuration, formatNs, type Duration } from './time.js';
 export { SimUart, type SimRunner } from './sim-uart.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
+export { SimPin, type Window } from './sim-pin.js';
+export type { Faults, InjectedFault, BusErrorOptions } from './faults.js';
+export type { PlotOptions } from './plot.js';
+export { Waveform, Measure, type Signal, type Edge, type UartFrame } from './waveform.js';
 export { I2cBus, type I2cPart } from './parts/i2c.js';
 export { SpiBus, type SpiPart, type SpiMode } from './parts/spi.js';
 export { Tmp102 } from './parts/tmp102.js';
 export { Mcp3008 } from './parts/mcp3008.js';
+export { Button, Led, Potentiometer, I2cEeprom, SpiFlash, partFromData, partKinds, type Part, type PartHost, type LedChange } from './parts/index.js';
 export { loadBoard, parseBoard, boardNames, BoardError, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
@@ -47,6 +56,8 @@ export type App = AppMain;
 export interface SimulateOptions {
   /** Stop `main` (or a handler) that runs this long without returning to idle. Default '10s'. */
   bootTimeout?: Duration;
+  /** Wall-time runaway guard: stop `main` or a handler that has not returned after this long of real time (SimRunaway). Default '5s'. */
+  runaway?: Duration;
   /** A program for core 1, started before core 0's main (see SimBoard.startCore). */
   core1?: { program: URL | string } & CoreProgramOptions;
 }
@@ -70,7 +81,19 @@ export class SimBoard extends BoardView {
   ) {
     super(spec, ports);
     this.hal = new SimHal(machine, 0);
+    const waves = machine.waves;
+    this.pins = Array.from({ length: spec.gpioCount }, (_, n) => {
+      const port = ports.gpio(n);
+      const s = waves.signal('gpio', n, port.level);
+      port.onChange((level, t) => waves.change(s, t, level));
+      return new SimPin(port, s);
+    });
+    for (let n = 0; n < 8; n++) {
+      const u = ports.uart(n);
+      u?.onByte((byte, t) => waves.uartFrame(n, byte, t, u.frameBits, u.bitNs));
+    }
   }
+  private readonly pins: SimPin[];
 
   /** Simulated time since reset, ns. */
   get now(): number {
@@ -85,6 +108,29 @@ export class SimBoard extends BoardView {
     return this.machine.runUntil(deadline, until);
   }
 
+  /** Fault injection (bus errors): `board.faults.busError(address, { access, count })`. Pins: `gpio(n).stuckAt(level)`; UARTs: `uart(n).writeWithErrors(...)`, `uart(n).noise(...)`. */
+  get faults(): Faults {
+    return this.machine.faults;
+  }
+
+  /** The wall-time runaway guard (see SimulateOptions.runaway). */
+  set runaway(limit: Duration) {
+    const ns = parseDuration(limit, 'runaway');
+    if (ns <= 0) throw new InvalidArgument('runaway', limit, 'must be a positive wall-clock duration, e.g. 5s');
+    this.machine.runawayMs = ns / 1e6;
+  }
+  get runaway(): Duration {
+    return `${this.machine.runawayMs}ms`;
+  }
+
+  /**
+   * A timing diagram of the waveforms recorded since reset, as SVG: GPIOs (`pins`, else every pin
+   * that moved or idles high), UART TX lines with their bytes decoded, IRQ lines, over a time axis.
+   */
+  plot(o: PlotOptions = {}): string {
+    return plotSvg(this.machine.waves, this.now, { title: `${this.spec.name}: ${shortTime(o.from ?? 0)} .. ${shortTime(o.to ?? this.now)}`, ...o });
+  }
+
   /** Runs the board for a span of simulated time (interrupts fire, UARTs shift, timers count). */
   runFor(duration: Duration): this {
     const ns = parseDuration(duration);
@@ -96,6 +142,15 @@ export class SimBoard extends BoardView {
   /** Makes this board's core-0 HAL the one src/ uses (src/platform.ts): done before running its code. */
   bind(): void {
     bindHal(this.hal);
+  }
+
+  override gpio(n: number): SimPin {
+    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
+    return this.pins[n]!;
+  }
+  /** The board's LED pin. */
+  override get led(): SimPin {
+    return this.gpio(this.spec.led.pin);
   }
 
   /** I2C bus `n` (the chip's controller n): `board.i2c(0).attach(0x48, new Tmp102())`. */
@@ -143,6 +198,53 @@ export class SimBoard extends BoardView {
     if (!Number.isInteger(channel) || channel < 0 || channel >= (p.analogChannels ?? 0)) throw new InvalidArgument('ADC channel', channel, `must be an integer in 0..${(p.analogChannels ?? 0) - 1}`);
     if (!Number.isInteger(raw) || raw < 0 || raw > 0xfff) throw new InvalidArgument('ADC reading', raw, 'must be an integer in 0..4095');
     p.setAnalog(channel, raw);
+  }
+
+  /** Sets what the ADC converts on a GPIO with an ADC input (board data `adcPins`). */
+  setAnalogPin(pin: number, raw: number): void {
+    const channel = this.spec.adcPins.indexOf(pin);
+    if (channel < 0) throw new InvalidArgument('ADC pin', pin, `${this.spec.name} has ADC inputs on GPIO ${this.spec.adcPins.join(', ')}`);
+    this.setAnalog(channel, raw);
+  }
+
+  private readonly attached: { part: Part; detach: () => void }[] = [];
+
+  /**
+   * Connects a part (host-sim/parts: Button, Led, Potentiometer, I2cEeprom, SpiFlash...) to the
+   * board's pins or buses; returns the part. `board.detach(part)` disconnects it.
+   */
+  attach<P extends Part>(part: P): P {
+    if (typeof part?.attach !== 'function') throw new InvalidArgument('part', part, 'must be a part (host-sim/parts) with attach(host)');
+    if (this.attached.some((a) => a.part === part)) throw new InvalidArgument('part', part.kind, 'is already attached to this board');
+    const m = this.machine;
+    const host: PartHost = {
+      spec: this.spec,
+      get now() {
+        return m.now;
+      },
+      gpio: (n) => this.gpio(n),
+      i2c: (n) => this.i2c(n),
+      spi: (n) => this.spi(n),
+      setAnalogPin: (pin, raw) => this.setAnalogPin(pin, raw),
+      after(ns, fn) {
+        const a = m.clock.createAlarm(fn);
+        a.schedule(ns);
+        return () => a.cancel();
+      },
+    };
+    this.attached.push({ part, detach: part.attach(host) });
+    return part;
+  }
+
+  detach(part: Part): void {
+    const i = this.attached.findIndex((a) => a.part === part);
+    if (i < 0) throw new InvalidArgument('part', part?.kind, 'is not attached to this board');
+    this.attached.splice(i, 1)[0]!.detach();
+  }
+
+  /** The parts attached (by attach() or the board file), in order. */
+  get parts(): readonly Part[] {
+    return this.attached.map((a) => a.part);
   }
 
   /** An IRQ line by number or by its name in the board data (e.g. 'TIMER_IRQ_0'). */
@@ -211,12 +313,21 @@ export function createBoard(board: string | object): SimBoard {
   const spec = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
   const m = new Machine(spec);
   const ports = spec.chip === 'rp2040' ? wireRp2040(m) : wireEsp32(m);
-  return new SimBoard(spec, m, ports);
+  const b = new SimBoard(spec, m, ports);
+  spec.parts.forEach((data, i) => {
+    try {
+      b.attach(partFromData(data));
+    } catch (e) {
+      throw new BoardError(spec.name, `parts[${i}] (${String(data.kind)}): ${(e as Error).message}`);
+    }
+  });
+  return b;
 }
 
 /** Builds a board, binds its core-0 HAL for src/ (bindHal), and runs `app`'s main on core 0 (at simulated time 0). */
 export async function simulate(board: string | object, app?: App | { default: App }, options: SimulateOptions = {}): Promise<SimBoard> {
   const b = createBoard(board);
+  if (options.runaway !== undefined) b.runaway = options.runaway;
   if (options.core1 !== undefined) b.startCore(1, options.core1.program, options.core1);
   b.bind();
   if (app !== undefined) b.boot(app, options.bootTimeout);

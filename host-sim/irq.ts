@@ -15,6 +15,8 @@ export class IrqController {
   private readonly priority: Uint8Array;
   private readonly routedTo: Uint8Array;
   readonly handlers: (IrqHandler | undefined)[];
+  /** Told each change of a line's level (waveforms). */
+  onLevel: ((irq: number, high: boolean) => void) | undefined;
   /** Count of lines pending and enabled: lets the hot path skip the scan. */
   private ready = 0;
 
@@ -42,6 +44,7 @@ export class IrqController {
   /** A peripheral drives its interrupt line; a high level latches the line pending. */
   setLevel(irq: number, high: boolean): void {
     this.check(irq);
+    if ((this.level[irq] === 1) !== high) this.onLevel?.(irq, high);
     this.level[irq] = high ? 1 : 0;
     if (high && !this.pending[irq]) {
       this.pending[irq] = 1;
@@ -95,6 +98,10 @@ export class IrqController {
   isEnabled(irq: number): boolean {
     this.check(irq);
     return this.enabled[irq] === 1;
+  }
+  routeOf(irq: number): number {
+    this.check(irq);
+    return this.routedTo[irq]!;
   }
   levelOf(irq: number): boolean {
     this.check(irq);

@@ -3,21 +3,30 @@
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 
+/** Line errors of a received byte (fault injection): a wrong stop bit, a wrong parity bit, a break (line held low). */
+export const UART_RX_FRAMING = 1, UART_RX_PARITY = 2, UART_RX_BREAK = 4;
+
 /** The host side of a UART: bytes the chip transmits, and a way to send it bytes. */
 export class UartPort {
   private readonly listeners = new Set<(byte: number, tNs: number) => void>();
   private readonly decoder = new TextDecoder();
   private textOut = '';
-  /** Set by the UART model: takes one received byte into the RX FIFO. */
-  rxSink: (byte: number) => void = () => {};
+  /** Set by the UART model: takes one received byte into the RX FIFO, with its line errors (UART_RX_* bits). */
+  rxSink: (byte: number, errors: number) => void = () => {};
 
   constructor(
     readonly index: number,
     private readonly now: () => number,
   ) {}
 
-  /** Called by the model when a byte leaves the TX shifter. */
-  transmit(byte: number): void {
+  /** Bits per frame and bit time (ns) of the last frame sent (0: the model does not time frames): for waveforms. */
+  frameBits = 10;
+  bitNs = 0;
+
+  /** Called by the model when a byte leaves the TX shifter (the frame ends now). */
+  transmit(byte: number, frameBits = 10, bitNs = 0): void {
+    this.frameBits = frameBits;
+    this.bitNs = bitNs;
     this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
     const t = this.now();
     for (const l of this.listeners) l(byte, t);
@@ -32,7 +41,12 @@ export class UartPort {
   /** Feeds bytes (or UTF-8 text) to the chip's receiver, as if sent by the other end. */
   receive(data: Uint8Array | string): void {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    for (const b of bytes) this.rxSink(b);
+    for (const b of bytes) this.rxSink(b, 0);
+  }
+
+  /** One byte with line errors (UART_RX_FRAMING, UART_RX_PARITY, UART_RX_BREAK), as a faulty line delivers it. */
+  receiveWithErrors(byte: number, errors: number): void {
+    this.rxSink(byte & 0xff, errors & 7);
   }
 
   /** All text transmitted so far (UTF-8). */
@@ -61,6 +75,8 @@ export interface GpioPort {
   release(): void;
   /** Called at each change of `level`, with the simulated time. */
   onChange(listener: (level: boolean, tNs: number) => void): () => void;
+  /** A short to a rail (fault injection): the pin reads `level` whatever drives it; undefined removes the short. Absent: the chip's wiring cannot model it. */
+  stick?(level: boolean | undefined): void;
 }
 
 /** What a chip's wiring hands to the board API. */

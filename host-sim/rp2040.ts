@@ -1,168 +1,31 @@
 // rpi-pico: the RP2040's peripherals are rp2040js's (SIO, IO_BANK0, PADS, UART,
 // TIMER with alarms, PWM, SPI, I2C, DMA, PIO...), driven only by bus reads and
 // writes — no ARM code runs. Its clock is our SimClock, its interrupt lines feed
-// our IRQ controller, and its memories back our RAM/flash/ROM regions. What it
-// lacks for two cores is added here: SIO CPUID answers the calling core; and TIMER
-// alarms fall due on the exact microsecond of our nanosecond clock.
-import { GPIOPinState, I2CMode, RP2040, type GPIOPin, type Logger, type RPI2C } from 'rp2040js';
-import type { AccessSize } from '../src/hal.js';
-import type { Device } from './bus.js';
+// our IRQ controller, and its memories back our RAM/flash/ROM regions. Where rp2040js
+// differs from the chip, a model of ours sits in front (one file each): RESETS gates
+// every block, UART timing and pins, SIO CPUID and FIFOs, TIMER alarms on the exact
+// microsecond, PWM's first period, pads and pin levels, and the per-core PPB.
+import { I2CMode, RP2040, type RPI2C } from 'rp2040js';
 import { BoardError } from '../boards/index.js';
-import { BusFault } from '../src/hal.js';
 import type { Machine } from './machine.js';
-import type { SimClock } from './time.js';
-import { UartPort, type ChipPorts, type GpioPort } from './ports.js';
 import { I2cBus } from './parts/i2c.js';
 import { SpiBus, type SpiMode } from './parts/spi.js';
+import { UartPort, type ChipPorts } from './ports.js';
+import { Rp2040GpioPort } from './rp2040-gpio.js';
+import { Rp2040Ppb } from './rp2040-ppb.js';
+import { Rp2040Pwm } from './rp2040-pwm.js';
+import { Rp2040Resets } from './rp2040-resets.js';
+import { Rp2040Sio } from './rp2040-sio.js';
+import { Rp2040Timer } from './rp2040-timer.js';
+import { Rp2040Uart } from './rp2040-uart.js';
+import { FaultingLogger, NEVER_RESET, Rp2040Window, type ResetGate } from './rp2040-window.js';
 
-const SIO_CPUID = 0x000;
-const TIMER_ALARM0 = 0x010;
-const TIMER_ALARM3 = 0x01c;
-const ALIAS_MASK = 0xfff; // the atomic aliases sit at +0x1000/+0x2000/+0x3000
+const MODELS = 'rp2040js, rp2040-resets, rp2040-sio, rp2040-timer, rp2040-uart, rp2040-pwm, rp2040-ppb';
 
-/** rp2040js reports unimplemented registers through its logger; we turn those into faults. */
-class FaultingLogger implements Logger {
-  unimplemented: string | undefined;
-  debug(): void {}
-  info(): void {}
-  warn(component: string, message: string): void {
-    if (message.startsWith('Unimplemented')) this.unimplemented = `${component}: ${message}`;
-  }
-  error(component: string, message: string): void {
-    this.unimplemented = `${component}: ${message}`;
-  }
-}
-
-/** A window of rp2040js's address space (32-bit accesses; atomic SET/CLR/XOR aliases included). */
-class Rp2040Window implements Device {
-  constructor(
-    private readonly chip: RP2040,
-    private readonly log: FaultingLogger,
-    private readonly base: number,
-  ) {}
-  read(offset: number, size: AccessSize): number {
-    this.log.unimplemented = undefined;
-    const v = this.chip.readUint32(this.base + offset);
-    this.check(offset, size, 'read');
-    return v;
-  }
-  write(offset: number, size: AccessSize, value: number): void {
-    this.log.unimplemented = undefined;
-    this.chip.writeUint32(this.base + offset, value);
-    this.check(offset, size, 'write');
-  }
-  private check(offset: number, size: AccessSize, access: 'read' | 'write'): void {
-    const u = this.log.unimplemented;
-    if (u !== undefined) throw new BusFault(this.base + offset, size, access, 'unmodelled', `rp2040js does not model this register (${u})`);
-  }
-}
-
-/** SIO with a per-core CPUID (rp2040js models one core and always answers 0). */
-class SioWindow extends Rp2040Window {
-  constructor(
-    chip: RP2040,
-    log: FaultingLogger,
-    base: number,
-    private readonly m: Machine,
-  ) {
-    super(chip, log, base);
-  }
-  override read(offset: number, size: AccessSize): number {
-    return offset === SIO_CPUID ? this.m.activeCore : super.read(offset, size);
-  }
-}
-
-/**
- * Makes a TIMER alarm fall due when the microsecond counter reaches it. rp2040js computes an
- * alarm's delay from the fractional current microsecond and truncates it to whole microseconds,
- * so on our nanosecond clock an alarm fired up to 1 µs before the counter (TIMELR: whole
- * microseconds) reached its target. Call after a write to register `reg` of TIMER, with the
- * clock's scheduledCount from before it: if the write armed an alarm, it is moved to the
- * instant the counter becomes the target (target × 1000 ns, the counter wrapping at 2^32 µs).
- */
-export function exactTimerAlarm(clock: SimClock, reg: number, scheduledBefore: number, readAlarm: (reg: number) => number): void {
-  if (reg < TIMER_ALARM0 || reg > TIMER_ALARM3 || clock.scheduledCount === scheduledBefore) return;
-  const alarm = clock.lastScheduled!;
-  const target = readAlarm(reg); // what the write (or alias) made of ALARMn
-  const counter = Math.floor(clock.nanos / 1000);
-  const delta = (target - counter) >>> 0;
-  // delta 0: the counter is already there; rp2040js's choice (fire now, or after a wrap) stands.
-  if (delta !== 0) alarm.scheduleAt((counter + delta) * 1000);
-}
-
-/** TIMER with exact alarms (exactTimerAlarm). */
-class TimerWindow extends Rp2040Window {
-  constructor(
-    chip: RP2040,
-    log: FaultingLogger,
-    base: number,
-    private readonly clock: SimClock,
-  ) {
-    super(chip, log, base);
-  }
-  override write(offset: number, size: AccessSize, value: number): void {
-    const scheduled = this.clock.scheduledCount;
-    super.write(offset, size, value);
-    exactTimerAlarm(this.clock, offset & ALIAS_MASK, scheduled, (reg) => super.read(reg, 4));
-  }
-}
-
-/**
- * A pin as seen from outside: rp2040js's output state, or what the outside drives. A pin
- * nobody drives floats: the pad's pull-up or pull-down decides what the input reads (both
- * enabled: the bus keeper holds the last level; neither: it keeps the last level too).
- */
-class Rp2040GpioPort implements GpioPort {
-  private driven: boolean | undefined;
-  private input = false;
-  private last = false;
-  private readonly listeners = new Set<(level: boolean, tNs: number) => void>();
-  constructor(
-    private readonly p: GPIOPin,
-    private readonly now: () => number,
-  ) {
-    p.addListener(() => this.changed());
-  }
-  get pin(): number {
-    return this.p.index;
-  }
-  get isOutput(): boolean {
-    return this.p.outputEnable;
-  }
-  get level(): boolean {
-    return this.p.outputEnable ? this.p.value === GPIOPinState.High : this.input;
-  }
-  drive(level: boolean): void {
-    this.driven = level;
-    this.changed();
-  }
-  release(): void {
-    this.driven = undefined;
-    this.changed();
-  }
-  onChange(listener: (level: boolean, tNs: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  private changed(): void {
-    const p = this.p;
-    const input = this.driven ?? (p.pullupEnabled !== p.pulldownEnabled ? p.pullupEnabled : this.input);
-    // rp2040js latches an edge at every setInputValue, changed or not: only real edges reach it.
-    if (input !== this.input) {
-      this.input = input;
-      p.setInputValue(input);
-    }
-    const l = this.level;
-    if (l === this.last) return;
-    this.last = l;
-    for (const cb of this.listeners) cb(l, this.now());
-  }
-}
-
-/** One simulated event after `ns`, on the chip's clock (a bus transfer in progress). */
-function later(chip: RP2040): (ns: number, then: () => void) => void {
+/** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
+function later(m: Machine): (ns: number, then: () => void) => void {
   let next: (() => void) | undefined;
-  const alarm = chip.clock.createAlarm(() => {
+  const alarm = m.clock.createAlarm(() => {
     const f = next!;
     next = undefined;
     f();
@@ -173,27 +36,53 @@ function later(chip: RP2040): (ns: number, then: () => void) => void {
   };
 }
 
-/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods. */
-function wireI2c(i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
-  const after = later(chip);
+/** DW_apb_i2c controller events to the bus's parts, each byte taking 9 SCL periods; SCL/SDA rebuilt into the waveforms. */
+function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
+  const after = later(m);
   const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
+  const w = m.waves, n = bus.index;
   let repeatedStart = false;
   i2c.onStart = (repeated) => {
     repeatedStart = repeated;
+    w.i2cStart(n, m.now, clocks(1), repeated);
     after(clocks(1), () => i2c.completeStart());
   };
-  i2c.onConnect = (address, mode) => after(clocks(9), () => i2c.completeConnect(bus.connect(address, mode === I2CMode.Read, repeatedStart)));
-  i2c.onWriteByte = (value) => after(clocks(9), () => i2c.completeWrite(bus.writeByte(value)));
-  i2c.onReadByte = (ack) => after(clocks(9), () => i2c.completeRead(bus.readByte(ack)));
+  /** A byte on the wire for 9 clocks: when it completes, `done` gives the ACK, the byte and the controller's completion (drawn first: completing may start the next event). */
+  const byte = (label: string, done: () => [boolean, number, () => void]) => {
+    const t0 = m.now;
+    after(clocks(9), () => {
+      const [ack, v, complete] = done();
+      w.i2cByte(n, t0, m.now, v, ack, label.replace('%', `0x${v.toString(16).padStart(2, '0')}`));
+      complete();
+    });
+  };
+  i2c.onConnect = (address, mode) => {
+    const read = mode === I2CMode.Read;
+    byte(`0x${address.toString(16)} ${read ? 'R' : 'W'}`, () => {
+      const ack = bus.connect(address, read, repeatedStart);
+      return [ack, (address << 1) | (read ? 1 : 0), () => i2c.completeConnect(ack)];
+    });
+  };
+  i2c.onWriteByte = (value) =>
+    byte('%', () => {
+      const ack = bus.writeByte(value);
+      return [ack, value, () => i2c.completeWrite(ack)];
+    });
+  i2c.onReadByte = (ack) =>
+    byte('%', () => {
+      const v = bus.readByte(ack);
+      return [ack, v, () => i2c.completeRead(v)];
+    });
   i2c.onStop = () => {
     bus.stop();
+    w.i2cStop(n, m.now, clocks(1));
     after(clocks(1), () => i2c.completeStop());
   };
 }
 
 /** PL022 frames to the bus's selected parts, each taking its bits at the SPI clock. */
-function wireSpi(spi: RP2040['spi'][number], bus: SpiBus, chip: RP2040): void {
-  const after = later(chip);
+function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
+  const after = later(m);
   spi.onTransmit = (value) => {
     const bits = spi.dataBits;
     // rp2040js's spiMode swaps modes 2 and 3: the mode is CPOL << 1 | CPHA, from SSPCR0.SPO (bit 6) and SPH (bit 7).
@@ -208,8 +97,10 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
   const chip = new RP2040(m.clock);
   const log = new FaultingLogger();
   chip.logger = log;
-  // Interrupt lines go to our controller, not to rp2040js's (idle) Cortex-M0+ core.
-  chip.setInterrupt = (irq: number, level: boolean) => m.irq.setLevel(irq, level);
+  // Interrupt lines go to our controller, not to rp2040js's (idle) Cortex-M0+ core; a model of
+  // ours may hold a line high too (the UART's error interrupts).
+  const extraLevel = new Map<number, () => boolean>();
+  chip.setInterrupt = (irq: number, level: boolean) => m.irq.setLevel(irq, level || (extraLevel.get(irq)?.() ?? false));
 
   for (const mem of m.board.memory) {
     const spec = { name: mem.name, base: mem.base, size: mem.size, widths: mem.widths.reduce((a, w) => a | w, 0), readOnly: mem.kind !== 'ram' };
@@ -217,18 +108,60 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     if (store.length < mem.size) throw new BoardError(m.board.name, `${mem.name} (${mem.size} bytes) is larger than rp2040js's ${store.length}`);
     m.bus.mapMemory(spec, store.subarray(0, mem.size));
   }
+  const resetsSpec = m.board.peripherals.find((p) => p.model === 'rp2040-resets');
+  const resets = resetsSpec === undefined ? undefined : new Rp2040Resets(resetsSpec.base);
+  const uartPorts: UartPort[] = [];
+  const uarts: Rp2040Uart[] = [];
   for (const p of m.board.peripherals) {
     const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
-    if (p.model === 'rp2040js') m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base));
-    else if (p.model === 'rp2040-sio') m.bus.mapDevice(spec, new SioWindow(chip, log, p.base, m));
-    else if (p.model === 'rp2040-timer') m.bus.mapDevice(spec, new TimerWindow(chip, log, p.base, m.clock));
-    else throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (rp2040js, rp2040-sio, rp2040-timer)`);
+    const gate: ResetGate = p.reset === undefined || resets === undefined ? NEVER_RESET : ((bit) => () => resets.held(bit))(p.reset);
+    switch (p.model) {
+      case 'rp2040js': m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base, gate)); break;
+      case 'rp2040-resets': m.bus.mapDevice(spec, resets!); break;
+      case 'rp2040-sio': m.bus.mapDevice(spec, new Rp2040Sio(chip, log, p.base, m, [p.irqs.SIO_IRQ_PROC0 ?? 15, p.irqs.SIO_IRQ_PROC1 ?? 16])); break;
+      case 'rp2040-timer': m.bus.mapDevice(spec, new Rp2040Timer(chip, log, p.base, gate, m.clock)); break;
+      case 'rp2040-pwm': m.bus.mapDevice(spec, new Rp2040Pwm(chip, log, p.base, gate)); break;
+      case 'rp2040-ppb': m.bus.mapDevice(spec, new Rp2040Ppb(m, p.base)); break;
+      case 'rp2040-uart': {
+        const index = Number(/\d+$/.exec(p.name)?.[0] ?? uarts.length);
+        const u = new Rp2040Uart(chip, log, p.base, gate, index, m.clock, new UartPort(index, () => m.now));
+        const irq = Object.values(p.irqs)[0];
+        if (irq !== undefined) extraLevel.set(irq, () => u.errorIrqPending);
+        uarts.push(u);
+        uartPorts[index] = u.port;
+        m.bus.mapDevice(spec, u);
+        if (p.reset !== undefined) resets?.watch(p.reset, () => u.resetState());
+        break;
+      }
+      default: throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (${MODELS})`);
+    }
   }
-
-  return { chip, ...rp2040Ports(chip, () => m.now) };
+  const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, () => m.now));
+  const i2cs = chip.i2c.map((c, i) => {
+    const bus = new I2cBus(i);
+    wireI2c(m, c, bus, chip);
+    return bus;
+  });
+  const spis = chip.spi.map((c, i) => {
+    const bus = new SpiBus(i, (n) => gpios[n]!);
+    wireSpi(m, c, bus);
+    return bus;
+  });
+  return {
+    chip,
+    uart: (n) => uartPorts[n],
+    gpio: (n) => gpios[n]!,
+    i2c: (n) => i2cs[n],
+    spi: (n) => spis[n],
+    analogChannels: chip.adc.numChannels,
+    setAnalog: (channel, raw) => void (chip.adc.channelValues[channel] = raw),
+  };
 }
 
-/** The outside of an rp2040js chip: its UARTs, pins and ADC inputs (shared with the emulator, host-sim/emulate.ts). */
+/**
+ * The outside of an rp2040js chip that firmware drives itself (the emulator, host-sim/emulate.ts):
+ * its UARTs as rp2040js sends them, its pins and ADC inputs.
+ */
 export function rp2040Ports(chip: RP2040, now: () => number): ChipPorts {
   const uarts = chip.uart.map((u, i) => {
     const port = new UartPort(i, now);
@@ -237,21 +170,9 @@ export function rp2040Ports(chip: RP2040, now: () => number): ChipPorts {
     return port;
   });
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, now));
-  const i2cs = chip.i2c.map((c, i) => {
-    const bus = new I2cBus(i);
-    wireI2c(c, bus, chip);
-    return bus;
-  });
-  const spis = chip.spi.map((c, i) => {
-    const bus = new SpiBus(i, (n) => gpios[n]!);
-    wireSpi(c, bus, chip);
-    return bus;
-  });
   return {
     uart: (n) => uarts[n],
     gpio: (n) => gpios[n]!,
-    i2c: (n) => i2cs[n],
-    spi: (n) => spis[n],
     analogChannels: chip.adc.numChannels,
     setAnalog: (channel, raw) => void (chip.adc.channelValues[channel] = raw),
   };

@@ -1,6 +1,8 @@
 // The access trace: the last N bus accesses and interrupt events, in a ring buffer
-// (no allocation per access). Dumpable as JSON for tests and debugging.
+// (no allocation per access). Dumpable as JSON for tests and debugging; with the board's
+// waveforms (waveform.ts) it writes a VCD.
 import { hex } from '../src/errors.js';
+import type { Waveform } from './waveform.js';
 
 export type TraceOp = 'read' | 'write' | 'fault' | 'irq-enter' | 'irq-exit';
 const OPS: readonly TraceOp[] = ['read', 'write', 'fault', 'irq-enter', 'irq-exit'];
@@ -39,6 +41,9 @@ export class AccessTrace {
   total = 0;
   /** Recording can be switched off for speed; the ring keeps what it has. */
   enabled = true;
+  /** The board's signal changes (set by the machine). */
+  waves: Waveform | undefined;
+  now: () => number = () => 0;
 
   constructor(readonly capacity = 4096) {
     this.ring = new DataView(new ArrayBuffer(capacity * STRIDE));
@@ -90,6 +95,15 @@ export class AccessTrace {
 
   toJSON(): TraceEntry[] {
     return this.entries();
+  }
+
+  /**
+   * The board's waveforms as a Value Change Dump (GTKWave, PulseView): GPIO levels (`pins`, else
+   * every pin that moved or idles high), UART TX lines, IRQ lines, from `from` to `to` ns (default: reset to now).
+   */
+  toVCD(o: { pins?: readonly number[]; from?: number; to?: number } = {}): string {
+    if (this.waves === undefined) return '';
+    return this.waves.toVCD({ ...o, end: this.now() });
   }
 
   /** JSON text with hex addresses and values, one entry per line. */

@@ -82,7 +82,7 @@ export interface Hal {
 }
 
 /** Why the bus refused an access. */
-export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only' | 'protection';
+export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only' | 'protection' | 'injected';
 
 /** A data read, a data write, or an instruction fetch (the simulator's bus models fetches for OS memory's Exec protection). */
 export type BusAccess = 'read' | 'write' | 'fetch';

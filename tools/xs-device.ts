@@ -219,7 +219,14 @@ export class XsDevice {
   private async turn(code: string): Promise<void> {
     this.lastMeter = 0;
     this.failure = undefined;
-    const used = (await this.worker.usage(`try {\n${code}\n} catch (e) { __vllsiHarness.failed(e); }`)).compute;
+    // The app's code, as the machine's: its poll loops fast-forward and the simulated-time guard holds.
+    const leave = this.board.machine.enterCode(this.board.now + BOOT_TIMEOUT_NS);
+    let used: number;
+    try {
+      used = (await this.worker.usage(`try {\n${code}\n} catch (e) { __vllsiHarness.failed(e); }`)).compute;
+    } finally {
+      leave();
+    }
     this.charge(used);
     if (this.failure !== undefined) throw new XsAppError(this.failure);
   }
@@ -277,6 +284,9 @@ function heapBudget(creation: Record<string, unknown>): number | undefined {
   if (typeof size !== 'number' || size <= 0) return undefined;
   return size - 16 * (typeof creation.stack === 'number' ? creation.stack : 0);
 }
+
+/** How long app code (main, a handler) may run in simulated time without returning, as simulate()'s bootTimeout. */
+const BOOT_TIMEOUT_NS = 10e9;
 
 /** What hal/native/vllsi_xs.c does for each native, on the simulated board. */
 function simulatedNatives(board: SimBoard, queued: number[]): Record<string, (...a: never[]) => unknown> {

@@ -18,8 +18,16 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
   const uart = peripheral(UART0);
   const timer = peripheral(TIMER);
   const ctrl = (pin: number) => (io as unknown as Record<string, Register<(typeof IO_BANK0.registers)['GPIO0_CTRL']>>)[`GPIO${pin}_CTRL`]!;
+  // Take the blocks out of reset (the CLR alias: no read-modify-write) and wait until they are:
+  // a block held in reset ignores its configuration.
+  const used = { IO_BANK0: 1, PADS_BANK0: 1, TIMER: 1, UART0: 1 } as const;
+  const release = () => {
+    resets.RESET.atomicClear(used);
+    while (!resets.RESET_DONE.matches(used));
+  };
   return {
     ledInit(pin) {
+      release();
       sio.GPIO_OUT_CLR.write(1 << pin);
       sio.GPIO_OE_SET.write(1 << pin);
       ctrl(pin).write({ FUNCSEL: GPIO_FUNC_SIO });
@@ -29,10 +37,7 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       return ((sio.GPIO_OUT.read() >>> pin) & 1) === 1;
     },
     consoleInit() {
-      // Take the blocks out of reset (the CLR alias: no read-modify-write) and wait until they are.
-      const used = { IO_BANK0: 1, PADS_BANK0: 1, TIMER: 1, UART0: 1 } as const;
-      resets.RESET.atomicClear(used);
-      while (!resets.RESET_DONE.matches(used));
+      release();
       // The SDK's stdio may have set the UART up already: disable it while it is changed.
       uart.UARTCR.write(0);
       // 115200 baud from clk_peri = 125 MHz: 125e6 / (16 * 115200) = 67 + 52/64.

@@ -2,8 +2,7 @@
 // reading into a 16-bit sample (sample.ts), keep the last samples in a ring the app owns
 // (a Uint16Array: raw SRAM belongs to the SDK's malloc heap on a device) and print them on
 // the console, read back from the ring. Console and alarm are blink's RP2040 drivers. The
-// RP2040's ADC is modelled (rp2040js); the ESP32 simulator has no ADC model, so this example
-// is rpi-pico only.
+// example drives the RP2040's ADC registers, so it is rpi-pico only.
 import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
@@ -35,7 +34,7 @@ export const CHANNELS = 4;
 export const RING_SLOTS = 64;
 
 export default function main(_hal: Hal, board: BoardSpec): void {
-  if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC; the simulator has no ADC model for this chip');
+  if (board.chip !== 'rp2040') throw new InvalidArgument('board', board.name, 'the sensor example reads the RP2040 ADC registers');
   const hw = rp2040Hardware(board.console.tx, board.console.rx);
   const adc = peripheral(ADC);
   const resets = peripheral(RESETS);
@@ -45,7 +44,7 @@ export default function main(_hal: Hal, board: BoardSpec): void {
     return adc.RESULT.get('RESULT');
   };
   hw.consoleInit();
-  resets.RESET.atomicClear({ ADC: 1 });
+  resets.RESET.atomicClear({ ADC: 1 }); // pico-sdk leaves the ADC in reset
   while (!resets.RESET_DONE.isSet('ADC'));
   adc.CS.write({ EN: 1 });
   const ring = new Uint16Array(RING_SLOTS);

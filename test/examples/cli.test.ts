@@ -23,12 +23,13 @@ describe('vllsi sim', () => {
   it('runs blink on rpi-pico for 2 s by default, printing UART lines and LED changes with timestamps', async () => {
     const r = await run(['sim']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/\[0\.0000\d+ s\] uart0: blink ready on rpi-pico/);
+    // 63 bytes at 115200 baud: the line is complete after 63 frames of 86.8 us.
+    expect(r.out).toMatch(/\[0\.00546\d+ s\] uart0: blink ready on rpi-pico/);
     // Toggles every 250 ms, a few hundred ns after each alarm (interrupt entry and the handler's
-    // accesses): the eighth falls just after the 2 s.
+    // accesses): the eighth falls just after the 2 s. "tick 7: led on" and CR LF take 16 frames (1.39 ms).
     expect(r.out.match(/LED GPIO25 -> (on|off)/g)).toHaveLength(7);
     expect(r.out).toMatch(/\[0\.250000\d\d\d s\] LED GPIO25 -> on/);
-    expect(r.out).toMatch(/\[1\.750000\d\d\d s\] uart0: tick 7: led on/);
+    expect(r.out).toMatch(/\[1\.75138\d+ s\] uart0: tick 7: led on/);
     expect(r.out).toMatch(/stopped at 2\.000000000 s simulated/);
   });
 

@@ -3,7 +3,7 @@
 // preemption, level-triggered re-pending.
 import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../host-sim/index.js';
-import { SimStateError } from '../../host-sim/errors.js';
+import { SimHalted } from '../../host-sim/errors.js';
 import { InvalidArgument } from '../../src/errors.js';
 
 const RAM = 0x20000000;
@@ -91,11 +91,11 @@ describe('IRQ delivery', () => {
     expect(hits).toBe(3);
   });
 
-  it('a pending, enabled IRQ without a handler is a typed error', () => {
-    const b = createBoard('rpi-pico');
+  it('a pending, enabled IRQ without a handler halts the machine (the default handler)', () => {
+    const b = createBoard('esp32-devkitc');
     b.hal.irqSetEnabled(7, true);
     b.irq(7).raise();
-    expect(() => b.runFor('1us')).toThrow(SimStateError);
+    expect(() => b.runFor('1us')).toThrow(SimHalted);
   });
 
   it('validates IRQ numbers and priorities', () => {

@@ -75,8 +75,13 @@ describe('rpi-pico wiring', () => {
 
   it('UART0 transmits written bytes to the port and receives fed bytes into its FIFO', () => {
     const b = createBoard('rpi-pico');
+    b.hal.store32(0x4000c000 + 0x3000, 1 << 22); // RESETS (CLR alias): release UART0
+    b.hal.store32(0x40034024, 67); // UARTIBRD: 115200 baud
     b.hal.store32(0x40034030, 0x301); // UARTCR
+    b.hal.store32(0x40014004, 2); // GPIO0_CTRL: UART0 TX
+    b.hal.store32(0x4001400c, 2); // GPIO1_CTRL: UART0 RX
     b.hal.store32(0x40034000, 0x41);
+    b.runFor('100us'); // one frame
     expect(b.uart(0).output).toBe('A');
     b.uart(0).write('z');
     expect(b.hal.load32(0x40034018) & (1 << 4)).toBe(0); // RXFE clear

@@ -1,4 +1,4 @@
-// The simulated rpi-pico running the console example firmware, its console UART served on
+// A simulated board (rpi-pico by default) running the console example firmware, its console UART served on
 // a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
 import { vi } from 'vitest';
 import { createBoard, type Duration, type SimBoard, type UartPort } from '../../host-sim/index.js';
@@ -13,8 +13,8 @@ export interface SimConsole {
   stop(): Promise<void>;
 }
 
-export async function startSimConsole(): Promise<SimConsole> {
-  const board = createBoard('rpi-pico');
+export async function startSimConsole(name = 'rpi-pico'): Promise<SimConsole> {
+  const board = createBoard(name);
   board.boot(consoleApp);
   return { board, ...(await serveWhileRunning(board, board.machine.clock, board.console.port)) };
 }

@@ -10,12 +10,13 @@ import { parseTcpAddress } from '../address.js';
 import { asApp, loadApp } from '../app-loader.js';
 import { LinkError } from '../inspect/link.js';
 import { packageRoot as root } from '../moddable.js';
+import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { isModdableApp, runModdableApp } from '../moddable-app.js';
 import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [-v] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [--vcd FILE] [--plot FILE] [-v] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
@@ -34,6 +35,7 @@ LED change, each with its simulated timestamp.
   --console stdin   the same with this terminal (or a pipe) as the other end: what you type goes to
                     the console UART, answers are printed
 ${watchHelp}
+${wavesHelp}
   -h, --help        this text
 
 Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
@@ -47,6 +49,7 @@ export const sim: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
       ...watchOptions,
+      ...wavesOptions,
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
     if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
@@ -67,6 +70,7 @@ export const sim: Command = {
     const moddable = isModdableApp(dir);
     const app = moddable ? undefined : await loadApp(dir);
     const host = moddable ? new ModdableHost(board) : undefined;
+    const waves = wavesSettings(values, board.spec.gpioCount);
     const print = (l: string) => console.log(l);
     const paced = values.forever || served;
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
@@ -101,6 +105,7 @@ export const sim: Command = {
       await tcp?.close();
       w.stop();
     }
+    for (const l of writeWaves(board, waves)) console.log(l);
     const secs = (performance.now() - wall) / 1000;
     console.log(`vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`);
     return 0;
