@@ -8,6 +8,8 @@ export class UartPort {
   private textOut = '';
   /** Set by the UART model: takes one received byte into the RX FIFO. */
   rxSink: (byte: number) => void = () => {};
+  /** Set by the UART model: true when the firmware has read every received byte. */
+  rxEmpty: () => boolean = () => true;
 
   constructor(
     readonly index: number,

@@ -16,6 +16,7 @@ const SIO_CPUID = 0x000;
 const TIMER_ALARM0 = 0x010;
 const TIMER_ALARM3 = 0x01c;
 const ALIAS_MASK = 0xfff; // the atomic aliases sit at +0x1000/+0x2000/+0x3000
+const UARTFR_RXFE = 1 << 4; // PL011 flag: receive FIFO empty
 
 /** rp2040js reports unimplemented registers through its logger; we turn those into faults. */
 class FaultingLogger implements Logger {
@@ -161,6 +162,7 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
     const port = new UartPort(i, () => m.now);
     u.onByte = (b: number) => port.transmit(b);
     port.rxSink = (b) => u.feedByte(b);
+    port.rxEmpty = () => (u.flags & UARTFR_RXFE) !== 0;
     return port;
   });
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, m));

@@ -5,7 +5,8 @@
 //   vllsi inspect --port tcp://127.0.0.1:4321 dump SIO
 //
 // The UART driver is interrupt-driven on receive (RX and RX-timeout interrupts of the PL011)
-// and writes answers straight into the TX FIFO. RP2040 only for now.
+// and writes answers straight into the TX FIFO. RP2040 only for now. Writes need the token
+// `vllsi sim --console` prints (vllsi inspect reads it from VLLSI_CONSOLE_TOKEN, --token-file or a prompt).
 import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../hal/contract.js';
 import { ConsoleService, unpackMap } from '../../src/console/index.js';
@@ -13,9 +14,6 @@ import { InvalidArgument } from '../../src/errors.js';
 import { bindHal } from '../../src/platform.js';
 import blink from '../blink/index.js';
 import rp2040Map from '../../boards/rpi-pico/registers.json' with { type: 'json' };
-
-/** The unlock token of this example firmware; a real board configures its own. */
-export const UNLOCK_TOKEN = 'vllsi-dev';
 
 const UART0 = 0x40034000, UARTDR = UART0, UARTFR = UART0 + 0x18, UARTIMSC = UART0 + 0x38;
 const UARTFR_RXFE = 1 << 4, UARTFR_TXFF = 1 << 5;
@@ -34,7 +32,8 @@ export default function main(hal: Hal, board: BoardSpec): void {
     board: board.name,
     runtime: 'vllsi example console',
     uptimeMs: () => hal.nowNs() / 1e6,
-    unlockToken: UNLOCK_TOKEN,
+    // The board's token (vllsi sim --console generates one per run and prints it); none: writes stay disabled.
+    unlockToken: board.console.token,
     send(bytes) {
       for (const b of bytes) {
         while (hal.load32(UARTFR) & UARTFR_TXFF);

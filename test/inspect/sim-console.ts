@@ -1,5 +1,6 @@
 // The simulated rpi-pico running the console example firmware, its console UART served on
 // a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
+import { randomBytes } from 'node:crypto';
 import { vi } from 'vitest';
 import { createBoard, type SimBoard } from '../../host-sim/index.js';
 import { main } from '../../tools/cli.js';
@@ -9,11 +10,14 @@ import consoleApp from '../../examples/console/index.js';
 export interface SimConsole {
   readonly board: SimBoard;
   readonly port: number;
+  /** The console unlock token of this run. */
+  readonly token: string;
   stop(): Promise<void>;
 }
 
 export async function startSimConsole(): Promise<SimConsole> {
-  const board = createBoard('rpi-pico');
+  const token = randomBytes(16).toString('hex');
+  const board = createBoard('rpi-pico', { consoleToken: token });
   board.boot(consoleApp);
   const tcp = await serveUartOnTcp(board.machine, board.console.port, 0);
   let running = true;
@@ -26,6 +30,7 @@ export async function startSimConsole(): Promise<SimConsole> {
   return {
     board,
     port: tcp.port,
+    token,
     async stop() {
       running = false;
       await loop;

@@ -3,11 +3,12 @@
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import {
   RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, readable, registerAt, writable,
+  readHasSideEffects, readableRegister, registerAt, writable,
   type DeviceMap, type FieldMap, type Located, type PeripheralMap, type RegisterMap,
 } from '../../src/console/regmap.js';
 import { ConsoleClient } from '../inspect/client.js';
 import { loadMap } from '../inspect/maps.js';
+import { readToken } from '../inspect/token.js';
 import { readText, writeText } from '../files.js';
 
 const help = `usage: vllsi inspect [--port PORT] [--baud 115200] [--board NAME | --svd FILE] [--json] COMMAND
@@ -20,7 +21,7 @@ commands:
   read P.R | read ADDR       raw value, every field decoded, enumerated names, access, reset value
   write P.R=V | P.R.F=V      write a register, or a field by read-modify-write (refuses read-only
                              fields, keeps write-1-to-clear flags, refuses fields of write-only
-                             registers); V may be an enumerated name. Needs --token.
+                             registers); V may be an enumerated name. Needs the token.
   dump P                     the whole peripheral in one bulk round trip (table, or --json)
   watch P.R [--interval MS]  prints each change with a timestamp until interrupted
   snapshot -o FILE [P,...]   every readable register (of the listed peripherals) to a JSON file
@@ -28,7 +29,9 @@ commands:
 
 options:
   --board NAME      register map of a board (default rpi-pico); --svd FILE imports one instead
-  --token TOKEN     the board's unlock token for writes (or VLLSI_CONSOLE_TOKEN)
+  --token-file FILE the board's console unlock token for writes (vllsi sim --console prints
+                    it and writes it with --token-file); else $VLLSI_CONSOLE_TOKEN, else a
+                    prompt on the terminal. The token is never taken on the command line.
   --force           also read registers whose read has side effects (FIFOs, clear-on-read)
   --timeout MS      per-request timeout (default 1500, plus the answer's wire time)
   --json            machine-readable output
@@ -52,7 +55,7 @@ export const inspect: Command = {
   async run(args) {
     const { values: v, positionals } = parseCommandArgs(args, {
       port: { type: 'string' }, baud: { type: 'string', default: '115200' }, board: { type: 'string' }, svd: { type: 'string' },
-      json: { type: 'boolean', default: false }, token: { type: 'string' }, force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }, 'token-file': { type: 'string' }, force: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '1500' }, interval: { type: 'string', default: '200' }, count: { type: 'string' },
       out: { type: 'string', short: 'o' },
     });
@@ -83,9 +86,8 @@ export const inspect: Command = {
       case 'read':
         return withClient(ctx, (c) => read(ctx, c, one('P.R or ADDR')));
       case 'write': {
-        const token = v.token ?? process.env.VLLSI_CONSOLE_TOKEN;
-        if (token === undefined) throw new UsageError('write needs the board\'s unlock token: --token TOKEN (or VLLSI_CONSOLE_TOKEN)');
         const target = one('P.R=VALUE or P.R.F=VALUE');
+        const token = await readToken(v['token-file']);
         return withClient(ctx, (c) => write(ctx, c, target, token));
       }
       case 'dump':
@@ -170,7 +172,7 @@ function target(map: DeviceMap, text: string): Located {
 
 async function readOne(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
   const r = at.register;
-  if (!readable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${r.access}: it cannot be read`, 'WO');
+  if (!readableRegister(r)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is write-only: it cannot be read`, 'WO');
   if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.read ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
   const values = await c.readValues(r.size as Width, [at.address], ctx.force);
   return values.get(at.address)!;
@@ -203,21 +205,26 @@ async function write(ctx: Ctx, c: ConsoleClient, text: string, token: string): P
   const raw = text.slice(eq + 1);
   let next: number;
   let before: number | undefined;
-  if (at.field) {
-    const value = parseFieldValue(at.field, raw);
-    fieldWrite(r, at.field, 0, value); // refuses (read-only, write-only register, side effects, range) before any access
-    await c.unlock(token);
-    if (at.field.width < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
-    next = fieldWrite(r, at.field, before ?? 0, value);
-  } else {
+  // Refused (read-only, write-only register, side effects, range) before any access.
+  const value = at.field ? parseFieldValue(at.field, raw) : parseInteger(raw);
+  if (at.field) fieldWrite(r, at.field, 0, value!);
+  else {
     if (!writable(r.access)) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only`, 'RO');
-    const value = parseInteger(raw);
     if (value === undefined || (r.size < 32 && value >= 2 ** r.size)) throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
-    await c.unlock(token);
-    next = value;
   }
-  await c.writeValues(width, [[at.address, next]]);
-  await c.command('lock');
+  await c.unlock(token);
+  let failed = true;
+  try {
+    if (at.field && at.field.width < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
+    next = at.field ? fieldWrite(r, at.field, before ?? 0, value!) : value!;
+    await c.writeValues(width, [[at.address, next]]);
+    failed = false;
+  } finally {
+    // Re-locks whatever happened; a failed lock after a failed write does not hide the write's error.
+    await c.command('lock').catch((e: unknown) => {
+      if (!failed) throw e;
+    });
+  }
   const name = `${at.peripheral.name}.${r.name}${at.field ? '.' + at.field.name : ''}`;
   if (ctx.json) ctx.out(JSON.stringify({ register: name, address: at.address, before, written: next }));
   else ctx.out(`${name}: wrote ${hex(next, r.size / 4)} to ${hex(at.address, 8)}${before !== undefined ? ` (was ${hex(before, r.size / 4)})` : ''}`);
@@ -239,7 +246,7 @@ async function readAll(ctx: Ctx, c: ConsoleClient, peripherals: readonly Periphe
     for (const r of p.registers) {
       const address = (p.base + r.offset) >>> 0;
       const row: Row = { register: `${p.name}.${r.name}`, address };
-      if (!readable(r.access)) row.skipped = 'write-only';
+      if (!readableRegister(r)) row.skipped = 'write-only';
       else if (readHasSideEffects(r) && !ctx.force) row.skipped = 'read has side effects (--force)';
       else byWidth.set(r.size as Width, [...(byWidth.get(r.size as Width) ?? []), address]);
       rows.push(row);

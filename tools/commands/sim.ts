@@ -1,5 +1,6 @@
 // `vllsi sim`: runs an app on a simulated board and prints its console UART text
 // and each LED change with its simulated timestamp.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,6 +9,7 @@ import { boardNames } from '../../boards/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { createBoard, formatNs, parseDuration, type App, type SimBoard } from '../../host-sim/index.js';
 import { serveUartOnTcp } from '../../host-sim/tcp-console.js';
+import { writeSecret } from '../files.js';
 
 /** The package root: the nearest folder up from here with package.json (works from source and from dist/node). */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,7 +19,7 @@ const root = (function up(d: string): string {
 /** Running from TypeScript sources (vitest): apps may be imported as .ts too. */
 const fromSource = import.meta.url.endsWith('.ts');
 
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT [--token-file FILE]] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
@@ -29,7 +31,10 @@ LED change, each with its simulated timestamp.
   --forever         run until interrupted (Ctrl-C), paced to real time
   --console tcp:PORT  serve the console UART on 127.0.0.1:PORT while the firmware runs,
                     paced to real time (until interrupted unless --duration is given);
-                    the default app is then examples/console (vllsi inspect --port tcp://127.0.0.1:PORT)
+                    the default app is then examples/console (vllsi inspect --port tcp://127.0.0.1:PORT);
+                    prints the console unlock token, generated for this run
+  --token-file FILE with --console: also writes the token to FILE (mode 0600), for
+                    vllsi inspect --token-file FILE
   -h, --help        this text
 
 Exit status: 0 when the run completes, 1 when the app faults (BusFault, halt...),
@@ -84,6 +89,7 @@ export const sim: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
+      'token-file': { type: 'string' },
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
     if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
@@ -98,9 +104,13 @@ export const sim: Command = {
     if (values.console !== undefined && (consolePort === undefined || Number(consolePort) > 65535)) {
       throw new UsageError(`--console takes tcp:PORT (0 picks a free port), got '${values.console}'`);
     }
+    if (values['token-file'] !== undefined && consolePort === undefined) throw new UsageError('--token-file goes with --console');
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, consolePort !== undefined ? 'examples/console' : 'examples/blink');
     const app = await loadApp(dir);
-    const board = createBoard(values.board!);
+    // A token per run: a fixed one would be in every copy of the docs.
+    const token = consolePort === undefined ? undefined : randomBytes(16).toString('hex');
+    if (token !== undefined && values['token-file'] !== undefined) writeSecret(values['token-file'], token + '\n');
+    const board = createBoard(values.board!, { consoleToken: token });
     const print = (l: string) => console.log(l);
     const paced = values.forever || consolePort !== undefined;
     const until = values.forever || (consolePort !== undefined && values.duration === undefined) ? Infinity : duration;
@@ -109,7 +119,10 @@ export const sim: Command = {
     const wall = performance.now();
     board.boot(app);
     const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
-    if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
+    if (tcp) {
+      console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
+      console.log(`vllsi sim: console token ${token}${values['token-file'] !== undefined ? ` (also in ${values['token-file']})` : ''}`);
+    }
     if (paced) {
       await runPaced(board, until);
       await tcp?.close();
