@@ -16,9 +16,15 @@ export class UartPort {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Whether `output`/`lines` keep every transmitted byte (tests read them). A long-running
+   * simulator (the CLI) turns this off and listens with onByte, so memory stays flat.
+   */
+  retainOutput = true;
+
   /** Called by the model when a byte leaves the TX shifter. */
   transmit(byte: number): void {
-    this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
+    if (this.retainOutput) this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
     const t = this.now();
     for (const l of this.listeners) l(byte, t);
   }

@@ -11,7 +11,8 @@
 // dropped, so that no answer to one client reaches the next.
 //
 // Bounds: at most INPUT_CAP bytes wait for the wire per client (then the socket is paused:
-// TCP backpressure), and as much again for the client to read our output. Bytes of a line
+// TCP backpressure), and as much again for the client to read our output; at most
+// READ_BUDGET bytes are read per 100 ms of wall time. Bytes of a line
 // beyond maxLine + 1 are dropped as they arrive (the service answers TOOLONG for the line),
 // so an endless line costs neither memory nor wire time.
 import net from 'node:net';
@@ -30,10 +31,15 @@ export interface TcpConsoleOptions {
   readonly baud?: number;
   /** Longest line passed on whole (default: the console's MAX_LINE). */
   readonly maxLine?: number;
+  /** Flow control (like CTS): input waits while this says false, e.g. while the simulator lags the wall clock. */
+  readonly clearToSend?: () => boolean;
 }
 
 /** Bytes waiting for the simulated wire, per client, before its socket is paused. */
 export const INPUT_CAP = 4096;
+/** Bytes read from a client per READ_WINDOW_MS, dropped ones included: a flood must not starve the simulation. */
+export const READ_BUDGET = 256 * 1024;
+const READ_WINDOW_MS = 100;
 /** Clients waiting for the line before further ones are refused. */
 export const MAX_WAITING = 4;
 /** Simulated time a leaving client's session may take to end (the firmware reading END_OF_SESSION). */
@@ -43,6 +49,7 @@ const SESSION_END_NS = 1e9;
 export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
   const charNs = (10 * 1e9) / (options.baud ?? 115200); // start + 8 data + stop bits
   const maxLine = options.maxLine ?? MAX_LINE;
+  const clearToSend = options.clearToSend ?? (() => true);
   const ring = new Uint8Array(INPUT_CAP);
   let head = 0;
   let count = 0;
@@ -56,13 +63,23 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, o
   let endingSince = 0;
   const waiting: net.Socket[] = [];
   let outbox: number[] = [];
+  let windowStart = 0;
+  let windowBytes = 0;
+  let throttle: NodeJS.Timeout | undefined;
 
   const accept = (bytes: Uint8Array): number => {
     let i = 0;
     for (; i < bytes.length && count < INPUT_CAP; i++) {
+      if (lineLength > maxLine) {
+        // Overlong: dropped as it arrives, up to the line's end (found natively: floods are long).
+        const lf = bytes.indexOf(0x0a, i);
+        const cr = bytes.indexOf(0x0d, i);
+        const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (end < 0) return bytes.length;
+        i = end;
+      }
       const b = bytes[i]!;
       const eol = b === 0x0a || b === 0x0d;
-      if (!eol && lineLength > maxLine) continue; // overlong: dropped as it arrives
       lineLength = eol ? 0 : lineLength + 1;
       ring[(head + count++) % INPUT_CAP] = b;
     }
@@ -72,9 +89,10 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, o
     if (!held) return;
     const n = accept(held);
     held = n < held.length ? held.subarray(n) : undefined;
-    if (!held && client && client.writableLength < INPUT_CAP) client.resume();
+    if (!held && !throttle && client && client.writableLength < INPUT_CAP) client.resume();
   };
   const feeder: SimAlarm = machine.clock.createAlarm(() => {
+    if (count > 0 && !ending && !clearToSend()) return feeder.schedule(charNs);
     if (count > 0) {
       const b = ring[head]!;
       head = (head + 1) % INPUT_CAP;
@@ -133,6 +151,19 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, o
     socket.pause();
     socket.on('data', (data: Buffer) => {
       if (client !== socket) return;
+      const now = performance.now();
+      if (now - windowStart >= READ_WINDOW_MS) {
+        windowStart = now;
+        windowBytes = 0;
+      }
+      windowBytes += data.length;
+      if (windowBytes >= READ_BUDGET && !throttle) {
+        socket.pause();
+        throttle = setTimeout(() => {
+          throttle = undefined;
+          if (client === socket && !held && socket.writableLength < INPUT_CAP) socket.resume();
+        }, READ_WINDOW_MS - (now - windowStart));
+      }
       const idle = count === 0;
       const n = accept(data);
       if (n < data.length) {
@@ -142,7 +173,7 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, o
       if (idle && count > 0) feeder.schedule(charNs);
     });
     socket.on('drain', () => {
-      if (client === socket && !held) socket.resume();
+      if (client === socket && !held && !throttle) socket.resume();
     });
     const gone = () => {
       sockets.delete(socket);
@@ -170,6 +201,7 @@ export function serveUartOnTcp(machine: Machine, uart: UartPort, port: number, o
             offByte();
             feeder.cancel();
             sessionEnded.cancel();
+            clearTimeout(throttle);
             for (const s of sockets) s.destroy();
             server.close(() => r());
           }),

@@ -62,14 +62,23 @@ export async function loadApp(dir: string): Promise<App> {
 function report(board: SimBoard, print: (line: string) => void): () => void {
   const stamp = (t: number) => `[${formatNs(t)}]`;
   const uart = board.console;
-  let pending = '';
-  const offByte = uart.onByte((_b, t) => {
-    const text = uart.output;
-    const nl = text.lastIndexOf('\n');
-    if (nl < 0 || nl < text.length - 1) return;
-    const line = text.slice(pending.length).replace(/\r?\n$/, '');
-    pending = text;
-    for (const l of line.split(/\r?\n/)) print(`${stamp(t)} uart${board.spec.console.uart}: ${l}`);
+  const label = `uart${board.spec.console.uart}:`;
+  // The CLI may run for days: it keeps the current line only, not the whole output.
+  uart.port.retainOutput = false;
+  const decoder = new TextDecoder();
+  let line = '';
+  const offByte = uart.onByte((b, t) => {
+    if (b !== 0x0a) {
+      // A line that never ends is printed in pieces rather than kept.
+      if (line.length >= 4096) {
+        print(`${stamp(t)} ${label} ${line} (continued)`);
+        line = '';
+      }
+      line += decoder.decode(Uint8Array.of(b), { stream: true });
+      return;
+    }
+    print(`${stamp(t)} ${label} ${line.replace(/\r$/, '')}`);
+    line = '';
   });
   const offLed = board.led.onChange((level, t) => print(`${stamp(t)} LED GPIO${board.spec.led.pin} -> ${level ? 'on' : 'off'}`));
   const offDebug = board.onDebug((text, t) => print(`${stamp(t)} debug: ${text.replace(/\n$/, '')}`));
@@ -77,8 +86,7 @@ function report(board: SimBoard, print: (line: string) => void): () => void {
     offByte();
     offLed();
     offDebug();
-    const rest = uart.output.slice(pending.length);
-    if (rest) print(`${stamp(board.now)} uart${board.spec.console.uart}: ${rest} (no newline yet)`);
+    if (line) print(`${stamp(board.now)} ${label} ${line} (no newline yet)`);
   };
 }
 
@@ -118,13 +126,16 @@ export const sim: Command = {
     const done = report(board, print);
     const wall = performance.now();
     board.boot(app);
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort));
+    const pace = { lagNs: 0 };
+    // Flow control: a console client's input waits while the simulator lags the wall clock, so
+    // that a flood slows the client, not the firmware's time.
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine, board.console.port, Number(consolePort), { clearToSend: () => pace.lagNs < MAX_LAG_NS });
     if (tcp) {
       console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
       console.log(`vllsi sim: console token ${token}${values['token-file'] !== undefined ? ` (also in ${values['token-file']})` : ''}`);
     }
     if (paced) {
-      await runPaced(board, until);
+      await runPaced(board, until, pace);
       await tcp?.close();
     } else {
       board.runFor(duration - board.now > 0 ? duration - board.now : 0);
@@ -136,11 +147,14 @@ export const sim: Command = {
   },
 };
 
+/** How far the simulator may lag the wall clock before console input waits. */
+const MAX_LAG_NS = 20e6;
+
 /**
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
- * slice), yielding to I/O between slices, up to `until` ns.
+ * slice), yielding to I/O between slices, up to `until` ns; `pace.lagNs` is how far behind it is.
  */
-async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
+async function runPaced(board: SimBoard, until: number, pace: { lagNs: number }): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -150,6 +164,7 @@ async function runPaced(board: SimBoard, until = Infinity): Promise<void> {
   const start = performance.now() * 1e6 - board.now;
   while (!stop && board.now < until) {
     const behind = performance.now() * 1e6 - start - board.now;
+    pace.lagNs = behind;
     if (behind > 0) board.runFor(Math.min(Math.round(behind), 100e6, until - board.now));
     await new Promise((r) => setTimeout(r, 10));
   }
