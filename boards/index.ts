@@ -2,7 +2,7 @@
 // map, peripherals with their models and IRQ numbers, console UART, LED). This
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
-import { BoardError } from '../host-sim/errors.js';
+import { VllsiError } from '../src/errors.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
@@ -58,6 +58,18 @@ export interface BoardSpec {
   readonly gpioCount: number;
   /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
   readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
+}
+
+/** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
+export class BoardError extends VllsiError {
+  override readonly kind = 'BoardError';
+  constructor(
+    readonly board: string,
+    message: string,
+  ) {
+    super(`board ${JSON.stringify(board)}: ${message}`);
+    this.name = 'BoardError';
+  }
 }
 
 const builtIn: Record<string, unknown> = { 'rpi-pico': rpiPico, 'esp32-devkitc': esp32DevkitC };

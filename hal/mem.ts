@@ -8,11 +8,9 @@
 // raised for another core runs its handler at once with `currentCore` switched to it,
 // as if that core took the exception. A busy-wait on a spinlock another core holds
 // calls `onWait` (a test makes the other core progress there) or throws Deadlock.
-import type { AccessSize, Hal, IrqHandler } from './contract.js';
+import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from './sized-bus.js';
-import type { MemoryOrdering } from '../src/common.js';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
-import { BusFault } from '../src/mmio.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -66,14 +64,6 @@ export class Deadlock extends VllsiError {
   }
 }
 
-/** `halt()` was called. */
-export class Halted extends VllsiError {
-  override readonly kind = 'Halted';
-  constructor(readonly reason: string) {
-    super(`halted: ${reason}`);
-    this.name = 'Halted';
-  }
-}
 
 interface Region {
   readonly name: string;

@@ -1,6 +1,6 @@
 // The width-named bus methods of the HAL contract (load8..store32) for a HAL that
 // implements one access routine taking the size: the in-memory HAL and the simulator's.
-import type { AccessSize } from './contract.js';
+import type { AccessSize } from '../src/hal.js';
 
 export abstract class SizedBus {
   protected abstract load(addr: number, size: AccessSize): number;

@@ -3,8 +3,8 @@
 // simulator's HardFault) before anything is read or written; no access reads as
 // a silent zero.
 import { InvalidArgument } from '../src/errors.js';
-import type { AccessSize } from '../hal/contract.js';
-import { BusFault, type BusAccess } from './errors.js';
+import type { AccessSize } from '../src/hal.js';
+import { BusFault, type BusAccess } from '../src/hal.js';
 
 /** A peripheral model: registers at byte offsets from its base. */
 export interface Device {

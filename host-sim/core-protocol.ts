@@ -3,7 +3,8 @@
 // time: the worker posts a request and blocks; the machine serves it when that
 // core's turn comes and posts the reply.
 import { InvalidArgument, VllsiError } from '../src/errors.js';
-import { BusFault, SimHalted, SimStateError, type BusFaultReason } from './errors.js';
+import { BusFault, type BusFaultReason } from '../src/hal.js';
+import { SimHalted, SimStateError } from './errors.js';
 
 /** ctl[STATE] values. */
 export const IDLE = 0, REQUEST = 1, REPLY = 2;

@@ -3,8 +3,7 @@
 // and blocks until the machine serves it, so the machine decides, call by call,
 // when this core runs (cores.ts).
 import { workerData } from 'node:worker_threads';
-import type { Hal, IrqHandler } from '../hal/contract.js';
-import type { MemoryOrdering } from '../src/common.js';
+import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { bindHal } from '../src/platform.js';
 import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
 import { SimStateError } from './errors.js';

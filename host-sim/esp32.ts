@@ -1,6 +1,6 @@
 // esp32-devkitc: plain RAM/ROM/flash blocks plus the register models written here
 // (esp32-gpio.ts, esp32-uart.ts, esp32-timg.ts) at the addresses of the board data.
-import { BoardError } from './errors.js';
+import { BoardError } from '../boards/index.js';
 import { Esp32Gpio } from './esp32-gpio.js';
 import { Esp32Timg } from './esp32-timg.js';
 import { Esp32Uart } from './esp32-uart.js';

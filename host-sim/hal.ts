@@ -1,11 +1,11 @@
-// The Hal of hal/contract.ts for one core of a simulated board. Every call goes
+// The Hal of src/hal.ts for one core of a simulated board. Every call goes
 // through the machine: bus accesses are routed and traced, and each call is a
 // boundary where time advances and interrupts may be delivered (machine.ts).
-import type { Hal, IrqHandler } from '../hal/contract.js';
+import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from '../hal/sized-bus.js';
 import { InvalidArgument } from '../src/errors.js';
-import type { MemoryOrdering } from '../src/common.js';
-import { BusFault, SimHalted } from './errors.js';
+import { BusFault } from '../src/hal.js';
+import { SimHalted } from './errors.js';
 import type { Machine } from './machine.js';
 
 /** RP2040 SIO: CPUID at +0x000, SPINLOCK0..31 at +0x100. */

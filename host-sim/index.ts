@@ -8,7 +8,7 @@
 //
 // See docs/simulator.md for how time, interrupts and cores work.
 import { loadBoard, parseBoard, withConsoleToken, type BoardSpec } from '../boards/index.js';
-import type { Hal } from '../hal/contract.js';
+import type { Hal } from '../src/hal.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
@@ -21,11 +21,12 @@ import { WorkerCore, type CoreProgramOptions } from './cores.js';
 import { formatNs, parseDuration, type Duration } from './time.js';
 import type { AccessTrace } from './trace.js';
 
-export { BusFault, SimTimeout, BoardError, SimStateError, SimHalted } from './errors.js';
+export { SimTimeout, SimStateError, SimHalted } from './errors.js';
+export { BusFault } from '../src/hal.js';
 export { parseDuration, formatNs, type Duration } from './time.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
-export { loadBoard, parseBoard, boardNames, type BoardSpec } from '../boards/index.js';
+export { loadBoard, parseBoard, boardNames, BoardError, type BoardSpec } from '../boards/index.js';
 export { SimHal } from './hal.js';
 export { Machine } from './machine.js';
 export type { CoreProgramOptions } from './cores.js';

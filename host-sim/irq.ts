@@ -3,7 +3,7 @@
 // routed to. The machine asks it, at each HAL-call boundary of a core whose
 // interrupts are unmasked, for the most urgent deliverable line.
 import { InvalidArgument } from '../src/errors.js';
-import type { IrqHandler } from '../hal/contract.js';
+import type { IrqHandler } from '../src/hal.js';
 
 /** Running priority of a core that is not in a handler: anything enabled may preempt it. */
 export const THREAD_PRIORITY = 256;

@@ -1,9 +1,9 @@
 // Base of the register models written here (ESP32 peripherals): a 32-bit register
 // file at a base address. An offset the model does not implement faults instead of
 // reading as zero.
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
-import { BusFault } from './errors.js';
+import { BusFault } from '../src/hal.js';
 import type { Machine } from './machine.js';
 
 export abstract class RegisterModel implements Device {

@@ -2,12 +2,12 @@
 // RAM, whose protections the bus enforces. The guard is consulted by the bus on
 // every access (Bus.guard): a read of a page without Read, a write without Write
 // or a fetch without Exec is a BusFault with reason 'protection', and has no effect.
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import { InvalidArgument, describe } from '../src/errors.js';
 import { MemProt } from '../src/bitflags.js';
 import { initOsMemory, type MemoryProtector } from '../src/os_memory.js';
 import type { AccessGuard, Bus } from './bus.js';
-import type { BusAccess } from './errors.js';
+import type { BusAccess } from '../src/hal.js';
 import type { SimBoard } from './index.js';
 
 const NEEDS: Record<BusAccess, number> = { read: MemProt.Read.bits, write: MemProt.Write.bits, fetch: MemProt.Exec.bits };

@@ -5,9 +5,10 @@
 // lacks for two cores is added here: SIO CPUID answers the calling core; and TIMER
 // alarms fall due on the exact microsecond of our nanosecond clock.
 import { GPIOPinState, RP2040, type GPIOPin, type Logger } from 'rp2040js';
-import type { AccessSize } from '../hal/contract.js';
+import type { AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
-import { BoardError, BusFault } from './errors.js';
+import { BoardError } from '../boards/index.js';
+import { BusFault } from '../src/hal.js';
 import type { Machine } from './machine.js';
 import type { SimClock } from './time.js';
 import { UartPort, type ChipPorts, type GpioPort } from './ports.js';

@@ -26,15 +26,6 @@ export function ioVec(base: Uint8Array, len: number = base.length): IOVec {
 /** A page size in bytes (a power of two). */
 export type PageSize = number;
 
-export const MemoryOrdering = {
-  Relaxed: 'Relaxed',
-  Acquire: 'Acquire',
-  Release: 'Release',
-  AcqRel: 'AcqRel',
-  SeqCst: 'SeqCst',
-} as const;
-export type MemoryOrdering = (typeof MemoryOrdering)[keyof typeof MemoryOrdering];
-
 // --- Constants ------------------------------------------------------------
 
 /** The reference's default page: 4 KiB. aarch64 targets use PAGE_SIZE_AARCH64. */

@@ -3,6 +3,7 @@
 // (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
 export * from './common.js';
+export { MemoryOrdering, BusFault, type BusFaultReason, type BusAccess } from './hal.js';
 export * from './bitflags.js';
 export * from './bitfield.js';
 export * from './packed.js';
@@ -25,5 +26,11 @@ export * from './io_engine.js';
 export * from './process.js';
 export * from './platform.js';
 export * from './mmio.js';
+export { AccessMode, type Width } from './bus.js';
+export type { Access, ModifiedWriteValues, ReadAction, FieldDef, RegisterDef, PeripheralDef, FieldName, EnumName, FieldValues } from './register_def.js';
+export * from './register_errors.js';
+export * from './register.js';
+export * from './peripheral.js';
+export * from './memory_region.js';
 export * from './interrupt.js';
 export { armMpuProtector, noMpuProtector, deviceMemoryProtector, type MpuRegion } from './mpu.js';

@@ -13,7 +13,7 @@
 // panic(info) never returns: it runs the panic handler, then halts through the
 // HAL (the simulator stops the board and reports the panic), or without a HAL
 // through the platform's halt (the host process exits non-zero with the message).
-import type { Hal } from '../hal/contract.js';
+import type { Hal } from './hal.js';
 import { OSError, VariantError, VllsiError, describe } from './errors.js';
 import { setTargetPageSize, targetPageSize } from './common.js';
 import { RUNTIME_PROFILE } from './profile.js';
@@ -88,7 +88,7 @@ function validate(cfg: InitConfig): void {
   for (const k of Object.keys(cfg)) if (!CONFIG_KEYS.includes(k)) throw new InvalidConfig(`unknown option '${k}' (known: ${CONFIG_KEYS.join(', ')})`);
   const { hal, pageSize, threads, stackArena, panicHandler: h } = cfg;
   if (hal !== undefined && (typeof hal !== 'object' || hal === null || typeof hal.load32 !== 'function' || typeof hal.halt !== 'function')) {
-    throw new InvalidConfig(`hal must implement hal/contract.ts, got ${describe(hal)}`);
+    throw new InvalidConfig(`hal must implement src/hal.ts, got ${describe(hal)}`);
   }
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 0x40000000 || (pageSize & (pageSize - 1)) !== 0)) {
     throw new InvalidConfig(`pageSize ${describe(pageSize)} is not a power of two from 1 to 2^30`);

@@ -10,7 +10,7 @@
 //
 // withCriticalSection allocates nothing; disableInterrupts allocates its guard.
 // Errors: CriticalSectionError (one class, `rule` says which rule was broken).
-import type { Hal } from '../hal/contract.js';
+import type { Hal } from './hal.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 import { currentHal } from './platform.js';
 

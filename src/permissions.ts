@@ -207,7 +207,7 @@ const gated = (scope: PermissionScope, ...names: string[]): EntryPoint[] => name
 const free = (category: Exclude<EntryCategory, 'syscall'>, ...names: string[]): EntryPoint[] => names.map((name) => ({ name, category }));
 
 export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
-  // Registers: every bus access of src/mmio.ts goes through its one load/store path, gated there.
+  // Registers: every bus access of src/ goes through the one load/store path of src/bus.ts, gated there.
   ...gated('register', 'mmio.volatileLoad', 'mmio.volatileStore', 'mmio.MemoryRegion#load', 'mmio.MemoryRegion#store',
     'mmio.Register#read', 'mmio.Register#write', 'mmio.Register#modify', 'mmio.Register#get', 'mmio.Register#getEnum', 'mmio.Register#isSet', 'mmio.Register#matches',
     'mmio.Register#atomicSet', 'mmio.Register#atomicClear', 'mmio.Register#atomicXor', 'mmio.Register#writeMasked', 'mmio.Register#modifyMasked',

@@ -2,7 +2,7 @@
 // initialisation (the runtime's init() calls bindHal with the board's HAL or the
 // simulator's). Nothing in src/ keeps its own reference to a HAL: every access
 // asks currentHal(), so rebinding (a test, a new simulated board) takes effect at once.
-import type { Hal } from '../hal/contract.js';
+import type { Hal } from './hal.js';
 import { VllsiError } from './errors.js';
 
 /** A hardware operation ran before any HAL was bound (call `bindHal` at initialisation). */
@@ -69,7 +69,7 @@ export function boundHal(): Hal | undefined {
 export class InvalidHal extends VllsiError {
   override readonly kind = 'InvalidHal';
   constructor(readonly value: unknown) {
-    super(`bindHal: ${value === null ? 'null' : typeof value} is not a HAL (an object implementing hal/contract.ts)`);
+    super(`bindHal: ${value === null ? 'null' : typeof value} is not a HAL (an object implementing src/hal.ts)`);
     this.name = 'InvalidHal';
   }
 }

@@ -6,7 +6,7 @@
 //   X.R.read()   X.R.get('F')   X.R.isSet('F')   X.R.modify({ F: v, … })   X.R.write({ F: v, … })
 //   X.R.fields.F.read()   .isSet()   .modify(v)   .write(v)
 // Nothing about registers is re-implemented here: the definitions are evaluated at build time
-// with the real src/mmio.ts, and each operation is run once on a recording HAL to learn its
+// with the real src/register.ts, and each operation is run once on a recording HAL to learn its
 // address, masks and the bits write/modify force (write-1-to-clear flags and the like). An
 // operation the access rules refuse, or a field value known to be invalid, stays a call.
 // The inline form only runs while `directHal` is set (a HAL bound, no permission sandbox):
@@ -22,10 +22,10 @@ import { renderPure, children, declaredNames } from './ast.js';
 const root = path.resolve(import.meta.dirname, '..');
 const SRC_INDEX = path.join(root, 'src/index.ts');
 const SRC_PLATFORM = path.join(root, 'src/platform.ts');
-const VLLSI_MODULE = /[\\/]src[\\/](index|mmio)\.ts$/;
+const VLLSI_MODULE = /[\\/]src[\\/](index|peripheral)\.ts$/;
 const DIRECT = '__vllsiDirect';
 
-/** Evaluates a module of register definitions (and vllsi's mmio) in Node, at build time. */
+/** Evaluates a module of register definitions (and vllsi's peripheral()) in Node, at build time. */
 async function evaluateDefinitions(defModuleId) {
   const ENTRY = '\0xs-inline-defs';
   const bundle = await rollup({

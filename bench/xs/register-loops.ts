@@ -2,7 +2,7 @@
 // cost about what a native call does (an array access), so the ratio shows the API's own cost.
 import { bindHal, disableInterrupts, peripheral, withCriticalSection } from '../../src/index.js';
 import * as rp2040 from '../../src/registers/rp2040.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 
 const BASE = rp2040.TIMER.baseAddress;
 const words = new Uint32Array(32);

@@ -1,7 +1,8 @@
 // Blink's hardware on the ESP32, through the register definitions of
 // src/registers/esp32.ts: the GPIO matrix for the LED, UART0 for the console,
 // timer group 0's timer 0 (TG0_T0_LEVEL) for the tick.
-import { peripheral, type Register } from '../../src/mmio.js';
+import { peripheral } from '../../src/peripheral.js';
+import type { Register } from '../../src/register.js';
 // vllsi/registers/esp32: named imports, so a device build bundles only these definitions.
 import { GPIO, TIMG0, UART0 } from '../../src/registers/esp32.js';
 import type { BlinkHardware } from './hw.js';

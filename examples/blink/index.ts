@@ -3,7 +3,7 @@
 // (simulated or real) through the bound HAL and src/mmio; only the register-level
 // drivers (rp2040.ts, esp32.ts) differ.
 import type { BoardSpec } from '../../boards/index.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
 import { esp32Hardware } from './esp32.js';
 import type { BlinkHardware } from './hw.js';

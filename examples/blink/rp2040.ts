@@ -1,7 +1,8 @@
 // Blink's hardware on the RP2040, through the register definitions of
 // src/registers/rp2040.ts: SIO for the LED, UART0 (PL011) for the console, TIMER
 // alarm 0 (TIMER_IRQ_0) for the tick.
-import { peripheral, type Register } from '../../src/mmio.js';
+import { peripheral } from '../../src/peripheral.js';
+import type { Register } from '../../src/register.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
 import { IO_BANK0, RESETS, SIO, TIMER, UART0 } from '../../src/registers/rp2040.js';
 import type { BlinkHardware } from './hw.js';

@@ -8,7 +8,7 @@
 // and writes answers straight into the TX FIFO. RP2040 only for now. Writes need the token
 // `vllsi sim --console` prints (vllsi inspect reads it from VLLSI_CONSOLE_TOKEN, --token-file or a prompt).
 import type { BoardSpec } from '../../boards/index.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 import { ConsoleService, unpackMap } from '../../src/console/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { bindHal } from '../../src/platform.js';

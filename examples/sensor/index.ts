@@ -3,10 +3,12 @@
 // (16-bit stores) and print them on the console. The RP2040's ADC is modelled
 // (rp2040js); the ESP32 simulator has no ADC model, so this example is rpi-pico only.
 import type { BoardSpec } from '../../boards/index.js';
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { enableIrq, setInterruptHandler } from '../../src/interrupt.js';
-import { peripheral, volatileStore, type PeripheralDef } from '../../src/mmio.js';
+import { volatileStore } from '../../src/mmio.js';
+import { peripheral } from '../../src/peripheral.js';
+import type { PeripheralDef } from '../../src/register_def.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
 import { TIMER, UART0 } from '../../src/registers/rp2040.js';
 import { Sample, packSample } from './sample.js';

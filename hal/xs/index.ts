@@ -3,7 +3,7 @@
 import { nativeHal } from './bindings.js';
 import { XsHal } from './xs-hal.js';
 
-export { XsHal, IrqError, Halted } from './xs-hal.js';
+export { XsHal, IrqError } from './xs-hal.js';
 export type { NativeHal, XsHalOptions } from './xs-hal.js';
 
 const hal = new XsHal(nativeHal, { write: (text) => trace(text) });

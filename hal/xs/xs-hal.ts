@@ -1,11 +1,9 @@
-// The device HAL: hal/contract.ts over the native functions of hal/native/vllsi_xs.c
+// The device HAL: src/hal.ts over the native functions of hal/native/vllsi_xs.c
 // (bound in bindings.ts). This file holds every check and all the state JS owns (IRQ
 // handlers, which lines the program wants enabled), so the C stays small; it takes the
 // natives as a parameter, which lets the Node tests drive it with a stand-in for the chip.
-import type { AccessSize, Hal, IrqHandler } from '../contract.js';
-import type { MemoryOrdering } from '../../src/common.js';
+import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
-import { BusFault } from '../../src/mmio.js';
 
 /** The native functions, one per `xs_vllsi_*` host function; the ones named as in the contract behave as it says. */
 export interface NativeHal
@@ -47,14 +45,6 @@ export class IrqError extends VllsiError {
   }
 }
 
-/** halt() came back: only possible when the natives are a stand-in (tests). */
-export class Halted extends VllsiError {
-  override readonly kind = 'Halted';
-  constructor(readonly reason: string) {
-    super(`halted: ${reason}`);
-    this.name = 'Halted';
-  }
-}
 
 export interface XsHalOptions {
   /** Console output (`trace` on a device). */

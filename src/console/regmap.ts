@@ -6,7 +6,7 @@
 //
 // Portable: plain data and pure functions, no Node.
 import { VllsiError, describe } from '../errors.js';
-import type { Access, ModifiedWriteValues, ReadAction } from '../mmio.js';
+import type { Access, ModifiedWriteValues, ReadAction } from '../register_def.js';
 import type { ErrorName } from './protocol.js';
 
 export const REGMAP_FORMAT = 'vllsi-regmap/1';

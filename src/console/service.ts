@@ -11,7 +11,7 @@
 // Safety: writes are refused until the session is unlocked with the board's token and pass
 // the permission hook (on the register each access acts on); registers whose read has a side effect (FIFO pops, clear-on-read) are
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
-import type { Hal } from '../../hal/contract.js';
+import type { Hal } from '../hal.js';
 import { VllsiError } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
@@ -29,7 +29,7 @@ import {
 /** The bus the console reads and writes: the HAL's loads and stores. */
 export type ConsoleBus = Pick<Hal, 'load8' | 'load16' | 'load32' | 'store8' | 'store16' | 'store32'>;
 
-/** src/mmio.ts's one bus path: the bound HAL, behind the register permission gate. */
+/** The one bus path (src/bus.ts through volatileLoad/volatileStore): the bound HAL, behind the register permission gate. */
 export const mmioBus: ConsoleBus = {
   load8: (a) => volatileLoad(a, 8),
   load16: (a) => volatileLoad(a, 16),

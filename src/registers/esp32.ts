@@ -2,7 +2,7 @@
 // hand-written in the format of docs/mmio.md. Addresses and fields from esp32.svd;
 // where the SVD is silent or loose, the ESP32 Technical Reference Manual decides
 // (marked "TRM"): the W1TS/W1TC registers are write-only, reading FIFO pops a byte.
-import type { PeripheralDef } from '../mmio.js';
+import type { PeripheralDef } from '../register_def.js';
 
 const bit = (bitOffset: number) => ({ bitOffset, bitWidth: 1 }) as const;
 const ro = (bitOffset: number, bitWidth = 1) => ({ bitOffset, bitWidth, access: 'read-only' }) as const;

@@ -1,7 +1,7 @@
 // Boards as data: the shipped descriptions load; malformed ones are typed errors.
 import { describe, expect, it } from 'vitest';
 import { boardNames, loadBoard, parseBoard } from '../../boards/index.js';
-import { BoardError } from '../../host-sim/errors.js';
+import { BoardError } from '../../boards/index.js';
 import { createBoard } from '../../host-sim/index.js';
 import pico from '../../boards/rpi-pico/board.json' with { type: 'json' };
 

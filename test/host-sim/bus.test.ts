@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Bus, ANY_WIDTH } from '../../host-sim/bus.js';
-import { BusFault } from '../../host-sim/errors.js';
+import { BusFault } from '../../src/hal.js';
 import { createBoard } from '../../host-sim/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { runs } from '../support/env.js';

@@ -1,7 +1,7 @@
 // ESP32 peripheral models with the TRM register layout: GPIO, UART0, TIMG0.
 import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../host-sim/index.js';
-import { BusFault } from '../../host-sim/errors.js';
+import { BusFault } from '../../src/hal.js';
 
 const GPIO = 0x3ff44000, UART0 = 0x3ff40000, TIMG0 = 0x3ff5f000;
 

@@ -24,10 +24,15 @@ import * as locking from '../../src/locking.js';
 import * as durability from '../../src/durability.js';
 import * as io_engine from '../../src/io_engine.js';
 import * as process_ from '../../src/process.js';
-import * as mmio from '../../src/mmio.js';
+import * as mmioFunctions from '../../src/mmio.js';
+import * as register from '../../src/register.js';
+import * as peripheral from '../../src/peripheral.js';
+import * as memoryRegion from '../../src/memory_region.js';
 import { MemHal } from '../../hal/mem.js';
 import { bindHal, unbindHal } from '../../src/platform.js';
 
+// The reference's core.sys.mmio: its free functions, registers, peripheral handles and regions.
+const mmio = { ...mmioFunctions, ...register, ...peripheral, ...memoryRegion };
 const modules: Record<string, Record<string, any>> = { mmio, threads, profile, os_memory, sys_common, locking, durability, io_engine, process: process_ };
 
 /** `module.name` or `module.Class#method` to the function. */

@@ -13,7 +13,7 @@ const help = `usage:
 import  writes the device's flattened register map (every derivedFrom, dim array, cluster and
         inherited property resolved) as compact JSON, e.g. boards/rpi-pico/registers.json.
         --descriptions keeps the SVD descriptions; --source records where the SVD came from.
-gen     writes TypeScript register definitions in the format of src/mmio.ts (PeripheralDef):
+gen     writes TypeScript register definitions in the format of src/register_def.ts (PeripheralDef):
         one tree-shakeable module per peripheral plus index.ts. --only limits it to the named
         peripherals (and the ones they derive from); --mmio-import is the module that exports
         PeripheralDef (default 'vllsi').`;

@@ -1,5 +1,5 @@
 // TypeScript register definitions from a register map, in the plain-data format of
-// src/mmio.ts (docs/mmio.md): one module per peripheral exporting
+// src/register_def.ts (docs/mmio.md): one module per peripheral exporting
 // `const NAME = {...} as const satisfies PeripheralDef`, so field names, enumerated values
 // (literal unions), access and write semantics are all in the types, and a bundler keeps
 // only the peripherals an application imports. A derived peripheral lives in its base's module

@@ -12,7 +12,7 @@ import {
   REGMAP_FORMAT,
   type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type PeripheralMap, type RegisterMap, type WriteAction,
 } from '../../src/console/regmap.js';
-import type { Access, ReadAction } from '../../src/mmio.js';
+import type { Access, ReadAction } from '../../src/register_def.js';
 
 /** The SVD is malformed or uses something the importer cannot map. `where` names the element. */
 export class SvdError extends VllsiError {

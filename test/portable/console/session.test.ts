@@ -6,7 +6,7 @@ import {
   ConsoleService, END_OF_SESSION, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES, unpackMap, registersTouched,
   type ConsoleBus, type ConsoleOptions,
 } from '../../../src/console/index.js';
-import { BusFault } from '../../../src/mmio.js';
+import { BusFault } from '../../../src/hal.js';
 import { sandbox } from '../../../src/index.js';
 import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
 import { runs } from '../../support/env.js';

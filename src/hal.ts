@@ -1,13 +1,21 @@
 // The HAL contract: the only door from src/ to hardware. A board's native HAL
-// (hal/rp2040, hal/esp32 through hal/xs) and the host simulator (host-sim/)
-// both implement it; src/ receives one at initialisation and never touches
-// hardware any other way.
-//
-// Portable: type declarations only (erased at build), so src/ may import it.
-import type { MemoryOrdering } from '../src/common.js';
+// (hal/rp2040, hal/esp32 through hal/xs), the in-memory HAL (hal/mem.ts) and the host
+// simulator (host-sim/) implement it; src/ receives one at initialisation and never
+// touches hardware any other way. The errors every HAL throws live here too, so
+// `instanceof` works whichever HAL threw.
+import { VllsiError } from './errors.js';
 
 /** Access width in bytes. */
 export type AccessSize = 1 | 2 | 4;
+
+export const MemoryOrdering = {
+  Relaxed: 'Relaxed',
+  Acquire: 'Acquire',
+  Release: 'Release',
+  AcqRel: 'AcqRel',
+  SeqCst: 'SeqCst',
+} as const;
+export type MemoryOrdering = (typeof MemoryOrdering)[keyof typeof MemoryOrdering];
 
 /** An IRQ handler. Runs with the IRQ's core context; must be short. */
 export type IrqHandler = (irq: number) => void;
@@ -19,7 +27,7 @@ export interface Hal {
   // --- Bus access ---------------------------------------------------------------
   // Addresses are unsigned 32-bit integers; values are unsigned and fit the width.
   // An access the bus cannot complete (unmapped, misaligned, wrong width) throws a
-  // typed fault (the simulator's BusFault); it never reads as zero.
+  // typed fault (BusFault); it never reads as zero.
   load8(addr: number): number;
   load16(addr: number): number;
   load32(addr: number): number;
@@ -71,4 +79,42 @@ export interface Hal {
   debugWrite(text: string): void;
   /** Stops the machine for good (after a panic). */
   halt(reason: string): never;
+}
+
+/** Why the bus refused an access. */
+export type BusFaultReason = 'unmapped' | 'misaligned' | 'width' | 'unmodelled' | 'read-only' | 'protection';
+
+/** A data read, a data write, or an instruction fetch (the simulator's bus models fetches for OS memory's Exec protection). */
+export type BusAccess = 'read' | 'write' | 'fetch';
+
+/**
+ * An access the bus cannot complete (unmapped, misaligned, wrong width, read-only): a
+ * HardFault. HALs throw it (the simulator's bus, the in-memory HAL); the access had no effect.
+ */
+export class BusFault extends VllsiError {
+  override readonly kind = 'BusFault';
+  constructor(
+    readonly address: number,
+    /** Access width in bytes. */
+    readonly size: AccessSize,
+    readonly access: BusAccess,
+    readonly reason: BusFaultReason,
+    readonly detail: string,
+  ) {
+    // The address once, in hex (as datasheets and debuggers show it).
+    super(`bus fault: ${size * 8}-bit ${access} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${detail}`);
+    this.name = 'BusFault';
+  }
+}
+
+/** `halt()` stopped the machine (a HAL whose halt can return to JS throws it: the in-memory HAL, the simulator, stand-in natives). */
+export class Halted extends VllsiError {
+  override readonly kind: string = 'Halted';
+  constructor(
+    readonly reason: string,
+    message = `halted: ${reason}`,
+  ) {
+    super(message);
+    this.name = 'Halted';
+  }
 }

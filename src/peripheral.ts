@@ -1,0 +1,70 @@
+// Peripheral handles: the registers of a PeripheralDef by name, at its base address (or another
+// instance's), each Register made on first use.
+import type { AccessMode } from './bus.js';
+import type { PeripheralDef } from './register_def.js';
+import { Register, type RegisterOptions } from './register.js';
+import { RegisterDefinitionError } from './register_errors.js';
+
+/** The registers of a peripheral definition, by name, plus its name and base address. */
+export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: Register<P['registers'][K]> } & {
+  readonly name: string;
+  readonly baseAddress: number;
+};
+
+/** What a peripheral handle holds; its registers are made on first use (see PERIPHERAL). */
+class PeripheralState {
+  readonly registers: { [name: string]: Register } = Object.create(null);
+  constructor(
+    readonly name: string,
+    readonly baseAddress: number,
+    readonly def: PeripheralDef,
+    readonly options: RegisterOptions,
+  ) {}
+  register(key: string): Register | undefined {
+    const made = this.registers[key];
+    if (made !== undefined) return made;
+    const rd = Object.hasOwn(this.def.registers, key) ? this.def.registers[key] : undefined;
+    if (rd === undefined) return undefined;
+    return (this.registers[key] = new Register(rd, { ...this.options, name: `${this.name}.${key}` }));
+  }
+}
+
+// A peripheral handle is a read-only view whose Register objects are made when a register is
+// first used: a generated definition has up to a few hundred registers, each handle takes about
+// 20 XS heap slots, and a driver touches a few (docs/performance.md). Build-time inlined code
+// does not touch the handle at all.
+const readOnly = (): boolean => false;
+const PERIPHERAL: ProxyHandler<PeripheralState> = {
+  get(s, key) {
+    if (key === 'name') return s.name;
+    if (key === 'baseAddress') return s.baseAddress;
+    // Anything else is what a plain object would inherit (toString for messages and the like).
+    return (typeof key === 'string' ? s.register(key) : undefined) ?? Reflect.get(Object.prototype, key);
+  },
+  has: (s, key) => key === 'name' || key === 'baseAddress' || (typeof key === 'string' && Object.hasOwn(s.def.registers, key)),
+  ownKeys: (s) => ['name', 'baseAddress', ...Object.keys(s.def.registers)],
+  getOwnPropertyDescriptor: (s, key) =>
+    PERIPHERAL.has!(s, key) ? { value: PERIPHERAL.get!(s, key, s), writable: false, enumerable: true, configurable: true } : undefined,
+  set: readOnly,
+  defineProperty: readOnly,
+  deleteProperty: readOnly,
+  setPrototypeOf: readOnly,
+};
+
+/**
+ * Register handles for a peripheral definition. `baseAddress` overrides the definition's
+ * (another instance of the same block, e.g. UART1 from UART0's definition). Every register
+ * definition is checked here (a bad one is a RegisterDefinitionError now, not at first use);
+ * each Register object is made when its register is first used, then kept.
+ */
+export function peripheral<const P extends PeripheralDef>(def: P, options: { baseAddress?: number; mode?: AccessMode; name?: string } = {}): Peripheral<P> {
+  const name = options.name ?? def.name;
+  const baseAddress = options.baseAddress ?? def.baseAddress;
+  const registerOptions: RegisterOptions = { baseAddress, mode: options.mode, atomicAliases: def.atomicAliases };
+  for (const r of Object.keys(def.registers)) {
+    if (r === 'name' || r === 'baseAddress') throw new RegisterDefinitionError(`${name}.${r}`, 'a register may not be called name or baseAddress');
+    // Checked by making it; it is garbage at once, so only one is live at a time.
+    new Register(def.registers[r]!, { ...registerOptions, name: `${name}.${r}` });
+  }
+  return new Proxy(new PeripheralState(name, baseAddress, def, registerOptions), PERIPHERAL) as unknown as Peripheral<P>;
+}
