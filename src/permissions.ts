@@ -217,8 +217,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
   // Files are named by path, or `fd:N` for descriptor operations.
-  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite'),
-  ...gated('lock', 'sys_common.tryLockRegion', 'sys_common.unlockRegion', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
+  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite', 'durability.removeStaleTempFiles'),
+  ...gated('lock', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
   ...gated('random', 'sys_common.randomBytes'),
   ...gated('io', 'io_engine.createIoEngine', 'io_engine.IoEngine#submit', 'io_engine.IoEngine#socket', 'io_engine.IoEngine#listen'),
   ...gated('process', 'process.exit', 'process.onSignal'),
