@@ -52,7 +52,7 @@ const saved: unknown[] = new Array(MAX_CONTEXT_SLOTS * CONTEXT_STACK_DEPTH).fill
 let depth = 0;
 
 function slotIndex(slot: number): number {
-  if ((slot | 0) !== slot || slot < 0 || slot >= MAX_CONTEXT_SLOTS) throw new InvalidSlot(slot);
+  if (typeof slot !== 'number' || (slot | 0) !== slot || slot < 0 || slot >= MAX_CONTEXT_SLOTS) throw new InvalidSlot(slot);
   return slot;
 }
 

@@ -128,6 +128,7 @@ function baseName(path: string): string {
 
 /** The directory holding `path` ('.' for a bare name); both separators, for Windows. */
 export function parentDirectory(path: string): string {
+  checkOsPath(path);
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   if (cut < 0) return '.';
   if (cut === 0) return path[0]!;

@@ -72,6 +72,11 @@ export class BitfieldDefinitionError extends VllsiError {
   }
 }
 
+/** Throws InvalidArgument unless `value` is a non-null object (the options and definition objects of the API). */
+export function requireObject(what: string, value: unknown): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) throw new InvalidArgument(what, value, 'must be an object');
+}
+
 /** Short, safe rendering of a value for error messages (no huge dumps, hex for integers). */
 export function describe(value: unknown): string {
   if (typeof value === 'number') {

@@ -16,7 +16,7 @@
 // pinned at load time like the reference's intrinsic registry (a syscall entry
 // without a scope, or a time/platform/logging entry with one, fails loudly), and
 // test/permissions/registry.test.ts checks the code agrees with it.
-import { InvalidArgument, VllsiError, describe } from './errors.js';
+import { InvalidArgument, VllsiError, describe, requireObject } from './errors.js';
 import { setRegisterGate } from './platform.js';
 
 export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
@@ -59,6 +59,7 @@ function ruleMatches(r: PermissionRule, scope: PermissionScope, target: Permissi
 
 /** The decision of one policy, without caching (the law the cache must agree with). */
 export function policyAllows(policy: PermissionPolicy, scope: PermissionScope, target: PermissionTarget): boolean {
+  requireObject('policy', policy);
   if (policy.allow && !policy.allow.some((r) => ruleMatches(r, scope, target))) return false;
   return !(policy.deny && policy.deny.some((r) => ruleMatches(r, scope, target)));
 }
@@ -120,7 +121,7 @@ function activate(s: ActiveSandbox | undefined): void {
 
 /** The gate every syscall-category entry point calls before acting. */
 export function checkPermission(scope: PermissionScope, target: PermissionTarget): void {
-  if (active !== undefined && !active.allows(scope, target)) throw new PermissionDenied(scope, target);
+  if (active !== undefined && !active.allows(checkScope(scope), target)) throw new PermissionDenied(scope, target);
 }
 
 /** The gate of descriptor operations: target `fd:N`, a string built only inside a sandbox. */
@@ -136,7 +137,12 @@ export function checkRegister(addr: number): void {
 
 /** Whether the operation would pass the gate, without throwing. */
 export function isPermitted(scope: PermissionScope, target: PermissionTarget): boolean {
-  return active === undefined || active.allows(scope, target);
+  return active === undefined || active.allows(checkScope(scope), target);
+}
+
+function checkScope(scope: PermissionScope): PermissionScope {
+  if (!PERMISSION_SCOPES.includes(scope)) throw new InvalidArgument('permission scope', scope, `must be one of ${PERMISSION_SCOPES.join(', ')}`);
+  return scope;
 }
 
 function compile(policy: PermissionPolicy): PermissionPolicy {

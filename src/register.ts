@@ -6,7 +6,7 @@
 // the register map forbids), RegisterDefinitionError (a malformed definition); every check
 // happens before the bus is touched, so a throwing call had no effect.
 import type { AccessSize } from './hal.js';
-import { InvalidArgument, describe } from './errors.js';
+import { InvalidArgument, describe, requireObject } from './errors.js';
 import { checkMode, checkValue, hex, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
 import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
@@ -46,6 +46,8 @@ export class Field<F = FieldDef> {
     def: FieldDef,
     registerAccess: Access | undefined,
   ) {
+    requireObject('field register', register);
+    requireObject('field definition', def);
     const { bitOffset: o, bitWidth: w } = def;
     this.mask = fieldMask(o, w);
     this.bitOffset = o;
@@ -205,7 +207,13 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   constructor(def: R, options: RegisterOptions = {}) {
-    const base = options.baseAddress ?? 0;
+    requireObject('register definition', def);
+    requireObject('register options', options);
+    const base = options.baseAddress === undefined ? 0 : options.baseAddress;
+    // Numbers only: a BigInt would throw a TypeError below, and null would become address 0.
+    if (typeof base !== 'number' || typeof def.addressOffset !== 'number') {
+      throw new RegisterDefinitionError(options.name ?? 'register', `address ${describe(typeof base !== 'number' ? base : def.addressOffset)} is not a number`);
+    }
     this.address = base + def.addressOffset;
     this.name = options.name ?? hex(this.address);
     this.width = def.size ?? 32;
