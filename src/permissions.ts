@@ -18,6 +18,7 @@
 // test/permissions/registry.test.ts checks the code agrees with it.
 import { InvalidArgument, VllsiError, describe, requireObject } from './errors.js';
 import { setRegisterGate } from './platform.js';
+import { osBackend, type OsBackend } from './os.js';
 
 export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
 export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
@@ -121,7 +122,7 @@ function activate(s: ActiveSandbox | undefined): void {
 
 /** The gate every syscall-category entry point calls before acting. */
 export function checkPermission(scope: PermissionScope, target: PermissionTarget): void {
-  if (active !== undefined && !active.allows(checkScope(scope), target)) throw new PermissionDenied(scope, target);
+  if (active !== undefined && !active.allows(checkScope(scope), fileTarget(scope, target))) throw new PermissionDenied(scope, target);
 }
 
 /** The gate of descriptor operations: target `fd:N`, a string built only inside a sandbox. */
@@ -137,7 +138,45 @@ export function checkRegister(addr: number): void {
 
 /** Whether the operation would pass the gate, without throwing. */
 export function isPermitted(scope: PermissionScope, target: PermissionTarget): boolean {
-  return active === undefined || active.allows(checkScope(scope), target);
+  return active === undefined || active.allows(checkScope(scope), fileTarget(scope, target));
+}
+
+/**
+ * File paths are judged as the OS will resolve them: the real path (symlinks, `.`, `..`,
+ * repeated separators, relative paths resolved), or for a path not made yet the real path
+ * of its nearest existing parent plus the rest, normalised. `fd:N` targets stay as they are.
+ */
+function fileTarget(scope: PermissionScope, target: PermissionTarget): PermissionTarget {
+  if (scope !== 'file' || typeof target !== 'string' || target.startsWith('fd:') || target === '') return target;
+  const backend = osBackend();
+  return backend === undefined ? target : realFilePath(backend, target);
+}
+
+function realFilePath(backend: OsBackend, path: string): string {
+  try {
+    return backend.realPath(path);
+  } catch {
+    // Not there (yet): resolve the parent, then add this component.
+  }
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const parent = cut < 0 ? '.' : cut === 0 ? path.slice(0, 1) : path.slice(0, cut);
+  if (parent === path) return path;
+  const name = path.slice(cut + 1);
+  const base = realFilePath(backend, parent);
+  if (name === '' || name === '.') return base;
+  if (name === '..') return base.slice(0, Math.max(base.lastIndexOf('/'), 1));
+  return base.endsWith('/') ? base + name : `${base}/${name}`;
+}
+
+/** A file rule's prefix resolved like its targets (a trailing separator kept). */
+function resolveRule(r: PermissionRule): PermissionRule {
+  const p = r.prefix;
+  if (r.scope !== 'file' || p === undefined || p === '' || p.startsWith('fd:')) return r;
+  const backend = osBackend();
+  if (backend === undefined) return r;
+  const dir = p.endsWith('/') || p.endsWith('\\');
+  const real = realFilePath(backend, dir && p.length > 1 ? p.slice(0, -1) : p);
+  return Object.freeze({ ...r, prefix: dir && !real.endsWith('/') ? `${real}/` : real });
 }
 
 function checkScope(scope: PermissionScope): PermissionScope {
@@ -150,8 +189,8 @@ function compile(policy: PermissionPolicy): PermissionPolicy {
     throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
   }
   return Object.freeze({
-    ...(policy.allow ? { allow: Object.freeze(policy.allow.map((r) => checkRule(r, 'allow'))) } : {}),
-    ...(policy.deny ? { deny: Object.freeze(policy.deny.map((r) => checkRule(r, 'deny'))) } : {}),
+    ...(policy.allow ? { allow: Object.freeze(policy.allow.map((r) => resolveRule(checkRule(r, 'allow')))) } : {}),
+    ...(policy.deny ? { deny: Object.freeze(policy.deny.map((r) => resolveRule(checkRule(r, 'deny')))) } : {}),
   });
 }
 
