@@ -86,6 +86,8 @@ class ActiveSandbox {
   private readonly registers = new Map<PermissionTarget, boolean>();
   /** The last register address allowed: a driver polling one register skips even the Map. */
   lastRegister = -1;
+  /** Bytes of the last allowed access at lastRegister. */
+  lastSize = 0;
 
   constructor(
     readonly policy: PermissionPolicy,
@@ -104,11 +106,15 @@ class ActiveSandbox {
     return d;
   }
 
-  checkRegister(addr: number): void {
-    let d = this.registers.get(addr);
-    if (d === undefined) d = this.allows('register', addr);
-    if (!d) throw new PermissionDenied('register', addr);
+  /** Every byte an access touches is checked: a rule on part of a register covers accesses that overlap it. */
+  checkRegister(addr: number, size: number): void {
+    for (let i = 0; i < size; i++) {
+      let d = this.registers.get(addr + i);
+      if (d === undefined) d = this.allows('register', addr + i);
+      if (!d) throw new PermissionDenied('register', addr);
+    }
     this.lastRegister = addr;
+    this.lastSize = size;
   }
 }
 
@@ -131,9 +137,9 @@ export function checkFdPermission(scope: PermissionScope, fd: number): void {
 }
 
 /** The gate of the register access path (a specialisation of checkPermission('register', addr)). */
-export function checkRegister(addr: number): void {
+export function checkRegister(addr: number, size = 1): void {
   const a = active;
-  if (a !== undefined && addr !== a.lastRegister) a.checkRegister(addr);
+  if (a !== undefined && (addr !== a.lastRegister || size > a.lastSize)) a.checkRegister(addr, size);
 }
 
 /** Whether the operation would pass the gate, without throwing. */

@@ -8,6 +8,7 @@
 import type { AccessSize } from './hal.js';
 import { InvalidArgument, describe, requireObject } from './errors.js';
 import { checkMode, checkValue, hex, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
+import { registerGate } from './platform.js';
 import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 
@@ -413,6 +414,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
       this.encodeValues(value, op);
       bits = encodedBits;
     }
+    // The alias acts on this register: a sandbox rule on it covers the alias address too.
+    if (registerGate !== undefined) registerGate(this.address, 4);
     store(this.address + offset, 4, bits, this.sync);
   }
 
