@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import {
   ConsoleService, END_OF_SESSION, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES, unpackMap, registersTouched,
   type ConsoleBus, type ConsoleOptions,
-} from '../../../src/console/index.js';
-import { BusFault } from '../../../src/hal.js';
-import { sandbox } from '../../../src/index.js';
-import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
-import { runs } from '../../support/env.js';
-import rp2040Json from '../../../boards/rpi-pico/registers.json' with { type: 'json' };
+} from '../../src/console/index.js';
+import { BusFault } from '../../src/hal.js';
+import { sandbox } from '../../src/index.js';
+import { BASE, Host, TestBus, bytes, testMap } from '../support/console-board.js';
+import { runs } from '../support/env.js';
+import rp2040Json from '../../boards/rpi-pico/registers.json' with { type: 'json' };
 
 const rp2040 = unpackMap(rp2040Json);
 const EOT = String.fromCharCode(END_OF_SESSION);
