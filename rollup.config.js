@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { portableGuard, runtimeProfileDefine, srcAsVllsiModule, typescriptForXs } from './tools/rollup-plugins.js';
 import { xsInline } from './tools/xs-inline.js';
-
-const DEVICE_DEFAULT = 'embedded';
+// Built by tsc just before (npm run build): the profile names and the device default live in src/.
+import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES } from './dist/node/src/profile.js';
 
 const bundle = (profile) => ({
   input: 'src/index.ts',
@@ -16,7 +16,7 @@ const bundle = (profile) => ({
     portableGuard(),
     nodeResolve({ extensions: ['.ts', '.js'] }),
     typescriptForXs(),
-    profile === DEVICE_DEFAULT && { name: 'device-default', writeBundle: () => fs.copyFileSync(`dist/xs/vllsi-${profile}.js`, 'dist/xs/vllsi.js') },
+    profile === DEVICE_DEFAULT_PROFILE && { name: 'device-default', writeBundle: () => fs.copyFileSync(`dist/xs/vllsi-${profile}.js`, 'dist/xs/vllsi.js') },
   ],
 });
 
@@ -31,7 +31,7 @@ const device = (input, file) => ({
 });
 
 export default [
-  ...['full', 'embedded', 'no_runtime'].map(bundle),
+  ...RUNTIME_PROFILES.map(bundle),
   device('hal/xs/index.ts', 'vllsi-hal.js'),
   device('src/console/index.ts', 'vllsi-console.js'),
   device('examples/blink/index.ts', 'examples/blink.js'),

@@ -61,14 +61,12 @@ export interface BoardSpec {
 }
 
 /** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
-export class BoardError extends VllsiError {
-  override readonly kind = 'BoardError';
+export class BoardError extends VllsiError<'BoardError'> {
   constructor(
     readonly board: string,
     message: string,
   ) {
-    super(`board ${JSON.stringify(board)}: ${message}`);
-    this.name = 'BoardError';
+    super('BoardError', `board ${JSON.stringify(board)}: ${message}`);
   }
 }
 

@@ -56,11 +56,9 @@ export interface MemDevice {
 }
 
 /** A busy-wait that nothing can ever end (the in-memory HAL runs no other core). */
-export class Deadlock extends VllsiError {
-  override readonly kind = 'Deadlock';
+export class Deadlock extends VllsiError<'Deadlock'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'Deadlock';
+    super('Deadlock', message);
   }
 }
 

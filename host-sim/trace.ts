@@ -1,5 +1,6 @@
 // The access trace: the last N bus accesses and interrupt events, in a ring buffer
 // (no allocation per access). Dumpable as JSON for tests and debugging.
+import { hex } from '../src/errors.js';
 
 export type TraceOp = 'read' | 'write' | 'fault' | 'irq-enter' | 'irq-exit';
 const OPS: readonly TraceOp[] = ['read', 'write', 'fault', 'irq-enter', 'irq-exit'];
@@ -89,8 +90,7 @@ export class AccessTrace {
 
   /** JSON text with hex addresses and values, one entry per line. */
   dump(): string {
-    const hex = (n: number) => `"0x${n.toString(16).padStart(8, '0')}"`;
-    const lines = this.entries().map((e) => `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : hex(e.addr)},"size":${e.size},"value":${hex(e.value)}}`);
+    const lines = this.entries().map((e) => `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : `"${hex(e.addr)}"`},"size":${e.size},"value":"${hex(e.value)}"}`);
     return `[\n${lines.join(',\n')}\n]\n`;
   }
 }

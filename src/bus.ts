@@ -4,7 +4,7 @@
 // run before the bus is touched (a refused access has no effect). Internal to src/: the public
 // API is src/mmio.ts, src/register.ts, src/peripheral.ts and src/memory_region.ts.
 import type { AccessSize } from './hal.js';
-import { InvalidArgument } from './errors.js';
+import { InvalidArgument, hex } from './errors.js';
 import { currentHal, registerGate } from './platform.js';
 
 /** Access width in bits. */
@@ -28,10 +28,6 @@ export function store(address: number, size: AccessSize, value: number, sync: bo
   else if (size === 2) hal.store16(address, value);
   else hal.store8(address, value);
   if (sync) hal.dsb();
-}
-
-export function hex(n: number): string {
-  return Number.isInteger(n) && n >= 0 ? `0x${n.toString(16).padStart(8, '0')}` : String(n);
 }
 
 export function sizeOf(width: unknown): AccessSize {

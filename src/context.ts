@@ -16,11 +16,11 @@
 // Frames: `ctxPushFrame` saves the 32 slots into preallocated storage and
 // `ctxPopFrame` restores them: no allocation on either path.
 import { CONTEXT_STACK_DEPTH, MAX_CONTEXT_SLOTS } from './common.js';
-import { InvalidArgument, VariantError, describe } from './errors.js';
+import { InvalidArgument, VllsiError, describe } from './errors.js';
 
 export type ContextErrorKind = 'StackOverflow' | 'StackUnderflow' | 'SlotOccupied' | 'SlotEmpty' | 'InvalidSlot';
 
-export class ContextError extends VariantError<ContextErrorKind> {}
+export class ContextError extends VllsiError<ContextErrorKind> {}
 export class StackOverflow extends ContextError {
   constructor() {
     super('StackOverflow', `context frame stack overflow: at most ${CONTEXT_STACK_DEPTH} frames`);

@@ -15,14 +15,12 @@ const TEMP_MARK = '.tmp-';
 const TEMP_DIGITS = 12;
 
 /** atomicWrite's target is not a regular file (or a symlink to one): nothing was written. */
-export class NotRegularFile extends VllsiError {
-  override readonly kind = 'NotRegularFile';
+export class NotRegularFile extends VllsiError<'NotRegularFile'> {
   constructor(
     readonly path: string,
     readonly fileKind: FileKind,
   ) {
-    super(`atomicWrite ${describe(path)}: it is ${fileKind === 'missing' ? 'a symlink to nothing' : `a ${fileKind}`}, not a regular file: refused (nothing written)`);
-    this.name = 'NotRegularFile';
+    super('NotRegularFile', `atomicWrite ${describe(path)}: it is ${fileKind === 'missing' ? 'a symlink to nothing' : `a ${fileKind}`}, not a regular file: refused (nothing written)`);
   }
 }
 

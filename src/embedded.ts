@@ -171,11 +171,9 @@ export interface Pollable<T> {
 }
 
 /** blockOn cannot complete the computation without an event loop. */
-export class WouldBlock extends VllsiError {
-  override readonly kind = 'WouldBlock';
+export class WouldBlock extends VllsiError<'WouldBlock'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'WouldBlock';
+    super('WouldBlock', message);
   }
 }
 

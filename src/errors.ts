@@ -1,19 +1,14 @@
 // Typed errors shared by every module. See docs/decisions/errors.md for when an
 // API throws one of these and when it returns `undefined` instead.
 
-/** Base class of every error vllsi throws: catch this to catch them all. */
-export class VllsiError extends Error {
-  /** Stable discriminant; survives minification (class names may not). */
-  readonly kind: string = 'VllsiError';
-  constructor(message: string) {
-    super(message);
-    this.name = 'VllsiError';
-  }
-}
-
-/** Base of an error family whose variants are told apart by `kind` (ContextError, InitError). */
-export class VariantError<K extends string> extends VllsiError {
-  override readonly kind: K;
+/**
+ * Base class of every error vllsi throws: catch this to catch them all. `kind` is a stable
+ * discriminant that survives minification (class names may not); `name` is the same string.
+ * A subclass passes its kind (`class BadFree extends VllsiError<'BadFree'>`); a family whose
+ * variants are told apart by kind (ContextError, InitError) takes a union of kinds.
+ */
+export class VllsiError<K extends string = string> extends Error {
+  readonly kind: K;
   constructor(kind: K, message: string) {
     super(message);
     this.kind = kind;
@@ -22,53 +17,45 @@ export class VariantError<K extends string> extends VllsiError {
 }
 
 /** An OS-level failure: the raw code (errno, Win32 error) plus a readable message. */
-export class OSError extends VllsiError {
-  override readonly kind = 'OSError';
+export class OSError extends VllsiError<'OSError'> {
   constructor(
     readonly code: number,
     message: string,
     /** Symbolic name when known (`ENOENT`, `ERROR_LOCK_VIOLATION`). */
     readonly errname?: string,
   ) {
-    super(message);
-    this.name = 'OSError';
+    super('OSError', message);
   }
 }
 
 /** A caller passed a value outside what the operation accepts. Nothing happened. */
-export class InvalidArgument extends VllsiError {
-  override readonly kind = 'InvalidArgument';
+export class InvalidArgument extends VllsiError<'InvalidArgument'> {
   constructor(
     readonly argument: string,
     readonly value: unknown,
     readonly reason: string,
   ) {
-    super(`invalid ${argument} ${describe(value)}: ${reason}`);
-    this.name = 'InvalidArgument';
+    super('InvalidArgument', `invalid ${argument} ${describe(value)}: ${reason}`);
   }
 }
 
 /** A bitfield caller contract (n < N, offset + width <= N) was broken; only the checked API throws it. */
-export class BitfieldContractError extends VllsiError {
-  override readonly kind = 'BitfieldContractError';
+export class BitfieldContractError extends VllsiError<'BitfieldContractError'> {
   constructor(
     readonly operation: string,
     message: string,
   ) {
-    super(`${operation}: ${message}`);
-    this.name = 'BitfieldContractError';
+    super('BitfieldContractError', `${operation}: ${message}`);
   }
 }
 
 /** A packed bitfield type was defined wrongly (widths, alignment, names), or given a value that does not fit. */
-export class BitfieldDefinitionError extends VllsiError {
-  override readonly kind = 'BitfieldDefinitionError';
+export class BitfieldDefinitionError extends VllsiError<'BitfieldDefinitionError'> {
   constructor(
     readonly typeName: string,
     message: string,
   ) {
-    super(`${typeName}: ${message}`);
-    this.name = 'BitfieldDefinitionError';
+    super('BitfieldDefinitionError', `${typeName}: ${message}`);
   }
 }
 
@@ -88,26 +75,29 @@ export function describe(value: unknown): string {
   return `a ${typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value}`;
 }
 
+/** `0x` and at least `digits` hex digits (8: a 32-bit address); a non-integer or negative number as it is. */
+export function hex(n: number, digits = 8): string {
+  // A padding of 2^53 would build a string until memory runs out.
+  if (!Number.isInteger(digits) || digits < 0 || digits > 16) throw new InvalidArgument('hex digits', digits, 'must be an integer in 0..16');
+  return Number.isInteger(n) && n >= 0 ? `0x${n.toString(16).padStart(digits, '0')}` : String(n);
+}
+
 /** An API was used before the part of the runtime it needs was set up (`init`, a HAL, an arena). */
-export class NotInitialized extends VllsiError {
-  override readonly kind = 'NotInitialized';
+export class NotInitialized extends VllsiError<'NotInitialized'> {
   constructor(
     readonly what: string,
     hint: string,
   ) {
-    super(`${what} is not initialised: ${hint}`);
-    this.name = 'NotInitialized';
+    super('NotInitialized', `${what} is not initialised: ${hint}`);
   }
 }
 
 /** The platform cannot do this (no worker threads on the device, no MPU on the chip). Nothing happened. */
-export class Unsupported extends VllsiError {
-  override readonly kind = 'Unsupported';
+export class Unsupported extends VllsiError<'Unsupported'> {
   constructor(
     readonly operation: string,
     reason: string,
   ) {
-    super(`${operation} is not supported: ${reason}`);
-    this.name = 'Unsupported';
+    super('Unsupported', `${operation} is not supported: ${reason}`);
   }
 }

@@ -91,8 +91,7 @@ export type BusAccess = 'read' | 'write' | 'fetch';
  * An access the bus cannot complete (unmapped, misaligned, wrong width, read-only): a
  * HardFault. HALs throw it (the simulator's bus, the in-memory HAL); the access had no effect.
  */
-export class BusFault extends VllsiError {
-  override readonly kind = 'BusFault';
+export class BusFault extends VllsiError<'BusFault'> {
   constructor(
     readonly address: number,
     /** Access width in bytes. */
@@ -102,19 +101,17 @@ export class BusFault extends VllsiError {
     readonly detail: string,
   ) {
     // The address once, in hex (as datasheets and debuggers show it).
-    super(`bus fault: ${size * 8}-bit ${access} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${detail}`);
-    this.name = 'BusFault';
+    super('BusFault', `bus fault: ${size * 8}-bit ${access} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${detail}`);
   }
 }
 
 /** `halt()` stopped the machine (a HAL whose halt can return to JS throws it: the in-memory HAL, the simulator, stand-in natives). */
-export class Halted extends VllsiError {
-  override readonly kind: string = 'Halted';
+export class Halted<K extends string = 'Halted'> extends VllsiError<K> {
   constructor(
     readonly reason: string,
     message = `halted: ${reason}`,
+    kind = 'Halted' as K,
   ) {
-    super(message);
-    this.name = 'Halted';
+    super(kind, message);
   }
 }

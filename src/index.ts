@@ -3,7 +3,7 @@
 // (vllsi/console) are entry points of their own: a device bundle carries only what it imports.
 export * from './errors.js';
 export * from './common.js';
-export { MemoryOrdering, BusFault, type BusFaultReason, type BusAccess } from './hal.js';
+export { MemoryOrdering, BusFault, Halted, type BusFaultReason, type BusAccess } from './hal.js';
 export * from './bitflags.js';
 export * from './bitfield.js';
 export * from './packed.js';

@@ -14,7 +14,7 @@
 // HAL (the simulator stops the board and reports the panic), or without a HAL
 // through the platform's halt (the host process exits non-zero with the message).
 import type { Hal } from './hal.js';
-import { OSError, VariantError, VllsiError, describe, requireObject } from './errors.js';
+import { OSError, VllsiError, describe, requireObject } from './errors.js';
 import { setTargetPageSize, targetPageSize } from './common.js';
 import { RUNTIME_PROFILE } from './profile.js';
 import { initStackArena, releaseStackArena } from './runtime.js';
@@ -25,7 +25,7 @@ import { bindHal, boundHal, unbindHal } from './platform.js';
 
 export type InitErrorKind = 'AlreadyInitialized' | 'InvalidConfig' | 'PlatformError';
 
-export class InitError extends VariantError<InitErrorKind> {}
+export class InitError extends VllsiError<InitErrorKind> {}
 export class AlreadyInitialized extends InitError {
   constructor(what: string) {
     super('AlreadyInitialized', `${what} is already initialised (shut down first)`);
@@ -182,11 +182,9 @@ export function setPlatformHalt(halt: ((reason: string) => never) | undefined): 
 }
 
 /** A panic with no HAL and no platform halt to stop the machine: thrown, never meant to be caught. */
-export class Panic extends VllsiError {
-  override readonly kind = 'Panic';
+export class Panic extends VllsiError<'Panic'> {
   constructor(readonly info: PanicInfo) {
-    super(formatPanic(info));
-    this.name = 'Panic';
+    super('Panic', formatPanic(info));
   }
 }
 

@@ -21,14 +21,12 @@ export type CriticalSectionRule =
   | 'leaked' // withCriticalSection's function returned with a guard it took still held
   | 'enable-inside-critical-section'; // enableInterrupts() while this core holds a critical section
 
-export class CriticalSectionError extends VllsiError {
-  override readonly kind = 'CriticalSectionError';
+export class CriticalSectionError extends VllsiError<'CriticalSectionError'> {
   constructor(
     readonly rule: CriticalSectionRule,
     message: string,
   ) {
-    super(message);
-    this.name = 'CriticalSectionError';
+    super('CriticalSectionError', message);
   }
 }
 

@@ -64,14 +64,12 @@ export interface IoDriver {
 }
 
 /** `submit` refused: the engine was shut down, or the queue is full. */
-export class IoError extends VllsiError {
-  override readonly kind = 'IoError';
+export class IoError extends VllsiError<'IoError'> {
   constructor(
     readonly reason: 'Shutdown' | 'QueueFull',
     message: string,
   ) {
-    super(message);
-    this.name = 'IoError';
+    super('IoError', message);
   }
 }
 

@@ -29,48 +29,38 @@ export interface LockRegion {
   readonly length: number;
 }
 
-export class LockError extends VllsiError {
-  override readonly kind: string = 'LockError';
-}
+export class LockError<K extends 'LockConflict' | 'LockIoError' = 'LockConflict' | 'LockIoError'> extends VllsiError<K> {}
 
 /** Another open file holds a conflicting lock (EAGAIN / EACCES / ERROR_LOCK_VIOLATION). */
-export class LockConflict extends LockError {
-  override readonly kind = 'LockConflict';
+export class LockConflict extends LockError<'LockConflict'> {
   constructor(
     readonly region: LockRegion,
     readonly lockKind: LockKind,
     /** The holder's pid when the OS reports it (F_GETLK on macOS); Linux OFD locks and Windows have no owning process to report. */
     readonly ownerPid: number | undefined,
   ) {
-    super(`${lockKind} lock on ${regionText(region)} conflicts with a lock held ${ownerPid === undefined ? 'elsewhere' : `by pid ${ownerPid}`}`);
-    this.name = 'LockConflict';
+    super('LockConflict', `${lockKind} lock on ${regionText(region)} conflicts with a lock held ${ownerPid === undefined ? 'elsewhere' : `by pid ${ownerPid}`}`);
   }
 }
 
 /** The OS refused for another reason (bad descriptor, NFS, no locks left). */
-export class LockIoError extends LockError {
-  override readonly kind = 'LockIoError';
+export class LockIoError extends LockError<'LockIoError'> {
   constructor(override readonly cause: OSError) {
-    super(`lock operation failed: ${cause.message}`);
-    this.name = 'LockIoError';
+    super('LockIoError', `lock operation failed: ${cause.message}`);
   }
 }
 
 /** `unlock` was given a handle that was already unlocked. */
-export class LockAlreadyReleased extends VllsiError {
-  override readonly kind = 'LockAlreadyReleased';
+export class LockAlreadyReleased extends VllsiError<'LockAlreadyReleased'> {
   constructor(readonly handle: LockHandle) {
-    super(`lock handle for fd ${handle.fd} ${regionText(handle.region)} was already unlocked`);
-    this.name = 'LockAlreadyReleased';
+    super('LockAlreadyReleased', `lock handle for fd ${handle.fd} ${regionText(handle.region)} was already unlocked`);
   }
 }
 
 /** `unlock` was given a handle whose descriptor no longer names the file it locked. Nothing was unlocked. */
-export class LockHandleStale extends VllsiError {
-  override readonly kind = 'LockHandleStale';
+export class LockHandleStale extends VllsiError<'LockHandleStale'> {
   constructor(readonly handle: LockHandle) {
-    super(`lock handle for fd ${handle.fd} ${regionText(handle.region)} is stale: fd ${handle.fd} now names another file (was it closed?); nothing unlocked`);
-    this.name = 'LockHandleStale';
+    super('LockHandleStale', `lock handle for fd ${handle.fd} ${regionText(handle.region)} is stale: fd ${handle.fd} now names another file (was it closed?); nothing unlocked`);
   }
 }
 

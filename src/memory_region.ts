@@ -1,7 +1,7 @@
 // A memory region (reference: `MemoryRegion { base, length, cacheable }`): bounds-checked
 // accesses to a range of the address space, through the bus path of src/bus.ts.
-import { InvalidArgument } from './errors.js';
-import { hex, sizeOf, type AccessMode, type Width } from './bus.js';
+import { InvalidArgument, hex } from './errors.js';
+import { sizeOf, type AccessMode, type Width } from './bus.js';
 import { volatileLoad, volatileStore } from './mmio.js';
 import type { Access } from './register_def.js';
 import { Register } from './register.js';

@@ -10,11 +10,9 @@ import type { MemAdvice, OsMemoryConfig } from './os_memory.js';
 import type { MemProt } from './bitflags.js';
 
 /** The operation needs a runtime (heap, async executor, threads) this build does not have. */
-export class NoRuntime extends VllsiError {
-  override readonly kind = 'NoRuntime';
+export class NoRuntime extends VllsiError<'NoRuntime'> {
   constructor(readonly operation: string) {
-    super(`${operation} is not available in the no_runtime profile (no heap, no async)`);
-    this.name = 'NoRuntime';
+    super('NoRuntime', `${operation} is not available in the no_runtime profile (no heap, no async)`);
   }
 }
 

@@ -83,23 +83,19 @@ export interface OpenFlags {
 }
 
 /** No OS backend is installed: the target has no file system (or init has not run). */
-export class NoOsBackend extends VllsiError {
-  override readonly kind = 'NoOsBackend';
+export class NoOsBackend extends VllsiError<'NoOsBackend'> {
   constructor(readonly operation: string) {
-    super(`${operation}: no OS backend is installed (this target has no file system, or the host was not initialised)`);
-    this.name = 'NoOsBackend';
+    super('NoOsBackend', `${operation}: no OS backend is installed (this target has no file system, or the host was not initialised)`);
   }
 }
 
 /** A signal that does not exist (or cannot be handled) on this platform. */
-export class UnsupportedSignal extends VllsiError {
-  override readonly kind = 'UnsupportedSignal';
+export class UnsupportedSignal extends VllsiError<'UnsupportedSignal'> {
   constructor(
     readonly signal: string,
     readonly platform: string,
   ) {
-    super(`signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
-    this.name = 'UnsupportedSignal';
+    super('UnsupportedSignal', `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
   }
 }
 

@@ -63,14 +63,12 @@ export interface OsMemoryConfig {
 }
 
 /** osFree of an address that is not the start of a live allocation. Nothing happened. */
-export class BadFree extends VllsiError {
-  override readonly kind = 'BadFree';
+export class BadFree extends VllsiError<'BadFree'> {
   constructor(
     readonly address: number,
     reason: string,
   ) {
-    super(`osFree(${describe(address)}): ${reason}`);
-    this.name = 'BadFree';
+    super('BadFree', `osFree(${describe(address)}): ${reason}`);
   }
 }
 

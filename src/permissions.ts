@@ -40,14 +40,12 @@ export interface PermissionPolicy {
 }
 
 /** A gated operation was refused by the active sandbox. Nothing happened. */
-export class PermissionDenied extends VllsiError {
-  override readonly kind = 'PermissionDenied';
+export class PermissionDenied extends VllsiError<'PermissionDenied'> {
   constructor(
     readonly scope: PermissionScope,
     readonly target: PermissionTarget,
   ) {
-    super(`permission denied: ${scope} ${describe(target)} is outside the sandbox policy`);
-    this.name = 'PermissionDenied';
+    super('PermissionDenied', `permission denied: ${scope} ${describe(target)} is outside the sandbox policy`);
   }
 }
 
@@ -108,6 +106,7 @@ class ActiveSandbox {
 
   /** Every byte an access touches is checked: a rule on part of a register covers accesses that overlap it. */
   checkRegister(addr: number, size: number): void {
+    if (typeof addr !== 'number' || (size !== 1 && size !== 2 && size !== 4)) throw new InvalidArgument('register access', typeof addr !== 'number' ? addr : size, 'needs a numeric address and a size of 1, 2 or 4 bytes');
     for (let i = 0; i < size; i++) {
       let d = this.registers.get(addr + i);
       if (d === undefined) d = this.allows('register', addr + i);

@@ -6,11 +6,9 @@ import type { Hal } from './hal.js';
 import { VllsiError } from './errors.js';
 
 /** A hardware operation ran before any HAL was bound (call `bindHal` at initialisation). */
-export class HalNotBound extends VllsiError {
-  override readonly kind = 'HalNotBound';
+export class HalNotBound extends VllsiError<'HalNotBound'> {
   constructor() {
-    super('no HAL is bound: initialise vllsi with bindHal(hal) (or init()) before touching hardware');
-    this.name = 'HalNotBound';
+    super('HalNotBound', 'no HAL is bound: initialise vllsi with bindHal(hal) (or init()) before touching hardware');
   }
 }
 
@@ -66,10 +64,8 @@ export function boundHal(): Hal | undefined {
 }
 
 /** bindHal was given something that is not a HAL. */
-export class InvalidHal extends VllsiError {
-  override readonly kind = 'InvalidHal';
+export class InvalidHal extends VllsiError<'InvalidHal'> {
   constructor(readonly value: unknown) {
-    super(`bindHal: ${value === null ? 'null' : typeof value} is not a HAL (an object implementing src/hal.ts)`);
-    this.name = 'InvalidHal';
+    super('InvalidHal', `bindHal: ${value === null ? 'null' : typeof value} is not a HAL (an object implementing src/hal.ts)`);
   }
 }

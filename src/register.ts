@@ -6,8 +6,8 @@
 // the register map forbids), RegisterDefinitionError (a malformed definition); every check
 // happens before the bus is touched, so a throwing call had no effect.
 import type { AccessSize } from './hal.js';
-import { InvalidArgument, describe, requireObject } from './errors.js';
-import { checkMode, checkValue, hex, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
+import { InvalidArgument, describe, hex, requireObject } from './errors.js';
+import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
 import { registerGate } from './platform.js';
 import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';

@@ -11,8 +11,7 @@ export type RegisterRule =
   | 'unknown-field'; // a field name the definition does not have
 
 /** An access the register definition forbids; nothing was read or written. */
-export class RegisterAccessError extends VllsiError {
-  override readonly kind = 'RegisterAccessError';
+export class RegisterAccessError extends VllsiError<'RegisterAccessError'> {
   constructor(
     /** `PERIPHERAL.REGISTER` or `PERIPHERAL.REGISTER.FIELD`. */
     readonly register: string,
@@ -20,19 +19,16 @@ export class RegisterAccessError extends VllsiError {
     readonly rule: RegisterRule,
     detail: string,
   ) {
-    super(`${operation} ${register}: ${detail}`);
-    this.name = 'RegisterAccessError';
+    super('RegisterAccessError', `${operation} ${register}: ${detail}`);
   }
 }
 
 /** A register definition is malformed (overlapping fields, a field outside the register...). */
-export class RegisterDefinitionError extends VllsiError {
-  override readonly kind = 'RegisterDefinitionError';
+export class RegisterDefinitionError extends VllsiError<'RegisterDefinitionError'> {
   constructor(
     readonly register: string,
     message: string,
   ) {
-    super(`register definition ${register}: ${message}`);
-    this.name = 'RegisterDefinitionError';
+    super('RegisterDefinitionError', `register definition ${register}: ${message}`);
   }
 }

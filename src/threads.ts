@@ -35,14 +35,12 @@ export interface ThreadProvider {
 }
 
 /** The thread's entry function threw (or its promise rejected); join reports it. */
-export class ThreadFailed extends VllsiError {
-  override readonly kind = 'ThreadFailed';
+export class ThreadFailed extends VllsiError<'ThreadFailed'> {
   constructor(
     readonly threadId: number,
     readonly reason: string,
   ) {
-    super(`thread ${threadId} failed: ${reason}`);
-    this.name = 'ThreadFailed';
+    super('ThreadFailed', `thread ${threadId} failed: ${reason}`);
   }
 }
 

@@ -9,14 +9,12 @@ import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { packageRoot, ToolchainMissing } from './moddable.js';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
-export class AppBundleError extends VllsiError {
-  override readonly kind = 'AppBundleError';
+export class AppBundleError extends VllsiError<'AppBundleError'> {
   constructor(
     readonly app: string,
     readonly detail: string,
   ) {
-    super(`cannot bundle ${app} for the device: ${detail}`);
-    this.name = 'AppBundleError';
+    super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
 }
 

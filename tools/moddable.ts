@@ -38,26 +38,22 @@ export const moddableTargets: Readonly<Record<string, ModdableTarget>> = {
 };
 
 /** Something `vllsi build`/`flash` needs is not there; the message says what and how to get it. */
-export class ToolchainMissing extends VllsiError {
-  override readonly kind = 'ToolchainMissing';
+export class ToolchainMissing extends VllsiError<'ToolchainMissing'> {
   constructor(
     readonly missing: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'ToolchainMissing';
+    super('ToolchainMissing', message);
   }
 }
 
 /** mcconfig ran and failed: the board was not flashed. */
-export class FlashFailed extends VllsiError {
-  override readonly kind = 'FlashFailed';
+export class FlashFailed extends VllsiError<'FlashFailed'> {
   constructor(
     readonly exitCode: number | null,
     message: string,
   ) {
-    super(message);
-    this.name = 'FlashFailed';
+    super('FlashFailed', message);
   }
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBoard, parseDuration, type Duration, type SimBoard } from '../host-sim/index.js';
-import type { RuntimeProfile } from '../src/profile.js';
+import { DEVICE_DEFAULT_PROFILE, type RuntimeProfile } from '../src/profile.js';
 import { bundleDeviceApp } from './device-app.js';
 import { linkProject, resolveProject } from './moddable-link.js';
 import { moddableTargets, packageRoot, writeProject } from './moddable.js';
@@ -55,7 +55,7 @@ export class XsDevice {
    * or the blink example; the runtime `profile`) and starts an XS machine with the natives
    * installed. The app has not run yet: see boot().
    */
-  static async start(board: string, { profile = 'embedded', appDir }: { profile?: RuntimeProfile; appDir?: string } = {}): Promise<XsDevice> {
+  static async start(board: string, { profile = DEVICE_DEFAULT_PROFILE, appDir }: { profile?: RuntimeProfile; appDir?: string } = {}): Promise<XsDevice> {
     const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let app: string;

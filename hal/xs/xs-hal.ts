@@ -34,14 +34,12 @@ export interface NativeHal
 const IRQ_BUSY = -1;
 
 /** The interrupt controller or the SDK refused an IRQ operation; nothing changed. */
-export class IrqError extends VllsiError {
-  override readonly kind = 'IrqError';
+export class IrqError extends VllsiError<'IrqError'> {
   constructor(
     readonly irq: number,
     readonly reason: string,
   ) {
-    super(`IRQ ${irq}: ${reason}`);
-    this.name = 'IrqError';
+    super('IrqError', `IRQ ${irq}: ${reason}`);
   }
 }
 

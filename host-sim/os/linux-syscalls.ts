@@ -62,15 +62,13 @@ export const LINUX_SYSCALLS_AARCH64: Readonly<Record<string, number>> = {
 export const PORTABLE_SYSCALLS: readonly string[] = SHARED;
 
 /** A legacy x86_64-only call was asked for on aarch64. */
-export class SyscallUnavailable extends VllsiError {
-  override readonly kind = 'SyscallUnavailable';
+export class SyscallUnavailable extends VllsiError<'SyscallUnavailable'> {
   constructor(
     readonly syscall: string,
     readonly arch: LinuxArch,
     readonly replacement: string,
   ) {
-    super(`syscall ${syscall} does not exist on ${arch} (x86_64-only legacy call): use ${replacement}`);
-    this.name = 'SyscallUnavailable';
+    super('SyscallUnavailable', `syscall ${syscall} does not exist on ${arch} (x86_64-only legacy call): use ${replacement}`);
   }
 }
 

@@ -16,11 +16,9 @@ export interface NativeOs {
 }
 
 /** The addon was not built (no C compiler at install, or a worktree that never ran it). */
-export class NativeAddonMissing extends VllsiError {
-  override readonly kind = 'NativeAddonMissing';
+export class NativeAddonMissing extends VllsiError<'NativeAddonMissing'> {
   constructor(readonly searched: string[]) {
-    super(`the OS addon (vllsi_os.node) is not built: run \`node tools/build-native.js\` (needs a C compiler and Node's headers); looked in ${searched.join(', ')}`);
-    this.name = 'NativeAddonMissing';
+    super('NativeAddonMissing', `the OS addon (vllsi_os.node) is not built: run \`node tools/build-native.js\` (needs a C compiler and Node's headers); looked in ${searched.join(', ')}`);
   }
 }
 

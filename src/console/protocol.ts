@@ -11,7 +11,7 @@
 // type 'K': success, empty payload; type 'E': error, payload = code byte + ASCII message.
 // The host finds frames by their magic and checks the CRC; text around them (logs) is kept.
 
-import { VllsiError } from '../errors.js';
+import { VllsiError, hex } from '../errors.js';
 import { parseInteger } from './regmap.js';
 
 export const MAX_LINE = 256;
@@ -176,14 +176,12 @@ export interface ParsedRequest {
 }
 
 /** A request the console cannot carry out; `code` is what the answer shows. Nothing was read or written. */
-export class ConsoleError extends VllsiError {
-  override readonly kind = 'ConsoleError';
+export class ConsoleError extends VllsiError<'ConsoleError'> {
   constructor(
     readonly code: ErrorName,
     message: string,
   ) {
-    super(message);
-    this.name = 'ConsoleError';
+    super('ConsoleError', message);
   }
 }
 
@@ -291,11 +289,6 @@ function parseFramed(line: string): Request {
   return { op: 'load', width, addresses: checkAddresses(addresses, width), force: op === 'R' || op === 'M' };
 }
 
-/** `0x…` hex in address messages, always 8 digits. */
-export function hexAddress(a: number): string {
-  return `0x${a.toString(16).padStart(8, '0')}`;
-}
-
 function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
@@ -326,8 +319,8 @@ function arity(args: string[], min: number, max: number, usage: string): void {
 function checkAddresses(addresses: number[], width: Width): number[] {
   const step = width / 8;
   for (const a of addresses) {
-    if (a + step > 0x100000000) throw new ConsoleError('RANGE', `address ${hexAddress(a)} + ${step} bytes passes the end of the 32-bit space`);
-    if (a % step !== 0) throw new ConsoleError('RANGE', `address ${hexAddress(a)} is not ${step}-byte aligned`);
+    if (a + step > 0x100000000) throw new ConsoleError('RANGE', `address ${hex(a)} + ${step} bytes passes the end of the 32-bit space`);
+    if (a % step !== 0) throw new ConsoleError('RANGE', `address ${hex(a)} is not ${step}-byte aligned`);
   }
   return addresses;
 }

@@ -80,14 +80,12 @@ export interface DeviceMap {
  * A name or address the register map does not contain, or an access it forbids; `code` is
  * the console error code (NOMAP, RANGE, RO, WO, SIDEFX). Nothing was read or written.
  */
-export class RegisterMapError extends VllsiError {
-  override readonly kind = 'RegisterMapError';
+export class RegisterMapError extends VllsiError<'RegisterMapError'> {
   constructor(
     message: string,
     readonly code: ErrorName = 'NOMAP',
   ) {
-    super(message);
-    this.name = 'RegisterMapError';
+    super('RegisterMapError', message);
   }
 }
 

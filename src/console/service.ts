@@ -12,12 +12,12 @@
 // the permission hook (on the register each access acts on); registers whose read has a side effect (FIFO pops, clear-on-read) are
 // read only when the request says so (`read!`, `peek!`, `dump!`, machine `:R`/`:M`).
 import type { Hal } from '../hal.js';
-import { VllsiError } from '../errors.js';
+import { VllsiError, hex } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
   ConsoleError, END_OF_SESSION, ErrorCode, FrameType, MAX_LINE, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES,
-  asciiEncode, encodeFrame, hexAddress, parseRequest, requestSeq,
+  asciiEncode, encodeFrame, parseRequest, requestSeq,
   type ErrorName, type Request, type Width,
 } from './protocol.js';
 import {
@@ -167,7 +167,7 @@ export class ConsoleService {
     if (!framed) {
       if (a.kind === 'text') return this.text([...a.lines, 'OK']);
       const digits = a.width / 4;
-      return this.text([...a.addresses.map((addr, i) => `${hexAddress(addr)}: ${hex(a.values[i]!, digits)}`), 'OK']);
+      return this.text([...a.addresses.map((addr, i) => `${hex(addr)}: ${hex(a.values[i]!, digits)}`), 'OK']);
     }
     if (a.kind === 'text') return this.send(encodeFrame(FrameType.Ok, seq, new Uint8Array(0)));
     const step = a.width / 8;
@@ -267,7 +267,7 @@ export class ConsoleService {
     const lines: string[] = [];
     for (const r of p.registers) {
       const address = (p.base + r.offset) >>> 0;
-      const label = `${`${p.name}.${r.name}`.padEnd(24)} ${hexAddress(address)}`;
+      const label = `${`${p.name}.${r.name}`.padEnd(24)} ${hex(address)}`;
       if (!readableRegister(r)) lines.push(`${label} (write-only)`);
       else if (readHasSideEffects(r) && !force) lines.push(`${label} (read has side effects: dump!)`);
       else {
@@ -315,9 +315,9 @@ export class ConsoleService {
     if (!map) return;
     for (const a of addresses) {
       for (const at of registersTouched(map, a, width / 8)) {
-        const name = `${at.peripheral.name}.${at.register.name} (${hexAddress(at.address)})`;
-        if (!readableRegister(at.register)) throw new ConsoleError('WO', `${name} is write-only (read at ${hexAddress(a)})`);
-        if (!force && readHasSideEffects(at.register)) throw new ConsoleError('SIDEFX', `reading ${name} has side effects: ask explicitly (read at ${hexAddress(a)})`);
+        const name = `${at.peripheral.name}.${at.register.name} (${hex(at.address)})`;
+        if (!readableRegister(at.register)) throw new ConsoleError('WO', `${name} is write-only (read at ${hex(a)})`);
+        if (!force && readHasSideEffects(at.register)) throw new ConsoleError('SIDEFX', `reading ${name} has side effects: ask explicitly (read at ${hex(a)})`);
       }
     }
   }
@@ -328,7 +328,7 @@ export class ConsoleService {
     const targets = [address];
     if (this.options.map) for (const at of registersTouched(this.options.map, address, width / 8)) targets.push(at.address);
     for (const a of targets) {
-      if (!isPermitted('register', a)) throw new ConsoleError('DENIED', `write of ${hexAddress(a)} refused by the permission policy`);
+      if (!isPermitted('register', a)) throw new ConsoleError('DENIED', `write of ${hex(a)} refused by the permission policy`);
     }
   }
 
@@ -347,7 +347,7 @@ export class ConsoleService {
 
 /** A register's value and every field decoded, as text lines. */
 export function describeRegister(peripheral: string, r: RegisterMap, address: number, value: number): string[] {
-  const lines = [`${peripheral}.${r.name} ${hexAddress(address)} = ${hex(value, r.size / 4)} (${r.access}, reset ${hex(r.reset, r.size / 4)})`];
+  const lines = [`${peripheral}.${r.name} ${hex(address)} = ${hex(value, r.size / 4)} (${r.access}, reset ${hex(r.reset, r.size / 4)})`];
   for (const f of r.fields) {
     const v = fieldValue(f, value);
     const bits = f.width === 1 ? `[${f.lsb}]` : `[${f.lsb + f.width - 1}:${f.lsb}]`;
@@ -363,10 +363,6 @@ function errorPayload(code: ErrorName, message: string): Uint8Array {
   out[0] = ErrorCode[code];
   out.set(text, 1);
   return out;
-}
-
-function hex(v: number, digits: number): string {
-  return `0x${v.toString(16).padStart(digits, '0')}`;
 }
 
 /** Compares without an early exit, so the time taken does not reveal the matching prefix. */

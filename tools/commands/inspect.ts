@@ -10,6 +10,7 @@ import { ConsoleClient } from '../inspect/client.js';
 import { loadMap } from '../inspect/maps.js';
 import { readToken } from '../inspect/token.js';
 import { readText, writeText } from '../files.js';
+import { hex } from '../../src/errors.js';
 
 const help = `usage: vllsi inspect [--port PORT] [--baud 115200] [--board NAME | --svd FILE] [--json] COMMAND
 
@@ -129,7 +130,6 @@ async function withClient(ctx: Ctx, fn: (c: ConsoleClient) => Promise<number>): 
 
 // --- Output helpers ---------------------------------------------------------------------
 
-const hex = (v: number, digits: number) => `0x${v.toString(16).padStart(digits, '0')}`;
 function paint(ctx: Ctx, code: number, text: string): string {
   return ctx.color ? `\x1b[${code}m${text}\x1b[0m` : text;
 }

@@ -6,27 +6,23 @@ import { END_OF_SESSION, FrameReader, FrameType, MAX_LINE, MAX_VALUES, asciiDeco
 import { openLink, type Link } from './link.js';
 
 /** The device did not answer in time, or answered something unexpected. */
-export class InspectError extends VllsiError {
-  override readonly kind = 'InspectError';
+export class InspectError extends VllsiError<'InspectError'> {
   constructor(
     readonly reason: 'timeout' | 'silent' | 'protocol' | 'closed',
     message: string,
   ) {
-    super(message);
-    this.name = 'InspectError';
+    super('InspectError', message);
   }
 }
 
 /** The device answered with an error (`code` is the console error code, e.g. LOCKED). */
-export class DeviceError extends VllsiError {
-  override readonly kind = 'DeviceError';
+export class DeviceError extends VllsiError<'DeviceError'> {
   constructor(
     readonly code: string,
     /** The device's own words. */
     readonly detail: string,
   ) {
-    super(`device refused: ${code} ${detail}`);
-    this.name = 'DeviceError';
+    super('DeviceError', `device refused: ${code} ${detail}`);
   }
 }
 

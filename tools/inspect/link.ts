@@ -5,14 +5,12 @@ import { SerialPort } from 'serialport';
 import { VllsiError } from '../../src/errors.js';
 
 /** The link could not be opened or broke: `reason` says which (absent, refused, closed...). */
-export class LinkError extends VllsiError {
-  override readonly kind = 'LinkError';
+export class LinkError extends VllsiError<'LinkError'> {
   constructor(
     readonly port: string,
     message: string,
   ) {
-    super(`${port}: ${message}`);
-    this.name = 'LinkError';
+    super('LinkError', `${port}: ${message}`);
   }
 }
 

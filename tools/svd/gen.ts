@@ -5,7 +5,7 @@
 // only the peripherals an application imports. A derived peripheral lives in its base's module
 // and shares its `registers` object by name: a reference to a module constant is the one form
 // a bundler can drop when unused (a spread or a member read of the base might run a getter).
-import { VllsiError } from '../../src/errors.js';
+import { VllsiError, hex } from '../../src/errors.js';
 import type { DeviceMap, EnumSet, FieldMap, PeripheralMap, RegisterMap } from '../../src/console/regmap.js';
 
 export interface GenOptions {
@@ -52,11 +52,9 @@ export function generate(map: DeviceMap, options: GenOptions = {}): Map<string, 
 }
 
 /** `--only` named a peripheral the device does not have. */
-export class GenError extends VllsiError {
-  override readonly kind = 'GenError';
+export class GenError extends VllsiError<'GenError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'GenError';
+    super('GenError', message);
   }
 }
 
@@ -66,7 +64,6 @@ const identifier = (name: string) => {
   return IDENT.test(s) ? s : `_${s}`;
 };
 const key = (name: string) => (IDENT.test(name) ? name : JSON.stringify(name));
-const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 const comment = (indent: string, text: string | undefined) => (text ? `${indent}/** ${text.replace(/\*\//g, '* /')} */\n` : '');
 
 // RP2040: every APB/AHB-Lite peripheral register block has atomic XOR/SET/CLR aliases at

@@ -15,14 +15,12 @@ import {
 import type { Access, ReadAction } from '../../src/register_def.js';
 
 /** The SVD is malformed or uses something the importer cannot map. `where` names the element. */
-export class SvdError extends VllsiError {
-  override readonly kind = 'SvdError';
+export class SvdError extends VllsiError<'SvdError'> {
   constructor(
     readonly where: string,
     message: string,
   ) {
-    super(`${where}: ${message}`);
-    this.name = 'SvdError';
+    super('SvdError', `${where}: ${message}`);
   }
 }
 
