@@ -52,7 +52,11 @@ export interface BoardSpec {
   readonly peripherals: readonly PeripheralSpec[];
   /** Every peripheral IRQ by name (collected from `peripherals[].irqs`). */
   readonly irqs: Readonly<Record<string, number>>;
-  readonly console: { readonly uart: number; readonly tx: number; readonly rx: number };
+  /**
+   * The console UART and pins; `token` unlocks console writes (src/console). A board
+   * description configures none: `vllsi sim --console` generates one per run (withConsoleToken).
+   */
+  readonly console: { readonly uart: number; readonly tx: number; readonly rx: number; readonly token?: string };
   readonly led: { readonly pin: number; readonly activeHigh: boolean };
   readonly gpioCount: number;
   /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
@@ -157,7 +161,10 @@ export function parseBoard(raw: unknown): BoardSpec {
     memory,
     peripherals,
     irqs,
-    console: { uart: int(o.console?.uart, 'console.uart'), tx: pin(o.console?.tx, 'console.tx'), rx: pin(o.console?.rx, 'console.rx') },
+    console: {
+      uart: int(o.console?.uart, 'console.uart'), tx: pin(o.console?.tx, 'console.tx'), rx: pin(o.console?.rx, 'console.rx'),
+      ...(o.console?.token === undefined ? {} : { token: consoleToken(o.console.token, fail) }),
+    },
     led: { pin: pin(o.led?.pin, 'led.pin'), activeHigh: o.led?.activeHigh !== false },
     gpioCount,
     spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
@@ -183,4 +190,16 @@ function parseIo(raw: unknown, pin: (v: unknown, what: string) => number, int: (
     if (v !== undefined) io[b] = v;
   }
   return io;
+}
+
+/** A console unlock token: 16 to 128 printable ASCII characters without spaces. */
+function consoleToken(v: unknown, fail: (msg: string) => never): string {
+  return typeof v === 'string' && /^[!-~]{16,128}$/.test(v) ? v : fail('console.token must be 16 to 128 printable ASCII characters without spaces');
+}
+
+/** The board with `token` as its console unlock token (refused when it is not a valid token). */
+export function withConsoleToken(spec: BoardSpec, token: string): BoardSpec {
+  return { ...spec, console: { ...spec.console, token: consoleToken(token, (msg) => {
+    throw new BoardError(spec.name, msg);
+  }) } };
 }

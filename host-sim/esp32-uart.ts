@@ -28,6 +28,7 @@ export class Esp32Uart extends RegisterModel {
     super(m, name, base);
     this.port = new UartPort(index, () => m.now);
     this.port.rxSink = (b, errors) => this.receive(b, errors);
+    this.port.rxEmpty = () => this.rx.length === 0;
     this.shifter = m.clock.createAlarm(() => this.shiftOut());
     this.update();
   }

@@ -7,7 +7,7 @@
 //   board.gpio(25).level; board.gpio(4).drive(true); board.irq(13).raise(); board.trace.dump();
 //
 // See docs/simulator.md for how time, interrupts and cores work.
-import { BoardError, loadBoard, parseBoard, type BoardSpec } from '../boards/index.js';
+import { BoardError, loadBoard, parseBoard, withConsoleToken, type BoardSpec } from '../boards/index.js';
 import type { Hal } from '../src/hal.js';
 import type { AppMain } from '../src/app.js';
 import { InvalidArgument, describe } from '../src/errors.js';
@@ -309,8 +309,9 @@ export class SimBoard extends BoardView {
 }
 
 /** Builds a board (by name, or a description in the boards/NAME/board.json format) without running anything. */
-export function createBoard(board: string | object): SimBoard {
-  const spec = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
+export function createBoard(board: string | object, options: { readonly consoleToken?: string } = {}): SimBoard {
+  const parsed = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
+  const spec = options.consoleToken === undefined ? parsed : withConsoleToken(parsed, options.consoleToken);
   const m = new Machine(spec);
   const ports = spec.chip === 'rp2040' ? wireRp2040(m) : wireEsp32(m);
   const b = new SimBoard(spec, m, ports);

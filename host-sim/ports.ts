@@ -13,6 +13,8 @@ export class UartPort {
   private textOut = '';
   /** Set by the UART model: takes one received byte into the RX FIFO, with its line errors (UART_RX_* bits). */
   rxSink: (byte: number, errors: number) => void = () => {};
+  /** Set by the UART model: true when the firmware has read every received byte. */
+  rxEmpty: () => boolean = () => true;
 
   constructor(
     readonly index: number,
@@ -22,12 +24,17 @@ export class UartPort {
   /** Bits per frame and bit time (ns) of the last frame sent (0: the model does not time frames): for waveforms. */
   frameBits = 10;
   bitNs = 0;
+  /**
+   * Whether `output`/`lines` keep every transmitted byte (tests read them). A long-running
+   * simulator (the CLI) turns this off and listens with onByte, so memory stays flat.
+   */
+  retainOutput = true;
 
   /** Called by the model when a byte leaves the TX shifter (the frame ends now). */
   transmit(byte: number, frameBits = 10, bitNs = 0): void {
     this.frameBits = frameBits;
     this.bitNs = bitNs;
-    this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
+    if (this.retainOutput) this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
     const t = this.now();
     for (const l of this.listeners) l(byte, t);
   }

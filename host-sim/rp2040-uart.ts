@@ -13,7 +13,7 @@ import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from '.
 import type { SimAlarm, SimClock } from './time.js';
 
 const UARTDR = 0x00, UARTRSR = 0x04, UARTFR = 0x18, UARTRIS = 0x3c, UARTMIS = 0x40, UARTICR = 0x44, UARTIMSC = 0x38, UARTLCR_H = 0x2c, UARTCR = 0x30;
-const FR_BUSY = 1 << 3, FR_TXFF = 1 << 5, FR_TXFE = 1 << 7;
+const FR_BUSY = 1 << 3, FR_RXFE = 1 << 4, FR_TXFF = 1 << 5, FR_TXFE = 1 << 7;
 const LCR_PEN = 1 << 1, LCR_STP2 = 1 << 3, LCR_FEN = 1 << 4;
 const CR_UARTEN = 1 << 0, CR_TXE = 1 << 8, CR_RXE = 1 << 9;
 const FIFO_DEPTH = 32;
@@ -48,6 +48,7 @@ export class Rp2040Uart extends Rp2040Window {
     this.u.onByte = undefined; // transmission is ours (the FIFO and shifter below)
     this.shifter = clock.createAlarm(() => this.frameDone());
     port.rxSink = (b, errors) => this.receive(b, errors);
+    port.rxEmpty = () => (this.u.flags & FR_RXFE) !== 0;
   }
 
   /** An error interrupt is raised and unmasked: the UART's line stays high (wireRp2040 ORs this in). */

@@ -21,6 +21,7 @@ import { Rp2040Uart } from './rp2040-uart.js';
 import { FaultingLogger, NEVER_RESET, Rp2040Window, type ResetGate } from './rp2040-window.js';
 
 const MODELS = 'rp2040js, rp2040-resets, rp2040-sio, rp2040-timer, rp2040-uart, rp2040-pwm, rp2040-ppb';
+const UARTFR_RXFE = 1 << 4; // PL011 flag: receive FIFO empty
 
 /** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
 function later(m: Machine): (ns: number, then: () => void) => void {
@@ -167,6 +168,7 @@ export function rp2040Ports(chip: RP2040, now: () => number): ChipPorts {
     const port = new UartPort(i, now);
     u.onByte = (b: number) => port.transmit(b);
     port.rxSink = (b) => u.feedByte(b);
+    port.rxEmpty = () => (u.flags & UARTFR_RXFE) !== 0;
     return port;
   });
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, now));

@@ -1,10 +1,24 @@
 // Serves a simulated UART on a loopback TCP port (`vllsi sim --console tcp:PORT`): bytes
 // from the client enter the UART's receiver one character time apart in simulated time
 // (as they would arrive on a real line, so the RX FIFO is not flooded); bytes the UART
-// transmits go to the client. One client at a time; a new one replaces the old.
+// transmits go to the client.
+//
+// Sessions: one client at a time. A client that connects while another is attached (or
+// while the last one's session is still ending) waits, its input unread, until the line is
+// free; more than MAX_WAITING waiting are refused. When a client leaves, its input not yet
+// on the wire is dropped, END_OF_SESSION goes on the wire (the console service re-locks and
+// drops the partial line), and what the firmware transmits until it has read that byte is
+// dropped, so that no answer to one client reaches the next.
+//
+// Bounds: at most INPUT_CAP bytes wait for the wire per client (then the socket is paused:
+// TCP backpressure), and as much again for the client to read our output; at most
+// READ_BUDGET bytes are read per 100 ms of wall time. Bytes of a line
+// beyond maxLine + 1 are dropped as they arrive (the service answers TOOLONG for the line),
+// so an endless line costs neither memory nor wire time.
 import net from 'node:net';
+import { END_OF_SESSION, MAX_LINE } from '../src/console/protocol.js';
 import type { UartPort } from './ports.js';
-import type { SimClock } from './time.js';
+import type { SimAlarm, SimClock } from './time.js';
 
 export interface TcpConsole {
   readonly port: number;
@@ -42,40 +56,170 @@ export function uartFeeder(clock: SimClock, uart: UartPort, baud = 115200): Uart
 }
 
 export interface TcpConsoleOptions {
-  /** Line rate that paces the receive side (default 115200). */
-  baud?: number;
-  /** Sees what the client sends (before the UART receives it). */
-  onData?: (bytes: Uint8Array) => void;
+  /** Paces the receive side (default 115200). */
+  readonly baud?: number;
+  /** Longest line passed on whole (default: the console's MAX_LINE). */
+  readonly maxLine?: number;
+  /** Flow control (like CTS): input waits while this says false, e.g. while the simulator lags the wall clock. */
+  readonly clearToSend?: () => boolean;
+  /** Sees what the client sends (before the UART receives it): `vllsi sim --verbose` decodes it. */
+  readonly onData?: (bytes: Uint8Array) => void;
 }
+
+/** Bytes waiting for the simulated wire, per client, before its socket is paused. */
+export const INPUT_CAP = 4096;
+/** Bytes read from a client per READ_WINDOW_MS, dropped ones included: a flood must not starve the simulation. */
+export const READ_BUDGET = 256 * 1024;
+const READ_WINDOW_MS = 100;
+/** Clients waiting for the line before further ones are refused. */
+export const MAX_WAITING = 4;
+/** Simulated time a leaving client's session may take to end (the firmware reading END_OF_SESSION). */
+const SESSION_END_NS = 1e9;
 
 /** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). */
 export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
-  const feeder = uartFeeder(clock, uart, options.baud);
+  const charNs = (10 * 1e9) / (options.baud ?? 115200); // start + 8 data + stop bits
+  const maxLine = options.maxLine ?? MAX_LINE;
+  const clearToSend = options.clearToSend ?? (() => true);
+  const ring = new Uint8Array(INPUT_CAP);
+  let head = 0;
+  let count = 0;
+  /** Bytes of the current line accepted so far (lines end at CR or LF). */
+  let lineLength = 0;
+  /** The rest of a received chunk that did not fit the ring (its socket is paused). */
+  let held: Uint8Array | undefined;
   let client: net.Socket | undefined;
+  /** A leaving client's session is ending: output is dropped, nobody is admitted. */
+  let ending = false;
+  let endingSince = 0;
+  const waiting: net.Socket[] = [];
   let outbox: number[] = [];
+  let windowStart = 0;
+  let windowBytes = 0;
+  let throttle: NodeJS.Timeout | undefined;
+
+  const accept = (bytes: Uint8Array): number => {
+    let i = 0;
+    for (; i < bytes.length && count < INPUT_CAP; i++) {
+      if (lineLength > maxLine) {
+        // Overlong: dropped as it arrives, up to the line's end (found natively: floods are long).
+        const lf = bytes.indexOf(0x0a, i);
+        const cr = bytes.indexOf(0x0d, i);
+        const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (end < 0) return bytes.length;
+        i = end;
+      }
+      const b = bytes[i]!;
+      const eol = b === 0x0a || b === 0x0d;
+      lineLength = eol ? 0 : lineLength + 1;
+      ring[(head + count++) % INPUT_CAP] = b;
+    }
+    return i;
+  };
+  const refill = () => {
+    if (!held) return;
+    const n = accept(held);
+    held = n < held.length ? held.subarray(n) : undefined;
+    if (!held && !throttle && client && client.writableLength < INPUT_CAP) client.resume();
+  };
+  const feeder: SimAlarm = clock.createAlarm(() => {
+    if (count > 0 && !ending && !clearToSend()) return feeder.schedule(charNs);
+    if (count > 0) {
+      const b = ring[head]!;
+      head = (head + 1) % INPUT_CAP;
+      count--;
+      uart.receive(Uint8Array.of(b));
+      refill();
+    }
+    if (count > 0) feeder.schedule(charNs);
+    else if (ending) sessionEnded.schedule(charNs);
+  });
+  // Checks each character time whether the firmware has read END_OF_SESSION.
+  const sessionEnded: SimAlarm = clock.createAlarm(() => {
+    if (count > 0) return;
+    if (!uart.rxEmpty() && clock.nanos - endingSince < SESSION_END_NS) return sessionEnded.schedule(charNs);
+    ending = false;
+    setImmediate(admit);
+  });
   const offByte = uart.onByte((b) => {
-    if (!client) return;
+    if (!client || ending) return;
     if (outbox.length === 0) setImmediate(flush);
     outbox.push(b);
   });
   function flush(): void {
-    if (client && outbox.length) client.write(Uint8Array.from(outbox));
+    if (client && outbox.length) {
+      client.write(Uint8Array.from(outbox));
+      // A client that does not read its answers gets no more input read.
+      if (client.writableLength >= INPUT_CAP) client.pause();
+    }
     outbox = [];
   }
+  function admit(): void {
+    if (client || ending) return;
+    const next = waiting.shift();
+    if (!next) return;
+    client = next;
+    next.resume();
+  }
+  function leave(socket: net.Socket): void {
+    const w = waiting.indexOf(socket);
+    if (w >= 0) waiting.splice(w, 1);
+    if (client !== socket) return;
+    client = undefined;
+    head = count = lineLength = 0;
+    held = undefined;
+    outbox = [];
+    ending = true;
+    endingSince = clock.nanos;
+    ring[0] = END_OF_SESSION;
+    count = 1;
+    feeder.schedule(charNs);
+  }
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    client?.destroy();
-    client = socket;
+    sockets.add(socket);
     socket.setNoDelay(true);
+    socket.pause();
     socket.on('data', (data: Buffer) => {
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
-      options.onData?.(bytes);
-      feeder.push(bytes);
+      if (client !== socket) return;
+      const now = performance.now();
+      if (now - windowStart >= READ_WINDOW_MS) {
+        windowStart = now;
+        windowBytes = 0;
+      }
+      windowBytes += data.length;
+      if (windowBytes >= READ_BUDGET && !throttle) {
+        socket.pause();
+        throttle = setTimeout(() => {
+          throttle = undefined;
+          if (client === socket && !held && socket.writableLength < INPUT_CAP) socket.resume();
+        }, READ_WINDOW_MS - (now - windowStart));
+      }
+      options.onData?.(new Uint8Array(data.buffer, data.byteOffset, data.length));
+      const idle = count === 0;
+      const n = accept(data);
+      if (n < data.length) {
+        held = data.subarray(n);
+        socket.pause();
+      }
+      if (idle && count > 0) feeder.schedule(charNs);
+    });
+    socket.on('drain', () => {
+      if (client === socket && !held && !throttle) socket.resume();
     });
     const gone = () => {
-      if (client === socket) client = undefined;
+      sockets.delete(socket);
+      leave(socket);
     };
     socket.on('close', gone);
     socket.on('error', gone);
+    if (waiting.length >= MAX_WAITING) {
+      socket.end('ERR BUSY the console has too many clients waiting: try again later\n');
+      return;
+    }
+    waiting.push(socket);
+    if (client || ending) socket.write('vllsi sim: console busy: waiting for the current client to leave\n');
+    admit();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -88,7 +232,9 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
           new Promise<void>((r) => {
             offByte();
             feeder.cancel();
-            client?.destroy();
+            sessionEnded.cancel();
+            clearTimeout(throttle);
+            for (const s of sockets) s.destroy();
             server.close(() => r());
           }),
       });

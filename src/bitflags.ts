@@ -1,5 +1,5 @@
 // A tiny typed bitflags helper for the reference's `bitflags` types (MemProt, MapFlags).
-import { InvalidArgument } from './errors.js';
+import { InvalidArgument, requireObject } from './errors.js';
 
 /** An immutable set of flags of one bitflags type. */
 export class Flags<Name extends string = string> {
@@ -76,6 +76,7 @@ export function bitflags<const D extends Record<string, number>>(
   defs: D,
 ): BitflagsType<Extract<keyof D, string>> & BitflagsConstants<D> {
   type Name = Extract<keyof D, string>;
+  requireObject(`${typeName} flag definitions`, defs);
   const names = Object.keys(defs) as Name[];
   let allBits = 0;
   let zeroName: Name | undefined;

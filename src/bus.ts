@@ -12,7 +12,7 @@ export type Width = 8 | 16 | 32;
 
 // Both pass the permission gate first (src/permissions.ts): one comparison outside a sandbox.
 export function load(address: number, size: AccessSize, sync: boolean): number {
-  if (registerGate !== undefined) registerGate(address);
+  if (registerGate !== undefined) registerGate(address, size);
   const hal = currentHal();
   if (sync) hal.dmb();
   const v = size === 4 ? hal.load32(address) : size === 2 ? hal.load16(address) : hal.load8(address);
@@ -21,7 +21,7 @@ export function load(address: number, size: AccessSize, sync: boolean): number {
 }
 
 export function store(address: number, size: AccessSize, value: number, sync: boolean): void {
-  if (registerGate !== undefined) registerGate(address);
+  if (registerGate !== undefined) registerGate(address, size);
   const hal = currentHal();
   if (sync) hal.dmb();
   if (size === 4) hal.store32(address, value);

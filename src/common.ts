@@ -16,7 +16,9 @@ export interface IOVec {
   readonly len: number;
 }
 
-export function ioVec(base: Uint8Array, len: number = base.length): IOVec {
+export function ioVec(base: Uint8Array, len?: number): IOVec {
+  if (!(base instanceof Uint8Array)) throw new InvalidArgument('IOVec base', base, 'must be a Uint8Array');
+  if (len === undefined) len = base.length;
   if (!Number.isInteger(len) || len < 0 || len > base.length) {
     throw new InvalidArgument('IOVec length', len, `must be an integer in 0..${base.length}`);
   }

@@ -65,7 +65,7 @@ function frames(): Frames {
 }
 
 function slotIndex(slot: number): number {
-  if ((slot | 0) !== slot || slot < 0 || slot >= MAX_CONTEXT_SLOTS) throw new InvalidSlot(slot);
+  if (typeof slot !== 'number' || (slot | 0) !== slot || slot < 0 || slot >= MAX_CONTEXT_SLOTS) throw new InvalidSlot(slot);
   return slot;
 }
 

@@ -61,6 +61,11 @@ export class BitfieldDefinitionError extends VllsiError<'BitfieldDefinitionError
   }
 }
 
+/** Throws InvalidArgument unless `value` is a non-null object (the options and definition objects of the API). */
+export function requireObject(what: string, value: unknown): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) throw new InvalidArgument(what, value, 'must be an object');
+}
+
 /** Short, safe rendering of a value for error messages (no huge dumps, hex for integers). */
 export function describe(value: unknown): string {
   if (typeof value === 'number') {
@@ -74,6 +79,8 @@ export function describe(value: unknown): string {
 
 /** `0x` and at least `digits` hex digits (8: a 32-bit address); a non-integer or negative number as it is. */
 export function hex(n: number, digits = 8): string {
+  // A padding of 2^53 would build a string until memory runs out.
+  if (!Number.isInteger(digits) || digits < 0 || digits > 16) throw new InvalidArgument('hex digits', digits, 'must be an integer in 0..16');
   return Number.isInteger(n) && n >= 0 ? `0x${n.toString(16).padStart(digits, '0')}` : String(n);
 }
 

@@ -14,7 +14,7 @@
 // HAL (the simulator stops the board and reports the panic), or without a HAL
 // through the platform's halt (the host process exits non-zero with the message).
 import type { Hal } from './hal.js';
-import { OSError, VllsiError, describe } from './errors.js';
+import { OSError, VllsiError, describe, requireObject } from './errors.js';
 import { setTargetPageSize, targetPageSize } from './common.js';
 import { RUNTIME_PROFILE } from './profile.js';
 import { initStackArena, releaseStackArena } from './runtime.js';
@@ -189,6 +189,8 @@ export class Panic extends VllsiError<'Panic'> {
 }
 
 export function formatPanic(info: PanicInfo): string {
+  requireObject('panic info', info);
+  requireObject('panic location', info.location);
   const l = info.location;
   return `panicked at ${l.file}:${l.line}:${l.column} (thread ${info.threadId}): ${info.message}`;
 }

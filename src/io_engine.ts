@@ -5,7 +5,7 @@
 //
 // Results follow the kernel convention: a non-negative count (bytes, a new descriptor,
 // 0) or −errno with the platform's errno numbers (−ECANCELED after shutdown).
-import { InvalidArgument, VllsiError } from './errors.js';
+import { InvalidArgument, VllsiError, requireObject } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { os } from './os.js';
 import { checkFdPermission, checkPermission } from './permissions.js';
@@ -92,6 +92,8 @@ export class IoEngine {
     config: IoEngineConfig,
     ecanceled: number,
   ) {
+    requireObject('I/O driver', driver);
+    requireObject('I/O engine config', config);
     this.kind = driver.kind;
     this.description = driver.description;
     this.queueDepth = config.queueDepth ?? 256;
@@ -183,6 +185,7 @@ export class IoEngine {
 
 /** Creates an engine over the OS backend's driver (Node: libuv). */
 export function createIoEngine(config: IoEngineConfig = {}): IoEngine {
+  requireObject('I/O engine config', config);
   if (config.queueDepth !== undefined && (!Number.isInteger(config.queueDepth) || config.queueDepth < 1)) {
     throw new InvalidArgument('queue depth', config.queueDepth, 'must be a positive integer');
   }

@@ -4,9 +4,14 @@
 // Errors (docs/decisions/errors.md rule 7): one base class `LockError` with one subclass
 // per reference variant — `LockConflict` (kind 'LockConflict', `ownerPid` when the OS
 // reports it) and `LockIoError` (kind 'LockIoError', the OSError as `cause`).
-// Unlocking a handle twice is a misuse, `LockAlreadyReleased`.
+// Unlocking a handle twice is a misuse, `LockAlreadyReleased`; unlocking a handle whose
+// descriptor now names another file (closed, its number reused) is `LockHandleStale`.
 //
-// A handle stands for the OS lock on its bytes through its descriptor. On POSIX the locks
+// This is the one public lock API (sys.common's raw try_lock_region/unlock_region are not
+// exported: one lock-kind type, one region convention, length -1 = to end of file).
+//
+// A handle stands for the OS lock on its bytes through its descriptor, and remembers the file
+// the descriptor was open on (device and inode) to tell a reused descriptor number apart. On POSIX the locks
 // of one open file do not stack: a new lock on the same bytes converts the old one
 // (Shared → Exclusive upgrades in place) and an unlock frees those bytes whichever handle
 // asked. Windows keeps each LockFileEx region apart and cannot upgrade in place.
@@ -52,6 +57,13 @@ export class LockAlreadyReleased extends VllsiError<'LockAlreadyReleased'> {
   }
 }
 
+/** `unlock` was given a handle whose descriptor no longer names the file it locked. Nothing was unlocked. */
+export class LockHandleStale extends VllsiError<'LockHandleStale'> {
+  constructor(readonly handle: LockHandle) {
+    super('LockHandleStale', `lock handle for fd ${handle.fd} ${regionText(handle.region)} is stale: fd ${handle.fd} now names another file (was it closed?); nothing unlocked`);
+  }
+}
+
 /** A held lock. `unlock` consumes it; `held` turns false then. */
 export class LockHandle {
   #held = true;
@@ -60,6 +72,8 @@ export class LockHandle {
     readonly fd: FileDesc,
     readonly region: LockRegion,
     readonly lockKind: LockKind,
+    /** @internal the file fd was open on (OsBackend.fileIdentity) */
+    readonly file: string,
   ) {}
   get held(): boolean {
     return this.#held;
@@ -80,13 +94,15 @@ export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockH
   checkFdPermission('lock', fd);
   const backend = os('tryLock');
   let outcome;
+  let file;
   try {
+    file = backend.fileIdentity(fd);
     outcome = backend.lockRegion(fd, kind, r.start, r.osLength);
   } catch (e) {
     throw asLockError(e);
   }
   if (!outcome.ok) throw new LockConflict(r.region, kind, outcome.ownerPid);
-  return new LockHandle(fd, r.region, kind);
+  return new LockHandle(fd, r.region, kind, file);
 }
 
 /** Releases the lock and consumes the handle; a second unlock throws LockAlreadyReleased. */
@@ -96,6 +112,13 @@ export function unlock(handle: LockHandle): void {
   checkFdPermission('lock', handle.fd);
   const backend = os('unlock');
   const { start, osLength } = checkRegion(handle.region);
+  let file;
+  try {
+    file = backend.fileIdentity(handle.fd);
+  } catch {
+    file = undefined; // closed: the OS dropped the lock with it
+  }
+  if (file !== handle.file) throw new LockHandleStale(handle);
   try {
     backend.lockRegion(handle.fd, 'Unlock' satisfies RawLockKind, start, osLength);
   } catch (e) {
@@ -122,8 +145,11 @@ function checkRegion(region: LockRegion): { region: LockRegion; start: number; o
   if (region === null || typeof region !== 'object') throw new InvalidArgument('lock region', region, 'must be { start, length }');
   const { start, length } = region;
   if (!Number.isSafeInteger(start) || start < 0) throw new InvalidArgument('lock region start', start, 'must be a non-negative safe integer');
-  if (length !== -1 && (!Number.isSafeInteger(length) || length < 1 || !Number.isSafeInteger(start + length))) {
+  if (length !== -1 && (!Number.isSafeInteger(length) || length < 1)) {
     throw new InvalidArgument('lock region length', length, 'must be a positive safe integer, or -1 for "to end of file"');
+  }
+  if (length !== -1 && !Number.isSafeInteger(start + length)) {
+    throw new InvalidArgument('lock region end', start + length, `start ${start} + length ${length} passes 2^53: lock to end of file with length -1`);
   }
   // The OS convention for "to end of file" is length 0.
   return { region: { start, length }, start, osLength: length === -1 ? 0 : length };

@@ -10,7 +10,7 @@
 // the MPU has, or a protection the MPU cannot express (write without read), is
 // Unsupported and changes nothing.
 import { MemProt } from './bitflags.js';
-import { Unsupported, InvalidArgument } from './errors.js';
+import { Unsupported, InvalidArgument, requireObject } from './errors.js';
 import { dsb, isb, volatileLoad, volatileStore } from './mmio.js';
 import type { MemoryProtector } from './os_memory.js';
 
@@ -65,6 +65,7 @@ function blocks(start: number, end: number): { base: number; size: number }[] {
 
 /** The MPU of an ARMv6-M/ARMv7-M core, for OS memory in [base, base + size). */
 export function armMpuProtector(region: { base: number; size: number; pageSize: number; firstRegion?: number }): MemoryProtector & { regions(): MpuRegion[] } {
+  requireObject('MPU region', region);
   const { base, size, pageSize } = region;
   const first = region.firstRegion ?? 0;
   const prot = new Uint8Array(size / pageSize).fill(RW_BITS);

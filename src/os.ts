@@ -23,6 +23,8 @@ export const CLOCK_REALTIME = 0;
 export const CLOCK_MONOTONIC = 1;
 export type ClockId = typeof CLOCK_REALTIME | typeof CLOCK_MONOTONIC;
 
+export type FileKind = 'file' | 'directory' | 'symlink' | 'device' | 'fifo' | 'socket' | 'missing';
+
 /** Signals a handler may be installed for everywhere they exist. */
 export type PortableSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -47,6 +49,14 @@ export interface OsBackend {
   syncDirectory(path: string): void;
   lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult;
   randomBytes(buf: Uint8Array): void;
+  /** What is at `path`, not following a final symlink ('missing' when nothing is). */
+  fileKind(path: string): FileKind;
+  /** `path` with every symlink, `.`, `..` and repeated separator resolved; the path must exist. */
+  realPath(path: string): string;
+  /** The file `fd` is open on, as a string equal for every descriptor of that file (device and inode). */
+  fileIdentity(fd: number): string;
+  /** The names in a directory. */
+  listDirectory(path: string): string[];
 
   // Process, time, signals.
   getpid(): number;

@@ -9,7 +9,7 @@
 // Layout: fields are placed from bit 0 (least significant) upward in
 // declaration order, within one SIZE_BITS-wide integer; `endian` is the byte
 // order of that integer in `asBytes()`.
-import { BitfieldDefinitionError, describe } from './errors.js';
+import { BitfieldDefinitionError, describe, requireObject } from './errors.js';
 
 /** How a field's value maps to and from its raw bits (the reference's BitfieldElement). */
 export interface BitfieldElement<V, B extends number | bigint = number> {
@@ -53,6 +53,7 @@ export function enumElement<const E extends Record<string, number>>(
   name: string,
   variants: E,
 ): BitfieldElement<Extract<keyof E, string> | number> {
+  requireObject(`${name} variants`, variants);
   const byValue = new Map<number, string>();
   let max = 0;
   for (const [k, v] of Object.entries(variants)) {
@@ -93,14 +94,15 @@ export function padding(width: number): PaddingSpec {
 
 // --- Compile-time verification helpers (run at definition time here) ---------
 
+// The verify* predicates answer false for anything but numbers (a BigInt would throw in the arithmetic).
 export function verifyByteAlignment(totalBits: number): boolean {
-  return totalBits % 8 === 0;
+  return typeof totalBits === 'number' && totalBits % 8 === 0;
 }
 export function verifyFieldWidth(fieldBits: number, typeBits: number): boolean {
-  return fieldBits <= typeBits;
+  return typeof fieldBits === 'number' && typeof typeBits === 'number' && fieldBits <= typeBits;
 }
 export function verifyEnumFits(maxVariant: number, bitCount: number): boolean {
-  return bitCount >= 32 || maxVariant < 2 ** bitCount;
+  return typeof maxVariant === 'number' && typeof bitCount === 'number' && (bitCount >= 32 || maxVariant < 2 ** bitCount);
 }
 
 // --- Types ------------------------------------------------------------------------
@@ -143,18 +145,23 @@ export interface BitfieldType<F extends Specs> {
   fromBits(raw: number | bigint): BitfieldValue<F>;
   /** A copy of `bytes` (exactly SIZE_BYTES long). */
   fromBytes(bytes: Uint8Array): BitfieldValue<F>;
-  /** A live view over `SIZE_BYTES` bytes of `buffer` at `byteOffset`. */
-  view(buffer: ArrayBufferLike, byteOffset?: number): BitfieldValue<F>;
+  /** A live view over `SIZE_BYTES` bytes of `buffer` (or of a typed array or DataView, from its own start) at `byteOffset`. */
+  view(buffer: ArrayBufferLike | ArrayBufferView, byteOffset?: number): BitfieldValue<F>;
 }
 
 export interface BitfieldOptions {
   endian?: 'little' | 'big';
 }
 
+/** Largest packed type: every value and view allocates or spans this much (a typo'd padding(2 ** 40) must not). */
+export const PACKED_MAX_BITS = 2 ** 16;
+
 const RESERVED = new Set(['toBits', 'toBigBits', 'asBytes', 'equals', 'toJSON', 'toString', 'constructor', 'type', '__proto__']);
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 export function defineBitfield<const F extends Specs>(name: string, specs: F, options: BitfieldOptions = {}): BitfieldType<F> {
+  requireObject(`${name} fields`, specs);
+  requireObject(`${name} options`, options);
   const endian = options.endian ?? 'little';
   if (endian !== 'little' && endian !== 'big') throw new BitfieldDefinitionError(name, `endian must be 'little' or 'big', not ${describe(endian)}`);
   const fields: FieldInfo[] = [];
@@ -162,7 +169,7 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
   for (const [fname, spec] of Object.entries(specs)) {
     if (!spec || (spec.kind !== 'field' && spec.kind !== 'padding')) throw new BitfieldDefinitionError(name, `${fname} must be bits(width, element) or padding(width)`);
     const w = spec.width;
-    if (!Number.isInteger(w) || w < 1) throw new BitfieldDefinitionError(name, `${fname} has width ${describe(w)}; widths are integers >= 1`);
+    if (!Number.isInteger(w) || w < 1 || w > PACKED_MAX_BITS) throw new BitfieldDefinitionError(name, `${fname} has width ${describe(w)}; widths are integers 1..${PACKED_MAX_BITS}`);
     if (spec.kind === 'field') {
       if (!IDENT.test(fname) || RESERVED.has(fname)) throw new BitfieldDefinitionError(name, `field name ${describe(fname)} is reserved or not an identifier`);
       if (!verifyFieldWidth(w, spec.element.BIT_WIDTH)) throw new BitfieldDefinitionError(name, `${fname} is ${w} bits, wider than its ${spec.element.name} (${spec.element.BIT_WIDTH} bits)`);
@@ -172,6 +179,7 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
   }
   const SIZE_BITS = offset;
   if (SIZE_BITS === 0) throw new BitfieldDefinitionError(name, 'has no fields');
+  if (SIZE_BITS > PACKED_MAX_BITS) throw new BitfieldDefinitionError(name, `is ${SIZE_BITS} bits; a packed type is at most ${PACKED_MAX_BITS} bits (${PACKED_MAX_BITS / 8} bytes)`);
   if (!verifyByteAlignment(SIZE_BITS)) {
     throw new BitfieldDefinitionError(name, `total of ${SIZE_BITS} bits is not a whole number of bytes; add padding(${8 - (SIZE_BITS % 8)})`);
   }
@@ -293,14 +301,22 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
       return make(bytes);
     },
     fromBytes(bytes: Uint8Array) {
+      if (!(bytes instanceof Uint8Array)) throw new BitfieldDefinitionError(name, `fromBytes takes a Uint8Array, not ${describe(bytes)}`);
       if (bytes.length !== SIZE_BYTES) throw new BitfieldDefinitionError(name, `needs exactly ${SIZE_BYTES} bytes, got ${bytes.length}`);
       return make(bytes.slice());
     },
-    view(buffer: ArrayBufferLike, byteOffset = 0) {
-      if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset + SIZE_BYTES > buffer.byteLength) {
-        throw new BitfieldDefinitionError(name, `a view of ${SIZE_BYTES} bytes at ${describe(byteOffset)} does not fit a buffer of ${buffer.byteLength}`);
+    view(buffer: ArrayBufferLike | ArrayBufferView, byteOffset = 0) {
+      // A typed array or DataView is viewed where it sits in its buffer (not copied).
+      const isView = ArrayBuffer.isView(buffer);
+      const isBuffer = buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer);
+      if (!isView && !isBuffer) throw new BitfieldDefinitionError(name, `view takes an ArrayBuffer, SharedArrayBuffer, typed array or DataView, not ${describe(buffer)}`);
+      const length = buffer.byteLength;
+      if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + SIZE_BYTES > length) {
+        throw new BitfieldDefinitionError(name, `a view of ${SIZE_BYTES} bytes at ${describe(byteOffset)} does not fit ${length} bytes`);
       }
-      return make(new Uint8Array(buffer, byteOffset, SIZE_BYTES));
+      return isView
+        ? make(new Uint8Array(buffer.buffer, buffer.byteOffset + byteOffset, SIZE_BYTES))
+        : make(new Uint8Array(buffer as ArrayBufferLike, byteOffset, SIZE_BYTES));
     },
   });
 }

@@ -5,6 +5,7 @@ import type { PeripheralDef } from './register_def.js';
 import { Register, type RegisterOptions } from './register.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 import { didYouMean } from './suggest.js';
+import { requireObject } from './errors.js';
 
 /** The registers of a peripheral definition, by name, plus its name and base address. */
 export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: Register<P['registers'][K]> } & {
@@ -65,6 +66,9 @@ const PERIPHERAL: ProxyHandler<PeripheralState> = {
  * each Register object is made when its register is first used, then kept.
  */
 export function peripheral<const P extends PeripheralDef>(def: P, options: { baseAddress?: number; mode?: AccessMode; name?: string } = {}): Peripheral<P> {
+  requireObject('peripheral definition', def);
+  requireObject('peripheral options', options);
+  requireObject('peripheral registers', def.registers);
   const name = options.name ?? def.name;
   const baseAddress = options.baseAddress ?? def.baseAddress;
   const registerOptions: RegisterOptions = { baseAddress, mode: options.mode, atomicAliases: def.atomicAliases };

@@ -16,8 +16,9 @@
 // pinned at load time like the reference's intrinsic registry (a syscall entry
 // without a scope, or a time/platform/logging entry with one, fails loudly), and
 // test/permissions/registry.test.ts checks the code agrees with it.
-import { InvalidArgument, VllsiError, describe } from './errors.js';
+import { InvalidArgument, VllsiError, describe, requireObject } from './errors.js';
 import { setRegisterGate } from './platform.js';
+import { osBackend, type OsBackend } from './os.js';
 
 export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
 export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
@@ -57,6 +58,7 @@ function ruleMatches(r: PermissionRule, scope: PermissionScope, target: Permissi
 
 /** The decision of one policy, without caching (the law the cache must agree with). */
 export function policyAllows(policy: PermissionPolicy, scope: PermissionScope, target: PermissionTarget): boolean {
+  requireObject('policy', policy);
   if (policy.allow && !policy.allow.some((r) => ruleMatches(r, scope, target))) return false;
   return !(policy.deny && policy.deny.some((r) => ruleMatches(r, scope, target)));
 }
@@ -82,6 +84,8 @@ class ActiveSandbox {
   private readonly registers = new Map<PermissionTarget, boolean>();
   /** The last register address allowed: a driver polling one register skips even the Map. */
   lastRegister = -1;
+  /** Bytes of the last allowed access at lastRegister. */
+  lastSize = 0;
 
   constructor(
     readonly policy: PermissionPolicy,
@@ -100,11 +104,16 @@ class ActiveSandbox {
     return d;
   }
 
-  checkRegister(addr: number): void {
-    let d = this.registers.get(addr);
-    if (d === undefined) d = this.allows('register', addr);
-    if (!d) throw new PermissionDenied('register', addr);
+  /** Every byte an access touches is checked: a rule on part of a register covers accesses that overlap it. */
+  checkRegister(addr: number, size: number): void {
+    if (typeof addr !== 'number' || (size !== 1 && size !== 2 && size !== 4)) throw new InvalidArgument('register access', typeof addr !== 'number' ? addr : size, 'needs a numeric address and a size of 1, 2 or 4 bytes');
+    for (let i = 0; i < size; i++) {
+      let d = this.registers.get(addr + i);
+      if (d === undefined) d = this.allows('register', addr + i);
+      if (!d) throw new PermissionDenied('register', addr);
+    }
     this.lastRegister = addr;
+    this.lastSize = size;
   }
 }
 
@@ -118,7 +127,7 @@ function activate(s: ActiveSandbox | undefined): void {
 
 /** The gate every syscall-category entry point calls before acting. */
 export function checkPermission(scope: PermissionScope, target: PermissionTarget): void {
-  if (active !== undefined && !active.allows(scope, target)) throw new PermissionDenied(scope, target);
+  if (active !== undefined && !active.allows(checkScope(scope), fileTarget(scope, target))) throw new PermissionDenied(scope, target);
 }
 
 /** The gate of descriptor operations: target `fd:N`, a string built only inside a sandbox. */
@@ -127,14 +136,57 @@ export function checkFdPermission(scope: PermissionScope, fd: number): void {
 }
 
 /** The gate of the register access path (a specialisation of checkPermission('register', addr)). */
-export function checkRegister(addr: number): void {
+export function checkRegister(addr: number, size = 1): void {
   const a = active;
-  if (a !== undefined && addr !== a.lastRegister) a.checkRegister(addr);
+  if (a !== undefined && (addr !== a.lastRegister || size > a.lastSize)) a.checkRegister(addr, size);
 }
 
 /** Whether the operation would pass the gate, without throwing. */
 export function isPermitted(scope: PermissionScope, target: PermissionTarget): boolean {
-  return active === undefined || active.allows(scope, target);
+  return active === undefined || active.allows(checkScope(scope), fileTarget(scope, target));
+}
+
+/**
+ * File paths are judged as the OS will resolve them: the real path (symlinks, `.`, `..`,
+ * repeated separators, relative paths resolved), or for a path not made yet the real path
+ * of its nearest existing parent plus the rest, normalised. `fd:N` targets stay as they are.
+ */
+function fileTarget(scope: PermissionScope, target: PermissionTarget): PermissionTarget {
+  if (scope !== 'file' || typeof target !== 'string' || target.startsWith('fd:') || target === '') return target;
+  const backend = osBackend();
+  return backend === undefined ? target : realFilePath(backend, target);
+}
+
+function realFilePath(backend: OsBackend, path: string): string {
+  try {
+    return backend.realPath(path);
+  } catch {
+    // Not there (yet): resolve the parent, then add this component.
+  }
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const parent = cut < 0 ? '.' : cut === 0 ? path.slice(0, 1) : path.slice(0, cut);
+  if (parent === path) return path;
+  const name = path.slice(cut + 1);
+  const base = realFilePath(backend, parent);
+  if (name === '' || name === '.') return base;
+  if (name === '..') return base.slice(0, Math.max(base.lastIndexOf('/'), 1));
+  return base.endsWith('/') ? base + name : `${base}/${name}`;
+}
+
+/** A file rule's prefix resolved like its targets (a trailing separator kept). */
+function resolveRule(r: PermissionRule): PermissionRule {
+  const p = r.prefix;
+  if (r.scope !== 'file' || p === undefined || p === '' || p.startsWith('fd:')) return r;
+  const backend = osBackend();
+  if (backend === undefined) return r;
+  const dir = p.endsWith('/') || p.endsWith('\\');
+  const real = realFilePath(backend, dir && p.length > 1 ? p.slice(0, -1) : p);
+  return Object.freeze({ ...r, prefix: dir && !real.endsWith('/') ? `${real}/` : real });
+}
+
+function checkScope(scope: PermissionScope): PermissionScope {
+  if (!PERMISSION_SCOPES.includes(scope)) throw new InvalidArgument('permission scope', scope, `must be one of ${PERMISSION_SCOPES.join(', ')}`);
+  return scope;
 }
 
 function compile(policy: PermissionPolicy): PermissionPolicy {
@@ -142,8 +194,8 @@ function compile(policy: PermissionPolicy): PermissionPolicy {
     throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
   }
   return Object.freeze({
-    ...(policy.allow ? { allow: Object.freeze(policy.allow.map((r) => checkRule(r, 'allow'))) } : {}),
-    ...(policy.deny ? { deny: Object.freeze(policy.deny.map((r) => checkRule(r, 'deny'))) } : {}),
+    ...(policy.allow ? { allow: Object.freeze(policy.allow.map((r) => resolveRule(checkRule(r, 'allow')))) } : {}),
+    ...(policy.deny ? { deny: Object.freeze(policy.deny.map((r) => resolveRule(checkRule(r, 'deny')))) } : {}),
   });
 }
 
@@ -215,8 +267,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
   // Files are named by path, or `fd:N` for descriptor operations.
-  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite'),
-  ...gated('lock', 'sys_common.tryLockRegion', 'sys_common.unlockRegion', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
+  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite', 'durability.removeStaleTempFiles'),
+  ...gated('lock', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
   ...gated('random', 'sys_common.randomBytes'),
   ...gated('io', 'io_engine.createIoEngine', 'io_engine.IoEngine#submit', 'io_engine.IoEngine#socket', 'io_engine.IoEngine#listen'),
   ...gated('process', 'process.exit', 'process.onSignal'),

@@ -27,10 +27,10 @@ export let directHal: Hal | undefined;
  * removes it on exit), else undefined. A hook rather than an import, so that register code does
  * not pull the sandbox machinery into a device bundle that never uses it.
  */
-export let registerGate: ((addr: number) => void) | undefined;
+export let registerGate: ((addr: number, size: number) => void) | undefined;
 
 /** Installs (or, with undefined, removes) the register gate: while one is installed, no access is direct. */
-export function setRegisterGate(gate: ((addr: number) => void) | undefined): void {
+export function setRegisterGate(gate: ((addr: number, size: number) => void) | undefined): void {
   registerGate = gate;
   directHal = gate === undefined ? bound : undefined;
 }

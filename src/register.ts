@@ -6,8 +6,9 @@
 // the register map forbids), RegisterDefinitionError (a malformed definition); every check
 // happens before the bus is touched, so a throwing call had no effect.
 import type { AccessSize } from './hal.js';
-import { InvalidArgument, describe, hex } from './errors.js';
+import { InvalidArgument, describe, hex, requireObject } from './errors.js';
 import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
+import { registerGate } from './platform.js';
 import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 import { didYouMean } from './suggest.js';
@@ -47,6 +48,8 @@ export class Field<F = FieldDef> {
     def: FieldDef,
     registerAccess: Access | undefined,
   ) {
+    requireObject('field register', register);
+    requireObject('field definition', def);
     const { bitOffset: o, bitWidth: w } = def;
     this.mask = fieldMask(o, w);
     this.bitOffset = o;
@@ -206,7 +209,13 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   constructor(def: R, options: RegisterOptions = {}) {
-    const base = options.baseAddress ?? 0;
+    requireObject('register definition', def);
+    requireObject('register options', options);
+    const base = options.baseAddress === undefined ? 0 : options.baseAddress;
+    // Numbers only: a BigInt would throw a TypeError below, and null would become address 0.
+    if (typeof base !== 'number' || typeof def.addressOffset !== 'number') {
+      throw new RegisterDefinitionError(options.name ?? 'register', `address ${describe(typeof base !== 'number' ? base : def.addressOffset)} is not a number`);
+    }
     this.address = base + def.addressOffset;
     this.name = options.name ?? hex(this.address);
     this.width = def.size ?? 32;
@@ -406,6 +415,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
       this.encodeValues(value, op);
       bits = encodedBits;
     }
+    // The alias acts on this register: a sandbox rule on it covers the alias address too.
+    if (registerGate !== undefined) registerGate(this.address, 4);
     store(this.address + offset, 4, bits, this.sync);
   }
 

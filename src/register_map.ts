@@ -118,6 +118,25 @@ export function registerAt(map: DeviceMap, address: number): Located | undefined
   return undefined;
 }
 
+/**
+ * Every register an access of `bytes` bytes at `address` acts on: registers it overlaps only in
+ * part (a byte read of a word register), and on an RP2040 the register behind an atomic
+ * XOR/SET/CLR alias (+0x1000/+0x2000/+0x3000 in a peripheral's 16 KB block below SIO; a
+ * read through an alias reads the register, side effects included).
+ */
+export function registersTouched(map: DeviceMap, address: number, bytes: number): Located[] {
+  const aliased = map.device.toUpperCase() === 'RP2040' && address < 0xd0000000;
+  const start = aliased ? address - (address & 0x3000) : address;
+  const out: Located[] = [];
+  for (const peripheral of map.peripherals) {
+    for (const register of peripheral.registers) {
+      const at = (peripheral.baseAddress + register.addressOffset) >>> 0;
+      if (at < start + bytes && start < at + register.size / 8) out.push({ peripheral, register, address: at });
+    }
+  }
+  return out;
+}
+
 /** Mask of a field's bits in its register (fields are at most 32 bits wide). */
 export function fieldBits(f: Pick<FieldMap, 'bitOffset' | 'bitWidth'>): number {
   return f.bitWidth >= 32 ? 0xffffffff : (((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;

@@ -1,7 +1,7 @@
 // sys.common: the cross-platform file and random helpers. Each entry point checks its
 // arguments (a throwing call has had no effect), then asks the installed OS backend.
 // Every OS failure is an OSError with the OS's raw code; see src/os.ts.
-import { InvalidArgument, OSError } from './errors.js';
+import { InvalidArgument } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
 import { checkOsPath, os } from './os.js';
 import { checkFdPermission, checkPermission } from './permissions.js';
@@ -11,9 +11,6 @@ export const F_OK = 0;
 export const X_OK = 1;
 export const W_OK = 2;
 export const R_OK = 4;
-
-/** The reference's `FcntlLockKind` for the raw region helpers. */
-export type FcntlLockKind = 'Shared' | 'Exclusive';
 
 /** Reads up to `buf.length` bytes at `offset`; returns the count (0 at end of file). Never moves the fd's offset. */
 export function pread(fd: FileDesc, buf: Uint8Array, offset: number): number {
@@ -69,38 +66,11 @@ export function syncDirectory(path: string): void {
   os('syncDirectory').syncDirectory(path);
 }
 
-/** One non-blocking attempt at an advisory lock on [start, start+len) (`len` 0: to end of file). A conflict is an OSError (EAGAIN; ERROR_LOCK_VIOLATION on Windows). */
-export function tryLockRegion(fd: FileDesc, kind: FcntlLockKind, start: number, len: number): void {
-  checkFd(fd);
-  if (kind !== 'Shared' && kind !== 'Exclusive') throw new InvalidArgument('lock kind', kind, "must be 'Shared' or 'Exclusive'");
-  checkOffset('lock start', start);
-  checkOffset('lock length', len);
-  checkFdPermission('lock', fd);
-  const backend = os('tryLockRegion');
-  const r = backend.lockRegion(fd, kind, start, len);
-  if (!r.ok) throw conflictError(r, fd, start, len);
-}
-
-/** Releases the advisory locks this descriptor's open file holds on [start, start+len). */
-export function unlockRegion(fd: FileDesc, start: number, len: number): void {
-  checkFd(fd);
-  checkOffset('lock start', start);
-  checkOffset('lock length', len);
-  checkFdPermission('lock', fd);
-  os('unlockRegion').lockRegion(fd, 'Unlock', start, len);
-}
-
 /** Fills `buf` with cryptographically secure random bytes (getrandom / SecRandomCopyBytes / BCryptGenRandom). */
 export function randomBytes(buf: Uint8Array): void {
   checkBuffer(buf);
   checkPermission('random', 'randomBytes');
   os('randomBytes').randomBytes(buf);
-}
-
-function conflictError(r: { code: number; errname: string; ownerPid: number | undefined }, fd: number, start: number, len: number): OSError {
-  const region = len === 0 ? `${start}..EOF` : `${start}..${start + len - 1}`;
-  const by = r.ownerPid === undefined ? '' : ` (held by pid ${r.ownerPid})`;
-  return new OSError(r.code, `lock on fd ${fd} bytes ${region} conflicts with another holder${by}: ${r.errname} (${r.code})`, r.errname);
 }
 
 function checkFd(fd: number): void {

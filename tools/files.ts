@@ -1,5 +1,5 @@
 // Reading and writing the CLI's files with typed errors (OSError naming the file).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { OSError } from '../src/errors.js';
 
@@ -17,10 +17,17 @@ export function readBytes(file: string): Buffer {
   }
 }
 
-export function writeText(file: string, text: string): void {
+export function writeText(file: string, text: string, mode?: number): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    if (mode === undefined) return writeFileSync(file, text);
+    const fd = openSync(file, 'w', mode);
+    try {
+      fchmodSync(fd, mode); // an existing file keeps its mode otherwise: narrow it before the text goes in
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new OSError(typeof err.errno === 'number' ? -err.errno : 0, `cannot write ${file}: ${err.message}`, err.code);
@@ -50,4 +57,9 @@ export function explainSystemError(e: unknown): string | undefined {
   const fix = FIXES[err.code];
   const where = err.path ?? (err as { address?: string; port?: number }).port;
   return `${err.code}${where !== undefined ? ` (${where})` : ''}: ${fix ?? err.message.replace(/\n[\s\S]*/, '')}`;
+}
+
+/** Writes a secret (a console token) readable by its owner only. */
+export function writeSecret(file: string, text: string): void {
+  writeText(file, text, 0o600);
 }

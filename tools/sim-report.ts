@@ -27,9 +27,15 @@ export function reportLines(uart: SimUart, label: string, now: () => number, pri
 
 /**
  * --forever/--console: simulated time follows the wall clock (catching up at most 100 ms a
- * slice), yielding to I/O between slices, up to `until` ns. SIGINT and SIGTERM stop it.
+ * slice), yielding to I/O between slices, up to `until` ns; `pace.lagNs` is how far behind it
+ * is. SIGINT and SIGTERM stop it.
  */
-export async function runPaced(board: { readonly now: number; runFor(ns: number): unknown }, until = Infinity, run: (ns: number) => void = (ns) => void board.runFor(ns)): Promise<void> {
+export async function runPaced(
+  board: { readonly now: number; runFor(ns: number): unknown },
+  until = Infinity,
+  pace: { lagNs: number } = { lagNs: 0 },
+  run: (ns: number) => void = (ns) => void board.runFor(ns),
+): Promise<void> {
   let stop = false;
   const onSig = () => {
     stop = true;
@@ -40,6 +46,7 @@ export async function runPaced(board: { readonly now: number; runFor(ns: number)
   try {
     while (!stop && board.now < until) {
       const behind = performance.now() * 1e6 - start - board.now;
+      pace.lagNs = behind;
       if (behind > 0) run(Math.min(Math.round(behind), 100e6, until - board.now));
       await new Promise((r) => setTimeout(r, 10));
     }

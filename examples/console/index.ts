@@ -7,6 +7,8 @@
 // The UART driver is interrupt-driven on receive (RX and RX-timeout interrupts of the PL011)
 // and writes answers straight into the TX FIFO; on the ESP32, UART0's RXFIFO_FULL interrupt
 // at a one-byte threshold.
+// Writes need the token `vllsi sim --console` prints (vllsi inspect reads it from
+// VLLSI_CONSOLE_TOKEN, --token-file or a prompt).
 import type { BoardSpec } from '../../boards/index.js';
 import type { Hal } from '../../src/hal.js';
 import { ConsoleService, unpackMap } from '../../src/console/index.js';
@@ -15,9 +17,6 @@ import { bindHal } from '../../src/platform.js';
 import blink from '../blink/index.js';
 import rp2040Map from '../../boards/rpi-pico/registers.json' with { type: 'json' };
 import esp32Map from '../../boards/esp32-devkitc/registers.json' with { type: 'json' };
-
-/** The unlock token of this example firmware; a real board configures its own. */
-export const UNLOCK_TOKEN = 'vllsi-dev';
 
 /** The console UART, by registers: interrupt-driven receive, answers straight into the TX FIFO. */
 interface ConsoleUart {
@@ -87,7 +86,8 @@ export default function main(hal: Hal, board: BoardSpec): void {
     board: board.name,
     runtime: 'vllsi example console',
     uptimeMs: () => hal.nowNs() / 1e6,
-    unlockToken: UNLOCK_TOKEN,
+    // The board's token (vllsi sim --console generates one per run and prints it); none: writes stay disabled.
+    unlockToken: board.console.token,
     send(bytes) {
       for (const b of bytes) uart.send(b);
     },

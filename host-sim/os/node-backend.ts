@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { OSError } from '../../src/errors.js';
 import {
-  UnsupportedSignal, CLOCK_MONOTONIC, type ClockId, type OpenFlags, type OsBackend, type PortableSignal, type RawLockKind, type RawLockResult,
+  UnsupportedSignal, CLOCK_MONOTONIC, type ClockId, type FileKind, type OpenFlags, type OsBackend, type PortableSignal, type RawLockKind, type RawLockResult,
 } from '../../src/os.js';
 import type { IoDriver, IoEngineConfig } from '../../src/io_engine.js';
 import { ERROR_TEXT } from './errno.js';
@@ -116,6 +116,8 @@ export class NodeOsBackend implements OsBackend {
     }
     const fd = this.#try(what, () => fs.openSync(path, fs.constants.O_RDONLY));
     try {
+      // fsync of a regular file opened here would succeed and sync nothing the caller meant.
+      if (!this.#try(what, () => fs.fstatSync(fd)).isDirectory()) throw this.osError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), what);
       this.#try(what, () => fs.fsyncSync(fd));
     } finally {
       fs.closeSync(fd);
@@ -133,6 +135,21 @@ export class NodeOsBackend implements OsBackend {
   }
   randomBytes(buf: Uint8Array): void {
     this.#try(`random ${buf.length} bytes`, () => crypto.randomFillSync(buf));
+  }
+  fileKind(path: string): FileKind {
+    const st = this.#try(`lstat ${JSON.stringify(path)}`, () => fs.lstatSync(path, { throwIfNoEntry: false }));
+    if (st === undefined) return 'missing';
+    return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'device';
+  }
+  realPath(path: string): string {
+    return this.#try(`realpath ${JSON.stringify(path)}`, () => fs.realpathSync.native(path));
+  }
+  fileIdentity(fd: number): string {
+    const st = this.#try(`fstat fd ${fd}`, () => fs.fstatSync(fd, { bigint: true }));
+    return `${st.dev}:${st.ino}`;
+  }
+  listDirectory(path: string): string[] {
+    return this.#try(`readdir ${JSON.stringify(path)}`, () => fs.readdirSync(path));
   }
 
   getpid(): number {

@@ -11,6 +11,9 @@
 // type 'K': success, empty payload; type 'E': error, payload = code byte + ASCII message.
 // The host finds frames by their magic and checks the CRC; text around them (logs) is kept.
 
+import { VllsiError, hex } from '../errors.js';
+import { parseInteger } from '../register_map.js';
+
 export const MAX_LINE = 256;
 export const FRAME_MAGIC0 = 0xa5;
 export const FRAME_MAGIC1 = 0x5a;
@@ -141,4 +144,188 @@ export class FrameReader {
     if (end <= start && !line) return;
     this.onLine(asciiDecode(bytes.subarray(start, end)).replace(/\r$/, ''));
   }
+}
+
+// --- Requests -------------------------------------------------------------------------------
+// Both dialects parse into one Request; the service runs it with one executor and answers in
+// the dialect it came in (text lines, or one frame carrying the request's SEQ).
+
+/** Ends the current session (the TCP bridge sends it when a client leaves): re-locks, drops the partial line. */
+export const END_OF_SESSION = 0x04;
+/** Failed unlocks before the console refuses every further unlock until the board restarts. */
+export const UNLOCK_MAX_FAILURES = 8;
+/** Wait after the first failed unlock; each further failure doubles it. */
+export const UNLOCK_BACKOFF_MS = 250;
+
+export type Width = 8 | 16 | 32;
+
+export type Request =
+  | { readonly op: 'nop' | 'help' | 'info' | 'lock' }
+  | { readonly op: 'load'; readonly width: Width; readonly addresses: readonly number[]; readonly force: boolean }
+  | { readonly op: 'store'; readonly width: Width; readonly writes: readonly (readonly [address: number, value: number])[] }
+  | { readonly op: 'read'; readonly path: string; readonly force: boolean }
+  | { readonly op: 'write'; readonly path: string; readonly value: string }
+  | { readonly op: 'dump'; readonly peripheral: string; readonly force: boolean }
+  | { readonly op: 'unlock'; readonly token: string };
+
+/** A parsed line: `framed` requests (machine dialect, `:`) are answered with one frame carrying `seq`. */
+export interface ParsedRequest {
+  readonly framed: boolean;
+  readonly seq: number;
+  readonly request: Request;
+}
+
+/** A request the console cannot carry out; `code` is what the answer shows. Nothing was read or written. */
+export class ConsoleError extends VllsiError<'ConsoleError'> {
+  constructor(
+    readonly code: ErrorName,
+    message: string,
+  ) {
+    super('ConsoleError', message);
+  }
+}
+
+/** Parses one printable request line of either dialect; throws ConsoleError. */
+export function parseRequest(line: string): ParsedRequest {
+  if (line.charCodeAt(0) === 0x3a) return { framed: true, seq: requestSeq(line), request: parseFramed(line) };
+  return { framed: false, seq: 0, request: parseHuman(line.trim()) };
+}
+
+/** The SEQ of a framed line, for its error frame (0 when it cannot be read). */
+export function requestSeq(line: string): number {
+  let seq = 0;
+  for (let i = 3; i < line.length && i < 5; i++) {
+    const d = hexDigit(line.charCodeAt(i));
+    if (d < 0) break;
+    seq = seq * 16 + d;
+  }
+  return seq;
+}
+
+function parseHuman(line: string): Request {
+  if (line === '') return { op: 'nop' };
+  const words = line.split(/\s+/);
+  const command = words[0]!.toLowerCase();
+  const force = command.endsWith('!');
+  const args = words.slice(1);
+  switch (force ? command.slice(0, -1) : command) {
+    case 'help':
+    case 'info':
+    case 'lock':
+      arity(args, 0, 0, command);
+      return { op: command as 'help' | 'info' | 'lock' };
+    case 'peek': {
+      arity(args, 1, 3, 'peek ADDR [COUNT] [8|16|32]');
+      const address = decimalOrHex(args[0]!, 'address');
+      const count = args[1] !== undefined ? decimalOrHex(args[1], 'count') : 1;
+      const width = args[2] !== undefined ? widthOf(args[2]) : 32;
+      if (count < 1 || count > 64) throw new ConsoleError('RANGE', `count ${count} outside 1..64`);
+      const addresses: number[] = [];
+      for (let i = 0; i < count; i++) addresses.push(address + (i * width) / 8);
+      return { op: 'load', width, addresses: checkAddresses(addresses, width), force };
+    }
+    case 'poke': {
+      arity(args, 2, 3, 'poke ADDR VALUE [8|16|32]');
+      const width = args[2] !== undefined ? widthOf(args[2]) : 32;
+      const address = checkAddresses([decimalOrHex(args[0]!, 'address')], width)[0]!;
+      return { op: 'store', width, writes: [[address, checkValue(decimalOrHex(args[1]!, 'value'), width)]] };
+    }
+    case 'read':
+      arity(args, 1, 1, 'read P.R');
+      return { op: 'read', path: args[0]!, force };
+    case 'write':
+      arity(args, 2, 2, 'write P.R[.F] VALUE');
+      return { op: 'write', path: args[0]!, value: args[1]! };
+    case 'dump':
+      arity(args, 1, 1, 'dump P');
+      return { op: 'dump', peripheral: args[0]!, force };
+    case 'unlock':
+      arity(args, 1, 1, 'unlock TOKEN');
+      return { op: 'unlock', token: args[0]! };
+    default:
+      throw new ConsoleError('UNKNOWN', `unknown command '${words[0]!.slice(0, 32)}' (try help)`);
+  }
+}
+
+function parseFramed(line: string): Request {
+  const words = line.slice(1).split(' ');
+  const op = words[0];
+  if (words.length < 3 || (op !== 'r' && op !== 'R' && op !== 'm' && op !== 'M' && op !== 'w')) {
+    throw new ConsoleError(op === undefined || words.length < 3 ? 'SYNTAX' : 'UNKNOWN', `bad machine request '${line.slice(0, 32)}'`);
+  }
+  hexNumber(words[1]!, 'seq', 2);
+  const width = widthOf(words[2]!);
+  const step = width / 8;
+  if (op === 'w') {
+    if (words.length !== 4) throw new ConsoleError('SYNTAX', ':w SEQ W ADDR=VALUE[,ADDR=VALUE...]');
+    const pairs = words[3]!.split(',');
+    if (pairs.length > MAX_VALUES) throw new ConsoleError('RANGE', `more than ${MAX_VALUES} writes`);
+    const writes = pairs.map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) throw new ConsoleError('SYNTAX', `bad write '${pair.slice(0, 20)}': expected ADDR=VALUE`);
+      const address = checkAddresses([hexNumber(pair.slice(0, eq), 'address', 8)], width)[0]!;
+      return [address, checkValue(hexNumber(pair.slice(eq + 1), 'value', 8), width)] as const;
+    });
+    return { op: 'store', width, writes };
+  }
+  if (words.length !== 5) throw new ConsoleError('SYNTAX', `:${op} SEQ W ${op === 'r' || op === 'R' ? 'ADDR COUNT' : 'BASE BITMAP'}`);
+  const base = hexNumber(words[3]!, 'address', 8);
+  const addresses: number[] = [];
+  if (op === 'r' || op === 'R') {
+    const count = hexNumber(words[4]!, 'count', 4);
+    if (count < 1 || count > MAX_VALUES) throw new ConsoleError('RANGE', `count ${count} outside 1..${MAX_VALUES}`);
+    for (let i = 0; i < count; i++) addresses.push(base + i * step);
+  } else {
+    const bitmap = words[4]!;
+    if (!/^[0-9a-fA-F]+$/.test(bitmap)) throw new ConsoleError('SYNTAX', 'bitmap must be hex digits');
+    // Last digit holds bits 0..3.
+    for (let d = 0; d < bitmap.length; d++) {
+      const nibble = hexDigit(bitmap.charCodeAt(bitmap.length - 1 - d));
+      for (let b = 0; b < 4; b++) if (nibble & (1 << b)) addresses.push(base + (d * 4 + b) * step);
+    }
+    if (addresses.length === 0) throw new ConsoleError('RANGE', 'empty bitmap');
+    if (addresses.length > MAX_VALUES) throw new ConsoleError('RANGE', `more than ${MAX_VALUES} values`);
+  }
+  return { op: 'load', width, addresses: checkAddresses(addresses, width), force: op === 'R' || op === 'M' };
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+function hexNumber(text: string, what: string, maxDigits: number): number {
+  if (!/^[0-9a-fA-F]+$/.test(text) || text.length > maxDigits) throw new ConsoleError('SYNTAX', `bad ${what} '${text.slice(0, 20)}': expected up to ${maxDigits} hex digits`);
+  return parseInt(text, 16);
+}
+
+function decimalOrHex(text: string, what: string): number {
+  const v = parseInteger(text);
+  if (v === undefined) throw new ConsoleError('SYNTAX', `bad ${what} '${text.slice(0, 20)}': expected a number (123, 0x7b, 0b1111011) below 2^32`);
+  return v;
+}
+
+function widthOf(text: string): Width {
+  if (text === '8' || text === '16' || text === '32') return Number(text) as Width;
+  throw new ConsoleError('RANGE', `bad width '${text.slice(0, 8)}': 8, 16 or 32`);
+}
+
+function arity(args: string[], min: number, max: number, usage: string): void {
+  if (args.length < min || args.length > max) throw new ConsoleError('SYNTAX', `usage: ${usage}`);
+}
+
+function checkAddresses(addresses: number[], width: Width): number[] {
+  const step = width / 8;
+  for (const a of addresses) {
+    if (a + step > 0x100000000) throw new ConsoleError('RANGE', `address ${hex(a)} + ${step} bytes passes the end of the 32-bit space`);
+    if (a % step !== 0) throw new ConsoleError('RANGE', `address ${hex(a)} is not ${step}-byte aligned`);
+  }
+  return addresses;
+}
+
+function checkValue(value: number, width: Width): number {
+  if (width < 32 && value >= 2 ** width) throw new ConsoleError('RANGE', `value 0x${value.toString(16)} does not fit ${width} bits`);
+  return value;
 }

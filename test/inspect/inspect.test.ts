@@ -10,9 +10,12 @@ let sim: SimConsole;
 let port: string;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-inspect-'));
 
+const tokenFile = path.join(dir, 'token');
+
 beforeAll(async () => {
   sim = await startSimConsole();
   port = `tcp://127.0.0.1:${sim.port}`;
+  writeFileSync(tokenFile, sim.token + '\n', { mode: 0o600 });
 });
 afterAll(async () => {
   await sim.stop();
@@ -41,7 +44,7 @@ describe('vllsi inspect over tcp:// (simulated rpi-pico)', () => {
 
   it('read follows the simulated GPIO input (SIO.GPIO_IN) and accepts an address in the map', async () => {
     // rp2040js starts the pads with input disabled: enable GPIO4's through the console first.
-    expect((await inspect('--port', port, '--token', 'vllsi-dev', 'write', 'PADS_BANK0.GPIO4.IE=1')).code).toBe(0);
+    expect((await inspect('--port', port, '--token-file', tokenFile, 'write', 'PADS_BANK0.GPIO4.IE=1')).code).toBe(0);
     sim.board.gpio(4).drive(true);
     const r = await inspect('--port', port, 'read', '0xd0000004', '--json');
     expect(JSON.parse(r.out).register).toBe('SIO.GPIO_IN');
@@ -50,8 +53,11 @@ describe('vllsi inspect over tcp:// (simulated rpi-pico)', () => {
   });
 
   it('field and register writes change the simulated GPIO state; writes need the token', async () => {
-    expect((await inspect('--port', port, '--token', 'wrong', 'write', 'SIO.GPIO_OE_SET=0x4000')).err).toMatch(/DeviceError: device refused: TOKEN/);
-    const t = ['--port', port, '--token', 'vllsi-dev'];
+    const wrong = path.join(dir, 'wrong');
+    writeFileSync(wrong, 'not-the-token');
+    expect((await inspect('--port', port, '--token-file', wrong, 'write', 'SIO.GPIO_OE_SET=0x4000')).err).toMatch(/DeviceError: device refused: TOKEN/);
+    await sim.board.runFor('1s'); // the console backs off after a failed unlock
+    const t = ['--port', port, '--token-file', tokenFile];
     expect((await inspect(...t, 'write', 'IO_BANK0.GPIO14_CTRL.FUNCSEL=sio_14')).code).toBe(0);
     expect((await inspect(...t, 'write', 'SIO.GPIO_OE_SET=0x4000')).code).toBe(0);
     expect((await inspect(...t, 'write', 'SIO.GPIO_OUT_SET=0x4000')).code).toBe(0);
@@ -67,7 +73,7 @@ describe('vllsi inspect over tcp:// (simulated rpi-pico)', () => {
   });
 
   it('write refuses read-only fields and fields of write-only registers before touching the device', async () => {
-    const t = ['--port', port, '--token', 'vllsi-dev'];
+    const t = ['--port', port, '--token-file', tokenFile];
     const ro = await inspect(...t, 'write', 'SIO.CPUID.CPUID=1');
     expect([ro.code, ro.err]).toEqual([1, expect.stringMatching(/RegisterMapError: .*read-only/)]);
   });

@@ -3,7 +3,7 @@
 // writes on the simulated rpi-pico show up in its GPIO state.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runInspect, startSimConsole, type SimConsole } from './sim-console.js';
@@ -40,7 +40,9 @@ describe('vllsi inspect through a pty (socat ↔ vllsi sim console)', () => {
     expect(ctrl.err).toBe('');
     expect(JSON.parse(ctrl.out).fields[0]).toMatchObject({ name: 'FUNCSEL', value: 5, enum: 'sio_25' });
 
-    const t = ['--token', 'vllsi-dev'];
+    const tokenFile = path.join(dir, 'token');
+    writeFileSync(tokenFile, sim.token);
+    const t = ['--token-file', tokenFile];
     expect((await inspect(...t, 'write', 'IO_BANK0.GPIO16_CTRL.FUNCSEL=sio_16')).code).toBe(0);
     expect((await inspect(...t, 'write', 'SIO.GPIO_OE_SET=0x10000')).code).toBe(0);
     expect((await inspect(...t, 'write', 'SIO.GPIO_OUT_SET=0x10000')).code).toBe(0);

@@ -1,5 +1,6 @@
 // A simulated board (rpi-pico by default) running the console example firmware, its console UART served on
 // a loopback TCP port, simulated time advancing while the event loop stays free for I/O.
+import { randomBytes } from 'node:crypto';
 import { vi } from 'vitest';
 import { createBoard, type Duration, type SimBoard, type UartPort } from '../../host-sim/index.js';
 import type { SimClock } from '../../host-sim/time.js';
@@ -10,13 +11,16 @@ import consoleApp from '../../examples/console/index.js';
 export interface SimConsole {
   readonly board: SimBoard;
   readonly port: number;
+  /** The console unlock token of this run. */
+  readonly token: string;
   stop(): Promise<void>;
 }
 
 export async function startSimConsole(name = 'rpi-pico'): Promise<SimConsole> {
-  const board = createBoard(name);
+  const token = randomBytes(16).toString('hex');
+  const board = createBoard(name, { consoleToken: token });
   board.boot(consoleApp);
-  return { board, ...(await serveWhileRunning(board, board.machine.clock, board.console.port)) };
+  return { board, token, ...(await serveWhileRunning(board, board.machine.clock, board.console.port)) };
 }
 
 /** Serves `uart` on a loopback port while `board` runs 2 ms of simulated time per turn of the event loop. */

@@ -148,7 +148,7 @@ describe('XsHal: bus access', () => {
   it('an access the memory map refuses is a BusFault naming the address, never a zero', () => {
     const { hal, chip } = setup();
     chip.ram.setUint32(0, 0x55, true);
-    expect(() => hal.load32(0x30000000)).toThrowError('bus fault: 32-bit read at 805306368 (0x30000000): outside the xs:rp2040 memory map');
+    expect(() => hal.load32(0x30000000)).toThrowError('bus fault: 32-bit read at 0x30000000: outside the xs:rp2040 memory map');
     expect(caught(() => hal.store8(RAM.base + RAM.size, 1))).toMatchObject({ kind: 'BusFault', access: 'write', reason: 'unmapped' });
     expect(hal.load32(RAM.base)).toBe(0x55);
   });
@@ -157,11 +157,11 @@ describe('XsHal: bus access', () => {
     const { hal, chip } = setup();
     const calls = chip.nativeCalls;
     expect(caught(() => hal.load32(RAM.base + 2))).toMatchObject({ kind: 'BusFault', reason: 'misaligned' });
-    expect(() => hal.load32(RAM.base + 2)).toThrowError('bus fault: 32-bit read at 536870914 (0x20000002): must be 4-byte aligned');
+    expect(() => hal.load32(RAM.base + 2)).toThrowError('bus fault: 32-bit read at 0x20000002: must be 4-byte aligned');
     expect(caught(() => hal.load16(-2))).toMatchObject({ kind: 'BusFault', reason: 'unmapped' });
     expect(caught(() => hal.load8(2 ** 32))).toMatchObject({ kind: 'BusFault' });
     expect(caught(() => hal.store8(RAM.base, 256))).toMatchObject({ kind: 'BusFault', reason: 'width' });
-    expect(() => hal.store8(RAM.base, 256)).toThrowError('bus fault: 8-bit write at 536870912 (0x20000000): value 256 does not fit 8 bits');
+    expect(() => hal.store8(RAM.base, 256)).toThrowError('bus fault: 8-bit write at 0x20000000: value 256 does not fit 8 bits');
     expect(caught(() => hal.store32(RAM.base, -1))).toMatchObject({ kind: 'BusFault' });
     expect(chip.nativeCalls).toBe(calls);
   });

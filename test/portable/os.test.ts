@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fc from 'fast-check';
 import {
-  pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, tryLockRegion, unlockRegion, randomBytes,
+  pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, randomBytes,
   tryLock, unlock, tryLockByteExclusive, tryLockByteShared, atomicWrite, parentDirectory, createIoEngine, getpid, gettid,
   exit, clockGettime, onSignal, installOsBackend, osBackend, fileDesc, NoOsBackend, InvalidArgument, IoError, IoEngine,
   LockHandle, LockKind, F_OK, CLOCK_MONOTONIC, type CompletionOp, type IoDriver, type CompletionResult, type SocketAddress,
@@ -28,8 +28,6 @@ describe('os: no backend installed (a device without a file system)', () => {
     { name: 'access', call: () => access('/x', F_OK) },
     { name: 'fullFsync', call: () => fullFsync(fd) },
     { name: 'syncDirectory', call: () => syncDirectory('/') },
-    { name: 'tryLockRegion', call: () => tryLockRegion(fd, 'Shared', 0, 1) },
-    { name: 'unlockRegion', call: () => unlockRegion(fd, 0, 1) },
     { name: 'randomBytes', call: () => randomBytes(buf) },
     { name: 'tryLock', call: () => tryLock(fd, { start: 0, length: 1 }, LockKind.Shared) },
     { name: 'tryLock', call: () => tryLockByteExclusive(fd, 9) },
@@ -52,7 +50,6 @@ describe('os: no backend installed (a device without a file system)', () => {
     expect(() => pwrite(-3 as typeof fd, buf, 0)).toThrow(InvalidArgument);
     expect(() => access('/x', 9)).toThrow(InvalidArgument);
     expect(() => access('a\0b', F_OK)).toThrow(InvalidArgument);
-    expect(() => tryLockRegion(fd, 'Upgrade' as 'Shared', 0, 1)).toThrow(InvalidArgument);
     expect(() => tryLock(fd, { start: 0, length: 0 }, LockKind.Shared)).toThrow(InvalidArgument);
     expect(() => tryLock(fd, { start: 0, length: 1 }, 'Both' as LockKind)).toThrow(InvalidArgument);
     expect(() => unlock({} as LockHandle)).toThrow(InvalidArgument);

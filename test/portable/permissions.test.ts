@@ -9,6 +9,8 @@ import { bindHal, directHal, registerGate, unbindHal } from '../../src/platform.
 import { MemHal } from '../../hal/mem.js';
 import { runs } from '../support/env.js';
 import { thrown } from '../support/thrown.js';
+import { volatileLoad, volatileStore } from '../../src/mmio.js';
+import { peripheral } from '../../src/peripheral.js';
 
 
 const IO_BANK0 = { scope: 'register', from: 0x40014000, to: 0x40015000 } as const;
@@ -47,7 +49,7 @@ describe('permissions: sandbox', () => {
       expect(registerGate).toBeUndefined();
       expect(() => sandbox({ allow: [IO_BANK0] }, () => {
         expect(directHal).toBeUndefined();
-        expect(thrown(() => registerGate!(0x40015000))).toBeInstanceOf(PermissionDenied);
+        expect(thrown(() => registerGate!(0x40015000, 4))).toBeInstanceOf(PermissionDenied);
         sandbox({ deny: [] }, () => expect(directHal).toBeUndefined());
         expect(directHal).toBeUndefined(); // the outer sandbox still gates
         throw new Error('out');
@@ -129,5 +131,56 @@ describe('permissions: the registry pins', () => {
   it('the shipped registry satisfies them', () => {
     expect(defineEntryPoints(ENTRY_POINTS)).toEqual(ENTRY_POINTS);
     expect(ENTRY_POINTS.some((e) => e.category === 'syscall')).toBe(true);
+  });
+});
+
+describe('register gate: the whole access and the register it acts on', () => {
+  const BASE = 0x40000000;
+  const withHal = <T>(fn: (hal: MemHal) => T): T => {
+    const hal = new MemHal({ regions: [{ name: 'P', base: BASE, size: 0x4000 }] });
+    const previous = bindHal(hal);
+    try {
+      return fn(hal);
+    } finally {
+      if (previous) bindHal(previous);
+      else unbindHal();
+    }
+  };
+
+  it('a deny on part of a register stops every access that overlaps it (8, 16, 32 bits)', () => {
+    withHal((hal) => {
+      const deny = { deny: [{ scope: 'register' as const, from: BASE + 2, to: BASE + 3 }] };
+      const escapes: string[] = [];
+      for (const [addr, width] of [[BASE, 32], [BASE + 2, 16], [BASE + 2, 8], [BASE + 2, 32]] as const) {
+        try {
+          sandbox(deny, () => volatileStore(addr, 1, width));
+          if (addr % (width / 8) === 0) escapes.push(`store${width} ${addr.toString(16)}`);
+        } catch (e) {
+          if (!(e instanceof PermissionDenied) && !(e instanceof InvalidArgument)) throw e;
+        }
+      }
+      expect(escapes).toEqual([]);
+      expect(hal.load32(BASE)).toBe(0);
+      sandbox(deny, () => {
+        volatileStore(BASE + 3, 1, 8);
+        volatileStore(BASE, 1, 16); // the bytes beside the denied one stay reachable
+      });
+      // A warm cache for an 8-bit access does not let a wider one through.
+      sandbox({ deny: [{ scope: 'register', from: BASE + 1, to: BASE + 2 }] }, () => {
+        volatileLoad(BASE, 8);
+        expect(() => volatileLoad(BASE, 32)).toThrow(PermissionDenied);
+      });
+    });
+  });
+
+  it('atomicSet/Clear/Xor through the RP2040 aliases are checked against the register they act on', () => {
+    withHal((hal) => {
+      const P = peripheral({ name: 'P', baseAddress: BASE, atomicAliases: true, registers: { CTRL: { addressOffset: 0 } } });
+      const deny = { deny: [{ scope: 'register' as const, from: BASE, to: BASE + 4 }] };
+      for (const op of ['atomicSet', 'atomicClear', 'atomicXor'] as const) {
+        expect(() => sandbox(deny, () => P.CTRL[op](1))).toThrow(PermissionDenied);
+      }
+      expect([hal.load32(BASE + 0x1000), hal.load32(BASE + 0x2000), hal.load32(BASE + 0x3000)]).toEqual([0, 0, 0]);
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 import { isReadable, isWritable } from '../../src/register_def.js';
 import { ConsoleClient } from '../inspect/client.js';
 import { loadMap } from '../inspect/maps.js';
+import { readToken } from '../inspect/token.js';
 import { readText, writeText } from '../files.js';
 import { didYouMean } from '../../src/suggest.js';
 import { hex } from '../../src/errors.js';
@@ -23,7 +24,7 @@ commands:
   read P.R | read ADDR       raw value, every field decoded, enumerated names, access, reset value
   write P.R=V | P.R.F=V      write a register, or a field by read-modify-write (refuses read-only
                              fields, keeps write-1-to-clear flags, refuses fields of write-only
-                             registers); V may be an enumerated name. Needs --token.
+                             registers); V may be an enumerated name. Needs the token.
   dump P                     the whole peripheral in one bulk round trip (table, or --json)
   watch P.R [--interval MS]  prints each change with a timestamp until interrupted
   snapshot -o FILE [P,...]   every readable register (of the listed peripherals) to a JSON file
@@ -31,7 +32,9 @@ commands:
 
 options:
   --board NAME      register map of a board (default rpi-pico); --svd FILE imports one instead
-  --token TOKEN     the board's unlock token for writes (or VLLSI_CONSOLE_TOKEN)
+  --token-file FILE the board's console unlock token for writes (vllsi sim --console prints
+                    it and writes it with --token-file); else $VLLSI_CONSOLE_TOKEN, else a
+                    prompt on the terminal. The token is never taken on the command line.
   --force           also read registers whose read has side effects (FIFOs, clear-on-read)
   --timeout MS      per-request timeout (default 1500, plus the answer's wire time)
   --json            machine-readable output
@@ -55,7 +58,7 @@ export const inspect: Command = {
   async run(args) {
     const { values: v, positionals } = parseCommandArgs(args, {
       port: { type: 'string' }, baud: { type: 'string', default: '115200' }, board: { type: 'string' }, svd: { type: 'string' },
-      json: { type: 'boolean', default: false }, token: { type: 'string' }, force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }, 'token-file': { type: 'string' }, force: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '1500' }, interval: { type: 'string', default: '200' }, count: { type: 'string' },
       out: { type: 'string', short: 'o' },
     });
@@ -90,9 +93,8 @@ export const inspect: Command = {
         return withClient(ctx, (c) => read(ctx, c, at));
       }
       case 'write': {
-        const token = v.token ?? process.env.VLLSI_CONSOLE_TOKEN;
-        if (token === undefined) throw new UsageError('write needs the board\'s unlock token: --token TOKEN (or VLLSI_CONSOLE_TOKEN)');
-        const plan = planWrite(ctx, one('P.R=VALUE or P.R.F=VALUE'));
+        const plan = planWrite(ctx, one('P.R=VALUE or P.R.F=VALUE')); // refused before the token is asked for
+        const token = await readToken(v['token-file']);
         return withClient(ctx, (c) => write(ctx, c, plan, token));
       }
       case 'dump':
@@ -248,12 +250,20 @@ async function write(ctx: Ctx, c: ConsoleClient, { at, value }: WritePlan, token
   let next = value;
   let before: number | undefined;
   await c.unlock(token);
-  if (at.field) {
-    if (at.field.bitWidth < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
-    next = fieldWrite(r, at.field, before ?? 0, value);
+  let failed = true;
+  try {
+    if (at.field) {
+      if (at.field.bitWidth < r.size) before = (await c.readValues(width, [at.address])).get(at.address)!;
+      next = fieldWrite(r, at.field, before ?? 0, value);
+    }
+    await c.writeValues(width, [[at.address, next]]);
+    failed = false;
+  } finally {
+    // Re-locks whatever happened; a failed lock after a failed write does not hide the write's error.
+    await c.command('lock').catch((e: unknown) => {
+      if (!failed) throw e;
+    });
   }
-  await c.writeValues(width, [[at.address, next]]);
-  await c.command('lock');
   const name = `${at.peripheral.name}.${r.name}${at.field ? '.' + at.field.name : ''}`;
   if (ctx.json) ctx.out(JSON.stringify({ register: name, address: at.address, before, written: next }));
   else ctx.out(`${name}: wrote ${hex(next, r.size / 4)} to ${hex(at.address, 8)}${before !== undefined ? ` (was ${hex(before, r.size / 4)})` : ''}`);

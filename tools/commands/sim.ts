@@ -1,5 +1,6 @@
 // `vllsi sim`: runs an app on a simulated board and prints its console UART text
 // and each LED change with its simulated timestamp (what it shows: tools/sim-watch.ts).
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
@@ -10,13 +11,14 @@ import { parseTcpAddress } from '../address.js';
 import { asApp, loadApp } from '../app-loader.js';
 import { LinkError } from '../inspect/link.js';
 import { packageRoot as root } from '../moddable.js';
+import { writeSecret } from '../files.js';
 import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { isModdableApp, runModdableApp } from '../moddable-app.js';
 import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
-const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin] [--pins LIST] [--trace LIST] [--vcd FILE] [--plot FILE] [-v] [APP_DIR]
+const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin [--token-file FILE]] [--pins LIST] [--trace LIST] [--vcd FILE] [--plot FILE] [-v] [APP_DIR]
 
 Runs APP_DIR's main on a simulated board and prints the console UART text and each
 LED change, each with its simulated timestamp.
@@ -33,7 +35,10 @@ LED change, each with its simulated timestamp.
                     time (until interrupted unless --duration is given); the default app is then
                     examples/console. Says so at start when the app does not answer on it.
   --console stdin   the same with this terminal (or a pipe) as the other end: what you type goes to
-                    the console UART, answers are printed
+                    the console UART, answers are printed. Either prints the console unlock token,
+                    generated for this run
+  --token-file FILE with --console: also writes the token to FILE (mode 0600), for
+                    vllsi inspect --token-file FILE
 ${watchHelp}
 ${wavesHelp}
   -h, --help        this text
@@ -49,6 +54,7 @@ export const sim: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
       ...watchOptions,
+      'token-file': { type: 'string' },
       ...wavesOptions,
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
@@ -64,8 +70,12 @@ export const sim: Command = {
     const consolePort = values.console === undefined || stdin ? undefined : parseTcpAddress(values.console, '--console', { listen: true })?.port;
     if (values.console !== undefined && !stdin && consolePort === undefined) throw new UsageError(`--console takes tcp:PORT (0 picks a free port) or stdin, got '${values.console}'`);
     const served = stdin || consolePort !== undefined;
+    if (values['token-file'] !== undefined && !served) throw new UsageError('--token-file goes with --console');
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, served ? 'examples/console' : 'examples/blink');
-    const board = createBoard(values.board!);
+    // A token per run: a fixed one would be in every copy of the docs.
+    const token = served ? randomBytes(16).toString('hex') : undefined;
+    if (token !== undefined && values['token-file'] !== undefined) writeSecret(values['token-file'], token + '\n');
+    const board = createBoard(values.board!, { consoleToken: token });
     const settings = watchSettings(values, board.spec);
     const moddable = isModdableApp(dir);
     const app = moddable ? undefined : await loadApp(dir);
@@ -76,7 +86,10 @@ export const sim: Command = {
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
     // With stdin as the console, its answers are what the user asked for: always shown.
     const w = watch(board, settings, print, settings.verbose || stdin);
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort, { onData: (b) => w.tap.sent(b) }).catch((e: NodeJS.ErrnoException) => {
+    // A served console may run for days: the CLI keeps no copy of the whole output.
+    if (paced) board.console.port.retainOutput = false;
+    const pace = { lagNs: 0 };
+    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort, { onData: (b) => w.tap.sent(b), clearToSend: () => pace.lagNs < MAX_LAG_NS }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
       const why = e.code === 'EADDRINUSE' ? 'is in use (another vllsi sim?)' : 'needs privileges';
       throw new LinkError(`tcp:${consolePort}`, `port ${consolePort} ${why}: stop what listens there or pick another port, e.g. --console tcp:0 for a free one`);
@@ -94,11 +107,12 @@ export const sim: Command = {
         if (!answers) console.log(`vllsi sim: warning: ${shown(dir)} does not answer on its console UART${board.spec.console.uart} (no console service in it?): vllsi inspect/monitor will get no answer. Serve one with ConsoleService from 'vllsi/console', as examples/console does.`);
       }
       if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
+      if (token !== undefined) console.log(`vllsi sim: console token ${token}${values['token-file'] !== undefined ? ` (also in ${values['token-file']})` : ''}`);
       if (stdin) {
         input = feedStdin(board, w);
         console.log(`vllsi sim: console UART${board.spec.console.uart} on this terminal: type a console command (info, help), Ctrl-C stops`);
       }
-      if (paced) await runPaced(board, until, (ns) => asApp(dir, () => runWatched(host ?? board, w, settings, ns)));
+      if (paced) await runPaced(board, until, pace, (ns) => asApp(dir, () => runWatched(host ?? board, w, settings, ns)));
       else asApp(dir, () => runWatched(host ?? board, w, settings, duration - board.now > 0 ? duration - board.now : 0));
     } finally {
       input?.stop();
@@ -117,3 +131,6 @@ function shown(dir: string): string {
   const rel = path.relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
+
+/** How far the simulator may lag the wall clock before console input waits (flow control: a flood slows the client, not the firmware's time). */
+const MAX_LAG_NS = 20e6;

@@ -2,7 +2,7 @@
 // a Link, text commands answered by lines up to OK/ERR, bulk register reads and writes as
 // machine requests answered by binary frames. Every wait has a timeout.
 import { VllsiError } from '../../src/errors.js';
-import { FrameReader, FrameType, MAX_LINE, MAX_VALUES, asciiDecode, asciiEncode, errorName, type Frame } from '../../src/console/protocol.js';
+import { END_OF_SESSION, FrameReader, FrameType, MAX_LINE, MAX_VALUES, asciiDecode, asciiEncode, errorName, type Frame } from '../../src/console/protocol.js';
 import { openLink, type Link } from './link.js';
 
 /** The device did not answer in time, or answered something unexpected. */
@@ -88,8 +88,9 @@ export class ConsoleClient {
     const link = await openLink(port, options.baud ?? 115200);
     const client = new ConsoleClient(link, options);
     try {
-      // A newline first: ends whatever partial line the device may hold.
-      link.write(asciiEncode('\n'));
+      // Ends whatever session the device holds (a serial line has no disconnect: a killed
+      // client may have left it unlocked or mid-line), then a newline.
+      link.write(Uint8Array.of(END_OF_SESSION, 0x0a));
       await new Promise((r) => setTimeout(r, 20));
       client.log.length = 0;
       await client.command('info');
@@ -103,7 +104,9 @@ export class ConsoleClient {
     return client;
   }
 
+  /** Ends the session (the device re-locks) and closes the link. */
   close(): Promise<void> {
+    if (this.closedReason === undefined) this.link.write(Uint8Array.of(END_OF_SESSION));
     return this.link.close();
   }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { installHostOs } from '../../../host-sim/os/index.js';
-import { atomicWrite, parentDirectory, OSError, InvalidArgument } from '../../../src/index.js';
+import { atomicWrite, parentDirectory, NotRegularFile, OSError, InvalidArgument } from '../../../src/index.js';
 import { runCrashTest, formatReport } from '../../../tools/crash/harness.js';
 import { checkVersion, versionBytes } from '../../../tools/crash/content.js';
 
@@ -36,7 +36,7 @@ describe('atomicWrite', () => {
     const target = path.join(dir, 'is-a-dir');
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'inside'), 'keep');
-    expect(() => atomicWrite(target, new Uint8Array([1]))).toThrow(OSError); // rename over a directory
+    expect(() => atomicWrite(target, new Uint8Array([1]))).toThrow(NotRegularFile); // refused before any effect
     expect(fs.readFileSync(path.join(target, 'inside'), 'utf8')).toBe('keep');
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(() => atomicWrite(path.join(dir, 'no/such/dir/f'), new Uint8Array([1]))).toThrow(OSError);

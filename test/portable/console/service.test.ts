@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ConsoleService, ErrorCode, FrameType, MAX_LINE, errorName, type ConsoleOptions } from '../../../src/console/index.js';
+import { ConsoleService, ErrorCode, FrameType, MAX_LINE, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES, errorName, type ConsoleOptions } from '../../../src/console/index.js';
 import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
 import { runs } from '../../support/env.js';
 import { bindHal, sandbox, unbindHal } from '../../../src/index.js';
@@ -40,10 +40,11 @@ describe('console: human commands', () => {
   });
 
   it('writes need the token: LOCKED before, TOKEN when wrong, OK after; lock locks again', () => {
-    const { say, bus } = setup();
+    const { say, bus, tick } = setup();
     expect(say('poke 0x40000020 5')[0]).toMatch(/^ERR LOCKED/);
     expect(say('unlock nope')[0]).toMatch(/^ERR TOKEN/);
     expect(say('poke 0x40000020 5')[0]).toMatch(/^ERR LOCKED/);
+    tick(UNLOCK_BACKOFF_MS);
     expect(say('unlock s3cret')).toEqual(['OK']);
     expect(say('poke 0x40000020 5')).toEqual(['OK']);
     expect(bus.mem.get(BASE + 0x20)).toBe(5);
@@ -280,8 +281,8 @@ describe('console: laws', () => {
     );
   });
 
-  it('model: poke/peek/unlock/lock agree with a memory and lock-state model', () => {
-    type Model = { unlocked: boolean; mem: Map<number, number> };
+  it('model: poke/peek/unlock/lock/backoff/session end agree with a memory, lock-state and backoff model', () => {
+    type Model = { unlocked: boolean; mem: Map<number, number>; now: number; failures: number; notBefore: number };
     type Real = ReturnType<typeof setup>;
     const addr = fc.nat(15).map((i) => 0x20000000 + 4 * i);
     class Unlock implements fc.Command<Model, Real> {
@@ -289,10 +290,36 @@ describe('console: laws', () => {
       check = () => true;
       run(m: Model, r: Real) {
         const out = r.say(`unlock ${this.good ? 's3cret' : 'wrong'}`);
+        if (m.failures >= UNLOCK_MAX_FAILURES) return expect(out[0]).toMatch(/^ERR TOKEN unlocking is locked out/);
+        if (m.now < m.notBefore) return expect(out[0]).toMatch(/^ERR TOKEN too soon after a failed unlock/);
         m.unlocked = this.good;
-        expect(out[0]).toBe(this.good ? 'OK' : 'ERR TOKEN wrong unlock token');
+        if (this.good) m.failures = 0;
+        else {
+          m.failures++;
+          m.notBefore = m.now + UNLOCK_BACKOFF_MS * 2 ** (m.failures - 1);
+        }
+        expect(out[0]).toMatch(this.good ? /^OK$/ : /^ERR TOKEN wrong unlock token/);
       }
       toString = () => `unlock(${this.good})`;
+    }
+    class Tick implements fc.Command<Model, Real> {
+      constructor(readonly ms: number) {}
+      check = () => true;
+      run(m: Model, r: Real) {
+        m.now += this.ms;
+        r.tick(this.ms);
+      }
+      toString = () => `tick(${this.ms})`;
+    }
+    class EndSession implements fc.Command<Model, Real> {
+      constructor(readonly partial: string) {}
+      check = () => true;
+      run(m: Model, r: Real) {
+        m.unlocked = false;
+        r.service.receive(bytes(this.partial + '\x04'));
+        expect(r.host.take()).toEqual([]);
+      }
+      toString = () => `endSession(${JSON.stringify(this.partial)})`;
     }
     class Lock implements fc.Command<Model, Real> {
       check = () => true;
@@ -325,13 +352,15 @@ describe('console: laws', () => {
     }
     const commands = [
       fc.boolean().map((g) => new Unlock(g)),
+      fc.integer({ min: 0, max: 40_000 }).map((ms) => new Tick(ms)),
+      fc.constantFrom('', 'poke 0x20000000 1', ':w 1 32 20000000').map((p) => new EndSession(p)),
       fc.constant(new Lock()),
       fc.tuple(addr, fc.nat({ max: 0xffffffff })).map(([a, v]) => new Poke(a, v)),
       addr.map((a) => new Peek(a)),
     ];
     fc.assert(
       fc.property(fc.commands(commands, { size: '+1' }), (cmds) => {
-        fc.modelRun(() => ({ model: { unlocked: false, mem: new Map() }, real: setup() }), cmds);
+        fc.modelRun(() => ({ model: { unlocked: false, mem: new Map(), now: 1234, failures: 0, notBefore: 0 }, real: setup() }), cmds);
       }),
       runs(200, 1000),
     );

@@ -40,7 +40,7 @@ describe('hal/mem: the in-memory HAL', () => {
     const h = mk();
     let f = fault(() => h.load32(0x30000000));
     expect([f.address, f.size, f.access, f.reason]).toEqual([0x30000000, 4, 'read', 'unmapped']);
-    expect(f.message).toBe('bus fault: 32-bit read at 805306368 (0x30000000): no region is mapped there');
+    expect(f.message).toBe('bus fault: 32-bit read at 0x30000000: no region is mapped there');
     f = fault(() => h.store16(0x20000001, 1));
     expect([f.access, f.reason]).toEqual(['write', 'misaligned']);
     fault(() => h.load32(0x20000040));
