@@ -1,9 +1,16 @@
 // "Did you mean …": the known names closest to a mistyped one, for error messages (register,
 // field and peripheral names, CLI words). Case-insensitive edit distance (insert, delete,
 // substitute, swap two neighbours).
+import { InvalidArgument } from './errors.js';
+
+function requireString(what: string, v: unknown): asserts v is string {
+  if (typeof v !== 'string') throw new InvalidArgument(what, v, 'must be a string');
+}
 
 /** Optimal-string-alignment distance between a and b, compared without case. */
 export function editDistance(a: string, b: string): number {
+  requireString('name', a);
+  requireString('name', b);
   const s = a.toUpperCase();
   const t = b.toUpperCase();
   // Three rows: two back (for a swap), the previous and the current.
@@ -29,10 +36,14 @@ export function editDistance(a: string, b: string): number {
  * with or contains the name also counts). Empty when nothing is close.
  */
 export function closestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
+  requireString('name', name);
+  if (candidates === null || typeof (candidates as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') throw new InvalidArgument('candidates', candidates, 'must be an iterable of names');
+  if (!Number.isInteger(limit) || limit < 0) throw new InvalidArgument('limit', limit, 'must be a whole number 0 or more');
   const upper = name.toUpperCase();
   const budget = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
   const scored: [number, string][] = [];
   for (const c of candidates) {
+    requireString('candidate name', c);
     const d = editDistance(name, c);
     const contains = upper.length >= 3 && c.toUpperCase().includes(upper);
     if (d <= budget || contains) scored.push([contains ? Math.min(d, budget) : d, c]);

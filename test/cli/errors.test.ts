@@ -38,7 +38,7 @@ describe.skipIf(!built)(`vllsi errors${needsBuild}`, () => {
       ['inspect', '--port', 'tcp://127.0.0.1:99999', 'read', 'SIO.CPUID'], ['inspect', '--port', 'tcp://nohost.invalid:4000', 'read', 'SIO.CPUID'],
       ['inspect', '--port', 'tcp:1', 'read', 'SIO.CPUID'], ['inspect', '--port', 'tcp:1', 'read', '0x40014001'], ['inspect', '--port', 'tcp:1', 'read', 'SIO.CPUD'],
       ['inspect', '--port', 'tcp:1', 'read', 'SOI.CPUID'], ['inspect', '--port', '/dev/ttyNOPE', 'read', 'SIO.CPUID'], ['inspect', '--port', 'tcp:1', '--timeout', 'x', 'read', 'SIO.CPUID'],
-      ['inspect', '--port', 'tcp:1', '--token', 't', 'write', 'SIO.CPUID=1'], ['inspect', '--port', 'tcp:1', '--token', 't', 'write', 'SIO.GPIO_OUT=0x1ffffffff'],
+      ['inspect', '--port', 'tcp:1', 'write', 'SIO.CPUID=1'], ['inspect', '--port', 'tcp:1', 'write', 'SIO.GPIO_OUT=0x1ffffffff'],
       ['inspect', 'diff', 'snap.json', 'missing.json'], ['inspect', 'snapshot'],
       ['monitor', '--nope'], ['monitor', '--port', 'tcp:99999'], ['monitor', '--port', 'tcp:1'], ['monitor', '--port', '/dev/ttyNOPE'], ['monitor', '--baud', 'fast'],
     ];
@@ -84,7 +84,7 @@ describe.skipIf(!built)(`vllsi errors${needsBuild}`, () => {
       [['inspect', '--port', 'tcp:1', 'read', '0x40014001'], /address 0x40014001 is not aligned: it is byte 1 of IO_BANK0.GPIO0_STATUS \(32-bit\): read 0x40014000/],
       [['inspect', '--port', 'tcp:1', 'read', 'SIO.CPUD'], /no register "CPUD" in SIO; did you mean CPUID\?/],
       [['inspect', '--port', 'tcp:1', 'read', 'SOI.CPUID'], /no peripheral "SOI" in RP2040; did you mean SIO/],
-      [['inspect', '--port', 'tcp:1', '--token', 't', 'write', 'SIO.CPUID=1'], /SIO.CPUID is read-only \(every field of it is\): nothing was written/],
+      [['inspect', '--port', 'tcp:1', 'write', 'SIO.CPUID=1'], /SIO.CPUID is read-only \(every field of it is\): nothing was written/],
       [['sim', '--board', 'rpi-pic'], /unknown board 'rpi-pic'; did you mean rpi-pico\?/],
       [['simm'], /unknown command 'simm'; did you mean sim\?/],
       [['inspect', '--port', 'tcp:1', 'read', 'SIO.CPUID'], /connection refused: nothing listens on port 1; start `vllsi sim --console tcp:1` first/],

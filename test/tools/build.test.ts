@@ -254,7 +254,7 @@ describe('vllsi build: apps are Moddable apps', () => {
     const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, path.join(packageRoot, 'examples/console'));
     expect(code, out).toBe(0);
     const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
-    const names = [...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort();
+    const names = [...app.matchAll(/"name":"([A-Z0-9_]+)","baseAddress"/g)].map((m) => m[1]).sort();
     expect(names).toEqual(['RESETS', 'SIO', 'TIMER', 'UART0']); // its package.json's list: xsl crashes on IO_BANK0's map
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.preload).toEqual(['board', 'app']);
@@ -274,7 +274,7 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(code, out).toBe(0);
     const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
     expect(app).toMatch(/^import \w+ from 'embedded:io\/serial';$/m);
-    expect([...app.matchAll(/"name":"([A-Z0-9_]+)","base"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
+    expect([...app.matchAll(/"name":"([A-Z0-9_]+)","baseAddress"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json', './vllsi/manifest_console.json']);
   });
