@@ -5,6 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildTestFirmware, haveArmGcc } from '../../tools/test-firmware.js';
 import { XsbugLines } from '../../tools/xsbug-lines.js';
 import { bin, built, needsBuild, removeUserDirs, userDir, vllsiProcess } from './vllsi-bin.js';
 
@@ -19,6 +20,9 @@ const has = (tool: string) => {
 const tools = has('tmux') && has('socat');
 const skip = !built || !tools;
 const why = needsBuild || (tools ? '' : ' [SKIP: needs tmux and socat: apt-get install tmux socat]');
+const gcc = haveArmGcc();
+const whyEmulate = why || (gcc ? '' : ' [SKIP: needs arm-none-eabi-gcc: apt-get install gcc-arm-none-eabi]');
+if (whyEmulate) console.warn(`SKIP vllsi monitor against vllsi emulate:${whyEmulate}`);
 
 /** A tmux server of our own (its own socket), one window running `command`. */
 function terminal(command: string, cwd: string) {
@@ -120,4 +124,32 @@ describe.skipIf(skip)(`vllsi monitor in a terminal${why}`, () => {
       socat.kill();
     }
   }, 90_000);
+});
+
+describe.skipIf(skip || !gcc)(`vllsi monitor against the emulated firmware (vllsi emulate --console)${whyEmulate}`, () => {
+  afterAll(removeUserDirs);
+
+  it('shows the firmware\'s answers to what you type, Ctrl-] exits, the emulator keeps running', async () => {
+    const home = userDir();
+    const emu = vllsiProcess(['emulate', '--console', 'tcp:0', '--seconds', '60', buildTestFirmware('normal').uf2], home);
+    let term: ReturnType<typeof terminal> | undefined;
+    try {
+      const port = (await emu.waitFor(/UART0 on tcp:\/\/127\.0\.0\.1:(\d+)/))[1]!;
+      term = terminal(`node ${bin} monitor --port tcp://127.0.0.1:${port}`, home);
+      await term.waitFor(/--- vllsi monitor on tcp:\/\/127\.0\.0\.1:\d+ --- Ctrl-\] exits ---/);
+      term.keys('info', 'Enter');
+      const info = await term.waitFor(/console <- OK/);
+      expect(info).toMatch(/console -> info\nconsole <- board rpi-pico\nconsole <- runtime vllsi bare-metal test firmware\nconsole <- uptime-us [0-9a-f]{8}\nconsole <- toggles [0-9a-f]{8}\nconsole <- OK/);
+      term.keys('hello emulator', 'Enter');
+      expect(await term.waitFor(/console -> hello emulator\nconsole <- echo: hello emulator$/m)).not.toMatch(/^\s+at /m);
+      term.keys('C-]');
+      expect(await term.waitFor(/\[exit \d+\]/)).toMatch(/--- vllsi monitor: exit ---\n\[exit 0\]/);
+      // The firmware saw the same lines: the emulator prints UART0 as it runs.
+      await emu.waitFor(/uart0: echo: hello emulator/);
+      expect(emu.child.exitCode).toBeNull();
+    } finally {
+      term?.close();
+      await emu.stop();
+    }
+  }, 60_000);
 });
