@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
+import { REGMAP_FORMAT } from '../src/register_map.js';
 import { packageRoot, ToolchainMissing } from './moddable.js';
 
 /**
@@ -17,9 +18,6 @@ const MODDABLE_MODULES: readonly { readonly test: (name: string) => boolean; rea
   { test: (n) => n.startsWith('embedded:'), include: '$(MODDABLE)/modules/io/manifest.json' }, // ECMA-419
   { test: (n) => ['timer', 'time', 'mc/config', 'instrumentation'].includes(n) }, // the pico and esp32 device manifests
 ];
-
-/** A register map (boards/NAME/registers.json) is cut to these peripherals in a device bundle. */
-const REGMAP_FORMAT = 'vllsi-regmap/1';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
 export class AppBundleError extends VllsiError<'AppBundleError'> {
