@@ -29,6 +29,7 @@ export * from './process.js';
 export * from './platform.js';
 export * from './mmio.js';
 export { AccessMode, type Width } from './bus.js';
+export { isReadable, isWritable } from './register_def.js';
 export type { Access, ModifiedWriteValues, ReadAction, FieldDef, RegisterDef, PeripheralDef, FieldName, EnumName, FieldValues } from './register_def.js';
 export type { EnumSet, EnumValue, FieldMap, PeripheralMap, RegisterMap, WriteAction } from './register_def.js';
 export * from './register_errors.js';

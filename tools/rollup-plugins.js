@@ -25,7 +25,7 @@ export function portableGuard() {
 /**
  * For the device bundles (dist/xs/vllsi-hal.js, vllsi-console.js, apps): imports of src/ become
  * the Moddable modules that hold them, so the core's classes exist once on the device:
- * src/console/ is "vllsi/console", the rest "vllsi" (the runtime-profile bundle). Register
+ * src/console/ (and src/register_map.ts, the maps it reads) is "vllsi/console", the rest "vllsi" (the runtime-profile bundle). Register
  * definitions (src/registers/) are plain data: they stay in the bundle, tree-shaken to the
  * peripherals it uses, and the register inliner can read them. Imports inside the module being
  * built stay internal. An app outside this package imports the same by the package's names:
@@ -36,6 +36,7 @@ export function srcAsVllsiModule() {
   const registers = path.join(src, 'registers') + path.sep;
   const console = path.join(src, 'console') + path.sep;
   const io = path.join(src, 'io') + path.sep;
+  const registerMap = path.join(src, 'register_map');
   let chipList;
   const chips = () => (chipList ??= fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
   return {
@@ -57,7 +58,9 @@ export function srcAsVllsiModule() {
       if (!source.startsWith('.')) return null;
       const target = path.resolve(path.dirname(importer), source);
       if (!target.startsWith(src) || target.startsWith(registers) || target.startsWith(io)) return null;
-      if (target.startsWith(console)) return importer.startsWith(console) ? null : { id: 'vllsi/console', external: true };
+      // The register map model travels with the console (its only device user): the core stays small.
+      const consolePart = target.startsWith(console) || target.replace(/\.[jt]s$/, '') === registerMap;
+      if (consolePart) return importer.startsWith(console) || importer.replace(/\.[jt]s$/, '') === registerMap ? null : { id: 'vllsi/console', external: true };
       return { id: 'vllsi', external: true };
     },
   };
