@@ -13,8 +13,7 @@ import { currentHal } from '../platform.js';
 export class IoTypeError extends TypeError {
   readonly kind = 'IoTypeError';
   constructor(message: string) {
-    super(message);
-    this.name = 'TypeError';
+    super(message); // name: TypeError's own (assigning it would throw on a device, where Error prototypes are frozen)
   }
 }
 
@@ -22,8 +21,7 @@ export class IoTypeError extends TypeError {
 export class IoRangeError extends RangeError {
   readonly kind = 'IoRangeError';
   constructor(message: string) {
-    super(message);
-    this.name = 'RangeError';
+    super(message); // name: RangeError's own, as for IoTypeError
   }
 }
 

@@ -101,6 +101,8 @@ export const sim: Command = {
       if (host !== undefined) await runModdableApp(dir, host);
       else asApp(dir, () => board.boot(app!));
       if (served) {
+        // Let the boot text out first (the UART takes frame time): the tap would take it for the probe's answer.
+        asApp(dir, () => runWatched(host ?? board, w, settings, BOOT_TEXT_NS));
         const probe = uartFeeder(board.machine.clock, board.console.port);
         const answers = asApp(dir, () => probeConsole(board, probe, w));
         probe.cancel();
@@ -134,3 +136,6 @@ function shown(dir: string): string {
 
 /** How far the simulator may lag the wall clock before console input waits (flow control: a flood slows the client, not the firmware's time). */
 const MAX_LAG_NS = 20e6;
+
+/** Simulated time the app's boot text gets before the console probe (blink's ready line: ~5.5 ms at 115200 baud). */
+const BOOT_TEXT_NS = 20e6;
