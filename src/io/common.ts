@@ -148,3 +148,27 @@ export class NumberFormat {
     formatOption(f, ['number'], 'number', this.constructor.name);
   }
 }
+
+/** A pin interrupt subscription of a chip binding: which pins, which edges, and whom to tell. */
+export interface EdgeWatcher {
+  pins: number;
+  rises: number;
+  falls: number;
+  notify: (triggers: number) => void;
+}
+
+/** The edge watchers of a chip's GPIO interrupt (`key`: one list per chip, in the HAL's IO state). */
+export function edgeWatchers(key: string): EdgeWatcher[] {
+  const t = ioState().tables;
+  let w = t.get(key) as EdgeWatcher[] | undefined;
+  if (w === undefined) t.set(key, (w = []));
+  return w;
+}
+
+/** Tells each watcher of `key` which of its pins rose or fell (masks of pins). */
+export function notifyEdges(key: string, rose: number, fell: number): void {
+  for (const w of edgeWatchers(key).slice()) {
+    const t = ((rose & w.rises) | (fell & w.falls)) >>> 0;
+    if (t !== 0) w.notify(t);
+  }
+}

@@ -6,7 +6,7 @@
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { GPIO } from '../registers/esp32.js';
-import { IoRangeError, ioState } from './common.js';
+import { IoRangeError, edgeWatchers, ioState, notifyEdges } from './common.js';
 import { DigitalMode, defineDigitalBank, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 import { defineDigital } from './digital.js';
 
@@ -23,20 +23,6 @@ const GPIO_IRQ = GPIO.interrupts.GPIO;
 /** GPIO0..5, 12..19, 21..23, 25..27: 6..11 carry the SPI flash, 20 and 24 do not exist, 28..31 neither. */
 export const ESP32_PINS = 0x0eeff03f;
 
-interface Watcher {
-  pins: number;
-  rises: number;
-  falls: number;
-  notify: (triggers: number) => void;
-}
-
-function watchers(): Watcher[] {
-  const t = ioState().tables;
-  let w = t.get('esp32.gpio') as Watcher[] | undefined;
-  if (w === undefined) t.set('esp32.gpio', (w = []));
-  return w;
-}
-
 /** The GPIO interrupt: acknowledges the pins that fired, and tells each watcher whether its pin rose or fell (the level now). */
 function gpioIrq(): void {
   const fired = volatileLoad(PCPU_INT);
@@ -44,10 +30,7 @@ function gpioIrq(): void {
   volatileStore(STATUS_W1TC, fired);
   const level = volatileLoad(IN);
   const rose = (fired & level) >>> 0, fell = (fired & ~level) >>> 0;
-  for (const w of watchers().slice()) {
-    const t = ((rose & w.rises) | (fell & w.falls)) >>> 0;
-    if (t !== 0) w.notify(t);
-  }
+  notifyEdges('esp32.gpio', rose, fell);
 }
 
 export const esp32Gpio: GpioBinding = {
@@ -79,7 +62,7 @@ export const esp32Gpio: GpioBinding = {
     return { set: OUT_W1TS, clear: OUT_W1TC, input: IN };
   },
   watch(_bank: number, pins: number, rises: number, falls: number, notify: ((triggers: number) => void) | undefined): void {
-    const list = watchers();
+    const list = edgeWatchers('esp32.gpio');
     const had = list.length;
     for (let i = list.length - 1; i >= 0; i--) if ((list[i]!.pins & pins) !== 0) list.splice(i, 1);
     for (let p = 0; p < 32; p++) {

@@ -11,7 +11,7 @@ import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
-import { IoRangeError, IoTypeError, ioState } from './common.js';
+import { IoRangeError, IoTypeError, edgeWatchers, ioState, notifyEdges } from './common.js';
 import { defineSerial, type UartBinding } from './serial.js';
 import { defineI2C, type I2cBinding } from './i2c.js';
 import { defineSMBus } from './smbus.js';
@@ -92,20 +92,6 @@ export function analogPad(pin: number): void {
   volatileStore(PAD0 + PAD_STRIDE * pin, (PAD_RESET & ~(fieldMask(pad.IE) | fieldMask(pad.PUE) | fieldMask(pad.PDE))) | fieldMask(pad.OD));
 }
 
-interface Watcher {
-  pins: number;
-  rises: number;
-  falls: number;
-  notify: (triggers: number) => void;
-}
-
-function watchers(): Watcher[] {
-  const t = ioState().tables;
-  let w = t.get('rp2040.gpio') as Watcher[] | undefined;
-  if (w === undefined) t.set('rp2040.gpio', (w = []));
-  return w;
-}
-
 /** IO_IRQ_BANK0: acknowledges the edges latched for core 0 and tells each watcher about its pins. */
 function gpioIrq(): void {
   let rose = 0, fell = 0;
@@ -120,10 +106,7 @@ function gpioIrq(): void {
       if (b & EDGE_LOW) fell |= 1 << (8 * r + i);
     }
   }
-  for (const w of watchers().slice()) {
-    const t = ((rose & w.rises) | (fell & w.falls)) >>> 0;
-    if (t !== 0) w.notify(t);
-  }
+  notifyEdges('rp2040.gpio', rose, fell);
 }
 
 /** Sets (or clears) the edge enables of `pins` in PROC0_INTEn. */
@@ -186,7 +169,7 @@ export const rp2040Gpio: GpioBinding = {
     return { set: OUT_SET, clear: OUT_CLR, input: GPIO_IN };
   },
   watch(_bank: number, pins: number, rises: number, falls: number, notify: ((triggers: number) => void) | undefined): void {
-    const list = watchers();
+    const list = edgeWatchers('rp2040.gpio');
     const had = list.length;
     for (let i = list.length - 1; i >= 0; i--) if ((list[i]!.pins & pins) !== 0) list.splice(i, 1);
     setEdgeEnables(pins, notify === undefined ? 0 : rises, notify === undefined ? 0 : falls);
