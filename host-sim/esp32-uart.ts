@@ -1,15 +1,31 @@
 // ESP32 UART (TRM ch. 13, UART0 base 0x3FF40000): 128-byte TX and RX FIFOs behind
 // the FIFO register, STATUS counts, CLKDIV baud rate (80 MHz APB), and the
 // INT_RAW/ST/ENA/CLR interrupt set (RXFIFO_FULL, TXFIFO_EMPTY). TX bytes leave
-// one frame time apart (10 bits at the programmed baud rate) into the UartPort.
+// one frame time apart into the UartPort: start bit, CONF0.BIT_NUM + 5 data bits, the parity bit
+// (PARITY_EN) and STOP_BIT_NUM's 1, 1.5 or 2 stop bits at the programmed baud rate. Received
+// bytes keep their BIT_NUM + 5 low bits.
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, UartPort } from './ports.js';
 import type { SimAlarm } from './time.js';
 
-const FIFO = 0x00, INT_RAW = 0x04, INT_ST = 0x08, INT_ENA = 0x0c, INT_CLR = 0x10;
-const CLKDIV = 0x14, STATUS = 0x1c, CONF0 = 0x20, CONF1 = 0x24, DATE = 0x78, ID = 0x7c;
-const RXFIFO_FULL = 1 << 0, TXFIFO_EMPTY = 1 << 1, PARITY_ERR = 1 << 2, FRM_ERR = 1 << 3, RXFIFO_OVF = 1 << 4, BRK_DET = 1 << 7;
+const FIFO = 0x00,
+  INT_RAW = 0x04,
+  INT_ST = 0x08,
+  INT_ENA = 0x0c,
+  INT_CLR = 0x10;
+const CLKDIV = 0x14,
+  STATUS = 0x1c,
+  CONF0 = 0x20,
+  CONF1 = 0x24,
+  DATE = 0x78,
+  ID = 0x7c;
+const RXFIFO_FULL = 1 << 0,
+  TXFIFO_EMPTY = 1 << 1,
+  PARITY_ERR = 1 << 2,
+  FRM_ERR = 1 << 3,
+  RXFIFO_OVF = 1 << 4,
+  BRK_DET = 1 << 7;
 const FIFO_SIZE = 128;
 const APB_HZ = 80e6;
 
@@ -24,7 +40,13 @@ export class Esp32Uart extends RegisterModel {
   private conf1 = 0x00006060;
   private readonly shifter: SimAlarm;
 
-  constructor(m: Machine, name: string, base: number, index: number, private readonly irq: number) {
+  constructor(
+    m: Machine,
+    name: string,
+    base: number,
+    index: number,
+    private readonly irq: number,
+  ) {
     super(m, name, base);
     this.port = new UartPort(index, () => m.now);
     this.port.rxSink = (b, errors) => this.receive(b, errors);
@@ -33,10 +55,21 @@ export class Esp32Uart extends RegisterModel {
     this.update();
   }
 
-  /** Frame time: start + 8 data + stop bits at APB / (CLKDIV + FRAG/16). */
-  get frameNs(): number {
+  /** One bit at APB / (CLKDIV + FRAG/16), ns. */
+  get bitNs(): number {
     const div = (this.clkdiv & 0xfffff) + ((this.clkdiv >>> 20) & 0xf) / 16;
-    return Math.max(1, Math.round((10 * 1e9 * Math.max(div, 1)) / APB_HZ));
+    return (1e9 * Math.max(div, 1)) / APB_HZ;
+  }
+  private get dataBits(): number {
+    return ((this.conf0 >>> 2) & 3) + 5;
+  }
+  /** Bits on the wire per frame (STOP_BIT_NUM 1: one stop bit, 2: one and a half, 3: two). */
+  get frameBits(): number {
+    const stop = [1, 1, 1.5, 2][(this.conf0 >>> 4) & 3]!;
+    return 1 + this.dataBits + ((this.conf0 >>> 1) & 1) + stop;
+  }
+  get frameNs(): number {
+    return Math.max(1, Math.round(this.frameBits * this.bitNs));
   }
 
   readRegister(o: number): number | undefined {
@@ -46,15 +79,24 @@ export class Esp32Uart extends RegisterModel {
         this.update();
         return b;
       }
-      case INT_RAW: return this.raw;
-      case INT_ST: return this.raw & this.ena;
-      case INT_ENA: return this.ena;
-      case CLKDIV: return this.clkdiv;
-      case STATUS: return (this.rx.length & 0xff) | ((this.tx.length & 0xff) << 16);
-      case CONF0: return this.conf0;
-      case CONF1: return this.conf1;
-      case DATE: return 0x15122500;
-      case ID: return 0x00000500;
+      case INT_RAW:
+        return this.raw;
+      case INT_ST:
+        return this.raw & this.ena;
+      case INT_ENA:
+        return this.ena;
+      case CLKDIV:
+        return this.clkdiv;
+      case STATUS:
+        return (this.rx.length & 0xff) | ((this.tx.length & 0xff) << 16);
+      case CONF0:
+        return this.conf0;
+      case CONF1:
+        return this.conf1;
+      case DATE:
+        return 0x15122500;
+      case ID:
+        return 0x00000500;
     }
     return undefined;
   }
@@ -65,12 +107,23 @@ export class Esp32Uart extends RegisterModel {
         if (this.tx.length < FIFO_SIZE) this.tx.push(v & 0xff); // a full FIFO drops the byte, as on silicon
         if (!this.shifter.scheduled) this.shifter.schedule(this.frameNs);
         break;
-      case INT_ENA: this.ena = v & 0x7ffff; break;
-      case INT_CLR: this.raw &= ~v; break;
-      case CLKDIV: this.clkdiv = v & 0xffffff; break;
-      case CONF0: this.conf0 = v; break;
-      case CONF1: this.conf1 = v; break;
-      default: return false;
+      case INT_ENA:
+        this.ena = v & 0x7ffff;
+        break;
+      case INT_CLR:
+        this.raw &= ~v;
+        break;
+      case CLKDIV:
+        this.clkdiv = v & 0xffffff;
+        break;
+      case CONF0:
+        this.conf0 = v;
+        break;
+      case CONF1:
+        this.conf1 = v;
+        break;
+      default:
+        return false;
     }
     this.update();
     return true;
@@ -78,7 +131,7 @@ export class Esp32Uart extends RegisterModel {
 
   private shiftOut(): void {
     const b = this.tx.shift();
-    if (b !== undefined) this.port.transmit(b, 10, this.frameNs / 10);
+    if (b !== undefined) this.port.transmit(b & ((1 << this.dataBits) - 1), Math.ceil(this.frameBits), this.frameNs / Math.ceil(this.frameBits));
     if (this.tx.length) this.shifter.schedule(this.frameNs);
     this.update();
   }
@@ -86,7 +139,7 @@ export class Esp32Uart extends RegisterModel {
   /** A received byte; line errors (fault injection) raise PARITY_ERR, FRM_ERR, BRK_DET (a break stores a 0 byte). */
   private receive(b: number, errors: number): void {
     this.raw |= (errors & UART_RX_PARITY ? PARITY_ERR : 0) | (errors & UART_RX_FRAMING ? FRM_ERR : 0) | (errors & UART_RX_BREAK ? BRK_DET : 0);
-    if (this.rx.length < FIFO_SIZE) this.rx.push(errors & UART_RX_BREAK ? 0 : b & 0xff);
+    if (this.rx.length < FIFO_SIZE) this.rx.push(errors & UART_RX_BREAK ? 0 : b & ((1 << this.dataBits) - 1));
     else this.raw |= RXFIFO_OVF;
     this.update();
   }

@@ -6,8 +6,12 @@
 // Claims and interrupt dispatch tables live per HAL (a WeakMap made on first use, as
 // src/interrupt.ts keeps its state), so two simulated boards in one process never share them.
 import type { Hal } from '../hal.js';
+import type { FieldDef } from '../register_def.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
+
+/** The bits of field `f` in its register. */
+export const fieldMask = (f: FieldDef): number => (f.bitWidth >= 32 ? 0xffffffff : ((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
 
 /** A property of the options object has the wrong type, or a required one is missing (ECMA-419: TypeError). */
 export class IoTypeError extends TypeError {
@@ -97,7 +101,8 @@ export function callbackOption(o: Options, name: string, cls: string): ((...args
 export function formatOption<F extends string>(value: unknown, allowed: readonly F[], fallback: F, cls: string): F {
   if (value === undefined) return fallback;
   if (typeof value !== 'string') throw new IoTypeError(`${cls}: format must be a string, got ${describe(value)}`);
-  if (!(allowed as readonly string[]).includes(value)) throw new IoRangeError(`${cls}: format must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new IoRangeError(`${cls}: format must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${value}"`);
   return value as F;
 }
 
