@@ -1,10 +1,13 @@
-// The ECMA-419 classes in real XS (xsnap) on the simulated rpi-pico, bundled as `vllsi build`
-// bundles a device app (vllsi/io/rp2040): test/fixtures/io-xs checks option errors, a wired
-// pin pair, claims, a bank's mask, the TMP102 over I2C with a NACK, PWM and the ADC inside
-// XS; the edge and serial callbacks arrive through the XS IRQ dispatcher.
+// The ECMA-419 classes in real XS (xsnap) on the simulated rpi-pico and esp32-devkitc, bundled
+// as `vllsi build` bundles a device app (vllsi/io/rp2040, vllsi/io/esp32): test/fixtures/io-xs
+// checks option errors, a wired pin pair, claims, a bank's mask, the TMP102 over I2C with a
+// NACK, PWM and the ADC inside XS; test/fixtures/io-xs-esp32 the ESP32's Digital, DigitalBank,
+// PWM (measured on the pin) and Serial; the edge and serial callbacks arrive through the XS
+// IRQ dispatcher.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tmp102 } from '../../host-sim/index.js';
+import '../../host-sim/vitest.js';
 import { packageRoot } from '../../tools/moddable.js';
 import { XsDevice } from '../../tools/xs-device.js';
 
@@ -22,7 +25,15 @@ describe('ECMA-419 classes in XS on rpi-pico', () => {
       });
       await device.runFor('1ms');
       expect(traced.filter((l) => l.startsWith('FAIL'))).toEqual([]);
-      expect(traced.filter((l) => l.startsWith('ok '))).toEqual(['ok options', 'ok wire', 'ok in use, close, reuse', 'ok bank mask', 'ok smbus tmp102', 'ok pwm', 'ok analog']);
+      expect(traced.filter((l) => l.startsWith('ok '))).toEqual([
+        'ok options',
+        'ok wire',
+        'ok in use, close, reuse',
+        'ok bank mask',
+        'ok smbus tmp102',
+        'ok pwm',
+        'ok analog',
+      ]);
       expect(traced).toContain('done');
       // The wire test made a rising and a falling edge while main ran: both latched before the
       // IRQ reached XS (Moddable's message loop runs after main), so one onReadable, reading 0.
@@ -31,6 +42,47 @@ describe('ECMA-419 classes in XS on rpi-pico', () => {
       await device.runFor('1ms');
       expect(traced.filter((l) => l.startsWith('serial')).join('')).toMatch(/^serial \d h?/);
       expect(device.board.spec.name).toBe('rpi-pico');
+    } finally {
+      await device.close();
+    }
+  }, 120_000);
+});
+
+describe('ECMA-419 classes in XS on esp32-devkitc', () => {
+  it('pass the conformance checks of the fixture app: PWM on LEDC and Serial on UART2 with callbacks in XS', async () => {
+    const device = await XsDevice.start('esp32-devkitc', { appDir: path.join(packageRoot, 'test/fixtures/io-xs-esp32') });
+    const traced: string[] = [];
+    device.board.onDebug((t) => traced.push(...t.split('\n').filter((l) => l !== '')));
+    try {
+      device.board.wire(4, 5);
+      device.board.gpio(13).drive(true);
+      device.board.gpio(14).drive(true);
+      await device.boot().catch((e) => {
+        throw new Error(`${(e as Error).message}; traced: ${traced.join(' / ')}`);
+      });
+      await device.runFor('1ms');
+      expect(traced.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+      expect(traced.filter((l) => l.startsWith('ok '))).toEqual([
+        'ok options',
+        'ok wire',
+        'ok in use, close, reuse',
+        'ok bank mask',
+        'ok pwm',
+        'ok serial in use',
+      ]);
+      expect(traced).toContain('done');
+      expect(traced).toContain('writable 128');
+      expect(traced.filter((l) => l.startsWith('edge'))).toEqual(['edge 1 0']);
+      // The PWM that main left running: 1 kHz, 256/1024 = 25 %, on GPIO18 through the GPIO matrix.
+      await device.runFor('5ms');
+      const from = device.board.now;
+      await device.runFor('10ms');
+      expect(device.board.gpio(18)).toHaveFrequency(1000, { from, tolerance: 0.002 });
+      expect(device.board.gpio(18)).toHaveDutyCycle(0.25, { from, tolerance: 1e-6 });
+      device.board.uart(2).write('hi');
+      await device.runFor('2ms');
+      expect(traced.filter((l) => l.startsWith('serial')).join('')).toMatch(/^serial \d h?/);
+      expect(device.board.uart(2).output).toBe('hi');
     } finally {
       await device.close();
     }
