@@ -16,7 +16,7 @@ import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { GPIO } from '../registers/esp32/gpio.js';
 import { LEDC } from '../registers/esp32/ledc.js';
 import { UART0, UART1, UART2 } from '../registers/esp32/uart0.js';
-import { IoRangeError, IoTypeError, ResourceInUse, edgeWatchers, fieldMask, ioState, notifyEdges } from './common.js';
+import { IoRangeError, IoTypeError, ResourceInUse, edgeWatchers, fieldMask, ioState, notifyEdges, routeIrq } from './common.js';
 import { DigitalMode, defineDigitalBank, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 import { defineDigital } from './digital.js';
 import { definePWM, type PwmBinding } from './pwm.js';
@@ -331,7 +331,6 @@ export const esp32Uart: UartBinding = {
     volatileStore(uartAt(port, u.FIFO), byte);
   },
   interrupt(port, rx, tx, handler) {
-    const irq = UART_IRQS[port]!;
     const mask = (rx ? RX_FULL | LINE_ERRORS : 0) | (tx ? TX_EMPTY : 0);
     // A threshold flag latched before (the FIFO was below its threshold then) is stale: the sources
     // go off, the flags are cleared, then the sources asked for go on (a flag whose condition still
@@ -339,26 +338,23 @@ export const esp32Uart: UartBinding = {
     volatileStore(uartAt(port, u.INT_ENA), mask & ~(RX_FULL | TX_EMPTY));
     volatileStore(uartAt(port, u.INT_CLR), RX_FULL | TX_EMPTY);
     volatileStore(uartAt(port, u.INT_ENA), mask);
-    if (handler === undefined || mask === 0) {
-      if (handler === undefined) {
-        disableIrq(irq);
-        setInterruptHandler(irq, undefined);
-      }
-      return;
-    }
-    setInterruptHandler(irq, () => {
-      // Line errors wait for their byte; the FIFO thresholds are cleared once the handler has
-      // moved the FIFOs (they assert again while their condition holds).
-      const e = volatileLoad(uartAt(port, u.INT_RAW)) & LINE_ERRORS;
-      if (e !== 0) {
-        const pending = pendingErrors();
-        pending[port] = pending[port]! | e;
-        volatileStore(uartAt(port, u.INT_CLR), e);
-      }
-      handler();
-      volatileStore(uartAt(port, u.INT_CLR), RX_FULL | TX_EMPTY);
-    });
-    enableIrq(irq);
+    routeIrq(
+      UART_IRQS[port]!,
+      mask,
+      handler &&
+        (() => {
+          // Line errors wait for their byte; the FIFO thresholds are cleared once the handler has
+          // moved the FIFOs (they assert again while their condition holds).
+          const e = volatileLoad(uartAt(port, u.INT_RAW)) & LINE_ERRORS;
+          if (e !== 0) {
+            const pending = pendingErrors();
+            pending[port] = pending[port]! | e;
+            volatileStore(uartAt(port, u.INT_CLR), e);
+          }
+          handler();
+          volatileStore(uartAt(port, u.INT_CLR), RX_FULL | TX_EMPTY);
+        }),
+    );
   },
 };
 

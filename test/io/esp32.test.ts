@@ -9,6 +9,7 @@ import { createBoard, type SimBoard } from '../../host-sim/index.js';
 import { Digital, DigitalBank, PWM, Serial } from '../../src/io/esp32.js';
 import { IoClosed, IoError, IoRangeError, IoTypeError, ResourceInUse } from '../../src/io/common.js';
 import { runs } from '../support/env.js';
+import { serialBasics } from './serial-conformance.js';
 import '../../host-sim/vitest.js';
 
 function board(): SimBoard {
@@ -77,16 +78,9 @@ const GPIO_BASE = 0x3ff44000;
 const outSel = (b: SimBoard, pin: number) => b.hal.load32(GPIO_BASE + 0x530 + 4 * pin) & 0x1ff;
 const inSel = (b: SimBoard, signal: number) => b.hal.load32(GPIO_BASE + 0x130 + 4 * signal);
 
-/** Runs `fn` as code on core 0 (IRQ handlers are delivered at its HAL calls), then lets `after` pass. */
-function onCore<T>(b: SimBoard, fn: () => T, after = '1ms'): T {
-  let r!: T;
-  b.bind();
-  b.machine.runCode(() => (r = fn()), b.now);
-  b.runFor(after);
-  return r;
-}
-
 describe('Serial on esp32-devkitc', () => {
+  serialBasics('esp32-devkitc', Serial, { port: 2 }, 2);
+
   it('validates baud, port, pins, parity, stopBits, flowControl and format; a refused constructor claims nothing', () => {
     board();
     expect(() => new Serial({ port: 2 })).toThrow(IoTypeError);
@@ -122,44 +116,6 @@ describe('Serial on esp32-devkitc', () => {
     const t = new Serial({ baud: 115200, port: 1, transmit: 4, receive: 5 });
     expect([outSel(b, 4), inSel(b, 17)]).toEqual([17, 5 | 0x80]);
     t.close();
-  });
-
-  it('echo: onReadable gets the exact count; "buffer" reads return ArrayBuffers; bytes go out', () => {
-    const b = board();
-    const counts: number[] = [];
-    new Serial({
-      baud: 115200,
-      port: 2,
-      format: 'buffer',
-      onReadable(this: InstanceType<typeof Serial>, n: number) {
-        counts.push(n);
-        const got = this.read() as ArrayBuffer;
-        expect(got).toBeInstanceOf(ArrayBuffer);
-        expect(got.byteLength).toBe(n);
-        this.write(got);
-      },
-    });
-    b.uart(2).write('hello, esp32');
-    b.runFor('3ms');
-    expect(b.uart(2).output).toBe('hello, esp32');
-    expect(counts.reduce((x, y) => x + y, 0)).toBe(12);
-  });
-
-  it('"number" format reads a byte at a time, undefined when empty; read(n) and read(buffer) in "buffer"', () => {
-    const b = board();
-    const s = new Serial({ baud: 9600, port: 2 });
-    expect(s.format).toBe('number');
-    expect(s.read()).toBeUndefined();
-    b.uart(2).write('ab');
-    expect(onCore(b, () => [s.read(), s.read(), s.read()])).toEqual([97, 98, undefined]);
-    s.format = 'buffer';
-    b.uart(2).write('xyz');
-    expect(onCore(b, () => new Uint8Array(s.read(2) as ArrayBuffer))).toEqual(Uint8Array.of(120, 121));
-    const into = new Uint8Array(4);
-    expect(onCore(b, () => s.read(into))).toBe(1);
-    expect(into[0]).toBe(122);
-    expect(() => (s.format = 'text' as never)).toThrow(IoRangeError);
-    expect(s.format).toBe('buffer');
   });
 
   it('write takes a byte in "number" format and refuses what does not fit the 128-byte FIFO, writing nothing', () => {
