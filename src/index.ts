@@ -23,6 +23,7 @@ export * from './sys_common.js';
 export * from './locking.js';
 export * from './durability.js';
 export * from './io_engine.js';
+export type * from './io_driver.js';
 export * from './process.js';
 export * from './platform.js';
 export * from './mmio.js';

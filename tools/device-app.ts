@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
-import { packageRoot, ToolchainMissing } from './moddable.js';
+import { packageRoot, ToolchainMissing, type DeviceApp } from './moddable.js';
 
 /** The app's code could not be bundled for the device (a Node import, a missing module, a syntax error...). */
 export class AppBundleError extends VllsiError<'AppBundleError'> {
@@ -16,17 +16,6 @@ export class AppBundleError extends VllsiError<'AppBundleError'> {
   ) {
     super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
-}
-
-export interface DeviceApp {
-  /** The app's entry module (APP_DIR/index.ts or index.js). */
-  readonly entry: string;
-  /** The bundle: an ES module whose default export is main(hal, board). */
-  readonly code: string;
-  /** The modules it imports: 'vllsi', and 'vllsi/console' if it uses the console. */
-  readonly imports: readonly string[];
-  /** Calls the inliner rewrote. */
-  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 /** APP_DIR's entry module: index.ts, else index.js (the contract of `vllsi sim APP_DIR` too). */

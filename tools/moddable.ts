@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { loadBoard } from '../boards/index.js';
 import { VllsiError } from '../src/errors.js';
 import { RUNTIME_PROFILES, type RuntimeProfile } from '../src/profile.js';
-import type { DeviceApp } from './device-app.js';
 
 /** The package root: the nearest folder up from here with package.json (source or dist/node). */
 export const packageRoot = (function up(d: string): string {
@@ -64,6 +63,18 @@ const CONSOLE = 'dist/xs/vllsi-console.js';
 
 function bundle(profile: RuntimeProfile): string {
   return `dist/xs/vllsi-${profile}.js`;
+}
+
+/** An app bundled for the device (tools/device-app.ts makes it). */
+export interface DeviceApp {
+  /** The app's entry module (APP_DIR/index.ts or index.js). */
+  readonly entry: string;
+  /** The bundle: an ES module whose default export is main(hal, board). */
+  readonly code: string;
+  /** The modules it imports: 'vllsi', and 'vllsi/console' if it uses the console. */
+  readonly imports: readonly string[];
+  /** Calls the inliner rewrote. */
+  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 export interface ProjectOptions {
