@@ -2,11 +2,11 @@
 // instance's), each Register made on first use.
 import type { AccessMode } from './bus.js';
 import type { PeripheralDef } from './register_def.js';
-import { Register, type RegisterOptions } from './register.js';
+import { Register, type RegisterHandle, type RegisterOptions } from './register.js';
 import { RegisterDefinitionError } from './register_errors.js';
 
 /** The registers of a peripheral definition, by name, plus its name and base address. */
-export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: Register<P['registers'][K]> } & {
+export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: RegisterHandle<P['registers'][K]> } & {
   readonly name: string;
   readonly baseAddress: number;
 };

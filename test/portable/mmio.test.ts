@@ -195,16 +195,20 @@ describe('mmio: typed register definitions', () => {
     hal.poke32(DEV + 8, 0x31);
     expect(dev.STATUS.access).toBe('read-only');
     expect(dev.STATUS.get('COUNT')).toBe(3);
+    // @ts-expect-error: a read-only register has no write (and refuses at run time too)
     const e = throwsWithoutBusAccess(() => dev.STATUS.write(1), RegisterAccessError) as RegisterAccessError;
     expect(e.rule).toBe('read-only');
     expect(e.register).toBe('DEV.STATUS');
+    // @ts-expect-error: nor modify
     throwsWithoutBusAccess(() => dev.STATUS.modify({ READY: 1 }), RegisterAccessError, /read-only/);
+    // @ts-expect-error: a read-only field has no write
     throwsWithoutBusAccess(() => dev.STATUS.fields.READY.write(1), RegisterAccessError, /read-only/);
   });
 
   it('write-only: read, field reads, matches and modify are RegisterAccessError write-only; write works', () => {
     dev.CMD.write({ GO: 1 });
     expect(hal.peek32(DEV + 0xc)).toBe(0x101);
+    // @ts-expect-error: a write-only register has no read, get, isSet, matches or modify
     for (const f of [() => dev.CMD.read(), () => dev.CMD.get('GO'), () => dev.CMD.isSet('GO'), () => dev.CMD.matches({ GO: 1 }), () => dev.CMD.modify({ ARG: 1 })]) {
       const e = throwsWithoutBusAccess(f, RegisterAccessError) as RegisterAccessError;
       expect(e.rule).toBe('write-only');
@@ -213,7 +217,9 @@ describe('mmio: typed register definitions', () => {
 
   it('a write-only field inside a readable register: not readable, and modify writes its reset value', () => {
     hal.poke32(DEV + 0x14, 0x00ff00ff);
+    // @ts-expect-error: a write-only field cannot be read
     throwsWithoutBusAccess(() => dev.MIXED.get('KEY'), RegisterAccessError, /write-only/);
+    // @ts-expect-error: nor compared
     throwsWithoutBusAccess(() => dev.MIXED.matches({ KEY: 1 }), RegisterAccessError);
     dev.MIXED.modify({ VAL: 0x12 });
     expect(hal.peek32(DEV + 0x14)).toBe(0x0012005a);
@@ -263,6 +269,7 @@ describe('mmio: typed register definitions', () => {
     const e = throwsWithoutBusAccess(() => nonAtomic.CTRL.atomicSet(1), RegisterAccessError) as RegisterAccessError;
     expect(e.rule).toBe('no-atomic-aliases');
     throwsWithoutBusAccess(() => dev.FLAGS.atomicClear({ LEVEL: 1 }), RegisterAccessError, /flags/);
+    // @ts-expect-error: a read-only register has no atomic aliases
     throwsWithoutBusAccess(() => dev.STATUS.atomicSet(1), RegisterAccessError, /read-only/);
     throwsWithoutBusAccess(() => dev.HALF.atomicSet(1), RegisterAccessError);
     throwsWithoutBusAccess(() => dev.CTRL.atomicSet(2 ** 32), InvalidArgument);
