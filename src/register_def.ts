@@ -57,7 +57,7 @@ export interface PeripheralDef {
   readonly registers: { readonly [name: string]: RegisterDef };
 }
 
-export type FieldsOf<R> = R extends { readonly fields: infer F } ? F : {};
+export type FieldsOf<R> = R extends { readonly fields: infer F } ? F : Record<never, never>;
 export type FieldDefOf<R, K> = FieldsOf<R>[K & keyof FieldsOf<R>];
 /** Names of the fields of register definition R. */
 export type FieldName<R> = Extract<keyof FieldsOf<R>, string>;

@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
-import { enumName, fieldValue, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/console/regmap.js';
+import { enumName, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/console/regmap.js';
 
 const dir = new URL('../../../shared/svd/', import.meta.url);
 const present = existsSync(new URL('RP2040.svd', dir));
