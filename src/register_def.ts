@@ -44,6 +44,10 @@ export interface RegisterDef {
   readonly readAction?: ReadAction;
   readonly fields?: { readonly [name: string]: FieldDef };
   readonly description?: string;
+  /** SVD `dim`: an array of this many registers (`IO_BANK0.GPIO_CTRL[pin]`), the first at addressOffset. */
+  readonly dim?: number;
+  /** SVD `dimIncrement`: bytes from one element of the array to the next. */
+  readonly dimIncrement?: number;
 }
 
 export interface PeripheralDef {

@@ -316,6 +316,43 @@ describe('mmio: typed register definitions', () => {
     expect(p.CTRL).toBeInstanceOf(Register);
   });
 
+  it('a register array (dim) is a read-only array of registers dimIncrement apart, each made when first indexed', () => {
+    const ARRAYS = {
+      name: 'ARR',
+      baseAddress: RAM,
+      registers: {
+        CTRL: { addressOffset: 0x10, dim: 4, dimIncrement: 8, resetValue: 0x3, fields: { MODE: { bitOffset: 0, bitWidth: 2, enumeratedValues: { OFF: 0, ON: 1 } } } },
+        FLAG: { addressOffset: 0x14, dim: 4, dimIncrement: 8, access: 'read-only' },
+      },
+    } as const satisfies PeripheralDef;
+    const p = peripheral(ARRAYS);
+    expect(Array.isArray(p.CTRL)).toBe(true);
+    expect(p.CTRL.length).toBe(4);
+    expect(p.CTRL).toBe(p.CTRL);
+    expect(p.CTRL[2]).toBe(p.CTRL[2]);
+    expect(p.CTRL.map((r) => r.address)).toEqual([RAM + 0x10, RAM + 0x18, RAM + 0x20, RAM + 0x28]);
+    expect(p.CTRL[3]!.name).toBe('ARR.CTRL[3]');
+    expect(p.CTRL[4]).toBeUndefined();
+    expect((p.CTRL as unknown as Record<string, unknown>)['1.0']).toBeUndefined();
+    p.CTRL[1]!.write({ MODE: 'ON' });
+    expect(hal.load32(RAM + 0x18)).toBe(1);
+    expect(hal.load32(RAM + 0x10)).toBe(0);
+    expect(p.CTRL[1]!.getEnum('MODE')).toBe('ON');
+    hal.store32(RAM + 0x2c, 7);
+    expect(p.FLAG[3]!.read()).toBe(7);
+    throwsWithoutBusAccess(() => (p.FLAG[3] as unknown as Register).write(1), RegisterAccessError, /read-only/);
+    const writable = p.CTRL as unknown as Register[];
+    expect(() => (writable[0] = writable[1]!)).toThrow(TypeError);
+    expect(() => writable.push(writable[0]!)).toThrow(TypeError);
+    // Malformed arrays are refused when the peripheral is made.
+    const bad = (ctrl: object) => () => peripheral({ name: 'BAD', baseAddress: RAM, registers: { CTRL: { addressOffset: 0, ...ctrl } } });
+    caught(bad({ dim: 0, dimIncrement: 4 }), RegisterDefinitionError);
+    caught(bad({ dim: 2, dimIncrement: 2 }), RegisterDefinitionError);
+    caught(bad({ dim: 2 }), RegisterDefinitionError);
+    caught(bad({ dimIncrement: 4 }), RegisterDefinitionError);
+    expect(caught(() => peripheral({ name: 'BAD', baseAddress: 0xfffffff0, registers: { R: { addressOffset: 0, dim: 8, dimIncrement: 4 } } }), RegisterDefinitionError).message).toMatch(/address/);
+  });
+
   it('peripheral() accepts another base address for a second instance of the same block', () => {
     const p = peripheral(DEVICE, { baseAddress: RAM, name: 'DEV1' });
     expect(p.CTRL.address).toBe(RAM);
@@ -346,7 +383,7 @@ describe('registers: hand-written RP2040 and ESP32 definitions', () => {
   it('every definition builds (fields fit, no overlaps) at the documented base addresses', () => {
     const all = { ...rp2040, ...esp32 };
     expect(peripheral(rp2040.SIO).GPIO_OUT_SET.address).toBe(0xd0000014);
-    expect(peripheral(rp2040.IO_BANK0).GPIO25_CTRL.address).toBe(0x400140cc);
+    expect(peripheral(rp2040.IO_BANK0).GPIO_CTRL[25]!.address).toBe(0x400140cc);
     expect(peripheral(rp2040.TIMER).INTR.address).toBe(0x40054034);
     expect(peripheral(rp2040.UART0).UARTFR.address).toBe(0x40034018);
     expect(peripheral(esp32.GPIO).OUT_W1TS.address).toBe(0x3ff44008);
@@ -360,7 +397,7 @@ describe('registers: hand-written RP2040 and ESP32 definitions', () => {
     expect(peripheral(esp32.UART0).FIFO.readHasSideEffects).toBe(true);
     expect(peripheral(rp2040.TIMER).INTR.writeDefault).toBe(0);
     expect(peripheral(rp2040.SIO).GPIO_OUT.atomicAliases).toBe(false);
-    expect(peripheral(rp2040.IO_BANK0).GPIO25_CTRL.atomicAliases).toBe(true);
+    expect(peripheral(rp2040.IO_BANK0).GPIO_CTRL[25]!.atomicAliases).toBe(true);
     expect(peripheral(esp32.GPIO).OUT_W1TS.readable).toBe(false);
     expect(peripheral(rp2040.UART0).UARTFR.writable).toBe(false);
   });

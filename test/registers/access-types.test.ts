@@ -3,7 +3,7 @@
 // of each rule is in test/portable/mmio.test.ts.
 import { describe, expectTypeOf, it } from 'vitest';
 import { peripheral, type Peripheral, type PeripheralDef, type Register } from '../../src/index.js';
-import { TIMER, UART0 } from '../../src/registers/rp2040.js';
+import { IO_BANK0, TIMER, UART0 } from '../../src/registers/rp2040.js';
 import { DEVICE } from '../support/test-device.js';
 
 type Dev = Peripheral<typeof DEVICE>;
@@ -68,6 +68,19 @@ describe('access in the types', () => {
       dev.CTRL.write({ NOPE: 1 });
       // @ts-expect-error: an unknown enumerated name
       dev.CTRL.write({ MODE: 'TURBO' });
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
+  it('a register array (SVD dim) is a readonly array of handles: IO_BANK0.GPIO_CTRL[pin]', () => {
+    type Io = Peripheral<typeof IO_BANK0>;
+    expectTypeOf<Io['GPIO_CTRL']>().toMatchTypeOf<readonly unknown[]>();
+    expectTypeOf<Io['GPIO_CTRL'][number]['write']>().parameter(0).toMatchTypeOf<{ readonly FUNCSEL?: number } | number>();
+    // GPIO_STATUS is read-only: its elements have no write.
+    expectTypeOf<Io['GPIO_STATUS'][number]>().not.toHaveProperty('write');
+    const compileOnly = (io: Io): void => {
+      // @ts-expect-error: a readonly array
+      io.GPIO_CTRL[0] = io.GPIO_CTRL[1]!;
     };
     expectTypeOf(compileOnly).toBeFunction();
   });
