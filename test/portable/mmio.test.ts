@@ -343,7 +343,14 @@ describe('mmio: typed register definitions', () => {
     throwsWithoutBusAccess(() => (p.FLAG[3] as unknown as Register).write(1), RegisterAccessError, /read-only/);
     const writable = p.CTRL as unknown as Register[];
     expect(() => (writable[0] = writable[1]!)).toThrow(TypeError);
-    expect(() => writable.push(writable[0]!)).toThrow(TypeError);
+    // Node throws TypeError here; XS ignores the refusal inside push without throwing: either way nothing changes.
+    try {
+      writable.push(writable[0]!);
+    } catch (e) {
+      expect(e).toBeInstanceOf(TypeError);
+    }
+    expect(p.CTRL.length).toBe(4);
+    expect(p.CTRL[0]!.address).toBe(RAM + 0x10);
     // Malformed arrays are refused when the peripheral is made.
     const bad = (ctrl: object) => () => peripheral({ name: 'BAD', baseAddress: RAM, registers: { CTRL: { addressOffset: 0, ...ctrl } } });
     caught(bad({ dim: 0, dimIncrement: 4 }), RegisterDefinitionError);
