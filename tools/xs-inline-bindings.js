@@ -21,13 +21,18 @@ export function provablyWithin(node, low) {
 }
 
 /**
- * What a member chain names: `X.R` → { x, reg }, `X.R.fields.F` → { x, reg, field }, through
- * top-level const aliases of either (`const r = X.R; const f = r.fields.F`).
+ * What a member chain names: `X.R` → { x, reg }, `X.R[3]` (an element of a register array, at a
+ * literal index) → { x, reg, index }, `X.R.fields.F` → { x, reg, field }, through top-level const
+ * aliases of any of them (`const r = X.R; const f = r.fields.F`).
  */
 export function resolveTarget(node, bindings) {
   if (node.type === 'Identifier') {
     const a = bindings.alias(node.name, node.start);
-    return a && { x: a.x, reg: a.reg, field: a.field };
+    return a && { x: a.x, reg: a.reg, index: a.index, field: a.field };
+  }
+  if (node.type === 'MemberExpression' && node.computed && !node.optional && node.property.type === 'Literal' && Number.isInteger(node.property.value)) {
+    const r = resolveTarget(node.object, bindings);
+    return r && r.field === undefined && r.index === undefined ? { ...r, index: node.property.value } : undefined;
   }
   if (node.type !== 'MemberExpression' || node.computed || node.optional) return undefined;
   const name = node.property.name;

@@ -75,7 +75,7 @@ const STORE = { 8: 'store8', 16: 'store16', 32: 'store32' };
  * `pure(node)` renders a side-effect-free argument; `hal` is the bound recording HAL.
  */
 function plan(site, periph, hal, code, pure, original) {
-  const reg = periph[site.reg];
+  const reg = site.index === undefined ? periph[site.reg] : periph[site.reg]?.[site.index];
   if (!reg || typeof reg.read !== 'function' || (reg.mode !== 'Volatile' && reg.mode !== 'Relaxed')) return undefined;
   const A = `0x${reg.address.toString(16)}`;
   const load = `${DIRECT}.${LOAD[reg.width]}(${A})`;

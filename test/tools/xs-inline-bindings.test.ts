@@ -22,7 +22,7 @@ function sites(code: string): string[] {
     const n = node as { type?: string };
     if (n.type === 'CallExpression') {
       const s = matchSite(n, bindings);
-      if (s) out.push([s.x, s.reg, s.field, s.op].filter((p) => p !== undefined).join('.'));
+      if (s) out.push([s.x, s.index === undefined ? s.reg : `${s.reg}[${s.index}]`, s.field, s.op].filter((p) => p !== undefined).join('.'));
     }
     for (const v of Object.values(n)) (Array.isArray(v) ? v : [v]).forEach(visit);
   };
@@ -47,7 +47,12 @@ describe('register bindings (no evaluation)', () => {
     ]);
     // `r` is declared twice, so neither binding is trusted; `q` is used outside its block.
     expect(sites('const t = peripheral(TIMER); { const r = t.INTE; } { const r = 1; r.read(); } { const q = t.INTE; } q.read();')).toEqual([]);
-    // Computed members and optional calls are not sites.
+    // An element of a register array at a literal index, directly or through an alias.
+    expect(sites('const io = peripheral(TIMER); io.GPIO_CTRL[25].write({ FUNCSEL: 5 }); const c = io.GPIO_CTRL[3]; c.fields.FUNCSEL.write(1); io.GPIO_CTRL[pin].read();')).toEqual([
+      'io.GPIO_CTRL[25].write',
+      'io.GPIO_CTRL[3].FUNCSEL.write',
+    ]);
+    // Other computed members and optional calls are not sites.
     expect(sites("const t = peripheral(TIMER); t['INTE'].read(); t.INTE.read?.();")).toEqual([]);
   });
 
