@@ -74,7 +74,7 @@ async function minifiedSize(profile, modules) {
 
 // The embedded core: what a register-level driver on a device needs (bit primitives, registers,
 // interrupts and critical sections, the HAL binding with its gate, the stack allocator, the profile).
-const CORE = ['errors', 'common', 'hal', 'bitfield', 'platform', 'bus', 'mmio', 'register', 'peripheral', 'memory_region', 'interrupt', 'embedded', 'profile'];
+const CORE = ['errors', 'common', 'hal', 'bitfield', 'platform', 'bus', 'mmio', 'register', 'peripheral', 'memory_region', 'interrupt', 'embedded', 'block_on', 'profile'];
 
 /** XS heap slots (and machine bytes) that evaluating the runtime bundle and booting it add. */
 async function bootHeap() {

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { REGMAP_FORMAT } from '../src/register_map.js';
-import { packageRoot, ToolchainMissing } from './moddable.js';
+import { packageRoot, ToolchainMissing, type DeviceApp } from './moddable.js';
 
 /**
  * Moddable modules an app may import, and the manifest that brings each in (none: every platform
@@ -27,21 +27,6 @@ export class AppBundleError extends VllsiError<'AppBundleError'> {
   ) {
     super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
-}
-
-export interface DeviceApp {
-  /** The app's entry module (APP_DIR/index.ts or index.js). */
-  readonly entry: string;
-  /** The bundle: an ES module whose default export is main(hal, board). */
-  readonly code: string;
-  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
-  readonly imports: readonly string[];
-  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
-  readonly chips: readonly string[];
-  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
-  readonly includes: readonly string[];
-  /** Calls the inliner rewrote. */
-  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 /** APP_DIR's entry module: index.ts, else index.js (the contract of `vllsi sim APP_DIR` too). */

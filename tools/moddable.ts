@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { loadBoard } from '../boards/index.js';
 import { VllsiError } from '../src/errors.js';
 import { RUNTIME_PROFILES, type RuntimeProfile } from '../src/profile.js';
-import type { DeviceApp } from './device-app.js';
 import { checkPreload } from './preload-check.js';
 
 /** The package root: the nearest folder up from here with package.json (source or dist/node). */
@@ -90,6 +89,22 @@ const CONSOLE = 'dist/xs/vllsi-console.js';
 
 function bundle(profile: RuntimeProfile): string {
   return `dist/xs/vllsi-${profile}.js`;
+}
+
+/** An app bundled for the device (tools/device-app.ts makes it). */
+export interface DeviceApp {
+  /** The app's entry module (APP_DIR/index.ts or index.js). */
+  readonly entry: string;
+  /** The bundle: an ES module whose default export is main(hal, board). */
+  readonly code: string;
+  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
+  readonly imports: readonly string[];
+  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
+  readonly chips: readonly string[];
+  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
+  readonly includes: readonly string[];
+  /** Calls the inliner rewrote. */
+  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 export interface ProjectOptions {

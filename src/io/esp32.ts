@@ -13,7 +13,7 @@ import { defineDigital } from './digital.js';
 const g = GPIO.registers;
 const at = (r: { addressOffset: number }) => GPIO.baseAddress + r.addressOffset;
 const OUT_W1TS = at(g.OUT_W1TS), OUT_W1TC = at(g.OUT_W1TC), ENABLE_W1TS = at(g.ENABLE_W1TS), ENABLE_W1TC = at(g.ENABLE_W1TC);
-const IN = at(g.IN), STATUS_W1TC = at(g.STATUS_W1TC), PCPU_INT = at(g.PCPU_INT), PIN0 = at(g.PIN0), OUT_SEL0 = at(g.FUNC0_OUT_SEL_CFG);
+const IN = at(g.IN), STATUS_W1TC = at(g.STATUS_W1TC), PCPU_INT = at(g.PCPU_INT), PIN0 = at(g.PIN0), OUT_SEL0 = at(g.FUNC_OUT_SEL_CFG), OUT_SEL_STRIDE = g.FUNC_OUT_SEL_CFG.dimIncrement;
 const pinCfg = g.PIN0.fields;
 /** FUNCn_OUT_SEL_CFG.OUT_SEL = 0x100: the pad is driven by GPIO_OUT bit n. */
 const SIMPLE_OUTPUT = 0x100;
@@ -40,7 +40,7 @@ export const esp32Gpio: GpioBinding = {
     if (mode === DigitalMode.Output) {
       if (initial !== 0) volatileStore(OUT_W1TS, initial);
       if ((mask & ~initial) !== 0) volatileStore(OUT_W1TC, (mask & ~initial) >>> 0);
-      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(OUT_SEL0 + 4 * p, SIMPLE_OUTPUT);
+      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(OUT_SEL0 + OUT_SEL_STRIDE * p, SIMPLE_OUTPUT);
       volatileStore(ENABLE_W1TS, mask);
     } else {
       volatileStore(ENABLE_W1TC, mask);

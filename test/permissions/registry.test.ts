@@ -143,7 +143,7 @@ const probes: Record<string, Probe> = {
 /** Exported functions of those modules that are not operations of their own. */
 const notEntryPoints = new Set([
   'mmio.peripheral', // builds Register handles; their accesses are the entries
-  'mmio.Register#encode', 'mmio.Register#denied', 'mmio.Register#field', 'mmio.Register#unknownField', 'mmio.Register#encodeValues', 'mmio.Field#valueOf', 'mmio.Field#encode', 'mmio.MemoryRegion#contains', 'mmio.MemoryRegion#register', 'mmio.MemoryRegion#at', // pure
+  'mmio.Register#encode', 'mmio.Register#denied', 'mmio.Register#field', 'mmio.Register#fieldOf', 'mmio.Register#unknownField', 'mmio.Register#encodeValues', 'mmio.Field#valueOf', 'mmio.Field#encode', 'mmio.MemoryRegion#contains', 'mmio.MemoryRegion#register', 'mmio.MemoryRegion#at', // pure
   'mmio.Register#alias', // private: the store of the gated atomicSet/atomicClear/atomicXor
   'mmio.Register#makeFields', // private: builds the field handles on first use (pure)
   'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced

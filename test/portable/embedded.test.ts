@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   StackAllocator, initStackArena, releaseStackArena, stackAlloc, stackAllocOffset, stackMark, stackReset, stackStats, stackArena,
-  blockOn, PENDING, WouldBlock, type Pollable,
 } from '../../src/embedded.js';
+import { blockOn, PENDING, WouldBlock, type Pollable } from '../../src/block_on.js';
 import { InvalidArgument, NotInitialized } from '../../src/errors.js';
 import { runs } from '../support/env.js';
 

@@ -52,6 +52,6 @@ describe('did you mean', () => {
   });
   it('a field name typo names the field meant', () => {
     const io = peripheral(IO_BANK0);
-    expect(() => io.GPIO25_CTRL.write({ FUNCSL: 5 } as never)).toThrow(/has no field "FUNCSL"; did you mean FUNCSEL\?/);
+    expect(() => io.GPIO_CTRL[25].write({ FUNCSL: 5 } as never)).toThrow(/has no field "FUNCSL"; did you mean FUNCSEL\?/);
   });
 });

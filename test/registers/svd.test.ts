@@ -42,9 +42,15 @@ function compare(def: PeripheralDef, svd: Map<string, SvdPeripheral>, opts: { ac
       : Array.from({ length: int(r.dim)! }, (_, i) => ({ ...r, name: r.name.replace('%s', String(i)), addressOffset: int(r.addressOffset)! + i * int(r.dimIncrement)! })),
   );
   let checked = 0;
-  for (const [rname, r] of Object.entries(def.registers)) {
-    const s = regs.find((x) => x.name === rname);
-    expect(s, `${def.name}.${rname} in the SVD`).toBeDefined();
+  // A register array (dim) stands for the SVD's registers at its elements' offsets, named with the
+  // index (GPIO_CTRL[5] is GPIO5_CTRL; FUNC_OUT_SEL_CFG[5] is FUNC%s_OUT_SEL_CFG's FUNC5_OUT_SEL_CFG).
+  const elements = Object.entries(def.registers).flatMap(([rname, r]) =>
+    r.dim === undefined ? [[rname, r, rname] as const] : Array.from({ length: r.dim }, (_, i) => [rname, { ...r, addressOffset: r.addressOffset + i * r.dimIncrement! }, String(i)] as const),
+  );
+  const unindexed = (name: string, i: string) => name.replace(i, '').replace(/__/g, '_').replace(/^_+|_+$/g, '');
+  for (const [rname, r, index] of elements) {
+    const s = index === rname ? regs.find((x) => x.name === rname) : regs.find((x) => int(x.addressOffset) === r.addressOffset && unindexed(x.name, index) === rname);
+    expect(s, `${def.name}.${rname}${index === rname ? '' : `[${index}]`} in the SVD`).toBeDefined();
     expect([rname, int(s!.addressOffset)]).toEqual([rname, r.addressOffset]);
     expect([rname, int(s!.size) ?? 32]).toEqual([rname, r.size ?? 32]);
     if (s!.resetValue !== undefined) expect([rname, int(s!.resetValue)]).toEqual([rname, r.resetValue ?? 0]);

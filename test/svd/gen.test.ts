@@ -95,19 +95,31 @@ describe('svd gen', () => {
     }
   });
 
+  it('a run of like registers with a running index is one array (dim), as an SVD dim array is', () => {
+    const r = IO_BANK0.registers;
+    // GPIO0_CTRL .. GPIO29_CTRL, 8 bytes apart: IO_BANK0.GPIO_CTRL[pin].
+    expect(r.GPIO_CTRL).toMatchObject({ addressOffset: 4, dim: 30, dimIncrement: 8, resetValue: 0x1f });
+    expect(r.GPIO_STATUS).toMatchObject({ addressOffset: 0, dim: 30, dimIncrement: 8 });
+    expect(Object.keys(r).filter((n) => /^GPIO\d+_/.test(n))).toEqual([]);
+    // FUNCSEL names its values per pin (sio_5 ...), so the array keeps its numbers only; shared names stay.
+    expect(r.GPIO_CTRL.fields.FUNCSEL).not.toHaveProperty('enumeratedValues');
+    expect(r.GPIO_CTRL.fields.OUTOVER.enumeratedValues).toEqual({ NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 });
+    // Registers that differ (INTR0..3 name other pins) stay apart.
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['INTR0', 'INTR1', 'INTR2', 'INTR3']));
+    const text = readFileSync(path.join(root, 'src/registers/rp2040/io_bank0.ts'), 'utf8');
+    expect(text).toMatch(/^  GPIO_CTRL: \{ addressOffset: 0x4, dim: 30, dimIncrement: 0x8, resetValue: 0x1f, fields: \{$/m);
+  });
+
   it('repeated field maps and fields are one object each (XS heap on the device), the rest stays inline', () => {
     const r = IO_BANK0.registers;
-    // 30 identical GPIOn_STATUS maps: one object.
-    expect(r.GPIO29_STATUS.fields).toBe(r.GPIO0_STATUS.fields);
-    // GPIOn_CTRL maps differ (FUNCSEL names its values per pin); their override fields do not.
-    expect(r.GPIO5_CTRL.fields).not.toBe(r.GPIO0_CTRL.fields);
-    expect(r.GPIO5_CTRL.fields.FUNCSEL.enumeratedValues).toHaveProperty('sio_5', 5);
-    expect(r.GPIO5_CTRL.fields.OUTOVER).toBe(r.GPIO0_CTRL.fields.OUTOVER);
+    // PROCn_INTEm and PROCn_INTFm have the same map: one object.
+    expect(r.PROC_INTF0.fields).toBe(r.PROC_INTE0.fields);
+    expect(r.INTR0.fields).not.toBe(r.INTR1.fields);
     const text = readFileSync(path.join(root, 'src/registers/rp2040/io_bank0.ts'), 'utf8');
-    expect(text).toMatch(/^const GPIO0_STATUS\$fields = \{$/m);
-    expect(text).toMatch(/^  GPIO29_STATUS: \{ addressOffset: 0xe8, fields: GPIO0_STATUS\$fields \},$/m);
+    expect(text).toMatch(/^const PROC_INTE0\$fields = \{$/m);
+    expect(text).toMatch(/^  PROC_INTF0: \{ addressOffset: 0x110, dim: 2, dimIncrement: 0x30, fields: PROC_INTE0\$fields \},$/m);
     // A field map used once is written in place.
-    expect(text).toMatch(/^  GPIO0_CTRL: \{ addressOffset: 0x4, resetValue: 0x1f, fields: \{$/m);
+    expect(text).toMatch(/^  GPIO_STATUS: \{ addressOffset: 0x0, dim: 30, dimIncrement: 0x8, fields: \{$/m);
   });
 
   it('--only keeps the named peripherals and the ones they derive from', () => {

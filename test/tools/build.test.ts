@@ -2,7 +2,6 @@
 // mcconfig reads it (manifest platforms matching as in Moddable's tools/mcmanifest.js,
 // module names to files, named imports that must exist), and the mcconfig command
 // flash builds, run against a stand-in `mcconfig` that only records its arguments.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -106,8 +106,9 @@ function atomicAliases(map: DeviceMap, p: PeripheralMap): boolean {
 }
 
 function layoutModule(map: DeviceMap, base: PeripheralMap, members: readonly PeripheralMap[], mmio: string, names: Map<PeripheralMap, { ident: string }>): string {
-  const shared = new SharedObjects(base.registers);
-  const registers = base.registers.map((r) => register(r, shared)).join('');
+  const list = registerArrays(base.registers);
+  const shared = new SharedObjects(list);
+  const registers = list.map((r) => register(r, shared)).join('');
   return `import type { PeripheralDef } from '${mmio}';\n\n`
     + shared.declarations()
     + `/** The register layout of ${members.map((p) => p.name).join(', ')}. */\nconst registers = {\n`
@@ -183,8 +184,53 @@ function peripheralConst(map: DeviceMap, p: PeripheralMap, ident: string): strin
     + `export const ${ident} = {\n  name: '${p.name.replace(/['\\]/g, '\\$&')}',\n  baseAddress: ${hex(p.baseAddress)},\n${aliases}${interrupts}  registers,\n} as const satisfies PeripheralDef;\n`;
 }
 
-function register(r: RegisterMap, shared: SharedObjects): string {
+/** A field of a register array whose elements name their enumerated values differently. */
+type ArrayField = FieldMap & { readonly elementEnums?: readonly (readonly EnumSet[])[] };
+
+/** A register, or an array of `dim` registers `dimIncrement` bytes apart. */
+type Item = RegisterMap & { readonly dim?: number; readonly dimIncrement?: number };
+
+/**
+ * Register arrays: a run of registers named with a running index (GPIO0_CTRL .. GPIO29_CTRL: the
+ * first number in the name counts 0, 1, ...), evenly spaced and alike in everything but their
+ * names, descriptions and enumerated values, becomes one array (`GPIO_CTRL`, `dim` 30), as an SVD
+ * `dim` array would; enumerated values the elements do not share are left out. A run whose name
+ * without the index is taken stays as it is.
+ */
+function registerArrays(registers: readonly RegisterMap[]): Item[] {
+  const INDEXED = /^([A-Za-z_]*?)(\d+)(.*)$/;
+  const runs = new Map<string, RegisterMap[]>();
+  for (const r of registers) {
+    const m = INDEXED.exec(r.name);
+    if (m) runs.set(`${m[1]}#${m[3]}`, [...(runs.get(`${m[1]}#${m[3]}`) ?? []), r]);
+  }
+  const names = new Set(registers.map((r) => r.name));
+  const folded = new Map<RegisterMap, Item | null>();
+  for (const [k, run] of runs) {
+    const [prefix, suffix] = k.split('#') as [string, string];
+    const name = `${prefix}${prefix.endsWith('_') && suffix.startsWith('_') ? suffix.slice(1) : suffix}`.replace(/^_+|_+$/g, '');
+    const step = run.length > 1 ? run[1]!.addressOffset - run[0]!.addressOffset : 0;
+    const like = (r: RegisterMap) => JSON.stringify({ ...r, name: 0, addressOffset: 0, description: 0, fields: r.fields.map((f) => ({ ...f, enums: 0, description: 0 })) });
+    const ok = run.length > 1 && step > 0 && IDENT.test(name) && !names.has(name) && name !== 'name' && name !== 'baseAddress'
+      && run.every((r, i) => INDEXED.exec(r.name)![2] === String(i) && r.addressOffset === run[0]!.addressOffset + i * step && like(r) === like(run[0]!));
+    if (!ok) continue;
+    names.add(name);
+    // A field whose values the elements name differently keeps each element's names (elementEnums).
+    const fields = run[0]!.fields.map((f, j) =>
+      run.every((r) => JSON.stringify(r.fields[j]!.enums) === JSON.stringify(f.enums)) ? f : { ...f, enums: undefined, elementEnums: run.map((r) => r.fields[j]!.enums ?? []) },
+    );
+    folded.set(run[0]!, { ...run[0]!, name, fields, dim: run.length, dimIncrement: step });
+    for (const r of run.slice(1)) folded.set(r, null);
+  }
+  return registers.flatMap((r) => {
+    const f = folded.get(r);
+    return f === undefined ? [r] : f === null ? [] : [f];
+  });
+}
+
+function register(r: Item, shared: SharedObjects): string {
   const parts = [`addressOffset: 0x${r.addressOffset.toString(16)}`];
+  if (r.dim !== undefined) parts.push(`dim: ${r.dim}`, `dimIncrement: 0x${r.dimIncrement!.toString(16)}`);
   if (r.size !== 32) parts.push(`size: ${r.size}`);
   if (r.access !== 'read-write') parts.push(`access: '${r.access}'`);
   if (r.resetValue !== 0) parts.push(`resetValue: 0x${r.resetValue.toString(16)}`);
@@ -223,6 +269,8 @@ function fieldBody(f: FieldMap): string {
   if (f.readAction) parts.push(`readAction: '${f.readAction}'`);
   const enums = enumeratedValues(f.enums ?? []);
   if (enums) parts.push(`enumeratedValues: { ${enums} }`);
+  const perElement = (f as ArrayField).elementEnums;
+  if (perElement) parts.push(`elementEnumeratedValues: [\n${perElement.map((sets) => `      { ${enumeratedValues(sets)} },\n`).join('')}    ]`);
   return `{ ${parts.join(', ')} }`;
 }
 
