@@ -6,7 +6,22 @@ import tseslint from 'typescript-eslint';
 
 // The Node globals the JS tools, benches and the CLI use (src/ has no JS and no Node globals).
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'TextEncoder', 'TextDecoder', 'performance', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'structuredClone'].map((g) => [g, 'readonly']),
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'TextEncoder',
+    'TextDecoder',
+    'performance',
+    'queueMicrotask',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'structuredClone',
+  ].map((g) => [g, 'readonly']),
 );
 
 export default tseslint.config(
@@ -35,6 +50,13 @@ export default tseslint.config(
       'require-yield': 'off',
       'prefer-const': 'off',
       '@typescript-eslint/no-unused-expressions': 'off',
+      'no-control-regex': 'off',
+      'preserve-caught-error': 'off',
     },
+  },
+  {
+    // Moddable-style apps (examples/io, XS fixtures): the host's globals, as Moddable provides them.
+    files: ['examples/io/**/*.js', 'test/fixtures/**/*.js', 'test/tools/fixtures/**/*.js'],
+    languageOptions: { globals: { device: 'readonly', trace: 'readonly' } },
   },
 );

@@ -42,7 +42,9 @@ export function parseBoard(raw: unknown): BoardSpec {
   const str = (v: unknown, what: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(`${what} must be a non-empty string`));
   const int = (v: unknown, what: string, min = 0): number => {
     const n = typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : v;
-    return typeof n === 'number' && Number.isSafeInteger(n) && n >= min ? n : fail(`${what} must be an integer >= ${min} (or a "0x..." string), not ${JSON.stringify(v)}`);
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= min
+      ? n
+      : fail(`${what} must be an integer >= ${min} (or a "0x..." string), not ${JSON.stringify(v)}`);
   };
   const widths = (v: unknown, what: string, dflt: (1 | 2 | 4)[]): (1 | 2 | 4)[] => {
     if (v === undefined) return dflt;
@@ -55,7 +57,13 @@ export function parseBoard(raw: unknown): BoardSpec {
   const memory = (Array.isArray(o.memory) ? o.memory : fail('memory must be a list')).map((m: any, i: number) => {
     const what = `memory[${i}]`;
     const kind = m?.kind === 'ram' || m?.kind === 'rom' || m?.kind === 'flash' ? (m.kind as MemoryKind) : fail(`${what}.kind must be ram, rom or flash`);
-    return { name: str(m.name, `${what}.name`), kind, base: int(m.base, `${what}.base`), size: int(m.size, `${what}.size`, 1), widths: widths(m.widths, what, [1, 2, 4]) };
+    return {
+      name: str(m.name, `${what}.name`),
+      kind,
+      base: int(m.base, `${what}.base`),
+      size: int(m.size, `${what}.size`, 1),
+      widths: widths(m.widths, what, [1, 2, 4]),
+    };
   });
   const peripherals = (Array.isArray(o.peripherals) ? o.peripherals : fail('peripherals must be a list')).map((p: any, i: number) => {
     const what = `peripherals[${i}]`;
@@ -67,7 +75,15 @@ export function parseBoard(raw: unknown): BoardSpec {
     }
     const reset = p.reset === undefined ? undefined : int(p.reset, `${what}.reset`);
     if (reset !== undefined && reset > 31) fail(`${what}.reset = ${reset} is not a bit number 0..31`);
-    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs, ...(reset === undefined ? {} : { reset }) };
+    return {
+      name: str(p?.name, `${what}.name`),
+      model: str(p.model, `${what}.model`),
+      base: int(p.base, `${what}.base`),
+      size: int(p.size, `${what}.size`, 4),
+      widths: widths(p.widths, what, [4]),
+      irqs: pirqs,
+      ...(reset === undefined ? {} : { reset }),
+    };
   });
   const all = [...memory, ...peripherals].sort((a, b) => a.base - b.base);
   for (let i = 0; i < all.length; i++) {
@@ -102,15 +118,26 @@ export function parseBoard(raw: unknown): BoardSpec {
     peripherals,
     irqs,
     console: {
-      uart: int(o.console?.uart, 'console.uart'), tx: pin(o.console?.tx, 'console.tx'), rx: pin(o.console?.rx, 'console.rx'),
+      uart: int(o.console?.uart, 'console.uart'),
+      tx: pin(o.console?.tx, 'console.tx'),
+      rx: pin(o.console?.rx, 'console.rx'),
       ...(o.console?.token === undefined ? {} : { token: consoleToken(o.console.token, fail) }),
     },
     led: { pin: pin(o.led?.pin, 'led.pin'), activeHigh: o.led?.activeHigh !== false },
     gpioCount,
-    spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
+    spinlocks: {
+      count: int(sl.count, 'spinlocks.count'),
+      kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'"),
+    },
     io: parseIo(o.io ?? {}, pin, int, fail),
-    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) => pin(n, `adcPins[${i}]`)),
-    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) => (typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string' ? Object.freeze({ ...q }) : fail(`parts[${i}] must be an object with a "kind"`))),
+    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) =>
+      pin(n, `adcPins[${i}]`),
+    ),
+    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) =>
+      typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string'
+        ? Object.freeze({ ...q })
+        : fail(`parts[${i}] must be an object with a "kind"`),
+    ),
   } satisfies BoardSpec);
 }
 
@@ -139,7 +166,13 @@ function consoleToken(v: unknown, fail: (msg: string) => never): string {
 
 /** The board with `token` as its console unlock token (refused when it is not a valid token). */
 export function withConsoleToken(spec: BoardSpec, token: string): BoardSpec {
-  return { ...spec, console: { ...spec.console, token: consoleToken(token, (msg) => {
-    throw new BoardError(spec.name, msg);
-  }) } };
+  return {
+    ...spec,
+    console: {
+      ...spec.console,
+      token: consoleToken(token, (msg) => {
+        throw new BoardError(spec.name, msg);
+      }),
+    },
+  };
 }

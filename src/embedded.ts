@@ -37,7 +37,8 @@ export class StackAllocator {
     readonly maxAlign: number = targetPageSize(),
   ) {
     if (!(arena instanceof ArrayBuffer)) throw new InvalidArgument('stack arena', arena, 'must be an ArrayBuffer');
-    if (arena.byteLength > MAX_STACK_ARENA_BYTES) throw new InvalidArgument('stack arena size', arena.byteLength, `must be at most ${MAX_STACK_ARENA_BYTES} bytes`);
+    if (arena.byteLength > MAX_STACK_ARENA_BYTES)
+      throw new InvalidArgument('stack arena size', arena.byteLength, `must be at most ${MAX_STACK_ARENA_BYTES} bytes`);
     if (!Number.isInteger(maxAlign) || maxAlign < 1 || maxAlign > MAX_STACK_ARENA_BYTES || (maxAlign & (maxAlign - 1)) !== 0) {
       throw new InvalidArgument('maximum alignment', maxAlign, 'must be a power of two up to 2^30');
     }
@@ -71,7 +72,11 @@ export class StackAllocator {
   /** Frees everything allocated after `mark` was taken (everything, without a mark). */
   reset(mark: number = 0): void {
     if (!Number.isInteger(mark) || mark < 0 || mark > this.top) {
-      throw new InvalidArgument('stack mark', mark, `must be an integer in 0..${this.top} (the current top); a mark above it was taken before an earlier reset`);
+      throw new InvalidArgument(
+        'stack mark',
+        mark,
+        `must be an integer in 0..${this.top} (the current top); a mark above it was taken before an earlier reset`,
+      );
     }
     this.top = mark;
   }

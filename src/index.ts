@@ -32,8 +32,21 @@ export * from './mmio.js';
 export { AccessMode, type Width } from './bus.js';
 export { isReadable, isWritable } from './register_def.js';
 export type {
-  Access, ModifiedWriteValues, ReadAction, FieldDef, RegisterDef, PeripheralDef, FieldName, EnumName, FieldValues,
-  FieldAccess, RegisterAccess, ReadableFieldName, WritableFieldName, ReadableFieldValues, AnyFieldValues,
+  Access,
+  ModifiedWriteValues,
+  ReadAction,
+  FieldDef,
+  RegisterDef,
+  PeripheralDef,
+  FieldName,
+  EnumName,
+  FieldValues,
+  FieldAccess,
+  RegisterAccess,
+  ReadableFieldName,
+  WritableFieldName,
+  ReadableFieldValues,
+  AnyFieldValues,
 } from './register_def.js';
 export type { EnumSet, EnumValue, FieldMap, PeripheralMap, RegisterMap, WriteAction } from './register_def.js';
 export * from './register_errors.js';

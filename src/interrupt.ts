@@ -151,7 +151,10 @@ export class CriticalSection {
     const s = stateOf(hal);
     const top = s.depth[core]! - 1;
     if (top !== this.depth) {
-      throw new CriticalSectionError('out-of-order', `critical section at depth ${this.depth} released while depth ${top} is still held on core ${core}: release in reverse order`);
+      throw new CriticalSectionError(
+        'out-of-order',
+        `critical section at depth ${this.depth} released while depth ${top} is still held on core ${core}: release in reverse order`,
+      );
     }
     this.isReleased = true;
     leave(hal, s, core, this.depth);
@@ -226,7 +229,10 @@ export function enableInterrupts(): void {
   const hal = currentHal();
   const core = hal.coreId();
   if (stateOf(hal).depth[core]! > 0) {
-    throw new CriticalSectionError('enable-inside-critical-section', `enableInterrupts() on core ${core} inside a critical section: release the critical section instead`);
+    throw new CriticalSectionError(
+      'enable-inside-critical-section',
+      `enableInterrupts() on core ${core} inside a critical section: release the critical section instead`,
+    );
   }
   hal.interruptsEnable();
 }

@@ -73,7 +73,8 @@ export class IoEngine {
     checkOp(op);
     if (op.op === 'Timeout') checkPermission('io', 'timeout');
     else checkFdPermission('io', op.fd);
-    if (this.#inFlight.size >= this.queueDepth) throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
+    if (this.#inFlight.size >= this.queueDepth)
+      throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
     const id = this.#nextId++;
     const finish = (result: number, address?: SocketAddress) => {
       if (!this.#inFlight.delete(id)) return; // cancelled by shutdown, or reported already
@@ -81,7 +82,10 @@ export class IoEngine {
       this.#notify();
     };
     if (op.op === 'Timeout') {
-      this.#inFlight.set(id, this.driver.timer(op.durationMs, () => finish(0)));
+      this.#inFlight.set(
+        id,
+        this.driver.timer(op.durationMs, () => finish(0)),
+      );
     } else {
       this.#inFlight.set(id, () => {});
       this.driver.start(op, finish);
@@ -95,11 +99,21 @@ export class IoEngine {
    * nothing is in flight).
    */
   async poll(timeoutMs?: number): Promise<CompletionResult[]> {
-    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) throw new InvalidArgument('poll timeout', timeoutMs, 'must be a non-negative number of milliseconds');
+    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0))
+      throw new InvalidArgument('poll timeout', timeoutMs, 'must be a non-negative number of milliseconds');
     if (this.#ready.length === 0 && timeoutMs !== 0 && this.#inFlight.size > 0) {
       await new Promise<void>((resolve) => {
-        const cancel = timeoutMs === undefined ? undefined : this.driver.timer(timeoutMs, () => { this.#wake = undefined; resolve(); });
-        this.#wake = () => { cancel?.(); resolve(); };
+        const cancel =
+          timeoutMs === undefined
+            ? undefined
+            : this.driver.timer(timeoutMs, () => {
+                this.#wake = undefined;
+                resolve();
+              });
+        this.#wake = () => {
+          cancel?.();
+          resolve();
+        };
       });
     }
     const out = this.#ready;
@@ -156,18 +170,21 @@ export function createIoEngine(config: IoEngineConfig = {}): IoEngine {
 function checkOp(op: CompletionOp): void {
   if (op === null || typeof op !== 'object' || !OPS.includes(op.op)) throw new InvalidArgument('operation', op, `must be one of ${OPS.join(' ')}`);
   if (op.op === 'Timeout') {
-    if (!Number.isFinite(op.durationMs) || op.durationMs < 0) throw new InvalidArgument('timeout duration', op.durationMs, 'must be a non-negative number of milliseconds');
+    if (!Number.isFinite(op.durationMs) || op.durationMs < 0)
+      throw new InvalidArgument('timeout duration', op.durationMs, 'must be a non-negative number of milliseconds');
     return;
   }
   fileDesc(op.fd);
   if (op.op === 'Read' || op.op === 'Write' || op.op === 'Send' || op.op === 'Recv') {
     if (!(op.buf instanceof Uint8Array)) throw new InvalidArgument(`${op.op} buffer`, op.buf, 'must be a Uint8Array');
-    if (!Number.isInteger(op.len) || op.len < 0 || op.len > op.buf.length) throw new InvalidArgument(`${op.op} length`, op.len, `must be an integer in 0..${op.buf.length}`);
+    if (!Number.isInteger(op.len) || op.len < 0 || op.len > op.buf.length)
+      throw new InvalidArgument(`${op.op} length`, op.len, `must be an integer in 0..${op.buf.length}`);
   }
   if ((op.op === 'Read' || op.op === 'Write') && (!Number.isSafeInteger(op.offset) || op.offset < 0)) {
     throw new InvalidArgument(`${op.op} offset`, op.offset, 'must be a non-negative safe integer');
   }
-  if ((op.op === 'Send' || op.op === 'Recv') && op.flags !== 0) throw new InvalidArgument(`${op.op} flags`, op.flags, 'must be 0 (no MSG_* flags are supported)');
+  if ((op.op === 'Send' || op.op === 'Recv') && op.flags !== 0)
+    throw new InvalidArgument(`${op.op} flags`, op.flags, 'must be 0 (no MSG_* flags are supported)');
   if (op.op === 'Connect') checkAddress(op.address);
 }
 

@@ -95,7 +95,10 @@ export class UnsupportedSignal extends VllsiError<'UnsupportedSignal'> {
     readonly signal: string,
     readonly platform: string,
   ) {
-    super('UnsupportedSignal', `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
+    super(
+      'UnsupportedSignal',
+      `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`,
+    );
   }
 }
 

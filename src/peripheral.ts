@@ -9,7 +9,11 @@ import { didYouMean } from './suggest.js';
 import { requireObject } from './errors.js';
 
 /** A register of definition R as a handle: an array of handles when R is an array (`dim`). */
-export type RegisterOf<R extends RegisterDef> = 0 extends 1 & R ? Register<R> : R extends { readonly dim: number } ? readonly RegisterHandle<R>[] : RegisterHandle<R>;
+export type RegisterOf<R extends RegisterDef> = 0 extends 1 & R
+  ? Register<R>
+  : R extends { readonly dim: number }
+    ? readonly RegisterHandle<R>[]
+    : RegisterHandle<R>;
 
 /** The registers of a peripheral definition, by name, plus its name and base address. */
 export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['registers']]: RegisterOf<P['registers'][K]> } & {
@@ -130,6 +134,7 @@ function checkArray(what: string, rd: RegisterDef, options: RegisterOptions): vo
   const { dim, dimIncrement: step } = rd;
   if (dim === undefined || !Number.isInteger(dim) || dim < 1) throw new RegisterDefinitionError(what, `dim ${String(dim)} is not a positive integer`);
   const bytes = (rd.size ?? 32) / 8;
-  if (step === undefined || !Number.isInteger(step) || step < bytes) throw new RegisterDefinitionError(what, `dimIncrement ${String(step)} is not an integer of at least ${bytes} (the register's bytes)`);
+  if (step === undefined || !Number.isInteger(step) || step < bytes)
+    throw new RegisterDefinitionError(what, `dimIncrement ${String(step)} is not an integer of at least ${bytes} (the register's bytes)`);
   new Register(rd, { ...options, baseAddress: (options.baseAddress ?? 0) + (dim - 1) * step });
 }

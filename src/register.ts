@@ -10,9 +10,20 @@ import { InvalidArgument, describe, hex, requireObject } from './errors.js';
 import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
 import { registerGate } from './platform.js';
 import {
-  isReadable, isWritable,
-  type Access, type AnyFieldValues, type EnumName, type FieldAccess, type FieldDef, type FieldDefOf, type FieldName, type FieldValues,
-  type ReadableFieldName, type ReadableFieldValues, type RegisterAccess, type RegisterDef,
+  isReadable,
+  isWritable,
+  type Access,
+  type AnyFieldValues,
+  type EnumName,
+  type FieldAccess,
+  type FieldDef,
+  type FieldDefOf,
+  type FieldName,
+  type FieldValues,
+  type ReadableFieldName,
+  type ReadableFieldValues,
+  type RegisterAccess,
+  type RegisterDef,
 } from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 import { didYouMean } from './suggest.js';
@@ -110,7 +121,11 @@ export class Field<F = FieldDef> {
   valueOf(name: EnumName<F> | string): number {
     const v = this.byName?.[name];
     if (v === undefined || !Object.hasOwn(this.byName!, name)) {
-      throw new InvalidArgument(`${this.register.name}.${this.name} value name`, name, this.byName ? `must be one of ${Object.keys(this.byName).join(', ')}` : 'the field has no enumerated values');
+      throw new InvalidArgument(
+        `${this.register.name}.${this.name} value name`,
+        name,
+        this.byName ? `must be one of ${Object.keys(this.byName).join(', ')}` : 'the field has no enumerated values',
+      );
     }
     return v;
   }
@@ -147,7 +162,7 @@ function checkField(register: Register, name: string, def: FieldDef): void {
 }
 
 /** The bits of a (checked) field `w` wide at bit `o`. */
-const fieldMask = (o: number, w: number): number => (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
+const fieldMask = (o: number, w: number): number => (w === 32 ? 0xffffffff : (2 ** w - 1) * 2 ** o) >>> 0;
 
 /** A field's access: its own, else its register's, else read-write (CMSIS-SVD inheritance). */
 const fieldAccess = (def: FieldDef, registerAccess: Access | undefined): Access => def.access ?? registerAccess ?? 'read-write';
@@ -270,9 +285,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
       anyWritable ||= isWritable(access);
       if (fd.readAction !== undefined) sideEffects = true;
     }
-    this.access =
-      def.access ??
-      (!any ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
+    this.access = def.access ?? (!any ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
     this.readHasSideEffects = sideEffects;
@@ -354,7 +367,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
     this.encodeValues(values, 'matches', 'read');
     const mask = encodedMask;
     const bits = encodedBits;
-    return ((this.read() & mask) >>> 0) === bits;
+    return (this.read() & mask) >>> 0 === bits;
   }
 
   /** The bits the given field values make on top of 0 (no bus access). */
@@ -398,7 +411,12 @@ export class Register<R extends RegisterDef = RegisterDef> {
   modifyMasked(mask: number, bits: number): void {
     if (!this.rmwOk) {
       if (!this.readable || !this.writable) throw this.denied('modify');
-      throw new RegisterAccessError(this.name, 'modify', 'read-side-effects', 'reading this register has side effects, so it cannot be read-modify-written; use write()');
+      throw new RegisterAccessError(
+        this.name,
+        'modify',
+        'read-side-effects',
+        'reading this register has side effects, so it cannot be read-modify-written; use write()',
+      );
     }
     const old = load(this.address, this.size, this.sync);
     store(this.address, this.size, ((((old & this.keepMask) | this.modifyDefault) & ~mask) | bits) >>> 0, this.sync);
@@ -425,7 +443,12 @@ export class Register<R extends RegisterDef = RegisterDef> {
     if (this.readHasSideEffects || this.actionMask !== 0 || this.width !== 32) {
       // The alias is a read-modify-write inside the peripheral: it would pop/clear on
       // the read or write back write-1-to-clear flags.
-      throw new RegisterAccessError(this.name, op, this.readHasSideEffects ? 'read-side-effects' : 'no-atomic-aliases', 'its atomic aliases would re-write flags or trigger read side effects; use write()');
+      throw new RegisterAccessError(
+        this.name,
+        op,
+        this.readHasSideEffects ? 'read-side-effects' : 'no-atomic-aliases',
+        'its atomic aliases would re-write flags or trigger read side effects; use write()',
+      );
     }
     let bits: number;
     if (typeof value === 'number') {
@@ -471,6 +494,11 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   private unknownField(name: string, op: string): RegisterAccessError {
-    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`);
+    return new RegisterAccessError(
+      this.name,
+      op,
+      'unknown-field',
+      `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`,
+    );
   }
 }

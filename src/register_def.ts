@@ -7,16 +7,7 @@ import type { Width } from './bus.js';
 /** CMSIS-SVD `access`. */
 export type Access = 'read-only' | 'write-only' | 'read-write' | 'writeOnce' | 'read-writeOnce';
 /** CMSIS-SVD `modifiedWriteValues`: what writing a value does to the field. */
-export type ModifiedWriteValues =
-  | 'oneToClear'
-  | 'oneToSet'
-  | 'oneToToggle'
-  | 'zeroToClear'
-  | 'zeroToSet'
-  | 'zeroToToggle'
-  | 'clear'
-  | 'set'
-  | 'modify';
+export type ModifiedWriteValues = 'oneToClear' | 'oneToSet' | 'oneToToggle' | 'zeroToClear' | 'zeroToSet' | 'zeroToToggle' | 'clear' | 'set' | 'modify';
 /** CMSIS-SVD `readAction`: a read has a side effect (pops a FIFO, clears flags, latches). */
 export type ReadAction = 'clear' | 'set' | 'modify' | 'modifyExternal';
 
@@ -77,11 +68,8 @@ export type EnumName<F> = F extends { readonly enumeratedValues: infer E } ? Ext
 // Access in the types (as tock-registers does): the same rules as isReadable/isWritable below,
 // so what the run-time check refuses does not compile either.
 /** The access of field K of register definition R: its own, else the register's, else read-write. */
-export type FieldAccess<R, K> = FieldDefOf<R, K> extends { readonly access: infer A extends Access }
-  ? A
-  : R extends { readonly access: infer A extends Access }
-    ? A
-    : 'read-write';
+export type FieldAccess<R, K> =
+  FieldDefOf<R, K> extends { readonly access: infer A extends Access } ? A : R extends { readonly access: infer A extends Access } ? A : 'read-write';
 /** Names of the fields of R that can be read (all but write-only). */
 export type ReadableFieldName<R> = { [K in FieldName<R>]: FieldAccess<R, K> extends 'write-only' ? never : K }[FieldName<R>];
 /** Names of the fields of R that can be written (all but read-only). */

@@ -24,7 +24,11 @@ const [cmd, args] = process.env.npm_config_node_gyp
 // Build against the headers of the running Node (its install prefix) rather than downloading them.
 const prefix = path.resolve(path.dirname(process.execPath), '..');
 const nodedir = process.env.npm_config_nodedir ?? (fs.existsSync(path.join(prefix, 'include/node/node_api.h')) ? prefix : undefined);
-const r = spawnSync(cmd, [...args, 'rebuild', '--silent', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' && cmd === 'node-gyp' });
+const r = spawnSync(cmd, [...args, 'rebuild', '--silent', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], {
+  cwd: dir,
+  stdio: 'inherit',
+  shell: process.platform === 'win32' && cmd === 'node-gyp',
+});
 if (r.status !== 0) {
   const why = `build-native: node-gyp failed (${r.error?.message ?? `exit ${r.status}`}); byte-range locking needs a C compiler and Node's headers`;
   if (process.env.VLLSI_REQUIRE_NATIVE === '1') {

@@ -218,7 +218,9 @@ export function checkToolchain(board: string, env: NodeJS.ProcessEnv): void {
   const problems: string[] = [];
   const moddable = env.MODDABLE;
   if (!moddable) {
-    problems.push('MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable), build its tools as its documentation/Moddable SDK - Getting Started.md says, then `export MODDABLE=<that folder>`.');
+    problems.push(
+      'MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable), build its tools as its documentation/Moddable SDK - Getting Started.md says, then `export MODDABLE=<that folder>`.',
+    );
   } else if (!isDir(moddable) || !isDir(path.join(moddable, 'tools'))) {
     problems.push(`MODDABLE=${moddable} is not a Moddable SDK folder (no tools/ in it).`);
   }
@@ -226,10 +228,14 @@ export function checkToolchain(board: string, env: NodeJS.ProcessEnv): void {
     problems.push('mcconfig is not on PATH. Build the Moddable tools and add $MODDABLE/build/bin/<lin|mac>/release to PATH.');
   }
   for (const { variable, what } of target.sdk) {
-    if (!env[variable] || !isDir(env[variable]!)) problems.push(`${variable} is ${env[variable] ? `not a folder (${env[variable]})` : 'not set'}: install ${what} and export ${variable}.`);
+    if (!env[variable] || !isDir(env[variable]!))
+      problems.push(`${variable} is ${env[variable] ? `not a folder (${env[variable]})` : 'not set'}: install ${what} and export ${variable}.`);
   }
   if (problems.length) {
-    throw new ToolchainMissing(problems.map((p) => p.split(' ')[0]).join(', '), `cannot build for ${board} (Moddable platform ${target.platform}):\n  - ${problems.join('\n  - ')}`);
+    throw new ToolchainMissing(
+      problems.map((p) => p.split(' ')[0]).join(', '),
+      `cannot build for ${board} (Moddable platform ${target.platform}):\n  - ${problems.join('\n  - ')}`,
+    );
   }
 }
 
@@ -274,7 +280,8 @@ export function buildFirmware(board: string, projectDir: string, env: NodeJS.Pro
   }
   const name = moddableTargets[board]!.firmware;
   const found = findFile(path.join(projectDir, 'build', 'bin'), name);
-  if (found === undefined) throw new FlashFailed(0, `mcconfig exited 0 but made no ${name} under ${path.join(projectDir, 'build', 'bin')}: ${board} was not flashed`);
+  if (found === undefined)
+    throw new FlashFailed(0, `mcconfig exited 0 but made no ${name} under ${path.join(projectDir, 'build', 'bin')}: ${board} was not flashed`);
   return found;
 }
 
@@ -282,7 +289,14 @@ export function buildFirmware(board: string, projectDir: string, env: NodeJS.Pro
  * Installs the built firmware (mcconfig's deploy step). Waiting for the board ends after `waitMs`:
  * the step is stopped and BoardNotFound says what was waited for.
  */
-export async function deployFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined, waitMs: number, release = false): Promise<void> {
+export async function deployFirmware(
+  board: string,
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  port: string | undefined,
+  waitMs: number,
+  release = false,
+): Promise<void> {
   const { command, args } = mcconfigStep(board, projectDir, 'deploy', release);
   const child = spawn(command, args, { cwd: projectDir, env: childEnv(board, env, port), stdio: 'inherit', detached: true });
   let timedOut = false;
@@ -299,7 +313,10 @@ export async function deployFirmware(board: string, projectDir: string, env: Nod
     child.once('exit', (code) => resolve(code));
   }).finally(() => clearTimeout(timer));
   if (timedOut) {
-    throw new BoardNotFound(board, `no board within ${waitMs / 1000} s: waited for ${moddableTargets[board]!.waitsFor}. The firmware is built: \`vllsi flash --build-only\` prints its path`);
+    throw new BoardNotFound(
+      board,
+      `no board within ${waitMs / 1000} s: waited for ${moddableTargets[board]!.waitsFor}. The firmware is built: \`vllsi flash --build-only\` prints its path`,
+    );
   }
   if (status !== 0) throw new FlashFailed(status, `\`${command} ${args.join(' ')}\` in ${projectDir} exited with ${status}: ${board} was not flashed`);
 }

@@ -8,7 +8,8 @@ import type { BlinkHardware } from './hw.js';
 
 // FUNCSEL values (pico-sdk gpio_function): the SVD names them per pin (sio_25, uart0_tx...),
 // so code that works for any pin writes the numbers.
-const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5;
+const GPIO_FUNC_UART = 2,
+  GPIO_FUNC_SIO = 5;
 
 export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardware {
   const resets = peripheral(RESETS);

@@ -34,7 +34,8 @@ export function hostProvider(classes: IoClasses, board: BoardIo): HostProvider {
   for (const [k, v] of Object.entries(classes)) if (v !== undefined) io[k] = v;
   const device: Record<string, unknown> = { io: Object.freeze(io), pin: Object.freeze({ ...board.pin }) };
   for (const bus of ['I2C', 'SPI', 'Serial'] as const) {
-    const cls = classes[bus], d = board[bus];
+    const cls = classes[bus],
+      d = board[bus];
     if (cls !== undefined && d !== undefined) device[bus] = Object.freeze({ default: Object.freeze({ io: cls, ...d.default }) });
   }
   return Object.freeze(device) as unknown as HostProvider;

@@ -26,7 +26,16 @@ export const GPIO = {
     STATUS: { addressOffset: 0x44, fields: { INT: { bitOffset: 0, bitWidth: 32 } } },
     STATUS_W1TC: { addressOffset: 0x4c, fields: { STATUS_INT_W1TC: wo(0, 32) } }, // TRM: WO
     PCPU_INT: { addressOffset: 0x68, fields: { PROCPU_INT: ro(0, 32) } }, // TRM: RO
-    PIN0: { addressOffset: 0x88, fields: { PAD_DRIVER: bit(2), INT_TYPE: { bitOffset: 7, bitWidth: 3 }, WAKEUP_ENABLE: bit(10), CONFIG: { bitOffset: 11, bitWidth: 2 }, INT_ENA: { bitOffset: 13, bitWidth: 5 } } },
+    PIN0: {
+      addressOffset: 0x88,
+      fields: {
+        PAD_DRIVER: bit(2),
+        INT_TYPE: { bitOffset: 7, bitWidth: 3 },
+        WAKEUP_ENABLE: bit(10),
+        CONFIG: { bitOffset: 11, bitWidth: 2 },
+        INT_ENA: { bitOffset: 13, bitWidth: 5 },
+      },
+    },
     /** FUNCn_OUT_SEL_CFG (SVD: FUNC%s_OUT_SEL_CFG, dim 40): the signal routed to pad n; 0x100 = GPIO_OUT bit n. */
     FUNC_OUT_SEL_CFG: {
       addressOffset: 0x530,
@@ -41,9 +50,16 @@ export const GPIO = {
 const uartInts = <S extends 'RAW' | 'ST' | 'ENA' | 'CLR'>(s: S) => {
   const f = (o: number) => (s === 'CLR' ? wo(o) : s === 'ENA' ? bit(o) : ro(o));
   return {
-    [`RXFIFO_FULL_INT_${s}`]: f(0), [`TXFIFO_EMPTY_INT_${s}`]: f(1), [`PARITY_ERR_INT_${s}`]: f(2), [`FRM_ERR_INT_${s}`]: f(3),
-    [`RXFIFO_OVF_INT_${s}`]: f(4), [`RXFIFO_TOUT_INT_${s}`]: f(8), [`TX_DONE_INT_${s}`]: f(14),
-  } as { readonly [K in `${'RXFIFO_FULL' | 'TXFIFO_EMPTY' | 'PARITY_ERR' | 'FRM_ERR' | 'RXFIFO_OVF' | 'RXFIFO_TOUT' | 'TX_DONE'}_INT_${S}`]: ReturnType<typeof f> };
+    [`RXFIFO_FULL_INT_${s}`]: f(0),
+    [`TXFIFO_EMPTY_INT_${s}`]: f(1),
+    [`PARITY_ERR_INT_${s}`]: f(2),
+    [`FRM_ERR_INT_${s}`]: f(3),
+    [`RXFIFO_OVF_INT_${s}`]: f(4),
+    [`RXFIFO_TOUT_INT_${s}`]: f(8),
+    [`TX_DONE_INT_${s}`]: f(14),
+  } as {
+    readonly [K in `${'RXFIFO_FULL' | 'TXFIFO_EMPTY' | 'PARITY_ERR' | 'FRM_ERR' | 'RXFIFO_OVF' | 'RXFIFO_TOUT' | 'TX_DONE'}_INT_${S}`]: ReturnType<typeof f>;
+  };
 };
 
 /** UART0 (UART1 at 0x3ff50000, UART2 at 0x3ff6e000). Interrupt fields: the common subset. */
@@ -68,8 +84,14 @@ export const UART0 = {
       addressOffset: 0x20,
       resetValue: 0x0800001c,
       fields: {
-        PARITY: bit(0), PARITY_EN: bit(1), BIT_NUM: { bitOffset: 2, bitWidth: 2 }, STOP_BIT_NUM: { bitOffset: 4, bitWidth: 2 },
-        LOOPBACK: bit(14), RXFIFO_RST: bit(17), TXFIFO_RST: bit(18), TICK_REF_ALWAYS_ON: bit(27),
+        PARITY: bit(0),
+        PARITY_EN: bit(1),
+        BIT_NUM: { bitOffset: 2, bitWidth: 2 },
+        STOP_BIT_NUM: { bitOffset: 4, bitWidth: 2 },
+        LOOPBACK: bit(14),
+        RXFIFO_RST: bit(17),
+        TXFIFO_RST: bit(18),
+        TICK_REF_ALWAYS_ON: bit(27),
       },
     },
     CONF1: {
@@ -98,8 +120,13 @@ export const TIMG0 = {
       addressOffset: 0x00,
       resetValue: 0x60002000,
       fields: {
-        EN: bit(31), INCREASE: bit(30), AUTORELOAD: bit(29), DIVIDER: { bitOffset: 13, bitWidth: 16 },
-        EDGE_INT_EN: bit(12), LEVEL_INT_EN: bit(11), ALARM_EN: bit(10),
+        EN: bit(31),
+        INCREASE: bit(30),
+        AUTORELOAD: bit(29),
+        DIVIDER: { bitOffset: 13, bitWidth: 16 },
+        EDGE_INT_EN: bit(12),
+        LEVEL_INT_EN: bit(11),
+        ALARM_EN: bit(10),
       },
     },
     T0LO: { addressOffset: 0x04, access: 'read-only' },

@@ -1,8 +1,26 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import fc from 'fast-check';
 import {
-  bindHal, unbindHal, currentHal, HalNotBound, InvalidHal, volatileLoad, volatileStore, barrier, dmb, dsb, isb, AccessMode,
-  Register, MemoryRegion, peripheral, BusFault, RegisterAccessError, RegisterDefinitionError, InvalidArgument, VllsiError,
+  bindHal,
+  unbindHal,
+  currentHal,
+  HalNotBound,
+  InvalidHal,
+  volatileLoad,
+  volatileStore,
+  barrier,
+  dmb,
+  dsb,
+  isb,
+  AccessMode,
+  Register,
+  MemoryRegion,
+  peripheral,
+  BusFault,
+  RegisterAccessError,
+  RegisterDefinitionError,
+  InvalidArgument,
+  VllsiError,
   type PeripheralDef,
 } from '../../src/index.js';
 import * as rp2040 from '../../src/registers/rp2040.js';
@@ -172,7 +190,11 @@ describe('mmio: typed register definitions', () => {
   });
 
   it('a field value with no enumerated name reads as undefined', () => {
-    const def = { name: 'P', baseAddress: RAM, registers: { R: { addressOffset: 0, fields: { F: { bitOffset: 0, bitWidth: 2, enumeratedValues: { ZERO: 0 } } } } } } as const;
+    const def = {
+      name: 'P',
+      baseAddress: RAM,
+      registers: { R: { addressOffset: 0, fields: { F: { bitOffset: 0, bitWidth: 2, enumeratedValues: { ZERO: 0 } } } } },
+    } as const;
     const p = peripheral(def);
     p.R.write(2);
     expect(p.R.getEnum('F')).toBe(undefined);
@@ -208,8 +230,19 @@ describe('mmio: typed register definitions', () => {
   it('write-only: read, field reads, matches and modify are RegisterAccessError write-only; write works', () => {
     dev.CMD.write({ GO: 1 });
     expect(hal.peek32(DEV + 0xc)).toBe(0x101);
-    // @ts-expect-error: a write-only register has no read, get, isSet, matches or modify
-    for (const f of [() => dev.CMD.read(), () => dev.CMD.get('GO'), () => dev.CMD.isSet('GO'), () => dev.CMD.matches({ GO: 1 }), () => dev.CMD.modify({ ARG: 1 })]) {
+    // A write-only register has no read, get, isSet, matches or modify:
+    for (const f of [
+      // @ts-expect-error: no read
+      () => dev.CMD.read(),
+      // @ts-expect-error: no get
+      () => dev.CMD.get('GO'),
+      // @ts-expect-error: no isSet
+      () => dev.CMD.isSet('GO'),
+      // @ts-expect-error: no matches
+      () => dev.CMD.matches({ GO: 1 }),
+      // @ts-expect-error: no modify
+      () => dev.CMD.modify({ ARG: 1 }),
+    ]) {
       const e = throwsWithoutBusAccess(f, RegisterAccessError) as RegisterAccessError;
       expect(e.rule).toBe('write-only');
     }
@@ -323,7 +356,13 @@ describe('mmio: typed register definitions', () => {
       name: 'ARR',
       baseAddress: RAM,
       registers: {
-        CTRL: { addressOffset: 0x10, dim: 4, dimIncrement: 8, resetValue: 0x3, fields: { MODE: { bitOffset: 0, bitWidth: 2, enumeratedValues: { OFF: 0, ON: 1 } } } },
+        CTRL: {
+          addressOffset: 0x10,
+          dim: 4,
+          dimIncrement: 8,
+          resetValue: 0x3,
+          fields: { MODE: { bitOffset: 0, bitWidth: 2, enumeratedValues: { OFF: 0, ON: 1 } } },
+        },
         FLAG: { addressOffset: 0x14, dim: 4, dimIncrement: 8, access: 'read-only' },
       },
     } as const satisfies PeripheralDef;
@@ -359,7 +398,12 @@ describe('mmio: typed register definitions', () => {
     caught(bad({ dim: 2, dimIncrement: 2 }), RegisterDefinitionError);
     caught(bad({ dim: 2 }), RegisterDefinitionError);
     caught(bad({ dimIncrement: 4 }), RegisterDefinitionError);
-    expect(caught(() => peripheral({ name: 'BAD', baseAddress: 0xfffffff0, registers: { R: { addressOffset: 0, dim: 8, dimIncrement: 4 } } }), RegisterDefinitionError).message).toMatch(/address/);
+    expect(
+      caught(
+        () => peripheral({ name: 'BAD', baseAddress: 0xfffffff0, registers: { R: { addressOffset: 0, dim: 8, dimIncrement: 4 } } }),
+        RegisterDefinitionError,
+      ).message,
+    ).toMatch(/address/);
   });
 
   it('peripheral() accepts another base address for a second instance of the same block', () => {

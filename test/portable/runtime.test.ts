@@ -9,7 +9,18 @@ import * as osMemory from '../../src/os_memory.js';
 import * as none from '../../src/no_runtime.js';
 import { RUNTIME_PROFILE } from '../../src/profile.js';
 
-const STACK = ['stackAlloc', 'stackAllocOffset', 'stackMark', 'stackReset', 'stackStats', 'stackArena', 'initStackArena', 'hasStackArena', 'releaseStackArena', 'blockOn'] as const;
+const STACK = [
+  'stackAlloc',
+  'stackAllocOffset',
+  'stackMark',
+  'stackReset',
+  'stackStats',
+  'stackArena',
+  'initStackArena',
+  'hasStackArena',
+  'releaseStackArena',
+  'blockOn',
+] as const;
 // The embedded profile's entry points: its allocator and blockOn.
 const embedded = { ...allocator, ...blocking };
 const OS_MEMORY = ['initOsMemory', 'osAlloc', 'osAllocAligned', 'osAllocHuge', 'osFree', 'osProtect', 'osAdvise'] as const;

@@ -55,14 +55,21 @@ describe('the layering check', () => {
   });
 
   it('fails on an upward import between folders, type-only or dynamic alike', () => {
-    const r = check(tree({ 'hal/up.ts': "import type { B } from '../host-sim/bus.js';\nexport type U = B;\nexport const t = () => import('../tools/cli.js');\n" }));
+    const r = check(
+      tree({ 'hal/up.ts': "import type { B } from '../host-sim/bus.js';\nexport type U = B;\nexport const t = () => import('../tools/cli.js');\n" }),
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('hal/up.ts: imports host-sim/bus.ts, from host-sim/, a layer above hal/');
     expect(r.stderr).toContain('hal/up.ts: imports tools/cli.ts, from tools/, a layer above hal/');
   });
 
   it('fails on a cycle between files, even through a type-only edge', () => {
-    const r = check(tree({ 'src/a.ts': "import type { B } from './b.js';\nexport type A = B | 1;\n", 'src/b.ts': "import type { A } from './a.js';\nexport type B = Exclude<A, 1> | 2;\n" }));
+    const r = check(
+      tree({
+        'src/a.ts': "import type { B } from './b.js';\nexport type A = B | 1;\n",
+        'src/b.ts': "import type { A } from './a.js';\nexport type B = Exclude<A, 1> | 2;\n",
+      }),
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/import cycle: src\/(a\.ts -> src\/b\.ts|b\.ts -> src\/a\.ts)/);
   });

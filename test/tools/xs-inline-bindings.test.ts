@@ -32,7 +32,9 @@ function sites(code: string): string[] {
 
 describe('register bindings (no evaluation)', () => {
   it('finds peripherals from imported definitions, directly, destructured or as a member', () => {
-    const ast = parseAst('const t = peripheral(TIMER); const { UART0 } = ns; const u = peripheral(UART0); const s = peripheral(ns.SIO); const z = other(TIMER);');
+    const ast = parseAst(
+      'const t = peripheral(TIMER); const { UART0 } = ns; const u = peripheral(UART0); const s = peripheral(ns.SIO); const z = other(TIMER);',
+    );
     const { periphs } = registerBindings(ast, imports, 'peripheral');
     expect([...periphs.keys()]).toEqual(['t', 'u', 's']);
     expect(periphs.get('u').from).toEqual({ id: '/defs.ts', imported: '*', member: 'UART0' });
@@ -48,10 +50,11 @@ describe('register bindings (no evaluation)', () => {
     // `r` is declared twice, so neither binding is trusted; `q` is used outside its block.
     expect(sites('const t = peripheral(TIMER); { const r = t.INTE; } { const r = 1; r.read(); } { const q = t.INTE; } q.read();')).toEqual([]);
     // An element of a register array at a literal index, directly or through an alias.
-    expect(sites('const io = peripheral(TIMER); io.GPIO_CTRL[25].write({ FUNCSEL: 5 }); const c = io.GPIO_CTRL[3]; c.fields.FUNCSEL.write(1); io.GPIO_CTRL[pin].read();')).toEqual([
-      'io.GPIO_CTRL[25].write',
-      'io.GPIO_CTRL[3].FUNCSEL.write',
-    ]);
+    expect(
+      sites(
+        'const io = peripheral(TIMER); io.GPIO_CTRL[25].write({ FUNCSEL: 5 }); const c = io.GPIO_CTRL[3]; c.fields.FUNCSEL.write(1); io.GPIO_CTRL[pin].read();',
+      ),
+    ).toEqual(['io.GPIO_CTRL[25].write', 'io.GPIO_CTRL[3].FUNCSEL.write']);
     // Other computed members and optional calls are not sites.
     expect(sites("const t = peripheral(TIMER); t['INTE'].read(); t.INTE.read?.();")).toEqual([]);
   });

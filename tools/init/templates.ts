@@ -111,8 +111,15 @@ export function templateFiles(o: InitOptions): Record<string, string> {
   };
   const tsconfig = {
     compilerOptions: {
-      target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true,
-      allowImportingTsExtensions: true, verbatimModuleSyntax: true, skipLibCheck: true, types: [],
+      target: 'es2022',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      verbatimModuleSyntax: true,
+      skipLibCheck: true,
+      types: [],
     },
     include: ['*.ts'],
   };
