@@ -45,7 +45,7 @@ describe('did you mean', () => {
     })();
     expect(e).toBeInstanceOf(RegisterAccessError);
     expect((e as RegisterAccessError).rule).toBe('unknown-register');
-    expect((e as Error).message).toMatch(/^get IO_BANK0.GPIO25_CTL: no such register; did you mean GPIO25_CTRL,/);
+    expect((e as Error).message).toMatch(/^get IO_BANK0.GPIO25_CTL: no such register; did you mean GPIO_CTRL\[25\]\?$/);
     // Lower-case and symbol keys stay what a plain object gives (then, toJSON, Symbol.iterator).
     expect((io as unknown as Record<string, unknown>).then).toBeUndefined();
     expect(String(io)).toBe('[object Object]');
