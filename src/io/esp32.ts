@@ -23,8 +23,8 @@ import { definePWM, type PwmBinding } from './pwm.js';
 import { defineSerial, type UartBinding } from './serial.js';
 
 /** The address of element `i` of a register (array) of peripheral `p`. */
-const at = (p: { baseAddress: number }, r: { addressOffset: number }, i = 0, next = r) =>
-  p.baseAddress + r.addressOffset + (next.addressOffset - r.addressOffset) * i;
+const at = (p: { baseAddress: number }, r: { addressOffset: number; dimIncrement?: number }, i = 0) =>
+  p.baseAddress + r.addressOffset + (r.dimIncrement ?? 0) * i;
 
 const g = GPIO.registers;
 const OUT_W1TS = at(GPIO, g.OUT_W1TS),
@@ -34,7 +34,7 @@ const OUT_W1TS = at(GPIO, g.OUT_W1TS),
 const IN = at(GPIO, g.IN),
   STATUS_W1TC = at(GPIO, g.STATUS_W1TC),
   PCPU_INT = at(GPIO, g.PCPU_INT);
-const pinCfg = g.PIN0.fields;
+const pinCfg = g.PIN.fields;
 /** FUNCn_OUT_SEL_CFG.OUT_SEL = 0x100: the pad is driven by GPIO_OUT bit n. */
 const SIMPLE_OUTPUT = 0x100;
 /** INT_ENA bit for the PRO CPU interrupt (core 0, which runs the app's handlers). */
@@ -47,13 +47,13 @@ const PIN_LIST = '0-5, 12-19, 21-23, 25-27';
 
 /** Routes peripheral output `signal` (or GPIO_OUT: SIMPLE_OUTPUT) to `pin` and enables its driver. */
 function routeOut(pin: number, signal: number): void {
-  volatileStore(at(GPIO, g.FUNC0_OUT_SEL_CFG, pin, g.FUNC1_OUT_SEL_CFG), signal);
+  volatileStore(at(GPIO, g.FUNC_OUT_SEL_CFG, pin), signal);
   volatileStore(ENABLE_W1TS, 1 << pin);
 }
 /** Gives `pin` back to GPIO_OUT, as an input. */
 function unrouteOut(pin: number): void {
   volatileStore(ENABLE_W1TC, 1 << pin);
-  volatileStore(at(GPIO, g.FUNC0_OUT_SEL_CFG, pin, g.FUNC1_OUT_SEL_CFG), SIMPLE_OUTPUT);
+  volatileStore(at(GPIO, g.FUNC_OUT_SEL_CFG, pin), SIMPLE_OUTPUT);
 }
 
 /** The GPIO interrupt: acknowledges the pins that fired, and tells each watcher whether its pin rose or fell (the level now). */
@@ -75,7 +75,7 @@ export const esp32Gpio: GpioBinding = {
     if (mode === DigitalMode.Output) {
       if (initial !== 0) volatileStore(OUT_W1TS, initial);
       if ((mask & ~initial) !== 0) volatileStore(OUT_W1TC, (mask & ~initial) >>> 0);
-      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(at(GPIO, g.FUNC0_OUT_SEL_CFG, p, g.FUNC1_OUT_SEL_CFG), SIMPLE_OUTPUT);
+      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(at(GPIO, g.FUNC_OUT_SEL_CFG, p), SIMPLE_OUTPUT);
       volatileStore(ENABLE_W1TS, mask);
     } else {
       volatileStore(ENABLE_W1TC, mask);
@@ -106,7 +106,7 @@ export const esp32Gpio: GpioBinding = {
       const r = notify !== undefined && (rises >>> p) & 1,
         f = notify !== undefined && (falls >>> p) & 1;
       const type = r && f ? 3 : r ? 1 : f ? 2 : 0;
-      volatileStore(at(GPIO, g.PIN0, p, g.PIN1), type === 0 ? 0 : (type << pinCfg.INT_TYPE.bitOffset) | INT_ENA_PRO);
+      volatileStore(at(GPIO, g.PIN, p), type === 0 ? 0 : (type << pinCfg.INT_TYPE.bitOffset) | INT_ENA_PRO);
     }
     volatileStore(STATUS_W1TC, pins); // drop edges latched before
     if (notify !== undefined) list.push({ pins, rises, falls, notify });
@@ -123,9 +123,9 @@ export const esp32Gpio: GpioBinding = {
 // --- PWM on LEDC (TRM ch. 14) ------------------------------------------------------------
 
 const l = LEDC.registers;
-const timerConf = l.HSTIMER0_CONF.fields,
-  chConf0 = l.HSCH0_CONF0.fields,
-  chConf1 = l.HSCH0_CONF1.fields;
+const timerConf = l.HSTIMER_CONF.fields,
+  chConf0 = l.HSCH_CONF0.fields,
+  chConf1 = l.HSCH_CONF1.fields;
 const LEDC_HS_SIG_OUT0 = 71,
   LEDC_LS_SIG_OUT0 = 79;
 /** The LEDC timers count APB (80 MHz; the low-speed ones through SLOW_CLK with LEDC_CONF.APB_CLK_SEL) or REF_TICK (1 MHz). */
@@ -149,17 +149,17 @@ function ledcState(): LedcState {
 }
 
 /** Channel `ch` (0..7 high speed, 8..15 low speed): the address of its register `hs` (or its low-speed twin). */
-function chAddr(ch: number, hs: { addressOffset: number }): number {
-  const ls = l.LSCH0_CONF0.addressOffset - l.HSCH0_CONF0.addressOffset;
-  return at(LEDC, hs, ch & 7, { addressOffset: hs.addressOffset + l.HSCH1_CONF0.addressOffset - l.HSCH0_CONF0.addressOffset }) + (ch >= 8 ? ls : 0);
+function chAddr(ch: number, hs: { addressOffset: number; dimIncrement: number }): number {
+  const ls = l.LSCH_CONF0.addressOffset - l.HSCH_CONF0.addressOffset;
+  return at(LEDC, hs, ch & 7) + (ch >= 8 ? ls : 0);
 }
 function timerAddr(t: number): number {
-  return at(LEDC, t >= 4 ? l.LSTIMER0_CONF : l.HSTIMER0_CONF, t & 3, t >= 4 ? l.LSTIMER1_CONF : l.HSTIMER1_CONF);
+  return at(LEDC, t >= 4 ? l.LSTIMER_CONF : l.HSTIMER_CONF, t & 3);
 }
 /** CONF0 of channel `ch`: its timer, output on or off (low level), latched at once on a low-speed channel (PARA_UP). */
 function channelOn(ch: number, timer: number, on: boolean): void {
-  const v = ((timer & 3) << chConf0.TIMER_SEL.bitOffset) | (on ? fieldMask(chConf0.SIG_OUT_EN) : 0) | (ch >= 8 ? fieldMask(l.LSCH0_CONF0.fields.PARA_UP) : 0);
-  volatileStore(chAddr(ch, l.HSCH0_CONF0), v);
+  const v = ((timer & 3) << chConf0.TIMER_SEL.bitOffset) | (on ? fieldMask(chConf0.SIG_OUT_EN) : 0) | (ch >= 8 ? fieldMask(l.LSCH_CONF0.fields.PARA_UP) : 0);
+  volatileStore(chAddr(ch, l.HSCH_CONF0), v);
 }
 
 export const esp32Pwm: PwmBinding = {
@@ -187,7 +187,7 @@ export const esp32Pwm: PwmBinding = {
           `${cls}: hz ${hz} at ${resolution} bits is out of LEDC's range (${Math.ceil((REF_TICK_HZ * 256) / (DIV_MAX * 2 ** resolution))}..${APB_HZ / 2 ** resolution} Hz)`,
         );
       const conf = (resolution << timerConf.DUTY_RES.bitOffset) | (div << timerConf.DIV_NUM.bitOffset) | (fast ? fieldMask(timerConf.TICK_SEL) : 0);
-      const paraUp = timer >= 4 ? fieldMask(l.LSTIMER0_CONF.fields.PARA_UP) : 0;
+      const paraUp = timer >= 4 ? fieldMask(l.LSTIMER_CONF.fields.PARA_UP) : 0;
       if (timer >= 4) volatileStore(at(LEDC, l.CONF), fieldMask(l.CONF.fields.APB_CLK_SEL)); // SLOW_CLK = APB
       volatileStore(timerAddr(timer), (conf | fieldMask(timerConf.RST) | paraUp) >>> 0); // counter reset while configured
       volatileStore(timerAddr(timer), (conf | paraUp) >>> 0);
@@ -196,9 +196,9 @@ export const esp32Pwm: PwmBinding = {
     const ch = freeChannel(timer);
     s.timers[timer]!.users++;
     s.channelPin[ch] = pin;
-    volatileStore(chAddr(ch, l.HSCH0_HPOINT), 0);
-    volatileStore(chAddr(ch, l.HSCH0_DUTY), 0);
-    volatileStore(chAddr(ch, l.HSCH0_CONF1), DUTY_UPDATE);
+    volatileStore(chAddr(ch, l.HSCH_HPOINT), 0);
+    volatileStore(chAddr(ch, l.HSCH_DUTY), 0);
+    volatileStore(chAddr(ch, l.HSCH_CONF1), DUTY_UPDATE);
     channelOn(ch, timer, true);
     routeOut(pin, (ch >= 8 ? LEDC_LS_SIG_OUT0 : LEDC_HS_SIG_OUT0) + (ch & 7));
   },
@@ -207,14 +207,14 @@ export const esp32Pwm: PwmBinding = {
     const ch = s.channelPin.indexOf(pin);
     // value = 2^res - 1 is 100 %: a duty of the whole period (2^res counts) keeps the output high.
     const counts = value === 2 ** resolution - 1 ? 2 ** resolution : value;
-    volatileStore(chAddr(ch, l.HSCH0_DUTY), counts << 4); // DUTY bits 3..0 are a fraction
-    volatileStore(chAddr(ch, l.HSCH0_CONF1), DUTY_UPDATE);
-    if (ch >= 8) volatileStore(chAddr(ch, l.HSCH0_CONF0), (volatileLoad(chAddr(ch, l.HSCH0_CONF0)) | fieldMask(l.LSCH0_CONF0.fields.PARA_UP)) >>> 0);
+    volatileStore(chAddr(ch, l.HSCH_DUTY), counts << 4); // DUTY bits 3..0 are a fraction
+    volatileStore(chAddr(ch, l.HSCH_CONF1), DUTY_UPDATE);
+    if (ch >= 8) volatileStore(chAddr(ch, l.HSCH_CONF0), (volatileLoad(chAddr(ch, l.HSCH_CONF0)) | fieldMask(l.LSCH_CONF0.fields.PARA_UP)) >>> 0);
   },
   close(pin) {
     const s = ledcState();
     const ch = s.channelPin.indexOf(pin);
-    const timer = (ch >= 8 ? 4 : 0) + ((volatileLoad(chAddr(ch, l.HSCH0_CONF0)) >>> chConf0.TIMER_SEL.bitOffset) & 3);
+    const timer = (ch >= 8 ? 4 : 0) + ((volatileLoad(chAddr(ch, l.HSCH_CONF0)) >>> chConf0.TIMER_SEL.bitOffset) & 3);
     channelOn(ch, timer, false);
     unrouteOut(pin);
     s.channelPin[ch] = undefined;
@@ -302,13 +302,13 @@ export const esp32Uart: UartBinding = {
     if (c.transmit !== undefined) routeOut(c.transmit, UART_SIGNALS[port]!);
     if (c.receive !== undefined) {
       volatileStore(ENABLE_W1TC, 1 << c.receive);
-      volatileStore(at(GPIO, g.FUNC0_IN_SEL_CFG, UART_SIGNALS[port], g.FUNC1_IN_SEL_CFG), c.receive | fieldMask(g.FUNC0_IN_SEL_CFG.fields.SEL));
+      volatileStore(at(GPIO, g.FUNC_IN_SEL_CFG, UART_SIGNALS[port]), c.receive | fieldMask(g.FUNC_IN_SEL_CFG.fields.SEL));
     }
   },
   close(port, c) {
     volatileStore(uartAt(port, u.INT_ENA), 0);
     if (c.transmit !== undefined) unrouteOut(c.transmit);
-    if (c.receive !== undefined) volatileStore(at(GPIO, g.FUNC0_IN_SEL_CFG, UART_SIGNALS[port], g.FUNC1_IN_SEL_CFG), 0);
+    if (c.receive !== undefined) volatileStore(at(GPIO, g.FUNC_IN_SEL_CFG, UART_SIGNALS[port]), 0);
   },
   readable(port) {
     return (volatileLoad(uartAt(port, u.STATUS)) & fieldMask(status.RXFIFO_CNT)) !== 0;

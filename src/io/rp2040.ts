@@ -4,14 +4,13 @@
 // generated from RP2040.svd (src/registers/rp2040/); which pins can take which function
 // is read from each GPIOn_CTRL.FUNCSEL's enumerated values.
 import { volatileLoad, volatileStore } from '../mmio.js';
-import type { FieldDef } from '../register_def.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
 import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
-import { IoRangeError, IoTypeError, edgeWatchers, fieldMask, ioState, notifyEdges, routeIrq } from './common.js';
+import { IoRangeError, IoTypeError, edgeWatchers, fieldMask, notifyEdges, routeIrq } from './common.js';
 import { defineSerial, type UartBinding } from './serial.js';
 import { defineI2C, type I2cBinding } from './i2c.js';
 import { defineSMBus } from './smbus.js';
@@ -43,19 +42,19 @@ const GPIO_IN = at(SIO, sio.GPIO_IN),
   OUT_CLR = at(SIO, sio.GPIO_OUT_CLR);
 const OE_SET = at(SIO, sio.GPIO_OE_SET),
   OE_CLR = at(SIO, sio.GPIO_OE_CLR);
-const CTRL0 = at(IO_BANK0, io.GPIO0_CTRL),
-  CTRL_STRIDE = io.GPIO1_CTRL.addressOffset - io.GPIO0_CTRL.addressOffset;
-const PAD0 = at(PADS_BANK0, pads.GPIO0),
-  PAD_STRIDE = pads.GPIO1.addressOffset - pads.GPIO0.addressOffset;
-const PAD_RESET = pads.GPIO0.resetValue;
-const pad = pads.GPIO0.fields;
+const CTRL0 = at(IO_BANK0, io.GPIO_CTRL),
+  CTRL_STRIDE = io.GPIO_CTRL.dimIncrement;
+const PAD0 = at(PADS_BANK0, pads.GPIO),
+  PAD_STRIDE = pads.GPIO.dimIncrement;
+const PAD_RESET = pads.GPIO.resetValue;
+const pad = pads.GPIO.fields;
 const INTR0 = at(IO_BANK0, io.INTR0),
-  INTE0 = at(IO_BANK0, io.PROC0_INTE0),
-  INTS0 = at(IO_BANK0, io.PROC0_INTS0);
+  INTE0 = at(IO_BANK0, io.PROC_INTE0),
+  INTS0 = at(IO_BANK0, io.PROC_INTS0); // core 0's (element 0)
 const IO_IRQ = IO_BANK0.interrupts.IO_IRQ_BANK0;
-const FUNCSEL = io.GPIO0_CTRL.fields.FUNCSEL;
-const FUNC_SIO = FUNCSEL.enumeratedValues.sio_0,
-  FUNC_NULL = FUNCSEL.enumeratedValues.null;
+const FUNCSEL = io.GPIO_CTRL.fields.FUNCSEL;
+const FUNC_SIO = FUNCSEL.elementEnumeratedValues[0].sio_0,
+  FUNC_NULL = FUNCSEL.elementEnumeratedValues[0].null;
 // Per pin, 4 bits in INTRn/PROC0_INTEn/PROC0_INTSn (n = pin / 8): LEVEL_LOW, LEVEL_HIGH, EDGE_LOW, EDGE_HIGH.
 const EDGE_LOW = 1 << io.INTR0.fields.GPIO0_EDGE_LOW.bitOffset,
   EDGE_HIGH = 1 << io.INTR0.fields.GPIO0_EDGE_HIGH.bitOffset;
@@ -77,8 +76,7 @@ export function pinFunction(pin: number, fn: string): number | undefined {
 }
 
 function funcsOf(pin: number): Readonly<Record<string, number>> | undefined {
-  const r = (io as unknown as Record<string, { fields: { FUNCSEL?: FieldDef } } | undefined>)[`GPIO${pin}_CTRL`];
-  return r?.fields.FUNCSEL?.enumeratedValues;
+  return Number.isInteger(pin) ? (FUNCSEL.elementEnumeratedValues as readonly Readonly<Record<string, number>>[])[pin] : undefined;
 }
 
 /** The function names GPIO `pin` offers (its FUNCSEL enumeration). */
@@ -257,7 +255,7 @@ export const rp2040Uart: UartBinding = {
   open(port, c, cls) {
     // pico-sdk's uart_set_baudrate: 64ths of the divisor, rounded; IBRD 1..65535.
     const div = Math.floor((8 * CLK_PERI_HZ) / c.baud);
-    let ibrd = div >> 7,
+    const ibrd = div >> 7,
       fbrd = ((div & 0x7f) + 1) >> 1;
     if (ibrd === 0 || ibrd > 0xffff)
       throw new IoRangeError(
@@ -522,10 +520,10 @@ export const rp2040Spi: SpiBinding = {
 // --- PWM (8 slices of 2 channels) -----------------------------------------------------
 
 const pwmRegs = PWM_REGS.registers;
-const SLICE_STRIDE = pwmRegs.CH1_CSR.addressOffset - pwmRegs.CH0_CSR.addressOffset;
+const SLICE_STRIDE = pwmRegs.CH_CSR.dimIncrement;
 const sliceAddr = (slice: number, r: { addressOffset: number }) => PWM_REGS.baseAddress + r.addressOffset + SLICE_STRIDE * slice;
 const pwmFn = (pin: number) => `pwm_${pin & 1 ? 'b' : 'a'}_${(pin >> 1) & 7}`;
-const ccField = (pin: number) => (pin & 1 ? pwmRegs.CH0_CC.fields.B : pwmRegs.CH0_CC.fields.A);
+const ccField = (pin: number) => (pin & 1 ? pwmRegs.CH_CC.fields.B : pwmRegs.CH_CC.fields.A);
 
 export const rp2040Pwm: PwmBinding = {
   pinCount: GPIO_COUNT,
@@ -547,14 +545,14 @@ export const rp2040Pwm: PwmBinding = {
       if (top + 1 < 2 ** resolution - 1)
         throw new IoRangeError(`${cls}: ${resolution} bits of resolution need a period of ${2 ** resolution - 1} clocks; at ${hz} Hz it has ${top + 1}`);
       unreset('PWM', 'IO_BANK0', 'PADS_BANK0');
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_DIV), div16);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_DIV), div16);
       volatileStore(sliceAddr(slice, pwmRegs.CH0_TOP), top);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CC), 0);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), fieldMask(pwmRegs.CH0_CSR.fields.EN));
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CC), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), fieldMask(pwmRegs.CH_CSR.fields.EN));
     } else {
       const f = ccField(pin);
-      const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+      const cc = sliceAddr(slice, pwmRegs.CH_CC);
       volatileStore(cc, (volatileLoad(cc) & ~fieldMask(f)) >>> 0);
     }
     muxPin(pin, pinFunction(pin, pwmFn(pin))!);
@@ -566,13 +564,13 @@ export const rp2040Pwm: PwmBinding = {
     const max = 2 ** resolution - 1;
     // value = max is 100 %: CC = TOP + 1 keeps the output high all the period.
     const level = value === max ? period : Math.round((value * period) / max);
-    const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+    const cc = sliceAddr(slice, pwmRegs.CH_CC);
     volatileStore(cc, ((volatileLoad(cc) & ~fieldMask(f)) | (Math.min(level, 0xffff) << f.bitOffset)) >>> 0);
   },
   close(pin, last) {
     const slice = (pin >> 1) & 7;
     unmuxPin(pin);
-    if (last) volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
+    if (last) volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), 0);
   },
 };
 

@@ -7,7 +7,7 @@ import { sharedOrSkip } from './shared.js';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
 import { applyPatch, readPatch } from '../../tools/svd/patch.js';
-import { enumName, fieldValue, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/register_map.js';
+import { enumName, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/register_map.js';
 
 const svdDir = sharedOrSkip('svd', 'vendor SVD conformance');
 const dir = pathToFileURL(`${svdDir}/`);
