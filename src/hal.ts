@@ -3,7 +3,7 @@
 // simulator (host-sim/) implement it; src/ receives one at initialisation and never
 // touches hardware any other way. The errors every HAL throws live here too, so
 // `instanceof` works whichever HAL threw.
-import { VllsiError } from './errors.js';
+import { VllsiError, hex } from './errors.js';
 
 /** Access width in bytes. */
 export type AccessSize = 1 | 2 | 4;
@@ -101,7 +101,7 @@ export class BusFault extends VllsiError<'BusFault'> {
     readonly detail: string,
   ) {
     // The address once, in hex (as datasheets and debuggers show it).
-    super('BusFault', `bus fault: ${size * 8}-bit ${access} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${detail}`);
+    super('BusFault', `bus fault: ${size * 8}-bit ${access} at ${hex(address >>> 0)}: ${detail}`);
   }
 }
 
