@@ -5,7 +5,7 @@ import type { AccessMode } from './bus.js';
 import type { FieldDef, PeripheralDef, RegisterDef } from './register_def.js';
 import { Register, type RegisterHandle, type RegisterOptions } from './register.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
-import { didYouMean } from './suggest.js';
+import { closestNames, didYouMean } from './suggest.js';
 import { requireObject } from './errors.js';
 
 /** A register of definition R as a handle: an array of handles when R is an array (`dim`). */
@@ -42,6 +42,19 @@ class PeripheralState {
     if (i === undefined) return new Register(rd, { ...this.options, name: `${this.name}.${key}` });
     return new Register(elementDef(rd, i), { ...this.options, baseAddress: this.baseAddress + i * rd.dimIncrement!, name: `${this.name}.${key}[${i}]` });
   }
+}
+
+/**
+ * `; did you mean GPIO_CTRL[25]?` for GPIO25_CTRL (or a typo of it): the name an SVD gives one
+ * element of an array, which the definitions fold into the array (svd gen).
+ */
+function arrayElementMeant(key: string, def: PeripheralDef): string | undefined {
+  const m = /^([A-Z_]*?)(\d+)(.*)$/.exec(key);
+  if (m === null) return undefined;
+  const flat = `${m[1]}_${m[3]}`.replace(/__+/g, '_').replace(/^_|_$/g, '');
+  const arrays = Object.keys(def.registers).filter((n) => def.registers[n]!.dim !== undefined && Number(m[2]) < def.registers[n]!.dim!);
+  const near = closestNames(flat, arrays, 1)[0];
+  return near === undefined ? undefined : `; did you mean ${near}[${Number(m[2])}]?`;
 }
 
 /** Element i's definition: the array's, with the fields that name their values per element taking element i's. */
@@ -92,7 +105,12 @@ const PERIPHERAL: ProxyHandler<PeripheralState> = {
     // A register-like name (upper case) it lacks is a typo: say so instead of handing back
     // undefined. Anything else is what a plain object would inherit (toString, then...).
     if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !(key in Object.prototype)) {
-      throw new RegisterAccessError(`${s.name}.${key}`, 'get', 'unknown-register', `no such register${didYouMean(key, Object.keys(s.def.registers))}`);
+      throw new RegisterAccessError(
+        `${s.name}.${key}`,
+        'get',
+        'unknown-register',
+        `no such register${arrayElementMeant(key, s.def) ?? didYouMean(key, Object.keys(s.def.registers))}`,
+      );
     }
     return Reflect.get(Object.prototype, key);
   },

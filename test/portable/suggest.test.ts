@@ -38,14 +38,14 @@ describe('did you mean', () => {
     const io = peripheral(IO_BANK0);
     const e = (() => {
       try {
-        return (io as unknown as Record<string, unknown>).GPIO_CTL;
+        return (io as unknown as Record<string, unknown>).GPIO25_CTL;
       } catch (x) {
         return x;
       }
     })();
     expect(e).toBeInstanceOf(RegisterAccessError);
     expect((e as RegisterAccessError).rule).toBe('unknown-register');
-    expect((e as Error).message).toMatch(/^get IO_BANK0.GPIO_CTL: no such register; did you mean GPIO_CTRL\b/);
+    expect((e as Error).message).toMatch(/^get IO_BANK0.GPIO25_CTL: no such register; did you mean GPIO_CTRL\[25\]\?$/);
     // Lower-case and symbol keys stay what a plain object gives (then, toJSON, Symbol.iterator).
     expect((io as unknown as Record<string, unknown>).then).toBeUndefined();
     expect(String(io)).toBe('[object Object]');
