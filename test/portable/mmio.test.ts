@@ -441,7 +441,7 @@ describe('registers: hand-written RP2040 and ESP32 definitions', () => {
     expect(peripheral(rp2040.UART0).UARTFR.address).toBe(0x40034018);
     expect(peripheral(esp32.GPIO).OUT_W1TS.address).toBe(0x3ff44008);
     expect(peripheral(esp32.UART0).STATUS.address).toBe(0x3ff4001c);
-    expect(peripheral(esp32.TIMG0).T0ALARMLO.address).toBe(0x3ff5f010);
+    expect(peripheral(esp32.TIMG0).TALARMLO[0].address).toBe(0x3ff5f010);
     for (const p of [rp2040.SIO, rp2040.IO_BANK0, rp2040.TIMER, rp2040.UART0, esp32.GPIO, esp32.UART0, esp32.TIMG0]) expect(() => peripheral(p)).not.toThrow();
     expect(Object.keys(all).length).toBeGreaterThan(0);
   });
