@@ -101,7 +101,7 @@ describe('vllsi build APP_DIR', () => {
     const out = path.join(tmp, 'app-led');
     const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, app);
     expect(r.code).toBe(0);
-    const [, bitfield, register] = /app: .*index\.js \((\d+) bitfield and (\d+) register calls inlined\)/.exec(r.out) ?? [];
+    const [, bitfield, register] = /app: .*index\.js \(embedded:io from moddable; (\d+) bitfield, (\d+) register and 0 Digital calls inlined\)/.exec(r.out) ?? [];
     expect(Number(bitfield)).toBe(1);
     expect(Number(register)).toBe(3);
     const code = readFileSync(path.join(out, 'app.js'), 'utf8');

@@ -14,7 +14,8 @@ import { packageRoot as root } from '../moddable.js';
 import { writeSecret } from '../files.js';
 import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
-import { isModdableApp, runModdableApp } from '../moddable-app.js';
+import { runModdableApp } from '../moddable-app.js';
+import { isModdableApp } from '../moddable-link.js';
 import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
 
