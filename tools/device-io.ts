@@ -32,12 +32,12 @@ export function appVllsiConfig(appDir: string): Readonly<Record<string, unknown>
   try {
     pkg = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new InvalidArgument('package.json', file, `is not JSON (${(e as Error).message})`);
+    throw new InvalidArgument('package.json', path.basename(appDir), `${file} is not JSON (${(e as Error).message})`);
   }
   const v = (pkg as { vllsi?: unknown } | null)?.vllsi;
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new InvalidArgument('"vllsi" section of', file, 'must be an object, e.g. { "io": "vllsi" }');
+    throw new InvalidArgument('"vllsi" section', v, `in ${file}: it must be an object, e.g. { "io": "vllsi" }`);
   return v as Record<string, unknown>;
 }
 
@@ -48,9 +48,9 @@ export function ioProviderOf(option: IoProvider | undefined, appDir: string): Io
   if (v === undefined) return DEFAULT_IO_PROVIDER;
   if (typeof v !== 'string' || !(IO_PROVIDERS as readonly string[]).includes(v)) {
     throw new InvalidArgument(
-      '"vllsi": { "io" } in',
-      path.join(appDir, 'package.json'),
-      `is ${JSON.stringify(v)}: it must be one of ${IO_PROVIDERS.map((p) => `"${p}"`).join(', ')}`,
+      '"vllsi": { "io" }',
+      v,
+      `in ${path.join(appDir, 'package.json')}: it must be one of ${IO_PROVIDERS.map((p) => `"${p}"`).join(', ')}`,
     );
   }
   return v as IoProvider;
@@ -73,7 +73,15 @@ interface BuildPlugins {
  * bundled as "vllsi-io" (the core left as the module "vllsi"), the `embedded:*` modules, "system"
  * and their manifest.
  */
-export async function vllsiIoFiles(chip: string): Promise<Record<string, string>> {
+export function vllsiIoFiles(chip: string): Promise<Readonly<Record<string, string>>> {
+  // Per chip, once per process: the sources do not change under a build.
+  let files = ioFilesByChip.get(chip);
+  if (files === undefined) ioFilesByChip.set(chip, (files = writeIoFiles(chip)));
+  return files;
+}
+const ioFilesByChip = new Map<string, Promise<Readonly<Record<string, string>>>>();
+
+async function writeIoFiles(chip: string): Promise<Record<string, string>> {
   const [{ rollup }, { nodeResolve }, plugins] = await Promise.all([
     import('rollup'),
     import('@rollup/plugin-node-resolve'),
