@@ -16,7 +16,8 @@ export async function run() {
     await worker.compute(await bundleForXs('bench/xs/io-loops.ts', 'loops', []));
     await worker.compute(await bundleForXs('bench/xs/io-loops.ts', 'inlined', [inliner]));
     // The write and the read loop, each with its constant-pin site: no figure for a site left a call.
-    if (inliner.api.inlinedCount().digital !== 2) throw new Error(`expected the 2 Digital sites of bench/xs/io-loops.ts inlined, got ${inliner.api.inlinedCount().digital}`);
+    if (inliner.api.inlinedCount().digital !== 2)
+      throw new Error(`expected the 2 Digital sites of bench/xs/io-loops.ts inlined, got ${inliner.api.inlinedCount().digital}`);
     const per = async (bundle, name) => (await worker.compute(`${bundle}.${name}(${N});`)) / N;
     const empty = await per('loops', 'empty');
     const rows = [];
