@@ -48,10 +48,13 @@ class ModdableArrayBuffer extends ArrayBuffer {
   }
 }
 
-/** Bundles the Moddable app in `dir` and runs its main module on the host's board (at the current simulated time). */
-export async function runModdableApp(dir: string, host: ModdableHost): Promise<void> {
+/**
+ * Bundles the Moddable app in `dir` and runs its main module on the host's board (at the current
+ * simulated time); `guard` wraps the run (the CLI's turns the app's own exceptions into AppError).
+ */
+export async function runModdableApp(dir: string, host: ModdableHost, guard: (run: () => void) => void = (run) => run()): Promise<void> {
   const code = await bundleModdableApp(dir, Object.keys(host.modules));
   const g = host.globals;
   const body = new Function('device', 'trace', 'System', 'ArrayBuffer', '__modules', code);
-  host.run(() => body(g.device, g.trace, g.System, ModdableArrayBuffer, host.modules));
+  guard(() => host.run(() => body(g.device, g.trace, g.System, ModdableArrayBuffer, host.modules)));
 }

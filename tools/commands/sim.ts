@@ -99,7 +99,8 @@ export const sim: Command = {
     const wall = performance.now();
     let input: ReturnType<typeof feedStdin> | undefined;
     try {
-      if (host !== undefined) await runModdableApp(dir, host);
+      // The Moddable app's own exceptions (its body runs now) are the app's, as a vllsi app's are.
+      if (host !== undefined) await runModdableApp(dir, host, (run) => asApp(dir, run));
       else asApp(dir, () => board.boot(app!));
       if (served) {
         // Let the boot text out first (the UART takes frame time): the tap would take it for the probe's answer.
