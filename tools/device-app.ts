@@ -13,9 +13,9 @@ import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { ioModuleNames } from '../src/io/provider.js';
 import { REGMAP_FORMAT } from '../src/register_map.js';
 import { loadBoard } from '../boards/index.js';
-import { appVllsiConfig, ioClassNames, ioProviderOf, MODDABLE_IO_MANIFEST, VLLSI_IO_MANIFEST, vllsiIoFiles, type IoProvider } from './device-io.js';
+import { appVllsiConfig, ioClassNames, ioProviderOf, MODDABLE_IO_MANIFEST, VLLSI_IO_MANIFEST, vllsiIoFiles } from './device-io.js';
 import { appModules, isModdableApp } from './moddable-link.js';
-import { packageRoot, ToolchainMissing } from './moddable.js';
+import { packageRoot, ToolchainMissing, type DeviceApp, type IoProvider } from './moddable.js';
 
 /** Moddable modules every platform vllsi builds for has (the pico and esp32 device manifests). */
 const MODDABLE_BASE_MODULES = ['timer', 'time', 'mc/config', 'instrumentation'];
@@ -28,27 +28,6 @@ export class AppBundleError extends VllsiError<'AppBundleError'> {
   ) {
     super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
-}
-
-export interface DeviceApp {
-  /** The app's entry module (APP_DIR/index.ts or index.js; a Moddable app's main.js). */
-  readonly entry: string;
-  /** 'vllsi': the bundle's default export is main(hal, board); 'moddable': its body is the app, run when imported. */
-  readonly kind: 'vllsi' | 'moddable';
-  /** Who provides `embedded:io/*` (tools/device-io.ts). */
-  readonly io: IoProvider;
-  /** The project files of the `vllsi` provider (relative path -> text); empty with `moddable`. */
-  readonly ioFiles: Readonly<Record<string, string>>;
-  /** The bundle (an ES module). */
-  readonly code: string;
-  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
-  readonly imports: readonly string[];
-  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
-  readonly chips: readonly string[];
-  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
-  readonly includes: readonly string[];
-  /** Calls the inliner rewrote. */
-  readonly inlined: { readonly bitfield: number; readonly register: number; readonly digital: number };
 }
 
 export interface DeviceAppOptions {
@@ -97,10 +76,18 @@ export async function bundleDeviceApp(appDir: string, options: DeviceAppOptions 
   if (io === 'vllsi' && spec === undefined) throw new InvalidArgument('IO provider', io, "needs the board: vllsi's classes are per chip");
   let tools;
   try {
-    tools = await Promise.all([import('rollup'), import('@rollup/plugin-node-resolve'), load<BuildPlugins>('tools/rollup-plugins.js'), load<Inliner>('tools/xs-inline.js')]);
+    tools = await Promise.all([
+      import('rollup'),
+      import('@rollup/plugin-node-resolve'),
+      load<BuildPlugins>('tools/rollup-plugins.js'),
+      load<Inliner>('tools/xs-inline.js'),
+    ]);
   } catch (e) {
     // An installed package has neither vllsi's build tools (devDependencies) nor its sources.
-    throw new ToolchainMissing('build tools', `bundling an app needs vllsi's build tools and sources (${e instanceof Error ? e.message : String(e)}): run \`vllsi build\` from a clone of vllsi after \`npm ci\``);
+    throw new ToolchainMissing(
+      'build tools',
+      `bundling an app needs vllsi's build tools and sources (${e instanceof Error ? e.message : String(e)}): run \`vllsi build\` from a clone of vllsi after \`npm ci\``,
+    );
   }
   const [{ rollup }, { nodeResolve }, plugins, { xsInline }] = tools;
   const inliner = xsInline(spec === undefined ? {} : { digital: { chip: spec.chip, provider: io === 'vllsi', pins: spec.io.pin } });
@@ -117,7 +104,16 @@ export async function bundleDeviceApp(appDir: string, options: DeviceAppOptions 
       onwarn(w) {
         if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new AppBundleError(where, w.message);
       },
-      plugins: [appOwnModules(ownModules), moddableModules(includes, where, embedded), plugins.srcAsVllsiModule(), plugins.portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), plugins.transpileTs(), jsonModules(appDir), inliner],
+      plugins: [
+        appOwnModules(ownModules),
+        moddableModules(includes, where, embedded),
+        plugins.srcAsVllsiModule(),
+        plugins.portableGuard(),
+        nodeResolve({ extensions: ['.ts', '.js'] }),
+        plugins.transpileTs(),
+        jsonModules(appDir),
+        inliner,
+      ],
     });
   } catch (e) {
     if (e instanceof AppBundleError || e instanceof InvalidArgument) throw e;
@@ -129,7 +125,11 @@ export async function bundleDeviceApp(appDir: string, options: DeviceAppOptions 
       throw new AppBundleError(where, `${path.basename(entry)} has no default export: export main(hal, board) as default`);
     }
     const registers = path.join(packageRoot, 'src', 'registers') + path.sep;
-    const chips = [...new Set(output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')))];
+    const chips = [
+      ...new Set(
+        output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')),
+      ),
+    ];
     return {
       entry,
       kind: moddableApp ? 'moddable' : 'vllsi',
@@ -169,7 +169,10 @@ function moddableModules(includes: Set<string>, where: string, embedded: readonl
       if (importer === undefined || source.startsWith('.') || source.startsWith('/')) return null;
       if (source.startsWith('embedded:')) {
         if (embedded !== undefined && !embedded.includes(source)) {
-          throw new AppBundleError(where, `"${source}" is not among the modules vllsi's IO classes provide (${embedded.join(', ')}): build with --io moddable for Moddable's own`);
+          throw new AppBundleError(
+            where,
+            `"${source}" is not among the modules vllsi's IO classes provide (${embedded.join(', ')}): build with --io moddable for Moddable's own`,
+          );
         }
         includes.add(embedded === undefined ? MODDABLE_IO_MANIFEST : VLLSI_IO_MANIFEST);
         return { id: source, external: true };
@@ -203,7 +206,8 @@ function jsonModules(appDir: string): Plugin {
       if (maps.size === 0) return null;
       const listed = listedPeripherals(appDir);
       const used = new Set<string>(listed ?? []);
-      if (listed === undefined) for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
+      if (listed === undefined)
+        for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
       for (const [key, map] of maps) {
         const byName = new Map(map.peripherals.map((p) => [p.name, p]));
         for (const name of [...used]) for (let p = byName.get(name); p?.derivedFrom !== undefined; p = byName.get(p.derivedFrom)) used.add(p.derivedFrom);
@@ -218,6 +222,7 @@ function jsonModules(appDir: string): Plugin {
 function listedPeripherals(appDir: string): string[] | undefined {
   const list = appVllsiConfig(appDir).registerMap;
   if (list === undefined) return undefined;
-  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw new AppBundleError(path.join(appDir, 'package.json'), '"vllsi": { "registerMap" } must be a list of peripheral names');
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string'))
+    throw new AppBundleError(path.join(appDir, 'package.json'), '"vllsi": { "registerMap" } must be a list of peripheral names');
   return list;
 }

@@ -13,10 +13,8 @@ import type { Plugin } from 'rollup';
 import { InvalidArgument } from '../src/errors.js';
 import { ioModuleNames, type IoClasses } from '../src/io/provider.js';
 import { ioClassesOf } from '../host-sim/moddable.js';
-import { packageRoot } from './moddable.js';
+import { IO_PROVIDERS, packageRoot, type IoProvider } from './moddable.js';
 
-export const IO_PROVIDERS = ['moddable', 'vllsi'] as const;
-export type IoProvider = (typeof IO_PROVIDERS)[number];
 export const DEFAULT_IO_PROVIDER: IoProvider = 'moddable';
 
 /** Moddable's own ECMA-419 manifest (the `moddable` provider). */

@@ -20,7 +20,7 @@ import { createBoard, parseDuration, type Duration, type SimBoard } from '../hos
 import { VllsiError } from '../src/errors.js';
 import { DEVICE_DEFAULT_PROFILE, type RuntimeProfile } from '../src/profile.js';
 import { bundleDeviceApp } from './device-app.js';
-import type { IoProvider } from './device-io.js';
+import type { IoProvider } from './moddable.js';
 import { linkPreloaded, resolveProject } from './moddable-link.js';
 import { moddableTargets, packageRoot, writeProject } from './moddable.js';
 
@@ -51,7 +51,10 @@ export class XsMemoryFull extends VllsiError<'XsMemoryFull'> {
     readonly usedBytes: number,
     readonly budgetBytes: number,
   ) {
-    super('XsMemoryFull', `XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`);
+    super(
+      'XsMemoryFull',
+      `XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`,
+    );
   }
 }
 
@@ -192,7 +195,8 @@ export class XsDevice {
   ) {
     this.natives = {
       ...simulatedNatives(board, this.queued),
-      xs_timer_set: (id: number, ms: number, interval: number | undefined) => void this.timers.set(id, { due: board.now + ms * 1e6, interval: interval ?? undefined }),
+      xs_timer_set: (id: number, ms: number, interval: number | undefined) =>
+        void this.timers.set(id, { due: board.now + ms * 1e6, interval: interval ?? undefined }),
       xs_timer_clear: (id: number) => void this.timers.delete(id),
     };
   }
@@ -201,7 +205,10 @@ export class XsDevice {
    * Writes and links the project for `board`, starts an XS machine with the natives installed,
    * and runs the preload phase (then freezes what it made). The app's main has not run: see boot().
    */
-  static async start(board: string, { profile = DEVICE_DEFAULT_PROFILE, appDir, io, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {}): Promise<XsDevice> {
+  static async start(
+    board: string,
+    { profile = DEVICE_DEFAULT_PROFILE, appDir, io, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {},
+  ): Promise<XsDevice> {
     const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir, { board, ...(io && { io }) });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let linked;

@@ -110,7 +110,7 @@ describe('the examples under the device model (issue 12 defects)', () => {
   });
 });
 
-describe('Moddable apps built with --io vllsi (examples/io): vllsi\'s classes and provider, preloaded, under the device model', () => {
+describe("Moddable apps built with --io vllsi (examples/io): vllsi's classes and provider, preloaded, under the device model", () => {
   const io = (name: string) => path.join(packageRoot, 'examples/io', name);
 
   it('blink on rpi-pico: Timer.repeat on simulated time, the inlined SIO store toggles the LED every 250 ms, trace lines', async () => {
@@ -134,7 +134,7 @@ describe('Moddable apps built with --io vllsi (examples/io): vllsi\'s classes an
     }
   });
 
-  it('button on rpi-pico: the pin\'s edges reach onReadable through the IRQ queue; the LED follows the press', async () => {
+  it("button on rpi-pico: the pin's edges reach onReadable through the IRQ queue; the LED follows the press", async () => {
     const device = await booted(io('button'), { io: 'vllsi' });
     try {
       const traced: string[] = [];

@@ -5,9 +5,9 @@ import { loadBoard } from '../../boards/index.js';
 import { InvalidArgument } from '../../src/errors.js';
 import { didYouMean } from '../../src/suggest.js';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
-import { mcconfigCommand, moddableTargets, writeProject, type ProjectOptions } from '../moddable.js';
+import { IO_PROVIDERS, mcconfigCommand, moddableTargets, writeProject, type IoProvider, type ProjectOptions } from '../moddable.js';
 import { bundleDeviceApp } from '../device-app.js';
-import { DEFAULT_IO_PROVIDER, IO_PROVIDERS, MODDABLE_IO_MANIFEST, type IoProvider } from '../device-io.js';
+import { DEFAULT_IO_PROVIDER, MODDABLE_IO_MANIFEST } from '../device-io.js';
 import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES, type RuntimeProfile } from '../../src/profile.js';
 
 const boards = Object.keys(moddableTargets);
@@ -49,13 +49,19 @@ export function projectArgs(values: { board?: string; out?: string; profile?: st
   if (!RUNTIME_PROFILES.includes(profile)) throw new UsageError(`unknown runtime profile '${profile}' (known: ${RUNTIME_PROFILES.join(', ')})`);
   const appDir = positionals[0] === undefined ? undefined : path.resolve(positionals[0]);
   const io = values.io as IoProvider | undefined;
-  if (io !== undefined && !IO_PROVIDERS.includes(io)) throw new UsageError(`unknown --io '${io}'${didYouMean(io, IO_PROVIDERS)} (known: ${IO_PROVIDERS.join(', ')})`);
+  if (io !== undefined && !IO_PROVIDERS.includes(io))
+    throw new UsageError(`unknown --io '${io}'${didYouMean(io, IO_PROVIDERS)} (known: ${IO_PROVIDERS.join(', ')})`);
   if (io !== undefined && appDir === undefined) throw new UsageError('--io applies to an APP_DIR: the built-in blink example uses no embedded:io module');
   const outDir = path.resolve(values.out ?? path.join('build', board));
   // The project folder, or the first part of its path that exists, must be a folder.
   for (let d = outDir; ; d = path.dirname(d)) {
     if (existsSync(d)) {
-      if (!statSync(d).isDirectory()) throw new InvalidArgument('-o folder', values.out ?? outDir, `${d === outDir ? 'is a file' : `${d} is a file`}: give a folder (made if absent), e.g. -o build/${board}`);
+      if (!statSync(d).isDirectory())
+        throw new InvalidArgument(
+          '-o folder',
+          values.out ?? outDir,
+          `${d === outDir ? 'is a file' : `${d} is a file`}: give a folder (made if absent), e.g. -o build/${board}`,
+        );
       break;
     }
     if (path.dirname(d) === d) break;
@@ -70,9 +76,12 @@ export async function writeProjectFor(p: ProjectArgs): Promise<{ files: string[]
   const app = await bundleDeviceApp(p.appDir, { board: p.board, ...(p.io && { io: p.io }) });
   const { bitfield, register, digital } = app.inlined;
   const chip = loadBoard(p.board).chip;
-  const warnings = app.chips.length > 0 && !app.chips.includes(chip)
-    ? [`${path.relative(process.cwd(), app.entry)} uses the register definitions of ${app.chips.join(', ')} only and never touches ${p.board}'s ${chip}: is --board right?`]
-    : [];
+  const warnings =
+    app.chips.length > 0 && !app.chips.includes(chip)
+      ? [
+          `${path.relative(process.cwd(), app.entry)} uses the register definitions of ${app.chips.join(', ')} only and never touches ${p.board}'s ${chip}: is --board right?`,
+        ]
+      : [];
   const inlined = `${bitfield} bitfield, ${register} register and ${digital} Digital calls inlined`;
   return { files: writeProject({ ...options, app }), app: `${path.relative(process.cwd(), app.entry)} (embedded:io from ${app.io}; ${inlined})`, warnings };
 }
@@ -101,7 +110,9 @@ ${projectHelp}
     const { files, app, warnings } = await writeProjectFor(p);
     for (const w of warnings) console.error(`vllsi build: warning: ${w}`);
     const { command, args: mc } = mcconfigCommand(p.board);
-    console.log(`wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`);
+    console.log(
+      `wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`,
+    );
     return 0;
   },
 };
