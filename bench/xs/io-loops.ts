@@ -1,6 +1,7 @@
-// Digital.write/read loops measured by bench/io.bench.js against the hand-written SIO
-// accesses they make, on a minimal HAL whose load32/store32 cost about what a native call
-// does (a typed-array access), so the ratio shows the class's own cost.
+// Digital.write/read loops measured by bench/io.bench.js (called, and inlined: the same module
+// bundled with the XS inliner) against the hand-written SIO accesses they make, on a minimal
+// HAL whose load32/store32 cost about what a native call does (a typed-array access), so the
+// ratio shows the class's own cost.
 import { bindHal } from '../../src/index.js';
 import { Digital } from '../../src/io/rp2040.js';
 import { SIO } from '../../src/registers/rp2040/sio.js';
