@@ -1,5 +1,6 @@
 // The console on an ECMA-419 serial port (`embedded:io/serial` on Moddable XS): received
 // bytes go to the service, answers are queued and written as the port has room.
+import { END_OF_SESSION } from './protocol.js';
 import { ConsoleService, type ConsoleOptions } from './service.js';
 
 /** The slice of an ECMA-419 Serial instance (format "buffer") the console uses. */
@@ -34,7 +35,8 @@ export const SERIAL_ANSWER_LOW = 256;
  * onWritable})`. Output waits in a queue until onWritable reports room; lines are answered
  * only while that queue holds fewer than SERIAL_ANSWER_LOW bytes, the rest of what was read
  * waits (and the port's own receive buffer, then its flow control, holds what follows), so a
- * flood is paced by the line, not buffered. A session's end drops its queued answers.
+ * flood is paced by the line, not buffered. END_OF_SESSION in what was read acts at once: the
+ * input before it and the session's queued answers are dropped.
  */
 export function serveConsoleOnSerial(
   Serial: Ecma419SerialClass,
@@ -72,11 +74,15 @@ export function serveConsoleOnSerial(
     },
   });
   const feed = () => {
-    while (serial && fits()) {
-      const bytes = unread ?? readBytes(serial);
-      if (bytes === undefined) return;
-      const n = service.receive(bytes, fits);
-      unread = n < bytes.length ? bytes.subarray(n) : undefined;
+    while (serial) {
+      unread ??= readBytes(serial);
+      if (unread === undefined) return;
+      // END_OF_SESSION acts at once, answers queued or not: the input before it and those answers go.
+      const end = unread.lastIndexOf(END_OF_SESSION);
+      if (end > 0) unread = unread.subarray(end);
+      if (end < 0 && !fits()) return;
+      const n = service.receive(unread, fits);
+      unread = n < unread.length ? unread.subarray(n) : undefined;
     }
   };
   serial = new Serial({
