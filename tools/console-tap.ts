@@ -1,7 +1,7 @@
 // What a console UART carries, as a person reads it: the board's own text apart from the
 // console protocol (src/console/protocol.ts) — requests, text answers up to OK/ERR, and binary
 // frames decoded (values, ok, error). Used by `vllsi sim --verbose` and `vllsi monitor`.
-import { FrameReader, FrameType, asciiDecode, errorName, type Frame } from '../src/console/protocol.js';
+import { FrameReader, FrameType, MAX_LINE, asciiDecode, errorName, type Frame } from '../src/console/protocol.js';
 
 export interface TapOutput {
   /** A line of the board's own output (its log, trace). */
@@ -60,7 +60,8 @@ export class ConsoleTap {
       this.lastWasCR = b === 0x0d;
       if (crlf) continue;
       if (b !== 0x0a && b !== 0x0d) {
-        this.request += String.fromCharCode(b);
+        // Beyond MAX_LINE the service discards the line: a flood without newlines is not kept.
+        if (this.request.length <= MAX_LINE) this.request += String.fromCharCode(b);
         continue;
       }
       const line = this.request;
