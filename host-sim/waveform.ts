@@ -36,6 +36,8 @@ export interface I2cEvent {
 const MAX_CHANGES = 1 << 20;
 
 export class Waveform {
+  /** Changes kept per signal (and decoded frames/events) before the oldest half is dropped. */
+  maxChanges = MAX_CHANGES;
   private readonly byName = new Map<string, Signal>();
   readonly frames: UartFrame[] = [];
   readonly i2cEvents: I2cEvent[] = [];
@@ -74,8 +76,8 @@ export class Waveform {
     }
     s.times.push(t);
     s.levels.push(level);
-    if (s.times.length > MAX_CHANGES) {
-      const drop = MAX_CHANGES / 2;
+    if (s.times.length > this.maxChanges) {
+      const drop = Math.ceil(this.maxChanges / 2);
       s.times.splice(0, drop);
       s.levels.splice(0, drop);
       this.since = Math.max(this.since, s.times[0]!);
@@ -84,8 +86,8 @@ export class Waveform {
 
   /** Decoded frames and bus events are kept as signal changes are: a console served for days stays bounded. */
   private bound(list: (UartFrame | I2cEvent)[]): void {
-    if (list.length <= MAX_CHANGES) return;
-    list.splice(0, MAX_CHANGES / 2);
+    if (list.length <= this.maxChanges) return;
+    list.splice(0, Math.ceil(this.maxChanges / 2));
     this.since = Math.max(this.since, list[0]!.start);
   }
 

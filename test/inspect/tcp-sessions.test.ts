@@ -136,6 +136,26 @@ describe('tcp console: sessions end with the connection', () => {
     for (const c of [a, ...waiting]) await leave(c);
   });
 
+  it("a client that leaves while the firmware's queue is full still ends its session before the next client's first byte", async () => {
+    const a = await client();
+    a.say(`unlock ${sim.token}\n`);
+    await a.until(/^OK\n/m);
+    // 2 KB of requests with answers: the firmware's 512-byte queue fills, it masks RX, the bridge holds the rest.
+    a.say('info\n'.repeat(400));
+    // UART0.UARTIMSC reads 0 while the firmware holds its receive interrupt masked.
+    const masked = () => sim.board.machine.bus.load32(0x40034038) === 0;
+    const deadline = performance.now() + 5000;
+    while (!masked() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(masked()).toBe(true);
+    await leave(a);
+    const b = await client();
+    b.say('poke 0xd0000020 0x80000\n:w 09 32 d0000020=80000\ninfo\n');
+    expect(await b.until(/^(ERR \w+|board \S+)/m, 10_000)).toBe('ERR LOCKED'); // B's first answer is its own
+    expect(await b.until(/^writes \w+\r?\n/m, 10_000)).toMatch(/^writes locked/);
+    expect(oe() & 0x80000).toBe(0);
+    await leave(b);
+  });
+
   it('random interleavings of clients never write without their own unlock', async () => {
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
