@@ -182,6 +182,7 @@ export default function main(hal: Hal, board: BoardSpec): void {
     armed = false;
     while (rxCount > 0 && room()) {
       const n = service.receive(rx.subarray(rxHead, Math.min(rxHead + rxCount, RX_QUEUE)), room);
+      if (n === 0) break; // not a byte taken: never spin in a handler
       rxHead = (rxHead + n) % RX_QUEUE;
       rxCount -= n;
     }
