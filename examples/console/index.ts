@@ -44,10 +44,20 @@ interface ConsoleHardware {
 
 /** RP2040: UART0 (PL011) RX and RX-timeout interrupts; TIMER alarm 1 (blink has alarm 0). */
 function rp2040Hardware(hal: Hal): ConsoleHardware {
-  const UART0 = 0x40034000, UARTDR = UART0, UARTFR = UART0 + 0x18, UARTIMSC = UART0 + 0x38;
-  const UARTFR_RXFE = 1 << 4, UARTFR_TXFF = 1 << 5;
-  const UARTIMSC_RXIM = 1 << 4, UARTIMSC_RTIM = 1 << 6;
-  const TIMER = 0x40054000, ALARM1 = TIMER + 0x14, ARMED = TIMER + 0x20, TIMERAWL = TIMER + 0x28, INTR = TIMER + 0x34, INTE_SET = TIMER + 0x2000 + 0x38;
+  const UART0 = 0x40034000,
+    UARTDR = UART0,
+    UARTFR = UART0 + 0x18,
+    UARTIMSC = UART0 + 0x38;
+  const UARTFR_RXFE = 1 << 4,
+    UARTFR_TXFF = 1 << 5;
+  const UARTIMSC_RXIM = 1 << 4,
+    UARTIMSC_RTIM = 1 << 6;
+  const TIMER = 0x40054000,
+    ALARM1 = TIMER + 0x14,
+    ARMED = TIMER + 0x20,
+    TIMERAWL = TIMER + 0x28,
+    INTR = TIMER + 0x34,
+    INTE_SET = TIMER + 0x2000 + 0x38;
   const ALARM_1 = 1 << 1;
   return {
     uartIrq: 20,
@@ -73,12 +83,27 @@ function rp2040Hardware(hal: Hal): ConsoleHardware {
 
 /** ESP32: UART0's RXFIFO_FULL at a one-byte threshold (interrupt source 34); TIMG0 timer 1 (blink has timer 0). */
 function esp32Hardware(hal: Hal): ConsoleHardware {
-  const UART0 = 0x3ff40000, FIFO = UART0, INT_ENA = UART0 + 0x0c, INT_CLR = UART0 + 0x10, STATUS = UART0 + 0x1c, CONF1 = UART0 + 0x24;
-  const RXFIFO_FULL = 1, TXFIFO_CAPACITY = 128;
-  const TIMG0 = 0x3ff5f000, T1CONFIG = TIMG0 + 0x24, T1ALARMLO = TIMG0 + 0x34, T1ALARMHI = TIMG0 + 0x38, T1LOADLO = TIMG0 + 0x3c, T1LOADHI = TIMG0 + 0x40, T1LOAD = TIMG0 + 0x44;
-  const INT_ENA_TIMERS = TIMG0 + 0x98, INT_CLR_TIMERS = TIMG0 + 0xa4, T1_INT = 1 << 1;
+  const UART0 = 0x3ff40000,
+    FIFO = UART0,
+    INT_ENA = UART0 + 0x0c,
+    INT_CLR = UART0 + 0x10,
+    STATUS = UART0 + 0x1c,
+    CONF1 = UART0 + 0x24;
+  const RXFIFO_FULL = 1,
+    TXFIFO_CAPACITY = 128;
+  const TIMG0 = 0x3ff5f000,
+    T1CONFIG = TIMG0 + 0x24,
+    T1ALARMLO = TIMG0 + 0x34,
+    T1ALARMHI = TIMG0 + 0x38,
+    T1LOADLO = TIMG0 + 0x3c,
+    T1LOADHI = TIMG0 + 0x40,
+    T1LOAD = TIMG0 + 0x44;
+  const INT_ENA_TIMERS = TIMG0 + 0x98,
+    INT_CLR_TIMERS = TIMG0 + 0xa4,
+    T1_INT = 1 << 1;
   // EN, INCREASE, DIVIDER 80 (1 µs ticks from the 80 MHz APB clock), LEVEL_INT_EN; ALARM_EN clears itself when the alarm fires.
-  const T1_RUN = ((1 << 31) | (1 << 30) | (80 << 13) | (1 << 11)) >>> 0, ALARM_EN = 1 << 10;
+  const T1_RUN = ((1 << 31) | (1 << 30) | (80 << 13) | (1 << 11)) >>> 0,
+    ALARM_EN = 1 << 10;
   return {
     uartIrq: 34,
     receiveInterrupt(on) {

@@ -4,14 +4,21 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  ConsoleService, END_OF_SESSION, SERIAL_ANSWER_LOW, serveConsoleOnSerial,
-  type Ecma419Serial, type Ecma419SerialOptions,
+  ConsoleService,
+  END_OF_SESSION,
+  SERIAL_ANSWER_LOW,
+  serveConsoleOnSerial,
+  type Ecma419Serial,
+  type Ecma419SerialOptions,
 } from '../../src/console/index.js';
 import { TestBus, bytes, testMap } from '../support/console-board.js';
 
-const lines = fc.array(fc.constantFrom('info', 'help', '', 'peek 0x40000000 4', ':r 1 32 40000000 5', 'bogus', 'unlock s3cret', 'poke 0x40000100 7', 'lock', 'x'.repeat(300)), {
-  maxLength: 40,
-});
+const lines = fc.array(
+  fc.constantFrom('info', 'help', '', 'peek 0x40000000 4', ':r 1 32 40000000 5', 'bogus', 'unlock s3cret', 'poke 0x40000100 7', 'lock', 'x'.repeat(300)),
+  {
+    maxLength: 40,
+  },
+);
 const eol = fc.constantFrom('\n', '\r', '\r\n');
 
 function service(send: (b: Uint8Array) => void, extra = {}) {
