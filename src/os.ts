@@ -3,11 +3,11 @@
 // initialisation (Node: host-sim/os picks linux, darwin or windows); on a device without
 // a file system none is installed and every call refuses with `NoOsBackend`.
 //
-// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts, process.ts,
-// time.ts and signal.ts each reach the backend through `os()` once, so a gate (a
+// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts and process.ts
+// (processes, clocks, signals) each reach the backend through `os()` once, so a gate (a
 // permission check) can be placed at the top of each.
 import { InvalidArgument, VllsiError } from './errors.js';
-import type { IoDriver, IoEngineConfig } from './io_engine.js';
+import type { IoDriver, IoEngineConfig } from './io_driver.js';
 
 /** A raw byte-range lock request: `length` 0 means "to end of file, however it grows". */
 export type RawLockKind = 'Shared' | 'Exclusive' | 'Unlock';
@@ -95,7 +95,10 @@ export class UnsupportedSignal extends VllsiError<'UnsupportedSignal'> {
     readonly signal: string,
     readonly platform: string,
   ) {
-    super('UnsupportedSignal', `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
+    super(
+      'UnsupportedSignal',
+      `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`,
+    );
   }
 }
 

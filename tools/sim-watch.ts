@@ -5,7 +5,7 @@ import { stamp } from './sim-report.js';
 import { UsageError } from './command.js';
 import { ConsoleTap } from './console-tap.js';
 import { loadMap, mappedBoards } from './inspect/maps.js';
-import { formatNs, type SimBoard } from '../host-sim/index.js';
+import { type SimBoard } from '../host-sim/index.js';
 import { uartFeeder, type UartFeeder } from '../host-sim/tcp-console.js';
 import type { TraceEntry } from '../host-sim/trace.js';
 import { didYouMean } from '../src/suggest.js';

@@ -15,8 +15,8 @@ const main: AppMain = () => {
   resets.RESET.atomicClear({ IO_BANK0: 1 });
   while (!resets.RESET_DONE.matches({ IO_BANK0: 1 }));
   const io = peripheral(IO_BANK0), sio = peripheral(SIO);
-  io.GPIO2_CTRL.write({ FUNCSEL: 5 });
-  io.GPIO16_CTRL.write({ FUNCSEL: 5 });
+  io.GPIO_CTRL[2].write({ FUNCSEL: 5 });
+  io.GPIO_CTRL[16].write({ FUNCSEL: 5 });
   sio.GPIO_OE_SET.write((1 << 2) | (1 << 16));
   sio.GPIO_OUT_SET.write((1 << 2) | (1 << 16));
   sio.GPIO_OUT_CLR.write(1 << 2);

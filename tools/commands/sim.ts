@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
 import { didYouMean } from '../../src/suggest.js';
-import { createBoard, formatNs, parseDuration, type SimBoard } from '../../host-sim/index.js';
+import { createBoard, formatNs, parseDuration } from '../../host-sim/index.js';
 import { serveUartOnTcp, uartFeeder } from '../../host-sim/tcp-console.js';
 import { parseTcpAddress } from '../address.js';
 import { asApp, loadApp } from '../app-loader.js';
@@ -16,7 +16,7 @@ import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { isModdableApp, runModdableApp } from '../moddable-app.js';
 import { runPaced } from '../sim-report.js';
-import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
+import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings } from '../sim-watch.js';
 
 const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin [--token-file FILE]] [--pins LIST] [--trace LIST] [--vcd FILE] [--plot FILE] [-v] [APP_DIR]
 
