@@ -191,6 +191,9 @@ export function probeConsole(board: SimBoard, feeder: UartFeeder, w: Watch): boo
   return w.tap.answers > before;
 }
 
+/** Bytes from stdin waiting for the simulated line before stdin is paused (a pipe is read as fast as the line takes it). */
+const STDIN_CAP = 4096;
+
 /** `--console stdin`: what the terminal (or a pipe) sends goes to the console UART. */
 export function feedStdin(board: SimBoard, w: Watch): { feeder: UartFeeder; stop(): void } {
   const feeder = uartFeeder(board.machine.clock, board.console.port);
@@ -198,11 +201,16 @@ export function feedStdin(board: SimBoard, w: Watch): { feeder: UartFeeder; stop
     const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length);
     w.tap.sent(bytes);
     feeder.push(bytes);
+    if (feeder.pending >= STDIN_CAP) process.stdin.pause();
   };
   process.stdin.on('data', onData);
+  const drained = setInterval(() => {
+    if (process.stdin.isPaused() && feeder.pending < STDIN_CAP / 2) process.stdin.resume();
+  }, 20);
   return {
     feeder,
     stop() {
+      clearInterval(drained);
       process.stdin.off('data', onData);
       process.stdin.pause();
       feeder.cancel();
