@@ -141,4 +141,14 @@ describe('vllsi sim APP_DIR with a Moddable app', () => {
     expect(out).toContain('[0.250000040 s] LED GPIO25 -> on'); // the timer fires at 250 ms; the SIO store lands 5 HAL calls later
     expect(out).toContain('[0.500000048 s] debug: led 0');
   });
+
+  it("the app's own exception is the app's (AppError, exit 1), not an internal error of vllsi", async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    expect(await main(['sim', '--duration', '10ms', path.join(root, 'test/fixtures/moddable-throws')])).toBe(1);
+    expect(err.join('\n')).toMatch(/^vllsi sim: AppError: .*moddable-throws threw Error: no button pin provided by device$/);
+    err.length = 0;
+    expect(await main(['sim', '--board', 'esp32-devkitc', '--duration', '10ms', path.join(root, 'test/fixtures/moddable-throws')])).toBe(0); // the DevKitC names its BOOT button
+  });
 });

@@ -106,7 +106,7 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
     const bundle = await rollup({ input: entry, plugins: [transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] }), plugin] });
     const { output } = await bundle.generate({ format: 'iife', name: 'app' });
     await bundle.close();
-    expect(plugin.api.inlinedCount()).toEqual({ bitfield: 4, register: 0 });
+    expect(plugin.api.inlinedCount()).toEqual({ bitfield: 4, register: 0, digital: 0 });
     const plain = await bundleForXs(entry, 'app');
     const results: unknown[] = [];
     for (const code of [output[0].code, plain]) {
