@@ -1,6 +1,7 @@
 // ESP32 GPIO matrix (TRM ch. 4, GPIO base 0x3FF44000): OUT/ENABLE with their
 // W1TS/W1TC aliases for pins 0-31 and 32-39, IN, interrupt STATUS with W1TS/W1TC,
-// PINn (interrupt type/enable) and FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT).
+// PINn (interrupt type/enable) and FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT; another
+// value routes a peripheral's output signal to the pin: those our models drive, setSignal).
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import type { GpioPort } from './ports.js';
@@ -28,6 +29,8 @@ export class Esp32Gpio extends RegisterModel {
   private readonly status = [0, 0];
   private readonly pinCfg = new Uint32Array(PINS);
   private readonly outSel = new Uint32Array(PINS).fill(SIMPLE_OUTPUT);
+  /** Peripheral output signals of the matrix that a model drives (SPI chip selects), by signal number. */
+  private readonly signals = new Map<number, boolean>();
   private readonly listeners: Set<(level: boolean, tNs: number) => void>[] = Array.from({ length: PINS }, () => new Set());
   private readonly last: boolean[] = new Array(PINS).fill(false);
 
@@ -99,14 +102,21 @@ export class Esp32Gpio extends RegisterModel {
     return (this.status[word]! & en) >>> 0;
   }
 
+  /** A model drives a peripheral output signal of the matrix (pins whose FUNCn_OUT_SEL_CFG selects it follow). */
+  setSignal(signal: number, level: boolean): void {
+    this.signals.set(signal, level);
+    this.update();
+  }
+
   isOutput(pin: number): boolean {
-    return this.bit(this.enable, pin) && (this.outSel[pin]! & 0x1ff) === SIMPLE_OUTPUT;
+    const sel = this.outSel[pin]! & 0x1ff;
+    return this.bit(this.enable, pin) && (sel === SIMPLE_OUTPUT || this.signals.has(sel));
   }
 
   level(pin: number): boolean {
     if (!this.isOutput(pin)) return this.bit(this.input, pin);
-    const inv = (this.outSel[pin]! >> 9) & 1;
-    return this.bit(this.out, pin) !== (inv === 1);
+    const sel = this.outSel[pin]! & 0x1ff, inv = (this.outSel[pin]! >> 9) & 1;
+    return (sel === SIMPLE_OUTPUT ? this.bit(this.out, pin) : this.signals.get(sel)!) !== (inv === 1);
   }
 
   /** Re-evaluates pin levels (notifying listeners) and the interrupt line. */

@@ -6,6 +6,12 @@ import type { Device } from './bus.js';
 import { BusFault } from '../src/hal.js';
 import type { Machine } from './machine.js';
 
+/**
+ * The registers and fields a model implements, as the TRM gives them: offset from the base, and
+ * per field [bit offset, bit width]. Tests compare these with the vendor SVD (test/host-sim/esp32-layout.test.ts).
+ */
+export type TrmLayout = Readonly<Record<string, { readonly offset: number; readonly fields?: Readonly<Record<string, readonly [number, number]>> }>>;
+
 export abstract class RegisterModel implements Device {
   constructor(
     protected readonly m: Machine,
