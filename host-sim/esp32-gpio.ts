@@ -1,7 +1,9 @@
 // ESP32 GPIO matrix (TRM ch. 4, GPIO base 0x3FF44000): OUT/ENABLE with their
 // W1TS/W1TC aliases for pins 0-31 and 32-39, IN, interrupt STATUS with W1TS/W1TC,
-// PINn (interrupt type/enable) and FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT; another
-// value routes a peripheral's output signal to the pin: those our models drive, setSignal).
+// PINn (interrupt type/enable), FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT; the number of a
+// connected peripheral output signal, e.g. LEDC's 71..86, = driven by that peripheral, inverted
+// by INV_SEL, enabled by GPIO_ENABLE when OEN_SEL is set or else by the peripheral, inverted by
+// OEN_INV_SEL) and FUNCm_IN_SEL_CFG (which pad feeds input signal m: stored, read back).
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import type { GpioPort } from './ports.js';
@@ -14,7 +16,9 @@ const IN = 0x3c, IN1 = 0x40;
 const STATUS = 0x44, STATUS_W1TS = 0x48, STATUS_W1TC = 0x4c;
 const STATUS1 = 0x50, STATUS1_W1TS = 0x54, STATUS1_W1TC = 0x58;
 const PCPU_INT = 0x68, PCPU_INT1 = 0x7c;
-const PIN0 = 0x88, FUNC0_OUT_SEL_CFG = 0x530;
+const PIN0 = 0x88, FUNC0_IN_SEL_CFG = 0x130, FUNC0_OUT_SEL_CFG = 0x530;
+const IN_SIGNALS = 256;
+const INV_SEL = 1 << 9, OEN_SEL = 1 << 10, OEN_INV_SEL = 1 << 11;
 const PINS = 40;
 const SIMPLE_OUTPUT = 0x100;
 /** PINn INT_ENA bit for the PRO CPU interrupt (bit 2 of the field at 13). */
@@ -29,8 +33,9 @@ export class Esp32Gpio extends RegisterModel {
   private readonly status = [0, 0];
   private readonly pinCfg = new Uint32Array(PINS);
   private readonly outSel = new Uint32Array(PINS).fill(SIMPLE_OUTPUT);
-  /** Peripheral output signals of the matrix that a model drives (SPI chip selects), by signal number. */
-  private readonly signals = new Map<number, boolean>();
+  private readonly inSel = new Uint32Array(IN_SIGNALS);
+  /** Peripheral output signals connected to the matrix: signal number -> its level now. */
+  private readonly signals = new Map<number, () => boolean>();
   private readonly listeners: Set<(level: boolean, tNs: number) => void>[] = Array.from({ length: PINS }, () => new Set());
   private readonly last: boolean[] = new Array(PINS).fill(false);
 
@@ -57,6 +62,7 @@ export class Esp32Gpio extends RegisterModel {
     }
     if (o >= PIN0 && o < PIN0 + 4 * PINS) return this.pinCfg[(o - PIN0) >> 2];
     if (o >= FUNC0_OUT_SEL_CFG && o < FUNC0_OUT_SEL_CFG + 4 * PINS) return this.outSel[(o - FUNC0_OUT_SEL_CFG) >> 2];
+    if (o >= FUNC0_IN_SEL_CFG && o < FUNC0_IN_SEL_CFG + 4 * IN_SIGNALS) return this.inSel[(o - FUNC0_IN_SEL_CFG) >> 2];
     return undefined;
   }
 
@@ -83,9 +89,10 @@ export class Esp32Gpio extends RegisterModel {
       default:
         if (o >= PIN0 && o < PIN0 + 4 * PINS) this.pinCfg[(o - PIN0) >> 2] = v;
         else if (o >= FUNC0_OUT_SEL_CFG && o < FUNC0_OUT_SEL_CFG + 4 * PINS) this.outSel[(o - FUNC0_OUT_SEL_CFG) >> 2] = v & 0xfff;
+        else if (o >= FUNC0_IN_SEL_CFG && o < FUNC0_IN_SEL_CFG + 4 * IN_SIGNALS) this.inSel[(o - FUNC0_IN_SEL_CFG) >> 2] = v & 0xff;
         else return false;
     }
-    this.update();
+    this.refresh();
     return true;
   }
 
@@ -102,25 +109,30 @@ export class Esp32Gpio extends RegisterModel {
     return (this.status[word]! & en) >>> 0;
   }
 
-  /** A model drives a peripheral output signal of the matrix (pins whose FUNCn_OUT_SEL_CFG selects it follow). */
-  setSignal(signal: number, level: boolean): void {
+  /**
+   * Connects peripheral output `signal` (TRM ch. 4's signal list) to the matrix: a pin whose
+   * FUNCn_OUT_SEL_CFG selects it follows `level`. The peripheral calls refresh() when it changes.
+   */
+  connectOutput(signal: number, level: () => boolean): void {
     this.signals.set(signal, level);
-    this.update();
   }
 
   isOutput(pin: number): boolean {
-    const sel = this.outSel[pin]! & 0x1ff;
-    return this.bit(this.enable, pin) && (sel === SIMPLE_OUTPUT || this.signals.has(sel));
+    const cfg = this.outSel[pin]!, sel = cfg & 0x1ff;
+    if (sel === SIMPLE_OUTPUT) return this.bit(this.enable, pin);
+    if (!this.signals.has(sel)) return false; // a signal the simulator does not model drives nothing
+    return (cfg & OEN_SEL ? this.bit(this.enable, pin) : true) !== ((cfg & OEN_INV_SEL) !== 0);
   }
 
   level(pin: number): boolean {
     if (!this.isOutput(pin)) return this.bit(this.input, pin);
-    const sel = this.outSel[pin]! & 0x1ff, inv = (this.outSel[pin]! >> 9) & 1;
-    return (sel === SIMPLE_OUTPUT ? this.bit(this.out, pin) : this.signals.get(sel)!) !== (inv === 1);
+    const cfg = this.outSel[pin]!, sel = cfg & 0x1ff;
+    const v = sel === SIMPLE_OUTPUT ? this.bit(this.out, pin) : this.signals.get(sel)!();
+    return v !== ((cfg & INV_SEL) !== 0);
   }
 
-  /** Re-evaluates pin levels (notifying listeners) and the interrupt line. */
-  private update(): void {
+  /** Re-evaluates pin levels (notifying listeners) and the interrupt line: after a register write, or a connected signal's change. */
+  refresh(): void {
     const t = this.m.now;
     for (let p = 0; p < PINS; p++) {
       const l = this.level(p);
@@ -141,7 +153,7 @@ export class Esp32Gpio extends RegisterModel {
     const type = (this.pinCfg[pin]! >> 7) & 7;
     const fire = (type === 1 && !was && high) || (type === 2 && was && !high) || (type === 3 && was !== high) || (type === 4 && !high) || (type === 5 && high);
     if (fire) this.status[w] = (this.status[w]! | b) >>> 0;
-    this.update();
+    this.refresh();
   }
 
   port(pin: number): GpioPort {

@@ -12,17 +12,42 @@
 // ack_check_en expects an ACK raises ACK_ERR and ends the transaction with a STOP.
 // Not modelled: slave mode, 10-bit addresses, timeouts, arbitration, the SCL/SDA filters and
 // hold/setup times (they lengthen each clock on silicon), the non-FIFO mode.
-import type { Machine } from './machine.js';
-import { RegisterModel, type TrmLayout } from './model.js';
-import { I2cBus } from './parts/i2c.js';
+import type { Machine } from "./machine.js";
+import { RegisterModel, type TrmLayout } from "./model.js";
+import { I2cBus } from "./parts/i2c.js";
 
 export const ESP32_I2C_LAYOUT: TrmLayout = {
   SCL_LOW_PERIOD: { offset: 0x00, fields: { SCL_LOW_PERIOD: [0, 14] } },
-  CTR: { offset: 0x04, fields: { SDA_FORCE_OUT: [0, 1], SCL_FORCE_OUT: [1, 1], MS_MODE: [4, 1], TRANS_START: [5, 1], CLK_EN: [8, 1] } },
-  SR: { offset: 0x08, fields: { ACK_REC: [0, 1], BUS_BUSY: [4, 1], RXFIFO_CNT: [8, 6], TXFIFO_CNT: [18, 6] } },
+  CTR: {
+    offset: 0x04,
+    fields: {
+      SDA_FORCE_OUT: [0, 1],
+      SCL_FORCE_OUT: [1, 1],
+      MS_MODE: [4, 1],
+      TRANS_START: [5, 1],
+      CLK_EN: [8, 1],
+    },
+  },
+  SR: {
+    offset: 0x08,
+    fields: {
+      ACK_REC: [0, 1],
+      BUS_BUSY: [4, 1],
+      RXFIFO_CNT: [8, 6],
+      TXFIFO_CNT: [18, 6],
+    },
+  },
   TO: { offset: 0x0c, fields: { TIME_OUT: [0, 20] } },
   SLAVE_ADDR: { offset: 0x10 },
-  FIFO_CONF: { offset: 0x18, fields: { RXFIFO_FULL_THRHD: [0, 5], TXFIFO_EMPTY_THRHD: [5, 5], RX_FIFO_RST: [12, 1], TX_FIFO_RST: [13, 1] } },
+  FIFO_CONF: {
+    offset: 0x18,
+    fields: {
+      RXFIFO_FULL_THRHD: [0, 5],
+      TXFIFO_EMPTY_THRHD: [5, 5],
+      RX_FIFO_RST: [12, 1],
+      TX_FIFO_RST: [13, 1],
+    },
+  },
   DATA: { offset: 0x1c, fields: { FIFO_RDATA: [0, 8] } },
   INT_RAW: {
     offset: 0x20,
@@ -55,12 +80,25 @@ export const ESP32_I2C_LAYOUT: TrmLayout = {
 };
 
 const L = ESP32_I2C_LAYOUT;
-const MS_MODE = 1 << 4, TRANS_START = 1 << 5;
-const RX_FIFO_RST = 1 << 12, TX_FIFO_RST = 1 << 13;
-const RXFIFO_FULL = 1 << 0, TXFIFO_EMPTY = 1 << 1, RXFIFO_OVF = 1 << 2, END_DETECT = 1 << 3, MASTER_TRAN_COMP = 1 << 6, TRANS_COMPLETE = 1 << 7, TRANS_START_INT = 1 << 9, ACK_ERR = 1 << 10;
+const MS_MODE = 1 << 4,
+  TRANS_START = 1 << 5;
+const RX_FIFO_RST = 1 << 12,
+  TX_FIFO_RST = 1 << 13;
+const RXFIFO_FULL = 1 << 0,
+  TXFIFO_EMPTY = 1 << 1,
+  RXFIFO_OVF = 1 << 2,
+  END_DETECT = 1 << 3,
+  MASTER_TRAN_COMP = 1 << 6,
+  TRANS_COMPLETE = 1 << 7,
+  TRANS_START_INT = 1 << 9,
+  ACK_ERR = 1 << 10;
 const INT_MASK = 0x1fff;
 const DONE = 2 ** 31;
-const OP_RSTART = 0, OP_WRITE = 1, OP_READ = 2, OP_STOP = 3, OP_END = 4;
+const OP_RSTART = 0,
+  OP_WRITE = 1,
+  OP_READ = 2,
+  OP_STOP = 3,
+  OP_END = 4;
 const FIFO_SIZE = 32;
 const APB_HZ = 80e6;
 /** Plain read-write registers with their reset values (TRM / SVD). */
@@ -116,27 +154,43 @@ export class Esp32I2c extends RegisterModel {
 
   /** One SCL period, ns: (SCL_LOW_PERIOD + SCL_HIGH_PERIOD) APB cycles. */
   get periodNs(): number {
-    const cycles = (this.regs.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) + (this.regs.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
+    const cycles =
+      (this.regs.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) +
+      (this.regs.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
     return (Math.max(2, cycles) * 1e9) / APB_HZ;
   }
 
   readRegister(o: number): number | undefined {
     switch (o) {
-      case L.CTR!.offset: return this.ctr;
-      case L.SR!.offset: return this.ackRec | (this.busBusy ? 1 << 4 : 0) | (this.rx.length << 8) | (this.tx.length << 18);
-      case L.FIFO_CONF!.offset: return this.fifoConf;
+      case L.CTR!.offset:
+        return this.ctr;
+      case L.SR!.offset:
+        return (
+          this.ackRec |
+          (this.busBusy ? 1 << 4 : 0) |
+          (this.rx.length << 8) |
+          (this.tx.length << 18)
+        );
+      case L.FIFO_CONF!.offset:
+        return this.fifoConf;
       case L.DATA!.offset: {
         const b = this.rx.shift() ?? 0; // an empty FIFO reads 0 (silicon: stale data)
         this.update();
         return b;
       }
-      case L.INT_RAW!.offset: return this.raw;
-      case L.INT_ENA!.offset: return this.ena;
-      case L.INT_STATUS!.offset: return this.raw & this.ena;
-      case L.INT_CLR!.offset: return 0;
-      case L.DATE!.offset: return 0x16042000;
+      case L.INT_RAW!.offset:
+        return this.raw;
+      case L.INT_ENA!.offset:
+        return this.ena;
+      case L.INT_STATUS!.offset:
+        return this.raw & this.ena;
+      case L.INT_CLR!.offset:
+        return 0;
+      case L.DATE!.offset:
+        return 0x16042000;
     }
-    if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) return this.comd[(o - L.COMD0!.offset) >> 2];
+    if (o >= L.COMD0!.offset && o <= L.COMD15!.offset)
+      return this.comd[(o - L.COMD0!.offset) >> 2];
     return this.regs.get(o);
   }
 
@@ -152,12 +206,18 @@ export class Esp32I2c extends RegisterModel {
         if (v & TX_FIFO_RST) this.tx.length = 0;
         break;
       case L.DATA!.offset:
-        if (!(this.fifoConf & TX_FIFO_RST) && this.tx.length < FIFO_SIZE) this.tx.push(v & 0xff);
+        if (!(this.fifoConf & TX_FIFO_RST) && this.tx.length < FIFO_SIZE)
+          this.tx.push(v & 0xff);
         break;
-      case L.INT_CLR!.offset: this.raw &= ~v; break;
-      case L.INT_ENA!.offset: this.ena = v & INT_MASK; break;
+      case L.INT_CLR!.offset:
+        this.raw &= ~v;
+        break;
+      case L.INT_ENA!.offset:
+        this.ena = v & INT_MASK;
+        break;
       default:
-        if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) this.comd[(o - L.COMD0!.offset) >> 2] = (v & 0x3fff) | (v & DONE);
+        if (o >= L.COMD0!.offset && o <= L.COMD15!.offset)
+          this.comd[(o - L.COMD0!.offset) >> 2] = (v & 0x3fff) | (v & DONE);
         else if (this.regs.has(o)) this.regs.set(o, v);
         else return false;
     }
@@ -175,8 +235,11 @@ export class Esp32I2c extends RegisterModel {
     if (pc >= this.comd.length) return this.idle();
     this.pc = pc;
     const cmd = this.comd[pc]!;
-    const op = (cmd >> 11) & 7, count = cmd & 0xff;
-    const w = this.m.waves, p = this.periodNs, n = this.index;
+    const op = (cmd >> 11) & 7,
+      count = cmd & 0xff;
+    const w = this.m.waves,
+      p = this.periodNs,
+      n = this.index;
     const next = () => {
       this.comd[pc] = (this.comd[pc]! | DONE) >>> 0;
       this.byteIndex = 0;
@@ -197,7 +260,10 @@ export class Esp32I2c extends RegisterModel {
         const t0 = this.m.now;
         const byte = op === OP_WRITE ? (this.tx.shift() ?? 0) : 0;
         return this.after(9 * p, () => {
-          const ok = op === OP_WRITE ? this.sendByte(byte, t0) : this.receiveByte(cmd, t0);
+          const ok =
+            op === OP_WRITE
+              ? this.sendByte(byte, t0)
+              : this.receiveByte(cmd, t0);
           this.raw |= MASTER_TRAN_COMP;
           this.byteIndex++;
           if (!ok) return this.ackError();
@@ -219,24 +285,24 @@ export class Esp32I2c extends RegisterModel {
       default:
         return this.idle(); // not a command: the controller stops
     }
-
   }
 
   /** A WRITE byte on the bus; false when the ACK check fails. */
   private sendByte(byte: number, t0: number): boolean {
     const cmd = this.comd[this.pc]!;
     let ack: boolean;
-    let label = `0x${byte.toString(16).padStart(2, '0')}`;
+    let label = `0x${byte.toString(16).padStart(2, "0")}`;
     if (this.addressNext) {
       this.addressNext = false;
       ack = this.bus.connect(byte >> 1, (byte & 1) === 1, this.repeated);
-      label = `0x${(byte >> 1).toString(16)} ${byte & 1 ? 'R' : 'W'}`;
+      label = `0x${(byte >> 1).toString(16)} ${byte & 1 ? "R" : "W"}`;
     } else {
       ack = this.bus.writeByte(byte);
     }
     this.ackRec = ack ? 0 : 1;
     this.m.waves.i2cByte(this.index, t0, this.m.now, byte, ack, label);
-    const check = (cmd >> 8) & 1, expected = (cmd >> 9) & 1;
+    const check = (cmd >> 8) & 1,
+      expected = (cmd >> 9) & 1;
     return !(check && this.ackRec !== expected);
   }
 
@@ -248,7 +314,14 @@ export class Esp32I2c extends RegisterModel {
       // held in reset: the byte is dropped
     } else if (this.rx.length < FIFO_SIZE) this.rx.push(v);
     else this.raw |= RXFIFO_OVF;
-    this.m.waves.i2cByte(this.index, t0, this.m.now, v, ack, `0x${v.toString(16).padStart(2, '0')}`);
+    this.m.waves.i2cByte(
+      this.index,
+      t0,
+      this.m.now,
+      v,
+      ack,
+      `0x${v.toString(16).padStart(2, "0")}`,
+    );
     return true;
   }
 
@@ -273,8 +346,10 @@ export class Esp32I2c extends RegisterModel {
 
   /** Threshold interrupts re-assert while their condition holds; the line is INT_RAW & INT_ENA. */
   private update(): void {
-    if (this.rx.length > 0 && this.rx.length >= (this.fifoConf & 0x1f)) this.raw |= RXFIFO_FULL;
-    if (this.tx.length < ((this.fifoConf >> 5) & 0x1f)) this.raw |= TXFIFO_EMPTY;
+    if (this.rx.length > 0 && this.rx.length >= (this.fifoConf & 0x1f))
+      this.raw |= RXFIFO_FULL;
+    if (this.tx.length < ((this.fifoConf >> 5) & 0x1f))
+      this.raw |= TXFIFO_EMPTY;
     this.m.irq.setLevel(this.irq, (this.raw & this.ena) !== 0);
   }
 }
