@@ -12,9 +12,9 @@
 // ack_check_en expects an ACK raises ACK_ERR and ends the transaction with a STOP.
 // Not modelled: slave mode, 10-bit addresses, timeouts, arbitration, the SCL/SDA filters and
 // hold/setup times (they lengthen each clock on silicon), the non-FIFO mode.
-import type { Machine } from "./machine.js";
-import { RegisterModel, type TrmLayout } from "./model.js";
-import { I2cBus } from "./parts/i2c.js";
+import type { Machine } from './machine.js';
+import { RegisterModel, type TrmLayout } from './model.js';
+import { I2cBus } from './parts/i2c.js';
 
 export const ESP32_I2C_LAYOUT: TrmLayout = {
   SCL_LOW_PERIOD: { offset: 0x00, fields: { SCL_LOW_PERIOD: [0, 14] } },
@@ -154,9 +154,7 @@ export class Esp32I2c extends RegisterModel {
 
   /** One SCL period, ns: (SCL_LOW_PERIOD + SCL_HIGH_PERIOD) APB cycles. */
   get periodNs(): number {
-    const cycles =
-      (this.regs.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) +
-      (this.regs.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
+    const cycles = (this.regs.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) + (this.regs.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
     return (Math.max(2, cycles) * 1e9) / APB_HZ;
   }
 
@@ -165,12 +163,7 @@ export class Esp32I2c extends RegisterModel {
       case L.CTR!.offset:
         return this.ctr;
       case L.SR!.offset:
-        return (
-          this.ackRec |
-          (this.busBusy ? 1 << 4 : 0) |
-          (this.rx.length << 8) |
-          (this.tx.length << 18)
-        );
+        return this.ackRec | (this.busBusy ? 1 << 4 : 0) | (this.rx.length << 8) | (this.tx.length << 18);
       case L.FIFO_CONF!.offset:
         return this.fifoConf;
       case L.DATA!.offset: {
@@ -189,8 +182,7 @@ export class Esp32I2c extends RegisterModel {
       case L.DATE!.offset:
         return 0x16042000;
     }
-    if (o >= L.COMD0!.offset && o <= L.COMD15!.offset)
-      return this.comd[(o - L.COMD0!.offset) >> 2];
+    if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) return this.comd[(o - L.COMD0!.offset) >> 2];
     return this.regs.get(o);
   }
 
@@ -206,8 +198,7 @@ export class Esp32I2c extends RegisterModel {
         if (v & TX_FIFO_RST) this.tx.length = 0;
         break;
       case L.DATA!.offset:
-        if (!(this.fifoConf & TX_FIFO_RST) && this.tx.length < FIFO_SIZE)
-          this.tx.push(v & 0xff);
+        if (!(this.fifoConf & TX_FIFO_RST) && this.tx.length < FIFO_SIZE) this.tx.push(v & 0xff);
         break;
       case L.INT_CLR!.offset:
         this.raw &= ~v;
@@ -216,8 +207,7 @@ export class Esp32I2c extends RegisterModel {
         this.ena = v & INT_MASK;
         break;
       default:
-        if (o >= L.COMD0!.offset && o <= L.COMD15!.offset)
-          this.comd[(o - L.COMD0!.offset) >> 2] = (v & 0x3fff) | (v & DONE);
+        if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) this.comd[(o - L.COMD0!.offset) >> 2] = (v & 0x3fff) | (v & DONE);
         else if (this.regs.has(o)) this.regs.set(o, v);
         else return false;
     }
@@ -259,11 +249,10 @@ export class Esp32I2c extends RegisterModel {
         if (this.byteIndex >= count) return next();
         const t0 = this.m.now;
         const byte = op === OP_WRITE ? (this.tx.shift() ?? 0) : 0;
+        // TXFIFO_EMPTY: the FIFO fell below its threshold as this byte left it (an edge; 0 at reset).
+        if (op === OP_WRITE && this.tx.length === ((this.fifoConf >> 5) & 0x1f) - 1) this.raw |= TXFIFO_EMPTY;
         return this.after(9 * p, () => {
-          const ok =
-            op === OP_WRITE
-              ? this.sendByte(byte, t0)
-              : this.receiveByte(cmd, t0);
+          const ok = op === OP_WRITE ? this.sendByte(byte, t0) : this.receiveByte(cmd, t0);
           this.raw |= MASTER_TRAN_COMP;
           this.byteIndex++;
           if (!ok) return this.ackError();
@@ -291,11 +280,11 @@ export class Esp32I2c extends RegisterModel {
   private sendByte(byte: number, t0: number): boolean {
     const cmd = this.comd[this.pc]!;
     let ack: boolean;
-    let label = `0x${byte.toString(16).padStart(2, "0")}`;
+    let label = `0x${byte.toString(16).padStart(2, '0')}`;
     if (this.addressNext) {
       this.addressNext = false;
       ack = this.bus.connect(byte >> 1, (byte & 1) === 1, this.repeated);
-      label = `0x${(byte >> 1).toString(16)} ${byte & 1 ? "R" : "W"}`;
+      label = `0x${(byte >> 1).toString(16)} ${byte & 1 ? 'R' : 'W'}`;
     } else {
       ack = this.bus.writeByte(byte);
     }
@@ -312,16 +301,11 @@ export class Esp32I2c extends RegisterModel {
     const v = this.bus.readByte(ack);
     if (this.fifoConf & RX_FIFO_RST) {
       // held in reset: the byte is dropped
-    } else if (this.rx.length < FIFO_SIZE) this.rx.push(v);
-    else this.raw |= RXFIFO_OVF;
-    this.m.waves.i2cByte(
-      this.index,
-      t0,
-      this.m.now,
-      v,
-      ack,
-      `0x${v.toString(16).padStart(2, "0")}`,
-    );
+    } else if (this.rx.length < FIFO_SIZE) {
+      this.rx.push(v);
+      if (this.rx.length === (this.fifoConf & 0x1f)) this.raw |= RXFIFO_FULL; // reached its threshold
+    } else this.raw |= RXFIFO_OVF;
+    this.m.waves.i2cByte(this.index, t0, this.m.now, v, ack, `0x${v.toString(16).padStart(2, '0')}`);
     return true;
   }
 
@@ -344,12 +328,8 @@ export class Esp32I2c extends RegisterModel {
     this.update();
   }
 
-  /** Threshold interrupts re-assert while their condition holds; the line is INT_RAW & INT_ENA. */
+  /** The interrupt line: INT_RAW & INT_ENA. */
   private update(): void {
-    if (this.rx.length > 0 && this.rx.length >= (this.fifoConf & 0x1f))
-      this.raw |= RXFIFO_FULL;
-    if (this.tx.length < ((this.fifoConf >> 5) & 0x1f))
-      this.raw |= TXFIFO_EMPTY;
     this.m.irq.setLevel(this.irq, (this.raw & this.ena) !== 0);
   }
 }

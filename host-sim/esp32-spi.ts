@@ -18,10 +18,10 @@
 // a driver may as well select its part with a plain GPIO. The bus (parts/spi.ts) sees the
 // transaction as 8-bit frames (a shorter last one) when it ends.
 // Not modelled: slave mode, DMA, dual/quad modes, CS setup/hold and delay timing.
-import type { Machine } from "./machine.js";
-import { RegisterModel, type TrmLayout } from "./model.js";
-import type { GpioPort } from "./ports.js";
-import { SpiBus, type SpiMode } from "./parts/spi.js";
+import type { Machine } from './machine.js';
+import { RegisterModel, type TrmLayout } from './model.js';
+import type { GpioPort } from './ports.js';
+import { SpiBus, type SpiMode } from './parts/spi.js';
 
 export const ESP32_SPI_LAYOUT: TrmLayout = {
   CMD: { offset: 0x00, fields: { USR: [18, 1] } },
@@ -179,8 +179,7 @@ export class Esp32Spi extends RegisterModel {
     if (o === L.CMD!.offset) return this.busy ? USR : 0;
     if (o === L.SLAVE!.offset) return this.slave;
     if (o === L.DATE!.offset) return 0x01604270;
-    if (o >= L.W0!.offset && o <= L.W15!.offset)
-      return this.w[(o - L.W0!.offset) >> 2];
+    if (o >= L.W0!.offset && o <= L.W15!.offset) return this.w[(o - L.W0!.offset) >> 2];
     return this.regs.get(o);
   }
 
@@ -189,10 +188,7 @@ export class Esp32Spi extends RegisterModel {
       if (v & USR && !this.busy && !(this.slave & SLAVE_MODE)) this.start();
     } else if (o === L.SLAVE!.offset) {
       this.slave = v >>> 0;
-      this.m.irq.setLevel(
-        this.irq,
-        (this.slave & TRANS_DONE) !== 0 && (this.slave & TRANS_INTEN) !== 0,
-      );
+      this.m.irq.setLevel(this.irq, (this.slave & TRANS_DONE) !== 0 && (this.slave & TRANS_INTEN) !== 0);
     } else if (o >= L.W0!.offset && o <= L.W15!.offset) {
       this.w[(o - L.W0!.offset) >> 2] = v;
     } else if (o !== L.DATE!.offset && this.regs.has(o)) {
@@ -213,11 +209,7 @@ export class Esp32Spi extends RegisterModel {
     };
     const lsbOut = (this.reg(L.CTRL!.offset) & WR_BIT_ORDER) !== 0;
     /** `n` bits of little-endian bytes from `word(i)`, each byte MSB first (LSB first with WR_BIT_ORDER). */
-    const bytesOut = (
-      n: number,
-      byteAt: (i: number) => number,
-      cap: boolean,
-    ) => {
+    const bytesOut = (n: number, byteAt: (i: number) => number, cap: boolean) => {
       for (let k = 0; k < n; k++) {
         const b = byteAt(k >> 3),
           j = k & 7;
@@ -232,27 +224,18 @@ export class Esp32Spi extends RegisterModel {
       const n = ((this.reg(L.USER1!.offset) >>> 26) & 0x3f) + 1;
       const hi = this.reg(L.ADDR!.offset),
         lo = this.reg(L.SLV_WR_STATUS!.offset);
-      for (let k = 0; k < n; k++)
-        push(k < 32 ? (hi >>> (31 - k)) & 1 : (lo >>> (63 - k)) & 1);
+      for (let k = 0; k < n; k++) push(k < 32 ? (hi >>> (31 - k)) & 1 : (lo >>> (63 - k)) & 1);
     }
-    if (user & USR_DUMMY)
-      for (let k = 0; k <= (this.reg(L.USER1!.offset) & 0xff); k++) push(1);
-    const buffer = (highpart: boolean) => (i: number) =>
-      (this.w[(highpart ? 8 : 0) + (i >> 2)]! >>> (8 * (i & 3))) & 0xff;
+    if (user & USR_DUMMY) for (let k = 0; k <= (this.reg(L.USER1!.offset) & 0xff); k++) push(1);
+    const buffer = (highpart: boolean) => (i: number) => (this.w[(highpart ? 8 : 0) + (i >> 2)]! >>> (8 * (i & 3))) & 0xff;
     const mosiBits = (this.reg(L.MOSI_DLEN!.offset) & 0xffffff) + 1,
       misoBits = (this.reg(L.MISO_DLEN!.offset) & 0xffffff) + 1;
     if (user & DOUTDIN && user & (USR_MOSI | USR_MISO)) {
       const n = user & USR_MOSI ? mosiBits : misoBits;
-      if (user & USR_MOSI)
-        bytesOut(
-          n,
-          buffer((user & MOSI_HIGHPART) !== 0),
-          (user & USR_MISO) !== 0,
-        );
+      if (user & USR_MOSI) bytesOut(n, buffer((user & MOSI_HIGHPART) !== 0), (user & USR_MISO) !== 0);
       else for (let k = 0; k < n; k++) push(1, true);
     } else {
-      if (user & USR_MOSI)
-        bytesOut(mosiBits, buffer((user & MOSI_HIGHPART) !== 0), false);
+      if (user & USR_MOSI) bytesOut(mosiBits, buffer((user & MOSI_HIGHPART) !== 0), false);
       if (user & USR_MISO) for (let k = 0; k < misoBits; k++) push(1, true);
     }
     return { out, capture };
@@ -270,8 +253,7 @@ export class Esp32Spi extends RegisterModel {
     const user = this.reg(L.USER!.offset),
       pin = this.reg(L.PIN!.offset);
     const cpol = (pin & CK_IDLE_EDGE) !== 0 ? 1 : 0;
-    const mode = ((cpol << 1) |
-      (((user & CK_OUT_EDGE) !== 0 ? 1 : 0) ^ cpol)) as SpiMode;
+    const mode = ((cpol << 1) | (((user & CK_OUT_EDGE) !== 0 ? 1 : 0) ^ cpol)) as SpiMode;
     const lsbIn = (this.reg(L.CTRL!.offset) & RD_BIT_ORDER) !== 0;
     const misoBase = (user & MISO_HIGHPART ? 8 : 0) * 32;
     let captured = 0;
@@ -283,14 +265,10 @@ export class Esp32Spi extends RegisterModel {
       for (let k = 0; k < n; k++) {
         if (!capture[at + k]) continue;
         const bit = (back >> (n - 1 - k)) & 1;
-        const pos =
-          misoBase +
-          (captured & ~7) +
-          (lsbIn ? captured & 7 : 7 - (captured & 7));
+        const pos = misoBase + (captured & ~7) + (lsbIn ? captured & 7 : 7 - (captured & 7));
         const word = pos >> 5,
           mask = 1 << (pos & 31);
-        if (word < 16)
-          this.w[word] = bit ? this.w[word]! | mask : this.w[word]! & ~mask;
+        if (word < 16) this.w[word] = bit ? this.w[word]! | mask : this.w[word]! & ~mask;
         captured++;
       }
     }

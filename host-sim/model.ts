@@ -1,24 +1,16 @@
 // Base of the register models written here (ESP32 peripherals): a 32-bit register
 // file at a base address. An offset the model does not implement faults instead of
 // reading as zero.
-import type { AccessSize } from "../src/hal.js";
-import type { Device } from "./bus.js";
-import { BusFault } from "../src/hal.js";
-import type { Machine } from "./machine.js";
+import type { AccessSize } from '../src/hal.js';
+import type { Device } from './bus.js';
+import { BusFault } from '../src/hal.js';
+import type { Machine } from './machine.js';
 
 /**
  * The registers and fields a model implements, as the TRM gives them: offset from the base, and
  * per field [bit offset, bit width]. Tests compare these with the vendor SVD (test/host-sim/esp32-layout.test.ts).
  */
-export type TrmLayout = Readonly<
-  Record<
-    string,
-    {
-      readonly offset: number;
-      readonly fields?: Readonly<Record<string, readonly [number, number]>>;
-    }
-  >
->;
+export type TrmLayout = Readonly<Record<string, { readonly offset: number; readonly fields?: Readonly<Record<string, readonly [number, number]>> }>>;
 
 export abstract class RegisterModel implements Device {
   constructor(
@@ -33,26 +25,13 @@ export abstract class RegisterModel implements Device {
 
   read(offset: number, size: AccessSize): number {
     const v = this.readRegister(offset);
-    if (v === undefined)
-      throw new BusFault(
-        this.base + offset,
-        size,
-        "read",
-        "unmodelled",
-        `${this.name}+0x${offset.toString(16)} is not a readable register of the model`,
-      );
+    if (v === undefined) throw new BusFault(this.base + offset, size, 'read', 'unmodelled', `${this.name}+0x${offset.toString(16)} is not a readable register of the model`);
     return v >>> 0;
   }
 
   write(offset: number, size: AccessSize, value: number): void {
     if (!this.writeRegister(offset, value >>> 0)) {
-      throw new BusFault(
-        this.base + offset,
-        size,
-        "write",
-        "unmodelled",
-        `${this.name}+0x${offset.toString(16)} is not a writable register of the model`,
-      );
+      throw new BusFault(this.base + offset, size, 'write', 'unmodelled', `${this.name}+0x${offset.toString(16)} is not a writable register of the model`);
     }
   }
 }

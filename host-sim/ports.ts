@@ -1,18 +1,16 @@
 // The outside of a simulated board: what a test (or the CLI, or a TCP bridge) sees
 // of a UART and a GPIO pin. Peripheral models feed these; nothing here knows a chip.
-import type { I2cBus } from "./parts/i2c.js";
-import type { SpiBus } from "./parts/spi.js";
+import type { I2cBus } from './parts/i2c.js';
+import type { SpiBus } from './parts/spi.js';
 
 /** Line errors of a received byte (fault injection): a wrong stop bit, a wrong parity bit, a break (line held low). */
-export const UART_RX_FRAMING = 1,
-  UART_RX_PARITY = 2,
-  UART_RX_BREAK = 4;
+export const UART_RX_FRAMING = 1, UART_RX_PARITY = 2, UART_RX_BREAK = 4;
 
 /** The host side of a UART: bytes the chip transmits, and a way to send it bytes. */
 export class UartPort {
   private readonly listeners = new Set<(byte: number, tNs: number) => void>();
   private readonly decoder = new TextDecoder();
-  private textOut = "";
+  private textOut = '';
   /** Set by the UART model: takes one received byte into the RX FIFO, with its line errors (UART_RX_* bits). */
   rxSink: (byte: number, errors: number) => void = () => {};
   /** Set by the UART model: true when the firmware has read every received byte. */
@@ -36,10 +34,7 @@ export class UartPort {
   transmit(byte: number, frameBits = 10, bitNs = 0): void {
     this.frameBits = frameBits;
     this.bitNs = bitNs;
-    if (this.retainOutput)
-      this.textOut += this.decoder.decode(Uint8Array.of(byte), {
-        stream: true,
-      });
+    if (this.retainOutput) this.textOut += this.decoder.decode(Uint8Array.of(byte), { stream: true });
     const t = this.now();
     for (const l of this.listeners) l(byte, t);
   }
@@ -52,8 +47,7 @@ export class UartPort {
 
   /** Feeds bytes (or UTF-8 text) to the chip's receiver, as if sent by the other end. */
   receive(data: Uint8Array | string): void {
-    const bytes =
-      typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     for (const b of bytes) this.rxSink(b, 0);
   }
 
@@ -105,4 +99,4 @@ export interface ChipPorts {
 }
 
 /** What outlives a chip reset (a brown-out): the UART byte streams, the buses with their parts, and the pins as the outside holds them. */
-export type Outside = Pick<ChipPorts, "uart" | "gpio" | "i2c" | "spi">;
+export type Outside = Pick<ChipPorts, 'uart' | 'gpio' | 'i2c' | 'spi'>;

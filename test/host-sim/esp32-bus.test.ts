@@ -2,17 +2,10 @@
 // registers, as a driver does, with the same part classes as on rpi-pico: the TMP102 and the
 // 24xx256 EEPROM on I2C0, the W25Q32 NOR flash on SPI3 (VSPI) with the hardware chip select
 // routed through the GPIO matrix or a GPIO as chip select.
-import { describe, expect, it } from "vitest";
-import {
-  createBoard,
-  simulate,
-  I2cEeprom,
-  SpiFlash,
-  Tmp102,
-  type SimBoard,
-} from "../../host-sim/index.js";
-import { I2C } from "../../src/io/rp2040.js";
-import type { Hal } from "../../src/hal.js";
+import { describe, expect, it } from 'vitest';
+import { createBoard, simulate, I2cEeprom, SpiFlash, Tmp102, type SimBoard } from '../../host-sim/index.js';
+import { I2C } from '../../src/io/rp2040.js';
+import type { Hal } from '../../src/hal.js';
 
 // --- a small ESP32 I2C master driver, by registers (TRM ch. 11) ---------------------------
 const I2C0 = 0x3ff53000;
@@ -43,8 +36,7 @@ function until(done: () => boolean, what: string): void {
   for (let i = 0; i < 200_000; i++) if (done()) return;
   throw new Error(`still waiting for ${what}`);
 }
-const cmd = (op: number, n = 0, o: { check?: boolean; nack?: boolean } = {}) =>
-  (op << 11) | (o.nack ? 1 << 10 : 0) | (o.check ? 1 << 8 : 0) | n;
+const cmd = (op: number, n = 0, o: { check?: boolean; nack?: boolean } = {}) => (op << 11) | (o.nack ? 1 << 10 : 0) | (o.check ? 1 << 8 : 0) | n;
 
 class Esp32I2cDriver {
   constructor(
@@ -72,47 +64,29 @@ class Esp32I2cDriver {
     commands.forEach((c, i) => this.reg(COMD0 + 4 * i, c));
     this.reg(CTR, this.reg(CTR) | TRANS_START);
   }
-  run(commands: number[], tx: number[]): number[] | "nack" {
+  run(commands: number[], tx: number[]): number[] | 'nack' {
     this.start(commands, tx);
-    until(
-      () => (this.reg(INT_RAW) & (TRANS_COMPLETE | ACK_ERR)) !== 0,
-      "TRANS_COMPLETE or ACK_ERR",
-    );
-    if (this.reg(INT_RAW) & ACK_ERR) return "nack";
+    until(() => (this.reg(INT_RAW) & (TRANS_COMPLETE | ACK_ERR)) !== 0, 'TRANS_COMPLETE or ACK_ERR');
+    if (this.reg(INT_RAW) & ACK_ERR) return 'nack';
     const n = (this.reg(SR) >> 8) & 0x3f;
     return Array.from({ length: n }, () => this.reg(DATA));
   }
   write(address: number, bytes: number[]): boolean {
-    return (
-      this.run(
-        [cmd(RSTART), cmd(WRITE, 1 + bytes.length, { check: true }), cmd(STOP)],
-        [address << 1, ...bytes],
-      ) !== "nack"
-    );
+    return this.run([cmd(RSTART), cmd(WRITE, 1 + bytes.length, { check: true }), cmd(STOP)], [address << 1, ...bytes]) !== 'nack';
   }
   /** Write `bytes`, repeated START, read `n` (the last one NACKed), STOP. */
-  writeRead(address: number, bytes: number[], n: number): number[] | "nack" {
-    const reads =
-      n > 1
-        ? [cmd(READ, n - 1), cmd(READ, 1, { nack: true })]
-        : [cmd(READ, 1, { nack: true })];
+  writeRead(address: number, bytes: number[], n: number): number[] | 'nack' {
+    const reads = n > 1 ? [cmd(READ, n - 1), cmd(READ, 1, { nack: true })] : [cmd(READ, 1, { nack: true })];
     return this.run(
-      [
-        cmd(RSTART),
-        cmd(WRITE, 1 + bytes.length, { check: true }),
-        cmd(RSTART),
-        cmd(WRITE, 1, { check: true }),
-        ...reads,
-        cmd(STOP),
-      ],
+      [cmd(RSTART), cmd(WRITE, 1 + bytes.length, { check: true }), cmd(RSTART), cmd(WRITE, 1, { check: true }), ...reads, cmd(STOP)],
       [address << 1, ...bytes, (address << 1) | 1],
     );
   }
 }
 
-describe("ESP32 I2C controller", () => {
-  it("reads a TMP102 as the rpi-pico does: the same bytes from the same part class (datasheet: 25 °C = 0x1900, CONFIG 0x60a0)", async () => {
-    const pico = await simulate("rpi-pico");
+describe('ESP32 I2C controller', () => {
+  it('reads a TMP102 as the rpi-pico does: the same bytes from the same part class (datasheet: 25 °C = 0x1900, CONFIG 0x60a0)', async () => {
+    const pico = await simulate('rpi-pico');
     const sensor = new Tmp102(25);
     pico.i2c(0).attach(0x48, sensor);
     const i2c = new I2C({ data: 4, clock: 5, hz: 100_000, address: 0x48 });
@@ -122,7 +96,7 @@ describe("ESP32 I2C controller", () => {
     const configPico = [...new Uint8Array(i2c.read(2)!)];
     i2c.close();
 
-    const esp = createBoard("esp32-devkitc");
+    const esp = createBoard('esp32-devkitc');
     esp.i2c(0).attach(0x48, new Tmp102(25));
     const d = new Esp32I2cDriver(esp.hal);
     expect(d.writeRead(0x48, [0], 2)).toEqual(onPico);
@@ -131,43 +105,29 @@ describe("ESP32 I2C controller", () => {
     expect(configPico).toEqual([0x60, 0xa0]);
   });
 
-  it("a byte takes 9 SCL periods of (SCL_LOW_PERIOD + SCL_HIGH_PERIOD) APB cycles; START and STOP show in the waveform", () => {
-    const b = createBoard("esp32-devkitc");
+  it('a byte takes 9 SCL periods of (SCL_LOW_PERIOD + SCL_HIGH_PERIOD) APB cycles; START and STOP show in the waveform', () => {
+    const b = createBoard('esp32-devkitc');
     b.i2c(0).attach(0x48, new Tmp102(-10));
     const d = new Esp32I2cDriver(b.hal, 100_000); // 400 + 400 cycles at 80 MHz: 10 µs
     expect(d.writeRead(0x48, [0], 2)).toEqual([0xf6, 0x00]); // -10 °C = -160 counts, left-justified
     const ev = b.machine.waves.i2cEvents.filter((e) => e.bus === 0);
-    expect(ev.map((e) => e.label)).toEqual([
-      "S",
-      "0x48 W A",
-      "0x00 A",
-      "Sr",
-      "0x48 R A",
-      "0xf6 A",
-      "0x00 N",
-      "P",
-    ]);
-    for (const e of ev.filter((x) => x.label.length > 2))
-      expect(e.end - e.start).toBe(90_000);
+    expect(ev.map((e) => e.label)).toEqual(['S', '0x48 W A', '0x00 A', 'Sr', '0x48 R A', '0xf6 A', '0x00 N', 'P']);
+    for (const e of ev.filter((x) => x.label.length > 2)) expect(e.end - e.start).toBe(90_000);
     expect(ev[0]!.end - ev[0]!.start).toBe(10_000);
   });
 
-  it("a wrong address NACKs: ACK_ERR, a STOP on the bus, nothing in the RX FIFO", () => {
-    const b = createBoard("esp32-devkitc");
+  it('a wrong address NACKs: ACK_ERR, a STOP on the bus, nothing in the RX FIFO', () => {
+    const b = createBoard('esp32-devkitc');
     b.i2c(0).attach(0x48, new Tmp102());
     const d = new Esp32I2cDriver(b.hal);
-    expect(d.writeRead(0x49, [0], 2)).toBe("nack");
+    expect(d.writeRead(0x49, [0], 2)).toBe('nack');
     expect(b.hal.load32(I2C0 + SR) & 1).toBe(1); // ACK_REC: the last ACK bit was high
     expect(b.hal.load32(I2C0 + SR) & (1 << 4)).toBe(0); // the STOP freed the bus
-    expect(b.machine.waves.i2cEvents.map((e) => e.label)).toEqual([
-      "S",
-      "0x49 W N",
-      "P",
-    ]);
+    expect(b.machine.waves.i2cEvents.map((e) => e.label)).toEqual(['S', '0x49 W N', 'P']);
   });
 
-  it("END pauses with the bus held (END_DETECT); the next TRANS_START runs the new list from COMD0", () => {
-    const b = createBoard("esp32-devkitc");
+  it('END pauses with the bus held (END_DETECT); the next TRANS_START runs the new list from COMD0', () => {
+    const b = createBoard('esp32-devkitc');
     const t = new Tmp102(30);
     b.i2c(0).attach(0x48, t);
     const h = b.hal;
@@ -178,7 +138,7 @@ describe("ESP32 I2C controller", () => {
     h.store32(I2C0 + COMD0 + 4, cmd(WRITE, 2, { check: true }));
     h.store32(I2C0 + COMD0 + 8, cmd(END));
     h.store32(I2C0 + CTR, h.load32(I2C0 + CTR) | TRANS_START);
-    until(() => (h.load32(I2C0 + INT_RAW) & END_DETECT) !== 0, "END_DETECT");
+    until(() => (h.load32(I2C0 + INT_RAW) & END_DETECT) !== 0, 'END_DETECT');
     expect(h.load32(I2C0 + SR) & (1 << 4)).not.toBe(0); // BUS_BUSY: no STOP yet
     expect(h.load32(I2C0 + COMD0 + 8) >>> 31).toBe(1); // END done
     h.store32(I2C0 + DATA, (0x48 << 1) | 1);
@@ -187,18 +147,13 @@ describe("ESP32 I2C controller", () => {
     h.store32(I2C0 + COMD0 + 8, cmd(READ, 2, { nack: true }));
     h.store32(I2C0 + COMD0 + 12, cmd(STOP));
     h.store32(I2C0 + CTR, h.load32(I2C0 + CTR) | TRANS_START);
-    until(
-      () => (h.load32(I2C0 + INT_RAW) & TRANS_COMPLETE) !== 0,
-      "TRANS_COMPLETE",
-    );
-    expect([h.load32(I2C0 + DATA), h.load32(I2C0 + DATA)]).toEqual([
-      0x1e, 0x00,
-    ]);
-    expect(b.machine.waves.i2cEvents.map((e) => e.label)).toContain("Sr"); // the bus was held: a repeated START
+    until(() => (h.load32(I2C0 + INT_RAW) & TRANS_COMPLETE) !== 0, 'TRANS_COMPLETE');
+    expect([h.load32(I2C0 + DATA), h.load32(I2C0 + DATA)]).toEqual([0x1e, 0x00]);
+    expect(b.machine.waves.i2cEvents.map((e) => e.label)).toContain('Sr'); // the bus was held: a repeated START
   });
 
-  it("TRANS_COMPLETE with INT_ENA raises I2C_EXT0 (49); INT_CLR lowers it", () => {
-    const b = createBoard("esp32-devkitc");
+  it('TRANS_COMPLETE with INT_ENA raises I2C_EXT0 (49); INT_CLR lowers it', () => {
+    const b = createBoard('esp32-devkitc');
     b.i2c(0).attach(0x48, new Tmp102());
     const h = b.hal;
     const seen: number[] = [];
@@ -208,19 +163,16 @@ describe("ESP32 I2C controller", () => {
     });
     h.irqSetEnabled(49, true);
     h.store32(I2C0 + INT_ENA, TRANS_COMPLETE);
-    new Esp32I2cDriver(h).start(
-      [cmd(RSTART), cmd(WRITE, 4, { check: true }), cmd(STOP)],
-      [0x48 << 1, 2, 0x10, 0x00],
-    );
-    b.runFor("379us"); // START + 4 bytes + STOP at 100 kHz: 380 µs
+    new Esp32I2cDriver(h).start([cmd(RSTART), cmd(WRITE, 4, { check: true }), cmd(STOP)], [0x48 << 1, 2, 0x10, 0x00]);
+    b.runFor('379us'); // START + 4 bytes + STOP at 100 kHz: 380 µs
     expect(seen).toEqual([]);
-    b.runFor("2us");
+    b.runFor('2us');
     expect(seen).toEqual([TRANS_COMPLETE]);
     expect(b.irq(49).pending).toBe(false);
   });
 
-  it("an I2C EEPROM: page write, acknowledge polling through ACK_ERR, read back (one part class on both boards)", () => {
-    const b = createBoard("esp32-devkitc");
+  it('an I2C EEPROM: page write, acknowledge polling through ACK_ERR, read back (one part class on both boards)', () => {
+    const b = createBoard('esp32-devkitc');
     const e = b.attach(new I2cEeprom({ bus: 0 }));
     const d = new Esp32I2cDriver(b.hal, 400_000);
     expect(d.write(0x50, [0x12, 0x34, 0xde, 0xad, 0xbe, 0xef])).toBe(true);
@@ -229,12 +181,8 @@ describe("ESP32 I2C controller", () => {
     while (!d.write(0x50, [0x12, 0x34]) && polls < 1000) polls++;
     expect(polls).toBeGreaterThan(0);
     expect(b.now - t0).toBeGreaterThanOrEqual(5e6 - 200_000); // tWR 5 ms from the STOP
-    expect(d.writeRead(0x50, [0x12, 0x34], 4)).toEqual([
-      0xde, 0xad, 0xbe, 0xef,
-    ]);
-    expect([...e.memory.subarray(0x1234, 0x1238)]).toEqual([
-      0xde, 0xad, 0xbe, 0xef,
-    ]);
+    expect(d.writeRead(0x50, [0x12, 0x34], 4)).toEqual([0xde, 0xad, 0xbe, 0xef]);
+    expect([...e.memory.subarray(0x1234, 0x1238)]).toEqual([0xde, 0xad, 0xbe, 0xef]);
   });
 });
 
@@ -281,16 +229,12 @@ class Esp32SpiDriver {
     const div = Math.round(80e6 / (o.hz ?? 1e6)),
       pre = Math.ceil(div / 64) - 1,
       n = div / (pre + 1) - 1;
-    h.store32(
-      SPI3 + CLOCK,
-      (pre << 18) | (n << 12) | (((n + 1) >> 1) << 6) | n,
-    );
+    h.store32(SPI3 + CLOCK, (pre << 18) | (n << 12) | (((n + 1) >> 1) << 6) | n);
     const mode = o.mode ?? 0,
       cpol = mode >> 1,
       cpha = mode & 1;
     h.store32(SPI3 + PIN, cpol << 29); // CS0 enabled, active low
-    this.user =
-      (cpha ^ cpol ? CK_OUT_EDGE : 0) | (1 << 6) | (1 << 5) | (1 << 4);
+    this.user = (cpha ^ cpol ? CK_OUT_EDGE : 0) | (1 << 6) | (1 << 5) | (1 << 4);
     h.store32(GPIO + FUNC0_OUT_SEL + 4 * cs, o.softwareCs ? 0x100 : VSPICS0);
     h.store32(GPIO + OUT_W1TS, 1 << cs);
     h.store32(GPIO + ENABLE_W1TS, 1 << cs);
@@ -301,26 +245,18 @@ class Esp32SpiDriver {
     if (this.o.softwareCs) h.store32(GPIO + OUT_W1TC, 1 << this.cs);
     h.store32(SPI3 + USER, (this.user | user) >>> 0);
     h.store32(SPI3 + CMD, USR);
-    until(() => (h.load32(SPI3 + CMD) & USR) === 0, "CMD.USR to clear");
+    until(() => (h.load32(SPI3 + CMD) & USR) === 0, 'CMD.USR to clear');
     if (this.o.softwareCs) h.store32(GPIO + OUT_W1TS, 1 << this.cs);
   }
   private load(bytes: number[]): void {
     for (let i = 0; i < 16; i++)
       this.h.store32(
         SPI3 + W0 + 4 * i,
-        (((bytes[4 * i + 3] ?? 0) << 24) |
-          ((bytes[4 * i + 2] ?? 0) << 16) |
-          ((bytes[4 * i + 1] ?? 0) << 8) |
-          (bytes[4 * i] ?? 0)) >>>
-          0,
+        (((bytes[4 * i + 3] ?? 0) << 24) | ((bytes[4 * i + 2] ?? 0) << 16) | ((bytes[4 * i + 1] ?? 0) << 8) | (bytes[4 * i] ?? 0)) >>> 0,
       );
   }
   private unload(n: number): number[] {
-    return Array.from(
-      { length: n },
-      (_, i) =>
-        (this.h.load32(SPI3 + W0 + 4 * (i >> 2)) >>> (8 * (i & 3))) & 0xff,
-    );
+    return Array.from({ length: n }, (_, i) => (this.h.load32(SPI3 + W0 + 4 * (i >> 2)) >>> (8 * (i & 3))) & 0xff);
   }
   /** Full duplex: `bytes` out, what came back in the same buffer. */
   transfer(bytes: number[]): number[] {
@@ -342,11 +278,11 @@ class Esp32SpiDriver {
   }
 }
 
-describe("ESP32 SPI controller", () => {
+describe('ESP32 SPI controller', () => {
   const flashOn = (b: SimBoard) => b.attach(new SpiFlash({ bus: 3, cs: 5 }));
 
-  it("full duplex through W0: the W25Q32 answers JEDEC ID EF 40 16, with the hardware CS0 on GPIO5 through the matrix", () => {
-    const b = createBoard("esp32-devkitc");
+  it('full duplex through W0: the W25Q32 answers JEDEC ID EF 40 16, with the hardware CS0 on GPIO5 through the matrix', () => {
+    const b = createBoard('esp32-devkitc');
     flashOn(b);
     const d = new Esp32SpiDriver(b.hal, 5);
     expect(b.gpio(5).level).toBe(true); // VSPICS0 idles high
@@ -358,8 +294,8 @@ describe("ESP32 SPI controller", () => {
     expect(cs).toEqual([true, false, true]);
   });
 
-  it("a transaction takes its bits at the SPI clock: CMD.USR stays set and CS stays low for 32 bits at 1 MHz", () => {
-    const b = createBoard("esp32-devkitc");
+  it('a transaction takes its bits at the SPI clock: CMD.USR stays set and CS stays low for 32 bits at 1 MHz', () => {
+    const b = createBoard('esp32-devkitc');
     flashOn(b);
     new Esp32SpiDriver(b.hal, 5, { hz: 1e6 }).transfer([0x9f, 0, 0, 0]);
     const [fall, rise] = b.gpio(5).edges().slice(1);
@@ -367,8 +303,8 @@ describe("ESP32 SPI controller", () => {
     expect(rise!.t - fall!.t).toBeLessThan(32_000 + 100); // plus the driver's polling grain
   });
 
-  it("half duplex phases: command + address + MISO reads, dummy clocks for fast read; page program with BUSY polling", () => {
-    const b = createBoard("esp32-devkitc");
+  it('half duplex phases: command + address + MISO reads, dummy clocks for fast read; page program with BUSY polling', () => {
+    const b = createBoard('esp32-devkitc');
     const f = flashOn(b);
     const d = new Esp32SpiDriver(b.hal, 5, { hz: 10e6 });
     d.transfer([0x06]); // write enable
@@ -382,23 +318,15 @@ describe("ESP32 SPI controller", () => {
     expect(d.readAt(0x0b, 0x000100, 3, 8)).toEqual([1, 2, 3]); // fast read: 8 dummy clocks
   });
 
-  it("a GPIO as chip select works as well (software CS); mode 1 misses a mode-0/3 part (MISO reads all ones)", () => {
-    const b = createBoard("esp32-devkitc");
+  it('a GPIO as chip select works as well (software CS); mode 1 misses a mode-0/3 part (MISO reads all ones)', () => {
+    const b = createBoard('esp32-devkitc');
     b.attach(new SpiFlash({ bus: 3, cs: 4 }));
-    expect(
-      new Esp32SpiDriver(b.hal, 4, { softwareCs: true, mode: 3 }).transfer([
-        0x9f, 0, 0, 0,
-      ]),
-    ).toEqual([0xff, 0xef, 0x40, 0x16]);
-    expect(
-      new Esp32SpiDriver(b.hal, 4, { softwareCs: true, mode: 1 }).transfer([
-        0x9f, 0, 0, 0,
-      ]),
-    ).toEqual([0xff, 0xff, 0xff, 0xff]);
+    expect(new Esp32SpiDriver(b.hal, 4, { softwareCs: true, mode: 3 }).transfer([0x9f, 0, 0, 0])).toEqual([0xff, 0xef, 0x40, 0x16]);
+    expect(new Esp32SpiDriver(b.hal, 4, { softwareCs: true, mode: 1 }).transfer([0x9f, 0, 0, 0])).toEqual([0xff, 0xff, 0xff, 0xff]);
   });
 
-  it("TRANS_DONE with SLAVE.TRANS_INTEN raises SPI3 (31); clearing TRANS_DONE lowers it", () => {
-    const b = createBoard("esp32-devkitc");
+  it('TRANS_DONE with SLAVE.TRANS_INTEN raises SPI3 (31); clearing TRANS_DONE lowers it', () => {
+    const b = createBoard('esp32-devkitc');
     flashOn(b);
     const h = b.hal;
     let hits = 0;
@@ -409,12 +337,12 @@ describe("ESP32 SPI controller", () => {
     h.irqSetEnabled(31, true);
     h.store32(SPI3 + SLAVE, 1 << 9);
     new Esp32SpiDriver(h, 5).transfer([0x9f, 0, 0, 0]);
-    b.runFor("1us");
+    b.runFor('1us');
     expect(hits).toBe(1);
   });
 
-  it("refuses what it does not model: DMA registers fault", () => {
-    const b = createBoard("esp32-devkitc");
+  it('refuses what it does not model: DMA registers fault', () => {
+    const b = createBoard('esp32-devkitc');
     expect(() => b.hal.load32(SPI3 + 0x100)).toThrow(/not a readable register/);
   });
 });
