@@ -1,12 +1,13 @@
 // esp32-devkitc: plain RAM/ROM/flash blocks plus the register models written here
 // (esp32-gpio.ts, esp32-uart.ts, esp32-timg.ts, esp32-adc.ts, esp32-ledc.ts, esp32-i2c.ts,
-// esp32-spi.ts) at the addresses of the board data. LEDC's outputs and the SPI chip selects
+// esp32-spi.ts, esp32-rtc-cntl.ts) at the addresses of the board data. LEDC's outputs and the SPI chip selects
 // reach the pins through the GPIO matrix.
 import { BoardError } from '../boards/index.js';
 import { ADC1_CHANNELS, Esp32Adc } from './esp32-adc.js';
 import { Esp32Gpio } from './esp32-gpio.js';
 import { Esp32I2c } from './esp32-i2c.js';
 import { Esp32Ledc, LEDC_CHANNELS, LEDC_SIGNAL0 } from './esp32-ledc.js';
+import { Esp32RtcCntl } from './esp32-rtc-cntl.js';
 import { Esp32Spi } from './esp32-spi.js';
 import { Esp32Timg } from './esp32-timg.js';
 import { Esp32Uart } from './esp32-uart.js';
@@ -20,7 +21,7 @@ const CS_SIGNALS: Readonly<Record<string, readonly number[]>> = {
   SPI2: [11, 61, 62],
   SPI3: [68, 69, 70],
 };
-const MODELS = 'esp32-gpio, esp32-uart, esp32-timg, esp32-adc, esp32-ledc, esp32-i2c, esp32-spi';
+const MODELS = 'esp32-gpio, esp32-uart, esp32-timg, esp32-adc, esp32-ledc, esp32-i2c, esp32-spi, esp32-rtc-cntl';
 
 /** Wires the chip's models on the machine's bus; `outside` (after a reset) hands back the UART streams, buses and pins that stay. */
 export function wireEsp32(m: Machine, outside?: Outside): ChipPorts {
@@ -61,6 +62,8 @@ export function wireEsp32(m: Machine, outside?: Outside): ChipPorts {
       const u = new Esp32Uart(m, p.name, p.base, index, irqs[0]!, outside?.uart(index));
       uarts[index] = u.port;
       m.bus.mapDevice(spec, u);
+    } else if (p.model === 'esp32-rtc-cntl') {
+      m.bus.mapDevice(spec, new Esp32RtcCntl(m, p.name, p.base));
     } else if (p.model === 'esp32-adc') {
       m.bus.mapDevice(spec, (adc = new Esp32Adc(m, p.name, p.base)));
     } else if (p.model === 'esp32-ledc') {
