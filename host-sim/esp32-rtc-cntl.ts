@@ -7,11 +7,16 @@ import type { Machine } from './machine.js';
 import { RegisterModel, type TrmLayout } from './model.js';
 
 export const ESP32_RTC_CNTL_LAYOUT = {
-  RESET_STATE: { offset: 0x34, fields: { RESET_CAUSE_PROCPU: [0, 6], RESET_CAUSE_APPCPU: [6, 6], APPCPU_STAT_VECTOR_SEL: [12, 1], PROCPU_STAT_VECTOR_SEL: [13, 1] } },
+  RESET_STATE: {
+    offset: 0x34,
+    fields: { RESET_CAUSE_PROCPU: [0, 6], RESET_CAUSE_APPCPU: [6, 6], APPCPU_STAT_VECTOR_SEL: [12, 1], PROCPU_STAT_VECTOR_SEL: [13, 1] },
+  },
 } as const satisfies TrmLayout;
 
 const RESET_STATE = ESP32_RTC_CNTL_LAYOUT.RESET_STATE.offset;
-export const POWERON_RESET = 1, EXT_CPU_RESET = 14, RTCWDT_BROWN_OUT_RESET = 15;
+export const POWERON_RESET = 1,
+  EXT_CPU_RESET = 14,
+  RTCWDT_BROWN_OUT_RESET = 15;
 const VECTOR_SEL = 3 << 12;
 
 export class Esp32RtcCntl extends RegisterModel {
