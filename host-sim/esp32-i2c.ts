@@ -101,25 +101,24 @@ const OP_RSTART = 0,
   OP_END = 4;
 const FIFO_SIZE = 32;
 const APB_HZ = 80e6;
-/** Plain read-write registers with their reset values (TRM / SVD). */
-const PLAIN: ReadonlyMap<number, number> = new Map([
-  [L.SCL_LOW_PERIOD!.offset, 0],
-  [L.TO!.offset, 0],
-  [L.SLAVE_ADDR!.offset, 0],
-  [L.SDA_HOLD!.offset, 0],
-  [L.SDA_SAMPLE!.offset, 0],
-  [L.SCL_HIGH_PERIOD!.offset, 0],
-  [L.SCL_START_HOLD!.offset, 8],
-  [L.SCL_RSTART_SETUP!.offset, 8],
-  [L.SCL_STOP_HOLD!.offset, 0],
-  [L.SCL_STOP_SETUP!.offset, 0],
-  [L.SCL_FILTER_CFG!.offset, 8],
-  [L.SDA_FILTER_CFG!.offset, 8],
-]);
+/** Read-write registers with their reset values (TRM / SVD). */
+const PLAIN = {
+  SCL_LOW_PERIOD: 0,
+  TO: 0,
+  SLAVE_ADDR: 0,
+  SDA_HOLD: 0,
+  SDA_SAMPLE: 0,
+  SCL_HIGH_PERIOD: 0,
+  SCL_START_HOLD: 8,
+  SCL_RSTART_SETUP: 8,
+  SCL_STOP_HOLD: 0,
+  SCL_STOP_SETUP: 0,
+  SCL_FILTER_CFG: 8,
+  SDA_FILTER_CFG: 8,
+};
 
 export class Esp32I2c extends RegisterModel {
   readonly bus: I2cBus;
-  private readonly regs = new Map(PLAIN);
   private ctr = 0x3;
   private fifoConf = 0x0155408b;
   private raw = 0;
@@ -147,6 +146,7 @@ export class Esp32I2c extends RegisterModel {
     bus?: I2cBus,
   ) {
     super(m, name, base);
+    this.plainRegisters(L, PLAIN);
     this.bus = bus ?? new I2cBus(index);
     this.alarm = m.clock.createAlarm(() => this.pending());
     this.update();
@@ -154,7 +154,7 @@ export class Esp32I2c extends RegisterModel {
 
   /** One SCL period, ns: (SCL_LOW_PERIOD + SCL_HIGH_PERIOD) APB cycles. */
   get periodNs(): number {
-    const cycles = (this.regs.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) + (this.regs.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
+    const cycles = (this.plain.get(L.SCL_LOW_PERIOD!.offset)! & 0x3fff) + (this.plain.get(L.SCL_HIGH_PERIOD!.offset)! & 0x3fff);
     return (Math.max(2, cycles) * 1e9) / APB_HZ;
   }
 
@@ -183,7 +183,7 @@ export class Esp32I2c extends RegisterModel {
         return 0x16042000;
     }
     if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) return this.comd[(o - L.COMD0!.offset) >> 2];
-    return this.regs.get(o);
+    return undefined;
   }
 
   writeRegister(o: number, v: number): boolean {
@@ -208,7 +208,6 @@ export class Esp32I2c extends RegisterModel {
         break;
       default:
         if (o >= L.COMD0!.offset && o <= L.COMD15!.offset) this.comd[(o - L.COMD0!.offset) >> 2] = (v & 0x3fff) | (v & DONE);
-        else if (this.regs.has(o)) this.regs.set(o, v);
         else return false;
     }
     this.update();

@@ -110,29 +110,28 @@ const TRANS_DONE = 1 << 4,
   TRANS_INTEN = 1 << 9,
   SLAVE_MODE = 1 << 30;
 const APB_HZ = 80e6;
-/** Plain read-write registers with their reset values (TRM / SVD). */
-const PLAIN: ReadonlyMap<number, number> = new Map([
-  [L.ADDR!.offset, 0],
-  [L.CTRL!.offset, 0x0020a400],
-  [L.CTRL1!.offset, 0x5fff0000],
-  [L.RD_STATUS!.offset, 0],
-  [L.CTRL2!.offset, 0x11],
-  [L.CLOCK!.offset, 0x80003043],
-  [L.USER!.offset, 0x80000040],
-  [L.USER1!.offset, 0x5c000007],
-  [L.USER2!.offset, 0x70000000],
-  [L.MOSI_DLEN!.offset, 0],
-  [L.MISO_DLEN!.offset, 0],
-  [L.SLV_WR_STATUS!.offset, 0],
-  [L.PIN!.offset, 0x6],
-  [L.SLAVE1!.offset, 0x02000000],
-  [L.SLAVE2!.offset, 0],
-  [L.SLAVE3!.offset, 0],
-]);
+/** Read-write registers with their reset values (TRM / SVD). */
+const PLAIN = {
+  ADDR: 0,
+  CTRL: 0x0020a400,
+  CTRL1: 0x5fff0000,
+  RD_STATUS: 0,
+  CTRL2: 0x11,
+  CLOCK: 0x80003043,
+  USER: 0x80000040,
+  USER1: 0x5c000007,
+  USER2: 0x70000000,
+  MOSI_DLEN: 0,
+  MISO_DLEN: 0,
+  SLV_WR_STATUS: 0,
+  PIN: 0x6,
+  SLAVE1: 0x02000000,
+  SLAVE2: 0,
+  SLAVE3: 0,
+};
 
 export class Esp32Spi extends RegisterModel {
   readonly bus: SpiBus;
-  private readonly regs = new Map(PLAIN);
   private slave = 0x20;
   private readonly w = new Uint32Array(16);
   private busy = false;
@@ -155,6 +154,7 @@ export class Esp32Spi extends RegisterModel {
     bus?: SpiBus,
   ) {
     super(m, name, base);
+    this.plainRegisters(L, PLAIN);
     this.bus = bus ?? new SpiBus(index, gpio);
     this.alarm = m.clock.createAlarm(() => this.finish());
   }
@@ -165,7 +165,7 @@ export class Esp32Spi extends RegisterModel {
   }
 
   private reg(o: number): number {
-    return this.regs.get(o)!;
+    return this.plain.get(o)!;
   }
 
   /** SPI clock, Hz. */
@@ -180,7 +180,7 @@ export class Esp32Spi extends RegisterModel {
     if (o === L.SLAVE!.offset) return this.slave;
     if (o === L.DATE!.offset) return 0x01604270;
     if (o >= L.W0!.offset && o <= L.W15!.offset) return this.w[(o - L.W0!.offset) >> 2];
-    return this.regs.get(o);
+    return undefined;
   }
 
   writeRegister(o: number, v: number): boolean {
@@ -191,10 +191,10 @@ export class Esp32Spi extends RegisterModel {
       this.m.irq.setLevel(this.irq, (this.slave & TRANS_DONE) !== 0 && (this.slave & TRANS_INTEN) !== 0);
     } else if (o >= L.W0!.offset && o <= L.W15!.offset) {
       this.w[(o - L.W0!.offset) >> 2] = v;
-    } else if (o !== L.DATE!.offset && this.regs.has(o)) {
-      this.regs.set(o, v >>> 0);
-      if (o === L.PIN!.offset && !this.busy) this.chipSelects(false);
-    } else return o === L.DATE!.offset;
+    } else if (o === L.PIN!.offset) {
+      this.plain.set(o, v);
+      if (!this.busy) this.chipSelects(false);
+    } else return o === L.DATE!.offset; // DATE ignores writes; plain registers take the rest
     return true;
   }
 
