@@ -143,6 +143,32 @@ describe('brown-out resets peripherals as silicon does', () => {
     expect(REGS[name].map((a) => b.hal.load32(a))).toEqual(expected);
   });
 
+  it('rpi-pico: the TIMER counts from 0 again from the reset, and its alarms fire at that count', () => {
+    const b = createBoard('rpi-pico');
+    const h = b.hal,
+      TIMER = 0x40054000;
+    b.runFor('5ms');
+    b.faults.brownOut({ duration: '1ms' });
+    b.runFor('2ms');
+    const t = h.load32(TIMER + 0x28); // TIMERAWL
+    expect(t).toBeGreaterThanOrEqual(2000);
+    expect(t).toBeLessThan(2010);
+    expect([h.load32(TIMER + 0x0c), h.load32(TIMER + 0x08)]).toEqual([t, 0]); // TIMELR, then the latched TIMEHR
+    let fired = -1;
+    h.irqSetHandler(0, () => {
+      fired = h.load32(TIMER + 0x28);
+      h.store32(TIMER + 0x34, 1); // INTR: clear alarm 0
+    });
+    h.irqSetEnabled(0, true);
+    h.store32(TIMER + 0x38, 1); // INTE
+    h.store32(TIMER + 0x10, t + 100); // ALARM0
+    expect(h.load32(TIMER + 0x10)).toBe(t + 100);
+    b.runFor('99us');
+    expect(fired).toBe(-1);
+    b.runFor('2us');
+    expect(fired).toBe(t + 100);
+  });
+
   it('an interrupt handler set before the dip is gone after it', () => {
     const b = createBoard('rpi-pico');
     b.hal.irqSetHandler(0, () => {});
