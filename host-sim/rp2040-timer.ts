@@ -12,7 +12,10 @@ import type { AccessSize } from '../src/hal.js';
 import { ALIAS_MASK, Rp2040Window, applyAlias, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimClock } from './time.js';
 
-const TIMER_TIMEHR = 0x008, TIMER_TIMELR = 0x00c, TIMER_TIMERAWH = 0x024, TIMER_TIMERAWL = 0x028;
+const TIMER_TIMEHR = 0x008,
+  TIMER_TIMELR = 0x00c,
+  TIMER_TIMERAWH = 0x024,
+  TIMER_TIMERAWL = 0x028;
 const TIMER_ALARM0 = 0x010;
 const TIMER_ALARM3 = 0x01c;
 
@@ -37,12 +40,15 @@ export class Rp2040Timer extends Rp2040Window {
     if (this.epochUs === 0 || this.inReset()) return super.read(offset, size);
     const t = Math.floor(this.clock.nanos / 1000) - this.epochUs;
     switch (reg) {
-      case TIMER_TIMEHR: return this.latchedHigh;
+      case TIMER_TIMEHR:
+        return this.latchedHigh;
       case TIMER_TIMELR:
         this.latchedHigh = Math.floor(t / 2 ** 32);
         return t >>> 0;
-      case TIMER_TIMERAWH: return Math.floor(t / 2 ** 32);
-      case TIMER_TIMERAWL: return t >>> 0;
+      case TIMER_TIMERAWH:
+        return Math.floor(t / 2 ** 32);
+      case TIMER_TIMERAWL:
+        return t >>> 0;
     }
     const v = super.read(offset, size);
     return reg >= TIMER_ALARM0 && reg <= TIMER_ALARM3 ? (v - this.epochUs) >>> 0 : v;
