@@ -8,9 +8,8 @@
 //
 // See docs/simulator.md for how time, interrupts and cores work.
 import { BoardError, loadBoard, parseBoard, withConsoleToken, type BoardSpec } from '../boards/index.js';
-import type { Hal } from '../src/hal.js';
 import type { AppMain } from '../src/app.js';
-import { InvalidArgument, describe } from '../src/errors.js';
+import { InvalidArgument } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
 import { SimHal } from './hal.js';

@@ -3,14 +3,15 @@
 // initialisation (Node: host-sim/os picks linux, darwin or windows); on a device without
 // a file system none is installed and every call refuses with `NoOsBackend`.
 //
-// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts, process.ts,
-// time.ts and signal.ts each reach the backend through `os()` once, so a gate (a
+// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts and process.ts
+// (processes, clocks, signals) each reach the backend through `os()` once, so a gate (a
 // permission check) can be placed at the top of each.
 import { InvalidArgument, VllsiError } from './errors.js';
-import type { IoDriver, IoEngineConfig } from './io_engine.js';
+import type { IoDriver, IoEngineConfig } from './io_driver.js';
 
-/** A raw byte-range lock request: `length` 0 means "to end of file, however it grows". */
-export type RawLockKind = 'Shared' | 'Exclusive' | 'Unlock';
+/** The one lock-kind type (reference: sys.locking's LockKind; no Unlock variant — unlocking is its own call). Public through src/locking.ts. */
+export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
+export type LockKind = (typeof LockKind)[keyof typeof LockKind];
 
 /** Outcome of one non-blocking lock attempt; failures other than a conflict throw OSError. */
 export type RawLockResult =
@@ -47,7 +48,10 @@ export interface OsBackend {
   access(path: string, mode: number): boolean;
   fullFsync(fd: number): void;
   syncDirectory(path: string): void;
-  lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult;
+  /** sys.common's try_lock_region: one non-blocking attempt on bytes [start, start + length), `length` -1 = to end of file (as LockRegion). */
+  tryLockRegion(fd: number, kind: LockKind, start: number, length: number): RawLockResult;
+  /** sys.common's unlock_region: the same region convention. */
+  unlockRegion(fd: number, start: number, length: number): void;
   randomBytes(buf: Uint8Array): void;
   /** What is at `path`, not following a final symlink ('missing' when nothing is). */
   fileKind(path: string): FileKind;
@@ -95,7 +99,10 @@ export class UnsupportedSignal extends VllsiError<'UnsupportedSignal'> {
     readonly signal: string,
     readonly platform: string,
   ) {
-    super('UnsupportedSignal', `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
+    super(
+      'UnsupportedSignal',
+      `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`,
+    );
   }
 }
 

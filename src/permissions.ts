@@ -106,7 +106,8 @@ class ActiveSandbox {
 
   /** Every byte an access touches is checked: a rule on part of a register covers accesses that overlap it. */
   checkRegister(addr: number, size: number): void {
-    if (typeof addr !== 'number' || (size !== 1 && size !== 2 && size !== 4)) throw new InvalidArgument('register access', typeof addr !== 'number' ? addr : size, 'needs a numeric address and a size of 1, 2 or 4 bytes');
+    if (typeof addr !== 'number' || (size !== 1 && size !== 2 && size !== 4))
+      throw new InvalidArgument('register access', typeof addr !== 'number' ? addr : size, 'needs a numeric address and a size of 1, 2 or 4 bytes');
     for (let i = 0; i < size; i++) {
       let d = this.registers.get(addr + i);
       if (d === undefined) d = this.allows('register', addr + i);
@@ -258,16 +259,48 @@ const free = (category: Exclude<EntryCategory, 'syscall'>, ...names: string[]): 
 
 export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   // Registers: every bus access of src/ goes through the one load/store path of src/bus.ts, gated there.
-  ...gated('register', 'mmio.volatileLoad', 'mmio.volatileStore', 'mmio.MemoryRegion#load', 'mmio.MemoryRegion#store',
-    'mmio.Register#read', 'mmio.Register#write', 'mmio.Register#modify', 'mmio.Register#get', 'mmio.Register#getEnum', 'mmio.Register#isSet', 'mmio.Register#matches',
-    'mmio.Register#atomicSet', 'mmio.Register#atomicClear', 'mmio.Register#atomicXor', 'mmio.Register#writeMasked', 'mmio.Register#modifyMasked',
-    'mmio.Field#read', 'mmio.Field#readEnum', 'mmio.Field#is', 'mmio.Field#isSet', 'mmio.Field#write', 'mmio.Field#modify'),
+  ...gated(
+    'register',
+    'mmio.volatileLoad',
+    'mmio.volatileStore',
+    'mmio.MemoryRegion#load',
+    'mmio.MemoryRegion#store',
+    'mmio.Register#read',
+    'mmio.Register#write',
+    'mmio.Register#modify',
+    'mmio.Register#get',
+    'mmio.Register#getEnum',
+    'mmio.Register#isSet',
+    'mmio.Register#matches',
+    'mmio.Register#atomicSet',
+    'mmio.Register#atomicClear',
+    'mmio.Register#atomicXor',
+    'mmio.Register#writeMasked',
+    'mmio.Register#modifyMasked',
+    'mmio.Field#read',
+    'mmio.Field#readEnum',
+    'mmio.Field#is',
+    'mmio.Field#isSet',
+    'mmio.Field#write',
+    'mmio.Field#modify',
+  ),
   ...free('platform', 'mmio.barrier', 'mmio.dmb', 'mmio.dsb', 'mmio.isb'),
   ...gated('thread', 'threads.threadSpawn'),
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
   // Files are named by path, or `fd:N` for descriptor operations.
-  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite', 'durability.removeStaleTempFiles'),
+  ...gated(
+    'file',
+    'sys_common.pread',
+    'sys_common.pwrite',
+    'sys_common.fileSize',
+    'sys_common.truncate',
+    'sys_common.access',
+    'sys_common.fullFsync',
+    'sys_common.syncDirectory',
+    'durability.atomicWrite',
+    'durability.removeStaleTempFiles',
+  ),
   ...gated('lock', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
   ...gated('random', 'sys_common.randomBytes'),
   ...gated('io', 'io_engine.createIoEngine', 'io_engine.IoEngine#submit', 'io_engine.IoEngine#socket', 'io_engine.IoEngine#listen'),

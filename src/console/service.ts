@@ -2,6 +2,12 @@
 // (protocol.ts describes the wire format). It is fed received bytes and answers through
 // `send`; it never throws out of `receive` — every line gets exactly one answer, and a line
 // that cannot be handled gets `ERR CODE message` (or an error frame for machine requests).
+// Both dialects parse into one Request (protocol.ts, beside the framing); one executor runs it
+// and one renderer puts its answer, or its error, into the dialect it came in.
+//
+// Pacing: `receive(bytes, room)` stops after the first line that leaves `room()` false, so a
+// transport answers lines only as fast as its output drains (run it outside the UART ISR:
+// examples/console, serial.ts).
 //
 // Sessions: a session ends with END_OF_SESSION (the TCP bridge sends it when its client
 // leaves) or endSession(); ending re-locks writes and drops the partial line. Failed unlocks
@@ -16,13 +22,34 @@ import { VllsiError, hex } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
-  ConsoleError, END_OF_SESSION, ErrorCode, FrameType, MAX_LINE, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES,
-  asciiEncode, encodeFrame, parseRequest, requestSeq,
-  type ErrorName, type Request, type Width,
+  ConsoleError,
+  END_OF_SESSION,
+  ErrorCode,
+  FrameType,
+  MAX_LINE,
+  UNLOCK_BACKOFF_MS,
+  UNLOCK_MAX_FAILURES,
+  asciiEncode,
+  encodeFrame,
+  parseRequest,
+  requestSeq,
+  type ErrorName,
+  type Request,
+  type Width,
 } from './protocol.js';
 import {
-  RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, registerAccess, registersTouched, type DeviceMap,
+  RegisterMapError,
+  enumName,
+  fieldValue,
+  fieldWrite,
+  findPeripheral,
+  locate,
+  parseFieldValue,
+  parseInteger,
+  readHasSideEffects,
+  registerAccess,
+  registersTouched,
+  type DeviceMap,
 } from '../register_map.js';
 import { isReadable, isWritable, type RegisterMap } from '../register_def.js';
 
@@ -52,6 +79,8 @@ export interface ConsoleOptions {
   readonly uptimeMs: () => number;
   /** The board's configured unlock token; without one, writes stay refused. */
   readonly unlockToken?: string;
+  /** Called when a session ends: the transport drops the answers it still queues for it. */
+  readonly onSessionEnd?: () => void;
 }
 
 /** Counters a heartbeat or a test can watch. */
@@ -67,7 +96,8 @@ export interface ConsoleStats {
 /** What a request yields before it is put into its dialect. */
 type Answer =
   | { readonly kind: 'text'; readonly lines: readonly string[] }
-  | { readonly kind: 'values'; readonly width: Width; readonly addresses: readonly number[]; readonly values: readonly number[] };
+  | { readonly kind: 'values'; readonly width: Width; readonly addresses: readonly number[]; readonly values: readonly number[] }
+  | { readonly kind: 'error'; readonly code: ErrorName; readonly message: string };
 
 const OK: Answer = { kind: 'text', lines: [] };
 
@@ -97,11 +127,15 @@ export class ConsoleService {
 
   constructor(private readonly options: ConsoleOptions) {}
 
-  /** Feeds received bytes; answers each complete line. Never throws. */
-  receive(bytes: Uint8Array): void {
+  /**
+   * Feeds received bytes; answers each complete line. Never throws. With `room`, stops after
+   * the first line end at which `room()` is false (the answers queued so far fill the
+   * transport) and returns how many bytes it took; feed the rest later. Without, takes all.
+   */
+  receive(bytes: Uint8Array, room?: () => boolean): number {
     if (!(bytes instanceof Uint8Array)) {
       this.stats.errors++;
-      return;
+      return 0;
     }
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
@@ -116,11 +150,13 @@ export class ConsoleService {
       this.lastWasCR = b === 0x0d;
       if (b === 0x0a || b === 0x0d) {
         this.endLine();
+        if (room !== undefined && i + 1 < bytes.length && !room()) return i + 1;
         continue;
       }
       if (this.length < MAX_LINE) this.line[this.length++] = b;
       else this.overflow = true;
     }
+    return bytes.length;
   }
 
   /** Ends the session: writes locked again, the partial line dropped. The unlock backoff stays. */
@@ -130,6 +166,11 @@ export class ConsoleService {
     this.overflow = false;
     this.lastWasCR = false;
     this.stats.sessions++;
+    try {
+      this.options.onSessionEnd?.();
+    } catch {
+      this.stats.errors++;
+    }
   }
 
   private endLine(): void {
@@ -140,6 +181,7 @@ export class ConsoleService {
     this.overflow = false;
     const framed = bytes[0] === 0x3a; // ':'
     let text = '';
+    let answer: Answer;
     try {
       if (overflow) {
         this.stats.overlong++;
@@ -150,25 +192,31 @@ export class ConsoleService {
         if (b < 0x20 || b > 0x7e) throw new ConsoleError('SYNTAX', `non-printable byte 0x${b.toString(16).padStart(2, '0')} at column ${i + 1}`);
         text += String.fromCharCode(b);
       }
-      const parsed = parseRequest(text);
-      this.answer(parsed.framed, parsed.seq, this.execute(parsed.request));
+      answer = this.execute(parseRequest(text).request);
     } catch (e) {
       this.stats.errors++;
-      const code: ErrorName = e instanceof ConsoleError || e instanceof RegisterMapError ? e.code
-        : e instanceof PermissionDenied ? 'DENIED' : e instanceof VllsiError ? 'BUS' : 'INTERNAL';
-      const message = e instanceof Error ? e.message : String(e);
-      if (framed) this.send(encodeFrame(FrameType.Error, requestSeq(text), errorPayload(code, message)));
-      else this.text([`ERR ${code} ${message}`]);
+      const code: ErrorName =
+        e instanceof ConsoleError || e instanceof RegisterMapError
+          ? e.code
+          : e instanceof PermissionDenied
+            ? 'DENIED'
+            : e instanceof VllsiError
+              ? 'BUS'
+              : 'INTERNAL';
+      answer = { kind: 'error', code, message: e instanceof Error ? e.message : String(e) };
     }
+    this.answer(framed, framed ? requestSeq(text) : 0, answer);
   }
 
-  /** Puts an answer into the request's dialect: text lines ending in OK, or one frame. */
+  /** Puts an answer into the request's dialect: text lines ending in OK (or one ERR line), or one frame. */
   private answer(framed: boolean, seq: number, a: Answer): void {
     if (!framed) {
+      if (a.kind === 'error') return this.text([`ERR ${a.code} ${a.message}`]);
       if (a.kind === 'text') return this.text([...a.lines, 'OK']);
       const digits = a.width / 4;
       return this.text([...a.addresses.map((addr, i) => `${hex(addr)}: ${hex(a.values[i]!, digits)}`), 'OK']);
     }
+    if (a.kind === 'error') return this.send(encodeFrame(FrameType.Error, seq, errorPayload(a.code, a.message)));
     if (a.kind === 'text') return this.send(encodeFrame(FrameType.Ok, seq, new Uint8Array(0)));
     const step = a.width / 8;
     const payload = new Uint8Array(a.values.length * step);
@@ -227,10 +275,18 @@ export class ConsoleService {
   private info(): Answer {
     const o = this.options;
     const map = o.map ? `${o.map.device} (${o.map.peripherals.length} peripherals)` : 'none';
-    const writes = o.unlockToken === undefined ? 'disabled (no token configured)'
-      : this.failedUnlocks >= UNLOCK_MAX_FAILURES ? 'locked out (too many failed unlocks: restart the board)'
-      : this.unlocked ? 'unlocked' : 'locked';
-    return { kind: 'text', lines: [`board ${o.board}`, `runtime ${o.runtime ?? 'vllsi'}`, `uptime ${(o.uptimeMs() / 1000).toFixed(3)} s`, `map ${map}`, `writes ${writes}`] };
+    const writes =
+      o.unlockToken === undefined
+        ? 'disabled (no token configured)'
+        : this.failedUnlocks >= UNLOCK_MAX_FAILURES
+          ? 'locked out (too many failed unlocks: restart the board)'
+          : this.unlocked
+            ? 'unlocked'
+            : 'locked';
+    return {
+      kind: 'text',
+      lines: [`board ${o.board}`, `runtime ${o.runtime ?? 'vllsi'}`, `uptime ${(o.uptimeMs() / 1000).toFixed(3)} s`, `map ${map}`, `writes ${writes}`],
+    };
   }
 
   private read(path: string, force: boolean): Answer {
@@ -249,7 +305,8 @@ export class ConsoleService {
     if (!at.field) {
       if (!isWritable(registerAccess(r))) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
       const value = parseInteger(text);
-      if (value === undefined || (width < 32 && value >= 2 ** width)) throw new ConsoleError(value === undefined ? 'SYNTAX' : 'RANGE', `bad value '${text.slice(0, 20)}' for a ${width}-bit register`);
+      if (value === undefined || (width < 32 && value >= 2 ** width))
+        throw new ConsoleError(value === undefined ? 'SYNTAX' : 'RANGE', `bad value '${text.slice(0, 20)}' for a ${width}-bit register`);
       this.store(at.address, value, width);
       return OK;
     }
@@ -285,14 +342,18 @@ export class ConsoleService {
   private unlock(token: string): Answer {
     const expected = this.options.unlockToken;
     if (expected === undefined) throw new ConsoleError('LOCKED', 'this board has no unlock token configured: writes are disabled');
-    if (this.failedUnlocks >= UNLOCK_MAX_FAILURES) throw new ConsoleError('TOKEN', `unlocking is locked out after ${UNLOCK_MAX_FAILURES} failed unlocks: restart the board`);
+    if (this.failedUnlocks >= UNLOCK_MAX_FAILURES)
+      throw new ConsoleError('TOKEN', `unlocking is locked out after ${UNLOCK_MAX_FAILURES} failed unlocks: restart the board`);
     const now = this.options.uptimeMs();
     if (now < this.unlockNotBefore) throw new ConsoleError('TOKEN', `too soon after a failed unlock: wait ${Math.ceil(this.unlockNotBefore - now)} ms`);
     if (!sameText(token, expected)) {
       this.unlocked = false;
       this.failedUnlocks++;
       this.unlockNotBefore = now + UNLOCK_BACKOFF_MS * 2 ** (this.failedUnlocks - 1);
-      throw new ConsoleError('TOKEN', this.failedUnlocks >= UNLOCK_MAX_FAILURES ? `wrong unlock token: locked out after ${UNLOCK_MAX_FAILURES} failures` : 'wrong unlock token');
+      throw new ConsoleError(
+        'TOKEN',
+        this.failedUnlocks >= UNLOCK_MAX_FAILURES ? `wrong unlock token: locked out after ${UNLOCK_MAX_FAILURES} failures` : 'wrong unlock token',
+      );
     }
     this.failedUnlocks = 0;
     this.unlocked = true;

@@ -4,15 +4,9 @@
 // board's default bus with its class as `io`, to spread into a constructor:
 //   new device.I2C.default.io({ ...device.I2C.default, address: 0x48 })
 // The data comes from the board file (boards/NAME/board.json, "io").
+import type { BoardIo } from '../board.js';
 
-/** A board's provider data (boards/NAME/board.json "io"). */
-export interface BoardIo {
-  /** Named pins: led, button... */
-  readonly pin: Readonly<Record<string, number>>;
-  readonly I2C?: { readonly default: Readonly<Record<string, number>> };
-  readonly SPI?: { readonly default: Readonly<Record<string, number>> };
-  readonly Serial?: { readonly default: Readonly<Record<string, number>> };
-}
+export type { BoardIo };
 
 /** The IO classes of a chip (src/io/rp2040.ts, src/io/esp32.ts export them under these names). */
 export interface IoClasses {
@@ -25,6 +19,18 @@ export interface IoClasses {
   readonly SPI?: unknown;
   readonly Analog?: unknown;
 }
+
+/** The class each `embedded:io/<name>` module exports as its default (ECMA-419's module names). */
+export const ioModuleNames: Readonly<Record<string, keyof IoClasses>> = /* @__PURE__ */ Object.freeze({
+  digital: 'Digital',
+  digitalbank: 'DigitalBank',
+  serial: 'Serial',
+  i2c: 'I2C',
+  smbus: 'SMBus',
+  spi: 'SPI',
+  pwm: 'PWM',
+  analog: 'Analog',
+});
 
 export interface HostProvider {
   readonly io: IoClasses;
@@ -40,7 +46,8 @@ export function hostProvider(classes: IoClasses, board: BoardIo): HostProvider {
   for (const [k, v] of Object.entries(classes)) if (v !== undefined) io[k] = v;
   const device: Record<string, unknown> = { io: Object.freeze(io), pin: Object.freeze({ ...board.pin }) };
   for (const bus of ['I2C', 'SPI', 'Serial'] as const) {
-    const cls = classes[bus], d = board[bus];
+    const cls = classes[bus],
+      d = board[bus];
     if (cls !== undefined && d !== undefined) device[bus] = Object.freeze({ default: Object.freeze({ io: cls, ...d.default }) });
   }
   return Object.freeze(device) as unknown as HostProvider;

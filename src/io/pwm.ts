@@ -6,7 +6,20 @@
 // hardware counter (an RP2040 slice, an ESP32 LEDC timer) must use the same hz and
 // resolution: a different one is ResourceInUse until the others close.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, ResourceInUse, claim, NumberFormat, formatOption, intOption, ioState, numberOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoRangeError,
+  ResourceInUse,
+  claim,
+  NumberFormat,
+  formatOption,
+  intOption,
+  ioState,
+  numberOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 
 /** What a chip binding provides for PWM outputs. */
 export interface PwmBinding {
@@ -41,8 +54,8 @@ export interface PwmInstance {
 export function definePWM(pwm: PwmBinding, className = 'PWM') {
   return class PWM extends NumberFormat implements PwmInstance {
     readonly pin: number;
-    readonly hz: number;
-    readonly resolution: number;
+    readonly #hz: number;
+    readonly #resolution: number;
     target: unknown;
     readonly #counter: string;
     #closed = false;
@@ -69,16 +82,25 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
       if (c === undefined) counters.set(counter, { hz, resolution, users: 1 });
       else c.users++;
       this.pin = pin;
-      this.hz = hz;
-      this.resolution = resolution;
+      this.#hz = hz;
+      this.#resolution = resolution;
       this.#counter = counter;
       this.target = o.target;
+    }
+
+    /** Read-only (a getter: assigning throws in strict code), as ECMA-419 has it. */
+    get hz(): number {
+      return this.#hz;
+    }
+    get resolution(): number {
+      return this.#resolution;
     }
 
     write(value: number): void {
       if (this.#closed) throw new IoClosed(className, 'write');
       const max = 2 ** this.resolution - 1;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new IoRangeError(`${className}.write(): value must be an integer 0..${max}, got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max)
+        throw new IoRangeError(`${className}.write(): value must be an integer 0..${max}, got ${describe(value)}`);
       pwm.write(this.pin, value, this.resolution);
     }
 

@@ -12,7 +12,7 @@ import { main } from '../../tools/cli.js';
 import { importSvd } from '../../tools/svd/import.js';
 import { generate } from '../../tools/svd/gen.js';
 import { applyPatch, parsePatch, readPatch, SvdPatchError, type Patch } from '../../tools/svd/patch.js';
-import { locate, readHasSideEffects, type DeviceMap } from '../../src/register_map.js';
+import { locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/register_map.js';
 import { sharedDir } from './shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -218,6 +218,16 @@ describe('vllsi svd gen --patch', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe('the committed ESP32 board map carries the corrections', () => {
+  it('UART FIFO reads pop (the console asks before reading them), W1TS/W1TC are write-only', () => {
+    const m = unpackMap(JSON.parse(readFileSync(path.join(root, 'boards/esp32-devkitc/registers.json'), 'utf8')));
+    expect(m.source).toMatch(/corrected by esp32\.json$/);
+    for (const u of ['UART0', 'UART1', 'UART2']) expect(readHasSideEffects(locate(m, `${u}.FIFO`).register), u).toBe(true);
+    expect(locate(m, 'GPIO.OUT_W1TS').register.access).toBe('write-only');
+    expect(locate(m, 'GPIO.STATUS_W1TC.STATUS_INT_W1TC').field!.access).toBe('write-only');
   });
 });
 

@@ -2,7 +2,6 @@
 // mcconfig reads it (manifest platforms matching as in Moddable's tools/mcmanifest.js,
 // module names to files, named imports that must exist), and the mcconfig command
 // flash builds, run against a stand-in `mcconfig` that only records its arguments.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +39,9 @@ describe('vllsi build', () => {
     expect(out).toContain(`cd ${pico} && mcconfig -d -m -p pico`);
     const app = JSON.parse(readFileSync(path.join(pico, 'manifest.json'), 'utf8')) as Manifest;
     expect(app.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', './vllsi/manifest.json']);
-    expect(readFileSync(path.join(pico, 'vllsi/hal/rp2040/rp2040_sync.c'), 'utf8')).toBe(readFileSync(path.join(packageRoot, 'hal/rp2040/rp2040_sync.c'), 'utf8'));
+    expect(readFileSync(path.join(pico, 'vllsi/hal/rp2040/rp2040_sync.c'), 'utf8')).toBe(
+      readFileSync(path.join(packageRoot, 'hal/rp2040/rp2040_sync.c'), 'utf8'),
+    );
   });
 
   it('on pico and pico/<sub>, the manifest gives the RP2040 HAL sources, the bundles and the embedded profile', async () => {
@@ -79,10 +80,19 @@ describe('vllsi build', () => {
 
   it('refuses an unknown board, profile or option with its usage (exit 2), and writes nothing', async () => {
     const out = path.join(tmp, 'none');
-    expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)") });
-    expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown runtime profile 'tiny'") });
+    expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)"),
+    });
+    expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown runtime profile 'tiny'"),
+    });
     expect((await vllsi('build')).code).toBe(2);
-    expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({ code: 2, out: expect.stringContaining("Unknown option '--bogus'") });
+    expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("Unknown option '--bogus'"),
+    });
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -101,7 +111,8 @@ describe('vllsi build APP_DIR', () => {
     const out = path.join(tmp, 'app-led');
     const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, app);
     expect(r.code).toBe(0);
-    const [, bitfield, register] = /app: .*index\.js \((\d+) bitfield and (\d+) register calls inlined\)/.exec(r.out) ?? [];
+    const [, bitfield, register] =
+      /app: .*index\.js \(embedded:io from moddable; (\d+) bitfield, (\d+) register and 0 Digital calls inlined\)/.exec(r.out) ?? [];
     expect(Number(bitfield)).toBe(1);
     expect(Number(register)).toBe(3);
     const code = readFileSync(path.join(out, 'app.js'), 'utf8');
@@ -115,7 +126,10 @@ describe('vllsi build APP_DIR', () => {
   });
 
   it('an app that uses the console gets the console manifest included', async () => {
-    const app = writeApp('with-console', `import { serveConsoleOnSerial } from 'vllsi/console';\nexport default function main(): void { void serveConsoleOnSerial; }\n`);
+    const app = writeApp(
+      'with-console',
+      `import { serveConsoleOnSerial } from 'vllsi/console';\nexport default function main(): void { void serveConsoleOnSerial; }\n`,
+    );
     const out = path.join(tmp, 'app-console');
     expect((await vllsi('build', '--board', 'rpi-pico', '-o', out, app)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -127,7 +141,10 @@ describe('vllsi build APP_DIR', () => {
     const cases: [string, string][] = [
       [path.join(tmp, 'apps', 'nowhere'), 'does not exist'],
       [writeApp('node', `import fs from 'node:fs';\nexport default function main(): void { fs.existsSync('x'); }\n`), "imports the Node module 'node:fs'"],
-      [writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`), "vllsi has register definitions for esp32, rp2040"],
+      [
+        writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`),
+        'vllsi has register definitions for esp32, rp2040',
+      ],
       [writeApp('missing', `import { helper } from './helper.js';\nexport default function main(): void { helper(); }\n`), 'helper'],
       [writeApp('no-default', `export function main(): void {}\n`), 'has no default export'],
     ];
@@ -177,7 +194,11 @@ exit 0
 `,
     );
     chmodSync(script, 0o755);
-    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('|'));
+    const calls = () =>
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('|'));
     return { root, log, calls, bin: path.join(root, 'bin') };
   }
 
@@ -197,7 +218,11 @@ exit 0
 
   it('with the SDKs: builds with mcconfig into DIR/build, prints the .bin, then deploys with the port as UPLOAD_PORT', async () => {
     const sdk = fakeSdk(0);
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), IDF_PATH: path.join(sdk.root, 'idf'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      IDF_PATH: path.join(sdk.root, 'idf'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const out = path.join(tmp, 'flash-esp32');
     const r = await vllsi('flash', '--board', 'esp32-devkitc', '--port', '/dev/ttyUSB3', '-o', out);
     expect(r).toMatchObject({ code: 0, out: expect.stringContaining('mcconfig finished (exit 0) for esp32-devkitc: flashed') });
@@ -212,7 +237,11 @@ exit 0
   it('--build-only builds and prints the .uf2 with no board (make runs recipes with bash for make.pico.mk)', async () => {
     const sdk = fakeSdk(0);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const out = path.join(tmp, 'flash-build-only');
     const r = await vllsi('flash', '--board', 'rpi-pico', '--build-only', '-o', out);
     expect(r.code, r.out).toBe(0);
@@ -223,19 +252,32 @@ exit 0
   it('waiting for a board that never comes ends after --wait with a clear message (exit 1)', async () => {
     const sdk = fakeSdk(0, 30);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const started = Date.now();
     const r = await vllsi('flash', '--board', 'rpi-pico', '--wait', '1', '-o', path.join(tmp, 'flash-wait'));
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(r.out).toMatch(/BoardNotFound: no board within 1 s: waited for a Pico in BOOTSEL mode \(the RPI-RP2 drive\): hold BOOTSEL while plugging it in\. The firmware is built/);
-    expect(await vllsi('flash', '--board', 'rpi-pico', '--wait', 'soon')).toMatchObject({ code: 2, out: expect.stringContaining('--wait takes a number of seconds') });
+    expect(r.out).toMatch(
+      /BoardNotFound: no board within 1 s: waited for a Pico in BOOTSEL mode \(the RPI-RP2 drive\): hold BOOTSEL while plugging it in\. The firmware is built/,
+    );
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--wait', 'soon')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--wait takes a number of seconds'),
+    });
   });
 
   it('a failing mcconfig is reported as not flashed (exit 1)', async () => {
     const sdk = fakeSdk(3);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const r = await vllsi('flash', '--board', 'rpi-pico', '-o', path.join(tmp, 'flash-pico'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FlashFailed: `mcconfig -d -m -p pico -o .*\/build -t build` in .* exited with 3: rpi-pico was not flashed/);
@@ -244,7 +286,10 @@ exit 0
   });
 
   it('--port is refused for the Pico (installed over USB mass storage)', async () => {
-    expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({ code: 2, out: expect.stringContaining('--port does not apply to rpi-pico') });
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--port does not apply to rpi-pico'),
+    });
   });
 });
 
@@ -262,7 +307,7 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(resolveProject(dir, 'pico').preload).toEqual(['vllsi', 'vllsi-hal', 'vllsi/console', 'board', 'app']);
   });
 
-  it("the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base", async () => {
+  it('the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base', async () => {
     const doc = readFileSync(path.join(packageRoot, 'docs/console.md'), 'utf8');
     const snippet = /## Device side[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1]!;
     const appDir = path.join(tmp, 'snippet-app');
@@ -277,7 +322,12 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(app).toMatch(/^import \w+ from 'embedded:io\/serial';$/m);
     expect([...app.matchAll(/"name":"([A-Z0-9_]+)","baseAddress"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json', './vllsi/manifest_console.json']);
+    expect(manifest.include).toEqual([
+      '$(MODDABLE)/examples/manifest_base.json',
+      '$(MODDABLE)/modules/io/manifest.json',
+      './vllsi/manifest.json',
+      './vllsi/manifest_console.json',
+    ]);
   });
 
   it('refuses an import that is neither a file, an npm package nor a Moddable module vllsi knows, and a bad registerMap', async () => {
@@ -295,3 +345,133 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(bad.out).toMatch(/"registerMap" } must be a list of peripheral names/);
   });
 });
+
+describe('vllsi build --io: who provides embedded:io/* to a Moddable app (examples/io)', () => {
+  const blink = path.join(packageRoot, 'examples/io/blink');
+  /** A copy of examples/io/<name> with a package.json, in tmp. */
+  const appWith = (name: string, pkg: unknown) => {
+    const dir = path.join(tmp, 'io-apps', `${name}-${JSON.stringify(pkg).replace(/\W+/g, '')}`);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['main.js', 'manifest.json']) writeFileSync(path.join(dir, f), readFileSync(path.join(packageRoot, 'examples/io', name, f)));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
+    return dir;
+  };
+
+  it("moddable (the default): Moddable's io manifest is included, embedded:* is left to it, the app runs after the HAL is bound", async () => {
+    const dir = path.join(tmp, 'io-moddable');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/embedded:io from moddable; 0 bitfield, 0 register and 0 Digital calls inlined/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json']);
+    expect(manifest.preload).toEqual(['board']); // a Moddable app's body touches the hardware: not at preload
+    expect(existsSync(path.join(dir, 'vllsi-io'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'main.js'), 'utf8')).toMatch(/import "start";\nimport "app";\n$/);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toContain('led.write(on);');
+    expect(app).not.toMatch(/directHal/);
+  });
+
+  it("vllsi: embedded:io/<name> and embedded:provider/builtin map to vllsi's classes and the board's provider, preloaded; the project links", async () => {
+    const dir = path.join(tmp, 'io-vllsi');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '--io', 'vllsi', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/embedded:io from vllsi; 0 bitfield, 0 register and 1 Digital calls inlined/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', './vllsi-io/manifest.json', './vllsi/manifest.json']);
+    const io = JSON.parse(readFileSync(path.join(dir, 'vllsi-io/manifest.json'), 'utf8')) as Manifest;
+    const names = ['digital', 'digitalbank', 'serial', 'i2c', 'smbus', 'spi', 'pwm', 'analog'];
+    expect(io.modules).toEqual({
+      'vllsi-io': './vllsi-io',
+      'embedded:provider/builtin': './provider',
+      system: './system',
+      ...Object.fromEntries(names.map((n) => [`embedded:io/${n}`, `./io/${n}`])),
+    });
+    expect(io.preload).toEqual(Object.keys(io.modules!));
+    expect(readFileSync(path.join(dir, 'vllsi-io/io/digital.js'), 'utf8')).toBe('export { Digital as default } from "vllsi-io";\n');
+    expect(readFileSync(path.join(dir, 'vllsi-io/provider.js'), 'utf8')).toMatch(
+      /export default hostProvider\(\{ Digital, DigitalBank, Serial, I2C, SMBus, SPI, PWM, Analog \}, board\.io\);/,
+    );
+    expect(readFileSync(path.join(dir, 'vllsi-io/system.js'), 'utf8')).toMatch(/globalThis\.device = device;/);
+    // The classes use the core as the module "vllsi", as every device bundle does.
+    expect(readFileSync(path.join(dir, 'vllsi-io/vllsi-io.js'), 'utf8')).toMatch(/^import \{[^}]*\bdirectHal\b[^}]*\} from 'vllsi';$/m);
+    const project = resolveProject(dir, 'pico');
+    expect([...project.errors, ...project.missing]).toEqual([]);
+    expect(project.modules.get('embedded:io/digital')).toBe(path.join(dir, 'vllsi-io/io/digital.js'));
+    expect(project.preload).toEqual([
+      'vllsi-io',
+      'embedded:provider/builtin',
+      'system',
+      ...names.map((n) => `embedded:io/${n}`),
+      'vllsi',
+      'vllsi-hal',
+      'board',
+    ]);
+    // The app's write on the board's LED (device.pin.led = GPIO25) is the SIO set/clear store, with the call kept as the fallback.
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toContain('void directHal.store32(on === 1 ? 0xd0000014 : 0xd0000018, 0x2000000) : led.write(on)');
+  });
+
+  it('on esp32-devkitc, vllsi provides what its binding has; an embedded:io module it lacks is refused naming --io moddable', async () => {
+    const dir = path.join(tmp, 'io-esp32');
+    const { code, out } = await vllsi('build', '--board', 'esp32-devkitc', '--io', 'vllsi', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    const io = JSON.parse(readFileSync(path.join(dir, 'vllsi-io/manifest.json'), 'utf8')) as Manifest;
+    expect(Object.keys(io.modules!)).toContain('embedded:io/digital');
+    expect(readFileSync(path.join(dir, 'app.js'), 'utf8')).toContain('void directHal.store32(on === 1 ? 0x3ff44008 : 0x3ff4400c, 0x4)'); // GPIO2 on W1TS/W1TC
+    const r = await vllsi(
+      'build',
+      '--board',
+      'rpi-pico',
+      '--io',
+      'vllsi',
+      '-o',
+      path.join(tmp, 'io-pulse'),
+      writeModdableApp('pulse', 'import PulseCount from "embedded:io/pulsecount";\nnew PulseCount({});\n'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /"embedded:io\/pulsecount" is not among the modules vllsi's IO classes provide \(embedded:provider\/builtin, embedded:io\/digital, .*\): build with --io moddable/,
+    );
+  });
+
+  it('the app\'s package.json "vllsi": { "io" } chooses when --io is absent; --io wins over it', async () => {
+    const app = appWith('blink', { vllsi: { io: 'vllsi' } });
+    const r1 = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'io-pkg'), app);
+    expect(r1.out).toMatch(/embedded:io from vllsi;/);
+    const r2 = await vllsi('build', '--board', 'rpi-pico', '--io', 'moddable', '-o', path.join(tmp, 'io-pkg2'), app);
+    expect(r2.out).toMatch(/embedded:io from moddable;/);
+  });
+
+  it('refuses a bad --io (usage, exit 2, with a suggestion), --io without APP_DIR, and a bad package.json value (exit 1); writes nothing', async () => {
+    const out = path.join(tmp, 'io-none');
+    expect(await vllsi('build', '--board', 'rpi-pico', '--io', 'vlsi', '-o', out, blink)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown --io 'vlsi'; did you mean vllsi? (known: moddable, vllsi)"),
+    });
+    expect(await vllsi('build', '--board', 'rpi-pico', '--io', 'vllsi', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--io applies to an APP_DIR'),
+    });
+    for (const [pkg, why] of [
+      [{ vllsi: { io: 'native' } }, /InvalidArgument: invalid "vllsi": \{ "io" \} "native": in \/.*\/package\.json: it must be one of "moddable", "vllsi"/],
+      [{ vllsi: { io: 1 } }, /invalid "vllsi": \{ "io" \} 1 \(0x1\): in .*: it must be one of "moddable", "vllsi"/],
+      [{ vllsi: ['io'] }, /invalid "vllsi" section .*: in \/.*\/package\.json: it must be an object/],
+    ] as const) {
+      const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, appWith('blink', pkg));
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(why);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect((await vllsi('build', '--help')).out).toMatch(/--io PROVIDER +who provides ECMA-419's embedded:io\/\*/);
+  });
+});
+
+/** A Moddable app (manifest.json + main.js) in tmp; returns its folder. */
+function writeModdableApp(name: string, main: string): string {
+  const dir = path.join(tmp, 'moddable-apps', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modules: { '*': './main' } }));
+  writeFileSync(path.join(dir, 'main.js'), main);
+  return dir;
+}

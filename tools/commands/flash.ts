@@ -6,7 +6,7 @@ import { projectArgs, projectHelp, projectOptions, writeProjectFor } from './bui
 export const flash: Command = {
   name: 'flash',
   summary: 'build the board project with the Moddable SDK (mcconfig) and install it on the board',
-  help: `usage: vllsi flash --board NAME [--build-only] [--release] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [APP_DIR]
+  help: `usage: vllsi flash --board NAME [--build-only] [--release] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [--io PROVIDER] [APP_DIR]
 
 Writes the project as \`vllsi build\` does (APP_DIR: see \`vllsi build --help\`), builds
 the firmware with \`mcconfig -d -m -p <platform> -o DIR/build -t build\` and prints its path
@@ -24,7 +24,13 @@ ${projectHelp}
                     is installed over its USB drive instead
   -h, --help        this text`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { ...projectOptions, port: { type: 'string' }, 'build-only': { type: 'boolean' }, release: { type: 'boolean' }, wait: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...projectOptions,
+      port: { type: 'string' },
+      'build-only': { type: 'boolean' },
+      release: { type: 'boolean' },
+      wait: { type: 'string' },
+    });
     const p = projectArgs(values, positionals);
     if (values.port !== undefined && !moddableTargets[p.board]!.portVariable) {
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);

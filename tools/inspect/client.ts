@@ -71,7 +71,10 @@ export class ConsoleClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.baud = options.baud ?? 115200;
-    this.reader = new FrameReader((f) => this.frame(f), (l) => this.line(l));
+    this.reader = new FrameReader(
+      (f) => this.frame(f),
+      (l) => this.line(l),
+    );
     link.onData((b) => {
       this.bytesIn += b.length;
       this.reader.push(b);
@@ -89,15 +92,19 @@ export class ConsoleClient {
     const client = new ConsoleClient(link, options);
     try {
       // Ends whatever session the device holds (a serial line has no disconnect: a killed
-      // client may have left it unlocked or mid-line), then a newline.
-      link.write(Uint8Array.of(END_OF_SESSION, 0x0a));
+      // client may have left it unlocked or mid-line; the device drops the partial line). No
+      // newline after it: its answer could come after the wait below and be taken for info's.
+      link.write(Uint8Array.of(END_OF_SESSION));
       await new Promise((r) => setTimeout(r, 20));
       client.log.length = 0;
       await client.command('info');
     } catch (e) {
       await link.close();
       if (e instanceof InspectError && e.reason === 'timeout') {
-        throw new InspectError('silent', `${port}: no console answered within ${client.timeoutMs} ms (is the firmware running the console service, at this baud rate?)`);
+        throw new InspectError(
+          'silent',
+          `${port}: no console answered within ${client.timeoutMs} ms (is the firmware running the console service, at this baud rate?)`,
+        );
       }
       throw e;
     }
@@ -151,7 +158,10 @@ export class ConsoleClient {
             const k = (a - base) / step;
             bits[k >> 2]! |= 1 << (k & 3);
           }
-          arg = bits.reverse().map((n) => n.toString(16)).join('');
+          arg = bits
+            .reverse()
+            .map((n) => n.toString(16))
+            .join('');
         }
         let frame: Frame;
         try {

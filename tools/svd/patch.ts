@@ -170,7 +170,7 @@ export function applyPatch(map: DeviceMap, patch: Patch): DeviceMap {
         const fields = r.fields.flatMap((f): FieldMap[] => {
           if (!fMatch(f.name)) return [f];
           hits++;
-          return rule.delete ? [] : [setField(f, rule.set!)];
+          return rule.delete ? [] : [setProps(f, rule.set!)];
         });
         return [{ ...r, fields }];
       });
@@ -188,30 +188,20 @@ export function applyPatch(map: DeviceMap, patch: Patch): DeviceMap {
   return { ...map, peripherals };
 }
 
-function setField(f: FieldMap, s: PatchSet): FieldMap {
-  const out: { -readonly [K in keyof FieldMap]: FieldMap[K] } = { ...f };
-  if (s.access !== undefined) out.access = s.access;
-  if (s.readAction !== undefined) assign(out, 'readAction', s.readAction);
-  if (s.modifiedWriteValues !== undefined) assign(out, 'modifiedWriteValues', s.modifiedWriteValues);
-  if (s.description !== undefined) out.description = s.description;
-  return out;
+/** `s` applied to a register or field: each property it gives is set (null removes an action). */
+function setProps<T extends FieldMap | RegisterMap>(e: T, s: PatchSet): T {
+  const out = { ...e } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(s)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 function setRegister(r: RegisterMap, s: PatchSet): RegisterMap {
-  const out: { -readonly [K in keyof RegisterMap]: RegisterMap[K] } = { ...r };
-  if (s.access !== undefined) out.access = s.access;
-  if (s.readAction !== undefined) assign(out, 'readAction', s.readAction);
-  if (s.modifiedWriteValues !== undefined) assign(out, 'modifiedWriteValues', s.modifiedWriteValues);
-  if (s.resetValue !== undefined) out.resetValue = s.resetValue;
-  if (s.description !== undefined) out.description = s.description;
+  const out = setProps(r, s);
   // Fields carry their register's access and write action resolved: they follow the register.
   const { access, modifiedWriteValues } = s;
-  if (access !== undefined || modifiedWriteValues !== undefined) out.fields = r.fields.map((f) => setField(f, { access, modifiedWriteValues }));
-  return out;
-}
-
-/** Sets a property, or removes it for null. */
-function assign<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | null): void {
-  if (v === null) delete o[k];
-  else o[k] = v;
+  if (access === undefined && modifiedWriteValues === undefined) return out;
+  return { ...out, fields: r.fields.map((f) => setProps(f, { access, modifiedWriteValues })) };
 }

@@ -12,12 +12,6 @@
 import type { PeripheralDef } from '../../register_def.js';
 
 const SDA_HOLD$TIME = { bitOffset: 0, bitWidth: 10, access: 'read-write' } as const;
-const COMD0$fields = {
-  /** This is the content of command0. It consists of three part. op_code is the command 0: RSTART 1: WRITE 2: READ 3: STOP . 4:END. Byte_num represent the number of data need to be send or data need to be received. ack_check_en ack_exp and ack value are used to control the ack bit. */
-  COMMAND: { bitOffset: 0, bitWidth: 14, access: 'read-write' },
-  /** When command0 is done in I2C Master mode this bit changes to high level. */
-  COMMAND_DONE: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
-} as const;
 
 /** The register layout of I2C0, I2C1. */
 const registers = {
@@ -260,22 +254,12 @@ const registers = {
     /** This is the filter enable bit for SDA. */
     SDA_FILTER_EN: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
   } },
-  COMD0: { addressOffset: 0x58, fields: COMD0$fields },
-  COMD1: { addressOffset: 0x5c, fields: COMD0$fields },
-  COMD2: { addressOffset: 0x60, fields: COMD0$fields },
-  COMD3: { addressOffset: 0x64, fields: COMD0$fields },
-  COMD4: { addressOffset: 0x68, fields: COMD0$fields },
-  COMD5: { addressOffset: 0x6c, fields: COMD0$fields },
-  COMD6: { addressOffset: 0x70, fields: COMD0$fields },
-  COMD7: { addressOffset: 0x74, fields: COMD0$fields },
-  COMD8: { addressOffset: 0x78, fields: COMD0$fields },
-  COMD9: { addressOffset: 0x7c, fields: COMD0$fields },
-  COMD10: { addressOffset: 0x80, fields: COMD0$fields },
-  COMD11: { addressOffset: 0x84, fields: COMD0$fields },
-  COMD12: { addressOffset: 0x88, fields: COMD0$fields },
-  COMD13: { addressOffset: 0x8c, fields: COMD0$fields },
-  COMD14: { addressOffset: 0x90, fields: COMD0$fields },
-  COMD15: { addressOffset: 0x94, fields: COMD0$fields },
+  COMD: { addressOffset: 0x58, dim: 16, dimIncrement: 0x4, fields: {
+    /** This is the content of command0. It consists of three part. op_code is the command 0: RSTART 1: WRITE 2: READ 3: STOP . 4:END. Byte_num represent the number of data need to be send or data need to be received. ack_check_en ack_exp and ack value are used to control the ack bit. */
+    COMMAND: { bitOffset: 0, bitWidth: 14, access: 'read-write' },
+    /** When command0 is done in I2C Master mode this bit changes to high level. */
+    COMMAND_DONE: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
+  } },
   DATE: { addressOffset: 0xf8, resetValue: 0x16042000, fields: {
     DATE: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
   } },

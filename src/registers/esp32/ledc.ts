@@ -11,222 +11,126 @@
 // limitations under the License.
 import type { PeripheralDef } from '../../register_def.js';
 
-const HSCH0_CONF0$TIMER_SEL = { bitOffset: 0, bitWidth: 2, access: 'read-write' } as const;
-const HSCH0_CONF0$SIG_OUT_EN = { bitOffset: 2, bitWidth: 1, access: 'read-write' } as const;
-const HSCH0_CONF0$IDLE_LV = { bitOffset: 3, bitWidth: 1, access: 'read-write' } as const;
-const HSCH0_CONF0$fields = {
-  /** There are four high speed timers the two bits are used to select one of them for high speed channel0. 2'b00: seletc hstimer0. 2'b01: select hstimer1. 2'b10: select hstimer2. 2'b11: select hstimer3. */
-  TIMER_SEL: HSCH0_CONF0$TIMER_SEL,
-  /** This is the output enable control bit for high speed channel0 */
-  SIG_OUT_EN: HSCH0_CONF0$SIG_OUT_EN,
-  /** This bit is used to control the output value when high speed channel0 is off. */
-  IDLE_LV: HSCH0_CONF0$IDLE_LV,
-} as const;
-const HSCH0_HPOINT$HPOINT = { bitOffset: 0, bitWidth: 20, access: 'read-write' } as const;
-const HSCH0_HPOINT$fields = {
-  /** The output value changes to high when htimerx(x=[0 3]) selected by high speed channel0 has reached reg_hpoint_hsch0[19:0] */
-  HPOINT: HSCH0_HPOINT$HPOINT,
-} as const;
-const HSCH0_DUTY$DUTY = { bitOffset: 0, bitWidth: 25, access: 'read-write' } as const;
-const HSCH0_DUTY$fields = {
-  /** This register represents the current duty of the output signal for high speed channel0. */
-  DUTY: HSCH0_DUTY$DUTY,
-} as const;
-const HSCH0_CONF1$DUTY_SCALE = { bitOffset: 0, bitWidth: 10, access: 'read-write' } as const;
-const HSCH0_CONF1$DUTY_CYCLE = { bitOffset: 10, bitWidth: 10, access: 'read-write' } as const;
-const HSCH0_CONF1$DUTY_NUM = { bitOffset: 20, bitWidth: 10, access: 'read-write' } as const;
-const HSCH0_CONF1$DUTY_INC = { bitOffset: 30, bitWidth: 1, access: 'read-write' } as const;
-const HSCH0_CONF1$DUTY_START = { bitOffset: 31, bitWidth: 1, access: 'read-write' } as const;
-const HSCH0_CONF1$fields = {
-  /** This register controls the increase or decrease step scale for high speed channel0. */
-  DUTY_SCALE: HSCH0_CONF1$DUTY_SCALE,
-  /** This register is used to increase or decrease the duty every reg_duty_cycle_hsch0 cycles for high speed channel0. */
-  DUTY_CYCLE: HSCH0_CONF1$DUTY_CYCLE,
-  /** This register is used to control the num of increased or decreased times for high speed channel0. */
-  DUTY_NUM: HSCH0_CONF1$DUTY_NUM,
-  /** This register is used to increase the duty of output signal or decrease the duty of output signal for high speed channel0. */
-  DUTY_INC: HSCH0_CONF1$DUTY_INC,
-  /** When reg_duty_num_hsch0 reg_duty_cycle_hsch0 and reg_duty_scale_hsch0 has been configured. these register won't take effect until set reg_duty_start_hsch0. this bit is automatically cleared by hardware. */
-  DUTY_START: HSCH0_CONF1$DUTY_START,
-} as const;
-const HSCH0_DUTY_R$DUTY_R = { bitOffset: 0, bitWidth: 25, access: 'read-only' } as const;
-const HSCH0_DUTY_R$fields = {
-  /** This register represents the current duty cycle of the output signal for high-speed channel %s */
-  DUTY_R: HSCH0_DUTY_R$DUTY_R,
-} as const;
-const LSCH0_CONF0$fields = {
-  /** There are four low speed timers the two bits are used to select one of them for low speed channel0. 2'b00: seletc lstimer0. 2'b01: select lstimer1. 2'b10: select lstimer2. 2'b11: select lstimer3. */
-  TIMER_SEL: HSCH0_CONF0$TIMER_SEL,
-  /** This is the output enable control bit for low speed channel0. */
-  SIG_OUT_EN: HSCH0_CONF0$SIG_OUT_EN,
-  /** This bit is used to control the output value when low speed channel0 is off. */
-  IDLE_LV: HSCH0_CONF0$IDLE_LV,
-  /** This bit is used to update register LEDC_LSCH0_HPOINT and LEDC_LSCH0_DUTY for low speed channel0. */
-  PARA_UP: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
-} as const;
-const LSCH0_HPOINT$fields = {
-  /** The output value changes to high when lstimerx(x=[0 3]) selected by low speed channel0 has reached reg_hpoint_lsch0[19:0] */
-  HPOINT: HSCH0_HPOINT$HPOINT,
-} as const;
-const LSCH0_DUTY$fields = {
-  /** This register represents the current duty of the output signal for low speed channel0. */
-  DUTY: HSCH0_DUTY$DUTY,
-} as const;
-const LSCH0_CONF1$fields = {
-  /** This register controls the increase or decrease step scale for low speed channel0. */
-  DUTY_SCALE: HSCH0_CONF1$DUTY_SCALE,
-  /** This register is used to increase or decrease the duty every reg_duty_cycle_lsch0 cycles for low speed channel0. */
-  DUTY_CYCLE: HSCH0_CONF1$DUTY_CYCLE,
-  /** This register is used to control the num of increased or decreased times for low speed channel6. */
-  DUTY_NUM: HSCH0_CONF1$DUTY_NUM,
-  /** This register is used to increase the duty of output signal or decrease the duty of output signal for low speed channel6. */
-  DUTY_INC: HSCH0_CONF1$DUTY_INC,
-  /** When reg_duty_num_hsch1 reg_duty_cycle_hsch1 and reg_duty_scale_hsch1 has been configured. these register won't take effect until set reg_duty_start_hsch1. this bit is automatically cleared by hardware. */
-  DUTY_START: HSCH0_CONF1$DUTY_START,
-} as const;
-const LSCH0_DUTY_R$fields = {
-  /** This register represents the current duty cycle of the output signal for low-speed channel %s */
-  DUTY_R: HSCH0_DUTY_R$DUTY_R,
-} as const;
-const HSTIMER0_CONF$DUTY_RES = { bitOffset: 0, bitWidth: 5, access: 'read-write' } as const;
-const HSTIMER0_CONF$DIV_NUM = { bitOffset: 5, bitWidth: 18, access: 'read-write' } as const;
-const HSTIMER0_CONF$PAUSE = { bitOffset: 23, bitWidth: 1, access: 'read-write' } as const;
-const HSTIMER0_CONF$RST = { bitOffset: 24, bitWidth: 1, access: 'read-write' } as const;
-const HSTIMER0_CONF$TICK_SEL = { bitOffset: 25, bitWidth: 1, access: 'read-write' } as const;
-const HSTIMER0_CONF$fields = {
-  /** This register controls the range of the counter in high speed timer0. the counter range is [0 2**reg_hstimer0_lim] the max bit width for counter is 20. */
-  DUTY_RES: HSTIMER0_CONF$DUTY_RES,
-  /** This register is used to configure parameter for divider in high speed timer0 the least significant eight bits represent the decimal part. */
-  DIV_NUM: HSTIMER0_CONF$DIV_NUM,
-  /** This bit is used to pause the counter in high speed timer0 */
-  PAUSE: HSTIMER0_CONF$PAUSE,
-  /** This bit is used to reset high speed timer0 the counter will be 0 after reset. */
-  RST: HSTIMER0_CONF$RST,
-  /** This bit is used to choose apb_clk or ref_tick for high speed timer0. 1'b1:apb_clk 0:ref_tick */
-  TICK_SEL: HSTIMER0_CONF$TICK_SEL,
-} as const;
-const HSTIMER0_VALUE$CNT = { bitOffset: 0, bitWidth: 20, access: 'read-only' } as const;
-const HSTIMER0_VALUE$fields = {
-  /** software can read this register to get the current counter value in high speed timer0 */
-  CNT: HSTIMER0_VALUE$CNT,
-} as const;
-const LSTIMER0_CONF$fields = {
-  /** This register controls the range of the counter in low speed timer0. the counter range is [0 2**reg_lstimer0_lim] the max bit width for counter is 20. */
-  DUTY_RES: HSTIMER0_CONF$DUTY_RES,
-  /** This register is used to configure parameter for divider in low speed timer0 the least significant eight bits represent the decimal part. */
-  DIV_NUM: HSTIMER0_CONF$DIV_NUM,
-  /** This bit is used to pause the counter in low speed timer0. */
-  PAUSE: HSTIMER0_CONF$PAUSE,
-  /** This bit is used to reset low speed timer0 the counter will be 0 after reset. */
-  RST: HSTIMER0_CONF$RST,
-  /** This bit is used to choose slow_clk or ref_tick for low speed timer0. 1'b1:slow_clk 0:ref_tick */
-  TICK_SEL: HSTIMER0_CONF$TICK_SEL,
-  /** Set this bit to update reg_div_num_lstime0 and reg_lstimer0_lim. */
-  PARA_UP: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
-} as const;
-const LSTIMER0_VALUE$fields = {
-  /** software can read this register to get the current counter value in low speed timer0. */
-  CNT: HSTIMER0_VALUE$CNT,
-} as const;
+const HSCH_CONF0$TIMER_SEL = { bitOffset: 0, bitWidth: 2, access: 'read-write' } as const;
+const HSCH_CONF0$SIG_OUT_EN = { bitOffset: 2, bitWidth: 1, access: 'read-write' } as const;
+const HSCH_CONF0$IDLE_LV = { bitOffset: 3, bitWidth: 1, access: 'read-write' } as const;
+const HSCH_HPOINT$HPOINT = { bitOffset: 0, bitWidth: 20, access: 'read-write' } as const;
+const HSCH_DUTY$DUTY = { bitOffset: 0, bitWidth: 25, access: 'read-write' } as const;
+const HSCH_CONF1$DUTY_SCALE = { bitOffset: 0, bitWidth: 10, access: 'read-write' } as const;
+const HSCH_CONF1$DUTY_CYCLE = { bitOffset: 10, bitWidth: 10, access: 'read-write' } as const;
+const HSCH_CONF1$DUTY_NUM = { bitOffset: 20, bitWidth: 10, access: 'read-write' } as const;
+const HSCH_CONF1$DUTY_INC = { bitOffset: 30, bitWidth: 1, access: 'read-write' } as const;
+const HSCH_CONF1$DUTY_START = { bitOffset: 31, bitWidth: 1, access: 'read-write' } as const;
+const HSCH_DUTY_R$DUTY_R = { bitOffset: 0, bitWidth: 25, access: 'read-only' } as const;
+const HSTIMER_CONF$DUTY_RES = { bitOffset: 0, bitWidth: 5, access: 'read-write' } as const;
+const HSTIMER_CONF$DIV_NUM = { bitOffset: 5, bitWidth: 18, access: 'read-write' } as const;
+const HSTIMER_CONF$PAUSE = { bitOffset: 23, bitWidth: 1, access: 'read-write' } as const;
+const HSTIMER_CONF$RST = { bitOffset: 24, bitWidth: 1, access: 'read-write' } as const;
+const HSTIMER_CONF$TICK_SEL = { bitOffset: 25, bitWidth: 1, access: 'read-write' } as const;
+const HSTIMER_VALUE$CNT = { bitOffset: 0, bitWidth: 20, access: 'read-only' } as const;
 
 /** The register layout of LEDC. */
 const registers = {
-  HSCH0_CONF0: { addressOffset: 0x0, fields: HSCH0_CONF0$fields },
-  HSCH0_HPOINT: { addressOffset: 0x4, fields: HSCH0_HPOINT$fields },
-  HSCH0_DUTY: { addressOffset: 0x8, fields: HSCH0_DUTY$fields },
-  HSCH0_CONF1: { addressOffset: 0xc, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH0_DUTY_R: { addressOffset: 0x10, fields: HSCH0_DUTY_R$fields },
-  HSCH1_CONF0: { addressOffset: 0x14, fields: HSCH0_CONF0$fields },
-  HSCH1_HPOINT: { addressOffset: 0x18, fields: HSCH0_HPOINT$fields },
-  HSCH1_DUTY: { addressOffset: 0x1c, fields: HSCH0_DUTY$fields },
-  HSCH1_CONF1: { addressOffset: 0x20, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH1_DUTY_R: { addressOffset: 0x24, fields: HSCH0_DUTY_R$fields },
-  HSCH2_CONF0: { addressOffset: 0x28, fields: HSCH0_CONF0$fields },
-  HSCH2_HPOINT: { addressOffset: 0x2c, fields: HSCH0_HPOINT$fields },
-  HSCH2_DUTY: { addressOffset: 0x30, fields: HSCH0_DUTY$fields },
-  HSCH2_CONF1: { addressOffset: 0x34, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH2_DUTY_R: { addressOffset: 0x38, fields: HSCH0_DUTY_R$fields },
-  HSCH3_CONF0: { addressOffset: 0x3c, fields: HSCH0_CONF0$fields },
-  HSCH3_HPOINT: { addressOffset: 0x40, fields: HSCH0_HPOINT$fields },
-  HSCH3_DUTY: { addressOffset: 0x44, fields: HSCH0_DUTY$fields },
-  HSCH3_CONF1: { addressOffset: 0x48, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH3_DUTY_R: { addressOffset: 0x4c, fields: HSCH0_DUTY_R$fields },
-  HSCH4_CONF0: { addressOffset: 0x50, fields: HSCH0_CONF0$fields },
-  HSCH4_HPOINT: { addressOffset: 0x54, fields: HSCH0_HPOINT$fields },
-  HSCH4_DUTY: { addressOffset: 0x58, fields: HSCH0_DUTY$fields },
-  HSCH4_CONF1: { addressOffset: 0x5c, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH4_DUTY_R: { addressOffset: 0x60, fields: HSCH0_DUTY_R$fields },
-  HSCH5_CONF0: { addressOffset: 0x64, fields: HSCH0_CONF0$fields },
-  HSCH5_HPOINT: { addressOffset: 0x68, fields: HSCH0_HPOINT$fields },
-  HSCH5_DUTY: { addressOffset: 0x6c, fields: HSCH0_DUTY$fields },
-  HSCH5_CONF1: { addressOffset: 0x70, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH5_DUTY_R: { addressOffset: 0x74, fields: HSCH0_DUTY_R$fields },
-  HSCH6_CONF0: { addressOffset: 0x78, fields: HSCH0_CONF0$fields },
-  HSCH6_HPOINT: { addressOffset: 0x7c, fields: HSCH0_HPOINT$fields },
-  HSCH6_DUTY: { addressOffset: 0x80, fields: HSCH0_DUTY$fields },
-  HSCH6_CONF1: { addressOffset: 0x84, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH6_DUTY_R: { addressOffset: 0x88, fields: HSCH0_DUTY_R$fields },
-  HSCH7_CONF0: { addressOffset: 0x8c, fields: HSCH0_CONF0$fields },
-  HSCH7_HPOINT: { addressOffset: 0x90, fields: HSCH0_HPOINT$fields },
-  HSCH7_DUTY: { addressOffset: 0x94, fields: HSCH0_DUTY$fields },
-  HSCH7_CONF1: { addressOffset: 0x98, resetValue: 0x40000000, fields: HSCH0_CONF1$fields },
-  HSCH7_DUTY_R: { addressOffset: 0x9c, fields: HSCH0_DUTY_R$fields },
-  LSCH0_CONF0: { addressOffset: 0xa0, fields: LSCH0_CONF0$fields },
-  LSCH0_HPOINT: { addressOffset: 0xa4, fields: LSCH0_HPOINT$fields },
-  LSCH0_DUTY: { addressOffset: 0xa8, fields: LSCH0_DUTY$fields },
-  LSCH0_CONF1: { addressOffset: 0xac, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH0_DUTY_R: { addressOffset: 0xb0, fields: LSCH0_DUTY_R$fields },
-  LSCH1_CONF0: { addressOffset: 0xb4, fields: LSCH0_CONF0$fields },
-  LSCH1_HPOINT: { addressOffset: 0xb8, fields: LSCH0_HPOINT$fields },
-  LSCH1_DUTY: { addressOffset: 0xbc, fields: LSCH0_DUTY$fields },
-  LSCH1_CONF1: { addressOffset: 0xc0, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH1_DUTY_R: { addressOffset: 0xc4, fields: LSCH0_DUTY_R$fields },
-  LSCH2_CONF0: { addressOffset: 0xc8, fields: LSCH0_CONF0$fields },
-  LSCH2_HPOINT: { addressOffset: 0xcc, fields: LSCH0_HPOINT$fields },
-  LSCH2_DUTY: { addressOffset: 0xd0, fields: LSCH0_DUTY$fields },
-  LSCH2_CONF1: { addressOffset: 0xd4, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH2_DUTY_R: { addressOffset: 0xd8, fields: LSCH0_DUTY_R$fields },
-  LSCH3_CONF0: { addressOffset: 0xdc, fields: LSCH0_CONF0$fields },
-  LSCH3_HPOINT: { addressOffset: 0xe0, fields: LSCH0_HPOINT$fields },
-  LSCH3_DUTY: { addressOffset: 0xe4, fields: LSCH0_DUTY$fields },
-  LSCH3_CONF1: { addressOffset: 0xe8, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH3_DUTY_R: { addressOffset: 0xec, fields: LSCH0_DUTY_R$fields },
-  LSCH4_CONF0: { addressOffset: 0xf0, fields: LSCH0_CONF0$fields },
-  LSCH4_HPOINT: { addressOffset: 0xf4, fields: LSCH0_HPOINT$fields },
-  LSCH4_DUTY: { addressOffset: 0xf8, fields: LSCH0_DUTY$fields },
-  LSCH4_CONF1: { addressOffset: 0xfc, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH4_DUTY_R: { addressOffset: 0x100, fields: LSCH0_DUTY_R$fields },
-  LSCH5_CONF0: { addressOffset: 0x104, fields: LSCH0_CONF0$fields },
-  LSCH5_HPOINT: { addressOffset: 0x108, fields: LSCH0_HPOINT$fields },
-  LSCH5_DUTY: { addressOffset: 0x10c, fields: LSCH0_DUTY$fields },
-  LSCH5_CONF1: { addressOffset: 0x110, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH5_DUTY_R: { addressOffset: 0x114, fields: LSCH0_DUTY_R$fields },
-  LSCH6_CONF0: { addressOffset: 0x118, fields: LSCH0_CONF0$fields },
-  LSCH6_HPOINT: { addressOffset: 0x11c, fields: LSCH0_HPOINT$fields },
-  LSCH6_DUTY: { addressOffset: 0x120, fields: LSCH0_DUTY$fields },
-  LSCH6_CONF1: { addressOffset: 0x124, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH6_DUTY_R: { addressOffset: 0x128, fields: LSCH0_DUTY_R$fields },
-  LSCH7_CONF0: { addressOffset: 0x12c, fields: LSCH0_CONF0$fields },
-  LSCH7_HPOINT: { addressOffset: 0x130, fields: LSCH0_HPOINT$fields },
-  LSCH7_DUTY: { addressOffset: 0x134, fields: LSCH0_DUTY$fields },
-  LSCH7_CONF1: { addressOffset: 0x138, resetValue: 0x40000000, fields: LSCH0_CONF1$fields },
-  LSCH7_DUTY_R: { addressOffset: 0x13c, fields: LSCH0_DUTY_R$fields },
-  HSTIMER0_CONF: { addressOffset: 0x140, resetValue: 0x1000000, fields: HSTIMER0_CONF$fields },
-  HSTIMER0_VALUE: { addressOffset: 0x144, fields: HSTIMER0_VALUE$fields },
-  HSTIMER1_CONF: { addressOffset: 0x148, resetValue: 0x1000000, fields: HSTIMER0_CONF$fields },
-  HSTIMER1_VALUE: { addressOffset: 0x14c, fields: HSTIMER0_VALUE$fields },
-  HSTIMER2_CONF: { addressOffset: 0x150, resetValue: 0x1000000, fields: HSTIMER0_CONF$fields },
-  HSTIMER2_VALUE: { addressOffset: 0x154, fields: HSTIMER0_VALUE$fields },
-  HSTIMER3_CONF: { addressOffset: 0x158, resetValue: 0x1000000, fields: HSTIMER0_CONF$fields },
-  HSTIMER3_VALUE: { addressOffset: 0x15c, fields: HSTIMER0_VALUE$fields },
-  LSTIMER0_CONF: { addressOffset: 0x160, resetValue: 0x1000000, fields: LSTIMER0_CONF$fields },
-  LSTIMER0_VALUE: { addressOffset: 0x164, fields: LSTIMER0_VALUE$fields },
-  LSTIMER1_CONF: { addressOffset: 0x168, resetValue: 0x1000000, fields: LSTIMER0_CONF$fields },
-  LSTIMER1_VALUE: { addressOffset: 0x16c, fields: LSTIMER0_VALUE$fields },
-  LSTIMER2_CONF: { addressOffset: 0x170, resetValue: 0x1000000, fields: LSTIMER0_CONF$fields },
-  LSTIMER2_VALUE: { addressOffset: 0x174, fields: LSTIMER0_VALUE$fields },
-  LSTIMER3_CONF: { addressOffset: 0x178, resetValue: 0x1000000, fields: LSTIMER0_CONF$fields },
-  LSTIMER3_VALUE: { addressOffset: 0x17c, fields: LSTIMER0_VALUE$fields },
+  HSCH_CONF0: { addressOffset: 0x0, dim: 8, dimIncrement: 0x14, fields: {
+    /** There are four high speed timers the two bits are used to select one of them for high speed channel0. 2'b00: seletc hstimer0. 2'b01: select hstimer1. 2'b10: select hstimer2. 2'b11: select hstimer3. */
+    TIMER_SEL: HSCH_CONF0$TIMER_SEL,
+    /** This is the output enable control bit for high speed channel0 */
+    SIG_OUT_EN: HSCH_CONF0$SIG_OUT_EN,
+    /** This bit is used to control the output value when high speed channel0 is off. */
+    IDLE_LV: HSCH_CONF0$IDLE_LV,
+  } },
+  HSCH_HPOINT: { addressOffset: 0x4, dim: 8, dimIncrement: 0x14, fields: {
+    /** The output value changes to high when htimerx(x=[0 3]) selected by high speed channel0 has reached reg_hpoint_hsch0[19:0] */
+    HPOINT: HSCH_HPOINT$HPOINT,
+  } },
+  HSCH_DUTY: { addressOffset: 0x8, dim: 8, dimIncrement: 0x14, fields: {
+    /** This register represents the current duty of the output signal for high speed channel0. */
+    DUTY: HSCH_DUTY$DUTY,
+  } },
+  HSCH_CONF1: { addressOffset: 0xc, dim: 8, dimIncrement: 0x14, resetValue: 0x40000000, fields: {
+    /** This register controls the increase or decrease step scale for high speed channel0. */
+    DUTY_SCALE: HSCH_CONF1$DUTY_SCALE,
+    /** This register is used to increase or decrease the duty every reg_duty_cycle_hsch0 cycles for high speed channel0. */
+    DUTY_CYCLE: HSCH_CONF1$DUTY_CYCLE,
+    /** This register is used to control the num of increased or decreased times for high speed channel0. */
+    DUTY_NUM: HSCH_CONF1$DUTY_NUM,
+    /** This register is used to increase the duty of output signal or decrease the duty of output signal for high speed channel0. */
+    DUTY_INC: HSCH_CONF1$DUTY_INC,
+    /** When reg_duty_num_hsch0 reg_duty_cycle_hsch0 and reg_duty_scale_hsch0 has been configured. these register won't take effect until set reg_duty_start_hsch0. this bit is automatically cleared by hardware. */
+    DUTY_START: HSCH_CONF1$DUTY_START,
+  } },
+  HSCH_DUTY_R: { addressOffset: 0x10, dim: 8, dimIncrement: 0x14, fields: {
+    /** This register represents the current duty cycle of the output signal for high-speed channel %s */
+    DUTY_R: HSCH_DUTY_R$DUTY_R,
+  } },
+  LSCH_CONF0: { addressOffset: 0xa0, dim: 8, dimIncrement: 0x14, fields: {
+    /** There are four low speed timers the two bits are used to select one of them for low speed channel0. 2'b00: seletc lstimer0. 2'b01: select lstimer1. 2'b10: select lstimer2. 2'b11: select lstimer3. */
+    TIMER_SEL: HSCH_CONF0$TIMER_SEL,
+    /** This is the output enable control bit for low speed channel0. */
+    SIG_OUT_EN: HSCH_CONF0$SIG_OUT_EN,
+    /** This bit is used to control the output value when low speed channel0 is off. */
+    IDLE_LV: HSCH_CONF0$IDLE_LV,
+    /** This bit is used to update register LEDC_LSCH0_HPOINT and LEDC_LSCH0_DUTY for low speed channel0. */
+    PARA_UP: { bitOffset: 4, bitWidth: 1, access: 'read-write' },
+  } },
+  LSCH_HPOINT: { addressOffset: 0xa4, dim: 8, dimIncrement: 0x14, fields: {
+    /** The output value changes to high when lstimerx(x=[0 3]) selected by low speed channel0 has reached reg_hpoint_lsch0[19:0] */
+    HPOINT: HSCH_HPOINT$HPOINT,
+  } },
+  LSCH_DUTY: { addressOffset: 0xa8, dim: 8, dimIncrement: 0x14, fields: {
+    /** This register represents the current duty of the output signal for low speed channel0. */
+    DUTY: HSCH_DUTY$DUTY,
+  } },
+  LSCH_CONF1: { addressOffset: 0xac, dim: 8, dimIncrement: 0x14, resetValue: 0x40000000, fields: {
+    /** This register controls the increase or decrease step scale for low speed channel0. */
+    DUTY_SCALE: HSCH_CONF1$DUTY_SCALE,
+    /** This register is used to increase or decrease the duty every reg_duty_cycle_lsch0 cycles for low speed channel0. */
+    DUTY_CYCLE: HSCH_CONF1$DUTY_CYCLE,
+    /** This register is used to control the num of increased or decreased times for low speed channel6. */
+    DUTY_NUM: HSCH_CONF1$DUTY_NUM,
+    /** This register is used to increase the duty of output signal or decrease the duty of output signal for low speed channel6. */
+    DUTY_INC: HSCH_CONF1$DUTY_INC,
+    /** When reg_duty_num_hsch1 reg_duty_cycle_hsch1 and reg_duty_scale_hsch1 has been configured. these register won't take effect until set reg_duty_start_hsch1. this bit is automatically cleared by hardware. */
+    DUTY_START: HSCH_CONF1$DUTY_START,
+  } },
+  LSCH_DUTY_R: { addressOffset: 0xb0, dim: 8, dimIncrement: 0x14, fields: {
+    /** This register represents the current duty cycle of the output signal for low-speed channel %s */
+    DUTY_R: HSCH_DUTY_R$DUTY_R,
+  } },
+  HSTIMER_CONF: { addressOffset: 0x140, dim: 4, dimIncrement: 0x8, resetValue: 0x1000000, fields: {
+    /** This register controls the range of the counter in high speed timer0. the counter range is [0 2**reg_hstimer0_lim] the max bit width for counter is 20. */
+    DUTY_RES: HSTIMER_CONF$DUTY_RES,
+    /** This register is used to configure parameter for divider in high speed timer0 the least significant eight bits represent the decimal part. */
+    DIV_NUM: HSTIMER_CONF$DIV_NUM,
+    /** This bit is used to pause the counter in high speed timer0 */
+    PAUSE: HSTIMER_CONF$PAUSE,
+    /** This bit is used to reset high speed timer0 the counter will be 0 after reset. */
+    RST: HSTIMER_CONF$RST,
+    /** This bit is used to choose apb_clk or ref_tick for high speed timer0. 1'b1:apb_clk 0:ref_tick */
+    TICK_SEL: HSTIMER_CONF$TICK_SEL,
+  } },
+  HSTIMER_VALUE: { addressOffset: 0x144, dim: 4, dimIncrement: 0x8, fields: {
+    /** software can read this register to get the current counter value in high speed timer0 */
+    CNT: HSTIMER_VALUE$CNT,
+  } },
+  LSTIMER_CONF: { addressOffset: 0x160, dim: 4, dimIncrement: 0x8, resetValue: 0x1000000, fields: {
+    /** This register controls the range of the counter in low speed timer0. the counter range is [0 2**reg_lstimer0_lim] the max bit width for counter is 20. */
+    DUTY_RES: HSTIMER_CONF$DUTY_RES,
+    /** This register is used to configure parameter for divider in low speed timer0 the least significant eight bits represent the decimal part. */
+    DIV_NUM: HSTIMER_CONF$DIV_NUM,
+    /** This bit is used to pause the counter in low speed timer0. */
+    PAUSE: HSTIMER_CONF$PAUSE,
+    /** This bit is used to reset low speed timer0 the counter will be 0 after reset. */
+    RST: HSTIMER_CONF$RST,
+    /** This bit is used to choose slow_clk or ref_tick for low speed timer0. 1'b1:slow_clk 0:ref_tick */
+    TICK_SEL: HSTIMER_CONF$TICK_SEL,
+    /** Set this bit to update reg_div_num_lstime0 and reg_lstimer0_lim. */
+    PARA_UP: { bitOffset: 26, bitWidth: 1, access: 'read-write' },
+  } },
+  LSTIMER_VALUE: { addressOffset: 0x164, dim: 4, dimIncrement: 0x8, fields: {
+    /** software can read this register to get the current counter value in low speed timer0. */
+    CNT: HSTIMER_VALUE$CNT,
+  } },
   INT_RAW: { addressOffset: 0x180, fields: {
     /** The interrupt raw bit for high speed channel0 counter overflow. */
     HSTIMER0_OVF_INT_RAW: { bitOffset: 0, bitWidth: 1, access: 'read-only' },

@@ -11,119 +11,55 @@
 // limitations under the License.
 import type { PeripheralDef } from '../../register_def.js';
 
-const T0CONFIG$ALARM_EN = { bitOffset: 10, bitWidth: 1, access: 'read-write' } as const;
-const T0CONFIG$LEVEL_INT_EN = { bitOffset: 11, bitWidth: 1, access: 'read-write' } as const;
-const T0CONFIG$EDGE_INT_EN = { bitOffset: 12, bitWidth: 1, access: 'read-write' } as const;
-const T0CONFIG$DIVIDER = { bitOffset: 13, bitWidth: 16, access: 'read-write' } as const;
-const T0CONFIG$AUTORELOAD = { bitOffset: 29, bitWidth: 1, access: 'read-write' } as const;
-const T0CONFIG$INCREASE = { bitOffset: 30, bitWidth: 1, access: 'read-write' } as const;
-const T0CONFIG$EN = { bitOffset: 31, bitWidth: 1, access: 'read-write' } as const;
-const T0LO$LO = { bitOffset: 0, bitWidth: 32, access: 'read-only' } as const;
-const T0HI$HI = { bitOffset: 0, bitWidth: 32, access: 'read-only' } as const;
-const T0UPDATE$UPDATE = { bitOffset: 0, bitWidth: 32, access: 'write-only' } as const;
-const T0ALARMLO$ALARM_LO = { bitOffset: 0, bitWidth: 32, access: 'read-write' } as const;
-const T0ALARMHI$ALARM_HI = { bitOffset: 0, bitWidth: 32, access: 'read-write' } as const;
-const T0LOADLO$LOAD_LO = { bitOffset: 0, bitWidth: 32, access: 'read-write' } as const;
-const T0LOADHI$LOAD_HI = { bitOffset: 0, bitWidth: 32, access: 'read-write' } as const;
-const T0LOAD$LOAD = { bitOffset: 0, bitWidth: 32, access: 'write-only' } as const;
-
 /** The register layout of TIMG0. */
 const registers = {
-  T0CONFIG: { addressOffset: 0x0, resetValue: 0x60002000, fields: {
+  TCONFIG: { addressOffset: 0x0, dim: 2, dimIncrement: 0x24, resetValue: 0x60002000, fields: {
     /** When set alarm is enabled */
-    ALARM_EN: T0CONFIG$ALARM_EN,
+    ALARM_EN: { bitOffset: 10, bitWidth: 1, access: 'read-write' },
     /** When set level type interrupt will be generated during alarm */
-    LEVEL_INT_EN: T0CONFIG$LEVEL_INT_EN,
+    LEVEL_INT_EN: { bitOffset: 11, bitWidth: 1, access: 'read-write' },
     /** When set edge type interrupt will be generated during alarm */
-    EDGE_INT_EN: T0CONFIG$EDGE_INT_EN,
+    EDGE_INT_EN: { bitOffset: 12, bitWidth: 1, access: 'read-write' },
     /** Timer 0 clock (T0_clk) prescale value. */
-    DIVIDER: T0CONFIG$DIVIDER,
+    DIVIDER: { bitOffset: 13, bitWidth: 16, access: 'read-write' },
     /** When set timer 0 auto-reload at alarming is enabled */
-    AUTORELOAD: T0CONFIG$AUTORELOAD,
+    AUTORELOAD: { bitOffset: 29, bitWidth: 1, access: 'read-write' },
     /** When set timer 0 time-base counter increment. When cleared timer 0 time-base counter decrement. */
-    INCREASE: T0CONFIG$INCREASE,
+    INCREASE: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
     /** When set timer 0 time-base counter is enabled */
-    EN: T0CONFIG$EN,
+    EN: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
   } },
-  T0LO: { addressOffset: 0x4, fields: {
+  TLO: { addressOffset: 0x4, dim: 2, dimIncrement: 0x24, fields: {
     /** Register to store timer 0 time-base counter current value lower 32 bits. */
-    LO: T0LO$LO,
+    LO: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
   } },
-  T0HI: { addressOffset: 0x8, fields: {
+  THI: { addressOffset: 0x8, dim: 2, dimIncrement: 0x24, fields: {
     /** Register to store timer 0 time-base counter current value higher 32 bits. */
-    HI: T0HI$HI,
+    HI: { bitOffset: 0, bitWidth: 32, access: 'read-only' },
   } },
-  T0UPDATE: { addressOffset: 0xc, fields: {
+  TUPDATE: { addressOffset: 0xc, dim: 2, dimIncrement: 0x24, fields: {
     /** Write any value will trigger a timer 0 time-base counter value update (timer 0 current value will be stored in registers above) */
-    UPDATE: T0UPDATE$UPDATE,
+    UPDATE: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
   } },
-  T0ALARMLO: { addressOffset: 0x10, fields: {
+  TALARMLO: { addressOffset: 0x10, dim: 2, dimIncrement: 0x24, fields: {
     /** Timer 0 time-base counter value lower 32 bits that will trigger the alarm */
-    ALARM_LO: T0ALARMLO$ALARM_LO,
+    ALARM_LO: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
   } },
-  T0ALARMHI: { addressOffset: 0x14, fields: {
+  TALARMHI: { addressOffset: 0x14, dim: 2, dimIncrement: 0x24, fields: {
     /** Timer 0 time-base counter value higher 32 bits that will trigger the alarm */
-    ALARM_HI: T0ALARMHI$ALARM_HI,
+    ALARM_HI: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
   } },
-  T0LOADLO: { addressOffset: 0x18, fields: {
+  TLOADLO: { addressOffset: 0x18, dim: 2, dimIncrement: 0x24, fields: {
     /** Lower 32 bits of the value that will load into timer 0 time-base counter */
-    LOAD_LO: T0LOADLO$LOAD_LO,
+    LOAD_LO: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
   } },
-  T0LOADHI: { addressOffset: 0x1c, fields: {
+  TLOADHI: { addressOffset: 0x1c, dim: 2, dimIncrement: 0x24, fields: {
     /** higher 32 bits of the value that will load into timer 0 time-base counter */
-    LOAD_HI: T0LOADHI$LOAD_HI,
+    LOAD_HI: { bitOffset: 0, bitWidth: 32, access: 'read-write' },
   } },
-  T0LOAD: { addressOffset: 0x20, fields: {
+  TLOAD: { addressOffset: 0x20, dim: 2, dimIncrement: 0x24, fields: {
     /** Write any value will trigger timer 0 time-base counter reload */
-    LOAD: T0LOAD$LOAD,
-  } },
-  T1CONFIG: { addressOffset: 0x24, resetValue: 0x60002000, fields: {
-    /** When set alarm is enabled */
-    ALARM_EN: T0CONFIG$ALARM_EN,
-    /** When set level type interrupt will be generated during alarm */
-    LEVEL_INT_EN: T0CONFIG$LEVEL_INT_EN,
-    /** When set edge type interrupt will be generated during alarm */
-    EDGE_INT_EN: T0CONFIG$EDGE_INT_EN,
-    /** Timer 1 clock (T1_clk) prescale value. */
-    DIVIDER: T0CONFIG$DIVIDER,
-    /** When set timer 1 auto-reload at alarming is enabled */
-    AUTORELOAD: T0CONFIG$AUTORELOAD,
-    /** When set timer 1 time-base counter increment. When cleared timer 1 time-base counter decrement. */
-    INCREASE: T0CONFIG$INCREASE,
-    /** When set timer 1 time-base counter is enabled */
-    EN: T0CONFIG$EN,
-  } },
-  T1LO: { addressOffset: 0x28, fields: {
-    /** Register to store timer 1 time-base counter current value lower 32 bits. */
-    LO: T0LO$LO,
-  } },
-  T1HI: { addressOffset: 0x2c, fields: {
-    /** Register to store timer 1 time-base counter current value higher 32 bits. */
-    HI: T0HI$HI,
-  } },
-  T1UPDATE: { addressOffset: 0x30, fields: {
-    /** Write any value will trigger a timer 1 time-base counter value update (timer 1 current value will be stored in registers above) */
-    UPDATE: T0UPDATE$UPDATE,
-  } },
-  T1ALARMLO: { addressOffset: 0x34, fields: {
-    /** Timer 1 time-base counter value lower 32 bits that will trigger the alarm */
-    ALARM_LO: T0ALARMLO$ALARM_LO,
-  } },
-  T1ALARMHI: { addressOffset: 0x38, fields: {
-    /** Timer 1 time-base counter value higher 32 bits that will trigger the alarm */
-    ALARM_HI: T0ALARMHI$ALARM_HI,
-  } },
-  T1LOADLO: { addressOffset: 0x3c, fields: {
-    /** Lower 32 bits of the value that will load into timer 1 time-base counter */
-    LOAD_LO: T0LOADLO$LOAD_LO,
-  } },
-  T1LOADHI: { addressOffset: 0x40, fields: {
-    /** higher 32 bits of the value that will load into timer 1 time-base counter */
-    LOAD_HI: T0LOADHI$LOAD_HI,
-  } },
-  T1LOAD: { addressOffset: 0x44, fields: {
-    /** Write any value will trigger timer 1 time-base counter reload */
-    LOAD: T0LOAD$LOAD,
+    LOAD: { bitOffset: 0, bitWidth: 32, access: 'write-only' },
   } },
   WDTCONFIG0: { addressOffset: 0x48, resetValue: 0x4c000, fields: {
     /** When set flash boot protection is enabled */

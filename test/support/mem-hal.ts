@@ -1,16 +1,18 @@
 // A portable in-memory HAL: RAM regions as DataViews, N cores with a settable
 // current core, per-core interrupt masks, hardware spinlocks, and a per-core IRQ
 // table (handler, enabled, pending) that defers delivery while a core is masked.
-// It stands in for absent hardware in the portable tests (Node and XS); the full
-// board models (peripherals, simulated time, traces) are the host simulator's.
+// It stands in for absent hardware in the portable tests (Node and XS) and the benches; the
+// full board models (peripherals, simulated time, traces) are the host simulator's. A test
+// helper, not part of the package. Its access record speaks the simulator's trace vocabulary
+// (host-sim/trace.ts TraceEntry: op 'read' | 'write', addr, size, value, core, t).
 //
 // Nothing runs concurrently here: a "core" is just the value of `currentCore`. An IRQ
 // raised for another core runs its handler at once with `currentCore` switched to it,
 // as if that core took the exception. A busy-wait on a spinlock another core holds
 // calls `onWait` (a test makes the other core progress there) or throws Deadlock.
-import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../src/hal.js';
-import { SizedBus } from './sized-bus.js';
-import { InvalidArgument, VllsiError } from '../src/errors.js';
+import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
+import { SizedBus } from '../../hal/sized-bus.js';
+import { InvalidArgument, VllsiError } from '../../src/errors.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -38,13 +40,15 @@ export interface MemHalOptions {
   readonly trace?: boolean;
 }
 
-/** One recorded bus access. */
+/** One recorded bus access, as host-sim/trace.ts's TraceEntry names it. */
 export interface MemAccess {
-  readonly op: 'load' | 'store';
-  readonly address: number;
+  /** timeNs when it happened. */
+  readonly t: number;
+  readonly core: number;
+  readonly op: 'read' | 'write';
+  readonly addr: number;
   readonly size: AccessSize;
   readonly value: number;
-  readonly core: number;
 }
 
 /** A device behind one word: how loads and stores of it behave (W1C flags, FIFOs...). */
@@ -61,7 +65,6 @@ export class Deadlock extends VllsiError<'Deadlock'> {
     super('Deadlock', message);
   }
 }
-
 
 interface Region {
   readonly name: string;
@@ -116,20 +119,45 @@ export class MemHal extends SizedBus implements Hal {
     this.coreCount = options.cores ?? 2;
     this.spinlockCount = options.spinlocks ?? 32;
     this.irqCount = options.irqs ?? 32;
-    for (const [what, v] of [['cores', this.coreCount], ['spinlocks', this.spinlockCount], ['irqs', this.irqCount]] as const) {
-      if (!Number.isInteger(v) || v < (what === 'cores' ? 1 : 0) || v > 255) throw new InvalidArgument(`MemHal ${what}`, v, 'must be an integer in 0..255 (cores >= 1)');
+    for (const [what, v] of [
+      ['cores', this.coreCount],
+      ['spinlocks', this.spinlockCount],
+      ['irqs', this.irqCount],
+    ] as const) {
+      if (!Number.isInteger(v) || v < (what === 'cores' ? 1 : 0) || v > 255)
+        throw new InvalidArgument(`MemHal ${what}`, v, 'must be an integer in 0..255 (cores >= 1)');
     }
     this.tracing = options.trace === true;
     this.regions = options.regions.map((r) => {
       const span = r.atomicAliases ? 0x4000 : r.size;
-      if (!Number.isInteger(r.base) || !Number.isInteger(r.size) || r.base < 0 || r.size <= 0 || r.base + span > 0x100000000 || (r.atomicAliases && r.size > 0x1000)) {
-        throw new InvalidArgument(`MemHal region ${r.name}`, r.base, `base ${r.base} size ${r.size} is not a valid 32-bit range${r.atomicAliases ? ' (atomic aliases need size <= 0x1000)' : ''}`);
+      if (
+        !Number.isInteger(r.base) ||
+        !Number.isInteger(r.size) ||
+        r.base < 0 ||
+        r.size <= 0 ||
+        r.base + span > 0x100000000 ||
+        (r.atomicAliases && r.size > 0x1000)
+      ) {
+        throw new InvalidArgument(
+          `MemHal region ${r.name}`,
+          r.base,
+          `base ${r.base} size ${r.size} is not a valid 32-bit range${r.atomicAliases ? ' (atomic aliases need size <= 0x1000)' : ''}`,
+        );
       }
-      return { name: r.name, base: r.base, span, size: r.size, view: new DataView(new ArrayBuffer(r.size)), readOnly: r.readOnly === true, aliases: r.atomicAliases === true };
+      return {
+        name: r.name,
+        base: r.base,
+        span,
+        size: r.size,
+        view: new DataView(new ArrayBuffer(r.size)),
+        readOnly: r.readOnly === true,
+        aliases: r.atomicAliases === true,
+      };
     });
     const sorted = [...this.regions].sort((a, b) => a.base - b.base);
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.base < sorted[i - 1]!.base + sorted[i - 1]!.span) throw new InvalidArgument('MemHal region', sorted[i]!.name, `overlaps ${sorted[i - 1]!.name}`);
+      if (sorted[i]!.base < sorted[i - 1]!.base + sorted[i - 1]!.span)
+        throw new InvalidArgument('MemHal region', sorted[i]!.name, `overlaps ${sorted[i - 1]!.name}`);
     }
     this.locks = new Uint8Array(this.spinlockCount);
     this.cores = Array.from({ length: this.coreCount }, () => ({
@@ -141,8 +169,7 @@ export class MemHal extends SizedBus implements Hal {
     }));
   }
 
-  // --- Bus (load8..store32 come from SizedBus) ----------------------------------------
-
+  // --- Bus (load/store; load8..store32 come from SizedBus) ------------------------------
 
   /** Puts a device behind the word at `addr` for 32-bit accesses (tests model W1C flags, FIFOs...). */
   device(addr: number, device: MemDevice | undefined): void {
@@ -177,24 +204,25 @@ export class MemHal extends SizedBus implements Hal {
     throw new BusFault(addr, size, access, 'unmapped', 'no region is mapped there');
   }
 
-  protected override load(addr: number, size: AccessSize): number {
+  load(addr: number, size: AccessSize): number {
     const r = this.locate(addr, size, 'read');
     const off = this.hitOffset;
     let v = size === 4 ? r.view.getUint32(off, true) : size === 2 ? r.view.getUint16(off, true) : r.view.getUint8(off);
     const dev = size === 4 && this.devices.size > 0 ? this.devices.get(r.base + off) : undefined;
     if (dev?.load) v = dev.load(v) >>> 0;
-    if (this.tracing) this.accesses.push({ op: 'load', address: addr, size, value: v, core: this.currentCore });
+    if (this.tracing) this.accesses.push({ t: this.timeNs, core: this.currentCore, op: 'read', addr, size, value: v });
     return v;
   }
 
-  protected override store(addr: number, size: AccessSize, value: number): void {
+  store(addr: number, size: AccessSize, value: number): void {
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
     if (r.readOnly) throw new BusFault(addr, size, 'write', 'read-only', `region ${r.name} is read-only`);
-    if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8)) throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
+    if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8))
+      throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
     const alias = r.aliases ? (addr - r.base) >>> 12 : 0;
     if (alias !== 0 && size !== 4) throw new BusFault(addr, size, 'write', 'width', 'atomic aliases take 32-bit stores only');
-    if (this.tracing) this.accesses.push({ op: 'store', address: addr, size, value, core: this.currentCore });
+    if (this.tracing) this.accesses.push({ t: this.timeNs, core: this.currentCore, op: 'write', addr, size, value });
     let v = value;
     if (alias !== 0) {
       const old = r.view.getUint32(off, true);
@@ -311,11 +339,13 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   private checkIrq(irq: number): void {
-    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount) throw new InvalidArgument('IRQ number', irq, `must be an integer in 0..${this.irqCount - 1}`);
+    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount)
+      throw new InvalidArgument('IRQ number', irq, `must be an integer in 0..${this.irqCount - 1}`);
   }
 
   private checkCore(core: number): void {
-    if (!Number.isInteger(core) || core < 0 || core >= this.coreCount) throw new InvalidArgument('core', core, `must be an integer in 0..${this.coreCount - 1}`);
+    if (!Number.isInteger(core) || core < 0 || core >= this.coreCount)
+      throw new InvalidArgument('core', core, `must be an integer in 0..${this.coreCount - 1}`);
   }
 
   // --- Multicore -------------------------------------------------------------------------------
@@ -345,11 +375,15 @@ export class MemHal extends SizedBus implements Hal {
   waitForEvent(): void {
     this.waits++;
     if (this.onWait) this.onWait();
-    else throw new Deadlock(`core ${this.currentCore} busy-waits for a spinlock another core holds, and nothing else runs in the in-memory HAL (set onWait to let the other core progress)`);
+    else
+      throw new Deadlock(
+        `core ${this.currentCore} busy-waits for a spinlock another core holds, and nothing else runs in the in-memory HAL (set onWait to let the other core progress)`,
+      );
   }
 
   private checkLock(n: number): void {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1}`);
+    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount)
+      throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1}`);
   }
 
   // --- Time and platform --------------------------------------------------------------------------
