@@ -8,9 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../host-sim/index.js';
 
-const PIO0 = 0x50200000, CTRL = PIO0, INSTR_MEM0 = PIO0 + 0x48;
-const SM0_CLKDIV = PIO0 + 0xc8, SM0_EXECCTRL = PIO0 + 0xcc, SM0_PINCTRL = PIO0 + 0xdc;
-const GPIO15_CTRL = 0x40014000 + 8 * 15 + 4, FUNC_PIO0 = 6;
+const PIO0 = 0x50200000,
+  CTRL = PIO0,
+  INSTR_MEM0 = PIO0 + 0x48;
+const SM0_CLKDIV = PIO0 + 0xc8,
+  SM0_EXECCTRL = PIO0 + 0xcc,
+  SM0_PINCTRL = PIO0 + 0xdc;
+const GPIO15_CTRL = 0x40014000 + 8 * 15 + 4,
+  FUNC_PIO0 = 6;
 
 describe('rp2040js PIO timing (no WS2812 part)', () => {
   it('a state machine runs off the simulated clock: CLKDIV and delays are ignored, batches run at one instant', async () => {
