@@ -2,6 +2,7 @@
 // console protocol (src/console/protocol.ts) — requests, text answers up to OK/ERR, and binary
 // frames decoded (values, ok, error). Used by `vllsi sim --verbose` and `vllsi monitor`.
 import { END_OF_SESSION, FrameReader, FrameType, MAX_LINE, asciiDecode, errorName, type Frame } from '../src/console/protocol.js';
+import { hex } from '../src/errors.js';
 
 export interface TapOutput {
   /** A line of the board's own output (its log, trace). */
@@ -9,8 +10,6 @@ export interface TapOutput {
   /** Console traffic, decoded: `-> request` (to the device), `<- answer` (from it). */
   protocol(line: string): void;
 }
-
-const hex = (v: number, digits: number) => `0x${v.toString(16).padStart(digits, '0')}`;
 
 /** One decoded frame; `width` is the value width its request asked for (bits), when known. */
 export function describeFrame(f: Frame, width = 32): string {

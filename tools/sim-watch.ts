@@ -9,6 +9,7 @@ import { type SimBoard } from '../host-sim/index.js';
 import { uartFeeder, type UartFeeder } from '../host-sim/tcp-console.js';
 import type { TraceEntry } from '../host-sim/trace.js';
 import { didYouMean } from '../src/suggest.js';
+import { hex } from '../src/errors.js';
 import type { BoardSpec } from '../boards/index.js';
 
 /** parseArgs options of the watch (merged into sim's). */
@@ -129,7 +130,6 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
   ];
   const names = settings.trace === undefined ? undefined : traceMap(board.spec);
   let seen = board.trace.total;
-  const hex = (v: number, size: number) => `0x${v.toString(16).padStart(size * 2, '0')}`;
   const show = (e: TraceEntry) => {
     if (e.op === 'irq-enter' || e.op === 'irq-exit') {
       if (settings.trace === 'all') print(`${stamp(e.t)} core${e.core} ${e.op} IRQ ${e.addr}`, e.t, 0);
@@ -137,9 +137,9 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
     }
     const at = names?.name(e.addr);
     if (settings.trace !== 'all' && (at === undefined || !(settings.trace as ReadonlySet<string>).has(at.peripheral.toUpperCase()))) return;
-    const what = at?.register ?? hex(e.addr, 4);
+    const what = at?.register ?? hex(e.addr);
     print(
-      `${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`,
+      `${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size * 2)}`}`,
       e.t,
       0,
     );

@@ -14,7 +14,8 @@ import { packageRoot as root } from '../moddable.js';
 import { writeSecret } from '../files.js';
 import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
-import { isModdableApp, runModdableApp } from '../moddable-app.js';
+import { runModdableApp } from '../moddable-app.js';
+import { isModdableApp } from '../moddable-link.js';
 import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings } from '../sim-watch.js';
 
@@ -116,7 +117,8 @@ export const sim: Command = {
     const wall = performance.now();
     let input: ReturnType<typeof feedStdin> | undefined;
     try {
-      if (host !== undefined) await runModdableApp(dir, host);
+      // The Moddable app's own exceptions (its body runs now) are the app's, as a vllsi app's are.
+      if (host !== undefined) await runModdableApp(dir, host, (run) => asApp(dir, run));
       else asApp(dir, () => board.boot(app!));
       if (served) {
         // Let the boot text out first (the UART takes frame time): the tap would take it for the probe's answer.
