@@ -1,12 +1,13 @@
 // Device benchmarks in emulated cycles: bench/device/ (a vllsi app) built as a Moddable release
-// firmware with the real SDK and run in `emulate()` from the bootrom. The app stores a marker id
-// to WATCHDOG SCRATCH0 before and after each measured section; the harness records rp2040js's
-// cycle count at each store (deterministic: the same firmware gives the same cycles). Loops of
+// firmware with the real SDK and run in `emulate()` from the bootrom. The app names each measured
+// section (a store of its id to WATCHDOG SCRATCH0) and brackets it by two ticks (GPIO2 toggled by
+// Moddable's Digital.write, the same code whatever is measured); the harness records rp2040js's
+// cycle count at each toggle (deterministic: the same firmware gives the same cycles). Loops of
 // N operations, less an empty loop of N, give cycles per operation; one-shot sections are less
-// a pair of back-to-back markers. IRQ to JS: from the exception entry of the line (rp2040js's
-// NVIC taking the IRQ) to the handler's first marker, for vllsi (TIMER alarm 1, TIMER_IRQ_1)
-// and for Moddable's Digital onReadable (an edge the harness drives on GPIO6, IO_IRQ_BANK0).
-// Boot: reset to the app's first marker, against Moddable's helloworld (release) from reset to
+// two back-to-back ticks. IRQ to JS: from the exception entry of the line (rp2040js's NVIC
+// taking the IRQ) to the handler's first tick, for vllsi (TIMER alarm 1, TIMER_IRQ_1) and for
+// Moddable's Digital onReadable (an edge the harness drives on GPIO6, IO_IRQ_BANK0).
+// Boot: reset to the app's first label, against Moddable's helloworld (release) from reset to
 // its main.js calling trace() (fx_trace). Needs $MODDABLE, $PICO_SDK_DIR and a bootrom
 // ($VLLSI_RP2040_BOOTROM); otherwise every row is a SKIP.
 import { readFileSync } from 'node:fs';
@@ -17,14 +18,18 @@ import { moddableExampleFirmware, moddableSdkMissing, vllsiAppFirmware } from '.
 export const title = 'device (emulated RP2040, Moddable release build): cycles at 125 MHz';
 
 const M = JSON.parse(readFileSync(path.join(import.meta.dirname, 'device/marks.json'), 'utf8'));
-const MARK_OFFSET = 0x0c; // WATCHDOG SCRATCH0
+const LABEL_OFFSET = 0x0c; // WATCHDOG SCRATCH0
+const TICK_PIN = 2;
 const WATCHDOG_KEY = 0x40058; // rp2040js's key of WATCHDOG (0x40058000) in its peripheral table
 const TIMER_IRQ_1 = 1;
 const IO_IRQ_BANK0 = 13;
 const INPUT_PIN = 6;
 const HZ = 125e6;
 
-/** Runs `fw` (the bench app) and returns the cycle of each marker and the IRQ latencies. */
+/**
+ * Runs `fw` (the bench app): the cycle of each label (`marks`), those of the two ticks after each
+ * section's label (`ticks`), and the IRQ latencies.
+ */
 export async function measureBenchApp(fw) {
   const board = await emulate('rpi-pico', {
     firmware: fw.uf2,
@@ -33,15 +38,25 @@ export async function measureBenchApp(fw) {
   const emu = board.emulator;
   const core = emu.chip.core;
   const marks = new Map();
+  const ticks = new Map();
   const irqLatency = { [TIMER_IRQ_1]: [], [IO_IRQ_BANK0]: [] };
   const entered = {};
+  let label;
+  let lastTick;
+  board.gpio(TICK_PIN).onChange(() => {
+    lastTick = core.cycles;
+    ticks.get(label)?.push(lastTick);
+  });
   const wd = emu.chip.peripherals[WATCHDOG_KEY];
   const write = wd.writeUint32.bind(wd);
   wd.writeUint32 = (offset, value) => {
-    if (offset === MARK_OFFSET) {
+    if (offset === LABEL_OFFSET) {
       marks.set(value, core.cycles);
-      if (value === M.timerIrq) irqLatency[TIMER_IRQ_1].push(core.cycles - entered[TIMER_IRQ_1]);
-      if (value === M.digitalIrq) irqLatency[IO_IRQ_BANK0].push(core.cycles - entered[IO_IRQ_BANK0]);
+      label = value;
+      if (!ticks.has(value)) ticks.set(value, []);
+      // An IRQ handler ticks first, then says which it is.
+      if (value === M.timerIrq) irqLatency[TIMER_IRQ_1].push(lastTick - entered[TIMER_IRQ_1]);
+      if (value === M.digitalIrq) irqLatency[IO_IRQ_BANK0].push(lastTick - entered[IO_IRQ_BANK0]);
       emu.activity(); // wakes runUntil's predicate
     }
     write(offset, value);
@@ -54,7 +69,7 @@ export async function measureBenchApp(fw) {
   const until = (id, seconds) => {
     const deadline = board.now + seconds * 1e9;
     if (!board.runUntil(deadline, () => marks.has(id)))
-      throw new Error(`bench app: marker ${id} not reached within ${seconds} s simulated (${board.whereabouts()})`);
+      throw new Error(`bench app: label ${id} not reached within ${seconds} s simulated (${board.whereabouts()})`);
   };
   const t0 = performance.now();
   until(M.ready, 30);
@@ -70,6 +85,7 @@ export async function measureBenchApp(fw) {
   await board.usb.waitForLine('vllsi bench done', { timeout: '100ms' });
   return {
     marks,
+    ticks,
     irqLatency,
     wallSeconds: (performance.now() - t0) / 1000,
     simSeconds: board.now / 1e9,
@@ -102,12 +118,16 @@ async function helloworldBoot(fw) {
 const ms = (cycles) => `${((cycles / HZ) * 1e3).toFixed(3)} ms`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-/** The table from the markers: cycles per operation, ratios against Moddable's own. */
+/** The table from the ticks: cycles per operation, ratios against Moddable's own. */
 export function rows(run, helloworldCycles) {
-  const span = (id) => run.marks.get(id + 1) - run.marks.get(id);
+  const span = (id) => {
+    const [a, b] = run.ticks.get(id) ?? [];
+    if (b === undefined) throw new Error(`bench app: section ${id} has no two ticks`);
+    return b - a;
+  };
   const N = M.loops;
   const perOp = (id) => (span(id) - span(M.emptyLoop)) / N;
-  const once = (id) => span(id) - span(M.markPair);
+  const once = (id) => span(id) - span(M.markPair); // less the ticks' own cost
   const digitalWrite = perOp(M.digitalWrite);
   const onReadable = median(run.irqLatency[IO_IRQ_BANK0]);
   const vllsiIrq = median(run.irqLatency[TIMER_IRQ_1]);
@@ -162,7 +182,7 @@ export function rows(run, helloworldCycles) {
       name: 'onReadable latency (Moddable Digital, GPIO edge)',
       value: onReadable,
       unit: 'cycles',
-      note: `${ms(onReadable)}; IO_IRQ_BANK0 entry to onReadable's first statement, median of ${run.irqLatency[IO_IRQ_BANK0].length}`,
+      note: `${ms(onReadable)}; IO_IRQ_BANK0 entry to onReadable's first tick (its Digital.write toggling GPIO2), median of ${run.irqLatency[IO_IRQ_BANK0].length}`,
     },
     {
       name: 'IRQ to JS handler (vllsi, TIMER alarm)',
@@ -171,7 +191,7 @@ export function rows(run, helloworldCycles) {
       baseline: onReadable,
       ratio: vllsiIrq / onReadable,
       goal: '≤ 1.0x onReadable',
-      note: `${ms(vllsiIrq)}; TIMER_IRQ_1 entry to the handler's first statement, median of ${run.irqLatency[TIMER_IRQ_1].length}`,
+      note: `${ms(vllsiIrq)}; TIMER_IRQ_1 entry to the handler's first tick (the same Digital.write), median of ${run.irqLatency[TIMER_IRQ_1].length}`,
     },
     helloworldCycles === undefined
       ? {
