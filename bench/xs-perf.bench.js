@@ -133,7 +133,7 @@ export async function run() {
     }
   }
   const lookup = (await loopCosts('bench/xs/register-loops.ts', [], ['lookup'])).lookup;
-  rows.push({ name: 'register lookup X.R on a peripheral handle', value: lookup.call, unit: 'computrons/op', baseline: lookup.hand, ratio: lookup.call / lookup.hand, note: 'vs a plain object property: the handle is a Proxy that makes registers on first use; alias registers on hot paths' });
+  rows.push({ name: 'register lookup X.R on a peripheral handle', value: lookup.call, unit: 'computrons/op', baseline: lookup.hand, ratio: lookup.call / lookup.hand, note: "vs a plain object property: a handle's registers made so far are on its prototype; its Proxy runs only on a register's first use" });
   const allocations = [
     ['readCall', 'reg.get(field)'],
     ['modifyHandle', 'field.modify(value)'],
