@@ -60,9 +60,13 @@ describe.skipIf(missing !== undefined)('vllsi emulate: Moddable firmware built w
       });
     const after = toggles.filter((e) => e.t > ready);
     expect(after.map((e) => e.level)).toEqual([true, false, true, false]);
-    // The alarms fall on a 250 ms grid; each toggle comes the same JS latency after its alarm.
-    for (let i = 1; i < after.length; i++) expect(Math.abs(after[i]!.t - after[i - 1]!.t - 250e6)).toBeLessThan(1e6);
-    expect(after[0]!.t % 250e6).toBeLessThan(50e6); // the latency from the alarm to the toggle
+    // The alarms fall on a 250 ms grid: one toggle per period, each within its period's first
+    // 50 ms (the IRQ-to-JS latency). The first run of the handler also makes the Register objects
+    // it uses; from the second on its latency repeats, so the period is 250 ms to the millisecond.
+    const period = after.map((e) => Math.floor(e.t / 250e6));
+    for (let i = 1; i < period.length; i++) expect(period[i]! - period[i - 1]!).toBe(1);
+    for (const e of after) expect(e.t % 250e6).toBeLessThan(50e6);
+    for (let i = 2; i < after.length; i++) expect(Math.abs(after[i]!.t - after[i - 1]!.t - 250e6)).toBeLessThan(1e6);
   });
 
   it('the bench app release: plain text on USB CDC (Moddable release builds print there)', BUILD, async () => {
