@@ -5,14 +5,12 @@
 //  - simulated seconds per wall second on the normal build (mostly asleep in WFI between the
 //    5 ms TIMER interrupts: what a user sees with a blink-like firmware);
 //  - with $MODDABLE, $PICO_SDK_DIR and a bootrom (VLLSI_RP2040_BOOTROM): Moddable's helloworld,
-//    built here with mcconfig into a temporary folder, booted from boot2: cycles to main, to the
-//    XS machine's set-up, and to the USB host's configuring its CDC interface. SKIP otherwise.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+//    built with mcconfig (tools/moddable-firmware.ts, cached), booted from boot2: cycles to main,
+//    to the XS machine's set-up, and to the USB host's configuring its CDC interface. SKIP
+//    otherwise. (The device benchmarks of vllsi itself: bench/device.bench.js.)
 import { emulate } from '../dist/node/host-sim/index.js';
 import { buildTestFirmware, haveArmGcc } from '../dist/node/tools/test-firmware.js';
+import { moddableExampleFirmware, moddableSdkMissing } from '../dist/node/tools/moddable-firmware.js';
 
 export const title = 'vllsi emulate: rp2040js speed on the test firmware; Moddable firmware boot in emulated cycles';
 
@@ -82,24 +80,11 @@ async function speedRows() {
 
 const SKIP = (name, why) => ({ name, value: null, unit: '', note: `SKIP: ${why}` });
 
-/** Builds Moddable's helloworld (release) for the Pico in a temporary folder; its ELF and UF2. */
-function buildHelloworld() {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'vllsi-bench-moddable-'));
-  const r = spawnSync('mcconfig', ['-m', '-p', 'pico', '-t', 'build', '-o', out], {
-    cwd: path.join(process.env.MODDABLE, 'examples/helloworld'),
-    encoding: 'utf8',
-    env: { ...process.env, MAKEFLAGS: process.env.MAKEFLAGS ?? 'SHELL=/bin/bash' },
-  });
-  const dir = path.join(out, 'bin/pico/release/helloworld');
-  if (r.status !== 0 || !existsSync(path.join(dir, 'xs_pico.uf2'))) throw new Error(`mcconfig failed: ${(r.stderr || r.stdout).slice(-400)}`);
-  return { uf2: path.join(dir, 'xs_pico.uf2'), elf: path.join(dir, 'xs_pico.elf') };
-}
-
 async function moddableRows() {
   const names = ['helloworld (release): cycles to main', 'helloworld: cycles to the XS machine set-up', 'helloworld: USB CDC configured'];
-  const missing = ['MODDABLE', 'PICO_SDK_DIR', 'VLLSI_RP2040_BOOTROM'].filter((v) => !process.env[v]);
-  if (missing.length) return names.map((n) => SKIP(n, `$${missing.join(', $')} not set (a real Moddable SDK, pico-sdk and the RP2040 bootrom)`));
-  const fw = buildHelloworld();
+  const missing = moddableSdkMissing();
+  if (missing) return names.map((n) => SKIP(n, missing));
+  const fw = moddableExampleFirmware('helloworld');
   const board = await emulate('rpi-pico', { firmware: fw.uf2, symbols: fw.elf });
   const symbols = board.emulator.symbols;
   const at = (name) => symbols?.address(name);

@@ -172,7 +172,7 @@ export async function run() {
     unit: 'computrons/op',
     baseline: lookup.hand,
     ratio: lookup.call / lookup.hand,
-    note: 'vs a plain object property: the handle is a Proxy that makes registers on first use; alias registers on hot paths',
+    note: "vs a plain object property: a handle's registers made so far are on its prototype; its Proxy runs only on a register's first use",
   });
   const allocations = [
     ['readCall', 'reg.get(field)'],

@@ -1,12 +1,12 @@
 // Peripheral handles: the registers of a PeripheralDef by name, at its base address (or another
 // instance's), each Register made on first use; a register array (`dim`) is a read-only array
 // whose elements are likewise made when first indexed.
-import type { AccessMode } from './bus.js';
+import { checkMode, type AccessMode } from './bus.js';
 import type { FieldDef, PeripheralDef, RegisterDef } from './register_def.js';
 import { Register, type RegisterHandle, type RegisterOptions } from './register.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 import { closestNames, didYouMean } from './suggest.js';
-import { requireObject } from './errors.js';
+import { describe, requireObject } from './errors.js';
 
 /** A register of definition R as a handle: an array of handles when R is an array (`dim`). */
 export type RegisterOf<R extends RegisterDef> = 0 extends 1 & R
@@ -21,28 +21,53 @@ export type Peripheral<P extends PeripheralDef> = { readonly [K in keyof P['regi
   readonly baseAddress: number;
 };
 
-/** What a peripheral handle holds; its registers are made on first use (see PERIPHERAL). */
-class PeripheralState {
-  readonly registers: { [name: string]: Register | readonly Register[] } = Object.create(null);
-  constructor(
-    readonly name: string,
-    readonly baseAddress: number,
-    readonly def: PeripheralDef,
-    readonly options: RegisterOptions,
-  ) {}
-  register(key: string): Register | readonly Register[] | undefined {
-    const made = this.registers[key];
-    if (made !== undefined) return made;
-    const rd = Object.hasOwn(this.def.registers, key) ? this.def.registers[key] : undefined;
-    if (rd === undefined) return undefined;
-    return (this.registers[key] = rd.dim === undefined ? this.element(key, rd) : registerArray(this, key, rd, rd.dim));
-  }
-  /** The register `key` (element `i` of it when it is an array). */
-  element(key: string, rd: RegisterDef, i?: number): Register {
-    if (i === undefined) return new Register(rd, { ...this.options, name: `${this.name}.${key}` });
-    return new Register(elementDef(rd, i), { ...this.options, baseAddress: this.baseAddress + i * rd.dimIncrement!, name: `${this.name}.${key}[${i}]` });
-  }
+// A peripheral handle is a frozen object (its name and baseAddress) whose prototype holds the
+// Register objects made so far, and whose prototype's prototype is a Proxy that makes a register
+// on first use and puts it there: a generated definition has up to a few hundred registers, each
+// handle takes about 20 XS heap slots, and a driver touches a few (docs/performance.md). A
+// register used before is found by two ordinary property lookups (XS: a few computrons; a Proxy
+// trap costs ~50 on every access). Build-time inlined code does not touch the handle at all.
+interface Maker {
+  readonly def: PeripheralDef;
+  readonly mode: AccessMode | undefined;
+  /** The handle (its name and base address); its prototype holds the registers made so far. */
+  handle: Peripheral<PeripheralDef>;
 }
+const refuse = (): boolean => false;
+const MAKER: ProxyHandler<Maker> = {
+  get(s, key) {
+    if (typeof key === 'string' && Object.hasOwn(s.def.registers, key)) {
+      const { def, handle } = s;
+      const rd = def.registers[key]!;
+      const options: RegisterOptions = { baseAddress: handle.baseAddress, mode: s.mode, atomicAliases: def.atomicAliases, name: `${handle.name}.${key}` };
+      const r = rd.dim === undefined && rd.dimIncrement === undefined ? new Register(rd, options) : registerArray(rd, options);
+      // (A handle preloaded into flash is frozen: its registers are made on each use.)
+      const made = Object.getPrototypeOf(handle) as object;
+      if (Object.isExtensible(made)) Object.defineProperty(made, key, { value: r, enumerable: true });
+      return r;
+    }
+    // A register-like name (upper case) it lacks is a typo: say so instead of handing back
+    // undefined. Anything else is what a plain object would inherit (toString, then...).
+    if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !(key in Object.prototype)) {
+      throw new RegisterAccessError(
+        `${s.handle.name}.${key}`,
+        'get',
+        'unknown-register',
+        `no such register${arrayElementMeant(key, s.def) ?? didYouMean(key, Object.keys(s.def.registers))}`,
+      );
+    }
+    return Reflect.get(Object.prototype, key);
+  },
+  has: (s, key) => (typeof key === 'string' && Object.hasOwn(s.def.registers, key)) || key in Object.prototype,
+  // It shows no properties of its own (for-in over a handle lists its name, baseAddress and the
+  // registers made so far; Object.keys(DEF.registers) lists them all).
+  ownKeys: () => [],
+  getOwnPropertyDescriptor: () => undefined,
+  set: refuse,
+  defineProperty: refuse,
+  deleteProperty: refuse,
+  setPrototypeOf: refuse,
+};
 
 /**
  * `; did you mean GPIO_CTRL[25]?` for GPIO25_CTRL (or a typo of it): the name an SVD gives one
@@ -76,59 +101,38 @@ function arrayIndex(k: string | symbol, dim: number): number | undefined {
   return Number.isInteger(i) && i >= 0 && i < dim && String(i) === k ? i : undefined;
 }
 
-/** A register array: a real (read-only) array whose Register objects are made when first indexed. */
-function registerArray(s: PeripheralState, key: string, rd: RegisterDef, dim: number): readonly Register[] {
+/**
+ * A register array: a real (read-only) array whose Register objects are made when first indexed.
+ * Its dim and dimIncrement are checked here, with the first and last elements' definitions.
+ */
+function registerArray(rd: RegisterDef, options: RegisterOptions): readonly Register[] {
+  const { dim, dimIncrement: step } = rd;
+  const what = options.name ?? 'register array';
+  if (dim === undefined || !Number.isInteger(dim) || dim < 1) throw new RegisterDefinitionError(what, `dim ${String(dim)} is not a positive integer`);
+  const bytes = (rd.size ?? 32) / 8;
+  if (step === undefined || !Number.isInteger(step) || step < bytes)
+    throw new RegisterDefinitionError(what, `dimIncrement ${String(step)} is not an integer of at least ${bytes} (the register's bytes)`);
+  const element = (i: number) => new Register(elementDef(rd, i), { ...options, baseAddress: (options.baseAddress ?? 0) + i * step, name: `${what}[${i}]` });
+  element(dim - 1); // the last element's address is checked now, not at its first use
   return new Proxy<Register[]>(new Array(dim), {
     get(made, k) {
       const i = arrayIndex(k, dim);
-      return i === undefined ? Reflect.get(made, k) : (made[i] ??= s.element(key, rd, i));
+      return i === undefined ? Reflect.get(made, k) : (made[i] ??= element(i));
     },
     has: (made, k) => arrayIndex(k, dim) !== undefined || Reflect.has(made, k),
-    set: readOnly,
-    defineProperty: readOnly,
-    deleteProperty: readOnly,
-    setPrototypeOf: readOnly,
+    set: refuse,
+    defineProperty: refuse,
+    deleteProperty: refuse,
+    setPrototypeOf: refuse,
   });
 }
 
-// A peripheral handle is a read-only view whose Register objects are made when a register is
-// first used: a generated definition has up to a few hundred registers, each handle takes about
-// 20 XS heap slots, and a driver touches a few (docs/performance.md). Build-time inlined code
-// does not touch the handle at all.
-const readOnly = (): boolean => false;
-const PERIPHERAL: ProxyHandler<PeripheralState> = {
-  get(s, key) {
-    if (key === 'name') return s.name;
-    if (key === 'baseAddress') return s.baseAddress;
-    const r = typeof key === 'string' ? s.register(key) : undefined;
-    if (r !== undefined) return r;
-    // A register-like name (upper case) it lacks is a typo: say so instead of handing back
-    // undefined. Anything else is what a plain object would inherit (toString, then...).
-    if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key) && !(key in Object.prototype)) {
-      throw new RegisterAccessError(
-        `${s.name}.${key}`,
-        'get',
-        'unknown-register',
-        `no such register${arrayElementMeant(key, s.def) ?? didYouMean(key, Object.keys(s.def.registers))}`,
-      );
-    }
-    return Reflect.get(Object.prototype, key);
-  },
-  has: (s, key) => key === 'name' || key === 'baseAddress' || (typeof key === 'string' && Object.hasOwn(s.def.registers, key)),
-  ownKeys: (s) => ['name', 'baseAddress', ...Object.keys(s.def.registers)],
-  getOwnPropertyDescriptor: (s, key) =>
-    PERIPHERAL.has!(s, key) ? { value: PERIPHERAL.get!(s, key, s), writable: false, enumerable: true, configurable: true } : undefined,
-  set: readOnly,
-  defineProperty: readOnly,
-  deleteProperty: readOnly,
-  setPrototypeOf: readOnly,
-};
-
 /**
  * Register handles for a peripheral definition. `baseAddress` overrides the definition's
- * (another instance of the same block, e.g. UART1 from UART0's definition). Every register
- * definition is checked here (a bad one is a RegisterDefinitionError now, not at first use);
- * each Register object is made when its register is first used, then kept.
+ * (another instance of the same block, e.g. UART1 from UART0's definition). The options are
+ * checked here; each register is checked and made when it is first used, then kept (a bad
+ * definition is a RegisterDefinitionError at that use, before any bus access: checking all up
+ * front took most of a second per large peripheral on the RP2040).
  */
 export function peripheral<const P extends PeripheralDef>(def: P, options: { baseAddress?: number; mode?: AccessMode; name?: string } = {}): Peripheral<P> {
   requireObject('peripheral definition', def);
@@ -136,23 +140,18 @@ export function peripheral<const P extends PeripheralDef>(def: P, options: { bas
   requireObject('peripheral registers', def.registers);
   const name = options.name ?? def.name;
   const baseAddress = options.baseAddress ?? def.baseAddress;
-  const registerOptions: RegisterOptions = { baseAddress, mode: options.mode, atomicAliases: def.atomicAliases };
-  for (const r of Object.keys(def.registers)) {
-    if (r === 'name' || r === 'baseAddress') throw new RegisterDefinitionError(`${name}.${r}`, 'a register may not be called name or baseAddress');
-    // Checked by making it; it is garbage at once, so only one is live at a time.
-    const rd = def.registers[r]!;
-    new Register(rd, { ...registerOptions, name: `${name}.${r}` });
-    if (rd.dim !== undefined || rd.dimIncrement !== undefined) checkArray(`${name}.${r}`, rd, { ...registerOptions, name: `${name}.${r}` });
-  }
-  return new Proxy(new PeripheralState(name, baseAddress, def, registerOptions), PERIPHERAL) as unknown as Peripheral<P>;
-}
-
-/** A register array's dim and dimIncrement, and its last element's address. */
-function checkArray(what: string, rd: RegisterDef, options: RegisterOptions): void {
-  const { dim, dimIncrement: step } = rd;
-  if (dim === undefined || !Number.isInteger(dim) || dim < 1) throw new RegisterDefinitionError(what, `dim ${String(dim)} is not a positive integer`);
-  const bytes = (rd.size ?? 32) / 8;
-  if (step === undefined || !Number.isInteger(step) || step < bytes)
-    throw new RegisterDefinitionError(what, `dimIncrement ${String(step)} is not an integer of at least ${bytes} (the register's bytes)`);
-  new Register(rd, { ...options, baseAddress: (options.baseAddress ?? 0) + (dim - 1) * step });
+  if (typeof baseAddress !== 'number') throw new RegisterDefinitionError(name, `base address ${describe(baseAddress)} is not a number`);
+  if (options.mode !== undefined) checkMode(options.mode);
+  const clash = Object.hasOwn(def.registers, 'name') ? 'name' : Object.hasOwn(def.registers, 'baseAddress') ? 'baseAddress' : undefined;
+  if (clash !== undefined) throw new RegisterDefinitionError(`${name}.${clash}`, 'a register may not be called name or baseAddress');
+  // Only what the registers are made from is kept (each slot here is heap on the device).
+  const maker: Maker = { def, mode: options.mode, handle: undefined! };
+  const made = Object.create(new Proxy(maker, MAKER)) as object;
+  maker.handle = Object.freeze(
+    Object.create(made, {
+      name: { value: name, enumerable: true },
+      baseAddress: { value: baseAddress, enumerable: true },
+    }),
+  ) as Peripheral<PeripheralDef>;
+  return maker.handle as Peripheral<P>;
 }

@@ -491,7 +491,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
         checkValue(`${this.name}.${name} value`, n, f.bitWidth);
         bits |= n * 2 ** f.bitOffset;
       } else {
-        bits |= f.encode(v);
+        // Field.encode's fast path inline (one call less per field under XS); it checks the rest.
+        bits |= typeof v === 'number' && v >>> 0 === v && v <= f.max && f.writable ? v << f.bitOffset : f.encode(v);
       }
       mask |= f.mask;
     }

@@ -62,6 +62,9 @@ export class XsHal implements Hal {
   readonly irqCount: number;
   /** The hardware spinlocks the native HAL claimed for JS at init: spinlock n is spinlockIds[n]. */
   readonly spinlockIds: readonly number[];
+  /** The natives themselves (no JS frame): interrupt code asks them on every handler and critical section. */
+  readonly coreId: () => number;
+  readonly nowNs: () => number;
   private readonly handlers: (IrqHandler | undefined)[];
   /** What the program asked irqSetEnabled for; the line is live only with a handler attached. */
   private readonly wanted: Uint8Array;
@@ -71,7 +74,9 @@ export class XsHal implements Hal {
     private readonly options: XsHalOptions,
   ) {
     // init first: the spinlocks are claimed there, from those the SDK left free.
-    native.init((irq) => this.dispatch(irq));
+    native.init(this.dispatch);
+    this.coreId = native.coreId;
+    this.nowNs = native.nowNs;
     this.name = `xs:${native.chip()}`;
     this.coreCount = native.coreCount();
     this.spinlockCount = native.spinlockCount();
@@ -81,44 +86,60 @@ export class XsHal implements Hal {
     this.wanted = new Uint8Array(this.irqCount);
   }
 
-  // The sized access (src/bus.ts's) picks the native here, once; the width-named ones call theirs.
+  // Each access is one JS frame on the way to its native: under XS on an RP2040 every call (JS or
+  // native) costs ~10k cycles, and register code (build-time inlined too) ends here. The checks
+  // are inline; the helpers below only throw. `a >>> 0 === a` holds for integers in 0..2^32-1.
+  // The sized access (src/bus.ts's) picks the native here; the width-named ones call theirs.
   load(addr: number, size: AccessSize): number {
-    const a = checkAddress(addr, checkSize(size), 'read');
+    if (size !== 4 && size !== 2 && size !== 1) badSize(size);
     const n = this.native;
-    return this.loaded(addr, size, size === 4 ? n.load32(a) : size === 2 ? n.load16(a) : n.load8(a));
+    const v =
+      addr >>> 0 === addr && (addr & (size - 1)) === 0
+        ? size === 4
+          ? n.load32(addr)
+          : size === 2
+            ? n.load16(addr)
+            : n.load8(addr)
+        : badAddress(addr, size, 'read');
+    return v === undefined ? this.unmapped(addr, size, 'read') : v;
   }
   store(addr: number, size: AccessSize, value: number): void {
-    const a = checkAddress(addr, checkSize(size), 'write');
-    const v = checkValue(addr, size, value);
+    if (size !== 4 && size !== 2 && size !== 1) badSize(size);
+    if (addr >>> 0 !== addr || (addr & (size - 1)) !== 0) badAddress(addr, size, 'write');
+    if (value >>> 0 !== value || (size !== 4 && value >= 2 ** (size * 8))) badValue(addr, size, value);
     const n = this.native;
-    this.stored(addr, size, size === 4 ? n.store32(a, v) : size === 2 ? n.store16(a, v) : n.store8(a, v));
+    if (!(size === 4 ? n.store32(addr, value) : size === 2 ? n.store16(addr, value) : n.store8(addr, value))) this.unmapped(addr, size, 'write');
   }
   load8(addr: number): number {
-    return this.loaded(addr, 1, this.native.load8(checkAddress(addr, 1, 'read')));
+    const v = addr >>> 0 === addr ? this.native.load8(addr) : badAddress(addr, 1, 'read');
+    return v === undefined ? this.unmapped(addr, 1, 'read') : v;
   }
   load16(addr: number): number {
-    return this.loaded(addr, 2, this.native.load16(checkAddress(addr, 2, 'read')));
+    const v = addr >>> 0 === addr && (addr & 1) === 0 ? this.native.load16(addr) : badAddress(addr, 2, 'read');
+    return v === undefined ? this.unmapped(addr, 2, 'read') : v;
   }
   load32(addr: number): number {
-    return this.loaded(addr, 4, this.native.load32(checkAddress(addr, 4, 'read')));
+    const v = addr >>> 0 === addr && (addr & 3) === 0 ? this.native.load32(addr) : badAddress(addr, 4, 'read');
+    return v === undefined ? this.unmapped(addr, 4, 'read') : v;
   }
   store8(addr: number, value: number): void {
-    this.stored(addr, 1, this.native.store8(checkAddress(addr, 1, 'write'), checkValue(addr, 1, value)));
+    if (addr >>> 0 !== addr) badAddress(addr, 1, 'write');
+    if (value >>> 0 !== value || value > 0xff) badValue(addr, 1, value);
+    if (!this.native.store8(addr, value)) this.unmapped(addr, 1, 'write');
   }
   store16(addr: number, value: number): void {
-    this.stored(addr, 2, this.native.store16(checkAddress(addr, 2, 'write'), checkValue(addr, 2, value)));
+    if (addr >>> 0 !== addr || (addr & 1) !== 0) badAddress(addr, 2, 'write');
+    if (value >>> 0 !== value || value > 0xffff) badValue(addr, 2, value);
+    if (!this.native.store16(addr, value)) this.unmapped(addr, 2, 'write');
   }
   store32(addr: number, value: number): void {
-    this.stored(addr, 4, this.native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
+    if (addr >>> 0 !== addr || (addr & 3) !== 0) badAddress(addr, 4, 'write');
+    if (value >>> 0 !== value) badValue(addr, 4, value);
+    if (!this.native.store32(addr, value)) this.unmapped(addr, 4, 'write');
   }
 
-  private loaded(addr: number, size: AccessSize, value: number | undefined): number {
-    if (value === undefined) throw new BusFault(addr, size, 'read', 'unmapped', `outside the ${this.name} memory map`);
-    return value;
-  }
-
-  private stored(addr: number, size: AccessSize, ok: boolean): void {
-    if (!ok) throw new BusFault(addr, size, 'write', 'unmapped', `outside the ${this.name} memory map`);
+  private unmapped(addr: number, size: AccessSize, access: 'read' | 'write'): never {
+    throw new BusFault(addr, size, access, 'unmapped', `outside the ${this.name} memory map`);
   }
 
   barrier(order: MemoryOrdering): void {
@@ -181,7 +202,7 @@ export class XsHal implements Hal {
    * handler if the program still wants it. A throwing handler cannot propagate anywhere
    * (there is no caller): it is reported on the console and the line stays enabled.
    */
-  private dispatch(irq: number): void {
+  private readonly dispatch = (irq: number): void => {
     const handler = this.handlers[irq];
     if (handler === undefined) return;
     try {
@@ -191,15 +212,12 @@ export class XsHal implements Hal {
     } finally {
       if (this.wanted[irq] && this.handlers[irq] !== undefined) this.native.irqSetEnabled(irq, true);
     }
-  }
+  };
 
   private checkIrq(irq: number): void {
     this.checkIndex('IRQ', irq, this.irqCount);
   }
 
-  coreId(): number {
-    return this.native.coreId();
-  }
   spinlockTryClaim(n: number): boolean {
     return this.native.spinlockTryClaim(this.checkLock(n));
   }
@@ -226,9 +244,6 @@ export class XsHal implements Hal {
     this.native.csRelease(checkWord('critical-section token', token, 'criticalSectionAcquire'));
   }
 
-  nowNs(): number {
-    return this.native.nowNs();
-  }
   debugWrite(text: string): void {
     this.options.write(text);
   }
@@ -244,20 +259,16 @@ function checkWord(what: string, value: number, source: string): number {
   return value;
 }
 
-function checkSize(size: AccessSize): AccessSize {
-  if (size !== 4 && size !== 2 && size !== 1) throw new InvalidArgument('access size', size, 'must be 1, 2 or 4 (bytes)');
-  return size;
+function badSize(size: unknown): never {
+  throw new InvalidArgument('access size', size, 'must be 1, 2 or 4 (bytes)');
 }
 
-function checkAddress(addr: number, size: AccessSize, access: 'read' | 'write'): number {
+/** An address the access checks refused: not a 32-bit address, or misaligned. */
+function badAddress(addr: number, size: AccessSize, access: 'read' | 'write'): never {
   if (!Number.isInteger(addr) || addr < 0 || addr > 0xffffffff) throw new BusFault(addr, size, access, 'unmapped', 'not a 32-bit address');
-  if (addr % size !== 0) throw new BusFault(addr, size, access, 'misaligned', `must be ${size}-byte aligned`);
-  return addr;
+  throw new BusFault(addr, size, access, 'misaligned', `must be ${size}-byte aligned`);
 }
 
-function checkValue(addr: number, size: AccessSize, value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8)) {
-    throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
-  }
-  return value;
+function badValue(addr: number, size: AccessSize, value: number): never {
+  throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
 }

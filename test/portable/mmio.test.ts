@@ -316,8 +316,8 @@ describe('mmio: typed register definitions', () => {
     throwsWithoutBusAccess(() => dev.HALF.write(0x10000), InvalidArgument);
   });
 
-  it('malformed definitions are RegisterDefinitionError', () => {
-    const bad = (registers: PeripheralDef['registers']) => () => peripheral({ name: 'B', baseAddress: RAM, registers });
+  it('malformed definitions are RegisterDefinitionError, each register at its first use', () => {
+    const bad = (registers: PeripheralDef['registers']) => () => peripheral({ name: 'B', baseAddress: RAM, registers }).R;
     expect(bad({ R: { addressOffset: 0, fields: { F: { bitOffset: 30, bitWidth: 3 } } } })).toThrow(RegisterDefinitionError);
     expect(bad({ R: { addressOffset: 0, fields: { F: { bitOffset: 0, bitWidth: 0 } } } })).toThrow(/bitWidth 0/);
     expect(bad({ R: { addressOffset: 0, fields: { F: { bitOffset: 0, bitWidth: 4 }, G: { bitOffset: 3, bitWidth: 1 } } } })).toThrow(/overlaps/);
@@ -325,13 +325,20 @@ describe('mmio: typed register definitions', () => {
     expect(bad({ R: { addressOffset: 2 } })).toThrow(/aligned/);
     expect(bad({ R: { addressOffset: 0, size: 8, resetValue: 0x100 } })).toThrow(InvalidArgument);
     expect(bad({ R: { addressOffset: 0, size: 8, fields: { F: { bitOffset: 4, bitWidth: 8 } } } })).toThrow(/8-bit register/);
-    expect(bad({ name: { addressOffset: 0 } })).toThrow(RegisterDefinitionError);
+    expect(() => peripheral({ name: 'B', baseAddress: RAM, registers: { name: { addressOffset: 0 } } })).toThrow(RegisterDefinitionError);
+    // Checked lazily: peripheral() itself checks only its options; the other registers still work.
+    const p = peripheral({ name: 'B', baseAddress: RAM, registers: { R: { addressOffset: 2 }, OK: { addressOffset: 4 } } });
+    expect(() => p.R).toThrow(/B.R: .*aligned/);
+    expect(() => p.R).toThrow(RegisterDefinitionError); // every use, not only the first
+    expect(p.OK.address).toBe(RAM + 4);
+    expect(() => peripheral({ name: 'B', baseAddress: '0' as unknown as number, registers: {} })).toThrow(RegisterDefinitionError);
+    expect(() => peripheral({ name: 'B', baseAddress: RAM, registers: {} }, { mode: 'Fast' as AccessMode })).toThrow(InvalidArgument);
   });
 
   it('a peripheral handle is a read-only view: each register made once, on first use', () => {
     const p = peripheral(DEVICE, { name: 'VIEW' });
-    const regs = Object.keys(DEVICE.registers);
-    expect(Object.keys(p)).toEqual(['name', 'baseAddress', ...regs]);
+    expect(Object.keys(p)).toEqual(['name', 'baseAddress']);
+    expect(Object.isFrozen(p)).toBe(true);
     expect(p.name).toBe('VIEW');
     expect(p.baseAddress).toBe(DEVICE.baseAddress);
     expect(p.CTRL).toBe(p.CTRL);
@@ -343,12 +350,20 @@ describe('mmio: typed register definitions', () => {
     expect((p as unknown as Record<string, unknown>).nope).toBeUndefined();
     expect(String(p)).toBe('[object Object]'); // what a plain object inherits
     expect(Object.getOwnPropertyDescriptor(p, 'toString')).toBeUndefined();
-    expect(Object.getOwnPropertyDescriptor(p, 'CTRL')).toMatchObject({ enumerable: true, writable: false });
+    // for-in lists the name, the base address and the registers made so far.
+    const listed: string[] = [];
+    for (const k in p) listed.push(k);
+    expect(listed).toEqual(['name', 'baseAddress', 'CTRL']);
     const writable = p as unknown as Record<string, unknown>;
     expect(() => (writable.CTRL = 1)).toThrow(TypeError);
-    expect(() => delete writable.CTRL).toThrow(TypeError);
+    expect(() => (writable.FLAGS = 1)).toThrow(TypeError); // not made yet
+    expect(() => (writable.name = 'X')).toThrow(TypeError);
+    expect(delete writable.CTRL).toBe(true); // not its own property: nothing to delete
+    expect(() => delete Object.getPrototypeOf(p).CTRL).toThrow(TypeError);
     expect(() => Object.defineProperty(p, 'X', { value: 1 })).toThrow(TypeError);
+    expect(() => Object.setPrototypeOf(p, null)).toThrow(TypeError);
     expect(p.CTRL).toBeInstanceOf(Register);
+    expect(p.FLAGS).toBe(p.FLAGS);
   });
 
   it('a register array (dim) is a read-only array of registers dimIncrement apart, each made when first indexed', () => {
