@@ -9,8 +9,9 @@
 import { InvalidArgument, VllsiError } from './errors.js';
 import type { IoDriver, IoEngineConfig } from './io_driver.js';
 
-/** A raw byte-range lock request: `length` 0 means "to end of file, however it grows". */
-export type RawLockKind = 'Shared' | 'Exclusive' | 'Unlock';
+/** The one lock-kind type (reference: sys.locking's LockKind; no Unlock variant — unlocking is its own call). Public through src/locking.ts. */
+export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
+export type LockKind = (typeof LockKind)[keyof typeof LockKind];
 
 /** Outcome of one non-blocking lock attempt; failures other than a conflict throw OSError. */
 export type RawLockResult =
@@ -47,7 +48,10 @@ export interface OsBackend {
   access(path: string, mode: number): boolean;
   fullFsync(fd: number): void;
   syncDirectory(path: string): void;
-  lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult;
+  /** sys.common's try_lock_region: one non-blocking attempt on bytes [start, start + length), `length` -1 = to end of file (as LockRegion). */
+  tryLockRegion(fd: number, kind: LockKind, start: number, length: number): RawLockResult;
+  /** sys.common's unlock_region: the same region convention. */
+  unlockRegion(fd: number, start: number, length: number): void;
   randomBytes(buf: Uint8Array): void;
   /** What is at `path`, not following a final symlink ('missing' when nothing is). */
   fileKind(path: string): FileKind;

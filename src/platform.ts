@@ -37,7 +37,7 @@ export function setRegisterGate(gate: ((addr: number, size: number) => void) | u
 
 /** Makes `hal` the HAL every later hardware operation uses; returns the previous one. */
 export function bindHal(hal: Hal): Hal | undefined {
-  if (hal === null || typeof hal !== 'object' || typeof hal.load32 !== 'function') {
+  if (hal === null || typeof hal !== 'object' || typeof hal.load !== 'function') {
     throw new InvalidHal(hal);
   }
   const previous = bound;

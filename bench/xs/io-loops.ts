@@ -12,6 +12,8 @@ const hal = {
   name: 'bench',
   coreCount: 2,
   spinlockCount: 32,
+  load: (a: number) => words[(a >>> 2) & 0x3fff]!,
+  store: (a: number, _size: number, v: number) => void (words[(a >>> 2) & 0x3fff] = v),
   load32: (a: number) => words[(a >>> 2) & 0x3fff]!,
   store32: (a: number, v: number) => void (words[(a >>> 2) & 0x3fff] = v),
   coreId: () => 0,

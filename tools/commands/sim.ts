@@ -92,8 +92,10 @@ export const sim: Command = {
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
     // With stdin as the console, its answers are what the user asked for: always shown.
     const w = watch(board, settings, print, settings.verbose || stdin);
-    // A served console may run for days: the CLI keeps no copy of the whole output.
+    // A served console may run for days: the CLI keeps no copy of the whole output, and no more
+    // waveform history than a glance needs unless --vcd/--plot will write it.
     if (paced) board.console.port.retainOutput = false;
+    if (paced && waves.vcd === undefined && waves.plot === undefined) board.machine.waves.maxChanges = PACED_WAVE_CHANGES;
     const pace = { lagNs: 0 };
     const tcp =
       consolePort === undefined
@@ -157,6 +159,9 @@ function shown(dir: string): string {
   const rel = path.relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
+
+/** Waveform changes kept per signal in a paced run that writes no waveforms. */
+const PACED_WAVE_CHANGES = 4096;
 
 /** How far the simulator may lag the wall clock before console input waits (flow control: a flood slows the client, not the firmware's time). */
 const MAX_LAG_NS = 20e6;
