@@ -20,6 +20,7 @@ import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transpileTs } from './rollup-plugins.js';
 import { children, declaredNames, renderPure } from './ast.js';
+import { relativeSpecifier } from './xs-inline-registers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SRC = path.join(root, 'src') + path.sep;
@@ -216,12 +217,6 @@ async function evaluateChip(chip) {
   const modes = {};
   for (const m of ['Input', 'InputPullUp', 'InputPullDown', 'InputPullUpDown', 'Output', 'OutputOpenDrain']) modes[m] = D[m];
   return { direct: gpio.direct(0), bank: gpio.banks[0], modes };
-}
-
-/** `./…/x.js` from module `from` to the .ts file `to`, as TypeScript sources spell imports. */
-function relativeSpecifier(from, to) {
-  const rel = path.relative(path.dirname(from), to).split(path.sep).join('/').replace(/\.ts$/, '.js');
-  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 /**

@@ -51,7 +51,7 @@ async function evaluateDefinitions(defModuleId) {
 }
 
 /** `./…/x.js` from module `from` to the .ts file `to`, as TypeScript sources spell imports. */
-function relativeSpecifier(from, to) {
+export function relativeSpecifier(from, to) {
   const rel = path.relative(path.dirname(from), to).split(path.sep).join('/').replace(/\.ts$/, '.js');
   return rel.startsWith('.') ? rel : `./${rel}`;
 }

@@ -9,6 +9,7 @@ import { runModdableApp } from '../../tools/moddable-app.js';
 import { AppBundleError } from '../../tools/device-app.js';
 import { main } from '../../tools/cli.js';
 import '../../host-sim/vitest.js';
+import { ledDuty } from './led-duty.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const app = (name: string) => path.join(root, 'examples/io', name);
@@ -50,17 +51,7 @@ describe('examples/io on rpi-pico', () => {
     const { board, host, traced } = await start('pwm-led');
     expect(traced[0]).toBe('pwm 1000 Hz, 10 bits');
     host.runFor('55ms'); // level 5: half
-    let high = 0,
-      last = board.now,
-      lvl = board.led.level;
-    const off = board.led.onChange((l, t) => {
-      if (lvl) high += t - last;
-      lvl = l;
-      last = t;
-    });
-    host.runFor('4ms');
-    off();
-    expect(high / 4e6).toBeCloseTo(0.5, 1);
+    expect(ledDuty(board, (d) => host.runFor(d), 4)).toBeCloseTo(0.5, 1);
   });
 
   it('serial-echo greets and echoes on UART0', async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../host-sim/index.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { runModdableApp } from '../../tools/moddable-app.js';
+import { ledDuty } from './led-duty.js';
 
 const sdk = process.env.MODDABLE;
 const missing = sdk === undefined || !existsSync(path.join(sdk, 'examples/io/digital/blink/main.js'));
@@ -38,19 +39,7 @@ describe.skipIf(missing)('Moddable SDK examples/io, unmodified, in vllsi sim', (
 
   it("pwm/led on rpi-pico: the LED's duty ramps up with the value written every 5 ms", async () => {
     const { board, host } = await start('pwm/led');
-    const duty = () => {
-      let high = 0,
-        last = board.now,
-        lvl = board.led.level;
-      const off = board.led.onChange((l, t) => {
-        if (lvl) high += t - last;
-        lvl = l;
-        last = t;
-      });
-      host.runFor('20ms');
-      off();
-      return high / 20e6;
-    };
+    const duty = () => ledDuty(board, (d) => host.runFor(d), 20);
     host.runFor('10ms');
     const first = duty();
     host.runFor('300ms');
