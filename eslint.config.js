@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     // Moddable-style apps (examples/io, XS fixtures): the host's globals, as Moddable provides them.
-    files: ['examples/io/**/*.js', 'test/fixtures/**/*.js', 'test/tools/fixtures/**/*.js'],
+    files: ['examples/io/**/*.js', 'bench/device/**/*.js', 'test/fixtures/**/*.js', 'test/tools/fixtures/**/*.js'],
     languageOptions: { globals: { device: 'readonly', trace: 'readonly' } },
   },
 );
