@@ -11,6 +11,7 @@
 import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from './sized-bus.js';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
+import { confineLater } from '../src/gate.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -144,6 +145,14 @@ export class MemHal extends SizedBus implements Hal {
   // --- Bus (load8..store32 come from SizedBus) ----------------------------------------
 
 
+  /** Hal.registerOf: in a region with atomic aliases, +0x1000/+0x2000/+0x3000 act on the word below. */
+  registerOf(addr: number): number {
+    for (const r of this.regions) {
+      if (r.aliases && addr >= r.base + 0x1000 && addr < r.base + r.span) return r.base + ((addr - r.base) & 0xfff);
+    }
+    return addr;
+  }
+
   /** Puts a device behind the word at `addr` for 32-bit accesses (tests model W1C flags, FIFOs...). */
   device(addr: number, device: MemDevice | undefined): void {
     if (device === undefined) this.devices.delete(addr);
@@ -244,7 +253,7 @@ export class MemHal extends SizedBus implements Hal {
 
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
     this.checkIrq(irq);
-    this.cores[this.currentCore]!.handlers[irq] = handler;
+    this.cores[this.currentCore]!.handlers[irq] = confineLater(handler); // installed inside a sandbox: runs under it
     if (handler) this.deliver(this.currentCore);
   }
 

@@ -4,7 +4,8 @@
 import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from '../hal/sized-bus.js';
 import { InvalidArgument } from '../src/errors.js';
-import { BusFault } from '../src/hal.js';
+import { BusFault, rp2040RegisterOf } from '../src/hal.js';
+import { confineLater } from '../src/gate.js';
 import { SimHalted } from './errors.js';
 import type { Machine } from './machine.js';
 
@@ -17,6 +18,8 @@ export class SimHal extends SizedBus implements Hal {
   readonly coreCount: number;
   readonly spinlockCount: number;
   private readonly sioBase: number | undefined;
+  /** The RP2040's atomic alias windows (Hal.registerOf). */
+  readonly registerOf: ((addr: number) => number) | undefined;
 
   constructor(
     private readonly m: Machine,
@@ -24,6 +27,7 @@ export class SimHal extends SizedBus implements Hal {
   ) {
     super();
     this.name = `sim:${m.board.name}`;
+    this.registerOf = m.board.chip === 'rp2040' ? rp2040RegisterOf : undefined;
     this.coreCount = m.board.cores;
     this.spinlockCount = m.board.spinlocks.count;
     this.sioBase = m.board.spinlocks.kind === 'sio' ? m.board.peripherals.find((p) => p.model === 'rp2040-sio')?.base : undefined;
@@ -111,7 +115,7 @@ export class SimHal extends SizedBus implements Hal {
   }
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
     this.m.enter(this.core);
-    this.m.irq.setHandler(irq, handler);
+    this.m.irq.setHandler(irq, confineLater(handler)); // installed inside a sandbox: runs under it
     this.m.irq.route(irq, this.core);
     this.m.boundary(this.core);
   }

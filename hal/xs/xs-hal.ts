@@ -2,8 +2,10 @@
 // (bound in bindings.ts). This file holds every check and all the state JS owns (IRQ
 // handlers, which lines the program wants enabled), so the C stays small; it takes the
 // natives as a parameter, which lets the Node tests drive it with a stand-in for the chip.
-import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
+import { BusFault, Halted, rp2040RegisterOf, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
+import { registerGate } from '../../src/platform.js';
+import { confineLater } from '../../src/gate.js';
 
 /** The native functions, one per `xs_vllsi_*` host function; the ones named as in the contract behave as it says. */
 export interface NativeHal
@@ -61,6 +63,8 @@ export class XsHal implements Hal {
   readonly irqCount: number;
   /** The hardware spinlocks the native HAL claimed for JS at init: spinlock n is spinlockIds[n]. */
   readonly spinlockIds: readonly number[];
+  /** The RP2040's atomic alias windows (Hal.registerOf); no aliases on the ESP32s. */
+  readonly registerOf: ((addr: number) => number) | undefined;
   private readonly handlers: (IrqHandler | undefined)[];
   /** What the program asked irqSetEnabled for; the line is live only with a handler attached. */
   private readonly wanted: Uint8Array;
@@ -72,6 +76,7 @@ export class XsHal implements Hal {
     // init first: the spinlocks are claimed there, from those the SDK left free.
     native.init((irq) => this.dispatch(irq));
     this.name = `xs:${native.chip()}`;
+    this.registerOf = native.chip() === 'rp2040' ? rp2040RegisterOf : undefined;
     this.coreCount = native.coreCount();
     this.spinlockCount = native.spinlockCount();
     this.spinlockIds = Object.freeze(Array.from({ length: this.spinlockCount }, (_, n) => native.spinlockId(n)));
@@ -81,21 +86,27 @@ export class XsHal implements Hal {
   }
 
   load8(addr: number): number {
+    if (registerGate !== undefined) registerGate(addr, 1);
     return this.load(addr, 1, this.native.load8(checkAddress(addr, 1, 'read')));
   }
   load16(addr: number): number {
+    if (registerGate !== undefined) registerGate(addr, 2);
     return this.load(addr, 2, this.native.load16(checkAddress(addr, 2, 'read')));
   }
   load32(addr: number): number {
+    if (registerGate !== undefined) registerGate(addr, 4);
     return this.load(addr, 4, this.native.load32(checkAddress(addr, 4, 'read')));
   }
   store8(addr: number, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, 1);
     this.stored(addr, 1, this.native.store8(checkAddress(addr, 1, 'write'), checkValue(addr, 1, value)));
   }
   store16(addr: number, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, 2);
     this.stored(addr, 2, this.native.store16(checkAddress(addr, 2, 'write'), checkValue(addr, 2, value)));
   }
   store32(addr: number, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, 4);
     this.stored(addr, 4, this.native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
   }
 
@@ -147,7 +158,7 @@ export class XsHal implements Hal {
     if (status !== 0) {
       throw new IrqError(irq, status === IRQ_BUSY ? 'another handler owns this line (or no CPU interrupt is free)' : 'the SDK refused to attach the handler');
     }
-    this.handlers[irq] = handler;
+    this.handlers[irq] = confineLater(handler); // installed inside a sandbox: runs under it
     if (this.wanted[irq]) this.setLine(irq, true);
   }
 
