@@ -12,6 +12,7 @@ import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type Memo
 import { SizedBus } from './sized-bus.js';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { confineLater } from '../src/gate.js';
+import { registerGate } from '../src/platform.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -187,6 +188,7 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   protected override load(addr: number, size: AccessSize): number {
+    if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
     const r = this.locate(addr, size, 'read');
     const off = this.hitOffset;
     let v = size === 4 ? r.view.getUint32(off, true) : size === 2 ? r.view.getUint16(off, true) : r.view.getUint8(off);
@@ -197,6 +199,7 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   protected override store(addr: number, size: AccessSize, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, size);
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
     if (r.readOnly) throw new BusFault(addr, size, 'write', 'read-only', `region ${r.name} is read-only`);

@@ -39,6 +39,7 @@ export const applyFn = Reflect.apply;
 export const bindFn = <F>(f: F, self: unknown): F => bindCall(f, self);
 export const freeze = Object.freeze;
 export const isSafeInteger = Number.isSafeInteger;
+export const getPrototypeOf = Object.getPrototypeOf;
 
 // --- The sandbox hook -----------------------------------------------------------------------
 
@@ -70,8 +71,39 @@ export function installSandboxGate(gate: SandboxGate): () => void {
   };
 }
 
-/** A handler installed now: confined to the active sandboxes whenever it runs later (as is, outside any sandbox). */
+/** Inside installUnconfined: vllsi's own shared dispatchers being installed. */
+let unconfined = 0;
+
+/**
+ * A handler installed now: confined to the active sandboxes whenever it runs later (as is,
+ * outside any sandbox, and for vllsi's own dispatchers installed through installUnconfined).
+ */
 export function confineLater<F>(fn: F): F {
   const g = sandboxGate;
-  return g === undefined || typeof fn !== 'function' ? fn : (g.later(fn as F & ((...args: never[]) => unknown)) as F);
+  return g === undefined || unconfined > 0 || typeof fn !== 'function' ? fn : (g.later(fn as F & ((...args: never[]) => unknown)) as F);
+}
+
+/**
+ * Runs `install` with confineLater off: for a dispatcher of vllsi's own that serves handlers
+ * installed inside and outside sandboxes alike (the GPIO interrupt of every pin), each of which
+ * is confined on its own. Not exported from the package.
+ */
+export function installUnconfined<T>(install: () => T): T {
+  unconfined++;
+  try {
+    return install();
+  } finally {
+    unconfined--;
+  }
+}
+
+/** Runs a confined handler: whatever it installs is confined again, even when it runs inside installUnconfined. */
+export function runConfined<T>(fn: () => T): T {
+  const outer = unconfined;
+  unconfined = 0;
+  try {
+    return fn();
+  } finally {
+    unconfined = outer;
+  }
 }

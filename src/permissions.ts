@@ -22,7 +22,7 @@ import { InvalidArgument, describe, requireObject } from './errors.js';
 import { boundHal, setRegisterGate } from './platform.js';
 import { openedPath, os, osBackend, type OsBackend } from './os.js';
 import {
-  PERMISSION_SCOPES, PermissionDenied, applyFn, bindFn, endsWith, freeze, installSandboxGate, isSafeInteger, lastIndexOf, mapGet, mapSet, slice,
+  PERMISSION_SCOPES, PermissionDenied, applyFn, bindFn, endsWith, freeze, getPrototypeOf, installSandboxGate, isSafeInteger, lastIndexOf, mapGet, mapSet, runConfined, slice,
   startsWith, type PermissionScope, type PermissionTarget, type SandboxGate,
 } from './gate.js';
 
@@ -84,7 +84,8 @@ function checkRule(r: PermissionRule, where: string): PermissionRule {
   if (prefix !== undefined && (typeof prefix !== 'string' || from !== undefined)) {
     throw new InvalidArgument(`${where} rule prefix`, prefix, 'must be a string, and not combined with a range');
   }
-  return freeze(from !== undefined ? { scope, from, to } : prefix !== undefined ? { scope, prefix } : { scope });
+  // Every key its own, even when undefined: a rule must not inherit a `from` or `prefix` put on Object.prototype.
+  return freeze({ scope, from, to, prefix });
 }
 
 function isScope(scope: unknown): scope is PermissionScope {
@@ -211,7 +212,10 @@ const GATE: SandboxGate = freeze({
   checkFd: (scope: PermissionScope, fd: number): void => checkFdPermission(scope, fd),
   later: <F extends (...args: never[]) => unknown>(fn: F): F => {
     const policies = activePolicies();
-    return ((...args: Parameters<F>) => underPolicies(policies, () => applyFn(fn, undefined, args))) as unknown as F;
+    return function confined(this: unknown, ...args: unknown[]): unknown {
+      const self = this;
+      return runConfined(() => underPolicies(policies, () => applyFn(fn, self, args)));
+    } as unknown as F;
   },
 });
 
@@ -305,7 +309,7 @@ function resolveRule(r: PermissionRule): PermissionRule {
   if (backend === undefined) return r;
   const dir = endsWith(p, '/') || endsWith(p, '\\');
   const real = realFilePath(backend, dir && p.length > 1 ? slice(p, 0, -1) : p);
-  return freeze({ scope: r.scope, prefix: dir && !endsWith(real, '/') ? `${real}/` : real });
+  return freeze({ scope: r.scope, from: undefined, to: undefined, prefix: dir && !endsWith(real, '/') ? `${real}/` : real });
 }
 
 function checkScope(scope: PermissionScope): PermissionScope {
@@ -325,14 +329,12 @@ function compile(policy: PermissionPolicy): PermissionPolicy {
   if (policy === null || typeof policy !== 'object') throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
   const { allow, deny } = policy;
   if (allow === undefined && deny === undefined) throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
-  return freeze({
-    ...(allow !== undefined ? { allow: compileRules(allow, 'allow') } : {}),
-    ...(deny !== undefined ? { deny: compileRules(deny, 'deny') } : {}),
-  });
+  // Both keys own (undefined when not given), for the same reason as the rules' keys.
+  return freeze({ allow: allow === undefined ? undefined : compileRules(allow, 'allow'), deny: deny === undefined ? undefined : compileRules(deny, 'deny') });
 }
 
-const ASYNC_FUNCTION = Object.getPrototypeOf(async () => {}) as unknown;
-const ASYNC_GENERATOR = Object.getPrototypeOf(async function* () {}) as unknown;
+const ASYNC_FUNCTION = getPrototypeOf(async () => {}) as unknown;
+const ASYNC_GENERATOR = getPrototypeOf(async function* () {}) as unknown;
 
 /**
  * Runs fn under `policy` (narrowing any sandbox already active) and returns its result. An async
@@ -341,11 +343,20 @@ const ASYNC_GENERATOR = Object.getPrototypeOf(async function* () {}) as unknown;
  */
 export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
   if (typeof fn !== 'function') throw new InvalidArgument('sandbox fn', fn, 'must be a function');
-  const proto = Object.getPrototypeOf(fn) as unknown;
+  const proto = getPrototypeOf(fn) as unknown;
   if (proto === ASYNC_FUNCTION || proto === ASYNC_GENERATOR) {
     throw new SandboxUnconfinable('sandbox fn', describe(fn), 'is an async function: what runs after its first await would be outside the sandbox; sandbox each synchronous step');
   }
-  return underPolicies([policy], fn);
+  return underPolicies([policy], () => {
+    const result = fn();
+    // Looked at inside the sandbox (`then` may be a getter). Its continuations would run unconfined.
+    if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
+      if (typeof (result as { then?: unknown }).then === 'function') {
+        throw new SandboxUnconfinable('sandbox fn result', 'a thenable', 'its continuations would run after the sandbox ended; sandbox each synchronous step');
+      }
+    }
+    return result;
+  });
 }
 
 /** fn under `policies` (outermost first, each narrowing the active sandbox); all validated before any takes effect. */

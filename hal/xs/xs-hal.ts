@@ -65,14 +65,17 @@ export class XsHal implements Hal {
   readonly spinlockIds: readonly number[];
   /** The RP2040's atomic alias windows (Hal.registerOf); no aliases on the ESP32s. */
   readonly registerOf: ((addr: number) => number) | undefined;
-  private readonly handlers: (IrqHandler | undefined)[];
+  // True private fields (#): code holding the HAL reaches the chip only through its gated methods.
+  readonly #handlers: (IrqHandler | undefined)[];
   /** What the program asked irqSetEnabled for; the line is live only with a handler attached. */
-  private readonly wanted: Uint8Array;
+  readonly #wanted: Uint8Array;
+  readonly #native: NativeHal;
 
   constructor(
-    private readonly native: NativeHal,
+    native: NativeHal,
     private readonly options: XsHalOptions,
   ) {
+    this.#native = native;
     // init first: the spinlocks are claimed there, from those the SDK left free.
     native.init((irq) => this.dispatch(irq));
     this.name = `xs:${native.chip()}`;
@@ -81,33 +84,33 @@ export class XsHal implements Hal {
     this.spinlockCount = native.spinlockCount();
     this.spinlockIds = Object.freeze(Array.from({ length: this.spinlockCount }, (_, n) => native.spinlockId(n)));
     this.irqCount = native.irqCount();
-    this.handlers = new Array<IrqHandler | undefined>(this.irqCount).fill(undefined);
-    this.wanted = new Uint8Array(this.irqCount);
+    this.#handlers = new Array<IrqHandler | undefined>(this.irqCount).fill(undefined);
+    this.#wanted = new Uint8Array(this.irqCount);
   }
 
   load8(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 1);
-    return this.load(addr, 1, this.native.load8(checkAddress(addr, 1, 'read')));
+    return this.load(addr, 1, this.#native.load8(checkAddress(addr, 1, 'read')));
   }
   load16(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 2);
-    return this.load(addr, 2, this.native.load16(checkAddress(addr, 2, 'read')));
+    return this.load(addr, 2, this.#native.load16(checkAddress(addr, 2, 'read')));
   }
   load32(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 4);
-    return this.load(addr, 4, this.native.load32(checkAddress(addr, 4, 'read')));
+    return this.load(addr, 4, this.#native.load32(checkAddress(addr, 4, 'read')));
   }
   store8(addr: number, value: number): void {
     if (registerGate !== undefined) registerGate(addr, 1);
-    this.stored(addr, 1, this.native.store8(checkAddress(addr, 1, 'write'), checkValue(addr, 1, value)));
+    this.stored(addr, 1, this.#native.store8(checkAddress(addr, 1, 'write'), checkValue(addr, 1, value)));
   }
   store16(addr: number, value: number): void {
     if (registerGate !== undefined) registerGate(addr, 2);
-    this.stored(addr, 2, this.native.store16(checkAddress(addr, 2, 'write'), checkValue(addr, 2, value)));
+    this.stored(addr, 2, this.#native.store16(checkAddress(addr, 2, 'write'), checkValue(addr, 2, value)));
   }
   store32(addr: number, value: number): void {
     if (registerGate !== undefined) registerGate(addr, 4);
-    this.stored(addr, 4, this.native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
+    this.stored(addr, 4, this.#native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
   }
 
   private load(addr: number, size: AccessSize, value: number | undefined): number {
@@ -120,26 +123,26 @@ export class XsHal implements Hal {
   }
 
   barrier(order: MemoryOrdering): void {
-    if (order !== 'Relaxed') this.native.dmb();
+    if (order !== 'Relaxed') this.#native.dmb();
   }
   dmb(): void {
-    this.native.dmb();
+    this.#native.dmb();
   }
   dsb(): void {
-    this.native.dsb();
+    this.#native.dsb();
   }
   isb(): void {
-    this.native.isb();
+    this.#native.isb();
   }
 
   interruptsSave(): number {
-    return this.native.interruptsSave();
+    return this.#native.interruptsSave();
   }
   interruptsRestore(state: number): void {
-    this.native.interruptsRestore(checkWord('interrupt state', state, 'interruptsSave'));
+    this.#native.interruptsRestore(checkWord('interrupt state', state, 'interruptsSave'));
   }
   interruptsEnable(): void {
-    this.native.interruptsEnable();
+    this.#native.interruptsEnable();
   }
 
   /**
@@ -149,28 +152,28 @@ export class XsHal implements Hal {
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
     this.checkIrq(irq);
     if (handler === undefined) {
-      this.native.irqAttach(irq, false);
-      this.handlers[irq] = undefined;
+      this.#native.irqAttach(irq, false);
+      this.#handlers[irq] = undefined;
       return;
     }
     if (typeof handler !== 'function') throw new InvalidArgument('IRQ handler', handler, 'must be a function or undefined');
-    const status = this.native.irqAttach(irq, true);
+    const status = this.#native.irqAttach(irq, true);
     if (status !== 0) {
       throw new IrqError(irq, status === IRQ_BUSY ? 'another handler owns this line (or no CPU interrupt is free)' : 'the SDK refused to attach the handler');
     }
-    this.handlers[irq] = confineLater(handler); // installed inside a sandbox: runs under it
-    if (this.wanted[irq]) this.setLine(irq, true);
+    this.#handlers[irq] = confineLater(handler); // installed inside a sandbox: runs under it
+    if (this.#wanted[irq]) this.setLine(irq, true);
   }
 
   /** Without a handler the choice is remembered and applied when one is attached. */
   irqSetEnabled(irq: number, enabled: boolean): void {
     this.checkIrq(irq);
-    if (this.handlers[irq] !== undefined) this.setLine(irq, enabled);
-    this.wanted[irq] = enabled ? 1 : 0;
+    if (this.#handlers[irq] !== undefined) this.setLine(irq, enabled);
+    this.#wanted[irq] = enabled ? 1 : 0;
   }
 
   private setLine(irq: number, enabled: boolean): void {
-    if (this.native.irqSetEnabled(irq, enabled) !== 0) throw new IrqError(irq, `the interrupt controller refused to ${enabled ? 'enable' : 'disable'} it`);
+    if (this.#native.irqSetEnabled(irq, enabled) !== 0) throw new IrqError(irq, `the interrupt controller refused to ${enabled ? 'enable' : 'disable'} it`);
   }
 
   /**
@@ -180,14 +183,14 @@ export class XsHal implements Hal {
    * (there is no caller): it is reported on the console and the line stays enabled.
    */
   private dispatch(irq: number): void {
-    const handler = this.handlers[irq];
+    const handler = this.#handlers[irq];
     if (handler === undefined) return;
     try {
       handler(irq);
     } catch (e) {
       this.options.write(`vllsi: IRQ ${irq} handler threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     } finally {
-      if (this.wanted[irq] && this.handlers[irq] !== undefined) this.native.irqSetEnabled(irq, true);
+      if (this.#wanted[irq] && this.#handlers[irq] !== undefined) this.#native.irqSetEnabled(irq, true);
     }
   }
 
@@ -196,13 +199,13 @@ export class XsHal implements Hal {
   }
 
   coreId(): number {
-    return this.native.coreId();
+    return this.#native.coreId();
   }
   spinlockTryClaim(n: number): boolean {
-    return this.native.spinlockTryClaim(this.checkLock(n));
+    return this.#native.spinlockTryClaim(this.checkLock(n));
   }
   spinlockRelease(n: number): void {
-    this.native.spinlockRelease(this.checkLock(n));
+    this.#native.spinlockRelease(this.checkLock(n));
   }
   private checkLock(n: number): number {
     return this.checkIndex('spinlock', n, this.spinlockCount);
@@ -218,20 +221,20 @@ export class XsHal implements Hal {
    * Re-entrant on the owning core; hand the token back to criticalSectionRelease.
    */
   criticalSectionAcquire(): number {
-    return this.native.csAcquire();
+    return this.#native.csAcquire();
   }
   criticalSectionRelease(token: number): void {
-    this.native.csRelease(checkWord('critical-section token', token, 'criticalSectionAcquire'));
+    this.#native.csRelease(checkWord('critical-section token', token, 'criticalSectionAcquire'));
   }
 
   nowNs(): number {
-    return this.native.nowNs();
+    return this.#native.nowNs();
   }
   debugWrite(text: string): void {
     this.options.write(text);
   }
   halt(reason: string): never {
-    this.native.halt(String(reason));
+    this.#native.halt(String(reason));
     throw new Halted(String(reason));
   }
 }

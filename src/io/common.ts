@@ -8,6 +8,7 @@
 import type { Hal } from '../hal.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
+import { confineLater } from '../gate.js';
 
 /** A property of the options object has the wrong type, or a required one is missing (ECMA-419: TypeError). */
 export class IoTypeError extends TypeError {
@@ -90,7 +91,8 @@ export function callbackOption(o: Options, name: string, cls: string): ((...args
   const v = o[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'function') throw new IoTypeError(`${cls}: options.${name} must be a function, got ${describe(v)}`);
-  return v as (...args: never[]) => unknown;
+  // Given inside a permission sandbox: it runs under that sandbox whenever it is called back.
+  return confineLater(v as (...args: never[]) => unknown);
 }
 
 /** The `format` property: one of `allowed` (RangeError otherwise); `fallback` when absent. */
