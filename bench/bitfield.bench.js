@@ -25,10 +25,18 @@ export async function run() {
     await worker.close();
   }
   let sink = 0;
-  const ex = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= extractBits(i, 3, 5); });
-  const exHand = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= (i >>> 3) & 31; });
-  const ins = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= insertBits(i, 21, 3, 5); });
-  const insHand = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= ((i & ~(31 << 3)) | ((21 & 31) << 3)) >>> 0; });
+  const ex = opsPerSecond((n) => {
+    for (let i = 0; i < n; i++) sink ^= extractBits(i, 3, 5);
+  });
+  const exHand = opsPerSecond((n) => {
+    for (let i = 0; i < n; i++) sink ^= (i >>> 3) & 31;
+  });
+  const ins = opsPerSecond((n) => {
+    for (let i = 0; i < n; i++) sink ^= insertBits(i, 21, 3, 5);
+  });
+  const insHand = opsPerSecond((n) => {
+    for (let i = 0; i < n; i++) sink ^= ((i & ~(31 << 3)) | ((21 & 31) << 3)) >>> 0;
+  });
   // Ratio = time per op of the call / time per op hand-written = handOps / callOps.
   rows.push({ name: 'Node extractBits', value: ex, unit: 'ops/s', baseline: exHand, ratio: exHand / ex, note: `sink ${sink & 1}` });
   rows.push({ name: 'Node insertBits', value: ins, unit: 'ops/s', baseline: insHand, ratio: insHand / ins });

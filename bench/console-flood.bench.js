@@ -13,7 +13,14 @@ export const title = 'console: simulator under a 100 MB console flood';
 const cli = path.join(import.meta.dirname, '../bin/vllsi.js');
 const PHASE_MS = 12_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const rssMb = (pid, field) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field)))[1]) / 1024;
+const rssMb = (pid, field) =>
+  Number(
+    /(\d+) kB/.exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(field)),
+    )[1],
+  ) / 1024;
 
 /** Blink period in wall time over [from, to): least-squares slope of arrival time against change number. */
 function period(stamps, from, to) {
@@ -81,8 +88,20 @@ export async function run() {
   const flooded = period(led, t1 + 1000, t2);
   return [
     { name: 'blink period in wall time, flooded vs quiet', value: flooded, unit: 'ms', baseline: quiet, ratio: flooded / quiet, goal: 'within 1%' },
-    { name: 'simulator RSS peak during the flood vs before it', value: peak, unit: 'MB', baseline: rssBefore, ratio: peak / rssBefore, note: `VmHWM ${hwm.toFixed(0)} MB` },
-    { name: 'flood bytes the client got out in 12 s', value: sent / 1e6, unit: 'MB', note: '50 MB overlong line dropped on arrival, then short lines at the line rate' },
+    {
+      name: 'simulator RSS peak during the flood vs before it',
+      value: peak,
+      unit: 'MB',
+      baseline: rssBefore,
+      ratio: peak / rssBefore,
+      note: `VmHWM ${hwm.toFixed(0)} MB`,
+    },
+    {
+      name: 'flood bytes the client got out in 12 s',
+      value: sent / 1e6,
+      unit: 'MB',
+      note: '50 MB overlong line dropped on arrival, then short lines at the line rate',
+    },
     { name: 'SIGTERM to exit during the flood', value: termMs, unit: 'ms' },
   ];
 }

@@ -20,7 +20,9 @@ function rig() {
   let toHost;
   const counts = { out: 0, in: 0 };
   const device = new ConsoleService({
-    bus: hal, board: 'bench', uptimeMs: () => 0,
+    bus: hal,
+    board: 'bench',
+    uptimeMs: () => 0,
     send: (b) => {
       counts.in += b.length;
       queueMicrotask(() => toHost(b));
@@ -57,22 +59,59 @@ export async function run() {
 
   const bulk = await measure((c) => c.readValues(32, addresses), 200);
   const bulkMs = wireMs(bulk.out) + wireMs(bulk.in) + bulk.cpuMs;
-  rows.push({ name: 'dump 256 contiguous registers (:r)', value: bulkMs, unit: 'ms', baseline: payload, ratio: bulkMs / payload, goal: '≤ 1.1', note: `${Math.round(bulk.out + bulk.in)} bytes on the wire, ${bulk.cpuMs.toFixed(2)} ms processing` });
+  rows.push({
+    name: 'dump 256 contiguous registers (:r)',
+    value: bulkMs,
+    unit: 'ms',
+    baseline: payload,
+    ratio: bulkMs / payload,
+    goal: '≤ 1.1',
+    note: `${Math.round(bulk.out + bulk.in)} bytes on the wire, ${bulk.cpuMs.toFixed(2)} ms processing`,
+  });
 
   const gappy = await measure((c) => c.readValues(32, sparse), 200);
   const gappyMs = wireMs(gappy.out) + wireMs(gappy.in) + gappy.cpuMs;
   const gappyPayload = wireMs(sparse.length * 4);
-  rows.push({ name: `dump ${sparse.length} registers with gaps (:m bitmap)`, value: gappyMs, unit: 'ms', baseline: gappyPayload, ratio: gappyMs / gappyPayload, goal: '≤ 1.1', note: `${Math.round(gappy.out + gappy.in)} bytes on the wire` });
+  rows.push({
+    name: `dump ${sparse.length} registers with gaps (:m bitmap)`,
+    value: gappyMs,
+    unit: 'ms',
+    baseline: gappyPayload,
+    ratio: gappyMs / gappyPayload,
+    goal: '≤ 1.1',
+    note: `${Math.round(gappy.out + gappy.in)} bytes on the wire`,
+  });
 
-  rows.push({ name: 'bytes on the wire per register, bulk', value: (bulk.out + bulk.in) / REGS, unit: 'bytes', baseline: 4, ratio: (bulk.out + bulk.in) / REGS / 4, note: 'payload: 4 bytes' });
+  rows.push({
+    name: 'bytes on the wire per register, bulk',
+    value: (bulk.out + bulk.in) / REGS,
+    unit: 'bytes',
+    baseline: 4,
+    ratio: (bulk.out + bulk.in) / REGS / 4,
+    note: 'payload: 4 bytes',
+  });
   const one = await measure((c) => c.readValues(32, [BASE + 0x40]), 500);
-  rows.push({ name: 'bytes on the wire per register, single read', value: one.out + one.in, unit: 'bytes', baseline: 4, ratio: (one.out + one.in) / 4, note: `${Math.round(one.out)} request + ${one.in} answer` });
+  rows.push({
+    name: 'bytes on the wire per register, single read',
+    value: one.out + one.in,
+    unit: 'bytes',
+    baseline: 4,
+    ratio: (one.out + one.in) / 4,
+    note: `${Math.round(one.out)} request + ${one.in} answer`,
+  });
 
   // For comparison: the human text command (peek, 64 words a line).
   const text = await measure(async (c) => {
     for (let i = 0; i < REGS; i += 64) await c.command(`peek 0x${(BASE + 4 * i).toString(16)} 64`);
   }, 50);
   const textMs = wireMs(text.out) + wireMs(text.in) + text.cpuMs;
-  rows.push({ name: 'dump 256 registers as text (peek)', value: textMs, unit: 'ms', baseline: payload, ratio: textMs / payload, note: `${text.out + text.in} bytes on the wire` });
+  rows.push({
+    name: 'dump 256 registers as text (peek)',
+    value: textMs,
+    unit: 'ms',
+    baseline: payload,
+    ratio: textMs / payload,
+    note: `${text.out + text.in} bytes on the wire`,
+  });
   return rows;
 }

@@ -57,9 +57,26 @@ async function speedRows() {
     speeds.push(1 / ((performance.now() - t0) / 1000));
   }
   return [
-    { name: 'rp2040js MIPS, busy loop (vllsi run loop)', value: mips, unit: 'MIPS', baseline: rawMips, ratio: rawMips / mips, note: `baseline: rp2040js's own loop (executeInstruction + tick), ${rawMips.toFixed(1)} MIPS; ratio = its speed / ours; the chip runs 125 MIPS at most` },
-    { name: 'rp2040js busy loop, simulated s per wall s', value: median(realTime), unit: 'x real time', note: '20 ms simulated at 125 MHz: firmware that never sleeps' },
-    { name: 'test firmware (5 ms TIMER IRQ, WFI), simulated s per wall s', value: median(speeds), unit: 'x real time', note: '1 s simulated; asleep between interrupts, the emulator skips to the next alarm' },
+    {
+      name: 'rp2040js MIPS, busy loop (vllsi run loop)',
+      value: mips,
+      unit: 'MIPS',
+      baseline: rawMips,
+      ratio: rawMips / mips,
+      note: `baseline: rp2040js's own loop (executeInstruction + tick), ${rawMips.toFixed(1)} MIPS; ratio = its speed / ours; the chip runs 125 MIPS at most`,
+    },
+    {
+      name: 'rp2040js busy loop, simulated s per wall s',
+      value: median(realTime),
+      unit: 'x real time',
+      note: '20 ms simulated at 125 MHz: firmware that never sleeps',
+    },
+    {
+      name: 'test firmware (5 ms TIMER IRQ, WFI), simulated s per wall s',
+      value: median(speeds),
+      unit: 'x real time',
+      note: '1 s simulated; asleep between interrupts, the emulator skips to the next alarm',
+    },
   ];
 }
 
@@ -68,7 +85,11 @@ const SKIP = (name, why) => ({ name, value: null, unit: '', note: `SKIP: ${why}`
 /** Builds Moddable's helloworld (release) for the Pico in a temporary folder; its ELF and UF2. */
 function buildHelloworld() {
   const out = mkdtempSync(path.join(os.tmpdir(), 'vllsi-bench-moddable-'));
-  const r = spawnSync('mcconfig', ['-m', '-p', 'pico', '-t', 'build', '-o', out], { cwd: path.join(process.env.MODDABLE, 'examples/helloworld'), encoding: 'utf8', env: { ...process.env, MAKEFLAGS: process.env.MAKEFLAGS ?? 'SHELL=/bin/bash' } });
+  const r = spawnSync('mcconfig', ['-m', '-p', 'pico', '-t', 'build', '-o', out], {
+    cwd: path.join(process.env.MODDABLE, 'examples/helloworld'),
+    encoding: 'utf8',
+    env: { ...process.env, MAKEFLAGS: process.env.MAKEFLAGS ?? 'SHELL=/bin/bash' },
+  });
   const dir = path.join(out, 'bin/pico/release/helloworld');
   if (r.status !== 0 || !existsSync(path.join(dir, 'xs_pico.uf2'))) throw new Error(`mcconfig failed: ${(r.stderr || r.stdout).slice(-400)}`);
   return { uf2: path.join(dir, 'xs_pico.uf2'), elf: path.join(dir, 'xs_pico.elf') };
@@ -95,11 +116,14 @@ async function moddableRows() {
   board.onUsbConnected((t) => (usbNs = t));
   board.runUntil(board.now + 1e9, () => usbNs !== undefined);
   usbNs ??= board.usbConnectedAt;
-  const row = (name, hit, note) => (hit ? { name, value: hit.cycles, unit: 'cycles', note: `${(hit.ns / 1e6).toFixed(3)} ms simulated; ${note}` } : SKIP(name, 'symbol not reached'));
+  const row = (name, hit, note) =>
+    hit ? { name, value: hit.cycles, unit: 'cycles', note: `${(hit.ns / 1e6).toFixed(3)} ms simulated; ${note}` } : SKIP(name, 'symbol not reached');
   return [
     row(names[0], main, 'boot2, runtime init (clocks, pico-sdk) up to main()'),
     row(names[1], setup, 'main, the USB stack and the debugger wait up to modRunMachineSetup()'),
-    usbNs === undefined ? SKIP(names[2], 'not within 1 s') : { name: names[2], value: usbNs / 1e6, unit: 'ms', note: 'simulated time from reset until rp2040js\'s USB host model configured the CDC interface' },
+    usbNs === undefined
+      ? SKIP(names[2], 'not within 1 s')
+      : { name: names[2], value: usbNs / 1e6, unit: 'ms', note: "simulated time from reset until rp2040js's USB host model configured the CDC interface" },
   ];
 }
 

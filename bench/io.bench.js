@@ -17,7 +17,14 @@ export async function run() {
     for (const op of ['write', 'read']) {
       const call = (await per(`${op}Call`)) - empty;
       const hand = (await per(`${op}Hand`)) - empty;
-      rows.push({ name: `Digital.${op} (pin 25/15)`, value: call, unit: 'computrons/op', baseline: hand, ratio: call / hand, note: `hand-written SIO ${op === 'write' ? 'store' : 'load'}: ${hand.toFixed(1)}` });
+      rows.push({
+        name: `Digital.${op} (pin 25/15)`,
+        value: call,
+        unit: 'computrons/op',
+        baseline: hand,
+        ratio: call / hand,
+        note: `hand-written SIO ${op === 'write' ? 'store' : 'load'}: ${hand.toFixed(1)}`,
+      });
     }
     return rows;
   } finally {

@@ -27,7 +27,8 @@ export async function run() {
         prelude: `const { hal, CTRL, DIV, withCriticalSection } = mmio.setup('${kind}'); const zero = () => 0; let s = 0`,
         bodies: BODIES,
       });
-      const row = (name, op, hand) => rows.push({ name: `${name} (${kind} HAL)`, value: c[op], unit: 'computrons/op', baseline: c[hand], ratio: c[op] / c[hand] });
+      const row = (name, op, hand) =>
+        rows.push({ name: `${name} (${kind} HAL)`, value: c[op], unit: 'computrons/op', baseline: c[hand], ratio: c[op] / c[hand] });
       row('field read: fields.DIV.read()', 'fieldRead', 'readHand');
       row("field read: get('DIV')", 'getByName', 'readHand');
       row('field modify: fields.DIV.modify(v)', 'fieldModify', 'modifyHand');

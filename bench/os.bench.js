@@ -88,15 +88,21 @@ export async function run() {
     });
 
     const addon = nativeOs();
-    const api = opsPerSecond((n) => {
-      for (let i = 0; i < n; i++) unlock(tryLockByteExclusive(fd, 4096 + (i & 63)));
-    }, { iterations: 50_000, rounds: 3 });
-    const raw = opsPerSecond((n) => {
-      for (let i = 0; i < n; i++) {
-        addon.setlk(fd, 2, 4096 + (i & 63), 1);
-        addon.setlk(fd, 0, 4096 + (i & 63), 1);
-      }
-    }, { iterations: 50_000, rounds: 3 });
+    const api = opsPerSecond(
+      (n) => {
+        for (let i = 0; i < n; i++) unlock(tryLockByteExclusive(fd, 4096 + (i & 63)));
+      },
+      { iterations: 50_000, rounds: 3 },
+    );
+    const raw = opsPerSecond(
+      (n) => {
+        for (let i = 0; i < n; i++) {
+          addon.setlk(fd, 2, 4096 + (i & 63), 1);
+          addon.setlk(fd, 0, 4096 + (i & 63), 1);
+        }
+      },
+      { iterations: 50_000, rounds: 3 },
+    );
     rows.push({
       name: 'tryLock + unlock (1 byte, OFD)',
       value: api,

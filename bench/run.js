@@ -27,7 +27,12 @@ const files = fs
   .filter((f) => f.endsWith('.bench.js') && (only.length === 0 || only.some((o) => f.includes(o))))
   .sort();
 if (files.length === 0) {
-  console.error(`bench: no suite matches ${only.join(', ')} (suites: ${fs.readdirSync(dir).filter((f) => f.endsWith('.bench.js')).join(', ')})`);
+  console.error(
+    `bench: no suite matches ${only.join(', ')} (suites: ${fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.js'))
+      .join(', ')})`,
+  );
   process.exit(2);
 }
 const results = { date: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, suites: {} };
@@ -50,7 +55,9 @@ try {
     for (const r of rows) {
       const goal = r.goal ? ` (goal ${r.goal})` : '';
       const ratio = r.ratio === undefined ? goal : `  ratio ${r.ratio.toFixed(2)}x${goal}`;
-      console.log(`${r.name.padEnd(w)}  ${fmt(r.value)} ${r.unit ?? ''}${r.baseline === undefined ? '' : ` vs ${fmt(r.baseline)}`}${ratio}${r.note ? `  ${r.note}` : ''}`);
+      console.log(
+        `${r.name.padEnd(w)}  ${fmt(r.value)} ${r.unit ?? ''}${r.baseline === undefined ? '' : ` vs ${fmt(r.baseline)}`}${ratio}${r.note ? `  ${r.note}` : ''}`,
+      );
     }
   }
 } finally {

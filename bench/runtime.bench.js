@@ -28,10 +28,38 @@ async function xsRows() {
     const empty = await per('empty');
     const c = {};
     for (const name of ['halLoad', 'ungatedLoad', 'gatedLoad', 'ungatedLoad2', 'gatedLoad2', 'stackAlloc', 'bumpInline']) c[name] = (await per(name)) - empty;
-    rows.push({ name: 'XS gated load (sandbox, warm cache)', value: c.gatedLoad, unit: 'computrons/op', baseline: c.ungatedLoad, ratio: c.gatedLoad / c.ungatedLoad, note: 'vs ungated volatileLoad' });
-    rows.push({ name: 'XS gated load, 2 registers in turn', value: c.gatedLoad2, unit: 'computrons/op', baseline: c.ungatedLoad2, ratio: c.gatedLoad2 / c.ungatedLoad2, note: 'decision cache Map lookup each time' });
-    rows.push({ name: 'XS ungated volatileLoad', value: c.ungatedLoad, unit: 'computrons/op', baseline: c.halLoad, ratio: c.ungatedLoad / c.halLoad, note: 'vs hal.load32 direct' });
-    rows.push({ name: 'XS stackAlloc (allocOffset)', value: c.stackAlloc, unit: 'computrons/op', baseline: c.bumpInline, ratio: c.stackAlloc / c.bumpInline, note: 'vs inline bump pointer' });
+    rows.push({
+      name: 'XS gated load (sandbox, warm cache)',
+      value: c.gatedLoad,
+      unit: 'computrons/op',
+      baseline: c.ungatedLoad,
+      ratio: c.gatedLoad / c.ungatedLoad,
+      note: 'vs ungated volatileLoad',
+    });
+    rows.push({
+      name: 'XS gated load, 2 registers in turn',
+      value: c.gatedLoad2,
+      unit: 'computrons/op',
+      baseline: c.ungatedLoad2,
+      ratio: c.gatedLoad2 / c.ungatedLoad2,
+      note: 'decision cache Map lookup each time',
+    });
+    rows.push({
+      name: 'XS ungated volatileLoad',
+      value: c.ungatedLoad,
+      unit: 'computrons/op',
+      baseline: c.halLoad,
+      ratio: c.ungatedLoad / c.halLoad,
+      note: 'vs hal.load32 direct',
+    });
+    rows.push({
+      name: 'XS stackAlloc (allocOffset)',
+      value: c.stackAlloc,
+      unit: 'computrons/op',
+      baseline: c.bumpInline,
+      ratio: c.stackAlloc / c.bumpInline,
+      note: 'vs inline bump pointer',
+    });
   } finally {
     await worker.close();
   }
@@ -45,16 +73,42 @@ function nodeRows() {
   bindHal(hal);
   let sink = 0;
   try {
-    const direct = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= hal.load32(ADDR); });
-    const ungated = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR); });
+    const direct = opsPerSecond((n) => {
+      for (let i = 0; i < n; i++) sink ^= hal.load32(ADDR);
+    });
+    const ungated = opsPerSecond((n) => {
+      for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR);
+    });
     const gated = sandbox({ allow: [{ scope: 'register', from: ADDR, to: ADDR + 4096 }] }, () =>
-      opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR); }));
-    const ungated2 = opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR + ((i & 1) << 2)); });
+      opsPerSecond((n) => {
+        for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR);
+      }),
+    );
+    const ungated2 = opsPerSecond((n) => {
+      for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR + ((i & 1) << 2));
+    });
     const gated2 = sandbox({ allow: [{ scope: 'register', from: ADDR, to: ADDR + 4096 }] }, () =>
-      opsPerSecond((n) => { for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR + ((i & 1) << 2)); }));
+      opsPerSecond((n) => {
+        for (let i = 0; i < n; i++) sink ^= volatileLoad(ADDR + ((i & 1) << 2));
+      }),
+    );
     // Ratio = time per op / baseline time per op = baseline ops / ops.
-    rows.push({ name: 'Node gated load (sandbox, warm cache)', value: gated, unit: 'ops/s', baseline: ungated, ratio: ungated / gated, note: 'vs ungated volatileLoad' });
-    rows.push({ name: 'Node gated load, 2 registers in turn', value: gated2, unit: 'ops/s', baseline: ungated2, ratio: ungated2 / gated2, note: 'decision cache Map lookup each time' });
+    rows.push({
+      name: 'Node gated load (sandbox, warm cache)',
+      value: gated,
+      unit: 'ops/s',
+      baseline: ungated,
+      ratio: ungated / gated,
+      note: 'vs ungated volatileLoad',
+    });
+    rows.push({
+      name: 'Node gated load, 2 registers in turn',
+      value: gated2,
+      unit: 'ops/s',
+      baseline: ungated2,
+      ratio: ungated2 / gated2,
+      note: 'decision cache Map lookup each time',
+    });
     rows.push({ name: 'Node ungated volatileLoad', value: ungated, unit: 'ops/s', baseline: direct, ratio: direct / ungated, note: 'vs hal.load32 direct' });
   } finally {
     unbindHal();
@@ -78,7 +132,14 @@ function nodeRows() {
       }
     }
   });
-  rows.push({ name: 'Node stackAlloc (allocOffset)', value: alloc, unit: 'calls/s', baseline: bump, ratio: bump / alloc, note: `vs inline bump pointer; sink ${sink & 1}` });
+  rows.push({
+    name: 'Node stackAlloc (allocOffset)',
+    value: alloc,
+    unit: 'calls/s',
+    baseline: bump,
+    ratio: bump / alloc,
+    note: `vs inline bump pointer; sink ${sink & 1}`,
+  });
   return rows;
 }
 
@@ -92,7 +153,7 @@ function bundleRows() {
     sizes[p] = bytes.length;
     rows.push({ name: `bundle ${p}`, value: bytes.length, unit: 'bytes', note: `${zlib.gzipSync(bytes).length} gzipped` });
   }
-  if (sizes.full) for (const r of rows) r.ratio = r.value / sizes.full, r.baseline = sizes.full;
+  if (sizes.full) for (const r of rows) ((r.ratio = r.value / sizes.full), (r.baseline = sizes.full));
   return rows;
 }
 

@@ -24,19 +24,59 @@ export function busRows(suffix = '') {
   const hal = createBoard('rpi-pico').hal;
 
   let sink = 0;
-  const rawRead = (n) => { for (let i = 0; i < n; i++) sink ^= view.getUint32((i * 4) & MASK, true); };
-  const rawWrite = (n) => { for (let i = 0; i < n; i++) view.setUint32((i * 4) & MASK, i >>> 0, true); };
+  const rawRead = (n) => {
+    for (let i = 0; i < n; i++) sink ^= view.getUint32((i * 4) & MASK, true);
+  };
+  const rawWrite = (n) => {
+    for (let i = 0; i < n; i++) view.setUint32((i * 4) & MASK, i >>> 0, true);
+  };
   // Ratio = time per simulated access / time per raw access, from rounds timed side by side.
   const row = (name, baseline, candidate, { goal, ...options } = {}) => {
     const m = pairedRatio(baseline, candidate, options);
-    return { name: `${name}${suffix}`, value: m.ops, unit: 'ops/s', baseline: m.baselineOps, ratio: m.ratio, ...(goal && { goal }), note: `baseline: DataView.${baseline === rawRead ? 'get' : 'set'}Uint32` };
+    return {
+      name: `${name}${suffix}`,
+      value: m.ops,
+      unit: 'ops/s',
+      baseline: m.baselineOps,
+      ratio: m.ratio,
+      ...(goal && { goal }),
+      note: `baseline: DataView.${baseline === rawRead ? 'get' : 'set'}Uint32`,
+    };
   };
   const few = { iterations: 500_000 };
   const rows = [
-    row('bus.load32 (RAM)', rawRead, (n) => { for (let i = 0; i < n; i++) sink ^= bus.load32(BASE + ((i * 4) & MASK)); }, { goal: '<= 2x' }),
-    row('bus.store32 (RAM)', rawWrite, (n) => { for (let i = 0; i < n; i++) bus.store32(BASE + ((i * 4) & MASK), i >>> 0); }, { goal: '<= 2x' }),
-    row('SimHal.load32 (RAM, traced, timed)', rawRead, (n) => { for (let i = 0; i < n; i++) sink ^= hal.load32(BASE + ((i * 4) & MASK)); }, few),
-    row('SimHal.store32 (RAM, traced, timed)', rawWrite, (n) => { for (let i = 0; i < n; i++) hal.store32(BASE + ((i * 4) & MASK), i >>> 0); }, few),
+    row(
+      'bus.load32 (RAM)',
+      rawRead,
+      (n) => {
+        for (let i = 0; i < n; i++) sink ^= bus.load32(BASE + ((i * 4) & MASK));
+      },
+      { goal: '<= 2x' },
+    ),
+    row(
+      'bus.store32 (RAM)',
+      rawWrite,
+      (n) => {
+        for (let i = 0; i < n; i++) bus.store32(BASE + ((i * 4) & MASK), i >>> 0);
+      },
+      { goal: '<= 2x' },
+    ),
+    row(
+      'SimHal.load32 (RAM, traced, timed)',
+      rawRead,
+      (n) => {
+        for (let i = 0; i < n; i++) sink ^= hal.load32(BASE + ((i * 4) & MASK));
+      },
+      few,
+    ),
+    row(
+      'SimHal.store32 (RAM, traced, timed)',
+      rawWrite,
+      (n) => {
+        for (let i = 0; i < n; i++) hal.store32(BASE + ((i * 4) & MASK), i >>> 0);
+      },
+      few,
+    ),
   ];
   rows[2].note += `; sink ${sink & 1}`; // the loads' results are used, so they cannot be optimised away
   return rows;
@@ -53,7 +93,13 @@ export async function run() {
       b.runFor(`${simulated}s`);
       best = Math.min(best, (performance.now() - t0) / 1000);
     }
-    rows.push({ name: `blink on ${name}`, value: simulated / best, unit: 'x real time', goal: '>= 100x', note: `${simulated} s simulated in ${(best * 1000).toFixed(1)} ms` });
+    rows.push({
+      name: `blink on ${name}`,
+      value: simulated / best,
+      unit: 'x real time',
+      goal: '>= 100x',
+      note: `${simulated} s simulated in ${(best * 1000).toFixed(1)} ms`,
+    });
   }
   return rows;
 }

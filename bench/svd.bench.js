@@ -35,7 +35,10 @@ export async function run() {
   let parseMs = 0;
   let mb = 0;
   let imported = 0;
-  const files = fs.readdirSync(corpus).filter((f) => f.endsWith('.svd')).sort();
+  const files = fs
+    .readdirSync(corpus)
+    .filter((f) => f.endsWith('.svd'))
+    .sort();
   for (const f of files) {
     const bytes = fs.readFileSync(path.join(corpus, f));
     const size = bytes.length / 2 ** 20;
@@ -55,8 +58,22 @@ export async function run() {
       mb += size;
       imported++;
     }
-    rows.push({ name: f, value: i / size, unit: 'ms/MB', baseline: j / size, ratio: i / j, note: failure === undefined ? `${size.toFixed(2)} MB` : `refused: ${failure.slice(0, 80)}` });
+    rows.push({
+      name: f,
+      value: i / size,
+      unit: 'ms/MB',
+      baseline: j / size,
+      ratio: i / j,
+      note: failure === undefined ? `${size.toFixed(2)} MB` : `refused: ${failure.slice(0, 80)}`,
+    });
   }
-  rows.unshift({ name: `all imported files (${imported} of ${files.length})`, value: importMs / mb, unit: 'ms/MB', baseline: parseMs / mb, ratio: importMs / parseMs, note: `${mb.toFixed(1)} MB` });
+  rows.unshift({
+    name: `all imported files (${imported} of ${files.length})`,
+    value: importMs / mb,
+    unit: 'ms/MB',
+    baseline: parseMs / mb,
+    ratio: importMs / parseMs,
+    note: `${mb.toFixed(1)} MB`,
+  });
   return rows;
 }

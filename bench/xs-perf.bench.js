@@ -60,7 +60,11 @@ async function minifiedSize(profile, modules) {
     input: ENTRY,
     onwarn: () => {},
     plugins: [
-      { name: 'entry', resolveId: (i) => (i === ENTRY ? ENTRY : null), load: (i) => (i === ENTRY ? (modules ?? ['index']).map((m) => `export * from ${src(m)};`).join('\n') : null) },
+      {
+        name: 'entry',
+        resolveId: (i) => (i === ENTRY ? ENTRY : null),
+        load: (i) => (i === ENTRY ? (modules ?? ['index']).map((m) => `export * from ${src(m)};`).join('\n') : null),
+      },
       runtimeProfileDefine(profile),
       portableGuard(),
       transpileTs(),
@@ -74,7 +78,22 @@ async function minifiedSize(profile, modules) {
 
 // The embedded core: what a register-level driver on a device needs (bit primitives, registers,
 // interrupts and critical sections, the HAL binding with its gate, the stack allocator, the profile).
-const CORE = ['errors', 'common', 'hal', 'bitfield', 'platform', 'bus', 'mmio', 'register', 'peripheral', 'memory_region', 'interrupt', 'embedded', 'profile'];
+const CORE = [
+  'errors',
+  'common',
+  'hal',
+  'bitfield',
+  'platform',
+  'bus',
+  'mmio',
+  'register',
+  'peripheral',
+  'memory_region',
+  'interrupt',
+  'embedded',
+  'block_on',
+  'profile',
+];
 
 /** XS heap slots (and machine bytes) that evaluating the runtime bundle and booting it add. */
 async function bootHeap() {
@@ -84,7 +103,11 @@ async function bootHeap() {
     const before = await worker.usage('gc(); 0');
     const loaded = await worker.usage(`${code}; gc(); 0`);
     const booted = await worker.usage('app.boot(); gc(); 0');
-    return { load: loaded.currentHeapCount - before.currentHeapCount, boot: booted.currentHeapCount - loaded.currentHeapCount, bytes: booted.allocate - before.allocate };
+    return {
+      load: loaded.currentHeapCount - before.currentHeapCount,
+      boot: booted.currentHeapCount - loaded.currentHeapCount,
+      bytes: booted.allocate - before.allocate,
+    };
   } finally {
     await worker.close();
   }
@@ -125,15 +148,32 @@ async function blinkHeap(board) {
 export async function run() {
   const rows = [];
   const names = { extract: 'extractBits', insert: 'insertBits', testBit: 'testBit', read: 'register field read', modify: 'register field modify' };
-  for (const [label, plugins] of [['called', () => []], ['inlined', () => [xsInline()]]]) {
+  for (const [label, plugins] of [
+    ['called', () => []],
+    ['inlined', () => [xsInline()]],
+  ]) {
     const bits = await loopCosts('bench/xs/bitfield-loops.ts', plugins(), ['extract', 'insert', 'testBit']);
     const regs = await loopCosts('bench/xs/register-loops.ts', plugins(), ['read', 'modify']);
     for (const [op, c] of Object.entries({ ...bits, ...regs })) {
-      rows.push({ name: `${names[op]} ${label}`, value: c.call, unit: 'computrons/op', baseline: c.hand, ratio: c.call / c.hand, ...(label === 'inlined' && { goal: '<= 1.2x' }) });
+      rows.push({
+        name: `${names[op]} ${label}`,
+        value: c.call,
+        unit: 'computrons/op',
+        baseline: c.hand,
+        ratio: c.call / c.hand,
+        ...(label === 'inlined' && { goal: '<= 1.2x' }),
+      });
     }
   }
   const lookup = (await loopCosts('bench/xs/register-loops.ts', [], ['lookup'])).lookup;
-  rows.push({ name: 'register lookup X.R on a peripheral handle', value: lookup.call, unit: 'computrons/op', baseline: lookup.hand, ratio: lookup.call / lookup.hand, note: 'vs a plain object property: the handle is a Proxy that makes registers on first use; alias registers on hot paths' });
+  rows.push({
+    name: 'register lookup X.R on a peripheral handle',
+    value: lookup.call,
+    unit: 'computrons/op',
+    baseline: lookup.hand,
+    ratio: lookup.call / lookup.hand,
+    note: 'vs a plain object property: the handle is a Proxy that makes registers on first use; alias registers on hot paths',
+  });
   const allocations = [
     ['readCall', 'reg.get(field)'],
     ['modifyHandle', 'field.modify(value)'],
@@ -144,20 +184,46 @@ export async function run() {
   ];
   for (const [name, what, plugins, note] of allocations) {
     const a = await slotsPerIteration('bench/xs/register-loops.ts', name, plugins);
-    rows.push({ name: `allocation: ${what}`, value: a.perIteration, unit: 'heap slots/iteration', note: `heap +${a.total} slots over 10^4 iterations${note ? `; ${note}` : ''}` });
+    rows.push({
+      name: `allocation: ${what}`,
+      value: a.perIteration,
+      unit: 'heap slots/iteration',
+      note: `heap +${a.total} slots over 10^4 iterations${note ? `; ${note}` : ''}`,
+    });
   }
   for (const profile of ['full', 'embedded', 'no_runtime']) {
     rows.push({ name: `footprint: ${profile} bundle (all of src/index)`, value: (await minifiedSize(profile)) / 1024, unit: 'KB minified' });
   }
-  rows.push({ name: 'footprint: embedded core', value: (await minifiedSize('embedded', CORE)) / 1024, unit: 'KB minified', goal: '<= 24 KB', note: CORE.join(' ') });
+  rows.push({
+    name: 'footprint: embedded core',
+    value: (await minifiedSize('embedded', CORE)) / 1024,
+    unit: 'KB minified',
+    goal: '<= 24 KB',
+    note: CORE.join(' '),
+  });
   const heap = await bootHeap();
   rows.push({ name: 'XS heap: load the runtime (embedded)', value: heap.load, unit: 'slots live after gc' });
-  rows.push({ name: 'XS heap: init() with a HAL and the default stack arena', value: heap.boot, unit: 'slots live after gc', note: `machine chunk growth ${heap.bytes} bytes` });
-  rows.push({ name: "XS heap: blink's RP2040 register definitions", value: await moduleHeap('bench/xs/blink-definitions.ts'), unit: 'slots live after gc', note: 'IO_BANK0 RESETS SIO TIMER UART0, as generated by vllsi svd gen' });
+  rows.push({
+    name: 'XS heap: init() with a HAL and the default stack arena',
+    value: heap.boot,
+    unit: 'slots live after gc',
+    note: `machine chunk growth ${heap.bytes} bytes`,
+  });
+  rows.push({
+    name: "XS heap: blink's RP2040 register definitions",
+    value: await moduleHeap('bench/xs/blink-definitions.ts'),
+    unit: 'slots live after gc',
+    note: 'IO_BANK0 RESETS SIO TIMER UART0, as generated by vllsi svd gen',
+  });
   for (const board of ['rpi-pico', 'esp32-devkitc']) {
     const b = await blinkHeap(board);
     rows.push({ name: `XS heap: blink on ${board}, booted`, value: b.boot, unit: 'slots live after gc' });
-    rows.push({ name: `XS heap: blink on ${board}, after its first second`, value: b.second, unit: 'slots live after gc', note: `${b.ticks} ticks; chunk heap grew ${b.chunk} bytes (the 16 KiB stack arena is one of them)` });
+    rows.push({
+      name: `XS heap: blink on ${board}, after its first second`,
+      value: b.second,
+      unit: 'slots live after gc',
+      note: `${b.ticks} ticks; chunk heap grew ${b.chunk} bytes (the 16 KiB stack arena is one of them)`,
+    });
   }
   return rows;
 }

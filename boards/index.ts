@@ -3,71 +3,11 @@
 // module validates a description and turns its hex strings into numbers. The
 // format is documented in docs/simulator.md.
 import { VllsiError } from '../src/errors.js';
-import type { BoardIo } from '../src/io/provider.js';
+import type { BoardIo, BoardSpec, Chip, MemoryKind, MemorySpec, PeripheralSpec } from '../src/board.js';
 import rpiPico from './rpi-pico/board.json' with { type: 'json' };
 import esp32DevkitC from './esp32-devkitc/board.json' with { type: 'json' };
 
-export type Chip = 'rp2040' | 'esp32';
-export type MemoryKind = 'ram' | 'rom' | 'flash';
-
-export interface MemorySpec {
-  readonly name: string;
-  readonly kind: MemoryKind;
-  readonly base: number;
-  readonly size: number;
-  /** Allowed access widths in bytes; all of 1, 2, 4 when absent. */
-  readonly widths: readonly (1 | 2 | 4)[];
-}
-
-export interface PeripheralSpec {
-  readonly name: string;
-  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'rp2040-resets', 'rp2040-uart', 'rp2040-pwm', 'rp2040-ppb', 'esp32-gpio', 'esp32-uart', 'esp32-timg', 'esp32-adc'. */
-  readonly model: string;
-  readonly base: number;
-  readonly size: number;
-  /** Peripheral registers take 32-bit accesses only unless listed here. */
-  readonly widths: readonly (1 | 2 | 4)[];
-  /** Interrupt lines of this peripheral by name. */
-  readonly irqs: Readonly<Record<string, number>>;
-  /** Its bit in the chip's reset controller (RP2040 RESETS), when it has one: held in reset, it does nothing. */
-  readonly reset?: number;
-}
-
-export interface BoardSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly chip: Chip;
-  readonly cpu: string;
-  readonly cores: number;
-  readonly wordSize: 32 | 64;
-  readonly endian: 'little' | 'big';
-  readonly pageSize: number;
-  readonly clockHz: number;
-  /** Simulated cost of one HAL call (bus access, barrier...), ns. */
-  readonly accessNs: number;
-  /** Simulated interrupt entry latency, ns. */
-  readonly irqEntryNs: number;
-  readonly irqCount: number;
-  readonly memory: readonly MemorySpec[];
-  readonly peripherals: readonly PeripheralSpec[];
-  /** Every peripheral IRQ by name (collected from `peripherals[].irqs`). */
-  readonly irqs: Readonly<Record<string, number>>;
-  /**
-   * The console UART and pins; `token` unlocks console writes (src/console). A board
-   * description configures none: `vllsi sim --console` generates one per run (withConsoleToken).
-   */
-  readonly console: { readonly uart: number; readonly tx: number; readonly rx: number; readonly token?: string };
-  readonly led: { readonly pin: number; readonly activeHigh: boolean };
-  readonly gpioCount: number;
-  /** 'sio': RP2040 SIO hardware spinlocks; 'atomic': compare-and-set lock words (ESP32's S32C1I). */
-  readonly spinlocks: { readonly count: number; readonly kind: 'sio' | 'atomic' };
-  /** GPIOs with an ADC input, by channel: adcPins[c] is channel c's pin. */
-  readonly adcPins: readonly number[];
-  /** Parts on the board's pins and buses, as data (host-sim/parts: { kind, ...options }). */
-  readonly parts: readonly Readonly<Record<string, unknown>>[];
-  /** The ECMA-419 host provider's data (`device.pin`, `device.I2C.default`...): see src/io/provider.ts. */
-  readonly io: BoardIo;
-}
+export type { BoardSpec, Chip, MemoryKind, MemorySpec, PeripheralSpec };
 
 /** A board description (boards/NAME/board.json) is malformed, or names a model the simulator lacks. */
 export class BoardError extends VllsiError<'BoardError'> {
@@ -102,7 +42,9 @@ export function parseBoard(raw: unknown): BoardSpec {
   const str = (v: unknown, what: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(`${what} must be a non-empty string`));
   const int = (v: unknown, what: string, min = 0): number => {
     const n = typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : v;
-    return typeof n === 'number' && Number.isSafeInteger(n) && n >= min ? n : fail(`${what} must be an integer >= ${min} (or a "0x..." string), not ${JSON.stringify(v)}`);
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= min
+      ? n
+      : fail(`${what} must be an integer >= ${min} (or a "0x..." string), not ${JSON.stringify(v)}`);
   };
   const widths = (v: unknown, what: string, dflt: (1 | 2 | 4)[]): (1 | 2 | 4)[] => {
     if (v === undefined) return dflt;
@@ -115,7 +57,13 @@ export function parseBoard(raw: unknown): BoardSpec {
   const memory = (Array.isArray(o.memory) ? o.memory : fail('memory must be a list')).map((m: any, i: number) => {
     const what = `memory[${i}]`;
     const kind = m?.kind === 'ram' || m?.kind === 'rom' || m?.kind === 'flash' ? (m.kind as MemoryKind) : fail(`${what}.kind must be ram, rom or flash`);
-    return { name: str(m.name, `${what}.name`), kind, base: int(m.base, `${what}.base`), size: int(m.size, `${what}.size`, 1), widths: widths(m.widths, what, [1, 2, 4]) };
+    return {
+      name: str(m.name, `${what}.name`),
+      kind,
+      base: int(m.base, `${what}.base`),
+      size: int(m.size, `${what}.size`, 1),
+      widths: widths(m.widths, what, [1, 2, 4]),
+    };
   });
   const peripherals = (Array.isArray(o.peripherals) ? o.peripherals : fail('peripherals must be a list')).map((p: any, i: number) => {
     const what = `peripherals[${i}]`;
@@ -127,7 +75,15 @@ export function parseBoard(raw: unknown): BoardSpec {
     }
     const reset = p.reset === undefined ? undefined : int(p.reset, `${what}.reset`);
     if (reset !== undefined && reset > 31) fail(`${what}.reset = ${reset} is not a bit number 0..31`);
-    return { name: str(p?.name, `${what}.name`), model: str(p.model, `${what}.model`), base: int(p.base, `${what}.base`), size: int(p.size, `${what}.size`, 4), widths: widths(p.widths, what, [4]), irqs: pirqs, ...(reset === undefined ? {} : { reset }) };
+    return {
+      name: str(p?.name, `${what}.name`),
+      model: str(p.model, `${what}.model`),
+      base: int(p.base, `${what}.base`),
+      size: int(p.size, `${what}.size`, 4),
+      widths: widths(p.widths, what, [4]),
+      irqs: pirqs,
+      ...(reset === undefined ? {} : { reset }),
+    };
   });
   const all = [...memory, ...peripherals].sort((a, b) => a.base - b.base);
   for (let i = 0; i < all.length; i++) {
@@ -162,15 +118,26 @@ export function parseBoard(raw: unknown): BoardSpec {
     peripherals,
     irqs,
     console: {
-      uart: int(o.console?.uart, 'console.uart'), tx: pin(o.console?.tx, 'console.tx'), rx: pin(o.console?.rx, 'console.rx'),
+      uart: int(o.console?.uart, 'console.uart'),
+      tx: pin(o.console?.tx, 'console.tx'),
+      rx: pin(o.console?.rx, 'console.rx'),
       ...(o.console?.token === undefined ? {} : { token: consoleToken(o.console.token, fail) }),
     },
     led: { pin: pin(o.led?.pin, 'led.pin'), activeHigh: o.led?.activeHigh !== false },
     gpioCount,
-    spinlocks: { count: int(sl.count, 'spinlocks.count'), kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'") },
+    spinlocks: {
+      count: int(sl.count, 'spinlocks.count'),
+      kind: sl.kind === 'sio' || sl.kind === 'atomic' ? sl.kind : fail("spinlocks.kind must be 'sio' or 'atomic'"),
+    },
     io: parseIo(o.io ?? {}, pin, int, fail),
-    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) => pin(n, `adcPins[${i}]`)),
-    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) => (typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string' ? Object.freeze({ ...q }) : fail(`parts[${i}] must be an object with a "kind"`))),
+    adcPins: (Array.isArray(o.adcPins ?? []) ? (o.adcPins ?? []) : fail('adcPins must be a list of pins')).map((n: unknown, i: number) =>
+      pin(n, `adcPins[${i}]`),
+    ),
+    parts: (Array.isArray(o.parts ?? []) ? (o.parts ?? []) : fail('parts must be a list')).map((q: unknown, i: number) =>
+      typeof q === 'object' && q !== null && typeof (q as { kind?: unknown }).kind === 'string'
+        ? Object.freeze({ ...q })
+        : fail(`parts[${i}] must be an object with a "kind"`),
+    ),
   } satisfies BoardSpec);
 }
 
@@ -199,7 +166,13 @@ function consoleToken(v: unknown, fail: (msg: string) => never): string {
 
 /** The board with `token` as its console unlock token (refused when it is not a valid token). */
 export function withConsoleToken(spec: BoardSpec, token: string): BoardSpec {
-  return { ...spec, console: { ...spec.console, token: consoleToken(token, (msg) => {
-    throw new BoardError(spec.name, msg);
-  }) } };
+  return {
+    ...spec,
+    console: {
+      ...spec.console,
+      token: consoleToken(token, (msg) => {
+        throw new BoardError(spec.name, msg);
+      }),
+    },
+  };
 }

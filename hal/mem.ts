@@ -64,7 +64,6 @@ export class Deadlock extends VllsiError<'Deadlock'> {
   }
 }
 
-
 interface Region {
   readonly name: string;
   readonly base: number;
@@ -118,20 +117,45 @@ export class MemHal extends SizedBus implements Hal {
     this.coreCount = options.cores ?? 2;
     this.spinlockCount = options.spinlocks ?? 32;
     this.irqCount = options.irqs ?? 32;
-    for (const [what, v] of [['cores', this.coreCount], ['spinlocks', this.spinlockCount], ['irqs', this.irqCount]] as const) {
-      if (!Number.isInteger(v) || v < (what === 'cores' ? 1 : 0) || v > 255) throw new InvalidArgument(`MemHal ${what}`, v, 'must be an integer in 0..255 (cores >= 1)');
+    for (const [what, v] of [
+      ['cores', this.coreCount],
+      ['spinlocks', this.spinlockCount],
+      ['irqs', this.irqCount],
+    ] as const) {
+      if (!Number.isInteger(v) || v < (what === 'cores' ? 1 : 0) || v > 255)
+        throw new InvalidArgument(`MemHal ${what}`, v, 'must be an integer in 0..255 (cores >= 1)');
     }
     this.tracing = options.trace === true;
     this.regions = options.regions.map((r) => {
       const span = r.atomicAliases ? 0x4000 : r.size;
-      if (!Number.isInteger(r.base) || !Number.isInteger(r.size) || r.base < 0 || r.size <= 0 || r.base + span > 0x100000000 || (r.atomicAliases && r.size > 0x1000)) {
-        throw new InvalidArgument(`MemHal region ${r.name}`, r.base, `base ${r.base} size ${r.size} is not a valid 32-bit range${r.atomicAliases ? ' (atomic aliases need size <= 0x1000)' : ''}`);
+      if (
+        !Number.isInteger(r.base) ||
+        !Number.isInteger(r.size) ||
+        r.base < 0 ||
+        r.size <= 0 ||
+        r.base + span > 0x100000000 ||
+        (r.atomicAliases && r.size > 0x1000)
+      ) {
+        throw new InvalidArgument(
+          `MemHal region ${r.name}`,
+          r.base,
+          `base ${r.base} size ${r.size} is not a valid 32-bit range${r.atomicAliases ? ' (atomic aliases need size <= 0x1000)' : ''}`,
+        );
       }
-      return { name: r.name, base: r.base, span, size: r.size, view: new DataView(new ArrayBuffer(r.size)), readOnly: r.readOnly === true, aliases: r.atomicAliases === true };
+      return {
+        name: r.name,
+        base: r.base,
+        span,
+        size: r.size,
+        view: new DataView(new ArrayBuffer(r.size)),
+        readOnly: r.readOnly === true,
+        aliases: r.atomicAliases === true,
+      };
     });
     const sorted = [...this.regions].sort((a, b) => a.base - b.base);
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.base < sorted[i - 1]!.base + sorted[i - 1]!.span) throw new InvalidArgument('MemHal region', sorted[i]!.name, `overlaps ${sorted[i - 1]!.name}`);
+      if (sorted[i]!.base < sorted[i - 1]!.base + sorted[i - 1]!.span)
+        throw new InvalidArgument('MemHal region', sorted[i]!.name, `overlaps ${sorted[i - 1]!.name}`);
     }
     this.locks = new Uint8Array(this.spinlockCount);
     this.cores = Array.from({ length: this.coreCount }, () => ({
@@ -144,7 +168,6 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   // --- Bus (load8..store32 come from SizedBus) ----------------------------------------
-
 
   /** Hal.registerOf: in a region with atomic aliases, +0x1000/+0x2000/+0x3000 act on the word below. */
   registerOf(addr: number): number {
@@ -203,7 +226,8 @@ export class MemHal extends SizedBus implements Hal {
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
     if (r.readOnly) throw new BusFault(addr, size, 'write', 'read-only', `region ${r.name} is read-only`);
-    if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8)) throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
+    if (!Number.isInteger(value) || value < 0 || value >= 2 ** (size * 8))
+      throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
     const alias = r.aliases ? (addr - r.base) >>> 12 : 0;
     if (alias !== 0 && size !== 4) throw new BusFault(addr, size, 'write', 'width', 'atomic aliases take 32-bit stores only');
     if (this.tracing) this.accesses.push({ op: 'store', address: addr, size, value, core: this.currentCore });
@@ -323,11 +347,13 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   private checkIrq(irq: number): void {
-    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount) throw new InvalidArgument('IRQ number', irq, `must be an integer in 0..${this.irqCount - 1}`);
+    if (!Number.isInteger(irq) || irq < 0 || irq >= this.irqCount)
+      throw new InvalidArgument('IRQ number', irq, `must be an integer in 0..${this.irqCount - 1}`);
   }
 
   private checkCore(core: number): void {
-    if (!Number.isInteger(core) || core < 0 || core >= this.coreCount) throw new InvalidArgument('core', core, `must be an integer in 0..${this.coreCount - 1}`);
+    if (!Number.isInteger(core) || core < 0 || core >= this.coreCount)
+      throw new InvalidArgument('core', core, `must be an integer in 0..${this.coreCount - 1}`);
   }
 
   // --- Multicore -------------------------------------------------------------------------------
@@ -357,11 +383,15 @@ export class MemHal extends SizedBus implements Hal {
   waitForEvent(): void {
     this.waits++;
     if (this.onWait) this.onWait();
-    else throw new Deadlock(`core ${this.currentCore} busy-waits for a spinlock another core holds, and nothing else runs in the in-memory HAL (set onWait to let the other core progress)`);
+    else
+      throw new Deadlock(
+        `core ${this.currentCore} busy-waits for a spinlock another core holds, and nothing else runs in the in-memory HAL (set onWait to let the other core progress)`,
+      );
   }
 
   private checkLock(n: number): void {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1}`);
+    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount)
+      throw new InvalidArgument('spinlock', n, `must be an integer in 0..${this.spinlockCount - 1}`);
   }
 
   // --- Time and platform --------------------------------------------------------------------------

@@ -32,7 +32,8 @@ export abstract class BoardView implements SimRunner {
   }
 
   gpio(n: number): GpioPort {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
+    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount)
+      throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
     return this.ports.gpio(n);
   }
   /** The board's LED pin. */

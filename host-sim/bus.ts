@@ -76,7 +76,11 @@ export interface AccessGuard {
   check(addr: number, size: AccessSize, access: BusAccess): string | undefined;
 }
 
-const widthName = (w: number) => [1, 2, 4].filter((s) => w & s).map((s) => `${s * 8}-bit`).join('/');
+const widthName = (w: number) =>
+  [1, 2, 4]
+    .filter((s) => w & s)
+    .map((s) => `${s * 8}-bit`)
+    .join('/');
 
 export class Bus {
   private regions: Region[] = [];
@@ -118,7 +122,8 @@ export class Bus {
     if (!Number.isInteger(r.base) || r.base < 0 || !Number.isInteger(r.size) || r.size <= 0 || r.end > 2 ** 32) {
       throw new InvalidArgument(`region ${r.name}`, r.base, 'must lie inside the 32-bit address space');
     }
-    if ((r.widths & ANY_WIDTH) === 0 || (r.widths & ~ANY_WIDTH) !== 0) throw new InvalidArgument(`region ${r.name} widths`, r.widths, 'must be a non-empty set of 1, 2, 4');
+    if ((r.widths & ANY_WIDTH) === 0 || (r.widths & ~ANY_WIDTH) !== 0)
+      throw new InvalidArgument(`region ${r.name} widths`, r.widths, 'must be a non-empty set of 1, 2, 4');
     const clash = this.regions.find((o) => r.base < o.end && o.base < r.end);
     if (clash) throw new InvalidArgument(`region ${r.name}`, r.base, `overlaps region ${clash.name}`);
     this.regions.push(r);
@@ -198,7 +203,7 @@ export class Bus {
   store8(addr: number, value: number): void {
     checkValue(value, 0xff, 8);
     const off = addr - this.storeBase;
-    if ((off >>> 0) === off && off < this.storeSize) this.storeView.setUint8(off, value);
+    if (off >>> 0 === off && off < this.storeSize) this.storeView.setUint8(off, value);
     else this.routedStore(addr, 1, value);
   }
   store16(addr: number, value: number): void {

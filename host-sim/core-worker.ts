@@ -6,7 +6,23 @@ import { workerData } from 'node:worker_threads';
 import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { bindHal } from '../src/platform.js';
 import { InvalidArgument } from '../src/errors.js';
-import { A0, A1, F64_AT, IDLE, OP, Op, REQUEST, RESULT, RUN_IRQ, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
+import {
+  A0,
+  A1,
+  F64_AT,
+  IDLE,
+  OP,
+  Op,
+  REQUEST,
+  RESULT,
+  RUN_IRQ,
+  STATE,
+  STATUS,
+  deserializeError,
+  readText,
+  serializeError,
+  writeText,
+} from './core-protocol.js';
 import { SimStateError } from './errors.js';
 
 interface CoreWorkerData {

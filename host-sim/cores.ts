@@ -6,7 +6,24 @@
 // timing: a worker computing between two HAL calls is simply waited for.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { A0, A1, F64_AT, OP, Op, REPLY, REQUEST, RESULT, RUN_IRQ, SAB_BYTES, STATE, STATUS, deserializeError, readText, serializeError, writeText } from './core-protocol.js';
+import {
+  A0,
+  A1,
+  F64_AT,
+  OP,
+  Op,
+  REPLY,
+  REQUEST,
+  RESULT,
+  RUN_IRQ,
+  SAB_BYTES,
+  STATE,
+  STATUS,
+  deserializeError,
+  readText,
+  serializeError,
+  writeText,
+} from './core-protocol.js';
 import { SimStateError } from './errors.js';
 import { SimHal } from './hal.js';
 import type { Machine, SteppedCore } from './machine.js';
@@ -121,24 +138,57 @@ export class WorkerCore implements SteppedCore {
     const h = this.hal;
     const addr = a0 >>> 0;
     switch (op) {
-      case Op.load8: return h.load8(addr);
-      case Op.load16: return h.load16(addr);
-      case Op.load32: return h.load32(addr) | 0;
-      case Op.store8: h.store8(addr, a1 >>> 0); return 0;
-      case Op.store16: h.store16(addr, a1 >>> 0); return 0;
-      case Op.store32: h.store32(addr, a1 >>> 0); return 0;
-      case Op.barrier: case Op.dmb: case Op.dsb: case Op.isb: case Op.waitForEvent: h.dmb(); return 0;
-      case Op.interruptsSave: return h.interruptsSave();
-      case Op.interruptsRestore: h.interruptsRestore(a0); return 0;
-      case Op.interruptsEnable: h.interruptsEnable(); return 0;
-      case Op.irqSetEnabled: h.irqSetEnabled(a0, a1 !== 0); return 0;
-      case Op.irqSetHandler: h.irqSetHandler(a0, a1 !== 0 ? () => this.runHandler(a0) : undefined); return 0;
-      case Op.coreId: return h.coreId();
-      case Op.spinlockTryClaim: return h.spinlockTryClaim(a0) ? 1 : 0;
-      case Op.spinlockRelease: h.spinlockRelease(a0); return 0;
-      case Op.nowNs: this.f64[0] = h.nowNs(); return 0;
-      case Op.debugWrite: h.debugWrite(readText(this.sab, this.ctl)); return 0;
-      case Op.halt: h.halt(readText(this.sab, this.ctl));
+      case Op.load8:
+        return h.load8(addr);
+      case Op.load16:
+        return h.load16(addr);
+      case Op.load32:
+        return h.load32(addr) | 0;
+      case Op.store8:
+        h.store8(addr, a1 >>> 0);
+        return 0;
+      case Op.store16:
+        h.store16(addr, a1 >>> 0);
+        return 0;
+      case Op.store32:
+        h.store32(addr, a1 >>> 0);
+        return 0;
+      case Op.barrier:
+      case Op.dmb:
+      case Op.dsb:
+      case Op.isb:
+      case Op.waitForEvent:
+        h.dmb();
+        return 0;
+      case Op.interruptsSave:
+        return h.interruptsSave();
+      case Op.interruptsRestore:
+        h.interruptsRestore(a0);
+        return 0;
+      case Op.interruptsEnable:
+        h.interruptsEnable();
+        return 0;
+      case Op.irqSetEnabled:
+        h.irqSetEnabled(a0, a1 !== 0);
+        return 0;
+      case Op.irqSetHandler:
+        h.irqSetHandler(a0, a1 !== 0 ? () => this.runHandler(a0) : undefined);
+        return 0;
+      case Op.coreId:
+        return h.coreId();
+      case Op.spinlockTryClaim:
+        return h.spinlockTryClaim(a0) ? 1 : 0;
+      case Op.spinlockRelease:
+        h.spinlockRelease(a0);
+        return 0;
+      case Op.nowNs:
+        this.f64[0] = h.nowNs();
+        return 0;
+      case Op.debugWrite:
+        h.debugWrite(readText(this.sab, this.ctl));
+        return 0;
+      case Op.halt:
+        h.halt(readText(this.sab, this.ctl));
     }
     throw new SimStateError(`core ${this.core} sent an unknown HAL operation ${op}`);
   }
@@ -173,4 +223,3 @@ export class WorkerCore implements SteppedCore {
     void this.worker.terminate();
   }
 }
-

@@ -56,7 +56,8 @@ export function readBootrom(input: FileInput): Uint8Array {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sp = v.getUint32(0, true);
   const reset = v.getUint32(4, true);
-  if (sp < 0x20000000 || sp > 0x20042000 || !(reset & 1) || reset >= ROM_SIZE) throw new FirmwareError(name, 'does not look like the RP2040 bootrom (its vector table does not point into the ROM)');
+  if (sp < 0x20000000 || sp > 0x20042000 || !(reset & 1) || reset >= ROM_SIZE)
+    throw new FirmwareError(name, 'does not look like the RP2040 bootrom (its vector table does not point into the ROM)');
   return bytes;
 }
 
@@ -109,7 +110,10 @@ export class EmulatedBoard extends BoardView {
     spec: BoardSpec,
     readonly emulator: Rp2040Emulator,
   ) {
-    super(spec, rp2040Ports(emulator.chip, () => emulator.now));
+    super(
+      spec,
+      rp2040Ports(emulator.chip, () => emulator.now),
+    );
     const emu = emulator;
     const now = () => emu.now;
     for (let n = 0; n < spec.gpioCount; n++) this.ports.gpio(n).onChange(() => emu.activity());
@@ -194,10 +198,14 @@ export function loadRegions(spec: BoardSpec): LoadRegion[] {
 /** Loads `options.firmware` on an emulated board (RP2040 boards only) at reset. */
 export async function emulate(board: string, options: EmulateOptions): Promise<EmulatedBoard> {
   const spec = loadBoard(board);
-  if (spec.chip !== 'rp2040') throw new InvalidArgument('board', board, `firmware emulation exists for RP2040 boards only (rp2040js); ${board} is ${spec.chip}`);
+  if (spec.chip !== 'rp2040')
+    throw new InvalidArgument('board', board, `firmware emulation exists for RP2040 boards only (rp2040js); ${board} is ${spec.chip}`);
   const image = loadImage(options.firmware, loadRegions(spec), options.symbols);
-  return new EmulatedBoard(spec, new Rp2040Emulator(image, {
-    bootrom: bootromFrom(options.bootrom),
-    silenceNs: options.silence === undefined ? undefined : parseDuration(options.silence, 'silence'),
-  }));
+  return new EmulatedBoard(
+    spec,
+    new Rp2040Emulator(image, {
+      bootrom: bootromFrom(options.bootrom),
+      silenceNs: options.silence === undefined ? undefined : parseDuration(options.silence, 'silence'),
+    }),
+  );
 }

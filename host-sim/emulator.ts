@@ -123,7 +123,10 @@ export class Rp2040Emulator {
     this.hasBootrom = options.bootrom !== undefined;
     this.silenceNs = options.silenceNs ?? Infinity;
     const rom = new Uint8Array(this.chip.bootrom.buffer);
-    if (options.bootrom) this.chip.loadBootrom(new Uint32Array(options.bootrom.buffer.slice(options.bootrom.byteOffset, options.bootrom.byteOffset + (options.bootrom.byteLength & ~3))));
+    if (options.bootrom)
+      this.chip.loadBootrom(
+        new Uint32Array(options.bootrom.buffer.slice(options.bootrom.byteOffset, options.bootrom.byteOffset + (options.bootrom.byteLength & ~3))),
+      );
     else new Uint16Array(rom.buffer).fill(ROM_FILL); // (loadBootrom also clears flash: it comes first)
     for (const s of image.segments) {
       if (s.address >= RAM_BASE) this.chip.sram.set(s.data, s.address - RAM_BASE);
@@ -149,7 +152,8 @@ export class Rp2040Emulator {
   /** Where execution begins: through the bootrom for an image with a boot2 stage, else at the image's own vector table. */
   private start(): void {
     const flash = this.chip.flash;
-    const hasBoot2 = this.image.segments.some((s) => s.address === FLASH_BASE && s.data.length >= BOOT2_SIZE) &&
+    const hasBoot2 =
+      this.image.segments.some((s) => s.address === FLASH_BASE && s.data.length >= BOOT2_SIZE) &&
       boot2Crc(flash.subarray(0, BOOT2_SIZE - 4)) === new DataView(flash.buffer).getUint32(BOOT2_SIZE - 4, true);
     if (hasBoot2) {
       if (!this.hasBootrom) throw new BootromMissing('the image starts with a boot2 stage (a pico-sdk build), which only the bootrom runs');

@@ -8,7 +8,11 @@ import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 
 const SAR_MEAS_START1 = 0x54;
-const DONE = 1 << 16, START = 1 << 17, START_FORCE = 1 << 18, EN_PAD_SHIFT = 19, EN_PAD_FORCE = 1 << 31;
+const DONE = 1 << 16,
+  START = 1 << 17,
+  START_FORCE = 1 << 18,
+  EN_PAD_SHIFT = 19,
+  EN_PAD_FORCE = 1 << 31;
 const CONTROL = START | START_FORCE | (0xfff << EN_PAD_SHIFT) | EN_PAD_FORCE;
 export const ADC1_CHANNELS = 8;
 const CONVERSION_NS = 10_000;

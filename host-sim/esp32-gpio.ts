@@ -5,15 +5,30 @@ import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import type { GpioPort } from './ports.js';
 
-const OUT = 0x04, OUT_W1TS = 0x08, OUT_W1TC = 0x0c;
-const OUT1 = 0x10, OUT1_W1TS = 0x14, OUT1_W1TC = 0x18;
-const ENABLE = 0x20, ENABLE_W1TS = 0x24, ENABLE_W1TC = 0x28;
-const ENABLE1 = 0x2c, ENABLE1_W1TS = 0x30, ENABLE1_W1TC = 0x34;
-const IN = 0x3c, IN1 = 0x40;
-const STATUS = 0x44, STATUS_W1TS = 0x48, STATUS_W1TC = 0x4c;
-const STATUS1 = 0x50, STATUS1_W1TS = 0x54, STATUS1_W1TC = 0x58;
-const PCPU_INT = 0x68, PCPU_INT1 = 0x7c;
-const PIN0 = 0x88, FUNC0_OUT_SEL_CFG = 0x530;
+const OUT = 0x04,
+  OUT_W1TS = 0x08,
+  OUT_W1TC = 0x0c;
+const OUT1 = 0x10,
+  OUT1_W1TS = 0x14,
+  OUT1_W1TC = 0x18;
+const ENABLE = 0x20,
+  ENABLE_W1TS = 0x24,
+  ENABLE_W1TC = 0x28;
+const ENABLE1 = 0x2c,
+  ENABLE1_W1TS = 0x30,
+  ENABLE1_W1TC = 0x34;
+const IN = 0x3c,
+  IN1 = 0x40;
+const STATUS = 0x44,
+  STATUS_W1TS = 0x48,
+  STATUS_W1TC = 0x4c;
+const STATUS1 = 0x50,
+  STATUS1_W1TS = 0x54,
+  STATUS1_W1TC = 0x58;
+const PCPU_INT = 0x68,
+  PCPU_INT1 = 0x7c;
+const PIN0 = 0x88,
+  FUNC0_OUT_SEL_CFG = 0x530;
 const PINS = 40;
 const SIMPLE_OUTPUT = 0x100;
 /** PINn INT_ENA bit for the PRO CPU interrupt (bit 2 of the field at 13). */
@@ -31,25 +46,48 @@ export class Esp32Gpio extends RegisterModel {
   private readonly listeners: Set<(level: boolean, tNs: number) => void>[] = Array.from({ length: PINS }, () => new Set());
   private readonly last: boolean[] = new Array(PINS).fill(false);
 
-  constructor(m: Machine, base: number, private readonly irq: number) {
+  constructor(
+    m: Machine,
+    base: number,
+    private readonly irq: number,
+  ) {
     super(m, 'GPIO', base);
   }
 
   readRegister(o: number): number | undefined {
     switch (o) {
-      case OUT: return this.out[0];
-      case OUT1: return this.out[1];
-      case ENABLE: return this.enable[0];
-      case ENABLE1: return this.enable[1];
-      case IN: return this.input[0];
-      case IN1: return this.input[1];
-      case STATUS: return this.status[0];
-      case STATUS1: return this.status[1];
-      case PCPU_INT: return this.cpuInt(0);
-      case PCPU_INT1: return this.cpuInt(1);
-      case OUT_W1TS: case OUT_W1TC: case OUT1_W1TS: case OUT1_W1TC:
-      case ENABLE_W1TS: case ENABLE_W1TC: case ENABLE1_W1TS: case ENABLE1_W1TC:
-      case STATUS_W1TS: case STATUS_W1TC: case STATUS1_W1TS: case STATUS1_W1TC:
+      case OUT:
+        return this.out[0];
+      case OUT1:
+        return this.out[1];
+      case ENABLE:
+        return this.enable[0];
+      case ENABLE1:
+        return this.enable[1];
+      case IN:
+        return this.input[0];
+      case IN1:
+        return this.input[1];
+      case STATUS:
+        return this.status[0];
+      case STATUS1:
+        return this.status[1];
+      case PCPU_INT:
+        return this.cpuInt(0);
+      case PCPU_INT1:
+        return this.cpuInt(1);
+      case OUT_W1TS:
+      case OUT_W1TC:
+      case OUT1_W1TS:
+      case OUT1_W1TC:
+      case ENABLE_W1TS:
+      case ENABLE_W1TC:
+      case ENABLE1_W1TS:
+      case ENABLE1_W1TC:
+      case STATUS_W1TS:
+      case STATUS_W1TC:
+      case STATUS1_W1TS:
+      case STATUS1_W1TC:
         return 0;
     }
     if (o >= PIN0 && o < PIN0 + 4 * PINS) return this.pinCfg[(o - PIN0) >> 2];
@@ -59,24 +97,60 @@ export class Esp32Gpio extends RegisterModel {
 
   writeRegister(o: number, v: number): boolean {
     switch (o) {
-      case OUT: this.out[0] = v; break;
-      case OUT_W1TS: this.out[0] = (this.out[0]! | v) >>> 0; break;
-      case OUT_W1TC: this.out[0] = (this.out[0]! & ~v) >>> 0; break;
-      case OUT1: this.out[1] = v & 0xff; break;
-      case OUT1_W1TS: this.out[1] = (this.out[1]! | v) & 0xff; break;
-      case OUT1_W1TC: this.out[1] = this.out[1]! & ~v & 0xff; break;
-      case ENABLE: this.enable[0] = v; break;
-      case ENABLE_W1TS: this.enable[0] = (this.enable[0]! | v) >>> 0; break;
-      case ENABLE_W1TC: this.enable[0] = (this.enable[0]! & ~v) >>> 0; break;
-      case ENABLE1: this.enable[1] = v & 0xff; break;
-      case ENABLE1_W1TS: this.enable[1] = (this.enable[1]! | v) & 0xff; break;
-      case ENABLE1_W1TC: this.enable[1] = this.enable[1]! & ~v & 0xff; break;
-      case STATUS: this.status[0] = v; break;
-      case STATUS_W1TS: this.status[0] = (this.status[0]! | v) >>> 0; break;
-      case STATUS_W1TC: this.status[0] = (this.status[0]! & ~v) >>> 0; break;
-      case STATUS1: this.status[1] = v & 0xff; break;
-      case STATUS1_W1TS: this.status[1] = (this.status[1]! | v) & 0xff; break;
-      case STATUS1_W1TC: this.status[1] = this.status[1]! & ~v & 0xff; break;
+      case OUT:
+        this.out[0] = v;
+        break;
+      case OUT_W1TS:
+        this.out[0] = (this.out[0]! | v) >>> 0;
+        break;
+      case OUT_W1TC:
+        this.out[0] = (this.out[0]! & ~v) >>> 0;
+        break;
+      case OUT1:
+        this.out[1] = v & 0xff;
+        break;
+      case OUT1_W1TS:
+        this.out[1] = (this.out[1]! | v) & 0xff;
+        break;
+      case OUT1_W1TC:
+        this.out[1] = this.out[1]! & ~v & 0xff;
+        break;
+      case ENABLE:
+        this.enable[0] = v;
+        break;
+      case ENABLE_W1TS:
+        this.enable[0] = (this.enable[0]! | v) >>> 0;
+        break;
+      case ENABLE_W1TC:
+        this.enable[0] = (this.enable[0]! & ~v) >>> 0;
+        break;
+      case ENABLE1:
+        this.enable[1] = v & 0xff;
+        break;
+      case ENABLE1_W1TS:
+        this.enable[1] = (this.enable[1]! | v) & 0xff;
+        break;
+      case ENABLE1_W1TC:
+        this.enable[1] = this.enable[1]! & ~v & 0xff;
+        break;
+      case STATUS:
+        this.status[0] = v;
+        break;
+      case STATUS_W1TS:
+        this.status[0] = (this.status[0]! | v) >>> 0;
+        break;
+      case STATUS_W1TC:
+        this.status[0] = (this.status[0]! & ~v) >>> 0;
+        break;
+      case STATUS1:
+        this.status[1] = v & 0xff;
+        break;
+      case STATUS1_W1TS:
+        this.status[1] = (this.status[1]! | v) & 0xff;
+        break;
+      case STATUS1_W1TC:
+        this.status[1] = this.status[1]! & ~v & 0xff;
+        break;
       default:
         if (o >= PIN0 && o < PIN0 + 4 * PINS) this.pinCfg[(o - PIN0) >> 2] = v;
         else if (o >= FUNC0_OUT_SEL_CFG && o < FUNC0_OUT_SEL_CFG + 4 * PINS) this.outSel[(o - FUNC0_OUT_SEL_CFG) >> 2] = v & 0xfff;
@@ -125,7 +199,8 @@ export class Esp32Gpio extends RegisterModel {
   /** The outside drives a pin: IN follows, and PINn's INT_TYPE may latch STATUS. */
   drive(pin: number, high: boolean): void {
     const was = this.bit(this.input, pin);
-    const w = pin >> 5, b = 1 << (pin & 31);
+    const w = pin >> 5,
+      b = 1 << (pin & 31);
     this.input[w] = high ? (this.input[w]! | b) >>> 0 : (this.input[w]! & ~b) >>> 0;
     // INT_TYPE (bits 7-9): 1 rising, 2 falling, 3 any edge, 4 low level, 5 high level.
     const type = (this.pinCfg[pin]! >> 7) & 7;

@@ -9,10 +9,26 @@ import { RegisterModel } from './model.js';
 import type { SimAlarm } from './time.js';
 
 const APB_HZ = 80e6;
-const EN = 1 << 31, INCREASE = 1 << 30, AUTORELOAD = 1 << 29, ALARM_EN = 1 << 10;
-const CONFIG = 0x00, LO = 0x04, HI = 0x08, UPDATE = 0x0c, ALARMLO = 0x10, ALARMHI = 0x14, LOADLO = 0x18, LOADHI = 0x1c, LOAD = 0x20;
+const EN = 1 << 31,
+  INCREASE = 1 << 30,
+  AUTORELOAD = 1 << 29,
+  ALARM_EN = 1 << 10;
+const CONFIG = 0x00,
+  LO = 0x04,
+  HI = 0x08,
+  UPDATE = 0x0c,
+  ALARMLO = 0x10,
+  ALARMHI = 0x14,
+  LOADLO = 0x18,
+  LOADHI = 0x1c,
+  LOAD = 0x20;
 const TIMER_STRIDE = 0x24;
-const INT_ENA = 0x98, INT_RAW = 0x9c, INT_ST = 0xa0, INT_CLR = 0xa4, NTIMERS_DATE = 0xf8, TIMGCLK = 0xfc;
+const INT_ENA = 0x98,
+  INT_RAW = 0x9c,
+  INT_ST = 0xa0,
+  INT_CLR = 0xa4,
+  NTIMERS_DATE = 0xf8,
+  TIMGCLK = 0xfc;
 
 /** One general-purpose timer. The count is derived from simulated time, not stepped. */
 class GpTimer {
@@ -81,7 +97,7 @@ class GpTimer {
     const now = this.count();
     const ahead = this.up ? this.alarm - now : now - this.alarm;
     // Time of the tick edge where the count reaches the alarm.
-    const edge = this.epochNs + (Math.abs(this.alarm - this.base)) * this.tickNs;
+    const edge = this.epochNs + Math.abs(this.alarm - this.base) * this.tickNs;
     this.wake.scheduleAt(ahead <= 0 ? this.m.now : Math.ceil(edge));
   }
 
@@ -101,7 +117,12 @@ export class Esp32Timg extends RegisterModel {
   private raw = 0;
   private clk = 0;
 
-  constructor(m: Machine, name: string, base: number, private readonly irqs: readonly number[]) {
+  constructor(
+    m: Machine,
+    name: string,
+    base: number,
+    private readonly irqs: readonly number[],
+  ) {
     super(m, name, base);
     this.timers = [0, 1].map((i) => new GpTimer(m, () => this.raise(i)));
   }
@@ -119,23 +140,37 @@ export class Esp32Timg extends RegisterModel {
     if (o < 2 * TIMER_STRIDE) {
       const t = this.timers[o >= TIMER_STRIDE ? 1 : 0]!;
       switch (o % TIMER_STRIDE) {
-        case CONFIG: return t.config;
-        case LO: return t.latched >>> 0;
-        case HI: return Math.floor(t.latched / 2 ** 32) >>> 0;
-        case ALARMLO: return t.alarm >>> 0;
-        case ALARMHI: return Math.floor(t.alarm / 2 ** 32) >>> 0;
-        case LOADLO: return t.load >>> 0;
-        case LOADHI: return Math.floor(t.load / 2 ** 32) >>> 0;
-        case UPDATE: case LOAD: return 0;
+        case CONFIG:
+          return t.config;
+        case LO:
+          return t.latched >>> 0;
+        case HI:
+          return Math.floor(t.latched / 2 ** 32) >>> 0;
+        case ALARMLO:
+          return t.alarm >>> 0;
+        case ALARMHI:
+          return Math.floor(t.alarm / 2 ** 32) >>> 0;
+        case LOADLO:
+          return t.load >>> 0;
+        case LOADHI:
+          return Math.floor(t.load / 2 ** 32) >>> 0;
+        case UPDATE:
+        case LOAD:
+          return 0;
       }
       return undefined;
     }
     switch (o) {
-      case INT_ENA: return this.ena;
-      case INT_RAW: return this.raw;
-      case INT_ST: return this.raw & this.ena;
-      case NTIMERS_DATE: return 0x01604290;
-      case TIMGCLK: return this.clk;
+      case INT_ENA:
+        return this.ena;
+      case INT_RAW:
+        return this.raw;
+      case INT_ST:
+        return this.raw & this.ena;
+      case NTIMERS_DATE:
+        return 0x01604290;
+      case TIMGCLK:
+        return this.clk;
     }
     return undefined;
   }
@@ -145,21 +180,42 @@ export class Esp32Timg extends RegisterModel {
     if (o < 2 * TIMER_STRIDE) {
       const t = this.timers[o >= TIMER_STRIDE ? 1 : 0]!;
       switch (o % TIMER_STRIDE) {
-        case CONFIG: t.setConfig(v); return true;
-        case UPDATE: t.latched = t.count(); return true;
-        case ALARMLO: t.setAlarm(hi(t.alarm) + v); return true;
-        case ALARMHI: t.setAlarm((v & 0x1fffff) * 2 ** 32 + (t.alarm % 2 ** 32)); return true;
-        case LOADLO: t.load = hi(t.load) + v; return true;
-        case LOADHI: t.load = (v & 0x1fffff) * 2 ** 32 + (t.load % 2 ** 32); return true;
-        case LOAD: t.setCount(t.load); return true;
+        case CONFIG:
+          t.setConfig(v);
+          return true;
+        case UPDATE:
+          t.latched = t.count();
+          return true;
+        case ALARMLO:
+          t.setAlarm(hi(t.alarm) + v);
+          return true;
+        case ALARMHI:
+          t.setAlarm((v & 0x1fffff) * 2 ** 32 + (t.alarm % 2 ** 32));
+          return true;
+        case LOADLO:
+          t.load = hi(t.load) + v;
+          return true;
+        case LOADHI:
+          t.load = (v & 0x1fffff) * 2 ** 32 + (t.load % 2 ** 32);
+          return true;
+        case LOAD:
+          t.setCount(t.load);
+          return true;
       }
       return false;
     }
     switch (o) {
-      case INT_ENA: this.ena = v & 0xf; break;
-      case INT_CLR: this.raw &= ~v; break;
-      case TIMGCLK: this.clk = v & 0x80000000; break;
-      default: return false;
+      case INT_ENA:
+        this.ena = v & 0xf;
+        break;
+      case INT_CLR:
+        this.raw &= ~v;
+        break;
+      case TIMGCLK:
+        this.clk = v & 0x80000000;
+        break;
+      default:
+        return false;
     }
     this.update();
     return true;

@@ -7,9 +7,23 @@ import { RegisterModel } from './model.js';
 import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, UartPort } from './ports.js';
 import type { SimAlarm } from './time.js';
 
-const FIFO = 0x00, INT_RAW = 0x04, INT_ST = 0x08, INT_ENA = 0x0c, INT_CLR = 0x10;
-const CLKDIV = 0x14, STATUS = 0x1c, CONF0 = 0x20, CONF1 = 0x24, DATE = 0x78, ID = 0x7c;
-const RXFIFO_FULL = 1 << 0, TXFIFO_EMPTY = 1 << 1, PARITY_ERR = 1 << 2, FRM_ERR = 1 << 3, RXFIFO_OVF = 1 << 4, BRK_DET = 1 << 7;
+const FIFO = 0x00,
+  INT_RAW = 0x04,
+  INT_ST = 0x08,
+  INT_ENA = 0x0c,
+  INT_CLR = 0x10;
+const CLKDIV = 0x14,
+  STATUS = 0x1c,
+  CONF0 = 0x20,
+  CONF1 = 0x24,
+  DATE = 0x78,
+  ID = 0x7c;
+const RXFIFO_FULL = 1 << 0,
+  TXFIFO_EMPTY = 1 << 1,
+  PARITY_ERR = 1 << 2,
+  FRM_ERR = 1 << 3,
+  RXFIFO_OVF = 1 << 4,
+  BRK_DET = 1 << 7;
 const FIFO_SIZE = 128;
 const APB_HZ = 80e6;
 
@@ -24,7 +38,13 @@ export class Esp32Uart extends RegisterModel {
   private conf1 = 0x00006060;
   private readonly shifter: SimAlarm;
 
-  constructor(m: Machine, name: string, base: number, index: number, private readonly irq: number) {
+  constructor(
+    m: Machine,
+    name: string,
+    base: number,
+    index: number,
+    private readonly irq: number,
+  ) {
     super(m, name, base);
     this.port = new UartPort(index, () => m.now);
     this.port.rxSink = (b, errors) => this.receive(b, errors);
@@ -46,15 +66,24 @@ export class Esp32Uart extends RegisterModel {
         this.update();
         return b;
       }
-      case INT_RAW: return this.raw;
-      case INT_ST: return this.raw & this.ena;
-      case INT_ENA: return this.ena;
-      case CLKDIV: return this.clkdiv;
-      case STATUS: return (this.rx.length & 0xff) | ((this.tx.length & 0xff) << 16);
-      case CONF0: return this.conf0;
-      case CONF1: return this.conf1;
-      case DATE: return 0x15122500;
-      case ID: return 0x00000500;
+      case INT_RAW:
+        return this.raw;
+      case INT_ST:
+        return this.raw & this.ena;
+      case INT_ENA:
+        return this.ena;
+      case CLKDIV:
+        return this.clkdiv;
+      case STATUS:
+        return (this.rx.length & 0xff) | ((this.tx.length & 0xff) << 16);
+      case CONF0:
+        return this.conf0;
+      case CONF1:
+        return this.conf1;
+      case DATE:
+        return 0x15122500;
+      case ID:
+        return 0x00000500;
     }
     return undefined;
   }
@@ -65,12 +94,23 @@ export class Esp32Uart extends RegisterModel {
         if (this.tx.length < FIFO_SIZE) this.tx.push(v & 0xff); // a full FIFO drops the byte, as on silicon
         if (!this.shifter.scheduled) this.shifter.schedule(this.frameNs);
         break;
-      case INT_ENA: this.ena = v & 0x7ffff; break;
-      case INT_CLR: this.raw &= ~v; break;
-      case CLKDIV: this.clkdiv = v & 0xffffff; break;
-      case CONF0: this.conf0 = v; break;
-      case CONF1: this.conf1 = v; break;
-      default: return false;
+      case INT_ENA:
+        this.ena = v & 0x7ffff;
+        break;
+      case INT_CLR:
+        this.raw &= ~v;
+        break;
+      case CLKDIV:
+        this.clkdiv = v & 0xffffff;
+        break;
+      case CONF0:
+        this.conf0 = v;
+        break;
+      case CONF1:
+        this.conf1 = v;
+        break;
+      default:
+        return false;
     }
     this.update();
     return true;

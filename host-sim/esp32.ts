@@ -37,7 +37,10 @@ export function wireEsp32(m: Machine): ChipPorts {
       need(2);
       m.bus.mapDevice(spec, new Esp32Timg(m, p.name, p.base, irqs));
     } else {
-      throw new BoardError(b.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an ESP32 model (esp32-gpio, esp32-uart, esp32-timg, esp32-adc)`);
+      throw new BoardError(
+        b.name,
+        `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an ESP32 model (esp32-gpio, esp32-uart, esp32-timg, esp32-adc)`,
+      );
     }
   }
   if (gpio === undefined) throw new BoardError(b.name, 'has no esp32-gpio peripheral');

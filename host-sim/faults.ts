@@ -33,7 +33,9 @@ export class Faults {
 
   /** Accesses to [address, address + length) fail with BusFault (reason 'injected') until removed or `count` ran out. */
   busError(address: number, o: BusErrorOptions = {}): InjectedFault {
-    const length = o.length ?? 4, count = o.count ?? Infinity, access = o.access ?? 'any';
+    const length = o.length ?? 4,
+      count = o.count ?? Infinity,
+      access = o.access ?? 'any';
     if (!Number.isInteger(address) || address < 0 || address >= 2 ** 32) throw new InvalidArgument('fault address', address, 'must be a 32-bit address');
     if (!Number.isInteger(length) || length < 1) throw new InvalidArgument('fault length', length, 'must be a positive number of bytes');
     if (!(count === Infinity || (Number.isInteger(count) && count > 0))) throw new InvalidArgument('fault count', count, 'must be a positive integer');

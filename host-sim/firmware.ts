@@ -104,7 +104,10 @@ function u32(b: Uint8Array, at: number): number {
 function placed(file: string, regions: readonly LoadRegion[], address: number, length: number): void {
   if (length === 0) return;
   if (!regions.some((r) => address >= r.base && address + length <= r.base + r.size)) {
-    throw new FirmwareError(file, `${length} bytes at ${hex(address)} fall outside ${regions.map((r) => `${r.name} ${hex(r.base)}..${hex(r.base + r.size - 1)}`).join(', ')}`);
+    throw new FirmwareError(
+      file,
+      `${length} bytes at ${hex(address)} fall outside ${regions.map((r) => `${r.name} ${hex(r.base)}..${hex(r.base + r.size - 1)}`).join(', ')}`,
+    );
   }
 }
 
@@ -200,7 +203,11 @@ export function parseElf(bytes: Uint8Array, file: string, regions: readonly Load
   need(52, 'the header');
   if (bytes[4] !== 1 || bytes[5] !== 1) {
     const machine = bytes[5] === 1 && bytes.length >= 20 ? view.getUint16(18, true) : -1;
-    throw new WrongFamily(file, bytes[4] === 2 ? `a 64-bit ${EM_NAMES[machine] ?? 'machine'}` : 'a big-endian or unknown ELF class', 'the RP2040 (32-bit little-endian ARM)');
+    throw new WrongFamily(
+      file,
+      bytes[4] === 2 ? `a 64-bit ${EM_NAMES[machine] ?? 'machine'}` : 'a big-endian or unknown ELF class',
+      'the RP2040 (32-bit little-endian ARM)',
+    );
   }
   const machine = view.getUint16(18, true);
   if (machine !== EM_ARM) throw new WrongFamily(file, EM_NAMES[machine] ?? `ELF machine ${machine}`, 'the RP2040 (ARM Cortex-M0+)');
@@ -227,7 +234,14 @@ export function parseElf(bytes: Uint8Array, file: string, regions: readonly Load
   return { format: 'elf', segments: merge(file, chunks), symbols: shnum ? elfSymbols(bytes, view, shoff, shentsize, shnum, need) : undefined };
 }
 
-function elfSymbols(bytes: Uint8Array, view: DataView, shoff: number, shentsize: number, shnum: number, need: (end: number, what: string) => void): Symbols | undefined {
+function elfSymbols(
+  bytes: Uint8Array,
+  view: DataView,
+  shoff: number,
+  shentsize: number,
+  shnum: number,
+  need: (end: number, what: string) => void,
+): Symbols | undefined {
   need(shoff + shnum * shentsize, 'the section headers');
   for (let i = 0; i < shnum; i++) {
     const sh = shoff + i * shentsize;

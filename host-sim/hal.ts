@@ -76,7 +76,6 @@ export class SimHal extends SizedBus implements Hal {
     m.boundary(this.core);
   }
 
-
   /** Barriers order nothing in a sequential simulator; they still cost one access of time. */
   private tick(): void {
     this.#m.enter(this.core);
@@ -139,7 +138,8 @@ export class SimHal extends SizedBus implements Hal {
   }
 
   private checkLock(n: number): void {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount) throw new InvalidArgument('spinlock number', n, `must be an integer in 0..${this.spinlockCount - 1}`);
+    if (!Number.isInteger(n) || n < 0 || n >= this.spinlockCount)
+      throw new InvalidArgument('spinlock number', n, `must be an integer in 0..${this.spinlockCount - 1}`);
   }
   spinlockTryClaim(n: number): boolean {
     this.checkLock(n);

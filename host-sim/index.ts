@@ -8,9 +8,8 @@
 //
 // See docs/simulator.md for how time, interrupts and cores work.
 import { BoardError, loadBoard, parseBoard, withConsoleToken, type BoardSpec } from '../boards/index.js';
-import type { Hal } from '../src/hal.js';
 import type { AppMain } from '../src/app.js';
-import { InvalidArgument, describe } from '../src/errors.js';
+import { InvalidArgument } from '../src/errors.js';
 import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
 import { SimHal } from './hal.js';
@@ -28,7 +27,19 @@ import { parseDuration, type Duration } from './time.js';
 import { BoardView } from './board-view.js';
 import type { AccessTrace } from './trace.js';
 
-export { SimTimeout, SimStateError, SimHalted, SimRunaway, FirmwareError, WrongFamily, BootromMissing, HardFault, Lockup, FirmwareSilent, type CodeLocation } from './errors.js';
+export {
+  SimTimeout,
+  SimStateError,
+  SimHalted,
+  SimRunaway,
+  FirmwareError,
+  WrongFamily,
+  BootromMissing,
+  HardFault,
+  Lockup,
+  FirmwareSilent,
+  type CodeLocation,
+} from './errors.js';
 export { BusFault } from '../src/hal.js';
 export { emulate, EmulatedBoard, type EmulateOptions, type FileInput } from './emulate.js';
 export type { XsbugEvent } from './xsbug.js';
@@ -145,7 +156,8 @@ export class SimBoard extends BoardView {
   }
 
   override gpio(n: number): SimPin {
-    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount) throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
+    if (!Number.isInteger(n) || n < 0 || n >= this.spec.gpioCount)
+      throw new InvalidArgument('GPIO number', n, `must be an integer in 0..${this.spec.gpioCount - 1} on ${this.spec.name}`);
     return this.pins[n]!;
   }
   /** The board's LED pin. */
@@ -173,14 +185,17 @@ export class SimBoard extends BoardView {
    * removes the wire (the other pin floats again).
    */
   wire(pinA: number, pinB: number): () => void {
-    const a = this.gpio(pinA), b = this.gpio(pinB);
+    const a = this.gpio(pinA),
+      b = this.gpio(pinB);
     if (pinA === pinB) throw new InvalidArgument('wire', pinB, 'joins a pin to itself');
     const follow = (from: GpioPort, to: GpioPort) => () => {
       if (from.isOutput) to.drive(from.level);
       else if (!to.isOutput) to.release();
     };
-    const ab = follow(a, b), ba = follow(b, a);
-    const offA = a.onChange(ab), offB = b.onChange(ba);
+    const ab = follow(a, b),
+      ba = follow(b, a);
+    const offA = a.onChange(ab),
+      offB = b.onChange(ba);
     if (a.isOutput) ab();
     else if (b.isOutput) ba();
     return () => {
@@ -195,7 +210,8 @@ export class SimBoard extends BoardView {
   setAnalog(channel: number, raw: number): void {
     const p = this.ports;
     if (p.setAnalog === undefined) throw new InvalidArgument('ADC channel', channel, `the ${this.spec.name} simulator has no ADC model`);
-    if (!Number.isInteger(channel) || channel < 0 || channel >= (p.analogChannels ?? 0)) throw new InvalidArgument('ADC channel', channel, `must be an integer in 0..${(p.analogChannels ?? 0) - 1}`);
+    if (!Number.isInteger(channel) || channel < 0 || channel >= (p.analogChannels ?? 0))
+      throw new InvalidArgument('ADC channel', channel, `must be an integer in 0..${(p.analogChannels ?? 0) - 1}`);
     if (!Number.isInteger(raw) || raw < 0 || raw > 0xfff) throw new InvalidArgument('ADC reading', raw, 'must be an integer in 0..4095');
     p.setAnalog(channel, raw);
   }
@@ -277,7 +293,8 @@ export class SimBoard extends BoardView {
    * (docs/simulator.md, "Cores"); from TypeScript sources a .ts program is loaded too.
    */
   startCore(core: number, program: URL | string, options: CoreProgramOptions = {}): void {
-    if (core !== 1 || this.spec.cores < 2) throw new InvalidArgument('core', core, `the simulator runs a second program on core 1 of a dual-core board (${this.spec.name} has ${this.spec.cores})`);
+    if (core !== 1 || this.spec.cores < 2)
+      throw new InvalidArgument('core', core, `the simulator runs a second program on core 1 of a dual-core board (${this.spec.name} has ${this.spec.cores})`);
     if (this.machine.secondary?.running) throw new InvalidArgument('core', core, 'already runs a program');
     this.machine.secondary = new WorkerCore(this.machine, core, program, options);
   }
@@ -296,7 +313,8 @@ export class SimBoard extends BoardView {
   /** Runs `app`'s main on core 0 to completion (at reset, in simulate()). */
   boot(app: App | { default: App }, timeout: Duration = '10s'): void {
     const main = typeof app === 'function' ? app : app?.default;
-    if (typeof main !== 'function') throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
+    if (typeof main !== 'function')
+      throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
     this.bind();
     this.machine.runCode(() => main(this.hal, this.spec), this.machine.now + parseDuration(timeout, 'bootTimeout'));
   }

@@ -75,7 +75,8 @@ export class IrqController {
 
   setPriority(irq: number, priority: number): void {
     this.check(irq);
-    if (!Number.isInteger(priority) || priority < 0 || priority > 255) throw new InvalidArgument('IRQ priority', priority, 'must be an integer in 0..255 (0 = most urgent)');
+    if (!Number.isInteger(priority) || priority < 0 || priority > 255)
+      throw new InvalidArgument('IRQ priority', priority, 'must be an integer in 0..255 (0 = most urgent)');
     this.priority[irq] = priority;
   }
 

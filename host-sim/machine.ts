@@ -113,10 +113,15 @@ export class Machine {
       if (core === 0) this.deliverIdle();
     }
     if (this.clock.nanos > this.deadline) {
-      throw new SimTimeout(this.clock.nanos, `${this.running(core)} ran to ${formatNs(this.clock.nanos)} of simulated time without returning to idle; ${this.advice(core)}`);
+      throw new SimTimeout(
+        this.clock.nanos,
+        `${this.running(core)} ran to ${formatNs(this.clock.nanos)} of simulated time without returning to idle; ${this.advice(core)}`,
+      );
     }
     if ((++this.wallTicks & (WALL_CHECK_EVERY - 1)) === 0 && performance.now() > this.wallDeadline) {
-      throw new SimRunaway(`${this.running(core)} did not return within ${this.runawayMs} ms of wall time (the runaway guard, option runaway; simulated time ${formatNs(this.clock.nanos)}); ${this.advice(core)}`);
+      throw new SimRunaway(
+        `${this.running(core)} did not return within ${this.runawayMs} ms of wall time (the runaway guard, option runaway; simulated time ${formatNs(this.clock.nanos)}); ${this.advice(core)}`,
+      );
     }
   }
 
@@ -135,7 +140,13 @@ export class Machine {
     this.pollValue = value;
     this.pollAt = this.boundaries + 1;
     this.pollCount = again ? this.pollCount + 1 : 0;
-    if (this.pollCount < POLL_SPIN || this.deadline === Infinity || this.secondary?.running || (this.irq.anyReady && this.irq.next(core, this.cores[core]!.running) >= 0)) return;
+    if (
+      this.pollCount < POLL_SPIN ||
+      this.deadline === Infinity ||
+      this.secondary?.running ||
+      (this.irq.anyReady && this.irq.next(core, this.cores[core]!.running) >= 0)
+    )
+      return;
     const due = Math.min(this.clock.nextDue, this.deadline);
     const steps = Math.floor((due - this.clock.nanos - 1) / this.accessNs);
     if (steps > 0) this.clock.advanceTo(this.clock.nanos + steps * this.accessNs);
@@ -208,8 +219,16 @@ export class Machine {
       const handler = this.irq.handlers[n];
       if (handler === undefined) {
         // The vector still points at the SDK's default handler: the core stops there.
-        const stop = this.board.chip === 'rp2040' ? "pico-sdk's isr_unhandled: a breakpoint, then the HardFault handler's" : "ESP-IDF's xt_unhandled_interrupt, re-entered for as long as the level is high:";
-        this.halt(new SimHalted(`${this.irqName(n)} is pending and enabled on core ${core} with no handler set: the core entered the default handler (${stop} the program stops there); set a handler before enabling the line`, this.clock.nanos));
+        const stop =
+          this.board.chip === 'rp2040'
+            ? "pico-sdk's isr_unhandled: a breakpoint, then the HardFault handler's"
+            : "ESP-IDF's xt_unhandled_interrupt, re-entered for as long as the level is high:";
+        this.halt(
+          new SimHalted(
+            `${this.irqName(n)} is pending and enabled on core ${core} with no handler set: the core entered the default handler (${stop} the program stops there); set a handler before enabling the line`,
+            this.clock.nanos,
+          ),
+        );
       }
       this.irq.acknowledge(n);
       const saved = c.running;
@@ -230,7 +249,9 @@ export class Machine {
       streak = n === last && this.irq.levelOf(n) ? streak + 1 : 0;
       last = n;
       if (streak >= STORM_ENTRIES) {
-        throw new SimRunaway(`interrupt storm: the handler of ${this.irqName(n)} on core ${core} returned ${STORM_ENTRIES} times in a row with the peripheral still asserting the line, so the interrupted code never ran again; the handler must clear the interrupt source (e.g. write the peripheral's interrupt-clear register) before it returns (its last register accesses: ${this.names.describe(this.trace.entries())})`);
+        throw new SimRunaway(
+          `interrupt storm: the handler of ${this.irqName(n)} on core ${core} returned ${STORM_ENTRIES} times in a row with the peripheral still asserting the line, so the interrupted code never ran again; the handler must clear the interrupt source (e.g. write the peripheral's interrupt-clear register) before it returns (its last register accesses: ${this.names.describe(this.trace.entries())})`,
+        );
       }
     }
   }

@@ -22,7 +22,14 @@ interface SimTimer {
 /** What `import … from "embedded:io/<name>"` gives, per name. */
 const ioModules = ['digital', 'digitalbank', 'serial', 'i2c', 'smbus', 'spi', 'pwm', 'analog'] as const;
 const ioNames: Record<(typeof ioModules)[number], keyof IoClasses> = {
-  digital: 'Digital', digitalbank: 'DigitalBank', serial: 'Serial', i2c: 'I2C', smbus: 'SMBus', spi: 'SPI', pwm: 'PWM', analog: 'Analog',
+  digital: 'Digital',
+  digitalbank: 'DigitalBank',
+  serial: 'Serial',
+  i2c: 'I2C',
+  smbus: 'SMBus',
+  spi: 'SPI',
+  pwm: 'PWM',
+  analog: 'Analog',
 };
 
 /** The chip's ECMA-419 classes. */

@@ -19,7 +19,8 @@ export abstract class RegisterModel implements Device {
 
   read(offset: number, size: AccessSize): number {
     const v = this.readRegister(offset);
-    if (v === undefined) throw new BusFault(this.base + offset, size, 'read', 'unmodelled', `${this.name}+0x${offset.toString(16)} is not a readable register of the model`);
+    if (v === undefined)
+      throw new BusFault(this.base + offset, size, 'read', 'unmodelled', `${this.name}+0x${offset.toString(16)} is not a readable register of the model`);
     return v >>> 0;
   }
 

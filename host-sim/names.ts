@@ -27,7 +27,10 @@ export class AddressNames {
 
   name(addr: number): string {
     if (this.map === null) this.map = registerMap(this.board);
-    const alias = addr & 0x3000 && this.board.chip === 'rp2040' && addr >= 0x40000000 && addr < 0xd0000000 ? ['', ' (XOR alias)', ' (SET alias)', ' (CLR alias)'][(addr >>> 12) & 3]! : '';
+    const alias =
+      addr & 0x3000 && this.board.chip === 'rp2040' && addr >= 0x40000000 && addr < 0xd0000000
+        ? ['', ' (XOR alias)', ' (SET alias)', ' (CLR alias)'][(addr >>> 12) & 3]!
+        : '';
     const plain = alias ? addr & ~0x3000 : addr;
     const r = this.map && registerAt(this.map, plain >>> 0);
     if (r) return `${r.peripheral.name}.${r.register.name}${alias}`;

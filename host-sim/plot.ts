@@ -16,8 +16,19 @@ export interface PlotOptions {
   title?: string;
 }
 
-const LABEL = 110, ROW = 34, HIGH = 8, LOW = 26, TOP = 34, AXIS = 40, RIGHT = 20;
-const UNITS: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
+const LABEL = 110,
+  ROW = 34,
+  HIGH = 8,
+  LOW = 26,
+  TOP = 34,
+  AXIS = 40,
+  RIGHT = 20;
+const UNITS: [number, string][] = [
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+];
 
 /** A time as people read it on an axis: 250 ms, 1.5 s, 80 µs. */
 export function shortTime(ns: number): string {
@@ -45,7 +56,8 @@ function byteLabel(b: number): string {
 }
 
 export function plotSvg(waves: Waveform, end: number, o: PlotOptions = {}): string {
-  const from = o.from ?? 0, to = o.to ?? end;
+  const from = o.from ?? 0,
+    to = o.to ?? end;
   if (!(to > from)) throw new InvalidArgument('plot window', `${from}..${to}`, 'must end after it starts (run the board first)');
   const width = o.width ?? 1000;
   if (!Number.isInteger(width) || width < 100 || width > 20000) throw new InvalidArgument('plot width', width, 'must be an integer of 100..20000 pixels');
@@ -53,7 +65,9 @@ export function plotSvg(waves: Waveform, end: number, o: PlotOptions = {}): stri
   const x = (t: number) => LABEL + ((t - from) / (to - from)) * width;
   const height = TOP + sigs.length * ROW + AXIS;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL + width + RIGHT}" height="${height}" viewBox="0 0 ${LABEL + width + RIGHT} ${height}" font-family="monospace" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL + width + RIGHT}" height="${height}" viewBox="0 0 ${LABEL + width + RIGHT} ${height}" font-family="monospace" font-size="12">`,
+  );
   out.push(`<rect width="100%" height="100%" fill="white"/>`);
   out.push(`<text x="8" y="20" font-size="14" font-weight="bold">${esc(o.title ?? `${shortTime(from)} .. ${shortTime(to)}`)}</text>`);
   // Time axis: grid lines and labels.
@@ -68,14 +82,25 @@ export function plotSvg(waves: Waveform, end: number, o: PlotOptions = {}): stri
     const top = TOP + row * ROW;
     out.push(`<g class="row" data-signal="${s.name}">`);
     out.push(`<text x="8" y="${top + 21}" fill="#000">${esc(s.name)}</text>`);
-    out.push(`<path d="${rowPath(waves, s, from, to, width, top)}" fill="none" stroke="${s.kind === 'irq' ? '#b03030' : s.kind === 'gpio' ? '#208040' : '#2060b0'}" stroke-width="1.5"/>`);
-    const boxes = s.kind === 'uart' ? waves.frames.filter((f) => f.uart === s.index).map((f) => ({ start: f.start, end: f.end, label: byteLabel(f.byte) })) : s.kind === 'i2c-sda' ? waves.i2cEvents.filter((e) => e.bus === s.index) : [];
+    out.push(
+      `<path d="${rowPath(waves, s, from, to, width, top)}" fill="none" stroke="${s.kind === 'irq' ? '#b03030' : s.kind === 'gpio' ? '#208040' : '#2060b0'}" stroke-width="1.5"/>`,
+    );
+    const boxes =
+      s.kind === 'uart'
+        ? waves.frames.filter((f) => f.uart === s.index).map((f) => ({ start: f.start, end: f.end, label: byteLabel(f.byte) }))
+        : s.kind === 'i2c-sda'
+          ? waves.i2cEvents.filter((e) => e.bus === s.index)
+          : [];
     for (const f of boxes) {
       if (f.end < from || f.start > to) continue;
-      const x0 = x(Math.max(f.start, from)), x1 = x(Math.min(f.end, to));
+      const x0 = x(Math.max(f.start, from)),
+        x1 = x(Math.min(f.end, to));
       if (x1 - x0 < 3) continue;
-      out.push(`<rect class="byte" x="${x0.toFixed(1)}" y="${top + 3}" width="${(x1 - x0).toFixed(1)}" height="${LOW - 1}" fill="#dde8ff" fill-opacity="0.7" stroke="#2060b0" stroke-width="0.5"/>`);
-      if (x1 - x0 >= 7 * f.label.length) out.push(`<text class="byte" x="${((x0 + x1) / 2).toFixed(1)}" y="${top + 20}" text-anchor="middle" fill="#102040">${esc(f.label)}</text>`);
+      out.push(
+        `<rect class="byte" x="${x0.toFixed(1)}" y="${top + 3}" width="${(x1 - x0).toFixed(1)}" height="${LOW - 1}" fill="#dde8ff" fill-opacity="0.7" stroke="#2060b0" stroke-width="0.5"/>`,
+      );
+      if (x1 - x0 >= 7 * f.label.length)
+        out.push(`<text class="byte" x="${((x0 + x1) / 2).toFixed(1)}" y="${top + 20}" text-anchor="middle" fill="#102040">${esc(f.label)}</text>`);
     }
     out.push(`</g>`);
   });

@@ -4,7 +4,9 @@ import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 
 /** Line errors of a received byte (fault injection): a wrong stop bit, a wrong parity bit, a break (line held low). */
-export const UART_RX_FRAMING = 1, UART_RX_PARITY = 2, UART_RX_BREAK = 4;
+export const UART_RX_FRAMING = 1,
+  UART_RX_PARITY = 2,
+  UART_RX_BREAK = 4;
 
 /** The host side of a UART: bytes the chip transmits, and a way to send it bytes. */
 export class UartPort {

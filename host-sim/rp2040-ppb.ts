@@ -10,10 +10,23 @@ import type { Device } from './bus.js';
 import { THREAD_PRIORITY } from './irq.js';
 import type { Machine } from './machine.js';
 
-const SYST_CSR = 0x010, SYST_RVR = 0x014, SYST_CVR = 0x018, SYST_CALIB = 0x01c;
-const NVIC_ISER = 0x100, NVIC_ICER = 0x180, NVIC_ISPR = 0x200, NVIC_ICPR = 0x280, NVIC_IPR0 = 0x400, NVIC_IPR7 = 0x41c;
-const CPUID = 0xd00, ICSR = 0xd04, VTOR = 0xd08;
-const CSR_ENABLE = 1, CSR_TICKINT = 2, CSR_CLKSOURCE = 4, CSR_COUNTFLAG = 1 << 16;
+const SYST_CSR = 0x010,
+  SYST_RVR = 0x014,
+  SYST_CVR = 0x018,
+  SYST_CALIB = 0x01c;
+const NVIC_ISER = 0x100,
+  NVIC_ICER = 0x180,
+  NVIC_ISPR = 0x200,
+  NVIC_ICPR = 0x280,
+  NVIC_IPR0 = 0x400,
+  NVIC_IPR7 = 0x41c;
+const CPUID = 0xd00,
+  ICSR = 0xd04,
+  VTOR = 0xd08;
+const CSR_ENABLE = 1,
+  CSR_TICKINT = 2,
+  CSR_CLKSOURCE = 4,
+  CSR_COUNTFLAG = 1 << 16;
 const M0PLUS_CPUID = 0x410cc601;
 const PRIORITY_BITS = 0xc0; // the M0+ implements the top 2 bits of each priority byte
 
@@ -39,7 +52,8 @@ class SysTick {
     }
     const k = Math.floor((now - this.since) / this.tickNs);
     if (k <= 0) return;
-    const c0 = this.cvr, r = this.rvr;
+    const c0 = this.cvr,
+      r = this.rvr;
     if (k <= c0) {
       this.cvr = c0 - k;
       if (this.cvr === 0) this.flag = true;
@@ -108,20 +122,27 @@ export class Rp2040Ppb implements Device {
     if (offset >= SYST_CSR && offset <= SYST_CVR) return this.systick[core]!.read(offset);
     if (offset >= NVIC_IPR0 && offset <= NVIC_IPR7) {
       let v = 0;
-      for (let b = 0; b < 4; b++) v |= irq.priorityOf((offset - NVIC_IPR0) + b) << (8 * b);
+      for (let b = 0; b < 4; b++) v |= irq.priorityOf(offset - NVIC_IPR0 + b) << (8 * b);
       return v >>> 0;
     }
     switch (offset) {
-      case SYST_CALIB: return 0;
-      case NVIC_ISER: case NVIC_ICER: return this.mask((n) => irq.isEnabled(n) && irq.routeOf(n) === core);
-      case NVIC_ISPR: case NVIC_ICPR: return this.mask((n) => irq.isPending(n) && irq.routeOf(n) === core);
-      case CPUID: return M0PLUS_CPUID;
+      case SYST_CALIB:
+        return 0;
+      case NVIC_ISER:
+      case NVIC_ICER:
+        return this.mask((n) => irq.isEnabled(n) && irq.routeOf(n) === core);
+      case NVIC_ISPR:
+      case NVIC_ICPR:
+        return this.mask((n) => irq.isPending(n) && irq.routeOf(n) === core);
+      case CPUID:
+        return M0PLUS_CPUID;
       case ICSR: {
         const active = this.m.activeIrq(core);
         const pending = irq.next(core, THREAD_PRIORITY);
         return ((active < 0 ? 0 : 16 + active) | (pending < 0 ? 0 : ((16 + pending) << 12) | (1 << 22))) >>> 0;
       }
-      case VTOR: return this.vtor[core]!;
+      case VTOR:
+        return this.vtor[core]!;
     }
     return this.fault(offset, size, 'read', `PPB+0x${offset.toString(16)} is not a modelled register (NVIC, SysTick, CPUID, ICSR, VTOR are)`);
   }
@@ -133,24 +154,39 @@ export class Rp2040Ppb implements Device {
       for (let n = 0; n < irq.lineCount && n < 32; n++) if ((value >>> n) & 1) fn(n);
     };
     if (offset === SYST_CSR) {
-      if (value & CSR_TICKINT) this.fault(offset, size, 'write', 'SysTick exception (TICKINT) is not modelled: the HAL has no vector for system exceptions; poll COUNTFLAG or use a TIMER alarm');
-      if (value & CSR_ENABLE && !(value & CSR_CLKSOURCE)) this.fault(offset, size, 'write', 'SysTick on the external reference clock (CLKSOURCE = 0) is not modelled; use the processor clock (CLKSOURCE = 1)');
+      if (value & CSR_TICKINT)
+        this.fault(
+          offset,
+          size,
+          'write',
+          'SysTick exception (TICKINT) is not modelled: the HAL has no vector for system exceptions; poll COUNTFLAG or use a TIMER alarm',
+        );
+      if (value & CSR_ENABLE && !(value & CSR_CLKSOURCE))
+        this.fault(offset, size, 'write', 'SysTick on the external reference clock (CLKSOURCE = 0) is not modelled; use the processor clock (CLKSOURCE = 1)');
     }
     if (offset >= SYST_CSR && offset <= SYST_CVR) return this.systick[core]!.write(offset, value >>> 0);
     if (offset >= NVIC_IPR0 && offset <= NVIC_IPR7) {
-      for (let b = 0; b < 4; b++) irq.setPriority((offset - NVIC_IPR0) + b, (value >>> (8 * b)) & PRIORITY_BITS);
+      for (let b = 0; b < 4; b++) irq.setPriority(offset - NVIC_IPR0 + b, (value >>> (8 * b)) & PRIORITY_BITS);
       return;
     }
     switch (offset) {
-      case NVIC_ISER: return each((n) => {
-        irq.route(n, core);
-        irq.setEnabled(n, true);
-      });
-      case NVIC_ICER: return each((n) => irq.routeOf(n) === core && irq.setEnabled(n, false));
-      case NVIC_ISPR: return each((n) => irq.raise(n));
-      case NVIC_ICPR: return each((n) => irq.clearPending(n));
-      case VTOR: this.vtor[core] = value & 0xffffff00; return;
-      case SYST_CALIB: case CPUID: return; // read-only
+      case NVIC_ISER:
+        return each((n) => {
+          irq.route(n, core);
+          irq.setEnabled(n, true);
+        });
+      case NVIC_ICER:
+        return each((n) => irq.routeOf(n) === core && irq.setEnabled(n, false));
+      case NVIC_ISPR:
+        return each((n) => irq.raise(n));
+      case NVIC_ICPR:
+        return each((n) => irq.clearPending(n));
+      case VTOR:
+        this.vtor[core] = value & 0xffffff00;
+        return;
+      case SYST_CALIB:
+      case CPUID:
+        return; // read-only
     }
     this.fault(offset, size, 'write', `PPB+0x${offset.toString(16)} is not a modelled register (NVIC, SysTick, VTOR are writable)`);
   }

@@ -7,7 +7,9 @@ import type { RP2040 } from 'rp2040js';
 import type { AccessSize } from '../src/hal.js';
 import { Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 
-const CSR_EN = 1, CSR_PH_CORRECT = 2, DIVMODE_FREE = 0;
+const CSR_EN = 1,
+  CSR_PH_CORRECT = 2,
+  DIVMODE_FREE = 0;
 
 export class Rp2040Pwm extends Rp2040Window {
   constructor(chip: RP2040, log: FaultingLogger, base: number, inReset: ResetGate) {

@@ -6,7 +6,9 @@ import { BusFault, type AccessSize } from '../src/hal.js';
 import type { Device } from './bus.js';
 import { applyAlias, ALIAS_MASK } from './rp2040-window.js';
 
-const RESET = 0x0, WDSEL = 0x4, RESET_DONE = 0x8;
+const RESET = 0x0,
+  WDSEL = 0x4,
+  RESET_DONE = 0x8;
 const ALL = 0x01ffffff;
 /**
  * Blocks still held in reset when `main` starts: where pico-sdk's runtime_init leaves the chip
@@ -34,9 +36,12 @@ export class Rp2040Resets implements Device {
 
   read(offset: number, size: AccessSize): number {
     switch (offset & ALIAS_MASK) {
-      case RESET: return this.reset;
-      case WDSEL: return this.wdsel;
-      case RESET_DONE: return ~this.reset & ALL; // a released block is ready at once
+      case RESET:
+        return this.reset;
+      case WDSEL:
+        return this.wdsel;
+      case RESET_DONE:
+        return ~this.reset & ALL; // a released block is ready at once
     }
     throw new BusFault(this.base + offset, size, 'read', 'unmodelled', `RESETS+0x${offset.toString(16)} is not a register`);
   }
@@ -50,8 +55,11 @@ export class Rp2040Resets implements Device {
         for (const w of this.watchers) if ((entered >>> w.bit) & 1) w.fn();
         return;
       }
-      case WDSEL: this.wdsel = applyAlias(offset, this.wdsel, value) & ALL; return;
-      case RESET_DONE: return; // read-only: writes are ignored, as on the chip
+      case WDSEL:
+        this.wdsel = applyAlias(offset, this.wdsel, value) & ALL;
+        return;
+      case RESET_DONE:
+        return; // read-only: writes are ignored, as on the chip
     }
     throw new BusFault(this.base + offset, size, 'write', 'unmodelled', `RESETS+0x${offset.toString(16)} is not a register`);
   }

@@ -7,8 +7,14 @@ import type { AccessSize } from '../src/hal.js';
 import type { Machine } from './machine.js';
 import { Rp2040Window, type FaultingLogger } from './rp2040-window.js';
 
-const CPUID = 0x000, FIFO_ST = 0x050, FIFO_WR = 0x054, FIFO_RD = 0x058;
-const VLD = 1, RDY = 2, WOF = 4, ROE = 8;
+const CPUID = 0x000,
+  FIFO_ST = 0x050,
+  FIFO_WR = 0x054,
+  FIFO_RD = 0x058;
+const VLD = 1,
+  RDY = 2,
+  WOF = 4,
+  ROE = 8;
 const FIFO_DEPTH = 8;
 
 export class Rp2040Sio extends Rp2040Window {
@@ -40,8 +46,10 @@ export class Rp2040Sio extends Rp2040Window {
   override read(offset: number, size: AccessSize): number {
     const core = this.m.activeCore;
     switch (offset) {
-      case CPUID: return core;
-      case FIFO_ST: return this.status(core);
+      case CPUID:
+        return core;
+      case FIFO_ST:
+        return this.status(core);
       case FIFO_RD: {
         const rx = this.fifo[core]!;
         if (rx.length === 0) this.flags[core]! |= ROE; // the read is ignored
@@ -67,7 +75,9 @@ export class Rp2040Sio extends Rp2040Window {
         this.update();
         return;
       }
-      case FIFO_RD: case CPUID: return; // read-only
+      case FIFO_RD:
+      case CPUID:
+        return; // read-only
     }
     super.write(offset, size, value);
   }

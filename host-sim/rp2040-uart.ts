@@ -12,10 +12,25 @@ import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, type UartPort } from '.
 import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimAlarm, SimClock } from './time.js';
 
-const UARTDR = 0x00, UARTRSR = 0x04, UARTFR = 0x18, UARTRIS = 0x3c, UARTMIS = 0x40, UARTICR = 0x44, UARTIMSC = 0x38, UARTLCR_H = 0x2c, UARTCR = 0x30;
-const FR_BUSY = 1 << 3, FR_RXFE = 1 << 4, FR_TXFF = 1 << 5, FR_TXFE = 1 << 7;
-const LCR_PEN = 1 << 1, LCR_STP2 = 1 << 3, LCR_FEN = 1 << 4;
-const CR_UARTEN = 1 << 0, CR_TXE = 1 << 8, CR_RXE = 1 << 9;
+const UARTDR = 0x00,
+  UARTRSR = 0x04,
+  UARTFR = 0x18,
+  UARTRIS = 0x3c,
+  UARTMIS = 0x40,
+  UARTICR = 0x44,
+  UARTIMSC = 0x38,
+  UARTLCR_H = 0x2c,
+  UARTCR = 0x30;
+const FR_BUSY = 1 << 3,
+  FR_RXFE = 1 << 4,
+  FR_TXFF = 1 << 5,
+  FR_TXFE = 1 << 7;
+const LCR_PEN = 1 << 1,
+  LCR_STP2 = 1 << 3,
+  LCR_FEN = 1 << 4;
+const CR_UARTEN = 1 << 0,
+  CR_TXE = 1 << 8,
+  CR_RXE = 1 << 9;
 const FIFO_DEPTH = 32;
 const GPIO_FUNC_UART = 2;
 
@@ -99,7 +114,8 @@ export class Rp2040Uart extends Rp2040Window {
     if (reg === UARTRIS) return (v | this.errorIrqs) >>> 0;
     if (reg === UARTMIS) return (v | (this.errorIrqs & super.read(UARTIMSC, 4))) >>> 0;
     if (reg !== UARTFR) return v;
-    const tx = (this.fifo.length === 0 ? FR_TXFE : 0) | (this.fifo.length >= this.depth ? FR_TXFF : 0) | (this.shifting >= 0 || this.fifo.length > 0 ? FR_BUSY : 0);
+    const tx =
+      (this.fifo.length === 0 ? FR_TXFE : 0) | (this.fifo.length >= this.depth ? FR_TXFF : 0) | (this.shifting >= 0 || this.fifo.length > 0 ? FR_BUSY : 0);
     return ((v & ~(FR_TXFE | FR_TXFF | FR_BUSY)) | tx) >>> 0;
   }
 

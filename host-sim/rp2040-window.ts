@@ -58,9 +58,13 @@ export class Rp2040Window implements Device {
 /** Applies an RP2040 atomic-alias write (+0x1000 XOR, +0x2000 SET, +0x3000 CLR) to a register value. */
 export function applyAlias(offset: number, old: number, value: number): number {
   switch (offset >>> 12) {
-    case 1: return (old ^ value) >>> 0;
-    case 2: return (old | value) >>> 0;
-    case 3: return (old & ~value) >>> 0;
-    default: return value >>> 0;
+    case 1:
+      return (old ^ value) >>> 0;
+    case 2:
+      return (old | value) >>> 0;
+    case 3:
+      return (old & ~value) >>> 0;
+    default:
+      return value >>> 0;
   }
 }

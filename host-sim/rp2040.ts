@@ -41,7 +41,8 @@ function later(m: Machine): (ns: number, then: () => void) => void {
 function wireI2c(m: Machine, i2c: RPI2C, bus: I2cBus, chip: RP2040): void {
   const after = later(m);
   const clocks = (n: number) => (n * (i2c.sclLowPeriod + i2c.sclHighPeriod) * 1e9) / chip.clkSys;
-  const w = m.waves, n = bus.index;
+  const w = m.waves,
+    n = bus.index;
   let repeatedStart = false;
   i2c.onStart = (repeated) => {
     repeatedStart = repeated;
@@ -115,14 +116,32 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
   const uarts: Rp2040Uart[] = [];
   for (const p of m.board.peripherals) {
     const spec = { name: p.name, base: p.base, size: p.size, widths: p.widths.reduce((a, w) => a | w, 0) };
-    const gate: ResetGate = p.reset === undefined || resets === undefined ? NEVER_RESET : ((bit) => () => resets.held(bit))(p.reset);
+    const gate: ResetGate =
+      p.reset === undefined || resets === undefined
+        ? NEVER_RESET
+        : (
+            (bit) => () =>
+              resets.held(bit)
+          )(p.reset);
     switch (p.model) {
-      case 'rp2040js': m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base, gate)); break;
-      case 'rp2040-resets': m.bus.mapDevice(spec, resets!); break;
-      case 'rp2040-sio': m.bus.mapDevice(spec, new Rp2040Sio(chip, log, p.base, m, [p.irqs.SIO_IRQ_PROC0 ?? 15, p.irqs.SIO_IRQ_PROC1 ?? 16])); break;
-      case 'rp2040-timer': m.bus.mapDevice(spec, new Rp2040Timer(chip, log, p.base, gate, m.clock)); break;
-      case 'rp2040-pwm': m.bus.mapDevice(spec, new Rp2040Pwm(chip, log, p.base, gate)); break;
-      case 'rp2040-ppb': m.bus.mapDevice(spec, new Rp2040Ppb(m, p.base)); break;
+      case 'rp2040js':
+        m.bus.mapDevice(spec, new Rp2040Window(chip, log, p.base, gate));
+        break;
+      case 'rp2040-resets':
+        m.bus.mapDevice(spec, resets!);
+        break;
+      case 'rp2040-sio':
+        m.bus.mapDevice(spec, new Rp2040Sio(chip, log, p.base, m, [p.irqs.SIO_IRQ_PROC0 ?? 15, p.irqs.SIO_IRQ_PROC1 ?? 16]));
+        break;
+      case 'rp2040-timer':
+        m.bus.mapDevice(spec, new Rp2040Timer(chip, log, p.base, gate, m.clock));
+        break;
+      case 'rp2040-pwm':
+        m.bus.mapDevice(spec, new Rp2040Pwm(chip, log, p.base, gate));
+        break;
+      case 'rp2040-ppb':
+        m.bus.mapDevice(spec, new Rp2040Ppb(m, p.base));
+        break;
       case 'rp2040-uart': {
         const index = Number(/\d+$/.exec(p.name)?.[0] ?? uarts.length);
         const u = new Rp2040Uart(chip, log, p.base, gate, index, m.clock, new UartPort(index, () => m.now));
@@ -134,7 +153,8 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
         if (p.reset !== undefined) resets?.watch(p.reset, () => u.resetState());
         break;
       }
-      default: throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (${MODELS})`);
+      default:
+        throw new BoardError(m.board.name, `peripheral ${p.name}: model ${JSON.stringify(p.model)} is not an RP2040 model (${MODELS})`);
     }
   }
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, () => m.now));

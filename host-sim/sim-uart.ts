@@ -94,7 +94,10 @@ export class SimUart {
     const start = this.board.now;
     if (!this.board.runUntil(start + timeout, seek)) {
       const where = this.board.whereabouts?.();
-      throw new SimTimeout(timeout, `no line matching ${String(pattern)} on ${this.label} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})${where ? `; ${where}` : ''}`);
+      throw new SimTimeout(
+        timeout,
+        `no line matching ${String(pattern)} on ${this.label} within ${formatNs(timeout)} of simulated time (output so far: ${describe(this.port.output.slice(-80))})${where ? `; ${where}` : ''}`,
+      );
     }
     return found!;
   }

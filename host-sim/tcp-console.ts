@@ -190,10 +190,13 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
       windowBytes += data.length;
       if (windowBytes >= READ_BUDGET && !throttle) {
         socket.pause();
-        throttle = setTimeout(() => {
-          throttle = undefined;
-          if (client === socket && !held && socket.writableLength < INPUT_CAP) socket.resume();
-        }, READ_WINDOW_MS - (now - windowStart));
+        throttle = setTimeout(
+          () => {
+            throttle = undefined;
+            if (client === socket && !held && socket.writableLength < INPUT_CAP) socket.resume();
+          },
+          READ_WINDOW_MS - (now - windowStart),
+        );
       }
       options.onData?.(new Uint8Array(data.buffer, data.byteOffset, data.length));
       const idle = count === 0;

@@ -107,4 +107,3 @@ export function installHostThreads(policies: PermissionPolicy[] = []): ThreadPro
   confineThread(policies);
   return setThreadProvider(hostThreadProvider());
 }
-

@@ -97,7 +97,7 @@ export class SimClock {
   }
 }
 
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, min: 60e9 };
+const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, min: 60e9 };
 
 /** A duration as nanoseconds; a number is taken as nanoseconds, a string like '10ms', '1.5s', '250us'. */
 export type Duration = number | string;

@@ -82,7 +82,14 @@ export class AccessTrace {
     for (let k = 0; k < this.count; k++) {
       const at = i * STRIDE;
       const m = this.ring.getUint8(at + META);
-      out.push({ t: this.ring.getUint32(at + T_HI, true) * TWO_32 + this.ring.getUint32(at + T_LO, true), core: m >> 6, op: OPS[m & 7]!, addr: this.ring.getUint32(at + ADDR, true), size: (m >> 3) & 7, value: this.ring.getUint32(at + VALUE, true) });
+      out.push({
+        t: this.ring.getUint32(at + T_HI, true) * TWO_32 + this.ring.getUint32(at + T_LO, true),
+        core: m >> 6,
+        op: OPS[m & 7]!,
+        addr: this.ring.getUint32(at + ADDR, true),
+        size: (m >> 3) & 7,
+        value: this.ring.getUint32(at + VALUE, true),
+      });
       i = i + 1 === this.capacity ? 0 : i + 1;
     }
     return out;
@@ -108,7 +115,10 @@ export class AccessTrace {
 
   /** JSON text with hex addresses and values, one entry per line. */
   dump(): string {
-    const lines = this.entries().map((e) => `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : `"${hex(e.addr)}"`},"size":${e.size},"value":"${hex(e.value)}"}`);
+    const lines = this.entries().map(
+      (e) =>
+        `{"t":${e.t},"core":${e.core},"op":"${e.op}","addr":${e.op.startsWith('irq') ? e.addr : `"${hex(e.addr)}"`},"size":${e.size},"value":"${hex(e.value)}"}`,
+    );
     return `[\n${lines.join(',\n')}\n]\n`;
   }
 }

@@ -25,7 +25,8 @@ export const waveformMatchers = {
     const tol = o.tolerance ?? 0.01;
     return {
       pass: close(f, hz, tol),
-      message: () => `expected GPIO${p.pin} to have a frequency of ${hz} Hz (±${tol * 100} %), measured ${Number.isNaN(f) ? 'no complete period' : `${f.toPrecision(6)} Hz`} over ${p.measure(o).periods().length} periods`,
+      message: () =>
+        `expected GPIO${p.pin} to have a frequency of ${hz} Hz (±${tol * 100} %), measured ${Number.isNaN(f) ? 'no complete period' : `${f.toPrecision(6)} Hz`} over ${p.measure(o).periods().length} periods`,
     };
   },
   toHaveDutyCycle(received: unknown, duty: number, o: ToleranceOptions = {}) {
@@ -34,7 +35,8 @@ export const waveformMatchers = {
     const tol = o.tolerance ?? 0.01;
     return {
       pass: close(d, duty, tol),
-      message: () => `expected GPIO${p.pin} to have a duty cycle of ${duty} (±${tol * 100} %), measured ${Number.isNaN(d) ? 'no complete period' : d.toPrecision(4)}`,
+      message: () =>
+        `expected GPIO${p.pin} to have a duty cycle of ${duty} (±${tol * 100} %), measured ${Number.isNaN(d) ? 'no complete period' : d.toPrecision(4)}`,
     };
   },
   toHaveEdgeAt(received: unknown, tNs: number, o: { within?: number; rising?: boolean } = {}) {
@@ -44,7 +46,8 @@ export const waveformMatchers = {
     const nearest = edges.reduce<number | undefined>((best, e) => (best === undefined || Math.abs(e.t - tNs) < Math.abs(best - tNs) ? e.t : best), undefined);
     return {
       pass: nearest !== undefined && Math.abs(nearest - tNs) <= within,
-      message: () => `expected GPIO${p.pin} to have a${o.rising === undefined ? 'n' : o.rising ? ' rising' : ' falling'} edge at ${tNs} ns (±${within} ns); the nearest is ${nearest === undefined ? 'none' : `at ${nearest} ns`}`,
+      message: () =>
+        `expected GPIO${p.pin} to have a${o.rising === undefined ? 'n' : o.rising ? ' rising' : ' falling'} edge at ${tNs} ns (±${within} ns); the nearest is ${nearest === undefined ? 'none' : `at ${nearest} ns`}`,
     };
   },
 };

@@ -133,7 +133,8 @@ export class Waveform {
 
   /** Level of a signal at time t. */
   levelAt(s: Signal, t: number): boolean {
-    let lo = 0, hi = s.times.length - 1;
+    let lo = 0,
+      hi = s.times.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (s.times[mid]! <= t) lo = mid;
@@ -156,7 +157,8 @@ export class Waveform {
    */
   toVCD(o: { pins?: readonly number[]; from?: number; to?: number; end: number; date?: string }): string {
     const sigs = this.select(o.pins);
-    const from = o.from ?? 0, to = o.to ?? o.end;
+    const from = o.from ?? 0,
+      to = o.to ?? o.end;
     const id = (i: number) => {
       let s = '';
       do {
@@ -222,7 +224,9 @@ export class Measure {
 
   /** Rising edge to rising edge, ns. */
   periods(): number[] {
-    const r = this.edges().filter((e) => e.rising).map((e) => e.t);
+    const r = this.edges()
+      .filter((e) => e.rising)
+      .map((e) => e.t);
     return r.slice(1).map((t, i) => t - r[i]!);
   }
 
@@ -236,7 +240,8 @@ export class Measure {
   /** High time / period over the complete periods in the window, 0..1 (NaN without one). */
   dutyCycle(): number {
     const e = this.edges();
-    let high = 0, total = 0;
+    let high = 0,
+      total = 0;
     for (let i = 0; i < e.length; i++) {
       if (!e[i]!.rising) continue;
       const fall = e.slice(i + 1).find((x) => !x.rising);

@@ -153,7 +153,12 @@ export class XsbugStandIn {
   }
 
   private emit(kind: XsbugEvent['kind'], path: string | undefined, line: string | undefined, text: string): void {
-    const e = { kind, path: path === undefined ? undefined : unescapeXml(path), line: line === undefined ? undefined : Number(line), text: unescapeXml(text).replace(/\n$/, '') };
+    const e = {
+      kind,
+      path: path === undefined ? undefined : unescapeXml(path),
+      line: line === undefined ? undefined : Number(line),
+      text: unescapeXml(text).replace(/\n$/, ''),
+    };
     this.events.push(e);
     this.onEvent(e);
   }

@@ -1,5 +1,5 @@
 // The types an app needs, from 'vllsi' (type-only: nothing of this reaches a device bundle).
-import type { BoardSpec } from '../boards/index.js';
+import type { BoardSpec } from './board.js';
 import type { Hal } from './hal.js';
 
 export type { BoardSpec, Hal };

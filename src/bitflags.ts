@@ -43,7 +43,7 @@ export class Flags<Name extends string = string> {
   }
   toString(): string {
     const names = this.names();
-    return `${this.type.typeName}(${names.length ? names.join(' | ') : this.type.zeroName ?? '0'})`;
+    return `${this.type.typeName}(${names.length ? names.join(' | ') : (this.type.zeroName ?? '0')})`;
   }
   private same(other: Flags<Name>): Flags<Name> {
     if (other.type !== this.type) {
@@ -71,10 +71,7 @@ export type BitflagsConstants<D extends Record<string, number>> = {
 };
 
 /** Define a bitflags type: `const MemProt = bitflags('MemProt', { None: 0, Read: 1, ... })`. */
-export function bitflags<const D extends Record<string, number>>(
-  typeName: string,
-  defs: D,
-): BitflagsType<Extract<keyof D, string>> & BitflagsConstants<D> {
+export function bitflags<const D extends Record<string, number>>(typeName: string, defs: D): BitflagsType<Extract<keyof D, string>> & BitflagsConstants<D> {
   type Name = Extract<keyof D, string>;
   requireObject(`${typeName} flag definitions`, defs);
   const names = Object.keys(defs) as Name[];

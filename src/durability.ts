@@ -20,7 +20,10 @@ export class NotRegularFile extends VllsiError<'NotRegularFile'> {
     readonly path: string,
     readonly fileKind: FileKind,
   ) {
-    super('NotRegularFile', `atomicWrite ${describe(path)}: it is ${fileKind === 'missing' ? 'a symlink to nothing' : `a ${fileKind}`}, not a regular file: refused (nothing written)`);
+    super(
+      'NotRegularFile',
+      `atomicWrite ${describe(path)}: it is ${fileKind === 'missing' ? 'a symlink to nothing' : `a ${fileKind}`}, not a regular file: refused (nothing written)`,
+    );
   }
 }
 
@@ -49,7 +52,7 @@ export function atomicWrite(path: string, bytes: Uint8Array): void {
   const fd = fileDesc(backend.open(tmp, { write: true, create: true, exclusive: true }, 0o644));
   let renamed = false;
   try {
-    for (let done = 0; done < bytes.length; ) done += backend.pwrite(fd, bytes.subarray(done), done);
+    for (let done = 0; done < bytes.length;) done += backend.pwrite(fd, bytes.subarray(done), done);
     backend.fullFsync(fd);
     backend.close(fd);
     backend.rename(tmp, target);
@@ -57,8 +60,16 @@ export function atomicWrite(path: string, bytes: Uint8Array): void {
     backend.syncDirectory(parentDirectory(target));
   } catch (e) {
     if (!renamed) {
-      try { backend.close(fd); } catch { /* already closed */ }
-      try { backend.unlink(tmp); } catch { /* nothing to remove */ }
+      try {
+        backend.close(fd);
+      } catch {
+        /* already closed */
+      }
+      try {
+        backend.unlink(tmp);
+      } catch {
+        /* nothing to remove */
+      }
     }
     throw e;
   }

@@ -1,6 +1,6 @@
-// The embedded runtime (reference: "Alternative runtimes" → sys.embedded):
-// a stack allocator over a fixed arena instead of a heap, and `blockOn`, which
-// runs asynchronous code to completion without an event loop.
+// The embedded runtime's allocator (reference: "Alternative runtimes" → sys.embedded): a stack
+// allocator over a fixed arena instead of a heap. Its other half, `blockOn`, which runs
+// asynchronous code to completion without an event loop, is src/block_on.ts.
 //
 // Stack allocator. One arena (an ArrayBuffer given at init; its size comes from
 // the board or the init config). Allocation bumps a top offset; `stackMark()`
@@ -10,15 +10,7 @@
 // `stackArena()` and allocates nothing, for hot paths; `stackAlloc` returns a
 // view (one small object per call). Alignment is relative to the arena's start;
 // native HALs hand out page-aligned arenas so it is also absolute.
-//
-// blockOn. JS cannot wait for a Promise synchronously, so asynchronous code for
-// the embedded runtime is written as a generator: `yield op` where `await op`
-// would be. blockOn resumes the generator at once with plain values and polls a
-// `Pollable` until it completes (an I/O engine that completes synchronously is
-// ready at the first poll). Limits: a yielded Promise cannot be waited for (no
-// event loop): it is thrown back into the generator as `WouldBlock`; a Pollable
-// still pending after `maxPolls` polls gets `WouldBlock` too.
-import { InvalidArgument, NotInitialized, VllsiError } from './errors.js';
+import { InvalidArgument, NotInitialized } from './errors.js';
 import { targetPageSize } from './common.js';
 
 /** Arenas above this are refused: offsets stay in 31-bit integer arithmetic. */
@@ -45,7 +37,8 @@ export class StackAllocator {
     readonly maxAlign: number = targetPageSize(),
   ) {
     if (!(arena instanceof ArrayBuffer)) throw new InvalidArgument('stack arena', arena, 'must be an ArrayBuffer');
-    if (arena.byteLength > MAX_STACK_ARENA_BYTES) throw new InvalidArgument('stack arena size', arena.byteLength, `must be at most ${MAX_STACK_ARENA_BYTES} bytes`);
+    if (arena.byteLength > MAX_STACK_ARENA_BYTES)
+      throw new InvalidArgument('stack arena size', arena.byteLength, `must be at most ${MAX_STACK_ARENA_BYTES} bytes`);
     if (!Number.isInteger(maxAlign) || maxAlign < 1 || maxAlign > MAX_STACK_ARENA_BYTES || (maxAlign & (maxAlign - 1)) !== 0) {
       throw new InvalidArgument('maximum alignment', maxAlign, 'must be a power of two up to 2^30');
     }
@@ -79,7 +72,11 @@ export class StackAllocator {
   /** Frees everything allocated after `mark` was taken (everything, without a mark). */
   reset(mark: number = 0): void {
     if (!Number.isInteger(mark) || mark < 0 || mark > this.top) {
-      throw new InvalidArgument('stack mark', mark, `must be an integer in 0..${this.top} (the current top); a mark above it was taken before an earlier reset`);
+      throw new InvalidArgument(
+        'stack mark',
+        mark,
+        `must be an integer in 0..${this.top} (the current top); a mark above it was taken before an earlier reset`,
+      );
     }
     this.top = mark;
   }
@@ -158,72 +155,4 @@ export function stackStats(): StackStats {
 /** The arena's buffer, to read and write what `stackAllocOffset` handed out. */
 export function stackArena(): ArrayBuffer {
   return arena().arena;
-}
-
-// --- blockOn ----------------------------------------------------------------------
-
-/** What `poll()` returns while an operation is still in flight. */
-export const PENDING: unique symbol = Symbol('vllsi.pending');
-
-/** An operation blockOn can drive: `poll()` makes progress and returns the result once complete. */
-export interface Pollable<T> {
-  poll(): T | typeof PENDING;
-}
-
-/** blockOn cannot complete the computation without an event loop. */
-export class WouldBlock extends VllsiError<'WouldBlock'> {
-  constructor(message: string) {
-    super('WouldBlock', message);
-  }
-}
-
-export interface BlockOnOptions {
-  /** Polls of one Pollable before it is abandoned with WouldBlock (default 1,000,000). */
-  maxPolls?: number;
-  /** Called between two polls that found the operation pending (e.g. wait for an interrupt, advance the simulator). */
-  idle?: () => void;
-}
-
-/** An asynchronous computation for blockOn: a generator yielding what it would await. */
-export type Blocking<T> = Generator<unknown, T, any>;
-
-function isPollable(x: unknown): x is Pollable<unknown> {
-  return typeof x === 'object' && x !== null && typeof (x as Pollable<unknown>).poll === 'function';
-}
-
-/**
- * Runs `computation` to completion on the calling stack and returns its result
- * (the embedded runtime's `async { ... }.await`). Errors thrown by a poll are
- * thrown back into the generator at its `yield`, like a rejected await.
- */
-export function blockOn<T>(computation: Blocking<T> | (() => Blocking<T>), options: BlockOnOptions = {}): T {
-  const maxPolls = options.maxPolls ?? 1_000_000;
-  if (!(maxPolls >= 1)) throw new InvalidArgument('maxPolls', maxPolls, 'must be at least 1');
-  const gen = typeof computation === 'function' ? computation() : computation;
-  if (!gen || typeof gen.next !== 'function' || typeof gen.throw !== 'function') {
-    throw new InvalidArgument('computation', gen, 'must be a generator (write `yield` where the async code would `await`)');
-  }
-  let step = gen.next();
-  while (!step.done) {
-    const op = step.value;
-    let failed = false;
-    let value: unknown = op;
-    if (isPollable(op)) {
-      try {
-        let polls = 0;
-        while ((value = op.poll()) === PENDING) {
-          if (++polls >= maxPolls) throw new WouldBlock(`an operation was still pending after ${polls} polls`);
-          options.idle?.();
-        }
-      } catch (e) {
-        failed = true;
-        value = e;
-      }
-    } else if (typeof op === 'object' && op !== null && typeof (op as PromiseLike<unknown>).then === 'function') {
-      failed = true;
-      value = new WouldBlock('blockOn cannot wait for a Promise (no event loop in this runtime): yield a Pollable instead');
-    }
-    step = failed ? gen.throw(value) : gen.next(value);
-  }
-  return step.value;
 }

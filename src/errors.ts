@@ -74,7 +74,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n (0x${value.toString(16)})`;
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
-  return `a ${typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value}`;
+  return `a ${typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value}`;
 }
 
 /** `0x` and at least `digits` hex digits (8: a 32-bit address); a non-integer or negative number as it is. */

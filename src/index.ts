@@ -11,8 +11,8 @@ export * from './bitfield.js';
 export * from './packed.js';
 export * from './profile.js';
 export * from './runtime.js';
-export { PENDING, WouldBlock, DEFAULT_STACK_ARENA_BYTES, MAX_STACK_ARENA_BYTES } from './embedded.js';
-export type { Pollable, StackStats, BlockOnOptions, Blocking } from './embedded.js';
+export { DEFAULT_STACK_ARENA_BYTES, MAX_STACK_ARENA_BYTES, type StackStats } from './embedded.js';
+export { PENDING, WouldBlock, type Pollable, type BlockOnOptions, type Blocking } from './block_on.js';
 export { NoRuntime } from './no_runtime.js';
 export { MemAdvice, BadFree, releaseOsMemory, osProtection, osMemoryInfo } from './os_memory.js';
 export type { MemoryProtector, OsMemoryConfig } from './os_memory.js';
@@ -27,12 +27,29 @@ export * from './sys_common.js';
 export * from './locking.js';
 export * from './durability.js';
 export * from './io_engine.js';
+export type * from './io_driver.js';
 export * from './process.js';
 export * from './platform.js';
 export * from './mmio.js';
 export { AccessMode, type Width } from './bus.js';
 export { isReadable, isWritable } from './register_def.js';
-export type { Access, ModifiedWriteValues, ReadAction, FieldDef, RegisterDef, PeripheralDef, FieldName, EnumName, FieldValues } from './register_def.js';
+export type {
+  Access,
+  ModifiedWriteValues,
+  ReadAction,
+  FieldDef,
+  RegisterDef,
+  PeripheralDef,
+  FieldName,
+  EnumName,
+  FieldValues,
+  FieldAccess,
+  RegisterAccess,
+  ReadableFieldName,
+  WritableFieldName,
+  ReadableFieldValues,
+  AnyFieldValues,
+} from './register_def.js';
 export type { EnumSet, EnumValue, FieldMap, PeripheralMap, RegisterMap, WriteAction } from './register_def.js';
 export * from './register_errors.js';
 export * from './register.js';

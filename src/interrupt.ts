@@ -152,7 +152,10 @@ export class CriticalSection {
     const s = stateOf(hal);
     const top = s.depth[core]! - 1;
     if (top !== this.depth) {
-      throw new CriticalSectionError('out-of-order', `critical section at depth ${this.depth} released while depth ${top} is still held on core ${core}: release in reverse order`);
+      throw new CriticalSectionError(
+        'out-of-order',
+        `critical section at depth ${this.depth} released while depth ${top} is still held on core ${core}: release in reverse order`,
+      );
     }
     this.isReleased = true;
     leave(hal, s, core, this.depth);
@@ -207,6 +210,7 @@ export function withCriticalSection<T>(fn: () => T): T {
       leave(hal, s, core, k);
     }
     if (leaked > 0 && !threw) {
+      // eslint-disable-next-line no-unsafe-finally -- only when fn returned normally: report the leak it left
       throw new CriticalSectionError('leaked', `withCriticalSection: the function returned holding ${leaked} critical section(s) it took; they were released`);
     }
   }
@@ -226,7 +230,10 @@ export function enableInterrupts(): void {
   const hal = currentHal();
   const core = hal.coreId();
   if (stateOf(hal).depth[core]! > 0) {
-    throw new CriticalSectionError('enable-inside-critical-section', `enableInterrupts() on core ${core} inside a critical section: release the critical section instead`);
+    throw new CriticalSectionError(
+      'enable-inside-critical-section',
+      `enableInterrupts() on core ${core} inside a critical section: release the critical section instead`,
+    );
   }
   hal.interruptsEnable();
 }

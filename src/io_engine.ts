@@ -7,29 +7,11 @@
 // 0) or −errno with the platform's errno numbers (−ECANCELED after shutdown).
 import { InvalidArgument, VllsiError, requireObject } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
+import type { CompletionOp, IoDriver, IoEngineConfig, SocketAddress } from './io_driver.js';
 import { os } from './os.js';
 import { checkFdPermission, checkPermission } from './permissions.js';
 
 export type SubmissionId = number;
-
-/** A TCP endpoint (the reference's `addr`/`addrlen` pair). */
-export interface SocketAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-export type CompletionOp =
-  | { readonly op: 'Read'; readonly fd: FileDesc; readonly buf: Uint8Array; readonly len: number; readonly offset: number }
-  | { readonly op: 'Write'; readonly fd: FileDesc; readonly buf: Uint8Array; readonly len: number; readonly offset: number }
-  /** Result: the accepted socket's descriptor; `address` is the peer. */
-  | { readonly op: 'Accept'; readonly fd: FileDesc }
-  | { readonly op: 'Connect'; readonly fd: FileDesc; readonly address: SocketAddress }
-  | { readonly op: 'Send'; readonly fd: FileDesc; readonly buf: Uint8Array; readonly len: number; readonly flags: number }
-  /** Result: bytes received, 0 at end of stream. */
-  | { readonly op: 'Recv'; readonly fd: FileDesc; readonly buf: Uint8Array; readonly len: number; readonly flags: number }
-  /** Completes with 0 after `durationMs` milliseconds. */
-  | { readonly op: 'Timeout'; readonly durationMs: number }
-  | { readonly op: 'Close'; readonly fd: FileDesc };
 
 export interface CompletionResult {
   readonly submissionId: SubmissionId;
@@ -38,29 +20,6 @@ export interface CompletionResult {
   readonly flags: number;
   /** Accept: the peer's address. */
   readonly address?: SocketAddress;
-}
-
-export interface IoEngineConfig {
-  /** Most operations in flight at once; `submit` refuses beyond it. Default 256. */
-  readonly queueDepth?: number;
-}
-
-/** What the engine needs from a platform: start an operation, report its result once. */
-export interface IoDriver {
-  /** The driver picked (`'libuv'` in Node). */
-  readonly kind: string;
-  /** What the driver sits on, in plain words (for `engine.describe`). */
-  readonly description: string;
-  /** Starts `op` (never Timeout); calls `done` exactly once, later, never synchronously. */
-  start(op: Exclude<CompletionOp, { op: 'Timeout' }>, done: (result: number, address?: SocketAddress) => void): void;
-  /** Calls `fn` after `ms` milliseconds; returns a canceller. */
-  timer(ms: number, fn: () => void): () => void;
-  /** A new, unconnected TCP socket descriptor for Connect. */
-  socket(): FileDesc;
-  /** A listening TCP socket for Accept; port 0 picks a free one, reported in `address`. */
-  listen(address: SocketAddress, backlog: number): Promise<{ fd: FileDesc; address: SocketAddress }>;
-  /** Releases everything the driver holds (sockets); later completions are dropped by the engine. */
-  shutdown(): void;
 }
 
 /** `submit` refused: the engine was shut down, or the queue is full. */
@@ -114,7 +73,8 @@ export class IoEngine {
     checkOp(op);
     if (op.op === 'Timeout') checkPermission('io', 'timeout');
     else checkFdPermission('io', op.fd);
-    if (this.#inFlight.size >= this.queueDepth) throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
+    if (this.#inFlight.size >= this.queueDepth)
+      throw new IoError('QueueFull', `submit ${op.op}: ${this.#inFlight.size} operations in flight, the queue depth is ${this.queueDepth}`);
     const id = this.#nextId++;
     const finish = (result: number, address?: SocketAddress) => {
       if (!this.#inFlight.delete(id)) return; // cancelled by shutdown, or reported already
@@ -122,7 +82,10 @@ export class IoEngine {
       this.#notify();
     };
     if (op.op === 'Timeout') {
-      this.#inFlight.set(id, this.driver.timer(op.durationMs, () => finish(0)));
+      this.#inFlight.set(
+        id,
+        this.driver.timer(op.durationMs, () => finish(0)),
+      );
     } else {
       this.#inFlight.set(id, () => {});
       this.driver.start(op, finish);
@@ -136,11 +99,21 @@ export class IoEngine {
    * nothing is in flight).
    */
   async poll(timeoutMs?: number): Promise<CompletionResult[]> {
-    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) throw new InvalidArgument('poll timeout', timeoutMs, 'must be a non-negative number of milliseconds');
+    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0))
+      throw new InvalidArgument('poll timeout', timeoutMs, 'must be a non-negative number of milliseconds');
     if (this.#ready.length === 0 && timeoutMs !== 0 && this.#inFlight.size > 0) {
       await new Promise<void>((resolve) => {
-        const cancel = timeoutMs === undefined ? undefined : this.driver.timer(timeoutMs, () => { this.#wake = undefined; resolve(); });
-        this.#wake = () => { cancel?.(); resolve(); };
+        const cancel =
+          timeoutMs === undefined
+            ? undefined
+            : this.driver.timer(timeoutMs, () => {
+                this.#wake = undefined;
+                resolve();
+              });
+        this.#wake = () => {
+          cancel?.();
+          resolve();
+        };
       });
     }
     const out = this.#ready;
@@ -197,18 +170,21 @@ export function createIoEngine(config: IoEngineConfig = {}): IoEngine {
 function checkOp(op: CompletionOp): void {
   if (op === null || typeof op !== 'object' || !OPS.includes(op.op)) throw new InvalidArgument('operation', op, `must be one of ${OPS.join(' ')}`);
   if (op.op === 'Timeout') {
-    if (!Number.isFinite(op.durationMs) || op.durationMs < 0) throw new InvalidArgument('timeout duration', op.durationMs, 'must be a non-negative number of milliseconds');
+    if (!Number.isFinite(op.durationMs) || op.durationMs < 0)
+      throw new InvalidArgument('timeout duration', op.durationMs, 'must be a non-negative number of milliseconds');
     return;
   }
   fileDesc(op.fd);
   if (op.op === 'Read' || op.op === 'Write' || op.op === 'Send' || op.op === 'Recv') {
     if (!(op.buf instanceof Uint8Array)) throw new InvalidArgument(`${op.op} buffer`, op.buf, 'must be a Uint8Array');
-    if (!Number.isInteger(op.len) || op.len < 0 || op.len > op.buf.length) throw new InvalidArgument(`${op.op} length`, op.len, `must be an integer in 0..${op.buf.length}`);
+    if (!Number.isInteger(op.len) || op.len < 0 || op.len > op.buf.length)
+      throw new InvalidArgument(`${op.op} length`, op.len, `must be an integer in 0..${op.buf.length}`);
   }
   if ((op.op === 'Read' || op.op === 'Write') && (!Number.isSafeInteger(op.offset) || op.offset < 0)) {
     throw new InvalidArgument(`${op.op} offset`, op.offset, 'must be a non-negative safe integer');
   }
-  if ((op.op === 'Send' || op.op === 'Recv') && op.flags !== 0) throw new InvalidArgument(`${op.op} flags`, op.flags, 'must be 0 (no MSG_* flags are supported)');
+  if ((op.op === 'Send' || op.op === 'Recv') && op.flags !== 0)
+    throw new InvalidArgument(`${op.op} flags`, op.flags, 'must be 0 (no MSG_* flags are supported)');
   if (op.op === 'Connect') checkAddress(op.address);
 }
 

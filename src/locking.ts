@@ -39,7 +39,10 @@ export class LockConflict extends LockError<'LockConflict'> {
     /** The holder's pid when the OS reports it (F_GETLK on macOS); Linux OFD locks and Windows have no owning process to report. */
     readonly ownerPid: number | undefined,
   ) {
-    super('LockConflict', `${lockKind} lock on ${regionText(region)} conflicts with a lock held ${ownerPid === undefined ? 'elsewhere' : `by pid ${ownerPid}`}`);
+    super(
+      'LockConflict',
+      `${lockKind} lock on ${regionText(region)} conflicts with a lock held ${ownerPid === undefined ? 'elsewhere' : `by pid ${ownerPid}`}`,
+    );
   }
 }
 
@@ -60,7 +63,10 @@ export class LockAlreadyReleased extends VllsiError<'LockAlreadyReleased'> {
 /** `unlock` was given a handle whose descriptor no longer names the file it locked. Nothing was unlocked. */
 export class LockHandleStale extends VllsiError<'LockHandleStale'> {
   constructor(readonly handle: LockHandle) {
-    super('LockHandleStale', `lock handle for fd ${handle.fd} ${regionText(handle.region)} is stale: fd ${handle.fd} now names another file (was it closed?); nothing unlocked`);
+    super(
+      'LockHandleStale',
+      `lock handle for fd ${handle.fd} ${regionText(handle.region)} is stale: fd ${handle.fd} now names another file (was it closed?); nothing unlocked`,
+    );
   }
 }
 
@@ -90,7 +96,7 @@ export class LockHandle {
 export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockHandle {
   fileDesc(fd);
   const r = checkRegion(region);
-  if (kind !== LockKind.Shared && kind !== LockKind.Exclusive) throw new InvalidArgument('lock kind', kind, "must be LockKind.Shared or LockKind.Exclusive");
+  if (kind !== LockKind.Shared && kind !== LockKind.Exclusive) throw new InvalidArgument('lock kind', kind, 'must be LockKind.Shared or LockKind.Exclusive');
   checkFdPermission('lock', fd);
   const backend = os('tryLock');
   let outcome;

@@ -53,7 +53,7 @@ function rasrFor(prot: number, size: number): number {
 /** Splits [start, end) into power-of-two blocks aligned to their size. */
 function blocks(start: number, end: number): { base: number; size: number }[] {
   const out = [];
-  for (let a = start; a < end; ) {
+  for (let a = start; a < end;) {
     let size = 2 ** 31;
     while (size > 1 && (a % size !== 0 || a + size > end)) size /= 2;
     if (size < 256) throw new Unsupported('osProtect', `the MPU cannot protect ${end - start} bytes at 0x${a.toString(16)}: regions are at least 256 bytes`);
@@ -76,7 +76,7 @@ export function armMpuProtector(region: { base: number; size: number; pageSize: 
     const count = (volatileLoad(MPU_TYPE) >>> 8) & 0xff;
     if (count === 0) throw new Unsupported('osProtect', 'this core has no MPU regions (MPU_TYPE.DREGION = 0)');
     const out: MpuRegion[] = [];
-    for (let i = 0; i < p.length; ) {
+    for (let i = 0; i < p.length;) {
       let j = i + 1;
       while (j < p.length && p[j] === p[i]) j++;
       if (p[i] !== RW_BITS) {
@@ -88,7 +88,10 @@ export function armMpuProtector(region: { base: number; size: number; pageSize: 
       i = j;
     }
     if (first + out.length > count) {
-      throw new Unsupported('osProtect', `the protections need ${out.length} MPU regions, the MPU has ${count - first} free (${count} in all, from region ${first})`);
+      throw new Unsupported(
+        'osProtect',
+        `the protections need ${out.length} MPU regions, the MPU has ${count - first} free (${count} in all, from region ${first})`,
+      );
     }
     return out;
   }

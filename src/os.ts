@@ -3,11 +3,11 @@
 // initialisation (Node: host-sim/os picks linux, darwin or windows); on a device without
 // a file system none is installed and every call refuses with `NoOsBackend`.
 //
-// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts, process.ts,
-// time.ts and signal.ts each reach the backend through `os()` once, so a gate (a
+// Entry points in sys_common.ts, locking.ts, durability.ts, io_engine.ts and process.ts
+// (processes, clocks, signals) each reach the backend through `os()` once, so a gate (a
 // permission check) can be placed at the top of each.
 import { InvalidArgument, VllsiError } from './errors.js';
-import type { IoDriver, IoEngineConfig } from './io_engine.js';
+import type { IoDriver, IoEngineConfig } from './io_driver.js';
 import { PermissionDenied, bindFn, confineLater, freeze, mapDelete, mapGet, mapSet, sandboxGate, type PermissionScope } from './gate.js';
 
 /** A raw byte-range lock request: `length` 0 means "to end of file, however it grows". */
@@ -96,7 +96,10 @@ export class UnsupportedSignal extends VllsiError<'UnsupportedSignal'> {
     readonly signal: string,
     readonly platform: string,
   ) {
-    super('UnsupportedSignal', `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`);
+    super(
+      'UnsupportedSignal',
+      `signal ${JSON.stringify(signal)} cannot be handled on ${platform}: the portable signals are SIGINT, SIGTERM and SIGHUP (where the OS has them)`,
+    );
   }
 }
 
@@ -158,10 +161,32 @@ function gatedView(raw: OsBackend): OsBackend {
     return (typeof f === 'function' ? bindFn(f, raw) : f) as OsBackend[K];
   };
   const [open, close, rename, unlink, pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, lockRegion, randomBytes] = [
-    m('open'), m('close'), m('rename'), m('unlink'), m('pread'), m('pwrite'), m('fileSize'), m('truncate'), m('access'), m('fullFsync'), m('syncDirectory'), m('lockRegion'), m('randomBytes'),
+    m('open'),
+    m('close'),
+    m('rename'),
+    m('unlink'),
+    m('pread'),
+    m('pwrite'),
+    m('fileSize'),
+    m('truncate'),
+    m('access'),
+    m('fullFsync'),
+    m('syncDirectory'),
+    m('lockRegion'),
+    m('randomBytes'),
   ];
   const [fileKind, realPath, fileIdentity, listDirectory, exit, onSignal, ioDriver, errno, getpid, gettid, clockGettime] = [
-    m('fileKind'), m('realPath'), m('fileIdentity'), m('listDirectory'), m('exit'), m('onSignal'), m('ioDriver'), m('errno'), m('getpid'), m('gettid'), m('clockGettime'),
+    m('fileKind'),
+    m('realPath'),
+    m('fileIdentity'),
+    m('listDirectory'),
+    m('exit'),
+    m('onSignal'),
+    m('ioDriver'),
+    m('errno'),
+    m('getpid'),
+    m('gettid'),
+    m('clockGettime'),
   ];
   const path = (scope: PermissionScope, p: string): void => sandboxGate?.check(scope, p);
   const fd = (scope: PermissionScope, n: number): void => sandboxGate?.checkFd(scope, n);

@@ -115,7 +115,11 @@ class Region {
       this.freedStarts.delete(addr);
       return addr;
     }
-    throw new OSError(ENOMEM, `out of OS memory: no ${count} free page(s) of ${this.pageSize} bytes aligned to ${align} in ${describe(this.base)}..+${this.size}`, 'ENOMEM');
+    throw new OSError(
+      ENOMEM,
+      `out of OS memory: no ${count} free page(s) of ${this.pageSize} bytes aligned to ${align} in ${describe(this.base)}..+${this.size}`,
+      'ENOMEM',
+    );
   }
 
   /** `implicit`: set by alloc, free or init rather than osProtect. */
@@ -127,7 +131,8 @@ class Region {
 
   /** Checks [addr, addr+size) is page aligned, inside the region and wholly allocated. */
   range(op: string, addr: number, size: number): number {
-    if (!Number.isSafeInteger(addr) || addr % this.pageSize !== 0) throw new OSError(EINVAL, `${op}: address ${describe(addr)} is not page aligned (${this.pageSize})`, 'EINVAL');
+    if (!Number.isSafeInteger(addr) || addr % this.pageSize !== 0)
+      throw new OSError(EINVAL, `${op}: address ${describe(addr)} is not page aligned (${this.pageSize})`, 'EINVAL');
     if (!Number.isSafeInteger(size) || size <= 0) throw new InvalidArgument(`${op} size`, size, 'must be a positive integer');
     const len = Math.ceil(size / this.pageSize) * this.pageSize;
     const p = this.page(addr);
@@ -149,9 +154,12 @@ function current(): Region {
 /** Reserves the region (init does this from the board); the region starts with no access. */
 export function initOsMemory(cfg: OsMemoryConfig): void {
   const pageSize = cfg.pageSize ?? targetPageSize();
-  if (!Number.isInteger(pageSize) || pageSize < 1 || (pageSize & (pageSize - 1)) !== 0) throw new InvalidArgument('page size', pageSize, 'must be a power of two');
-  if (!Number.isSafeInteger(cfg.base) || cfg.base < 0 || cfg.base % pageSize !== 0) throw new InvalidArgument('OS memory base', cfg.base, `must be a page-aligned address (page ${pageSize})`);
-  if (!Number.isSafeInteger(cfg.size) || cfg.size <= 0 || cfg.size % pageSize !== 0) throw new InvalidArgument('OS memory size', cfg.size, `must be a positive whole number of ${pageSize}-byte pages`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || (pageSize & (pageSize - 1)) !== 0)
+    throw new InvalidArgument('page size', pageSize, 'must be a power of two');
+  if (!Number.isSafeInteger(cfg.base) || cfg.base < 0 || cfg.base % pageSize !== 0)
+    throw new InvalidArgument('OS memory base', cfg.base, `must be a page-aligned address (page ${pageSize})`);
+  if (!Number.isSafeInteger(cfg.size) || cfg.size <= 0 || cfg.size % pageSize !== 0)
+    throw new InvalidArgument('OS memory size', cfg.size, `must be a positive whole number of ${pageSize}-byte pages`);
   if (!cfg.protector || typeof cfg.protector.zero !== 'function') {
     throw new InvalidArgument('memory protector', cfg.protector, 'must implement MemoryProtector');
   }

@@ -49,15 +49,13 @@ export const UInt64: BitfieldElement<bigint, bigint> = {
  * An enumerated element: values are the variant names. Bits that name no
  * variant (hardware can hold them) read back as the raw number.
  */
-export function enumElement<const E extends Record<string, number>>(
-  name: string,
-  variants: E,
-): BitfieldElement<Extract<keyof E, string> | number> {
+export function enumElement<const E extends Record<string, number>>(name: string, variants: E): BitfieldElement<Extract<keyof E, string> | number> {
   requireObject(`${name} variants`, variants);
   const byValue = new Map<number, string>();
   let max = 0;
   for (const [k, v] of Object.entries(variants)) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new BitfieldDefinitionError(name, `variant ${k} = ${describe(v)} is not an unsigned 32-bit integer`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new BitfieldDefinitionError(name, `variant ${k} = ${describe(v)} is not an unsigned 32-bit integer`);
     if (byValue.has(v)) throw new BitfieldDefinitionError(name, `variants ${byValue.get(v)} and ${k} share the value ${v}`);
     byValue.set(v, k);
     if (v > max) max = v;
@@ -167,19 +165,23 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
   const fields: FieldInfo[] = [];
   let offset = 0;
   for (const [fname, spec] of Object.entries(specs)) {
-    if (!spec || (spec.kind !== 'field' && spec.kind !== 'padding')) throw new BitfieldDefinitionError(name, `${fname} must be bits(width, element) or padding(width)`);
+    if (!spec || (spec.kind !== 'field' && spec.kind !== 'padding'))
+      throw new BitfieldDefinitionError(name, `${fname} must be bits(width, element) or padding(width)`);
     const w = spec.width;
-    if (!Number.isInteger(w) || w < 1 || w > PACKED_MAX_BITS) throw new BitfieldDefinitionError(name, `${fname} has width ${describe(w)}; widths are integers 1..${PACKED_MAX_BITS}`);
+    if (!Number.isInteger(w) || w < 1 || w > PACKED_MAX_BITS)
+      throw new BitfieldDefinitionError(name, `${fname} has width ${describe(w)}; widths are integers 1..${PACKED_MAX_BITS}`);
     if (spec.kind === 'field') {
       if (!IDENT.test(fname) || RESERVED.has(fname)) throw new BitfieldDefinitionError(name, `field name ${describe(fname)} is reserved or not an identifier`);
-      if (!verifyFieldWidth(w, spec.element.BIT_WIDTH)) throw new BitfieldDefinitionError(name, `${fname} is ${w} bits, wider than its ${spec.element.name} (${spec.element.BIT_WIDTH} bits)`);
+      if (!verifyFieldWidth(w, spec.element.BIT_WIDTH))
+        throw new BitfieldDefinitionError(name, `${fname} is ${w} bits, wider than its ${spec.element.name} (${spec.element.BIT_WIDTH} bits)`);
     }
     fields.push({ name: fname, offset, width: w, element: spec.kind === 'field' ? (spec.element as BitfieldElement<unknown, number | bigint>) : undefined });
     offset += w;
   }
   const SIZE_BITS = offset;
   if (SIZE_BITS === 0) throw new BitfieldDefinitionError(name, 'has no fields');
-  if (SIZE_BITS > PACKED_MAX_BITS) throw new BitfieldDefinitionError(name, `is ${SIZE_BITS} bits; a packed type is at most ${PACKED_MAX_BITS} bits (${PACKED_MAX_BITS / 8} bytes)`);
+  if (SIZE_BITS > PACKED_MAX_BITS)
+    throw new BitfieldDefinitionError(name, `is ${SIZE_BITS} bits; a packed type is at most ${PACKED_MAX_BITS} bits (${PACKED_MAX_BITS / 8} bytes)`);
   if (!verifyByteAlignment(SIZE_BITS)) {
     throw new BitfieldDefinitionError(name, `total of ${SIZE_BITS} bits is not a whole number of bytes; add padding(${8 - (SIZE_BITS % 8)})`);
   }
@@ -192,7 +194,7 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
 
   function readNumber(bytes: Uint8Array, off: number, width: number): number {
     let result = 0;
-    for (let got = 0; got < width; ) {
+    for (let got = 0; got < width;) {
       const pos = off + got;
       const inByte = pos & 7;
       const take = Math.min(8 - inByte, width - got);
@@ -202,7 +204,7 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
     return result;
   }
   function writeNumber(bytes: Uint8Array, off: number, width: number, value: number): void {
-    for (let done = 0; done < width; ) {
+    for (let done = 0; done < width;) {
       const pos = off + done;
       const inByte = pos & 7;
       const take = Math.min(8 - inByte, width - done);
@@ -309,7 +311,8 @@ export function defineBitfield<const F extends Specs>(name: string, specs: F, op
       // A typed array or DataView is viewed where it sits in its buffer (not copied).
       const isView = ArrayBuffer.isView(buffer);
       const isBuffer = buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer);
-      if (!isView && !isBuffer) throw new BitfieldDefinitionError(name, `view takes an ArrayBuffer, SharedArrayBuffer, typed array or DataView, not ${describe(buffer)}`);
+      if (!isView && !isBuffer)
+        throw new BitfieldDefinitionError(name, `view takes an ArrayBuffer, SharedArrayBuffer, typed array or DataView, not ${describe(buffer)}`);
       const length = buffer.byteLength;
       if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + SIZE_BYTES > length) {
         throw new BitfieldDefinitionError(name, `a view of ${SIZE_BYTES} bytes at ${describe(byteOffset)} does not fit ${length} bytes`);

@@ -22,8 +22,24 @@ import { InvalidArgument, describe, requireObject } from './errors.js';
 import { boundHal, setRegisterGate } from './platform.js';
 import { openedPath, os, osBackend, type OsBackend } from './os.js';
 import {
-  PERMISSION_SCOPES, PermissionDenied, applyFn, bindFn, endsWith, freeze, getPrototypeOf, installSandboxGate, isSafeInteger, lastIndexOf, mapGet, mapSet, runConfined, slice,
-  startsWith, type PermissionScope, type PermissionTarget, type SandboxGate,
+  PERMISSION_SCOPES,
+  PermissionDenied,
+  applyFn,
+  bindFn,
+  endsWith,
+  freeze,
+  getPrototypeOf,
+  installSandboxGate,
+  isSafeInteger,
+  lastIndexOf,
+  mapGet,
+  mapSet,
+  runConfined,
+  slice,
+  startsWith,
+  type PermissionScope,
+  type PermissionTarget,
+  type SandboxGate,
 } from './gate.js';
 
 export { PERMISSION_SCOPES, PermissionDenied, type PermissionScope, type PermissionTarget } from './gate.js';
@@ -144,8 +160,8 @@ class ActiveSandbox {
     if (d !== undefined) return d;
     if (this.registerOf === UNRESOLVED) this.registerOf = captureRegisterOf();
     const names = this.registerOf ? aliasNames(this.registerOf, addr) : [addr];
-    d = true;
-    for (let s: ActiveSandbox | undefined = this; s !== undefined && d; s = s.parent) d = policyAllowsAll(s.policy, 'register', names);
+    d = policyAllowsAll(this.policy, 'register', names);
+    for (let s = this.parent; s !== undefined && d; s = s.parent) d = policyAllowsAll(s.policy, 'register', names);
     // Cached once the decoder is known: a HAL bound later could make the same address another register.
     if (this.registerOf !== UNRESOLVED) mapSet(this.registers, addr, d);
     return d;
@@ -155,7 +171,11 @@ class ActiveSandbox {
   checkRegister(addr: number, size: number): void {
     // Integers of the 32-bit bus only: an address a HAL would wrap or truncate is refused here.
     if (typeof addr !== 'number' || addr >>> 0 !== addr || (size !== 1 && size !== 2 && size !== 4) || addr + size > 0x100000000) {
-      throw new InvalidArgument('register access', typeof addr !== 'number' || addr >>> 0 !== addr ? addr : size, 'needs a 32-bit bus address and a size of 1, 2 or 4 bytes');
+      throw new InvalidArgument(
+        'register access',
+        typeof addr !== 'number' || addr >>> 0 !== addr ? addr : size,
+        'needs a 32-bit bus address and a size of 1, 2 or 4 bytes',
+      );
     }
     for (let i = 0; i < size; i++) {
       if (!this.allowsByte(addr + i)) throw new PermissionDenied('register', addr);
@@ -166,11 +186,12 @@ class ActiveSandbox {
 
   /** The active policies, outermost first. */
   policies(): PermissionPolicy[] {
+    let n = 1;
+    for (let s = this.parent; s !== undefined; s = s.parent) n++;
     const out: PermissionPolicy[] = [];
-    let n = 0;
-    for (let s: ActiveSandbox | undefined = this; s !== undefined; s = s.parent) n++;
     out.length = n;
-    for (let s: ActiveSandbox | undefined = this; s !== undefined; s = s.parent) out[--n] = s.policy;
+    out[--n] = this.policy;
+    for (let s = this.parent; s !== undefined; s = s.parent) out[--n] = s.policy;
     return out;
   }
 }
@@ -213,8 +234,7 @@ const GATE: SandboxGate = freeze({
   later: <F extends (...args: never[]) => unknown>(fn: F): F => {
     const policies = activePolicies();
     return function confined(this: unknown, ...args: unknown[]): unknown {
-      const self = this;
-      return runConfined(() => underPolicies(policies, () => applyFn(fn, self, args)));
+      return runConfined(() => underPolicies(policies, () => applyFn(fn, this, args)));
     } as unknown as F;
   },
 });
@@ -318,7 +338,8 @@ function checkScope(scope: PermissionScope): PermissionScope {
 }
 
 function compileRules(rules: readonly PermissionRule[], where: string): readonly PermissionRule[] {
-  if (rules === null || typeof rules !== 'object' || typeof rules.length !== 'number') throw new InvalidArgument(`${where} list`, rules, 'must be an array of rules');
+  if (rules === null || typeof rules !== 'object' || typeof rules.length !== 'number')
+    throw new InvalidArgument(`${where} list`, rules, 'must be an array of rules');
   const n = rules.length;
   const out: PermissionRule[] = [];
   for (let i = 0; i < n; i++) out[i] = resolveRule(checkRule(rules[i]!, where));
@@ -345,7 +366,11 @@ export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
   if (typeof fn !== 'function') throw new InvalidArgument('sandbox fn', fn, 'must be a function');
   const proto = getPrototypeOf(fn) as unknown;
   if (proto === ASYNC_FUNCTION || proto === ASYNC_GENERATOR) {
-    throw new SandboxUnconfinable('sandbox fn', describe(fn), 'is an async function: what runs after its first await would be outside the sandbox; sandbox each synchronous step');
+    throw new SandboxUnconfinable(
+      'sandbox fn',
+      describe(fn),
+      'is an async function: what runs after its first await would be outside the sandbox; sandbox each synchronous step',
+    );
   }
   return underPolicies([policy], () => {
     const result = fn();
@@ -426,16 +451,48 @@ const free = (category: Exclude<EntryCategory, 'syscall'>, ...names: string[]): 
 
 export const ENTRY_POINTS: readonly EntryPoint[] = defineEntryPoints([
   // Registers: every bus access of src/ goes through the one load/store path of src/bus.ts, gated there.
-  ...gated('register', 'mmio.volatileLoad', 'mmio.volatileStore', 'mmio.MemoryRegion#load', 'mmio.MemoryRegion#store',
-    'mmio.Register#read', 'mmio.Register#write', 'mmio.Register#modify', 'mmio.Register#get', 'mmio.Register#getEnum', 'mmio.Register#isSet', 'mmio.Register#matches',
-    'mmio.Register#atomicSet', 'mmio.Register#atomicClear', 'mmio.Register#atomicXor', 'mmio.Register#writeMasked', 'mmio.Register#modifyMasked',
-    'mmio.Field#read', 'mmio.Field#readEnum', 'mmio.Field#is', 'mmio.Field#isSet', 'mmio.Field#write', 'mmio.Field#modify'),
+  ...gated(
+    'register',
+    'mmio.volatileLoad',
+    'mmio.volatileStore',
+    'mmio.MemoryRegion#load',
+    'mmio.MemoryRegion#store',
+    'mmio.Register#read',
+    'mmio.Register#write',
+    'mmio.Register#modify',
+    'mmio.Register#get',
+    'mmio.Register#getEnum',
+    'mmio.Register#isSet',
+    'mmio.Register#matches',
+    'mmio.Register#atomicSet',
+    'mmio.Register#atomicClear',
+    'mmio.Register#atomicXor',
+    'mmio.Register#writeMasked',
+    'mmio.Register#modifyMasked',
+    'mmio.Field#read',
+    'mmio.Field#readEnum',
+    'mmio.Field#is',
+    'mmio.Field#isSet',
+    'mmio.Field#write',
+    'mmio.Field#modify',
+  ),
   ...free('platform', 'mmio.barrier', 'mmio.dmb', 'mmio.dsb', 'mmio.isb'),
   ...gated('thread', 'threads.threadSpawn'),
   ...gated('memory', 'os_memory.osAlloc', 'os_memory.osAllocAligned', 'os_memory.osAllocHuge', 'os_memory.osFree', 'os_memory.osProtect', 'os_memory.osAdvise'),
   ...free('platform', 'os_memory.osProtection', 'os_memory.osMemoryInfo'),
   // Files are named by path, or `fd:N` for descriptor operations.
-  ...gated('file', 'sys_common.pread', 'sys_common.pwrite', 'sys_common.fileSize', 'sys_common.truncate', 'sys_common.access', 'sys_common.fullFsync', 'sys_common.syncDirectory', 'durability.atomicWrite', 'durability.removeStaleTempFiles'),
+  ...gated(
+    'file',
+    'sys_common.pread',
+    'sys_common.pwrite',
+    'sys_common.fileSize',
+    'sys_common.truncate',
+    'sys_common.access',
+    'sys_common.fullFsync',
+    'sys_common.syncDirectory',
+    'durability.atomicWrite',
+    'durability.removeStaleTempFiles',
+  ),
   ...gated('lock', 'locking.tryLock', 'locking.unlock', 'locking.tryLockByteExclusive', 'locking.tryLockByteShared'),
   ...gated('random', 'sys_common.randomBytes'),
   ...gated('io', 'io_engine.createIoEngine', 'io_engine.IoEngine#submit', 'io_engine.IoEngine#socket', 'io_engine.IoEngine#listen'),

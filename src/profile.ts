@@ -8,7 +8,7 @@
 // differ per profile branches on RUNTIME_PROFILE so the bundler keeps one branch.
 import { BUILD_PROFILE } from './build_profile.js';
 
-export type RuntimeProfile = 'full' | 'embedded' | 'no_runtime';
+export type RuntimeProfile = NonNullable<typeof BUILD_PROFILE>;
 
 export const RUNTIME_PROFILES: readonly RuntimeProfile[] = ['full', 'embedded', 'no_runtime'];
 

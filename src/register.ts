@@ -9,7 +9,22 @@ import type { AccessSize } from './hal.js';
 import { InvalidArgument, describe, hex, requireObject } from './errors.js';
 import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
 import { registerGate } from './platform.js';
-import { isReadable, isWritable, type Access, type EnumName, type FieldDef, type FieldDefOf, type FieldName, type FieldValues, type RegisterDef } from './register_def.js';
+import {
+  isReadable,
+  isWritable,
+  type Access,
+  type AnyFieldValues,
+  type EnumName,
+  type FieldAccess,
+  type FieldDef,
+  type FieldDefOf,
+  type FieldName,
+  type FieldValues,
+  type ReadableFieldName,
+  type ReadableFieldValues,
+  type RegisterAccess,
+  type RegisterDef,
+} from './register_def.js';
 import { RegisterAccessError, RegisterDefinitionError } from './register_errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -106,7 +121,11 @@ export class Field<F = FieldDef> {
   valueOf(name: EnumName<F> | string): number {
     const v = this.byName?.[name];
     if (v === undefined || !Object.hasOwn(this.byName!, name)) {
-      throw new InvalidArgument(`${this.register.name}.${this.name} value name`, name, this.byName ? `must be one of ${Object.keys(this.byName).join(', ')}` : 'the field has no enumerated values');
+      throw new InvalidArgument(
+        `${this.register.name}.${this.name} value name`,
+        name,
+        this.byName ? `must be one of ${Object.keys(this.byName).join(', ')}` : 'the field has no enumerated values',
+      );
     }
     return v;
   }
@@ -143,7 +162,7 @@ function checkField(register: Register, name: string, def: FieldDef): void {
 }
 
 /** The bits of a (checked) field `w` wide at bit `o`. */
-const fieldMask = (o: number, w: number): number => (w === 32 ? 0xffffffff : ((2 ** w - 1) * 2 ** o)) >>> 0;
+const fieldMask = (o: number, w: number): number => (w === 32 ? 0xffffffff : (2 ** w - 1) * 2 ** o) >>> 0;
 
 /** A field's access: its own, else its register's, else read-write (CMSIS-SVD inheritance). */
 const fieldAccess = (def: FieldDef, registerAccess: Access | undefined): Access => def.access ?? registerAccess ?? 'read-write';
@@ -167,7 +186,18 @@ export interface RegisterOptions {
   readonly atomicAliases?: boolean;
 }
 
-type FieldMap<R extends RegisterDef> = { readonly [K in FieldName<R>]: Field<FieldDefOf<R, K>> };
+/** Methods a register or field handle has only when it can be read, or written. */
+type ReadOps = 'read' | 'get' | 'getEnum' | 'isSet' | 'matches' | 'readEnum' | 'is';
+type WriteOps = 'write' | 'modify' | 'atomicSet' | 'atomicClear' | 'atomicXor';
+
+/** A handle as its access allows: a read-only one has no write methods, a write-only one no reads (nor modify). */
+export type Accessible<T, A> = A extends 'read-only' ? Omit<T, WriteOps> : A extends 'write-only' ? Omit<T, ReadOps | 'modify'> : T;
+/** The handle of field K of register definition R. */
+export type FieldHandle<R, K> = Accessible<Field<FieldDefOf<R, K>>, FieldAccess<R, K>>;
+/** The handle of a register of definition R, as a peripheral hands it out. */
+export type RegisterHandle<R extends RegisterDef> = 0 extends 1 & R ? Register<R> : Accessible<Register<R>, RegisterAccess<R>>;
+
+type FieldMap<R extends RegisterDef> = { readonly [K in FieldName<R>]: FieldHandle<R, K> };
 
 /**
  * A device register (reference: `Register<T, ADDR> { mode }`), optionally with named
@@ -255,9 +285,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
       anyWritable ||= isWritable(access);
       if (fd.readAction !== undefined) sideEffects = true;
     }
-    this.access =
-      def.access ??
-      (!any ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
+    this.access = def.access ?? (!any ? 'read-write' : anyReadable && anyWritable ? 'read-write' : anyReadable ? 'read-only' : 'write-only');
     this.readable = isReadable(this.access);
     this.writable = isWritable(this.access);
     this.readHasSideEffects = sideEffects;
@@ -320,30 +348,30 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   /** The value of one field (one bus read). */
-  get(field: FieldName<R>): number {
-    return this.field(field).read();
+  get(field: ReadableFieldName<R>): number {
+    return this.fieldOf(field).read();
   }
 
   /** One field as its enumerated name (undefined when its value has no name). */
-  getEnum<K extends FieldName<R>>(field: K): EnumName<FieldDefOf<R, K>> | undefined {
-    return this.field(field).readEnum() as EnumName<FieldDefOf<R, K>> | undefined;
+  getEnum<K extends ReadableFieldName<R>>(field: K): EnumName<FieldDefOf<R, K>> | undefined {
+    return this.fieldOf(field).readEnum() as EnumName<FieldDefOf<R, K>> | undefined;
   }
 
   /** The field is non-zero. */
-  isSet(field: FieldName<R>): boolean {
-    return this.field(field).read() !== 0;
+  isSet(field: ReadableFieldName<R>): boolean {
+    return this.fieldOf(field).read() !== 0;
   }
 
   /** Every given field has the given value (one bus read). */
-  matches(values: FieldValues<R>): boolean {
+  matches(values: ReadableFieldValues<R>): boolean {
     this.encodeValues(values, 'matches', 'read');
     const mask = encodedMask;
     const bits = encodedBits;
-    return ((this.read() & mask) >>> 0) === bits;
+    return (this.read() & mask) >>> 0 === bits;
   }
 
   /** The bits the given field values make on top of 0 (no bus access). */
-  encode(values: FieldValues<R>): number {
+  encode(values: AnyFieldValues<R>): number {
     this.encodeValues(values, 'encode', 'pure');
     return encodedBits;
   }
@@ -362,10 +390,15 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   /** The handle of a field by name (typed error for an unknown name). */
-  field<K extends FieldName<R>>(name: K): Field<FieldDefOf<R, K>> {
+  field<K extends FieldName<R>>(name: K): FieldHandle<R, K> {
+    return this.fieldOf(name, 'field') as unknown as FieldHandle<R, K>;
+  }
+
+  /** The Field object of a name (typed error for an unknown name), with every method. */
+  private fieldOf(name: string, op = 'read'): Field {
     const f = ((this.fieldMap ?? this.makeFields()) as { readonly [n: string]: Field | undefined })[name];
-    if (f === undefined) throw this.unknownField(name, 'field');
-    return f as Field<FieldDefOf<R, K>>;
+    if (f === undefined) throw this.unknownField(name, op);
+    return f;
   }
 
   /** @internal write of `bits` within `mask` on top of writeDefault. */
@@ -378,7 +411,12 @@ export class Register<R extends RegisterDef = RegisterDef> {
   modifyMasked(mask: number, bits: number): void {
     if (!this.rmwOk) {
       if (!this.readable || !this.writable) throw this.denied('modify');
-      throw new RegisterAccessError(this.name, 'modify', 'read-side-effects', 'reading this register has side effects, so it cannot be read-modify-written; use write()');
+      throw new RegisterAccessError(
+        this.name,
+        'modify',
+        'read-side-effects',
+        'reading this register has side effects, so it cannot be read-modify-written; use write()',
+      );
     }
     const old = load(this.address, this.size, this.sync);
     store(this.address, this.size, ((((old & this.keepMask) | this.modifyDefault) & ~mask) | bits) >>> 0, this.sync);
@@ -405,7 +443,12 @@ export class Register<R extends RegisterDef = RegisterDef> {
     if (this.readHasSideEffects || this.actionMask !== 0 || this.width !== 32) {
       // The alias is a read-modify-write inside the peripheral: it would pop/clear on
       // the read or write back write-1-to-clear flags.
-      throw new RegisterAccessError(this.name, op, this.readHasSideEffects ? 'read-side-effects' : 'no-atomic-aliases', 'its atomic aliases would re-write flags or trigger read side effects; use write()');
+      throw new RegisterAccessError(
+        this.name,
+        op,
+        this.readHasSideEffects ? 'read-side-effects' : 'no-atomic-aliases',
+        'its atomic aliases would re-write flags or trigger read side effects; use write()',
+      );
     }
     let bits: number;
     if (typeof value === 'number') {
@@ -421,7 +464,7 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   /** Validates field values and leaves their mask and bits in encodedMask/encodedBits. */
-  private encodeValues(values: FieldValues<R>, op: string, purpose: 'write' | 'read' | 'pure' = 'write'): void {
+  private encodeValues(values: object, op: string, purpose: 'write' | 'read' | 'pure' = 'write'): void {
     if (values === null || typeof values !== 'object') {
       throw new InvalidArgument(`${this.name} field values`, values, 'must be an object of field values');
     }
@@ -451,6 +494,11 @@ export class Register<R extends RegisterDef = RegisterDef> {
   }
 
   private unknownField(name: string, op: string): RegisterAccessError {
-    return new RegisterAccessError(this.name, op, 'unknown-field', `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`);
+    return new RegisterAccessError(
+      this.name,
+      op,
+      'unknown-field',
+      `has no field ${describe(name)}${didYouMean(String(name), Object.keys(this.fields)) || ` (fields: ${Object.keys(this.fields).join(', ') || 'none'})`}`,
+    );
   }
 }

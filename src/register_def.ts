@@ -7,16 +7,7 @@ import type { Width } from './bus.js';
 /** CMSIS-SVD `access`. */
 export type Access = 'read-only' | 'write-only' | 'read-write' | 'writeOnce' | 'read-writeOnce';
 /** CMSIS-SVD `modifiedWriteValues`: what writing a value does to the field. */
-export type ModifiedWriteValues =
-  | 'oneToClear'
-  | 'oneToSet'
-  | 'oneToToggle'
-  | 'zeroToClear'
-  | 'zeroToSet'
-  | 'zeroToToggle'
-  | 'clear'
-  | 'set'
-  | 'modify';
+export type ModifiedWriteValues = 'oneToClear' | 'oneToSet' | 'oneToToggle' | 'zeroToClear' | 'zeroToSet' | 'zeroToToggle' | 'clear' | 'set' | 'modify';
 /** CMSIS-SVD `readAction`: a read has a side effect (pops a FIFO, clears flags, latches). */
 export type ReadAction = 'clear' | 'set' | 'modify' | 'modifyExternal';
 
@@ -29,6 +20,12 @@ export interface FieldDef {
   readonly readAction?: ReadAction;
   /** Enumerated values: name -> value. */
   readonly enumeratedValues?: { readonly [name: string]: number };
+  /**
+   * In a register array whose elements name their values differently (RP2040 GPIO_CTRL's FUNCSEL:
+   * pin 25 offers sio_25, uart1_rx...): element i's enumerated values. Element i's handle takes
+   * them as its enumeratedValues.
+   */
+  readonly elementEnumeratedValues?: readonly { readonly [name: string]: number }[];
   readonly description?: string;
 }
 
@@ -44,6 +41,10 @@ export interface RegisterDef {
   readonly readAction?: ReadAction;
   readonly fields?: { readonly [name: string]: FieldDef };
   readonly description?: string;
+  /** SVD `dim`: an array of this many registers (`IO_BANK0.GPIO_CTRL[pin]`), the first at addressOffset. */
+  readonly dim?: number;
+  /** SVD `dimIncrement`: bytes from one element of the array to the next. */
+  readonly dimIncrement?: number;
 }
 
 export interface PeripheralDef {
@@ -57,14 +58,39 @@ export interface PeripheralDef {
   readonly registers: { readonly [name: string]: RegisterDef };
 }
 
-export type FieldsOf<R> = R extends { readonly fields: infer F } ? F : {};
+export type FieldsOf<R> = R extends { readonly fields: infer F } ? F : Record<never, never>;
 export type FieldDefOf<R, K> = FieldsOf<R>[K & keyof FieldsOf<R>];
 /** Names of the fields of register definition R. */
 export type FieldName<R> = Extract<keyof FieldsOf<R>, string>;
 /** Names of the enumerated values of field definition F. */
 export type EnumName<F> = F extends { readonly enumeratedValues: infer E } ? Extract<keyof E, string> : never;
-/** Field values for write/modify/matches: a number or an enumerated name per field. */
-export type FieldValues<R> = { readonly [K in FieldName<R>]?: number | EnumName<FieldDefOf<R, K>> };
+
+// Access in the types (as tock-registers does): the same rules as isReadable/isWritable below,
+// so what the run-time check refuses does not compile either.
+/** The access of field K of register definition R: its own, else the register's, else read-write. */
+export type FieldAccess<R, K> =
+  FieldDefOf<R, K> extends { readonly access: infer A extends Access } ? A : R extends { readonly access: infer A extends Access } ? A : 'read-write';
+/** Names of the fields of R that can be read (all but write-only). */
+export type ReadableFieldName<R> = { [K in FieldName<R>]: FieldAccess<R, K> extends 'write-only' ? never : K }[FieldName<R>];
+/** Names of the fields of R that can be written (all but read-only). */
+export type WritableFieldName<R> = { [K in FieldName<R>]: FieldAccess<R, K> extends 'read-only' ? never : K }[FieldName<R>];
+/** The access of register definition R: its own, else derived from its fields as Register does. */
+export type RegisterAccess<R> = R extends { readonly access: infer A extends Access }
+  ? A
+  : [FieldName<R>] extends [never]
+    ? 'read-write'
+    : [ReadableFieldName<R>] extends [never]
+      ? 'write-only'
+      : [WritableFieldName<R>] extends [never]
+        ? 'read-only'
+        : 'read-write';
+type ValuesOf<R, N extends FieldName<R>> = { readonly [K in N]?: number | EnumName<FieldDefOf<R, K>> };
+/** Field values for write/modify/atomic*: a number or an enumerated name per writable field. */
+export type FieldValues<R> = ValuesOf<R, WritableFieldName<R>>;
+/** Field values to compare (matches): readable fields only. */
+export type ReadableFieldValues<R> = ValuesOf<R, ReadableFieldName<R>>;
+/** Field values to encode into bits (no bus access): any field. */
+export type AnyFieldValues<R> = ValuesOf<R, FieldName<R>>;
 
 /** The one access rule: CMSIS-SVD `writeOnce` is write-only (once), `read-writeOnce` readable. */
 export const isReadable = (a: Access) => a !== 'write-only' && a !== 'writeOnce';

@@ -29,8 +29,7 @@ export const REGMAP_FORMAT = 'vllsi-regmap/2';
  * - skipped: any other malformed element, left out.
  */
 export type WarningClass =
-  | 'enum-too-wide' | 'value-too-wide' | 'field-outside' | 'bad-size' | 'split-64-bit'
-  | 'repeated-element' | 'renamed' | 'bad-value' | 'skipped';
+  'enum-too-wide' | 'value-too-wide' | 'field-outside' | 'bad-size' | 'split-64-bit' | 'repeated-element' | 'renamed' | 'bad-value' | 'skipped';
 
 export interface MapWarning {
   readonly kind: WarningClass;
@@ -89,7 +88,13 @@ function byName<T extends { readonly name: string }>(items: readonly T[], name: 
   const upper = name.toUpperCase();
   const hits = items.filter((i) => i.name.toUpperCase() === upper);
   if (hits.length === 1) return hits[0]!;
-  if (hits.length === 0) throw new RegisterMapError(`no ${what} ${describe(name)} in ${where}${didYouMean(name, items.map((i) => i.name))}`);
+  if (hits.length === 0)
+    throw new RegisterMapError(
+      `no ${what} ${describe(name)} in ${where}${didYouMean(
+        name,
+        items.map((i) => i.name),
+      )}`,
+    );
   throw new RegisterMapError(`${what} ${describe(name)} is ambiguous in ${where}: ${hits.map((h) => h.name).join(', ')}`);
 }
 
@@ -112,7 +117,7 @@ export function registerAt(map: DeviceMap, address: number): Located | undefined
   for (const peripheral of map.peripherals) {
     if (address < peripheral.baseAddress) continue;
     for (const register of peripheral.registers) {
-      if (((peripheral.baseAddress + register.addressOffset) >>> 0) === address) return { peripheral, register, address };
+      if ((peripheral.baseAddress + register.addressOffset) >>> 0 === address) return { peripheral, register, address };
     }
   }
   return undefined;
@@ -264,7 +269,10 @@ type Packed = { [k: string]: unknown };
 export function unpackMap(json: unknown): DeviceMap {
   const m = json as Packed;
   if (!m || typeof m !== 'object' || m.format !== REGMAP_FORMAT || !Array.isArray(m.peripherals)) {
-    const old = m && typeof m === 'object' && m.format === 'vllsi-regmap/1' ? ' (this one is vllsi-regmap/1, the names before the one register vocabulary: make it again with `vllsi svd import`)' : '';
+    const old =
+      m && typeof m === 'object' && m.format === 'vllsi-regmap/1'
+        ? ' (this one is vllsi-regmap/1, the names before the one register vocabulary: make it again with `vllsi svd import`)'
+        : '';
     throw new RegisterMapError(`not a register map: expected format ${REGMAP_FORMAT}${old}`);
   }
   const packed = m.peripherals as Packed[];
@@ -278,7 +286,9 @@ export function unpackMap(json: unknown): DeviceMap {
     if (typeof p.derivedFrom === 'string') {
       const base = byName.get(p.derivedFrom);
       if (!base || chain.includes(p.derivedFrom)) {
-        throw new RegisterMapError(`peripheral ${describe(p.name)} derives from ${describe(p.derivedFrom)}, which ${base ? 'derives from it in turn' : 'the map does not have'}`);
+        throw new RegisterMapError(
+          `peripheral ${describe(p.name)} derives from ${describe(p.derivedFrom)}, which ${base ? 'derives from it in turn' : 'the map does not have'}`,
+        );
       }
       registers = layout(base, [...chain, p.name]);
     } else registers = ((p.registers ?? []) as Packed[]).map(unpackRegister);

@@ -4,6 +4,7 @@
 // allocator). Tests reach each implementation through its own module.
 import { RUNTIME_PROFILE } from './profile.js';
 import * as embedded from './embedded.js';
+import * as blocking from './block_on.js';
 import * as none from './no_runtime.js';
 import * as osMemory from './os_memory.js';
 
@@ -18,7 +19,7 @@ export const stackArena = NONE ? none.stackArena : embedded.stackArena;
 export const initStackArena: (arena?: ArrayBuffer | number) => unknown = NONE ? none.initStackArena : embedded.initStackArena;
 export const hasStackArena = NONE ? none.hasStackArena : embedded.hasStackArena;
 export const releaseStackArena = NONE ? none.releaseStackArena : embedded.releaseStackArena;
-export const blockOn: typeof embedded.blockOn = NONE ? none.blockOn : embedded.blockOn;
+export const blockOn: typeof blocking.blockOn = NONE ? none.blockOn : blocking.blockOn;
 
 export const initOsMemory: (cfg: osMemory.OsMemoryConfig) => void = NONE ? none.initOsMemory : osMemory.initOsMemory;
 export const osAlloc = NONE ? none.osAlloc : osMemory.osAlloc;

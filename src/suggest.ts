@@ -37,7 +37,8 @@ export function editDistance(a: string, b: string): number {
  */
 export function closestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
   requireString('name', name);
-  if (candidates === null || typeof (candidates as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') throw new InvalidArgument('candidates', candidates, 'must be an iterable of names');
+  if (candidates === null || typeof (candidates as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
+    throw new InvalidArgument('candidates', candidates, 'must be an iterable of names');
   if (!Number.isInteger(limit) || limit < 0) throw new InvalidArgument('limit', limit, 'must be a whole number 0 or more');
   const upper = name.toUpperCase();
   const budget = Math.min(3, Math.max(1, Math.floor(name.length / 3)));

@@ -22,7 +22,9 @@ function appModule(dir: string): string {
   const built = path.join(packageRoot, 'dist/node', rel.replace(/\.ts$/, '.js'));
   if (!rel.startsWith('..') && !path.isAbsolute(rel) && existsSync(built)) return built;
   if (!hooked) {
-    register(pathToFileURL(path.join(packageRoot, 'tools/ts-hooks.js')), { data: { vllsiPackage: pathToFileURL(path.join(packageRoot, 'package.json')).href } });
+    register(pathToFileURL(path.join(packageRoot, 'tools/ts-hooks.js')), {
+      data: { vllsiPackage: pathToFileURL(path.join(packageRoot, 'package.json')).href },
+    });
     hooked = true;
   }
   return entry;
@@ -35,7 +37,12 @@ export async function loadApp(dir: string): Promise<App> {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_MODULE_NOT_FOUND') throw new InvalidArgument('app', path.relative(process.cwd(), file) || file, `imports a module that is not there: ${err.message.replace(/ imported from .*/, '')}`);
+    if (err.code === 'ERR_MODULE_NOT_FOUND')
+      throw new InvalidArgument(
+        'app',
+        path.relative(process.cwd(), file) || file,
+        `imports a module that is not there: ${err.message.replace(/ imported from .*/, '')}`,
+      );
     if (e instanceof SyntaxError) throw new InvalidArgument('app', path.relative(process.cwd(), file) || file, `does not parse: ${e.message}`);
     throw e;
   }

@@ -68,7 +68,8 @@ export function declaredNames(ast) {
   };
   const visit = (n) => {
     if (n.type === 'VariableDeclarator') addPattern(n.id);
-    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) add(n.id.name);
+    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id)
+      add(n.id.name);
     if (n.params) n.params.forEach(addPattern);
     if (n.type === 'CatchClause') addPattern(n.param);
     children(n).forEach(visit);

@@ -35,7 +35,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    console.error(`vllsi: unknown command '${name}'${didYouMean(name, commands.map((c) => c.name))}\n\n${usage()}`);
+    console.error(
+      `vllsi: unknown command '${name}'${didYouMean(
+        name,
+        commands.map((c) => c.name),
+      )}\n\n${usage()}`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -68,7 +73,9 @@ export function reportError(command: string, e: unknown): number {
     console.error(`vllsi ${command}: ${system}`);
     return 1;
   }
-  console.error(`vllsi ${command}: internal error: ${e instanceof Error ? e.message : String(e)} (a bug in vllsi: please report it; VLLSI_DEBUG=1 prints where)`);
+  console.error(
+    `vllsi ${command}: internal error: ${e instanceof Error ? e.message : String(e)} (a bug in vllsi: please report it; VLLSI_DEBUG=1 prints where)`,
+  );
   if (process.env.VLLSI_DEBUG && e instanceof Error) console.error(e.stack);
   return 1;
 }

@@ -15,6 +15,8 @@ if (!Number.isInteger(iterations) || iterations < 1) {
 }
 const started = Date.now();
 const r = await runCrashTest(iterations);
-console.log(`${r.versions} versions written, ${r.wentBack} went back, ${r.leftovers} temp files left by kills, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${r.versions} versions written, ${r.wentBack} went back, ${r.leftovers} temp files left by kills, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 console.log(formatReport(r));
 process.exit(r.torn + r.missing + r.wentBack === 0 ? 0 : 1);

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'rollup';
 import { InvalidArgument, VllsiError } from '../src/errors.js';
 import { REGMAP_FORMAT } from '../src/register_map.js';
-import { packageRoot, ToolchainMissing } from './moddable.js';
+import { packageRoot, ToolchainMissing, type DeviceApp } from './moddable.js';
 
 /**
  * Moddable modules an app may import, and the manifest that brings each in (none: every platform
@@ -27,21 +27,6 @@ export class AppBundleError extends VllsiError<'AppBundleError'> {
   ) {
     super('AppBundleError', `cannot bundle ${app} for the device: ${detail}`);
   }
-}
-
-export interface DeviceApp {
-  /** The app's entry module (APP_DIR/index.ts or index.js). */
-  readonly entry: string;
-  /** The bundle: an ES module whose default export is main(hal, board). */
-  readonly code: string;
-  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
-  readonly imports: readonly string[];
-  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
-  readonly chips: readonly string[];
-  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
-  readonly includes: readonly string[];
-  /** Calls the inliner rewrote. */
-  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 /** APP_DIR's entry module: index.ts, else index.js (the contract of `vllsi sim APP_DIR` too). */
@@ -71,10 +56,18 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
   const entry = appEntry(appDir);
   let tools;
   try {
-    tools = await Promise.all([import('rollup'), import('@rollup/plugin-node-resolve'), load<BuildPlugins>('tools/rollup-plugins.js'), load<Inliner>('tools/xs-inline.js')]);
+    tools = await Promise.all([
+      import('rollup'),
+      import('@rollup/plugin-node-resolve'),
+      load<BuildPlugins>('tools/rollup-plugins.js'),
+      load<Inliner>('tools/xs-inline.js'),
+    ]);
   } catch (e) {
     // An installed package has neither vllsi's build tools (devDependencies) nor its sources.
-    throw new ToolchainMissing('build tools', `bundling an app needs vllsi's build tools and sources (${e instanceof Error ? e.message : String(e)}): run \`vllsi build\` from a clone of vllsi after \`npm ci\``);
+    throw new ToolchainMissing(
+      'build tools',
+      `bundling an app needs vllsi's build tools and sources (${e instanceof Error ? e.message : String(e)}): run \`vllsi build\` from a clone of vllsi after \`npm ci\``,
+    );
   }
   const [{ rollup }, { nodeResolve }, plugins, { xsInline }] = tools;
   const inliner = xsInline();
@@ -89,7 +82,15 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
       onwarn(w) {
         if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new AppBundleError(where, w.message);
       },
-      plugins: [moddableModules(includes), plugins.srcAsVllsiModule(), plugins.portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), plugins.transpileTs(), jsonModules(appDir), inliner],
+      plugins: [
+        moddableModules(includes),
+        plugins.srcAsVllsiModule(),
+        plugins.portableGuard(),
+        nodeResolve({ extensions: ['.ts', '.js'] }),
+        plugins.transpileTs(),
+        jsonModules(appDir),
+        inliner,
+      ],
     });
   } catch (e) {
     if (e instanceof AppBundleError) throw e;
@@ -101,7 +102,11 @@ export async function bundleDeviceApp(appDir: string): Promise<DeviceApp> {
       throw new AppBundleError(where, `${path.basename(entry)} has no default export: export main(hal, board) as default`);
     }
     const registers = path.join(packageRoot, 'src', 'registers') + path.sep;
-    const chips = [...new Set(output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')))];
+    const chips = [
+      ...new Set(
+        output[0].moduleIds.filter((id) => id.startsWith(registers)).map((id) => path.relative(registers, id).split(path.sep)[0]!.replace(/\.ts$/, '')),
+      ),
+    ];
     return { entry, code: output[0].code, imports: output[0].imports, chips, includes: [...includes], inlined: inliner.api.inlinedCount() };
   } finally {
     await bundle.close();
@@ -146,7 +151,8 @@ function jsonModules(appDir: string): Plugin {
       if (maps.size === 0) return null;
       const listed = listedPeripherals(appDir);
       const used = new Set<string>(listed ?? []);
-      if (listed === undefined) for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
+      if (listed === undefined)
+        for (const [id, m] of Object.entries(chunk.modules)) if (id.startsWith(registers)) m.renderedExports.forEach((n) => used.add(n));
       for (const [key, map] of maps) {
         const byName = new Map(map.peripherals.map((p) => [p.name, p]));
         for (const name of [...used]) for (let p = byName.get(name); p?.derivedFrom !== undefined; p = byName.get(p.derivedFrom)) used.add(p.derivedFrom);
@@ -163,6 +169,7 @@ function listedPeripherals(appDir: string): string[] | undefined {
   if (!existsSync(file)) return undefined;
   const list = (JSON.parse(readFileSync(file, 'utf8')) as { vllsi?: { registerMap?: unknown } }).vllsi?.registerMap;
   if (list === undefined) return undefined;
-  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw new AppBundleError(file, '"vllsi": { "registerMap" } must be a list of peripheral names');
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string'))
+    throw new AppBundleError(file, '"vllsi": { "registerMap" } must be a list of peripheral names');
   return list;
 }

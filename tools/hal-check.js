@@ -36,7 +36,9 @@ const espFiles = hal('esp32/esp32_hal.c', 'esp32/esp32_riscv.c', 'esp32/esp32_xt
 const targets = [
   {
     name: 'rp2040 (Cortex-M0+)',
-    cc: 'arm-none-eabi-gcc', objdump: 'arm-none-eabi-objdump', apt: 'gcc-arm-none-eabi libnewlib-arm-none-eabi',
+    cc: 'arm-none-eabi-gcc',
+    objdump: 'arm-none-eabi-objdump',
+    apt: 'gcc-arm-none-eabi libnewlib-arm-none-eabi',
     flags: ['-mcpu=cortex-m0plus', '-mthumb', `-I${stubs}/pico`],
     files: hal('rp2040/rp2040_sync.c', 'rp2040/rp2040_sdk.c', 'native/vllsi_xs.c'),
     expect: ['dmb', 'dsb', 'isb', 'cpsid', 'cpsie', 'mrs', 'msr'],
@@ -46,7 +48,9 @@ const targets = [
     // fence.i out of "I" into Zicsr/Zifencei: rv32imc alone cannot assemble them.
     // ESP-IDF 5 builds the C3 with exactly this -march.
     name: 'esp32c3 (RISC-V rv32imc)',
-    cc: 'riscv64-unknown-elf-gcc', objdump: 'riscv64-unknown-elf-objdump', apt: 'gcc-riscv64-unknown-elf',
+    cc: 'riscv64-unknown-elf-gcc',
+    objdump: 'riscv64-unknown-elf-objdump',
+    apt: 'gcc-riscv64-unknown-elf',
     flags: ['-march=rv32imc_zicsr_zifencei', '-mabi=ilp32', '-DESP_PLATFORM', '-DCONFIG_IDF_TARGET_ESP32C3=1', `-I${stubs}/esp-idf`, `-I${stubs}/libc`],
     files: espFiles,
     expect: ['fence', 'fence.i', 'csrrc', 'csrs'], // objdump prints csrrci/csrsi as csrrc/csrs
@@ -54,7 +58,9 @@ const targets = [
   ...['ESP32', 'ESP32S3'].map((chip) => ({
     // An instruction-set check only: lx106 is the ESP8266's core. See docs/native-hal.md.
     name: `${chip.toLowerCase()} (Xtensa, ISA check with lx106)`,
-    cc: 'xtensa-lx106-elf-gcc', objdump: 'xtensa-lx106-elf-objdump', apt: 'gcc-xtensa-lx106',
+    cc: 'xtensa-lx106-elf-gcc',
+    objdump: 'xtensa-lx106-elf-objdump',
+    apt: 'gcc-xtensa-lx106',
     flags: ['-DESP_PLATFORM', `-DCONFIG_IDF_TARGET_${chip}=1`, `-I${stubs}/esp-idf`, `-I${stubs}/libc`],
     files: espFiles,
     expect: ['memw', 'dsync', 'isync', 'rsil', 'wsr', 'rsync'],
@@ -96,7 +102,10 @@ function compileTargets(tmp) {
       ok = false;
       console.log(`FAIL ${t.name}: compiled, but the objects lack ${missing.join(', ')}`);
     }
-    if (ok) console.log(`ok   ${t.name}: ${t.files.length} files, ${t.cc} ${t.flags.filter((f) => !f.startsWith('-I')).join(' ')} -Wall -Wextra -Werror${mnemonics.size ? `; has ${t.expect.join(' ')}` : ''}`);
+    if (ok)
+      console.log(
+        `ok   ${t.name}: ${t.files.length} files, ${t.cc} ${t.flags.filter((f) => !f.startsWith('-I')).join(' ')} -Wall -Wextra -Werror${mnemonics.size ? `; has ${t.expect.join(' ')}` : ''}`,
+      );
     else failed++;
   }
 }
@@ -107,18 +116,36 @@ function runQemu(tmp) {
   if (!have('qemu-system-arm')) return skip(name, 'qemu-system-arm not found (apt-get install qemu-system-arm)');
   const q = path.join(root, 'test/native/qemu');
   const elf = path.join(tmp, 'harness.elf');
-  const cc = spawnSync('arm-none-eabi-gcc', [
-    '-mcpu=cortex-m0plus', '-mthumb', ...warnings, '-nostdlib',
-    // mps2-an385 has no SIO block: CPUID and the spinlocks are stood in by RAM there.
-    '-DVLLSI_SIO_BASE=0x20200000u', `-I${root}/hal/rp2040`, '-T', path.join(q, 'link.ld'),
-    path.join(q, 'startup.c'), path.join(q, 'harness.c'), path.join(root, 'hal/rp2040/rp2040_sync.c'), '-lgcc', '-o', elf,
-  ], { encoding: 'utf8' });
+  const cc = spawnSync(
+    'arm-none-eabi-gcc',
+    [
+      '-mcpu=cortex-m0plus',
+      '-mthumb',
+      ...warnings,
+      '-nostdlib',
+      // mps2-an385 has no SIO block: CPUID and the spinlocks are stood in by RAM there.
+      '-DVLLSI_SIO_BASE=0x20200000u',
+      `-I${root}/hal/rp2040`,
+      '-T',
+      path.join(q, 'link.ld'),
+      path.join(q, 'startup.c'),
+      path.join(q, 'harness.c'),
+      path.join(root, 'hal/rp2040/rp2040_sync.c'),
+      '-lgcc',
+      '-o',
+      elf,
+    ],
+    { encoding: 'utf8' },
+  );
   if (cc.status !== 0) {
     failed++;
     return console.log(`FAIL ${name}: harness did not build\n${cc.stderr}`);
   }
-  const r = spawnSync('qemu-system-arm', ['-M', 'mps2-an385', '-nographic', '-monitor', 'none', '-serial', 'none',
-    '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(
+    'qemu-system-arm',
+    ['-M', 'mps2-an385', '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf],
+    { encoding: 'utf8', timeout: 20_000 },
+  );
   const out = `${r.stdout}${r.stderr}`;
   const lines = out.split('\n').filter((l) => /^(not )?ok - /.test(l));
   const bad = lines.filter((l) => l.startsWith('not ok'));

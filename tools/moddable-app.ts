@@ -49,7 +49,10 @@ export async function bundleModdableApp(dir: string, provided: readonly string[]
       if (modules.has(id)) return modules.get(id)!;
       if (importer !== undefined && (id.startsWith('./') || id.startsWith('../'))) return null;
       if (importer === undefined) return null;
-      throw new AppBundleError(dir, `module "${id}" (imported by ${path.relative(dir, importer)}) is not provided by vllsi sim (it provides ${provided.join(', ')}) nor by the app`);
+      throw new AppBundleError(
+        dir,
+        `module "${id}" (imported by ${path.relative(dir, importer)}) is not provided by vllsi sim (it provides ${provided.join(', ')}) nor by the app`,
+      );
     },
     load(id) {
       if (!id.startsWith(VIRTUAL)) return null;

@@ -92,13 +92,20 @@ export async function linkPreloaded(project: ResolvedProject): Promise<{ preload
     interop: 'esModule',
   });
   const { parseAst } = await import('rollup/parseAst');
-  const bindings = (parseAst(preload).body as unknown as { type: string; id?: { name: string }; declarations?: { id: { type: string; name: string } }[] }[]).flatMap((s) =>
+  const bindings = (
+    parseAst(preload).body as unknown as { type: string; id?: { name: string }; declarations?: { id: { type: string; name: string } }[] }[]
+  ).flatMap((s) =>
     s.type === 'VariableDeclaration' ? s.declarations!.filter((d) => d.id.type === 'Identifier').map((d) => d.id.name) : s.id ? [s.id.name] : [],
   );
   return { preload: `(function () {\n'use strict';\n${preload}\n__vllsiHarness.preloaded([${bindings.join(', ')}]);\n})();\n`, main, bindings };
 }
 
-async function link(project: ResolvedProject, input: string, output: { format: ModuleFormat; external?: string[]; globals?: (id: string) => string; interop?: 'esModule' }, entry?: string): Promise<string> {
+async function link(
+  project: ResolvedProject,
+  input: string,
+  output: { format: ModuleFormat; external?: string[]; globals?: (id: string) => string; interop?: 'esModule' },
+  entry?: string,
+): Promise<string> {
   const bundle = await rollup({
     input,
     external: output.external,

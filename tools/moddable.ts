@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { loadBoard } from '../boards/index.js';
 import { VllsiError } from '../src/errors.js';
 import { RUNTIME_PROFILES, type RuntimeProfile } from '../src/profile.js';
-import type { DeviceApp } from './device-app.js';
 import { checkPreload } from './preload-check.js';
 
 /** The package root: the nearest folder up from here with package.json (source or dist/node). */
@@ -90,6 +89,22 @@ const CONSOLE = 'dist/xs/vllsi-console.js';
 
 function bundle(profile: RuntimeProfile): string {
   return `dist/xs/vllsi-${profile}.js`;
+}
+
+/** An app bundled for the device (tools/device-app.ts makes it). */
+export interface DeviceApp {
+  /** The app's entry module (APP_DIR/index.ts or index.js). */
+  readonly entry: string;
+  /** The bundle: an ES module whose default export is main(hal, board). */
+  readonly code: string;
+  /** The modules it imports: 'vllsi', 'vllsi/console' if it uses the console, Moddable modules. */
+  readonly imports: readonly string[];
+  /** The chips whose register definitions (vllsi/registers/<chip>) it uses, e.g. ['rp2040']. */
+  readonly chips: readonly string[];
+  /** Manifests the Moddable modules it imports need ($(MODDABLE)/…). */
+  readonly includes: readonly string[];
+  /** Calls the inliner rewrote. */
+  readonly inlined: { readonly bitfield: number; readonly register: number };
 }
 
 export interface ProjectOptions {
@@ -203,7 +218,9 @@ export function checkToolchain(board: string, env: NodeJS.ProcessEnv): void {
   const problems: string[] = [];
   const moddable = env.MODDABLE;
   if (!moddable) {
-    problems.push('MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable), build its tools as its documentation/Moddable SDK - Getting Started.md says, then `export MODDABLE=<that folder>`.');
+    problems.push(
+      'MODDABLE is not set. Install the Moddable SDK (git clone https://github.com/Moddable-OpenSource/moddable), build its tools as its documentation/Moddable SDK - Getting Started.md says, then `export MODDABLE=<that folder>`.',
+    );
   } else if (!isDir(moddable) || !isDir(path.join(moddable, 'tools'))) {
     problems.push(`MODDABLE=${moddable} is not a Moddable SDK folder (no tools/ in it).`);
   }
@@ -211,10 +228,14 @@ export function checkToolchain(board: string, env: NodeJS.ProcessEnv): void {
     problems.push('mcconfig is not on PATH. Build the Moddable tools and add $MODDABLE/build/bin/<lin|mac>/release to PATH.');
   }
   for (const { variable, what } of target.sdk) {
-    if (!env[variable] || !isDir(env[variable]!)) problems.push(`${variable} is ${env[variable] ? `not a folder (${env[variable]})` : 'not set'}: install ${what} and export ${variable}.`);
+    if (!env[variable] || !isDir(env[variable]!))
+      problems.push(`${variable} is ${env[variable] ? `not a folder (${env[variable]})` : 'not set'}: install ${what} and export ${variable}.`);
   }
   if (problems.length) {
-    throw new ToolchainMissing(problems.map((p) => p.split(' ')[0]).join(', '), `cannot build for ${board} (Moddable platform ${target.platform}):\n  - ${problems.join('\n  - ')}`);
+    throw new ToolchainMissing(
+      problems.map((p) => p.split(' ')[0]).join(', '),
+      `cannot build for ${board} (Moddable platform ${target.platform}):\n  - ${problems.join('\n  - ')}`,
+    );
   }
 }
 
@@ -259,7 +280,8 @@ export function buildFirmware(board: string, projectDir: string, env: NodeJS.Pro
   }
   const name = moddableTargets[board]!.firmware;
   const found = findFile(path.join(projectDir, 'build', 'bin'), name);
-  if (found === undefined) throw new FlashFailed(0, `mcconfig exited 0 but made no ${name} under ${path.join(projectDir, 'build', 'bin')}: ${board} was not flashed`);
+  if (found === undefined)
+    throw new FlashFailed(0, `mcconfig exited 0 but made no ${name} under ${path.join(projectDir, 'build', 'bin')}: ${board} was not flashed`);
   return found;
 }
 
@@ -267,7 +289,14 @@ export function buildFirmware(board: string, projectDir: string, env: NodeJS.Pro
  * Installs the built firmware (mcconfig's deploy step). Waiting for the board ends after `waitMs`:
  * the step is stopped and BoardNotFound says what was waited for.
  */
-export async function deployFirmware(board: string, projectDir: string, env: NodeJS.ProcessEnv, port: string | undefined, waitMs: number, release = false): Promise<void> {
+export async function deployFirmware(
+  board: string,
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  port: string | undefined,
+  waitMs: number,
+  release = false,
+): Promise<void> {
   const { command, args } = mcconfigStep(board, projectDir, 'deploy', release);
   const child = spawn(command, args, { cwd: projectDir, env: childEnv(board, env, port), stdio: 'inherit', detached: true });
   let timedOut = false;
@@ -284,7 +313,10 @@ export async function deployFirmware(board: string, projectDir: string, env: Nod
     child.once('exit', (code) => resolve(code));
   }).finally(() => clearTimeout(timer));
   if (timedOut) {
-    throw new BoardNotFound(board, `no board within ${waitMs / 1000} s: waited for ${moddableTargets[board]!.waitsFor}. The firmware is built: \`vllsi flash --build-only\` prints its path`);
+    throw new BoardNotFound(
+      board,
+      `no board within ${waitMs / 1000} s: waited for ${moddableTargets[board]!.waitsFor}. The firmware is built: \`vllsi flash --build-only\` prints its path`,
+    );
   }
   if (status !== 0) throw new FlashFailed(status, `\`${command} ${args.join(' ')}\` in ${projectDir} exited with ${status}: ${board} was not flashed`);
 }

@@ -25,12 +25,52 @@ export const MODDABLE_GLOBALS: ReadonlySet<string> = new Set(
 
 /** Methods that change the object they are called on (collections, arrays, typed arrays, DataViews, Dates). */
 const MUTATORS = new Set([
-  'set', 'add', 'delete', 'clear', 'push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'sort', 'reverse', 'copyWithin',
-  'setInt8', 'setUint8', 'setInt16', 'setUint16', 'setInt32', 'setUint32', 'setFloat32', 'setFloat64', 'setBigInt64', 'setBigUint64',
-  'setTime', 'setDate', 'setFullYear', 'setHours', 'setMinutes', 'setSeconds', 'setMilliseconds', 'setMonth',
+  'set',
+  'add',
+  'delete',
+  'clear',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'fill',
+  'sort',
+  'reverse',
+  'copyWithin',
+  'setInt8',
+  'setUint8',
+  'setInt16',
+  'setUint16',
+  'setInt32',
+  'setUint32',
+  'setFloat32',
+  'setFloat64',
+  'setBigInt64',
+  'setBigUint64',
+  'setTime',
+  'setDate',
+  'setFullYear',
+  'setHours',
+  'setMinutes',
+  'setSeconds',
+  'setMilliseconds',
+  'setMonth',
 ]);
 /** Static functions that change their first argument. */
-const MUTATING_STATICS = new Set(['Object.assign', 'Object.defineProperty', 'Object.defineProperties', 'Object.setPrototypeOf', 'Reflect.set', 'Reflect.defineProperty', 'Reflect.deleteProperty', 'Atomics.store', 'Atomics.add', 'Atomics.sub', 'Atomics.exchange']);
+const MUTATING_STATICS = new Set([
+  'Object.assign',
+  'Object.defineProperty',
+  'Object.defineProperties',
+  'Object.setPrototypeOf',
+  'Reflect.set',
+  'Reflect.defineProperty',
+  'Reflect.deleteProperty',
+  'Atomics.store',
+  'Atomics.add',
+  'Atomics.sub',
+  'Atomics.exchange',
+]);
 
 export interface PreloadProblem {
   readonly module: string;
@@ -60,7 +100,9 @@ export function preloadProblems(module: string, code: string): PreloadProblem[] 
   const seen = new Set<string>();
   const report = (binding: string, what: string) => {
     const key = `${binding}\0${what}`;
-    if (!seen.has(key)) problems.push({ module, binding, what }), seen.add(key);
+    if (seen.has(key)) return;
+    problems.push({ module, binding, what });
+    seen.add(key);
   };
   const top: Scope = { names: new Set(), fn: false };
   declareBlock(program.body, top, true);
@@ -153,7 +195,13 @@ export function preloadProblems(module: string, code: string): PreloadProblem[] 
       case 'CallExpression': {
         const c = n.callee;
         if (c.type === 'MemberExpression' && !c.computed && MUTATORS.has(c.property.name)) mutation(c.object, scopes, `calls ${c.property.name}() on`);
-        if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && MUTATING_STATICS.has(`${c.object.name}.${c.property.name}`) && n.arguments[0]) {
+        if (
+          c.type === 'MemberExpression' &&
+          !c.computed &&
+          c.object.type === 'Identifier' &&
+          MUTATING_STATICS.has(`${c.object.name}.${c.property.name}`) &&
+          n.arguments[0]
+        ) {
           mutation(n.arguments[0], scopes, `passes to ${c.object.name}.${c.property.name}()`);
         }
         break;

@@ -15,7 +15,9 @@ export function portableGuard() {
     name: 'vllsi-portable-guard',
     resolveId(source, importer) {
       if (importer && (builtins.has(source) || source.startsWith('node:'))) {
-        this.error(`${path.relative(root, importer)} imports the Node module '${source}': code bundled for XS (src/, test/portable/) must not use Node modules`);
+        this.error(
+          `${path.relative(root, importer)} imports the Node module '${source}': code bundled for XS (src/, test/portable/) must not use Node modules`,
+        );
       }
       return null;
     },
@@ -38,7 +40,11 @@ export function srcAsVllsiModule() {
   const io = path.join(src, 'io') + path.sep;
   const registerMap = path.join(src, 'register_map');
   let chipList;
-  const chips = () => (chipList ??= fs.readdirSync(registers).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
+  const chips = () =>
+    (chipList ??= fs
+      .readdirSync(registers)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3)));
   return {
     name: 'vllsi-src-as-module',
     resolveId(source, importer) {
@@ -47,7 +53,9 @@ export function srcAsVllsiModule() {
       if (source.startsWith('vllsi/registers/')) {
         const chip = source.slice('vllsi/registers/'.length);
         if (chips().includes(chip)) return path.join(registers, `${chip}.ts`);
-        this.error(`${path.relative(process.cwd(), importer)} imports '${source}': vllsi has register definitions for ${chips().join(', ')} (vllsi/registers/<chip>)`);
+        this.error(
+          `${path.relative(process.cwd(), importer)} imports '${source}': vllsi has register definitions for ${chips().join(', ')} (vllsi/registers/<chip>)`,
+        );
       }
       // vllsi/io/<chip>: the ECMA-419 classes of a chip, bundled into the app like register definitions.
       if (source.startsWith('vllsi/io/')) {

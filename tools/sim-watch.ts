@@ -5,7 +5,7 @@ import { stamp } from './sim-report.js';
 import { UsageError } from './command.js';
 import { ConsoleTap } from './console-tap.js';
 import { loadMap, mappedBoards } from './inspect/maps.js';
-import { formatNs, type SimBoard } from '../host-sim/index.js';
+import { type SimBoard } from '../host-sim/index.js';
 import { uartFeeder, type UartFeeder } from '../host-sim/tcp-console.js';
 import type { TraceEntry } from '../host-sim/trace.js';
 import { didYouMean } from '../src/suggest.js';
@@ -39,7 +39,8 @@ export function watchSettings(values: { pins?: string; trace?: string; verbose?:
     else {
       pins = values.pins.split(',').map((t) => {
         const n = Number(t);
-        if (t.trim() === '' || !Number.isInteger(n) || n < 0 || n >= spec.gpioCount) throw new UsageError(`--pins takes GPIO numbers 0-${spec.gpioCount - 1} of ${spec.name}, comma-separated, or all; got '${t}'`);
+        if (t.trim() === '' || !Number.isInteger(n) || n < 0 || n >= spec.gpioCount)
+          throw new UsageError(`--pins takes GPIO numbers 0-${spec.gpioCount - 1} of ${spec.name}, comma-separated, or all; got '${t}'`);
         return n;
       });
     }
@@ -49,11 +50,14 @@ export function watchSettings(values: { pins?: string; trace?: string; verbose?:
   else if (values.trace !== undefined) {
     const known = traceMap(spec)?.peripherals ?? [];
     if (known.length === 0) throw new UsageError(`--trace needs a register map: ${spec.name} has none (boards with one: ${mappedBoards().join(', ')})`);
-    trace = new Set(values.trace.split(',').map((n) => {
-      const p = known.find((k) => k.toUpperCase() === n.toUpperCase());
-      if (p === undefined) throw new UsageError(`--trace: no peripheral '${n}' on ${spec.name}${didYouMean(n, known)} (\`vllsi inspect --board ${spec.name} list\` lists them)`);
-      return p.toUpperCase();
-    }));
+    trace = new Set(
+      values.trace.split(',').map((n) => {
+        const p = known.find((k) => k.toUpperCase() === n.toUpperCase());
+        if (p === undefined)
+          throw new UsageError(`--trace: no peripheral '${n}' on ${spec.name}${didYouMean(n, known)} (\`vllsi inspect --board ${spec.name} list\` lists them)`);
+        return p.toUpperCase();
+      }),
+    );
   }
   return { pins: [...new Set(pins)].sort((a, b) => a - b), trace, verbose: values.verbose ?? false };
 }
@@ -68,7 +72,8 @@ function traceMap(spec: BoardSpec): TraceNames | undefined {
   if (!mappedBoards().includes(spec.name)) return undefined;
   const map = loadMap({ board: spec.name });
   const byAddress = new Map<number, { peripheral: string; register: string }>();
-  for (const p of map.peripherals) for (const r of p.registers) byAddress.set((p.baseAddress + r.addressOffset) >>> 0, { peripheral: p.name, register: `${p.name}.${r.name}` });
+  for (const p of map.peripherals)
+    for (const r of p.registers) byAddress.set((p.baseAddress + r.addressOffset) >>> 0, { peripheral: p.name, register: `${p.name}.${r.name}` });
   const aliases = spec.chip === 'rp2040' ? ['', ' (xor)', ' (set)', ' (clr)'] : [''];
   return {
     peripherals: map.peripherals.map((p) => p.name),
@@ -111,7 +116,14 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
       tap.received(Uint8Array.of(b));
     }),
     ...settings.pins.map((pin) =>
-      board.gpio(pin).onChange((level, at) => print(pin === board.spec.led.pin ? `${stamp(at)} LED GPIO${pin} -> ${level ? 'on' : 'off'}` : `${stamp(at)} GPIO${pin} -> ${level ? 'high' : 'low'}`, at)),
+      board
+        .gpio(pin)
+        .onChange((level, at) =>
+          print(
+            pin === board.spec.led.pin ? `${stamp(at)} LED GPIO${pin} -> ${level ? 'on' : 'off'}` : `${stamp(at)} GPIO${pin} -> ${level ? 'high' : 'low'}`,
+            at,
+          ),
+        ),
     ),
     board.onDebug((text, at) => print(`${stamp(at)} debug: ${text.replace(/\n$/, '')}`, at)),
   ];
@@ -126,7 +138,11 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
     const at = names?.name(e.addr);
     if (settings.trace !== 'all' && (at === undefined || !(settings.trace as ReadonlySet<string>).has(at.peripheral.toUpperCase()))) return;
     const what = at?.register ?? hex(e.addr, 4);
-    print(`${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`, e.t, 0);
+    print(
+      `${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`,
+      e.t,
+      0,
+    );
   };
   return {
     tap,
@@ -135,7 +151,8 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
       const fresh = board.trace.total - seen;
       seen = board.trace.total;
       const entries = board.trace.entries();
-      if (fresh > entries.length) print(`${stamp(board.now)} trace: ${fresh - entries.length} accesses not shown (more than the trace ring holds between two prints)`);
+      if (fresh > entries.length)
+        print(`${stamp(board.now)} trace: ${fresh - entries.length} accesses not shown (more than the trace ring holds between two prints)`);
       for (const e of entries.slice(Math.max(0, entries.length - fresh))) show(e);
       release();
     },

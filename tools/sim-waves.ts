@@ -20,11 +20,15 @@ export interface WavesSettings {
 
 /** Checks --vcd/--plot/--pins against the board. */
 export function wavesSettings(values: { vcd?: string; plot?: string; pins?: string }, gpioCount: number): WavesSettings {
-  const pins = values.pins === 'all' ? undefined : values.pins?.split(',').map((t) => {
-    const n = Number(t.trim());
-    if (t.trim() === '' || !Number.isInteger(n) || n < 0 || n >= gpioCount) throw new UsageError(`--pins takes GPIO numbers 0-${gpioCount - 1}, comma-separated; got '${t}'`);
-    return n;
-  });
+  const pins =
+    values.pins === 'all'
+      ? undefined
+      : values.pins?.split(',').map((t) => {
+          const n = Number(t.trim());
+          if (t.trim() === '' || !Number.isInteger(n) || n < 0 || n >= gpioCount)
+            throw new UsageError(`--pins takes GPIO numbers 0-${gpioCount - 1}, comma-separated; got '${t}'`);
+          return n;
+        });
   for (const f of ['vcd', 'plot'] as const) if (values[f] === '') throw new UsageError(`--${f} takes a file name`);
   return { ...(values.vcd ? { vcd: values.vcd } : {}), ...(values.plot ? { plot: values.plot } : {}), ...(pins ? { pins } : {}) };
 }

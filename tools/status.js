@@ -30,7 +30,13 @@ for (const file of node.testResults) {
 const xsTests = new Map((xs?.results ?? []).map((r) => [`${r.file} > ${r.name}`, r.status]));
 
 const walk = (dir, pred) =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).filter(pred).map((f) => path.join(dir, f)) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter(pred)
+        .map((f) => path.join(dir, f))
+    : [];
 const modules = walk(path.join(root, 'src'), (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && path.basename(f) !== 'index.ts').sort();
 const testFiles = walk(path.join(root, 'test'), (f) => f.endsWith('.test.ts'));
 
@@ -42,7 +48,12 @@ function runtimeExports(src) {
     for (const part of m[1].split(',')) {
       const t = part.trim();
       if (!t || t.startsWith('type ')) continue;
-      names.add(t.split(/\s+as\s+/).pop().trim());
+      names.add(
+        t
+          .split(/\s+as\s+/)
+          .pop()
+          .trim(),
+      );
     }
   }
   return [...names];

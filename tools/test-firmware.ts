@@ -33,10 +33,31 @@ export function buildTestFirmware(variant: FirmwareVariant = 'normal'): { elf: s
   if (existsSync(uf2)) return { elf, uf2 };
   mkdirSync(dir, { recursive: true });
   const tmp = `${elf}.${process.pid}`;
-  const r = spawnSync(CC, [
-    '-mcpu=cortex-m0plus', '-mthumb', '-Os', '-g', '-ffreestanding', '-nostdlib', '-Wall', '-Wextra', '-Werror', '-Wno-override-init',
-    '-ffunction-sections', '-Wl,--gc-sections', '-T', sources[1]!, ...DEFINES[variant], sources[0]!, '-lgcc', '-o', tmp,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    CC,
+    [
+      '-mcpu=cortex-m0plus',
+      '-mthumb',
+      '-Os',
+      '-g',
+      '-ffreestanding',
+      '-nostdlib',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-Wno-override-init',
+      '-ffunction-sections',
+      '-Wl,--gc-sections',
+      '-T',
+      sources[1]!,
+      ...DEFINES[variant],
+      sources[0]!,
+      '-lgcc',
+      '-o',
+      tmp,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`${CC} failed to build the ${variant} test firmware:\n${r.stderr}`);
   const image = parseElf(readFileSync(tmp), tmp, [{ name: 'flash', base: 0x10000000, size: 0x200000 }]);
   writeFileSync(`${uf2}.${process.pid}`, encodeUf2(image.segments));

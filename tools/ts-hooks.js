@@ -50,7 +50,10 @@ export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
   const source = fs.readFileSync(file, 'utf8');
-  const key = crypto.createHash('sha256').update(JSON.stringify([file, options, tsVersion, source])).digest('hex');
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([file, options, tsVersion, source]))
+    .digest('hex');
   const cached = path.join(cacheDir, `${key}.js`);
   if (fs.existsSync(cached)) return { format: 'module', source: fs.readFileSync(cached, 'utf8'), shortCircuit: true };
   const out = await transpile(source, file);

@@ -50,7 +50,10 @@ export class XsMemoryFull extends VllsiError<'XsMemoryFull'> {
     readonly usedBytes: number,
     readonly budgetBytes: number,
   ) {
-    super('XsMemoryFull', `XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`);
+    super(
+      'XsMemoryFull',
+      `XS abort: memory full on ${board}: the app needs ~${usedBytes} bytes of XS heap after preload, the device has ${budgetBytes} (creation.static less the stack)`,
+    );
   }
 }
 
@@ -158,7 +161,10 @@ export class XsDevice {
    * Writes and links the project for `board`, starts an XS machine with the natives installed,
    * and runs the preload phase (then freezes what it made). The app's main has not run: see boot().
    */
-  static async start(board: string, { profile = DEVICE_DEFAULT_PROFILE, appDir, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {}): Promise<XsDevice> {
+  static async start(
+    board: string,
+    { profile = DEVICE_DEFAULT_PROFILE, appDir, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {},
+  ): Promise<XsDevice> {
     const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let linked;

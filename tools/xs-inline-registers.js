@@ -1,4 +1,5 @@
-// Build-time inlining of register field reads and writes for the XS bundles.
+// Build-time inlining of register field reads and writes for the XS bundles: the evaluate-and-
+// rewrite half. Which names are register handles is tools/xs-inline-bindings.js (pure AST analysis).
 //
 // Recognised: `const X = peripheral(DEF)` at any depth (one argument; DEF imported directly, as
 // `ns.DEF`, or through `const { DEF } = ns`, from a module the build can evaluate), const aliases
@@ -17,7 +18,8 @@ import MagicString from 'magic-string';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transpileTs } from './rollup-plugins.js';
-import { renderPure, children, declaredNames } from './ast.js';
+import { renderPure, children } from './ast.js';
+import { matchSite, provablyWithin, registerBindings } from './xs-inline-bindings.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SRC_INDEX = path.join(root, 'src/index.ts');
@@ -48,21 +50,6 @@ async function evaluateDefinitions(defModuleId) {
   return import(`data:text/javascript;base64,${Buffer.from(output[0].code).toString('base64')}`);
 }
 
-/** The expression's value is surely an integer in 0..low (so it needs no run-time field check). */
-function provablyWithin(node, low) {
-  const num = (n) => (n.type === 'Literal' && typeof n.value === 'number' && Number.isInteger(n.value) ? n.value : undefined);
-  if (node.type !== 'BinaryExpression') return false;
-  if (node.operator === '&') {
-    const c = num(node.right) ?? num(node.left);
-    return c !== undefined && c >= 0 && c <= low;
-  }
-  if (node.operator === '>>>') {
-    const k = num(node.right);
-    return k !== undefined && k >= 1 && k <= 31 && 0xffffffff >>> k <= low;
-  }
-  return false;
-}
-
 /** `./…/x.js` from module `from` to the .ts file `to`, as TypeScript sources spell imports. */
 function relativeSpecifier(from, to) {
   const rel = path.relative(path.dirname(from), to).split(path.sep).join('/').replace(/\.ts$/, '.js');
@@ -84,39 +71,11 @@ const LOAD = { 8: 'load8', 16: 'load16', 32: 'load32' };
 const STORE = { 8: 'store8', 16: 'store16', 32: 'store32' };
 
 /**
- * What a member chain names: `X.R` → { x, reg }, `X.R.fields.F` → { x, reg, field }, through
- * top-level const aliases of either (`const r = X.R; const f = r.fields.F`).
- */
-function resolveTarget(node, bindings) {
-  if (node.type === 'Identifier') {
-    const a = bindings.alias(node.name, node.start);
-    return a && { x: a.x, reg: a.reg, field: a.field };
-  }
-  if (node.type !== 'MemberExpression' || node.computed || node.optional) return undefined;
-  const name = node.property.name;
-  if (node.object.type === 'Identifier' && bindings.peripheral(node.object.name, node.start)) return { x: node.object.name, reg: name };
-  const o = node.object;
-  if (o.type === 'MemberExpression' && !o.computed && o.property.name === 'fields') {
-    const r = resolveTarget(o.object, bindings);
-    if (r && r.field === undefined) return { ...r, field: name };
-  }
-  return undefined;
-}
-
-/** Matches a call on a register or field; returns the parts or undefined. */
-function matchSite(call, bindings) {
-  const c = call.callee;
-  if (call.optional || c.type !== 'MemberExpression' || c.computed) return undefined;
-  const t = resolveTarget(c.object, bindings);
-  return t && { ...t, op: c.property.name, args: call.arguments };
-}
-
-/**
  * Plans one call site against the evaluated peripheral: returns the inline text or undefined.
  * `pure(node)` renders a side-effect-free argument; `hal` is the bound recording HAL.
  */
 function plan(site, periph, hal, code, pure, original) {
-  const reg = periph[site.reg];
+  const reg = site.index === undefined ? periph[site.reg] : periph[site.reg]?.[site.index];
   if (!reg || typeof reg.read !== 'function' || (reg.mode !== 'Volatile' && reg.mode !== 'Relaxed')) return undefined;
   const A = `0x${reg.address.toString(16)}`;
   const load = `${DIRECT}.${LOAD[reg.width]}(${A})`;
@@ -222,68 +181,15 @@ export function registerInliner() {
       }
     }
     if (!peripheralName) return undefined;
-    // Every const declarator, in source order, with the block it is visible in. Only names
-    // declared once in the whole module are used, so a name means one binding wherever its
-    // block reaches (uses outside that block would be globals: they are not matched).
-    const declared = declaredNames(ast);
-    const consts = [];
-    const SCOPES = new Set(['Program', 'BlockStatement', 'StaticBlock', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement']);
-    const collect = (node, scope) => {
-      const inner = SCOPES.has(node.type) ? { start: node.start, end: node.end } : scope;
-      if (node.type === 'VariableDeclaration' && node.kind === 'const') {
-        for (const d of node.declarations) consts.push({ d, scope: inner });
-      }
-      children(node).forEach((c) => collect(c, inner));
-    };
-    collect(ast, { start: ast.start, end: ast.end });
-    const once = (name) => declared.get(name) === 1;
-    const scoped = (map, name, pos) => {
-      const b = map.get(name);
-      return b && pos >= b.scope.start && pos <= b.scope.end ? b : undefined;
-    };
-
-    // Definitions: imported names, `const { A, B: C } = ns`, `const D = ns.M`; then peripherals.
-    const defs = new Map();
-    const defOf = (node) => {
-      if (node.type === 'Identifier') {
-        const local = scoped(defs, node.name, node.start);
-        if (local) return local.from;
-        return imports.has(node.name) ? { ...imports.get(node.name), member: undefined } : undefined;
-      }
-      if (node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && imports.has(node.object.name)) {
-        return { ...imports.get(node.object.name), member: node.property.name };
-      }
-      return undefined;
-    };
-    const periphs = new Map();
-    for (const { d, scope } of consts) {
-      const init = d.init;
-      if (!init) continue;
-      if (d.id.type === 'ObjectPattern' && init.type === 'Identifier' && imports.has(init.name)) {
-        for (const p of d.id.properties) {
-          if (p.type === 'Property' && !p.computed && p.value.type === 'Identifier' && once(p.value.name)) {
-            defs.set(p.value.name, { scope, from: { ...imports.get(init.name), member: p.key.name } });
-          }
-        }
-        continue;
-      }
-      if (d.id.type !== 'Identifier' || !once(d.id.name)) continue;
-      if (init.type === 'MemberExpression') {
-        const from = defOf(init);
-        if (from) defs.set(d.id.name, { scope, from });
-        continue;
-      }
-      if (init.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== peripheralName || init.arguments.length !== 1) continue;
-      const from = defOf(init.arguments[0]);
-      if (from) periphs.set(d.id.name, { scope, from: from.id === 'vllsi' ? { ...from, id: SRC_INDEX } : from });
-    }
+    const { periphs, bindings } = registerBindings(ast, imports, peripheralName);
     if (periphs.size === 0) return undefined;
 
     const hal = recordingHal();
     const s = new MagicString(code);
     let n = 0;
     const instances = new Map();
-    for (const [name, { scope, from }] of periphs) {
+    for (const [name, { scope, from: imported }] of periphs) {
+      const from = imported.id === 'vllsi' ? { ...imported, id: SRC_INDEX } : imported;
       if (!evaluated.has(from.id)) evaluated.set(from.id, evaluateDefinitions(from.id));
       const mod = await evaluated.get(from.id);
       let def = from.imported === '*' ? mod.defs : mod.defs[from.imported];
@@ -295,14 +201,6 @@ export function registerInliner() {
       } catch {
         // An invalid definition: the call throws at run time, as it should.
       }
-    }
-    // Const aliases of registers and fields (`const r = X.R`, `const f = r.fields.F`).
-    const bindings = { peripheral: (name, pos) => scoped(instances, name, pos), alias: (name, pos) => scoped(aliases, name, pos) };
-    const aliases = new Map();
-    for (const { d, scope } of consts) {
-      if (d.id.type !== 'Identifier' || !once(d.id.name) || !d.init) continue;
-      const t = resolveTarget(d.init, bindings);
-      if (t) aliases.set(d.id.name, { scope, ...t });
     }
     const visit = (node) => {
       if (node.type === 'CallExpression') {

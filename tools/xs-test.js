@@ -40,10 +40,7 @@ const bundle = await rollup({
     {
       name: 'xs-tests-entry',
       resolveId: (id) => (id === ENTRY ? ENTRY : null),
-      load: (id) =>
-        id === ENTRY
-          ? files.map((f) => `import ${JSON.stringify(f)};`).join('\n') + `\nexport { __runAll } from ${JSON.stringify(shim)};`
-          : null,
+      load: (id) => (id === ENTRY ? files.map((f) => `import ${JSON.stringify(f)};`).join('\n') + `\nexport { __runAll } from ${JSON.stringify(shim)};` : null),
     },
     {
       // Tag each test file so results carry the file they came from.

@@ -2,7 +2,6 @@
 // src/registers/esp32.ts: the GPIO matrix for the LED, UART0 for the console,
 // timer group 0's timer 0 (TG0_T0_LEVEL) for the tick.
 import { peripheral } from '../../src/peripheral.js';
-import type { Register } from '../../src/register.js';
 // vllsi/registers/esp32: named imports, so a device build bundles only these definitions.
 import { GPIO, TIMG0, UART0 } from '../../src/registers/esp32.js';
 import type { BlinkHardware } from './hw.js';
@@ -11,12 +10,11 @@ export function esp32Hardware(): BlinkHardware {
   const gpio = peripheral(GPIO);
   const uart = peripheral(UART0);
   const timg = peripheral(TIMG0);
-  const outSel = (pin: number) => (gpio as unknown as Record<string, Register<(typeof GPIO.registers)['FUNC0_OUT_SEL_CFG']>>)[`FUNC${pin}_OUT_SEL_CFG`]!;
   // The tick timer counts microseconds: APB 80 MHz / 80.
   const timerConfig = { EN: 1, INCREASE: 1, AUTORELOAD: 0, LEVEL_INT_EN: 1, DIVIDER: 80 } as const;
   return {
     ledInit(pin) {
-      outSel(pin).write({ OUT_SEL: 0x100 }); // pad driven by GPIO_OUT
+      gpio.FUNC_OUT_SEL_CFG[pin].write({ OUT_SEL: 0x100 }); // pad driven by GPIO_OUT
       gpio.OUT_W1TC.write(1 << pin);
       gpio.ENABLE_W1TS.write(1 << pin);
       timg.T0CONFIG.write(timerConfig);

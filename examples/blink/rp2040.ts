@@ -2,14 +2,14 @@
 // src/registers/rp2040.ts: SIO for the LED, UART0 (PL011) for the console, TIMER
 // alarm 0 (TIMER_IRQ_0) for the tick.
 import { peripheral } from '../../src/peripheral.js';
-import type { Register } from '../../src/register.js';
 // vllsi/registers/rp2040: named imports, so a device build bundles only these definitions.
 import { IO_BANK0, RESETS, SIO, TIMER, UART0 } from '../../src/registers/rp2040.js';
 import type { BlinkHardware } from './hw.js';
 
 // FUNCSEL values (pico-sdk gpio_function): the SVD names them per pin (sio_25, uart0_tx...),
 // so code that works for any pin writes the numbers.
-const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5;
+const GPIO_FUNC_UART = 2,
+  GPIO_FUNC_SIO = 5;
 
 export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardware {
   const resets = peripheral(RESETS);
@@ -17,7 +17,6 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
   const sio = peripheral(SIO);
   const uart = peripheral(UART0);
   const timer = peripheral(TIMER);
-  const ctrl = (pin: number) => (io as unknown as Record<string, Register<(typeof IO_BANK0.registers)['GPIO0_CTRL']>>)[`GPIO${pin}_CTRL`]!;
   // Take the blocks out of reset (the CLR alias: no read-modify-write) and wait until they are:
   // a block held in reset ignores its configuration.
   const used = { IO_BANK0: 1, PADS_BANK0: 1, TIMER: 1, UART0: 1 } as const;
@@ -30,7 +29,7 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       release();
       sio.GPIO_OUT_CLR.write(1 << pin);
       sio.GPIO_OE_SET.write(1 << pin);
-      ctrl(pin).write({ FUNCSEL: GPIO_FUNC_SIO });
+      io.GPIO_CTRL[pin].write({ FUNCSEL: GPIO_FUNC_SIO });
     },
     ledToggle(pin) {
       sio.GPIO_OUT_XOR.write(1 << pin);
@@ -45,8 +44,8 @@ export function rp2040Hardware(consoleTx: number, consoleRx: number): BlinkHardw
       uart.UARTFBRD.write({ BAUD_DIVFRAC: 52 });
       uart.UARTLCR_H.write({ WLEN: 0b11, FEN: 1 });
       uart.UARTCR.write({ UARTEN: 1, TXE: 1, RXE: 1 });
-      ctrl(consoleTx).write({ FUNCSEL: GPIO_FUNC_UART });
-      ctrl(consoleRx).write({ FUNCSEL: GPIO_FUNC_UART });
+      io.GPIO_CTRL[consoleTx].write({ FUNCSEL: GPIO_FUNC_UART });
+      io.GPIO_CTRL[consoleRx].write({ FUNCSEL: GPIO_FUNC_UART });
     },
     consoleWrite(text) {
       for (let i = 0; i < text.length; i++) {

@@ -30,9 +30,14 @@ interface ConsoleUart {
 
 /** RP2040 UART0 (PL011): RX and RX-timeout interrupts. */
 function rp2040Uart(hal: Hal): ConsoleUart {
-  const UART0 = 0x40034000, UARTDR = UART0, UARTFR = UART0 + 0x18, UARTIMSC = UART0 + 0x38;
-  const UARTFR_RXFE = 1 << 4, UARTFR_TXFF = 1 << 5;
-  const UARTIMSC_RXIM = 1 << 4, UARTIMSC_RTIM = 1 << 6;
+  const UART0 = 0x40034000,
+    UARTDR = UART0,
+    UARTFR = UART0 + 0x18,
+    UARTIMSC = UART0 + 0x38;
+  const UARTFR_RXFE = 1 << 4,
+    UARTFR_TXFF = 1 << 5;
+  const UARTIMSC_RXIM = 1 << 4,
+    UARTIMSC_RTIM = 1 << 6;
   return {
     irq: 20,
     start: () => hal.store32(UARTIMSC, UARTIMSC_RXIM | UARTIMSC_RTIM),
@@ -50,8 +55,14 @@ function rp2040Uart(hal: Hal): ConsoleUart {
 
 /** ESP32 UART0 (TRM ch. 13): RXFIFO_FULL at a threshold of one byte (interrupt source 34). */
 function esp32Uart(hal: Hal): ConsoleUart {
-  const UART0 = 0x3ff40000, FIFO = UART0, INT_ENA = UART0 + 0x0c, INT_CLR = UART0 + 0x10, STATUS = UART0 + 0x1c, CONF1 = UART0 + 0x24;
-  const RXFIFO_FULL = 1, TXFIFO_CAPACITY = 128;
+  const UART0 = 0x3ff40000,
+    FIFO = UART0,
+    INT_ENA = UART0 + 0x0c,
+    INT_CLR = UART0 + 0x10,
+    STATUS = UART0 + 0x1c,
+    CONF1 = UART0 + 0x24;
+  const RXFIFO_FULL = 1,
+    TXFIFO_CAPACITY = 128;
   return {
     irq: 34,
     start() {

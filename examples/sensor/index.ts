@@ -22,7 +22,12 @@ const ADC = {
   registers: {
     CS: {
       addressOffset: 0x00,
-      fields: { AINSEL: { bitOffset: 12, bitWidth: 3 }, READY: { bitOffset: 8, bitWidth: 1, access: 'read-only' }, START_ONCE: { bitOffset: 2, bitWidth: 1 }, EN: { bitOffset: 0, bitWidth: 1 } },
+      fields: {
+        AINSEL: { bitOffset: 12, bitWidth: 3 },
+        READY: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+        START_ONCE: { bitOffset: 2, bitWidth: 1 },
+        EN: { bitOffset: 0, bitWidth: 1 },
+      },
     },
     RESULT: { addressOffset: 0x04, access: 'read-only', fields: { RESULT: { bitOffset: 0, bitWidth: 12 } } },
   },

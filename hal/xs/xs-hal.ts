@@ -8,8 +8,10 @@ import { registerGate } from '../../src/platform.js';
 import { confineLater } from '../../src/gate.js';
 
 /** The native functions, one per `xs_vllsi_*` host function; the ones named as in the contract behave as it says. */
-export interface NativeHal
-  extends Pick<Hal, 'dmb' | 'dsb' | 'isb' | 'interruptsSave' | 'interruptsRestore' | 'interruptsEnable' | 'coreId' | 'spinlockTryClaim' | 'spinlockRelease' | 'nowNs'> {
+export interface NativeHal extends Pick<
+  Hal,
+  'dmb' | 'dsb' | 'isb' | 'interruptsSave' | 'interruptsRestore' | 'interruptsEnable' | 'coreId' | 'spinlockTryClaim' | 'spinlockRelease' | 'nowNs'
+> {
   /** Undefined when the chip's memory map refuses the address (see vllsi_arch_regions). */
   load8(addr: number): number | undefined;
   load16(addr: number): number | undefined;
@@ -49,7 +51,6 @@ export class IrqError extends VllsiError<'IrqError'> {
     super('IrqError', `IRQ ${irq}: ${reason}`);
   }
 }
-
 
 export interface XsHalOptions {
   /** Console output (`trace` on a device). */

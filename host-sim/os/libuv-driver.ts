@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { fileDesc, type FileDesc } from '../../src/common.js';
-import type { CompletionOp, IoDriver, IoEngineConfig, SocketAddress } from '../../src/io_engine.js';
-import type { NodeOsBackend } from './node-backend.js';
+import type { CompletionOp, IoDriver, IoEngineConfig, SocketAddress } from '../../src/io_driver.js';
+import type { OSError } from '../../src/errors.js';
 
 /** First engine-local socket descriptor: far above the file descriptors a process has open. */
 export const SOCKET_FD_BASE = 0x4000_0000;
@@ -33,6 +33,13 @@ interface Listener {
 
 const HIGH_WATER = 1 << 16;
 
+/** What the driver needs of its OS backend (node-backend.ts): the platform's name and errno mapping. */
+export interface ErrnoSource {
+  readonly table: { readonly name: 'linux' | 'darwin' | 'windows' };
+  errno(name: string): number;
+  osError(e: unknown, what: string): OSError;
+}
+
 export class LibuvDriver implements IoDriver {
   readonly kind = 'libuv';
   readonly description: string;
@@ -41,7 +48,7 @@ export class LibuvDriver implements IoDriver {
   #listeners = new Map<number, Listener>();
 
   constructor(
-    private readonly backend: NodeOsBackend,
+    private readonly backend: ErrnoSource,
     _config: IoEngineConfig,
   ) {
     const poller = { linux: 'epoll', darwin: 'kqueue', windows: 'IOCP' }[backend.table.name];

@@ -18,7 +18,10 @@ export interface NativeOs {
 /** The addon was not built (no C compiler at install, or a worktree that never ran it). */
 export class NativeAddonMissing extends VllsiError<'NativeAddonMissing'> {
   constructor(readonly searched: string[]) {
-    super('NativeAddonMissing', `the OS addon (vllsi_os.node) is not built: run \`node tools/build-native.js\` (needs a C compiler and Node's headers); looked in ${searched.join(', ')}`);
+    super(
+      'NativeAddonMissing',
+      `the OS addon (vllsi_os.node) is not built: run \`node tools/build-native.js\` (needs a C compiler and Node's headers); looked in ${searched.join(', ')}`,
+    );
   }
 }
 

@@ -5,9 +5,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { OSError } from '../../src/errors.js';
 import {
-  UnsupportedSignal, CLOCK_MONOTONIC, type ClockId, type FileKind, type OpenFlags, type OsBackend, type PortableSignal, type RawLockKind, type RawLockResult,
+  UnsupportedSignal,
+  CLOCK_MONOTONIC,
+  type ClockId,
+  type FileKind,
+  type OpenFlags,
+  type OsBackend,
+  type PortableSignal,
+  type RawLockKind,
+  type RawLockResult,
 } from '../../src/os.js';
-import type { IoDriver, IoEngineConfig } from '../../src/io_engine.js';
+import type { IoDriver, IoEngineConfig } from '../../src/io_driver.js';
 import { ERROR_TEXT } from './errno.js';
 import { nativeOs, type NativeOs } from './native.js';
 import { LibuvDriver } from './libuv-driver.js';

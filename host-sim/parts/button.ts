@@ -32,7 +32,8 @@ export class Button implements Part {
 
   constructor(o: ButtonOptions) {
     if (!Number.isInteger(o?.pin) || o.pin < 0) throw new InvalidArgument('button pin', o?.pin, 'must be a GPIO number');
-    const count = o.bounce?.count ?? 0, ns = o.bounce?.ns ?? 1e6;
+    const count = o.bounce?.count ?? 0,
+      ns = o.bounce?.ns ?? 1e6;
     if (!Number.isInteger(count) || count < 0 || count > 1000) throw new InvalidArgument('button bounce.count', count, 'must be an integer 0..1000');
     if (!Number.isFinite(ns) || ns <= 0) throw new InvalidArgument('button bounce.ns', ns, 'must be a positive number of ns');
     this.pin = o.pin;

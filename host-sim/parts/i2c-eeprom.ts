@@ -37,10 +37,13 @@ export class I2cEeprom extends TimedPart implements Part, I2cPart {
 
   constructor(o: I2cEepromOptions) {
     super();
-    const size = o?.size ?? 32768, pageSize = o?.pageSize ?? 64;
+    const size = o?.size ?? 32768,
+      pageSize = o?.pageSize ?? 64;
     if (!Number.isInteger(o?.bus) || o.bus < 0) throw new InvalidArgument('EEPROM bus', o?.bus, 'must be an I2C bus number');
-    if (!Number.isInteger(size) || size < 16 || size > 65536 || (size & (size - 1)) !== 0) throw new InvalidArgument('EEPROM size', size, 'must be a power of two in 16..65536 bytes');
-    if (!Number.isInteger(pageSize) || pageSize < 1 || size % pageSize !== 0 || (pageSize & (pageSize - 1)) !== 0) throw new InvalidArgument('EEPROM pageSize', pageSize, `must be a power of two dividing ${size}`);
+    if (!Number.isInteger(size) || size < 16 || size > 65536 || (size & (size - 1)) !== 0)
+      throw new InvalidArgument('EEPROM size', size, 'must be a power of two in 16..65536 bytes');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || size % pageSize !== 0 || (pageSize & (pageSize - 1)) !== 0)
+      throw new InvalidArgument('EEPROM pageSize', pageSize, `must be a power of two dividing ${size}`);
     const writeNs = o.writeNs ?? 5e6;
     if (!Number.isFinite(writeNs) || writeNs < 0) throw new InvalidArgument('EEPROM writeNs', writeNs, 'must be a non-negative number of ns');
     this.bus = o.bus;
@@ -58,7 +61,6 @@ export class I2cEeprom extends TimedPart implements Part, I2cPart {
   attach(host: PartHost): () => void {
     return this.connect(host, host.i2c(this.bus).attach(this.address, this));
   }
-
 
   start(read: boolean): boolean {
     if (this.busy) return false;

@@ -30,7 +30,8 @@ export class I2cBus {
   attach(address: number, part: I2cPart): () => void {
     if (!Number.isInteger(address) || address < 0 || address > 0x7f) throw new InvalidArgument('I2C address', address, 'must be a 7-bit integer 0..0x7f');
     if (this.parts.has(address)) throw new InvalidArgument('I2C address', address, `already has a part on I2C${this.index}`);
-    if (typeof part?.write !== 'function' || typeof part?.read !== 'function') throw new InvalidArgument('I2C part', part, 'must have write(byte) and read(ack)');
+    if (typeof part?.write !== 'function' || typeof part?.read !== 'function')
+      throw new InvalidArgument('I2C part', part, 'must have write(byte) and read(ack)');
     this.parts.set(address, part);
     return () => this.detach(address);
   }

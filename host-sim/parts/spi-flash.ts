@@ -23,8 +23,11 @@ export interface SpiFlashOptions {
   timing?: { pageProgram?: number; sectorErase?: number; blockErase?: number; chipErase?: number };
 }
 
-const PAGE = 256, SECTOR = 4096, BLOCK = 65536;
-const BUSY = 1, WEL = 2;
+const PAGE = 256,
+  SECTOR = 4096,
+  BLOCK = 65536;
+const BUSY = 1,
+  WEL = 2;
 
 export class SpiFlash extends TimedPart implements Part, SpiPart {
   readonly kind = 'spi-flash';
@@ -44,7 +47,8 @@ export class SpiFlash extends TimedPart implements Part, SpiPart {
     const size = o?.size ?? 4 * 1024 * 1024;
     if (!Number.isInteger(o?.bus) || o.bus < 0) throw new InvalidArgument('flash bus', o?.bus, 'must be an SPI bus number');
     if (!Number.isInteger(o.cs) || o.cs < 0) throw new InvalidArgument('flash cs', o.cs, 'must be a GPIO number');
-    if (!Number.isInteger(size) || size < BLOCK || size > 16 * 1024 * 1024 || (size & (size - 1)) !== 0) throw new InvalidArgument('flash size', size, 'must be a power of two from 64 KB to 16 MB (24-bit addresses)');
+    if (!Number.isInteger(size) || size < BLOCK || size > 16 * 1024 * 1024 || (size & (size - 1)) !== 0)
+      throw new InvalidArgument('flash size', size, 'must be a power of two from 64 KB to 16 MB (24-bit addresses)');
     this.bus = o.bus;
     this.cs = o.cs;
     this.memory = new Uint8Array(size).fill(0xff);
@@ -74,10 +78,15 @@ export class SpiFlash extends TimedPart implements Part, SpiPart {
     if (this.busy) return 0xff;
     const addr = () => ((this.cmd[1]! << 16) | (this.cmd[2]! << 8) | this.cmd[3]!) & (this.memory.length - 1);
     switch (op) {
-      case 0x9f: return n >= 1 && n <= 3 ? this.jedecId[n - 1]! : 0xff;
-      case 0x03: return n >= 4 ? this.memory[(addr() + n - 4) % this.memory.length]! : 0xff;
-      case 0x0b: return n >= 5 ? this.memory[(addr() + n - 5) % this.memory.length]! : 0xff;
-      case 0x02: if (n >= 4) this.data.push(out); return 0xff;
+      case 0x9f:
+        return n >= 1 && n <= 3 ? this.jedecId[n - 1]! : 0xff;
+      case 0x03:
+        return n >= 4 ? this.memory[(addr() + n - 4) % this.memory.length]! : 0xff;
+      case 0x0b:
+        return n >= 5 ? this.memory[(addr() + n - 5) % this.memory.length]! : 0xff;
+      case 0x02:
+        if (n >= 4) this.data.push(out);
+        return 0xff;
     }
     return 0xff;
   }

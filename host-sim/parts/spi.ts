@@ -2,7 +2,6 @@
 // its own chip-select GPIO (active low, as nearly every SPI part): the bus watches the
 // pin and exchanges each frame the controller shifts with the parts selected then.
 import { InvalidArgument } from '../../src/errors.js';
-import type { GpioPort } from '../ports.js';
 
 export type SpiMode = 0 | 1 | 2 | 3;
 
@@ -18,9 +17,15 @@ export interface SpiPart {
   deselect?(): void;
 }
 
+/** What the bus needs of a chip-select pin (a board's GpioPort is one). */
+interface ChipSelect {
+  readonly level: boolean;
+  onChange(listener: (level: boolean, tNs: number) => void): () => void;
+}
+
 interface Attached {
   readonly part: SpiPart;
-  readonly cs: GpioPort;
+  readonly cs: ChipSelect;
   readonly off: () => void;
 }
 
@@ -30,7 +35,7 @@ export class SpiBus {
 
   constructor(
     readonly index: number,
-    private readonly gpio: (pin: number) => GpioPort,
+    private readonly gpio: (pin: number) => ChipSelect,
   ) {}
 
   /** Attaches `part` with its chip select on GPIO `csPin` (active low); returns a function that detaches it. */

@@ -297,7 +297,8 @@ function hexDigit(c: number): number {
 }
 
 function hexNumber(text: string, what: string, maxDigits: number): number {
-  if (!/^[0-9a-fA-F]+$/.test(text) || text.length > maxDigits) throw new ConsoleError('SYNTAX', `bad ${what} '${text.slice(0, 20)}': expected up to ${maxDigits} hex digits`);
+  if (!/^[0-9a-fA-F]+$/.test(text) || text.length > maxDigits)
+    throw new ConsoleError('SYNTAX', `bad ${what} '${text.slice(0, 20)}': expected up to ${maxDigits} hex digits`);
   return parseInt(text, 16);
 }
 

@@ -16,13 +16,34 @@ import { VllsiError, hex } from '../errors.js';
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { PermissionDenied, isPermitted } from '../permissions.js';
 import {
-  ConsoleError, END_OF_SESSION, ErrorCode, FrameType, MAX_LINE, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES,
-  asciiEncode, encodeFrame, parseRequest, requestSeq,
-  type ErrorName, type Request, type Width,
+  ConsoleError,
+  END_OF_SESSION,
+  ErrorCode,
+  FrameType,
+  MAX_LINE,
+  UNLOCK_BACKOFF_MS,
+  UNLOCK_MAX_FAILURES,
+  asciiEncode,
+  encodeFrame,
+  parseRequest,
+  requestSeq,
+  type ErrorName,
+  type Request,
+  type Width,
 } from './protocol.js';
 import {
-  RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, registerAccess, registersTouched, type DeviceMap,
+  RegisterMapError,
+  enumName,
+  fieldValue,
+  fieldWrite,
+  findPeripheral,
+  locate,
+  parseFieldValue,
+  parseInteger,
+  readHasSideEffects,
+  registerAccess,
+  registersTouched,
+  type DeviceMap,
 } from '../register_map.js';
 import { isReadable, isWritable, type RegisterMap } from '../register_def.js';
 
@@ -154,8 +175,14 @@ export class ConsoleService {
       this.answer(parsed.framed, parsed.seq, this.execute(parsed.request));
     } catch (e) {
       this.stats.errors++;
-      const code: ErrorName = e instanceof ConsoleError || e instanceof RegisterMapError ? e.code
-        : e instanceof PermissionDenied ? 'DENIED' : e instanceof VllsiError ? 'BUS' : 'INTERNAL';
+      const code: ErrorName =
+        e instanceof ConsoleError || e instanceof RegisterMapError
+          ? e.code
+          : e instanceof PermissionDenied
+            ? 'DENIED'
+            : e instanceof VllsiError
+              ? 'BUS'
+              : 'INTERNAL';
       const message = e instanceof Error ? e.message : String(e);
       if (framed) this.send(encodeFrame(FrameType.Error, requestSeq(text), errorPayload(code, message)));
       else this.text([`ERR ${code} ${message}`]);
@@ -227,10 +254,18 @@ export class ConsoleService {
   private info(): Answer {
     const o = this.options;
     const map = o.map ? `${o.map.device} (${o.map.peripherals.length} peripherals)` : 'none';
-    const writes = o.unlockToken === undefined ? 'disabled (no token configured)'
-      : this.failedUnlocks >= UNLOCK_MAX_FAILURES ? 'locked out (too many failed unlocks: restart the board)'
-      : this.unlocked ? 'unlocked' : 'locked';
-    return { kind: 'text', lines: [`board ${o.board}`, `runtime ${o.runtime ?? 'vllsi'}`, `uptime ${(o.uptimeMs() / 1000).toFixed(3)} s`, `map ${map}`, `writes ${writes}`] };
+    const writes =
+      o.unlockToken === undefined
+        ? 'disabled (no token configured)'
+        : this.failedUnlocks >= UNLOCK_MAX_FAILURES
+          ? 'locked out (too many failed unlocks: restart the board)'
+          : this.unlocked
+            ? 'unlocked'
+            : 'locked';
+    return {
+      kind: 'text',
+      lines: [`board ${o.board}`, `runtime ${o.runtime ?? 'vllsi'}`, `uptime ${(o.uptimeMs() / 1000).toFixed(3)} s`, `map ${map}`, `writes ${writes}`],
+    };
   }
 
   private read(path: string, force: boolean): Answer {
@@ -249,7 +284,8 @@ export class ConsoleService {
     if (!at.field) {
       if (!isWritable(registerAccess(r))) throw new ConsoleError('RO', `${at.peripheral.name}.${r.name} is read-only`);
       const value = parseInteger(text);
-      if (value === undefined || (width < 32 && value >= 2 ** width)) throw new ConsoleError(value === undefined ? 'SYNTAX' : 'RANGE', `bad value '${text.slice(0, 20)}' for a ${width}-bit register`);
+      if (value === undefined || (width < 32 && value >= 2 ** width))
+        throw new ConsoleError(value === undefined ? 'SYNTAX' : 'RANGE', `bad value '${text.slice(0, 20)}' for a ${width}-bit register`);
       this.store(at.address, value, width);
       return OK;
     }
@@ -285,14 +321,18 @@ export class ConsoleService {
   private unlock(token: string): Answer {
     const expected = this.options.unlockToken;
     if (expected === undefined) throw new ConsoleError('LOCKED', 'this board has no unlock token configured: writes are disabled');
-    if (this.failedUnlocks >= UNLOCK_MAX_FAILURES) throw new ConsoleError('TOKEN', `unlocking is locked out after ${UNLOCK_MAX_FAILURES} failed unlocks: restart the board`);
+    if (this.failedUnlocks >= UNLOCK_MAX_FAILURES)
+      throw new ConsoleError('TOKEN', `unlocking is locked out after ${UNLOCK_MAX_FAILURES} failed unlocks: restart the board`);
     const now = this.options.uptimeMs();
     if (now < this.unlockNotBefore) throw new ConsoleError('TOKEN', `too soon after a failed unlock: wait ${Math.ceil(this.unlockNotBefore - now)} ms`);
     if (!sameText(token, expected)) {
       this.unlocked = false;
       this.failedUnlocks++;
       this.unlockNotBefore = now + UNLOCK_BACKOFF_MS * 2 ** (this.failedUnlocks - 1);
-      throw new ConsoleError('TOKEN', this.failedUnlocks >= UNLOCK_MAX_FAILURES ? `wrong unlock token: locked out after ${UNLOCK_MAX_FAILURES} failures` : 'wrong unlock token');
+      throw new ConsoleError(
+        'TOKEN',
+        this.failedUnlocks >= UNLOCK_MAX_FAILURES ? `wrong unlock token: locked out after ${UNLOCK_MAX_FAILURES} failures` : 'wrong unlock token',
+      );
     }
     this.failedUnlocks = 0;
     this.unlocked = true;

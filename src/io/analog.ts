@@ -39,7 +39,8 @@ export function defineAnalog(adc: AdcBinding, className = 'Analog') {
       const o: Options = optionsOf(options, className);
       const pin = intOption(o, 'pin', className, 0, adc.pinCount - 1, true)!;
       const resolution = intOption(o, 'resolution', className, 1, 32, false);
-      if (resolution !== undefined && resolution !== adc.resolution) throw new IoRangeError(`${className}: options.resolution must be ${adc.resolution} (the ADC's), got ${resolution}`);
+      if (resolution !== undefined && resolution !== adc.resolution)
+        throw new IoRangeError(`${className}: options.resolution must be ${adc.resolution} (the ADC's), got ${resolution}`);
       formatOption(o.format, ['number'], 'number', className);
       const channel = adc.channelOf(pin, className);
       claim(this, [`GPIO${pin}`]);

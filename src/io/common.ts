@@ -99,7 +99,8 @@ export function callbackOption(o: Options, name: string, cls: string): ((...args
 export function formatOption<F extends string>(value: unknown, allowed: readonly F[], fallback: F, cls: string): F {
   if (value === undefined) return fallback;
   if (typeof value !== 'string') throw new IoTypeError(`${cls}: format must be a string, got ${describe(value)}`);
-  if (!(allowed as readonly string[]).includes(value)) throw new IoRangeError(`${cls}: format must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new IoRangeError(`${cls}: format must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${value}"`);
   return value as F;
 }
 

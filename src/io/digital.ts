@@ -7,7 +7,19 @@
 import { describe } from '../errors.js';
 import { directHal } from '../platform.js';
 import { DigitalMode, DigitalModes, isOutput, modeOption, pinNames, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
-import { IoClosed, IoRangeError, IoTypeError, IoUnsupported, callbackOption, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoRangeError,
+  IoTypeError,
+  IoUnsupported,
+  callbackOption,
+  claim,
+  formatOption,
+  intOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 
 export interface DigitalOptions {
   readonly pin: number;
@@ -67,7 +79,8 @@ export function defineDigital(gpio: GpioBinding, className = 'Digital') {
       }
       formatOption(o.format, ['number'], 'number', className);
       const initial = o.initialValue;
-      if (initial !== undefined && initial !== 0 && initial !== 1) throw new IoRangeError(`${className}: options.initialValue must be 0 or 1, got ${describe(initial)}`);
+      if (initial !== undefined && initial !== 0 && initial !== 1)
+        throw new IoRangeError(`${className}: options.initialValue must be 0 or 1, got ${describe(initial)}`);
       this.#claims = pinNames(bank, mask);
       claim(this, this.#claims);
       this.pin = pin;

@@ -5,7 +5,20 @@
 // levels masked by `pins` (never another instance's pins); write(value) sets the output
 // pins from value's bits. An input has no write, an output no read.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, IoTypeError, IoUnsupported, NumberFormat, callbackOption, claim, formatOption, intOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoRangeError,
+  IoTypeError,
+  IoUnsupported,
+  NumberFormat,
+  callbackOption,
+  claim,
+  formatOption,
+  intOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 
 /** The modes of ECMA-419's Digital and DigitalBank. */
 export const DigitalMode = {
@@ -80,7 +93,6 @@ export class DigitalModes extends NumberFormat {
 /** The DigitalBank class of a chip. */
 export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') {
   return class DigitalBank extends DigitalModes implements DigitalBankInstance {
-
     readonly pins: number;
     readonly bank: number;
     target: unknown;
@@ -94,7 +106,8 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
       const bank = intOption(o, 'bank', className, 0, gpio.banks.length - 1, false) ?? 0;
       const usable = gpio.banks[bank]!;
       const pins = bankMask(o, 'pins', className, true)!;
-      if (pins === 0 || (pins & ~usable) !== 0) throw new IoRangeError(`${className}: options.pins ${hex(pins)} must be a non-empty mask of bank ${bank}'s pins ${hex(usable)}`);
+      if (pins === 0 || (pins & ~usable) !== 0)
+        throw new IoRangeError(`${className}: options.pins ${hex(pins)} must be a non-empty mask of bank ${bank}'s pins ${hex(usable)}`);
       const mode = modeOption(o, className);
       const onReadable = callbackOption(o, 'onReadable', className);
       callbackOption(o, 'onError', className); // accepted; no GPIO error is reported asynchronously
@@ -136,7 +149,8 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
     write(value: number): void {
       if (this.#closed) throw new IoClosed(className, 'write');
       if (!isOutput(this.#mode)) throw new IoUnsupported(`${className}.write(): the pins are inputs`);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) throw new IoRangeError(`${className}.write(): value must be a 32-bit integer mask, got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff)
+        throw new IoRangeError(`${className}.write(): value must be a 32-bit integer mask, got ${describe(value)}`);
       gpio.write(this.bank, this.pins, value >>> 0, this.#mode === DigitalMode.OutputOpenDrain);
     }
 
@@ -161,7 +175,8 @@ export function modeOption(o: Options, cls: string): DigitalModeValue {
   const mode = o.mode;
   if (mode === undefined) throw new IoTypeError(`${cls}: options.mode is required`);
   if (typeof mode !== 'number') throw new IoTypeError(`${cls}: options.mode must be a number, got ${describe(mode)}`);
-  if (!modes.includes(mode)) throw new IoRangeError(`${cls}: options.mode must be Input, InputPullUp, InputPullDown, InputPullUpDown, Output or OutputOpenDrain, got ${describe(mode)}`);
+  if (!modes.includes(mode))
+    throw new IoRangeError(`${cls}: options.mode must be Input, InputPullUp, InputPullDown, InputPullUpDown, Output or OutputOpenDrain, got ${describe(mode)}`);
   return mode as DigitalModeValue;
 }
 

@@ -7,14 +7,22 @@ import { volatileLoad, volatileStore } from '../mmio.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { installUnconfined } from '../gate.js';
 import { GPIO } from '../registers/esp32.js';
-import { IoRangeError, edgeWatchers, ioState, notifyEdges } from './common.js';
+import { IoRangeError, edgeWatchers, notifyEdges } from './common.js';
 import { DigitalMode, defineDigitalBank, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
 import { defineDigital } from './digital.js';
 
 const g = GPIO.registers;
 const at = (r: { addressOffset: number }) => GPIO.baseAddress + r.addressOffset;
-const OUT_W1TS = at(g.OUT_W1TS), OUT_W1TC = at(g.OUT_W1TC), ENABLE_W1TS = at(g.ENABLE_W1TS), ENABLE_W1TC = at(g.ENABLE_W1TC);
-const IN = at(g.IN), STATUS_W1TC = at(g.STATUS_W1TC), PCPU_INT = at(g.PCPU_INT), PIN0 = at(g.PIN0), OUT_SEL0 = at(g.FUNC0_OUT_SEL_CFG);
+const OUT_W1TS = at(g.OUT_W1TS),
+  OUT_W1TC = at(g.OUT_W1TC),
+  ENABLE_W1TS = at(g.ENABLE_W1TS),
+  ENABLE_W1TC = at(g.ENABLE_W1TC);
+const IN = at(g.IN),
+  STATUS_W1TC = at(g.STATUS_W1TC),
+  PCPU_INT = at(g.PCPU_INT),
+  PIN0 = at(g.PIN0),
+  OUT_SEL0 = at(g.FUNC_OUT_SEL_CFG),
+  OUT_SEL_STRIDE = g.FUNC_OUT_SEL_CFG.dimIncrement;
 const pinCfg = g.PIN0.fields;
 /** FUNCn_OUT_SEL_CFG.OUT_SEL = 0x100: the pad is driven by GPIO_OUT bit n. */
 const SIMPLE_OUTPUT = 0x100;
@@ -30,18 +38,20 @@ function gpioIrq(): void {
   if (fired === 0) return;
   volatileStore(STATUS_W1TC, fired);
   const level = volatileLoad(IN);
-  const rose = (fired & level) >>> 0, fell = (fired & ~level) >>> 0;
+  const rose = (fired & level) >>> 0,
+    fell = (fired & ~level) >>> 0;
   notifyEdges('esp32.gpio', rose, fell);
 }
 
 export const esp32Gpio: GpioBinding = {
   banks: [ESP32_PINS],
   configure(_bank: number, mask: number, mode: DigitalModeValue, initial: number): void {
-    if (mode !== DigitalMode.Input && mode !== DigitalMode.Output) throw new IoRangeError(`Digital: mode ${mode} needs the ESP32's IO_MUX (pulls, open drain), which vllsi does not define yet: use Input or Output`);
+    if (mode !== DigitalMode.Input && mode !== DigitalMode.Output)
+      throw new IoRangeError(`Digital: mode ${mode} needs the ESP32's IO_MUX (pulls, open drain), which vllsi does not define yet: use Input or Output`);
     if (mode === DigitalMode.Output) {
       if (initial !== 0) volatileStore(OUT_W1TS, initial);
       if ((mask & ~initial) !== 0) volatileStore(OUT_W1TC, (mask & ~initial) >>> 0);
-      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(OUT_SEL0 + 4 * p, SIMPLE_OUTPUT);
+      for (let p = 0; p < 32; p++) if ((mask >>> p) & 1) volatileStore(OUT_SEL0 + OUT_SEL_STRIDE * p, SIMPLE_OUTPUT);
       volatileStore(ENABLE_W1TS, mask);
     } else {
       volatileStore(ENABLE_W1TC, mask);
@@ -55,7 +65,8 @@ export const esp32Gpio: GpioBinding = {
     return volatileLoad(IN);
   },
   write(_bank: number, mask: number, value: number): void {
-    const hi = (value & mask) >>> 0, lo = (~value & mask) >>> 0;
+    const hi = (value & mask) >>> 0,
+      lo = (~value & mask) >>> 0;
     if (hi !== 0) volatileStore(OUT_W1TS, hi);
     if (lo !== 0) volatileStore(OUT_W1TC, lo);
   },
@@ -68,7 +79,8 @@ export const esp32Gpio: GpioBinding = {
     for (let i = list.length - 1; i >= 0; i--) if ((list[i]!.pins & pins) !== 0) list.splice(i, 1);
     for (let p = 0; p < 32; p++) {
       if (!((pins >>> p) & 1)) continue;
-      const r = notify !== undefined && (rises >>> p) & 1, f = notify !== undefined && (falls >>> p) & 1;
+      const r = notify !== undefined && (rises >>> p) & 1,
+        f = notify !== undefined && (falls >>> p) & 1;
       const type = r && f ? 3 : r ? 1 : f ? 2 : 0;
       volatileStore(PIN0 + 4 * p, type === 0 ? 0 : (type << pinCfg.INT_TYPE.bitOffset) | INT_ENA_PRO);
     }

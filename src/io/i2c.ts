@@ -7,7 +7,21 @@
 // transfer is aborted with a STOP). Several instances may share a bus (same pins, same
 // hz) with different addresses.
 import { describe } from '../errors.js';
-import { IoClosed, IoError, IoRangeError, bytesOf, claim, formatOption, intOption, ioState, numberOption, optionsOf, release, ResourceInUse, type Options } from './common.js';
+import {
+  IoClosed,
+  IoError,
+  IoRangeError,
+  bytesOf,
+  claim,
+  formatOption,
+  intOption,
+  ioState,
+  numberOption,
+  optionsOf,
+  release,
+  ResourceInUse,
+  type Options,
+} from './common.js';
 
 export type I2cResult = 'ok' | 'address-nack' | 'data-nack' | 'arbitration-lost';
 
@@ -108,7 +122,8 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
       if (this.#closed) throw new IoClosed(className, 'read');
       let bytes: Uint8Array;
       if (typeof countOrBuffer === 'number') {
-        if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 0xffff) throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
+        if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 0xffff)
+          throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
         bytes = new Uint8Array(countOrBuffer);
       } else {
         bytes = bytesOf(countOrBuffer, `${className}.read(buffer)`);
@@ -131,7 +146,8 @@ export function defineI2C(i2c: I2cBinding, className = 'I2C') {
       const r = i2c.transfer(this.#bus.port, this.address, bytes, read, restart, stop);
       this.#open = r === 'ok' && !stop;
       if (r === 'address-nack') throw new IoError(`${className}: no acknowledge from address 0x${this.address.toString(16)} on I2C${this.#bus.port}`);
-      if (r === 'data-nack') throw new IoError(`${className}: address 0x${this.address.toString(16)} did not acknowledge a byte written on I2C${this.#bus.port}`);
+      if (r === 'data-nack')
+        throw new IoError(`${className}: address 0x${this.address.toString(16)} did not acknowledge a byte written on I2C${this.#bus.port}`);
       if (r === 'arbitration-lost') throw new IoError(`${className}: arbitration lost on I2C${this.#bus.port}`);
     }
 

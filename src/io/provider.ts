@@ -4,15 +4,9 @@
 // board's default bus with its class as `io`, to spread into a constructor:
 //   new device.I2C.default.io({ ...device.I2C.default, address: 0x48 })
 // The data comes from the board file (boards/NAME/board.json, "io").
+import type { BoardIo } from '../board.js';
 
-/** A board's provider data (boards/NAME/board.json "io"). */
-export interface BoardIo {
-  /** Named pins: led, button... */
-  readonly pin: Readonly<Record<string, number>>;
-  readonly I2C?: { readonly default: Readonly<Record<string, number>> };
-  readonly SPI?: { readonly default: Readonly<Record<string, number>> };
-  readonly Serial?: { readonly default: Readonly<Record<string, number>> };
-}
+export type { BoardIo };
 
 /** The IO classes of a chip (src/io/rp2040.ts, src/io/esp32.ts export them under these names). */
 export interface IoClasses {
@@ -40,7 +34,8 @@ export function hostProvider(classes: IoClasses, board: BoardIo): HostProvider {
   for (const [k, v] of Object.entries(classes)) if (v !== undefined) io[k] = v;
   const device: Record<string, unknown> = { io: Object.freeze(io), pin: Object.freeze({ ...board.pin }) };
   for (const bus of ['I2C', 'SPI', 'Serial'] as const) {
-    const cls = classes[bus], d = board[bus];
+    const cls = classes[bus],
+      d = board[bus];
     if (cls !== undefined && d !== undefined) device[bus] = Object.freeze({ default: Object.freeze({ io: cls, ...d.default }) });
   }
   return Object.freeze(device) as unknown as HostProvider;

@@ -6,7 +6,20 @@
 // hardware counter (an RP2040 slice, an ESP32 LEDC timer) must use the same hz and
 // resolution: a different one is ResourceInUse until the others close.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, ResourceInUse, claim, NumberFormat, formatOption, intOption, ioState, numberOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoRangeError,
+  ResourceInUse,
+  claim,
+  NumberFormat,
+  formatOption,
+  intOption,
+  ioState,
+  numberOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 
 /** What a chip binding provides for PWM outputs. */
 export interface PwmBinding {
@@ -78,7 +91,8 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
     write(value: number): void {
       if (this.#closed) throw new IoClosed(className, 'write');
       const max = 2 ** this.resolution - 1;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new IoRangeError(`${className}.write(): value must be an integer 0..${max}, got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max)
+        throw new IoRangeError(`${className}.write(): value must be an integer 0..${max}, got ${describe(value)}`);
       pwm.write(this.pin, value, this.resolution);
     }
 

@@ -12,7 +12,7 @@ import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
-import { IoRangeError, IoTypeError, edgeWatchers, ioState, notifyEdges } from './common.js';
+import { IoRangeError, IoTypeError, edgeWatchers, notifyEdges } from './common.js';
 import { defineSerial, type UartBinding } from './serial.js';
 import { defineI2C, type I2cBinding } from './i2c.js';
 import { defineSMBus } from './smbus.js';
@@ -30,24 +30,36 @@ import { defineDigital } from './digital.js';
 export const GPIO_COUNT = 30;
 const ALL_PINS = (1 << GPIO_COUNT) - 1;
 /** RP2040 atomic register aliases (datasheet 2.1.2). */
-const SET = 0x2000, CLR = 0x3000;
+const SET = 0x2000,
+  CLR = 0x3000;
 
 const at = (p: { baseAddress: number }, r: { addressOffset: number }) => p.baseAddress + r.addressOffset;
 export const fieldMask = (f: FieldDef): number => (f.bitWidth >= 32 ? 0xffffffff : ((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
 
-const io = IO_BANK0.registers, pads = PADS_BANK0.registers, sio = SIO.registers;
-const GPIO_IN = at(SIO, sio.GPIO_IN), OUT_SET = at(SIO, sio.GPIO_OUT_SET), OUT_CLR = at(SIO, sio.GPIO_OUT_CLR);
-const OE_SET = at(SIO, sio.GPIO_OE_SET), OE_CLR = at(SIO, sio.GPIO_OE_CLR);
-const CTRL0 = at(IO_BANK0, io.GPIO0_CTRL), CTRL_STRIDE = io.GPIO1_CTRL.addressOffset - io.GPIO0_CTRL.addressOffset;
-const PAD0 = at(PADS_BANK0, pads.GPIO0), PAD_STRIDE = pads.GPIO1.addressOffset - pads.GPIO0.addressOffset;
-const PAD_RESET = pads.GPIO0.resetValue;
-const pad = pads.GPIO0.fields;
-const INTR0 = at(IO_BANK0, io.INTR0), INTE0 = at(IO_BANK0, io.PROC0_INTE0), INTS0 = at(IO_BANK0, io.PROC0_INTS0);
+const io = IO_BANK0.registers,
+  pads = PADS_BANK0.registers,
+  sio = SIO.registers;
+const GPIO_IN = at(SIO, sio.GPIO_IN),
+  OUT_SET = at(SIO, sio.GPIO_OUT_SET),
+  OUT_CLR = at(SIO, sio.GPIO_OUT_CLR);
+const OE_SET = at(SIO, sio.GPIO_OE_SET),
+  OE_CLR = at(SIO, sio.GPIO_OE_CLR);
+const CTRL0 = at(IO_BANK0, io.GPIO_CTRL),
+  CTRL_STRIDE = io.GPIO_CTRL.dimIncrement;
+const PAD0 = at(PADS_BANK0, pads.GPIO),
+  PAD_STRIDE = pads.GPIO.dimIncrement;
+const PAD_RESET = pads.GPIO.resetValue;
+const pad = pads.GPIO.fields;
+const INTR0 = at(IO_BANK0, io.INTR0),
+  INTE0 = at(IO_BANK0, io.PROC_INTE0),
+  INTS0 = at(IO_BANK0, io.PROC_INTS0); // core 0's (element 0)
 const IO_IRQ = IO_BANK0.interrupts.IO_IRQ_BANK0;
-const FUNCSEL = io.GPIO0_CTRL.fields.FUNCSEL;
-const FUNC_SIO = FUNCSEL.enumeratedValues.sio_0, FUNC_NULL = FUNCSEL.enumeratedValues.null;
+const FUNCSEL = io.GPIO_CTRL.fields.FUNCSEL;
+const FUNC_SIO = FUNCSEL.elementEnumeratedValues[0].sio_0,
+  FUNC_NULL = FUNCSEL.elementEnumeratedValues[0].null;
 // Per pin, 4 bits in INTRn/PROC0_INTEn/PROC0_INTSn (n = pin / 8): LEVEL_LOW, LEVEL_HIGH, EDGE_LOW, EDGE_HIGH.
-const EDGE_LOW = 1 << io.INTR0.fields.GPIO0_EDGE_LOW.bitOffset, EDGE_HIGH = 1 << io.INTR0.fields.GPIO0_EDGE_HIGH.bitOffset;
+const EDGE_LOW = 1 << io.INTR0.fields.GPIO0_EDGE_LOW.bitOffset,
+  EDGE_HIGH = 1 << io.INTR0.fields.GPIO0_EDGE_HIGH.bitOffset;
 
 /** Takes the peripherals of RESETS.RESET named in `names` out of reset and waits for RESET_DONE. */
 export function unreset(...names: (keyof typeof RESETS.registers.RESET.fields)[]): void {
@@ -66,8 +78,7 @@ export function pinFunction(pin: number, fn: string): number | undefined {
 }
 
 function funcsOf(pin: number): Readonly<Record<string, number>> | undefined {
-  const r = (io as unknown as Record<string, { fields: { FUNCSEL?: FieldDef } } | undefined>)[`GPIO${pin}_CTRL`];
-  return r?.fields.FUNCSEL?.enumeratedValues;
+  return Number.isInteger(pin) ? (FUNCSEL.elementEnumeratedValues as readonly Readonly<Record<string, number>>[])[pin] : undefined;
 }
 
 /** The function names GPIO `pin` offers (its FUNCSEL enumeration). */
@@ -77,7 +88,13 @@ export function pinFunctions(pin: number): string[] {
 
 /** Routes GPIO `pin` to function `funcsel` with its pad set for it (input enabled, output not disabled, pulls as given). */
 export function muxPin(pin: number, funcsel: number, pullUp = false, pullDown = false): void {
-  volatileStore(PAD0 + PAD_STRIDE * pin, (PAD_RESET & ~(fieldMask(pad.OD) | fieldMask(pad.PUE) | fieldMask(pad.PDE))) | fieldMask(pad.IE) | (pullUp ? fieldMask(pad.PUE) : 0) | (pullDown ? fieldMask(pad.PDE) : 0));
+  volatileStore(
+    PAD0 + PAD_STRIDE * pin,
+    (PAD_RESET & ~(fieldMask(pad.OD) | fieldMask(pad.PUE) | fieldMask(pad.PDE))) |
+      fieldMask(pad.IE) |
+      (pullUp ? fieldMask(pad.PUE) : 0) |
+      (pullDown ? fieldMask(pad.PDE) : 0),
+  );
   volatileStore(CTRL0 + CTRL_STRIDE * pin, funcsel);
 }
 
@@ -95,7 +112,8 @@ export function analogPad(pin: number): void {
 
 /** IO_IRQ_BANK0: acknowledges the edges latched for core 0 and tells each watcher about its pins. */
 function gpioIrq(): void {
-  let rose = 0, fell = 0;
+  let rose = 0,
+    fell = 0;
   for (let r = 0; r < 4; r++) {
     const s = volatileLoad(INTS0 + 4 * r);
     if (s === 0) continue;
@@ -113,7 +131,8 @@ function gpioIrq(): void {
 /** Sets (or clears) the edge enables of `pins` in PROC0_INTEn. */
 function setEdgeEnables(pins: number, rises: number, falls: number): void {
   for (let r = 0; r < 4; r++) {
-    let clear = 0, set = 0;
+    let clear = 0,
+      set = 0;
     for (let i = 0; i < 8; i++) {
       const p = 8 * r + i;
       if (!((pins >>> p) & 1)) continue;
@@ -157,7 +176,8 @@ export const rp2040Gpio: GpioBinding = {
     return volatileLoad(GPIO_IN);
   },
   write(_bank: number, mask: number, value: number, openDrain: boolean): void {
-    const hi = (value & mask) >>> 0, lo = (~value & mask) >>> 0;
+    const hi = (value & mask) >>> 0,
+      lo = (~value & mask) >>> 0;
     if (openDrain) {
       if (hi !== 0) volatileStore(OE_CLR, hi);
       if (lo !== 0) volatileStore(OE_SET, lo);
@@ -191,9 +211,19 @@ export const rp2040Gpio: GpioBinding = {
 export const CLK_PERI_HZ = 125_000_000;
 const UARTS = [UART0, UART1] as const;
 const uart = UART0.registers;
-const DR = uart.UARTDR.addressOffset, FR = uart.UARTFR.addressOffset, IBRD = uart.UARTIBRD.addressOffset, FBRD = uart.UARTFBRD.addressOffset;
-const LCR_H = uart.UARTLCR_H.addressOffset, CR = uart.UARTCR.addressOffset, IMSC = uart.UARTIMSC.addressOffset, ICR = uart.UARTICR.addressOffset, RIS = uart.UARTRIS.addressOffset;
-const fr = uart.UARTFR.fields, lcr = uart.UARTLCR_H.fields, cr = uart.UARTCR.fields, imsc = uart.UARTIMSC.fields;
+const DR = uart.UARTDR.addressOffset,
+  FR = uart.UARTFR.addressOffset,
+  IBRD = uart.UARTIBRD.addressOffset,
+  FBRD = uart.UARTFBRD.addressOffset;
+const LCR_H = uart.UARTLCR_H.addressOffset,
+  CR = uart.UARTCR.addressOffset,
+  IMSC = uart.UARTIMSC.addressOffset,
+  ICR = uart.UARTICR.addressOffset,
+  RIS = uart.UARTRIS.addressOffset;
+const fr = uart.UARTFR.fields,
+  lcr = uart.UARTLCR_H.fields,
+  cr = uart.UARTCR.fields,
+  imsc = uart.UARTIMSC.fields;
 const FIFO_DEPTH = 32;
 
 /** The lowest GPIO offering function `fn`, or undefined. */
@@ -212,7 +242,8 @@ export const rp2040Uart: UartBinding = {
     if (port === undefined) {
       const pin = transmit ?? receive;
       if (pin === undefined) throw new IoTypeError(`${cls}: options.port, options.transmit or options.receive is required`);
-      for (let p = 0; p < UARTS.length && port === undefined; p++) if (pinFunction(pin, `uart${p}_${transmit !== undefined ? 'tx' : 'rx'}`) !== undefined) port = p;
+      for (let p = 0; p < UARTS.length && port === undefined; p++)
+        if (pinFunction(pin, `uart${p}_${transmit !== undefined ? 'tx' : 'rx'}`) !== undefined) port = p;
       if (port === undefined) throw new IoRangeError(`${cls}: GPIO${pin} is no UART pin`);
     }
     if (transmit === undefined && receive === undefined) {
@@ -226,8 +257,12 @@ export const rp2040Uart: UartBinding = {
   open(port, c, cls) {
     // pico-sdk's uart_set_baudrate: 64ths of the divisor, rounded; IBRD 1..65535.
     const div = Math.floor((8 * CLK_PERI_HZ) / c.baud);
-    let ibrd = div >> 7, fbrd = ((div & 0x7f) + 1) >> 1;
-    if (ibrd === 0 || ibrd > 0xffff) throw new IoRangeError(`${cls}: baud ${c.baud} is out of the UART's range (${Math.ceil(CLK_PERI_HZ / 16 / 0xffff)}..${CLK_PERI_HZ / 16} from a ${CLK_PERI_HZ / 1e6} MHz clk_peri)`);
+    const ibrd = div >> 7,
+      fbrd = ((div & 0x7f) + 1) >> 1;
+    if (ibrd === 0 || ibrd > 0xffff)
+      throw new IoRangeError(
+        `${cls}: baud ${c.baud} is out of the UART's range (${Math.ceil(CLK_PERI_HZ / 16 / 0xffff)}..${CLK_PERI_HZ / 16} from a ${CLK_PERI_HZ / 1e6} MHz clk_peri)`,
+      );
     unreset(port === 0 ? 'UART0' : 'UART1', 'IO_BANK0', 'PADS_BANK0');
     const base = UARTS[port]!.baseAddress;
     volatileStore(base + CR, 0);
@@ -280,7 +315,14 @@ export const rp2040Uart: UartBinding = {
     }
     setInterruptHandler(irq, () => {
       // Error and timeout sources are cleared here; RX and TX clear as the FIFOs move.
-      volatileStore(u.baseAddress + ICR, fieldMask(uart.UARTICR.fields.OEIC) | fieldMask(uart.UARTICR.fields.FEIC) | fieldMask(uart.UARTICR.fields.PEIC) | fieldMask(uart.UARTICR.fields.BEIC) | fieldMask(uart.UARTICR.fields.RTIC));
+      volatileStore(
+        u.baseAddress + ICR,
+        fieldMask(uart.UARTICR.fields.OEIC) |
+          fieldMask(uart.UARTICR.fields.FEIC) |
+          fieldMask(uart.UARTICR.fields.PEIC) |
+          fieldMask(uart.UARTICR.fields.BEIC) |
+          fieldMask(uart.UARTICR.fields.RTIC),
+      );
       handler();
     });
     enableIrq(irq);
@@ -293,11 +335,19 @@ export const rp2040Uart: UartBinding = {
 export const CLK_SYS_HZ = 125_000_000;
 const I2CS = [I2C0, I2C1] as const;
 const ic = I2C0.registers;
-const icCon = ic.IC_CON.fields, dataCmd = ic.IC_DATA_CMD.fields, raw = ic.IC_RAW_INTR_STAT.fields;
-const CMD_READ = fieldMask(dataCmd.CMD), CMD_STOP = fieldMask(dataCmd.STOP), CMD_RESTART = fieldMask(dataCmd.RESTART);
-const TX_ABRT = fieldMask(raw.TX_ABRT), STOP_DET = fieldMask(raw.STOP_DET), TX_EMPTY = fieldMask(raw.TX_EMPTY);
+const icCon = ic.IC_CON.fields,
+  dataCmd = ic.IC_DATA_CMD.fields,
+  raw = ic.IC_RAW_INTR_STAT.fields;
+const CMD_READ = fieldMask(dataCmd.CMD),
+  CMD_STOP = fieldMask(dataCmd.STOP),
+  CMD_RESTART = fieldMask(dataCmd.RESTART);
+const TX_ABRT = fieldMask(raw.TX_ABRT),
+  STOP_DET = fieldMask(raw.STOP_DET),
+  TX_EMPTY = fieldMask(raw.TX_EMPTY);
 const abrt = ic.IC_TX_ABRT_SOURCE.fields;
-const ADDR_NACK = fieldMask(abrt.ABRT_7B_ADDR_NOACK), DATA_NACK = fieldMask(abrt.ABRT_TXDATA_NOACK), ARB_LOST = fieldMask(abrt.ARB_LOST);
+const ADDR_NACK = fieldMask(abrt.ABRT_7B_ADDR_NOACK),
+  DATA_NACK = fieldMask(abrt.ABRT_TXDATA_NOACK),
+  ARB_LOST = fieldMask(abrt.ARB_LOST);
 const IC_FIFO_DEPTH = 16;
 
 export const rp2040I2c: I2cBinding = {
@@ -320,13 +370,20 @@ export const rp2040I2c: I2cBinding = {
     unreset(port === 0 ? 'I2C0' : 'I2C1', 'IO_BANK0', 'PADS_BANK0');
     const base = I2CS[port]!.baseAddress;
     volatileStore(base + ic.IC_ENABLE.addressOffset, 0);
-    volatileStore(base + ic.IC_CON.addressOffset,
-      (icCon.SPEED.enumeratedValues.FAST << icCon.SPEED.bitOffset) | fieldMask(icCon.MASTER_MODE) | fieldMask(icCon.IC_SLAVE_DISABLE) | fieldMask(icCon.IC_RESTART_EN) | fieldMask(icCon.TX_EMPTY_CTRL));
+    volatileStore(
+      base + ic.IC_CON.addressOffset,
+      (icCon.SPEED.enumeratedValues.FAST << icCon.SPEED.bitOffset) |
+        fieldMask(icCon.MASTER_MODE) |
+        fieldMask(icCon.IC_SLAVE_DISABLE) |
+        fieldMask(icCon.IC_RESTART_EN) |
+        fieldMask(icCon.TX_EMPTY_CTRL),
+    );
     volatileStore(base + ic.IC_TX_TL.addressOffset, 0);
     volatileStore(base + ic.IC_RX_TL.addressOffset, 0);
     // pico-sdk's i2c_set_baudrate: 3/5 of the period low, 2/5 high, in clk_sys cycles.
     const period = Math.floor((CLK_SYS_HZ + hz / 2) / hz);
-    const lcnt = Math.floor((period * 3) / 5), hcnt = period - lcnt;
+    const lcnt = Math.floor((period * 3) / 5),
+      hcnt = period - lcnt;
     volatileStore(base + ic.IC_FS_SCL_HCNT.addressOffset, Math.min(hcnt, 0xffff));
     volatileStore(base + ic.IC_FS_SCL_LCNT.addressOffset, Math.min(lcnt, 0xffff));
     volatileStore(base + ic.IC_FS_SPKLEN.addressOffset, lcnt < 16 ? 1 : Math.min(Math.floor(lcnt / 16), 0xff));
@@ -341,19 +398,23 @@ export const rp2040I2c: I2cBinding = {
   },
   transfer(port, address, bytes, read, restart, stop) {
     const base = I2CS[port]!.baseAddress;
-    const rawStat = base + ic.IC_RAW_INTR_STAT.addressOffset, cmd = base + ic.IC_DATA_CMD.addressOffset;
+    const rawStat = base + ic.IC_RAW_INTR_STAT.addressOffset,
+      cmd = base + ic.IC_DATA_CMD.addressOffset;
     // The target address changes only while the controller is disabled (datasheet 4.3.10.2).
     if (volatileLoad(base + ic.IC_TAR.addressOffset) !== address) {
       volatileStore(base + ic.IC_ENABLE.addressOffset, 0);
       volatileStore(base + ic.IC_TAR.addressOffset, address);
       volatileStore(base + ic.IC_ENABLE.addressOffset, 1);
     }
-    let aborted = 0, sent = 0, received = 0;
+    let aborted = 0,
+      sent = 0,
+      received = 0;
     const n = bytes.length;
     while (received < (read ? n : 0) || sent < n) {
       // Keep the TX FIFO (commands) fed, without overrunning the RX FIFO on reads.
       while (sent < n && volatileLoad(base + ic.IC_TXFLR.addressOffset) < IC_FIFO_DEPTH && (!read || sent - received < IC_FIFO_DEPTH)) {
-        const first = sent === 0, last = sent === n - 1;
+        const first = sent === 0,
+          last = sent === n - 1;
         volatileStore(cmd, (read ? CMD_READ : bytes[sent]!) | (first && restart ? CMD_RESTART : 0) | (last && stop ? CMD_STOP : 0));
         sent++;
       }
@@ -386,7 +447,8 @@ export const rp2040I2c: I2cBinding = {
 
 const SPIS = [SPI0, SPI1] as const;
 const ssp = SPI0.registers;
-const cr0 = ssp.SSPCR0.fields, sr = ssp.SSPSR.fields;
+const cr0 = ssp.SSPCR0.fields,
+  sr = ssp.SSPSR.fields;
 const SSP_FIFO_DEPTH = 8;
 
 export const rp2040Spi: SpiBinding = {
@@ -425,15 +487,21 @@ export const rp2040Spi: SpiBinding = {
     const sse = fieldMask(ssp.SSPCR1.fields.SSE);
     volatileStore(base + ssp.SSPCR1.addressOffset + CLR, sse); // CR0/CPSR change with the port disabled
     volatileStore(base + ssp.SSPCPSR.addressOffset, prescale);
-    volatileStore(base + ssp.SSPCR0.addressOffset, ((postdiv - 1) << cr0.SCR.bitOffset) | ((mode >> 1) << cr0.SPO.bitOffset) | ((mode & 1) << cr0.SPH.bitOffset) | (7 << cr0.DSS.bitOffset));
+    volatileStore(
+      base + ssp.SSPCR0.addressOffset,
+      ((postdiv - 1) << cr0.SCR.bitOffset) | ((mode >> 1) << cr0.SPO.bitOffset) | ((mode & 1) << cr0.SPH.bitOffset) | (7 << cr0.DSS.bitOffset),
+    );
     volatileStore(base + ssp.SSPCR1.addressOffset, sse);
     return CLK_PERI_HZ / (prescale * postdiv);
   },
   exchange(port, tx, rx, length) {
     const base = SPIS[port]!.baseAddress;
-    const srA = base + ssp.SSPSR.addressOffset, dr = base + ssp.SSPDR.addressOffset;
-    const TNF = fieldMask(sr.TNF), RNE = fieldMask(sr.RNE);
-    let sent = 0, received = 0;
+    const srA = base + ssp.SSPSR.addressOffset,
+      dr = base + ssp.SSPDR.addressOffset;
+    const TNF = fieldMask(sr.TNF),
+      RNE = fieldMask(sr.RNE);
+    let sent = 0,
+      received = 0;
     // pico-sdk's spi_write_read_blocking: never more than a FIFO's worth in flight, so RX cannot overrun.
     while (sent < length || received < length) {
       const s = volatileLoad(srA);
@@ -457,10 +525,10 @@ export const rp2040Spi: SpiBinding = {
 // --- PWM (8 slices of 2 channels) -----------------------------------------------------
 
 const pwmRegs = PWM_REGS.registers;
-const SLICE_STRIDE = pwmRegs.CH1_CSR.addressOffset - pwmRegs.CH0_CSR.addressOffset;
+const SLICE_STRIDE = pwmRegs.CH_CSR.dimIncrement;
 const sliceAddr = (slice: number, r: { addressOffset: number }) => PWM_REGS.baseAddress + r.addressOffset + SLICE_STRIDE * slice;
 const pwmFn = (pin: number) => `pwm_${pin & 1 ? 'b' : 'a'}_${(pin >> 1) & 7}`;
-const ccField = (pin: number) => (pin & 1 ? pwmRegs.CH0_CC.fields.B : pwmRegs.CH0_CC.fields.A);
+const ccField = (pin: number) => (pin & 1 ? pwmRegs.CH_CC.fields.B : pwmRegs.CH_CC.fields.A);
 
 export const rp2040Pwm: PwmBinding = {
   pinCount: GPIO_COUNT,
@@ -475,40 +543,46 @@ export const rp2040Pwm: PwmBinding = {
       // Fractional divider (16ths, 1..255 15/16) as small as lets TOP (the period - 1) fit 16 bits.
       const div16 = Math.max(16, Math.ceil((CLK_SYS_HZ * 16) / (hz * 65536)));
       const top = Math.round((CLK_SYS_HZ * 16) / (div16 * hz)) - 1;
-      if (div16 > 0xfff || top < 1) throw new IoRangeError(`${cls}: hz ${hz} is out of the PWM's range (${Math.ceil(CLK_SYS_HZ / (256 * 65536))}..${CLK_SYS_HZ / 2} Hz at ${CLK_SYS_HZ / 1e6} MHz)`);
-      if (top + 1 < 2 ** resolution - 1) throw new IoRangeError(`${cls}: ${resolution} bits of resolution need a period of ${2 ** resolution - 1} clocks; at ${hz} Hz it has ${top + 1}`);
+      if (div16 > 0xfff || top < 1)
+        throw new IoRangeError(
+          `${cls}: hz ${hz} is out of the PWM's range (${Math.ceil(CLK_SYS_HZ / (256 * 65536))}..${CLK_SYS_HZ / 2} Hz at ${CLK_SYS_HZ / 1e6} MHz)`,
+        );
+      if (top + 1 < 2 ** resolution - 1)
+        throw new IoRangeError(`${cls}: ${resolution} bits of resolution need a period of ${2 ** resolution - 1} clocks; at ${hz} Hz it has ${top + 1}`);
       unreset('PWM', 'IO_BANK0', 'PADS_BANK0');
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_DIV), div16);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_DIV), div16);
       volatileStore(sliceAddr(slice, pwmRegs.CH0_TOP), top);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CC), 0);
-      volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), fieldMask(pwmRegs.CH0_CSR.fields.EN));
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CC), 0);
+      volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), fieldMask(pwmRegs.CH_CSR.fields.EN));
     } else {
       const f = ccField(pin);
-      const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+      const cc = sliceAddr(slice, pwmRegs.CH_CC);
       volatileStore(cc, (volatileLoad(cc) & ~fieldMask(f)) >>> 0);
     }
     muxPin(pin, pinFunction(pin, pwmFn(pin))!);
   },
   write(pin, value, resolution) {
-    const slice = (pin >> 1) & 7, f = ccField(pin);
+    const slice = (pin >> 1) & 7,
+      f = ccField(pin);
     const period = (volatileLoad(sliceAddr(slice, pwmRegs.CH0_TOP)) & 0xffff) + 1;
     const max = 2 ** resolution - 1;
     // value = max is 100 %: CC = TOP + 1 keeps the output high all the period.
     const level = value === max ? period : Math.round((value * period) / max);
-    const cc = sliceAddr(slice, pwmRegs.CH0_CC);
+    const cc = sliceAddr(slice, pwmRegs.CH_CC);
     volatileStore(cc, ((volatileLoad(cc) & ~fieldMask(f)) | (Math.min(level, 0xffff) << f.bitOffset)) >>> 0);
   },
   close(pin, last) {
     const slice = (pin >> 1) & 7;
     unmuxPin(pin);
-    if (last) volatileStore(sliceAddr(slice, pwmRegs.CH0_CSR), 0);
+    if (last) volatileStore(sliceAddr(slice, pwmRegs.CH_CSR), 0);
   },
 };
 
 // --- ADC (12 bits; channels 0..3 on GPIO26..29) ----------------------------------------
 
-const adcRegs = ADC.registers, cs = adcRegs.CS.fields;
+const adcRegs = ADC.registers,
+  cs = adcRegs.CS.fields;
 const ADC_FIRST_PIN = 26;
 
 export const rp2040Adc: AdcBinding = {

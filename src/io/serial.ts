@@ -14,7 +14,21 @@
 // not all fit, none (IoError). onWritable(count) is called right after construction and
 // each time the FIFO drains below its threshold, with the number of bytes that fit.
 import { describe } from '../errors.js';
-import { IoClosed, IoError, IoRangeError, IoTypeError, bytesOf, callbackOption, claim, formatOption, intOption, numberOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoError,
+  IoRangeError,
+  IoTypeError,
+  bytesOf,
+  callbackOption,
+  claim,
+  formatOption,
+  intOption,
+  numberOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 
 export type Parity = 'none' | 'even' | 'odd';
 
@@ -31,7 +45,12 @@ export interface UartConfig {
 export interface UartBinding {
   readonly ports: number;
   /** The port and pins to use: `port` as given, or the one both pins belong to (RangeError when none). */
-  resolve(port: number | undefined, transmit: number | undefined, receive: number | undefined, cls: string): { port: number; transmit: number | undefined; receive: number | undefined };
+  resolve(
+    port: number | undefined,
+    transmit: number | undefined,
+    receive: number | undefined,
+    cls: string,
+  ): { port: number; transmit: number | undefined; receive: number | undefined };
   /** Configures and enables the UART (RangeError when the baud rate cannot be made). */
   open(port: number, config: UartConfig, cls: string): void;
   close(port: number, config: UartConfig): void;
@@ -82,7 +101,8 @@ export function defineSerial(uart: UartBinding, className = 'Serial') {
       const receive = intOption(o, 'receive', className, 0, 255, false);
       const dataBits = (intOption(o, 'dataBits', className, 5, 8, false) ?? 8) as 5 | 6 | 7 | 8;
       const parity = o.parity ?? 'none';
-      if (parity !== 'none' && parity !== 'even' && parity !== 'odd') throw new IoRangeError(`${className}: options.parity must be "none", "even" or "odd", got ${describe(parity)}`);
+      if (parity !== 'none' && parity !== 'even' && parity !== 'odd')
+        throw new IoRangeError(`${className}: options.parity must be "none", "even" or "odd", got ${describe(parity)}`);
       const stopBits = o.stopBits ?? 1;
       if (stopBits !== 1 && stopBits !== 2) throw new IoRangeError(`${className}: options.stopBits must be 1 or 2, got ${describe(stopBits)}`);
       const flow = o.flowControl ?? 'none';
@@ -120,7 +140,8 @@ export function defineSerial(uart: UartBinding, className = 'Serial') {
     #serve(): void {
       if (this.#closed) return;
       const error = this.#drain();
-      if (error !== 0 && this.#onError !== undefined) this.#onError.call(this as never, new IoError(`${className}: receive error on UART${this.#port} (${errorText(error)})`) as never);
+      if (error !== 0 && this.#onError !== undefined)
+        this.#onError.call(this as never, new IoError(`${className}: receive error on UART${this.#port} (${errorText(error)})`) as never);
       if (this.#count > 0 && this.#onReadable !== undefined) this.#onReadable.call(this as never, this.#count as never);
       if (this.#closed) return;
       // The transmit source is on only after a write; it fires when the FIFO has drained below its threshold.
@@ -161,7 +182,8 @@ export function defineSerial(uart: UartBinding, className = 'Serial') {
         if (arg !== undefined) throw new IoTypeError(`${className}.read() takes no argument in "number" format`);
         result = this.#count > 0 ? this.#take() : undefined;
       } else if (arg === undefined || typeof arg === 'number') {
-        if (arg !== undefined && (!Number.isInteger(arg) || arg < 1)) throw new IoRangeError(`${className}.read(count): count must be a positive integer, got ${describe(arg)}`);
+        if (arg !== undefined && (!Number.isInteger(arg) || arg < 1))
+          throw new IoRangeError(`${className}.read(count): count must be a positive integer, got ${describe(arg)}`);
         const n = Math.min(arg ?? this.#count, this.#count);
         if (n > 0) {
           const out = new Uint8Array(n);
@@ -183,7 +205,8 @@ export function defineSerial(uart: UartBinding, className = 'Serial') {
       let bytes: Uint8Array;
       if (this.#fmt === 'number') {
         if (typeof data !== 'number') throw new IoTypeError(`${className}.write() takes a byte in "number" format, got ${describe(data)}`);
-        if (!Number.isInteger(data) || data < 0 || data > 255) throw new IoRangeError(`${className}.write(): a byte is an integer 0..255, got ${describe(data)}`);
+        if (!Number.isInteger(data) || data < 0 || data > 255)
+          throw new IoRangeError(`${className}.write(): a byte is an integer 0..255, got ${describe(data)}`);
         bytes = Uint8Array.of(data);
       } else {
         bytes = bytesOf(data, `${className}.write(buffer)`);

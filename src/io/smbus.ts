@@ -11,7 +11,8 @@ import type { I2cInstance } from './i2c.js';
 type I2cClass = new (options: Record<string, unknown>) => I2cInstance;
 
 function byte(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xff) throw new IoRangeError(`SMBus: ${what} must be an integer 0..255, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xff)
+    throw new IoRangeError(`SMBus: ${what} must be an integer 0..255, got ${describe(v)}`);
   return v;
 }
 
@@ -35,7 +36,8 @@ export function defineSMBus(I2C: I2cClass) {
       this.write(Uint8Array.of(byte(register, 'register'), byte(value, 'value')));
     }
     writeUint16(register: number, value: number, bigEndian = false): void {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff) throw new IoRangeError(`SMBus.writeUint16(): value must be an integer 0..65535, got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff)
+        throw new IoRangeError(`SMBus.writeUint16(): value must be an integer 0..65535, got ${describe(value)}`);
       const r = byte(register, 'register');
       this.write(bigEndian ? Uint8Array.of(r, value >> 8, value & 0xff) : Uint8Array.of(r, value & 0xff, value >> 8));
     }

@@ -9,7 +9,20 @@
 // over), as Moddable's implementation does. flush() waits until the bus is idle.
 // Several instances may share a port (same clock/out/in pins), each with its own select.
 import { describe } from '../errors.js';
-import { IoClosed, IoRangeError, ResourceInUse, bytesOf, claim, formatOption, intOption, ioState, numberOption, optionsOf, release, type Options } from './common.js';
+import {
+  IoClosed,
+  IoRangeError,
+  ResourceInUse,
+  bytesOf,
+  claim,
+  formatOption,
+  intOption,
+  ioState,
+  numberOption,
+  optionsOf,
+  release,
+  type Options,
+} from './common.js';
 import type { GpioBinding } from './digitalbank.js';
 import { DigitalMode } from './digitalbank.js';
 
@@ -73,7 +86,8 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
       const input = intOption(o, 'in', className, 0, 255, false);
       if (out === undefined && input === undefined) throw new IoRangeError(`${className}: options.out or options.in (or both) is required`);
       const select = intOption(o, 'select', className, 0, gpio.banks.length * 32 - 1, false);
-      if (select !== undefined && (gpio.banks[select >> 5]! & (1 << (select & 31))) === 0) throw new IoRangeError(`${className}: options.select ${select} is not a GPIO`);
+      if (select !== undefined && (gpio.banks[select >> 5]! & (1 << (select & 31))) === 0)
+        throw new IoRangeError(`${className}: options.select ${select} is not a GPIO`);
       const active = o.active ?? 0;
       if (active !== 0 && active !== 1) throw new IoRangeError(`${className}: options.active must be 0 or 1, got ${describe(active)}`);
       const hz = numberOption(o, 'hz', className, 1, spi.maxHz, true)!;
@@ -145,7 +159,8 @@ export function defineSPI(spi: SpiBinding, gpio: GpioBinding, className = 'SPI')
     read(countOrBuffer: number | ArrayBufferLike | ArrayBufferView): ArrayBuffer | undefined {
       let rx: Uint8Array;
       if (typeof countOrBuffer === 'number') {
-        if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 65535) throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
+        if (!Number.isInteger(countOrBuffer) || countOrBuffer < 1 || countOrBuffer > 65535)
+          throw new IoRangeError(`${className}.read(count): count must be an integer 1..65535, got ${describe(countOrBuffer)}`);
         rx = new Uint8Array(countOrBuffer);
       } else rx = checkLength(bytesOf(countOrBuffer, `${className}.read(buffer)`), className);
       this.#activate('read');

@@ -8,13 +8,6 @@ const bit = (bitOffset: number) => ({ bitOffset, bitWidth: 1 }) as const;
 const ro = (bitOffset: number, bitWidth = 1) => ({ bitOffset, bitWidth, access: 'read-only' }) as const;
 const wo = (bitOffset: number, bitWidth = 1) => ({ bitOffset, bitWidth, access: 'write-only' }) as const;
 
-/** FUNCn_OUT_SEL_CFG (SVD: FUNC%s_OUT_SEL_CFG, dim 40): the signal routed to pad n; 0x100 = GPIO_OUT bit n. */
-const outSel = (n: number) =>
-  ({
-    addressOffset: 0x530 + 4 * n,
-    fields: { OUT_SEL: { bitOffset: 0, bitWidth: 9 }, INV_SEL: bit(9), OEN_SEL: bit(10), OEN_INV_SEL: bit(11) },
-  }) as const;
-
 /** GPIO matrix, pins 0..31 (OUT1/ENABLE1 for 32..39 are not defined here). */
 export const GPIO = {
   name: 'GPIO',
@@ -33,17 +26,23 @@ export const GPIO = {
     STATUS: { addressOffset: 0x44, fields: { INT: { bitOffset: 0, bitWidth: 32 } } },
     STATUS_W1TC: { addressOffset: 0x4c, fields: { STATUS_INT_W1TC: wo(0, 32) } }, // TRM: WO
     PCPU_INT: { addressOffset: 0x68, fields: { PROCPU_INT: ro(0, 32) } }, // TRM: RO
-    PIN0: { addressOffset: 0x88, fields: { PAD_DRIVER: bit(2), INT_TYPE: { bitOffset: 7, bitWidth: 3 }, WAKEUP_ENABLE: bit(10), CONFIG: { bitOffset: 11, bitWidth: 2 }, INT_ENA: { bitOffset: 13, bitWidth: 5 } } },
-    FUNC0_OUT_SEL_CFG: outSel(0), FUNC1_OUT_SEL_CFG: outSel(1), FUNC2_OUT_SEL_CFG: outSel(2), FUNC3_OUT_SEL_CFG: outSel(3),
-    FUNC4_OUT_SEL_CFG: outSel(4), FUNC5_OUT_SEL_CFG: outSel(5), FUNC6_OUT_SEL_CFG: outSel(6), FUNC7_OUT_SEL_CFG: outSel(7),
-    FUNC8_OUT_SEL_CFG: outSel(8), FUNC9_OUT_SEL_CFG: outSel(9), FUNC10_OUT_SEL_CFG: outSel(10), FUNC11_OUT_SEL_CFG: outSel(11),
-    FUNC12_OUT_SEL_CFG: outSel(12), FUNC13_OUT_SEL_CFG: outSel(13), FUNC14_OUT_SEL_CFG: outSel(14), FUNC15_OUT_SEL_CFG: outSel(15),
-    FUNC16_OUT_SEL_CFG: outSel(16), FUNC17_OUT_SEL_CFG: outSel(17), FUNC18_OUT_SEL_CFG: outSel(18), FUNC19_OUT_SEL_CFG: outSel(19),
-    FUNC20_OUT_SEL_CFG: outSel(20), FUNC21_OUT_SEL_CFG: outSel(21), FUNC22_OUT_SEL_CFG: outSel(22), FUNC23_OUT_SEL_CFG: outSel(23),
-    FUNC24_OUT_SEL_CFG: outSel(24), FUNC25_OUT_SEL_CFG: outSel(25), FUNC26_OUT_SEL_CFG: outSel(26), FUNC27_OUT_SEL_CFG: outSel(27),
-    FUNC28_OUT_SEL_CFG: outSel(28), FUNC29_OUT_SEL_CFG: outSel(29), FUNC30_OUT_SEL_CFG: outSel(30), FUNC31_OUT_SEL_CFG: outSel(31),
-    FUNC32_OUT_SEL_CFG: outSel(32), FUNC33_OUT_SEL_CFG: outSel(33), FUNC34_OUT_SEL_CFG: outSel(34), FUNC35_OUT_SEL_CFG: outSel(35),
-    FUNC36_OUT_SEL_CFG: outSel(36), FUNC37_OUT_SEL_CFG: outSel(37), FUNC38_OUT_SEL_CFG: outSel(38), FUNC39_OUT_SEL_CFG: outSel(39),
+    PIN0: {
+      addressOffset: 0x88,
+      fields: {
+        PAD_DRIVER: bit(2),
+        INT_TYPE: { bitOffset: 7, bitWidth: 3 },
+        WAKEUP_ENABLE: bit(10),
+        CONFIG: { bitOffset: 11, bitWidth: 2 },
+        INT_ENA: { bitOffset: 13, bitWidth: 5 },
+      },
+    },
+    /** FUNCn_OUT_SEL_CFG (SVD: FUNC%s_OUT_SEL_CFG, dim 40): the signal routed to pad n; 0x100 = GPIO_OUT bit n. */
+    FUNC_OUT_SEL_CFG: {
+      addressOffset: 0x530,
+      dim: 40,
+      dimIncrement: 4,
+      fields: { OUT_SEL: { bitOffset: 0, bitWidth: 9 }, INV_SEL: bit(9), OEN_SEL: bit(10), OEN_INV_SEL: bit(11) },
+    },
   },
 } as const satisfies PeripheralDef;
 
@@ -51,9 +50,16 @@ export const GPIO = {
 const uartInts = <S extends 'RAW' | 'ST' | 'ENA' | 'CLR'>(s: S) => {
   const f = (o: number) => (s === 'CLR' ? wo(o) : s === 'ENA' ? bit(o) : ro(o));
   return {
-    [`RXFIFO_FULL_INT_${s}`]: f(0), [`TXFIFO_EMPTY_INT_${s}`]: f(1), [`PARITY_ERR_INT_${s}`]: f(2), [`FRM_ERR_INT_${s}`]: f(3),
-    [`RXFIFO_OVF_INT_${s}`]: f(4), [`RXFIFO_TOUT_INT_${s}`]: f(8), [`TX_DONE_INT_${s}`]: f(14),
-  } as { readonly [K in `${'RXFIFO_FULL' | 'TXFIFO_EMPTY' | 'PARITY_ERR' | 'FRM_ERR' | 'RXFIFO_OVF' | 'RXFIFO_TOUT' | 'TX_DONE'}_INT_${S}`]: ReturnType<typeof f> };
+    [`RXFIFO_FULL_INT_${s}`]: f(0),
+    [`TXFIFO_EMPTY_INT_${s}`]: f(1),
+    [`PARITY_ERR_INT_${s}`]: f(2),
+    [`FRM_ERR_INT_${s}`]: f(3),
+    [`RXFIFO_OVF_INT_${s}`]: f(4),
+    [`RXFIFO_TOUT_INT_${s}`]: f(8),
+    [`TX_DONE_INT_${s}`]: f(14),
+  } as {
+    readonly [K in `${'RXFIFO_FULL' | 'TXFIFO_EMPTY' | 'PARITY_ERR' | 'FRM_ERR' | 'RXFIFO_OVF' | 'RXFIFO_TOUT' | 'TX_DONE'}_INT_${S}`]: ReturnType<typeof f>;
+  };
 };
 
 /** UART0 (UART1 at 0x3ff50000, UART2 at 0x3ff6e000). Interrupt fields: the common subset. */
@@ -78,8 +84,14 @@ export const UART0 = {
       addressOffset: 0x20,
       resetValue: 0x0800001c,
       fields: {
-        PARITY: bit(0), PARITY_EN: bit(1), BIT_NUM: { bitOffset: 2, bitWidth: 2 }, STOP_BIT_NUM: { bitOffset: 4, bitWidth: 2 },
-        LOOPBACK: bit(14), RXFIFO_RST: bit(17), TXFIFO_RST: bit(18), TICK_REF_ALWAYS_ON: bit(27),
+        PARITY: bit(0),
+        PARITY_EN: bit(1),
+        BIT_NUM: { bitOffset: 2, bitWidth: 2 },
+        STOP_BIT_NUM: { bitOffset: 4, bitWidth: 2 },
+        LOOPBACK: bit(14),
+        RXFIFO_RST: bit(17),
+        TXFIFO_RST: bit(18),
+        TICK_REF_ALWAYS_ON: bit(27),
       },
     },
     CONF1: {
@@ -108,8 +120,13 @@ export const TIMG0 = {
       addressOffset: 0x00,
       resetValue: 0x60002000,
       fields: {
-        EN: bit(31), INCREASE: bit(30), AUTORELOAD: bit(29), DIVIDER: { bitOffset: 13, bitWidth: 16 },
-        EDGE_INT_EN: bit(12), LEVEL_INT_EN: bit(11), ALARM_EN: bit(10),
+        EN: bit(31),
+        INCREASE: bit(30),
+        AUTORELOAD: bit(29),
+        DIVIDER: { bitOffset: 13, bitWidth: 16 },
+        EDGE_INT_EN: bit(12),
+        LEVEL_INT_EN: bit(11),
+        ALARM_EN: bit(10),
       },
     },
     T0LO: { addressOffset: 0x04, access: 'read-only' },

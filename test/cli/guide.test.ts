@@ -20,33 +20,49 @@ describe('docs/first-driver.md', () => {
     expect(blocks.filter((b) => /^file=/.test(b.info)).map((b) => b.info)).toEqual(['file=button.ts', 'file=button.test.ts']);
   });
 
-  it.skipIf(!built)(`runs as written: init, npm test, vllsi sim, a driver and its test, vllsi build${needsBuild}`, () => {
-    const home = userDir();
-    execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', home], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    let cwd = home;
-    let last = '';
-    const env = { ...process.env, NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    for (const b of blocks) {
-      if (b.lang === 'sh') {
-        for (const line of b.body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean)) {
-          const cd = /^cd (\S+)$/.exec(line);
-          if (cd) cwd = path.resolve(cwd, cd[1]!);
-          else last = execSync(line, { cwd, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
-          if (/npm test/.test(line)) expect(last).toMatch(/Tests\s+\d+ passed/);
+  it.skipIf(!built)(
+    `runs as written: init, npm test, vllsi sim, a driver and its test, vllsi build${needsBuild}`,
+    () => {
+      const home = userDir();
+      execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', home], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      let cwd = home;
+      let last = '';
+      const env = {
+        ...process.env,
+        NO_COLOR: '1',
+        npm_config_prefer_offline: 'true',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+        npm_config_update_notifier: 'false',
+      };
+      for (const b of blocks) {
+        if (b.lang === 'sh') {
+          for (const line of b.body
+            .split('\n')
+            .map((l) => l.replace(/\s+#.*$/, '').trim())
+            .filter(Boolean)) {
+            const cd = /^cd (\S+)$/.exec(line);
+            if (cd) cwd = path.resolve(cwd, cd[1]!);
+            else last = execSync(line, { cwd, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+            if (/npm test/.test(line)) expect(last).toMatch(/Tests\s+\d+ passed/);
+          }
+        } else if (b.lang === 'text') {
+          for (const shown of b.body.trim().split('\n')) expect(last).toContain(shown);
+        } else if (/^file=/.test(b.info)) {
+          writeFileSync(path.join(cwd, b.info.slice('file='.length)), b.body);
         }
-      } else if (b.lang === 'text') {
-        for (const shown of b.body.trim().split('\n')) expect(last).toContain(shown);
-      } else if (/^file=/.test(b.info)) {
-        writeFileSync(path.join(cwd, b.info.slice('file='.length)), b.body);
       }
-    }
-    expect(last).toMatch(/wrote \d+ files to \S*\/build \(rpi-pico, embedded profile, app: index\.ts/);
-    // The last npm test ran both files.
-    expect(execSync('npm test', { cwd, env, encoding: 'utf8', timeout: 120_000 })).toMatch(/Tests\s+2 passed/);
-    expect(readFileSync(path.join(cwd, 'build/app.js'), 'utf8')).toMatch(/from ["']vllsi["']/);
-    // The app typechecks against the installed package's types (AppMain, Hal, BoardSpec, registers).
-    execFileSync(process.execPath, [path.join(cwd, 'node_modules/typescript/bin/tsc'), '-p', cwd], { cwd, encoding: 'utf8', timeout: 120_000 });
-    // The installed binary makes apps too.
-    expect(execSync('npx vllsi init --board esp32-devkitc second', { cwd, env, encoding: 'utf8', timeout: 60_000 })).toMatch(/wrote 6 files to second \(esp32-devkitc\)/);
-  }, 600_000);
+      expect(last).toMatch(/wrote \d+ files to \S*\/build \(rpi-pico, embedded profile, app: index\.ts/);
+      // The last npm test ran both files.
+      expect(execSync('npm test', { cwd, env, encoding: 'utf8', timeout: 120_000 })).toMatch(/Tests\s+2 passed/);
+      expect(readFileSync(path.join(cwd, 'build/app.js'), 'utf8')).toMatch(/from ["']vllsi["']/);
+      // The app typechecks against the installed package's types (AppMain, Hal, BoardSpec, registers).
+      execFileSync(process.execPath, [path.join(cwd, 'node_modules/typescript/bin/tsc'), '-p', cwd], { cwd, encoding: 'utf8', timeout: 120_000 });
+      // The installed binary makes apps too.
+      expect(execSync('npx vllsi init --board esp32-devkitc second', { cwd, env, encoding: 'utf8', timeout: 60_000 })).toMatch(
+        /wrote 6 files to second \(esp32-devkitc\)/,
+      );
+    },
+    600_000,
+  );
 });

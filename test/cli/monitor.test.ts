@@ -55,8 +55,18 @@ describe('xsbug messages as lines', () => {
     const text: string[] = [];
     const xs: string[] = [];
     const x = new XsbugLines({ text: (l) => text.push(l), xs: (l) => xs.push(l) });
-    for (const l of ['boot', '<?xs.2000a1b0?>', '<xsbug><login name="main" value="XS"/></xsbug>', '<?xs.2000a1b0?>', '<xsbug><log>tick 1 &amp; &lt;2&gt;', '</log></xsbug>',
-      '<xsbug><log path="/app/main.js" line="12"># Exception: main: undefined is not a function!', '</log></xsbug>', 'after <xsbug><break path="/app/x.js" line="3">debugger</break></xsbug> tail']) x.line(l);
+    for (const l of [
+      'boot',
+      '<?xs.2000a1b0?>',
+      '<xsbug><login name="main" value="XS"/></xsbug>',
+      '<?xs.2000a1b0?>',
+      '<xsbug><log>tick 1 &amp; &lt;2&gt;',
+      '</log></xsbug>',
+      '<xsbug><log path="/app/main.js" line="12"># Exception: main: undefined is not a function!',
+      '</log></xsbug>',
+      'after <xsbug><break path="/app/x.js" line="3">debugger</break></xsbug> tail',
+    ])
+      x.line(l);
     expect(text).toEqual(['boot', 'after ', ' tail']);
     expect(xs).toEqual(['tick 1 & <2>', '/app/main.js:12: # Exception: main: undefined is not a function!', '/app/x.js:3: break: debugger']);
   });
@@ -129,7 +139,7 @@ describe.skipIf(skip)(`vllsi monitor in a terminal${why}`, () => {
 describe.skipIf(skip || !gcc)(`vllsi monitor against the emulated firmware (vllsi emulate --console)${whyEmulate}`, () => {
   afterAll(removeUserDirs);
 
-  it('shows the firmware\'s answers to what you type, Ctrl-] exits, the emulator keeps running', async () => {
+  it("shows the firmware's answers to what you type, Ctrl-] exits, the emulator keeps running", async () => {
     const home = userDir();
     const emu = vllsiProcess(['emulate', '--console', 'tcp:0', '--seconds', '60', buildTestFirmware('normal').uf2], home);
     let term: ReturnType<typeof terminal> | undefined;
@@ -139,7 +149,9 @@ describe.skipIf(skip || !gcc)(`vllsi monitor against the emulated firmware (vlls
       await term.waitFor(/--- vllsi monitor on tcp:\/\/127\.0\.0\.1:\d+ --- Ctrl-\] exits ---/);
       term.keys('info', 'Enter');
       const info = await term.waitFor(/console <- OK/);
-      expect(info).toMatch(/console -> info\nconsole <- board rpi-pico\nconsole <- runtime vllsi bare-metal test firmware\nconsole <- uptime-us [0-9a-f]{8}\nconsole <- toggles [0-9a-f]{8}\nconsole <- OK/);
+      expect(info).toMatch(
+        /console -> info\nconsole <- board rpi-pico\nconsole <- runtime vllsi bare-metal test firmware\nconsole <- uptime-us [0-9a-f]{8}\nconsole <- toggles [0-9a-f]{8}\nconsole <- OK/,
+      );
       term.keys('hello emulator', 'Enter');
       expect(await term.waitFor(/console -> hello emulator\nconsole <- echo: hello emulator$/m)).not.toMatch(/^\s+at /m);
       term.keys('C-]');

@@ -15,8 +15,8 @@ const main: AppMain = () => {
   resets.RESET.atomicClear({ IO_BANK0: 1 });
   while (!resets.RESET_DONE.matches({ IO_BANK0: 1 }));
   const io = peripheral(IO_BANK0), sio = peripheral(SIO);
-  io.GPIO2_CTRL.write({ FUNCSEL: 5 });
-  io.GPIO16_CTRL.write({ FUNCSEL: 5 });
+  io.GPIO_CTRL[2].write({ FUNCSEL: 5 });
+  io.GPIO_CTRL[16].write({ FUNCSEL: 5 });
   sio.GPIO_OE_SET.write((1 << 2) | (1 << 16));
   sio.GPIO_OUT_SET.write((1 << 2) | (1 << 16));
   sio.GPIO_OUT_CLR.write(1 << 2);
@@ -81,13 +81,18 @@ describe.skipIf(!built)(`vllsi sim, as a user runs it${needsBuild}`, () => {
     expect(r.out.match(/console <- board rpi-pico/g)).toHaveLength(2); // the start-up probe and the pipe's info
   });
 
-  it('--pins prints any GPIO\'s level changes; --pins all too; bad pins are refused', () => {
+  it("--pins prints any GPIO's level changes; --pins all too; bad pins are refused", () => {
     const home = userDir();
     mkdirSync(path.join(home, 'pins'));
     writeFileSync(path.join(home, 'pins/index.ts'), PINS_APP);
     const some = vllsi(['sim', '--duration', '1ms', '--pins', '2,16', 'pins'], { cwd: home });
     expect(some.err).toBe('');
-    expect(some.out.split('\n').filter((l) => / GPIO\d+ -> /.test(l)).map((l) => l.replace(STAMP, ''))).toEqual(['GPIO2 -> high', 'GPIO16 -> high', 'GPIO2 -> low']);
+    expect(
+      some.out
+        .split('\n')
+        .filter((l) => / GPIO\d+ -> /.test(l))
+        .map((l) => l.replace(STAMP, '')),
+    ).toEqual(['GPIO2 -> high', 'GPIO16 -> high', 'GPIO2 -> low']);
     const all = vllsi(['sim', '--duration', '1ms', '--pins', 'all', 'pins'], { cwd: home });
     expect(all.out).toMatch(/GPIO16 -> high/);
     expect(all.out).not.toMatch(/LED GPIO25/); // this app never drives the LED
@@ -102,7 +107,10 @@ describe.skipIf(!built)(`vllsi sim, as a user runs it${needsBuild}`, () => {
     expect(traced.length).toBeGreaterThan(3);
     for (const l of traced) expect(l).toMatch(/^\[\d+\.\d{9} s\] core0 (read  SIO\.\S+ -> |write SIO\.\S+ <- )0x[0-9a-f]{8}$/);
     expect(r.out).toMatch(/write SIO\.GPIO_OUT_XOR <- 0x02000000\n.*LED GPIO25 -> on/);
-    const times = r.out.split('\n').filter((l) => STAMP.test(l)).map((l) => Number(/^\[(\S+) s\]/.exec(l)![1]));
+    const times = r.out
+      .split('\n')
+      .filter((l) => STAMP.test(l))
+      .map((l) => Number(/^\[(\S+) s\]/.exec(l)![1]));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(vllsi(['sim', '--trace', 'SOI'], { cwd: home }).err).toMatch(/--trace: no peripheral 'SOI' on rpi-pico; did you mean SIO/);
   });

@@ -33,14 +33,25 @@ export interface Run {
 }
 
 export function vllsi(args: string[], options: { cwd: string; input?: string; timeout?: number; env?: NodeJS.ProcessEnv }): Run {
-  const p = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd, input: options.input ?? '', encoding: 'utf8', timeout: options.timeout ?? 30_000, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const p = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeout ?? 30_000,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   return { code: p.status, out: p.stdout, err: p.stderr };
 }
 
 /** vllsi without blocking: for many runs at once. */
 export function vllsiAsync(args: string[], options: { cwd: string; timeout?: number }): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout ?? 60_000 });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeout ?? 60_000,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

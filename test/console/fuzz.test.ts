@@ -9,9 +9,24 @@ import { Host, TestBus, bytes, testMap } from '../support/console-board.js';
 const GOAL = 100_000;
 
 const valid = fc.constantFrom(
-  'help', 'info', 'peek 0x40000000 4', 'peek! 0x40000008', 'read DEV.CTRL', 'read! DEV.FIFO', 'dump DEV', 'dump! DEV',
-  'unlock s3cret', 'unlock bad', 'lock', 'write DEV.INTR.MASK 5', 'write DEV.CTRL 0x21', 'poke 0x40000100 7 16',
-  ':r 1 32 40000000 5', ':m 2 32 40000000 1f', ':M 3 32 40000000 4', ':w 4 32 40000100=5,40000104=6',
+  'help',
+  'info',
+  'peek 0x40000000 4',
+  'peek! 0x40000008',
+  'read DEV.CTRL',
+  'read! DEV.FIFO',
+  'dump DEV',
+  'dump! DEV',
+  'unlock s3cret',
+  'unlock bad',
+  'lock',
+  'write DEV.INTR.MASK 5',
+  'write DEV.CTRL 0x21',
+  'poke 0x40000100 7 16',
+  ':r 1 32 40000000 5',
+  ':m 2 32 40000000 1f',
+  ':M 3 32 40000000 4',
+  ':w 4 32 40000100=5,40000104=6',
 );
 // Valid lines cut short, the machine ones included (truncated frames of the request side).
 const truncated = valid.chain((l) => fc.nat(l.length).map((n) => l.slice(0, n)));
@@ -60,24 +75,28 @@ describe('console fuzz', () => {
     while (lines < GOAL) {
       const beforeBeats = beats;
       await fc.assert(
-        fc.asyncProperty(fc.array(anyLine, { minLength: 20, maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 6 }), async (ls, cuts) => {
-          const { host, service } = device();
-          const stream = bytes(ls.map((l) => l + '\n').join(''));
-          let at = 0;
-          let k = 0;
-          while (at < stream.length) {
-            const n = cuts[k++ % cuts.length]!;
-            service.receive(stream.subarray(at, at + n));
-            at += n;
-          }
-          expect(service.stats.lines).toBe(ls.length);
-          expect(host.answers()).toBe(ls.length);
-          lines += ls.length;
-          bytesSent += stream.length;
-          errors += service.stats.errors;
-          streams++;
-          if (streams % 50 === 0) await yieldToLoop();
-        }),
+        fc.asyncProperty(
+          fc.array(anyLine, { minLength: 20, maxLength: 60 }),
+          fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 6 }),
+          async (ls, cuts) => {
+            const { host, service } = device();
+            const stream = bytes(ls.map((l) => l + '\n').join(''));
+            let at = 0;
+            let k = 0;
+            while (at < stream.length) {
+              const n = cuts[k++ % cuts.length]!;
+              service.receive(stream.subarray(at, at + n));
+              at += n;
+            }
+            expect(service.stats.lines).toBe(ls.length);
+            expect(host.answers()).toBe(ls.length);
+            lines += ls.length;
+            bytesSent += stream.length;
+            errors += service.stats.errors;
+            streams++;
+            if (streams % 50 === 0) await yieldToLoop();
+          },
+        ),
         { numRuns: 200 },
       );
       await yieldToLoop();
@@ -100,7 +119,9 @@ describe('console fuzz', () => {
       { numRuns: 1000 },
     );
     clearInterval(heartbeat);
-    console.log(`console fuzz: ${lines + rawLines} lines (${lines} built, ${rawLines} in raw byte streams; ${errors} answered ERR) in ${streams} streams, ${bytesSent} bytes; heartbeat ${beats} beats, longest gap ${maxGap.toFixed(1)} ms`);
+    console.log(
+      `console fuzz: ${lines + rawLines} lines (${lines} built, ${rawLines} in raw byte streams; ${errors} answered ERR) in ${streams} streams, ${bytesSent} bytes; heartbeat ${beats} beats, longest gap ${maxGap.toFixed(1)} ms`,
+    );
     expect(lines + rawLines).toBeGreaterThanOrEqual(GOAL);
     expect(maxGap).toBeLessThan(1000);
   });

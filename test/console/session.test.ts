@@ -3,8 +3,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  ConsoleService, END_OF_SESSION, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES, unpackMap, registersTouched,
-  type ConsoleBus, type ConsoleOptions,
+  ConsoleService,
+  END_OF_SESSION,
+  UNLOCK_BACKOFF_MS,
+  UNLOCK_MAX_FAILURES,
+  unpackMap,
+  registersTouched,
+  type ConsoleBus,
+  type ConsoleOptions,
 } from '../../src/console/index.js';
 import { BusFault } from '../../src/hal.js';
 import { sandbox } from '../../src/index.js';
@@ -66,7 +72,21 @@ describe('console sessions: the unlock belongs to the session', () => {
   });
 
   it('property: after END_OF_SESSION no byte sequence without the token writes anything', () => {
-    const attempt = fc.array(fc.constantFrom('poke 0x40000020 1\n', ':w 1 32 40000020=1\n', 'write DEV.CTRL 1\n', 'unlock wrong\n', 'lock\n', '\r', 'unlock s3cre', 't\n', 'x'.repeat(300), EOT), { maxLength: 30 });
+    const attempt = fc.array(
+      fc.constantFrom(
+        'poke 0x40000020 1\n',
+        ':w 1 32 40000020=1\n',
+        'write DEV.CTRL 1\n',
+        'unlock wrong\n',
+        'lock\n',
+        '\r',
+        'unlock s3cre',
+        't\n',
+        'x'.repeat(300),
+        EOT,
+      ),
+      { maxLength: 30 },
+    );
     fc.assert(
       fc.property(attempt, (parts) => {
         const { service, bus } = setup();
@@ -143,10 +163,16 @@ describe('console robustness: receive never throws', () => {
   it('a send that throws loses that answer only; the service keeps answering', () => {
     let fail = true;
     const got: Uint8Array[] = [];
-    const service = new ConsoleService({ bus: new TestBus(), map: testMap, board: 'b', uptimeMs: () => 0, send: (b) => {
-      if (fail) throw new Error('line down');
-      got.push(b);
-    } });
+    const service = new ConsoleService({
+      bus: new TestBus(),
+      map: testMap,
+      board: 'b',
+      uptimeMs: () => 0,
+      send: (b) => {
+        if (fail) throw new Error('line down');
+        got.push(b);
+      },
+    });
     expect(() => service.receive(bytes('info\npeek 0x40000000\n:r 1 32 40000000 1\nbogus\n'))).not.toThrow();
     expect(service.stats.sendFailures).toBe(4);
     fail = false;
@@ -160,9 +186,15 @@ describe('console robustness: receive never throws', () => {
     bus.load32 = () => {
       throw new TypeError('bus bug');
     };
-    const service = new ConsoleService({ bus, map: testMap, board: 'b', send: host.send, uptimeMs: () => {
-      throw new RangeError('clock bug');
-    } });
+    const service = new ConsoleService({
+      bus,
+      map: testMap,
+      board: 'b',
+      send: host.send,
+      uptimeMs: () => {
+        throw new RangeError('clock bug');
+      },
+    });
     for (const junk of [undefined, null, 'info\n', 42, {}, [1, 2]]) expect(() => service.receive(junk as never)).not.toThrow();
     service.receive(bytes('info\npeek 0x40000000\nunlock x\n'));
     expect(host.take().map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['ERR INTERNAL', 'ERR INTERNAL', 'ERR LOCKED']);
@@ -194,7 +226,14 @@ describe('console read guards: aliases and sub-word reads act on the register', 
 
   it('registersTouched finds the register behind each RP2040 alias and under each byte', () => {
     for (const alias of [0, 0x1000, 0x2000, 0x3000]) {
-      for (const [off, size] of [[0, 4], [0, 2], [2, 2], [0, 1], [1, 1], [3, 1]] as const) {
+      for (const [off, size] of [
+        [0, 4],
+        [0, 2],
+        [2, 2],
+        [0, 1],
+        [1, 1],
+        [3, 1],
+      ] as const) {
         expect(registersTouched(rp2040, dr + alias + off, size).map((l) => l.register.name)).toEqual(['UARTDR']);
       }
     }
@@ -206,9 +245,16 @@ describe('console read guards: aliases and sub-word reads act on the register', 
   it('peek through an alias or a sub-word of a FIFO register is SIDEFX and reads nothing', () => {
     const bus = new RecordingBus();
     const { say } = setup({ map: rp2040 }, bus);
-    const cases = [`peek 0x${(dr + 0x1000).toString(16)}`, `peek 0x${(dr + 0x2000).toString(16)}`, `peek 0x${(dr + 0x3000).toString(16)}`,
-      `peek 0x${dr.toString(16)} 1 8`, `peek 0x${(dr + 1).toString(16)} 1 8`, `peek 0x${(dr + 2).toString(16)} 1 16`, `peek 0x${(dr + 0x3003).toString(16)} 1 8`,
-      `peek 0x${(dr - 4).toString(16)} 2`];
+    const cases = [
+      `peek 0x${(dr + 0x1000).toString(16)}`,
+      `peek 0x${(dr + 0x2000).toString(16)}`,
+      `peek 0x${(dr + 0x3000).toString(16)}`,
+      `peek 0x${dr.toString(16)} 1 8`,
+      `peek 0x${(dr + 1).toString(16)} 1 8`,
+      `peek 0x${(dr + 2).toString(16)} 1 16`,
+      `peek 0x${(dr + 0x3003).toString(16)} 1 8`,
+      `peek 0x${(dr - 4).toString(16)} 2`,
+    ];
     for (const c of cases) expect(say(c + '\n')[0], c).toMatch(/^ERR SIDEFX reading UART0\.UARTDR \(0x40034000\)/);
     expect(say(`:r 1 8 ${(dr + 0x2001).toString(16)} 1\n`)).toEqual([]);
     expect(say(`:m 1 8 ${(dr + 0x1000).toString(16)} 2\n`)).toEqual([]);

@@ -49,7 +49,9 @@ describe('examples/io on rpi-pico', () => {
     const { board, host, traced } = await start('pwm-led');
     expect(traced[0]).toBe('pwm 1000 Hz, 10 bits');
     host.runFor('55ms'); // level 5: half
-    let high = 0, last = board.now, lvl = board.led.level;
+    let high = 0,
+      last = board.now,
+      lvl = board.led.level;
     const off = board.led.onChange((l, t) => {
       if (lvl) high += t - last;
       lvl = l;

@@ -39,7 +39,7 @@ describe('sensor app on rpi-pico', () => {
     // 0x20010000 is inside Moddable's malloc heap on a Pico: the app wrote its ring there once.
     expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => board.hal.load16(0x20010000 + 2 * i))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
-  it('refuses a board other than the RP2040 (its ADC registers are the RP2040\'s)', async () => {
+  it("refuses a board other than the RP2040 (its ADC registers are the RP2040's)", async () => {
     await expect(simulate('esp32-devkitc', sensor)).rejects.toBeInstanceOf(InvalidArgument);
     const b = await simulate('esp32-devkitc');
     expect(() => b.setAnalog(8, 1)).toThrow(/must be an integer in 0\.\.7/); // ESP32 SAR ADC1: 8 channels

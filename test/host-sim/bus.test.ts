@@ -78,7 +78,12 @@ describe('Bus', () => {
 
   it('rejects values that do not fit the width before touching anything', () => {
     const { bus, ram } = make();
-    for (const [f, v] of [[(x: number) => bus.store8(0x1000, x), 256], [(x: number) => bus.store16(0x1000, x), -1], [(x: number) => bus.store32(0x1000, x), 2 ** 32], [(x: number) => bus.store32(0x1000, x), 1.5]] as const) {
+    for (const [f, v] of [
+      [(x: number) => bus.store8(0x1000, x), 256],
+      [(x: number) => bus.store16(0x1000, x), -1],
+      [(x: number) => bus.store32(0x1000, x), 2 ** 32],
+      [(x: number) => bus.store32(0x1000, x), 1.5],
+    ] as const) {
       expect(() => f(v)).toThrow(InvalidArgument);
     }
     expect(ram.every((b) => b === 0)).toBe(true);
@@ -127,7 +132,13 @@ describe('Bus', () => {
       fc.integer({ min: 0x1ff8, max: 0x2108 }),
       fc.constantFrom(-4, 0x1000 + 2 ** 32, 4096.5, 0x10fd, 0x10fe, 0x10ff, 0x1100),
     );
-    const access = fc.record({ addr, size: fc.constantFrom(1, 2, 4), kind: fc.constantFrom('read', 'write', 'fetch'), value: fc.nat(), guardAfter: fc.boolean() });
+    const access = fc.record({
+      addr,
+      size: fc.constantFrom(1, 2, 4),
+      kind: fc.constantFrom('read', 'write', 'fetch'),
+      value: fc.nat(),
+      guardAfter: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(access, { minLength: 1, maxLength: 40 }), (script) => {
         const { bus, ram } = make();
@@ -187,7 +198,11 @@ describe('board buses', () => {
     expect(fault(() => b.hal.load32(ram + 2)).reason).toBe('misaligned');
     expect(fault(() => b.hal.load8(periph)).reason).toBe('width');
     const faults = b.trace.entries().filter((e) => e.op === 'fault');
-    expect(faults.map((e) => [e.addr, e.size])).toEqual([[0x0ff00000, 4], [ram + 2, 4], [periph, 1]]);
+    expect(faults.map((e) => [e.addr, e.size])).toEqual([
+      [0x0ff00000, 4],
+      [ram + 2, 4],
+      [periph, 1],
+    ]);
     b.hal.store32(ram, 0xdeadbeef);
     expect(b.hal.load32(ram)).toBe(0xdeadbeef);
   });

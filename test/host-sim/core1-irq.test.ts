@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simulate, type SimBoard } from '../../host-sim/index.js';
 
 const program = new URL('./fixtures/core1-irq.ts', import.meta.url);
-const FIFO_ST = 0xd0000050, FIFO_WR = 0xd0000054, FIFO_RD = 0xd0000058;
+const FIFO_ST = 0xd0000050,
+  FIFO_WR = 0xd0000054,
+  FIFO_RD = 0xd0000058;
 const boards: SimBoard[] = [];
 afterEach(() => boards.splice(0).forEach((b) => b.dispose()));
 
@@ -26,7 +28,10 @@ describe('IRQ handlers on core 1', () => {
     expect(b.hal.load32(FIFO_ST) & 1).toBe(1);
     expect([b.hal.load32(FIFO_RD), b.hal.load32(FIFO_RD)]).toEqual([42, 100]);
     const irqs = b.trace.entries().filter((e) => e.op === 'irq-enter');
-    expect(irqs.map((e) => [e.core, e.addr])).toEqual([[1, 16], [1, 16]]); // one per word: the idle core takes each at once
+    expect(irqs.map((e) => [e.core, e.addr])).toEqual([
+      [1, 16],
+      [1, 16],
+    ]); // one per word: the idle core takes each at once
   });
 
   it('a handler preempts core 1 program code between two HAL calls', async () => {

@@ -28,7 +28,10 @@ function thrown(f: () => unknown): Error {
 /** Sends a console machine read over UART0 and returns the values frame's payload. */
 async function machineRead(board: EmulatedBoard, line: string): Promise<Frame> {
   const frames: Frame[] = [];
-  const reader = new FrameReader((f) => frames.push(f), () => {});
+  const reader = new FrameReader(
+    (f) => frames.push(f),
+    () => {},
+  );
   const off = board.uart(0).onByte((b) => reader.push(Uint8Array.of(b)));
   board.uart(0).write(`${line}\n`);
   board.runUntil(board.now + 20e6, () => frames.length > 0);
@@ -117,7 +120,12 @@ describe.skipIf(!gcc)('emulate(): the test firmware on an emulated RP2040', () =
     expect(f.message).toMatch(/^HardFault at PC 0x1000[0-9a-f]{4} \(fault_now\+0x[0-9a-f]+\): bus error/);
     expect(f.atNs).toBeGreaterThan(15e6); // after three 5 ms toggles
     expect(board.uart(0).lines).toEqual(['vllsi test firmware ready', 'faulting now', 'HardFault handler']);
-    expect(board.trace.entries().filter((t) => t.op === 'irq-enter').at(-1)!.addr).toBe(3);
+    expect(
+      board.trace
+        .entries()
+        .filter((t) => t.op === 'irq-enter')
+        .at(-1)!.addr,
+    ).toBe(3);
     expect(thrown(() => board.runFor('1ms'))).toBe(e);
   });
 
@@ -139,7 +147,13 @@ describe.skipIf(!gcc)('emulate(): the test firmware on an emulated RP2040', () =
     expect(e.atNs - 20e6).toBeGreaterThanOrEqual(0);
     expect(e.atNs - 20e6).toBeLessThan(100); // within an instruction or two
     const quiet = await emulate('rpi-pico', { firmware: fw.elf });
-    const t = await quiet.uart(0).waitForLine('ready', { timeout: '5ms' }).then(() => new Error('no timeout'), (x: unknown) => x as Error);
+    const t = await quiet
+      .uart(0)
+      .waitForLine('ready', { timeout: '5ms' })
+      .then(
+        () => new Error('no timeout'),
+        (x: unknown) => x as Error,
+      );
     expect(t).toBeInstanceOf(SimTimeout);
     expect(t.message).toMatch(/no line matching ready on UART0 within 0\.005000000 s .*the core is at PC 0x1000[0-9a-f]{4} \(spin_forever\+0x/);
   });
@@ -150,7 +164,9 @@ describe.skipIf(!gcc)('emulate(): the test firmware on an emulated RP2040', () =
     new DataView(boot2.buffer).setUint32(252, boot2Crc(boot2.subarray(0, 252)), true);
     const withBoot2 = encodeUf2([{ address: 0x10000000, data: boot2 }]);
     await expect(emulate('rpi-pico', { firmware: withBoot2 })).rejects.toThrow(BootromMissing);
-    await expect(emulate('rpi-pico', { firmware: withBoot2 })).rejects.toThrow(/boot2 stage .* give the RP2040 bootrom with --bootrom FILE or VLLSI_RP2040_BOOTROM/);
+    await expect(emulate('rpi-pico', { firmware: withBoot2 })).rejects.toThrow(
+      /boot2 stage .* give the RP2040 bootrom with --bootrom FILE or VLLSI_RP2040_BOOTROM/,
+    );
 
     // Vector table, then: movs r0,#1; lsls r0,#8; adds r0,#1; bx r0 (into the ROM at 0x100).
     const code = new Uint8Array(256);

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../host-sim/index.js';
 import { BusFault } from '../../src/hal.js';
 
-const GPIO = 0x3ff44000, UART0 = 0x3ff40000, TIMG0 = 0x3ff5f000;
+const GPIO = 0x3ff44000,
+  UART0 = 0x3ff40000,
+  TIMG0 = 0x3ff5f000;
 
 describe('ESP32 GPIO', () => {
   it('OUT and ENABLE follow their W1TS/W1TC aliases; the pin drives only when enabled', () => {
@@ -98,8 +100,15 @@ describe('ESP32 UART0', () => {
 });
 
 describe('ESP32 TIMG0', () => {
-  const T0CONFIG = TIMG0, T0UPDATE = TIMG0 + 0x0c, T0LO = TIMG0 + 0x04, T0HI = TIMG0 + 0x08;
-  const EN = 2 ** 31, INCREASE = 2 ** 30, AUTORELOAD = 2 ** 29, LEVEL_INT_EN = 1 << 11, ALARM_EN = 1 << 10;
+  const T0CONFIG = TIMG0,
+    T0UPDATE = TIMG0 + 0x0c,
+    T0LO = TIMG0 + 0x04,
+    T0HI = TIMG0 + 0x08;
+  const EN = 2 ** 31,
+    INCREASE = 2 ** 30,
+    AUTORELOAD = 2 ** 29,
+    LEVEL_INT_EN = 1 << 11,
+    ALARM_EN = 1 << 10;
 
   it('counts APB/divider ticks in 64 bits, read through the UPDATE latch', () => {
     const b = createBoard('esp32-devkitc');

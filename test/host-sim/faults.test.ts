@@ -5,7 +5,13 @@ import { createBoard, simulate, type SimBoard } from '../../host-sim/index.js';
 import { BusFault } from '../../src/hal.js';
 import { InvalidArgument } from '../../src/errors.js';
 
-const UART0 = 0x40034000, UARTDR = UART0, UARTRSR = UART0 + 4, UARTFR = UART0 + 0x18, UARTRIS = UART0 + 0x3c, UARTIMSC = UART0 + 0x38, UARTICR = UART0 + 0x44;
+const UART0 = 0x40034000,
+  UARTDR = UART0,
+  UARTRSR = UART0 + 4,
+  UARTFR = UART0 + 0x18,
+  UARTRIS = UART0 + 0x3c,
+  UARTIMSC = UART0 + 0x38,
+  UARTICR = UART0 + 0x44;
 
 function picoUart(b: SimBoard): void {
   const h = b.hal;

@@ -5,16 +5,41 @@ import { createBoard, simulate, SimHalted, SimRunaway, type SimBoard } from '../
 import { BusFault } from '../../src/hal.js';
 import { SimHal } from '../../host-sim/hal.js';
 
-const RESETS = 0x4000c000, RESET_DONE = RESETS + 8, CLR = 0x3000;
-const IO_BANK0 = 0x40014000, ctrl = (pin: number) => IO_BANK0 + 4 + 8 * pin;
-const PADS_BANK0 = 0x4001c000, pad = (pin: number) => PADS_BANK0 + 4 + 4 * pin;
-const UART0 = 0x40034000, UARTDR = UART0, UARTFR = UART0 + 0x18, UARTIBRD = UART0 + 0x24, UARTFBRD = UART0 + 0x28, UARTLCR_H = UART0 + 0x2c, UARTCR = UART0 + 0x30;
-const SIO = 0xd0000000, GPIO_IN = SIO + 4, GPIO_OUT_SET = SIO + 0x14, GPIO_OE_SET = SIO + 0x24, FIFO_ST = SIO + 0x50, FIFO_WR = SIO + 0x54, FIFO_RD = SIO + 0x58;
-const TIMER = 0x40054000, ALARM0 = TIMER + 0x10, TIMERAWL = TIMER + 0x28, INTE = TIMER + 0x38;
+const RESETS = 0x4000c000,
+  RESET_DONE = RESETS + 8,
+  CLR = 0x3000;
+const IO_BANK0 = 0x40014000,
+  ctrl = (pin: number) => IO_BANK0 + 4 + 8 * pin;
+const PADS_BANK0 = 0x4001c000,
+  pad = (pin: number) => PADS_BANK0 + 4 + 4 * pin;
+const UART0 = 0x40034000,
+  UARTDR = UART0,
+  UARTFR = UART0 + 0x18,
+  UARTIBRD = UART0 + 0x24,
+  UARTFBRD = UART0 + 0x28,
+  UARTLCR_H = UART0 + 0x2c,
+  UARTCR = UART0 + 0x30;
+const SIO = 0xd0000000,
+  GPIO_IN = SIO + 4,
+  GPIO_OUT_SET = SIO + 0x14,
+  GPIO_OE_SET = SIO + 0x24,
+  FIFO_ST = SIO + 0x50,
+  FIFO_WR = SIO + 0x54,
+  FIFO_RD = SIO + 0x58;
+const TIMER = 0x40054000,
+  ALARM0 = TIMER + 0x10,
+  TIMERAWL = TIMER + 0x28,
+  INTE = TIMER + 0x38;
 const PWM = 0x40050000;
-const NVIC_ISER = 0xe000e100, NVIC_ICER = 0xe000e180, NVIC_ISPR = 0xe000e200, NVIC_IPR0 = 0xe000e400;
-const SYST_CSR = 0xe000e010, SYST_RVR = 0xe000e014, SYST_CVR = 0xe000e018;
-const UART0_BIT = 1 << 22, ADC_BIT = 1 << 0;
+const NVIC_ISER = 0xe000e100,
+  NVIC_ICER = 0xe000e180,
+  NVIC_ISPR = 0xe000e200,
+  NVIC_IPR0 = 0xe000e400;
+const SYST_CSR = 0xe000e010,
+  SYST_RVR = 0xe000e014,
+  SYST_CVR = 0xe000e018;
+const UART0_BIT = 1 << 22,
+  ADC_BIT = 1 << 0;
 /** 115200 baud from 125 MHz: divisor 67 + 52/64; one bit 8.68 us, a 10-bit frame 86.8 us. */
 const FRAME_NS = (10 * 16 * (67 + 52 / 64) * 1e9) / 125e6;
 
@@ -165,7 +190,13 @@ describe('PWM', () => {
     h.store32(PWM + 0x00, 1); // CSR.EN
     b.runFor('20us');
     const rel = edges.map(([l, t]) => [l, Math.round((t - t0) / 1000)]);
-    expect(rel.slice(0, 5)).toEqual([[true, 0], [false, 2], [true, 8], [false, 10], [true, 16]]);
+    expect(rel.slice(0, 5)).toEqual([
+      [true, 0],
+      [false, 2],
+      [true, 8],
+      [false, 10],
+      [true, 16],
+    ]);
   });
 });
 
@@ -211,7 +242,8 @@ describe('interrupts without handlers, and handlers that never clear their sourc
 describe('inter-core FIFOs', () => {
   it('carry words both ways, 8 deep, with VLD/RDY and sticky WOF/ROE, and raise SIO_IRQ_PROCn', () => {
     const b = createBoard('rpi-pico');
-    const c0 = b.hal, c1 = new SimHal(b.machine, 1);
+    const c0 = b.hal,
+      c1 = new SimHal(b.machine, 1);
     expect(c0.load32(FIFO_ST)).toBe(0b0010); // RDY
     for (let i = 0; i < 9; i++) c0.store32(FIFO_WR, 100 + i);
     expect(c0.load32(FIFO_ST)).toBe(0b0100); // TX full (no RDY), WOF

@@ -21,9 +21,15 @@ const caught = (f: () => unknown): unknown => {
 };
 
 /** Segments in flash, each a multiple of 256 bytes apart (as a linker and elf2uf2 lay them out). */
-const segments = fc.uniqueArray(fc.integer({ min: 0, max: 2047 }), { minLength: 1, maxLength: 6 }).chain((pages) =>
-  fc.tuple(...pages.sort((a, b) => a - b).map((p) => fc.uint8Array({ minLength: 256, maxLength: 256 }).map((data): Segment => ({ address: 0x10000000 + p * 256, data })))),
-);
+const segments = fc
+  .uniqueArray(fc.integer({ min: 0, max: 2047 }), { minLength: 1, maxLength: 6 })
+  .chain((pages) =>
+    fc.tuple(
+      ...pages
+        .sort((a, b) => a - b)
+        .map((p) => fc.uint8Array({ minLength: 256, maxLength: 256 }).map((data): Segment => ({ address: 0x10000000 + p * 256, data }))),
+    ),
+  );
 
 describe('UF2', () => {
   it('round-trips any flash content through encodeUf2/parseUf2 (contiguous pages join)', () => {
@@ -32,7 +38,8 @@ describe('UF2', () => {
         const image = parseUf2(encodeUf2(segs), 'x.uf2', regions);
         const flat = (ss: readonly Segment[]) => new Map(ss.flatMap((s) => Array.from(s.data, (b, i) => [s.address + i, b] as const)));
         expect(flat(image.segments)).toEqual(flat(segs));
-        for (let i = 1; i < image.segments.length; i++) expect(image.segments[i]!.address).toBeGreaterThan(image.segments[i - 1]!.address + image.segments[i - 1]!.data.length);
+        for (let i = 1; i < image.segments.length; i++)
+          expect(image.segments[i]!.address).toBeGreaterThan(image.segments[i - 1]!.address + image.segments[i - 1]!.data.length);
       }),
       { numRuns: 200 },
     );
@@ -56,9 +63,29 @@ describe('UF2', () => {
     const good = encodeUf2([{ address: 0x10000000, data: new Uint8Array(512) }]);
     const cases: [Uint8Array, RegExp][] = [
       [good.subarray(0, 700), /not a multiple of 512 bytes/],
-      [(() => { const b = good.slice(); b[512 + 511] ^= 1; return b; })(), /block 1 has bad magic/],
-      [(() => { const b = good.slice(); new DataView(b.buffer).setUint32(16, 477, true); return b; })(), /claims 477 payload bytes/],
-      [encodeUf2([{ address: 0x10000000, data: new Uint8Array(256) }, { address: 0x10000000, data: new Uint8Array(256) }]), /overlaps/],
+      [
+        (() => {
+          const b = good.slice();
+          b[512 + 511] ^= 1;
+          return b;
+        })(),
+        /block 1 has bad magic/,
+      ],
+      [
+        (() => {
+          const b = good.slice();
+          new DataView(b.buffer).setUint32(16, 477, true);
+          return b;
+        })(),
+        /claims 477 payload bytes/,
+      ],
+      [
+        encodeUf2([
+          { address: 0x10000000, data: new Uint8Array(256) },
+          { address: 0x10000000, data: new Uint8Array(256) },
+        ]),
+        /overlaps/,
+      ],
       [encodeUf2([{ address: 0x30000000, data: new Uint8Array(256) }]), /fall outside XIP flash 0x10000000..0x101fffff, SRAM/],
       [encodeUf2([{ address: 0x101fff00, data: new Uint8Array(512) }]), /fall outside/],
     ];
@@ -108,7 +135,9 @@ describe('ELF', () => {
   }
 
   it('names the family of an ELF for another machine (WrongFamily) and rejects one without load segments', () => {
-    expect((caught(() => parseElf(elfHeader(94), 'esp.elf', regions)) as Error).message).toBe('esp.elf: built for Xtensa (ESP32), not the RP2040 (ARM Cortex-M0+)');
+    expect((caught(() => parseElf(elfHeader(94), 'esp.elf', regions)) as Error).message).toBe(
+      'esp.elf: built for Xtensa (ESP32), not the RP2040 (ARM Cortex-M0+)',
+    );
     expect(caught(() => parseElf(elfHeader(243), 'rv.elf', regions))).toBeInstanceOf(WrongFamily);
     expect((caught(() => parseElf(elfHeader(62, 2), 'x64.elf', regions)) as Error).message).toMatch(/64-bit/);
     expect((caught(() => parseElf(elfHeader(40), 'empty.elf', regions)) as Error).message).toBe('empty.elf: ELF has no loadable segments');
@@ -136,7 +165,9 @@ describe('Symbols', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fn, { selector: (f) => f.address, maxLength: 30 }), fc.integer({ min: 0, max: 8200 }), (fns, at) => {
         // Non-overlapping, as a linker places functions.
-        const sorted = [...fns].sort((a, b) => a.address - b.address).map((f, i, all) => ({ ...f, size: Math.min(f.size, (all[i + 1]?.address ?? Infinity) - f.address), name: `f${i}` }));
+        const sorted = [...fns]
+          .sort((a, b) => a.address - b.address)
+          .map((f, i, all) => ({ ...f, size: Math.min(f.size, (all[i + 1]?.address ?? Infinity) - f.address), name: `f${i}` }));
         const s = new Symbols(sorted);
         const a = at & ~1;
         const hit = sorted.find((f) => a >= f.address && a < f.address + Math.max(f.size, 2));

@@ -11,17 +11,66 @@ import { MemHal } from '../../hal/mem.js';
 import { installHostOs } from '../../host-sim/os/index.js';
 import { runs } from '../support/env.js';
 
-const HOSTILE: readonly unknown[] = [NaN, Infinity, -Infinity, -1, 2 ** 32, 2 ** 53, 0.5, -0.5, 'x', '', '0x10', 1n, -1n, null, undefined, {}, [], { start: NaN, length: 1n }, () => 1];
+const HOSTILE: readonly unknown[] = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  2 ** 32,
+  2 ** 53,
+  0.5,
+  -0.5,
+  'x',
+  '',
+  '0x10',
+  1n,
+  -1n,
+  null,
+  undefined,
+  {},
+  [],
+  { start: NaN, length: 1n },
+  () => 1,
+];
 /** A plausible value per position, so that one hostile argument is tested at a time. */
 const PLAUSIBLE: readonly unknown[] = [0x20000000, 4, 0, 1];
 
 /** Entry points that end or block the process, or only install global state, are not called. */
 const SKIP = new Set([
-  'exit', 'blockOn', 'threadJoin', 'threadSpawn', 'panic', 'setPanicHandler', 'setPlatformHalt', 'shutdown', 'init', 'initThread',
-  'cleanupThread', 'installOsBackend', 'setThreadProvider', 'setRegisterGate', 'bindHal', 'unbindHal', 'onSignal', 'sandbox',
-  'confineThread', 'defineEntryPoints', 'setTargetPageSize', 'enableInterrupts', 'disableInterrupts', 'withCriticalSection',
-  'initStackArena', 'releaseStackArena', 'initOsMemory', 'releaseOsMemory', 'ctxResetThread', 'provide', 'ctxUse', 'ctxInit',
-  'setInterruptHandler', 'threadYield',
+  'exit',
+  'blockOn',
+  'threadJoin',
+  'threadSpawn',
+  'panic',
+  'setPanicHandler',
+  'setPlatformHalt',
+  'shutdown',
+  'init',
+  'initThread',
+  'cleanupThread',
+  'installOsBackend',
+  'setThreadProvider',
+  'setRegisterGate',
+  'bindHal',
+  'unbindHal',
+  'onSignal',
+  'sandbox',
+  'confineThread',
+  'defineEntryPoints',
+  'setTargetPageSize',
+  'enableInterrupts',
+  'disableInterrupts',
+  'withCriticalSection',
+  'initStackArena',
+  'releaseStackArena',
+  'initOsMemory',
+  'releaseOsMemory',
+  'ctxResetThread',
+  'provide',
+  'ctxUse',
+  'ctxInit',
+  'setInterruptHandler',
+  'threadYield',
 ]);
 /**
  * The unchecked bit primitives are the reference's fast path (bitfield.ts): caller contracts
@@ -82,7 +131,8 @@ describe('no untyped error from the public API', () => {
           args[pos] = bad;
           const e = attempt(f, args);
           calls++;
-          if (e !== undefined && !(e instanceof api.VllsiError)) untyped.push(`${name}(arg ${pos} = ${api.describe(bad)}): ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+          if (e !== undefined && !(e instanceof api.VllsiError))
+            untyped.push(`${name}(arg ${pos} = ${api.describe(bad)}): ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
         }
       }
     }
@@ -94,7 +144,8 @@ describe('no untyped error from the public API', () => {
     fc.assert(
       fc.property(fc.constantFrom(...entries), fc.array(fc.constantFrom(...HOSTILE, ...PLAUSIBLE), { maxLength: 4 }), ([name, f], args) => {
         const e = attempt(f, args);
-        if (e !== undefined && !(e instanceof api.VllsiError)) throw new Error(`${name}(${args.map((a) => api.describe(a)).join(', ')}) threw untyped ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        if (e !== undefined && !(e instanceof api.VllsiError))
+          throw new Error(`${name}(${args.map((a) => api.describe(a)).join(', ')}) threw untyped ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
       }),
       runs(2000, 20000),
     );
@@ -115,7 +166,8 @@ describe('no untyped error from the public API', () => {
     for (const bad of [2 ** 31, undefined, null, 'x', {}, [1, 2]]) expect(() => BF.view(bad as ArrayBuffer)).toThrow(api.BitfieldDefinitionError);
     expect(() => api.defineBitfield('Huge', { p: api.padding(2 ** 31) })).toThrow(api.BitfieldDefinitionError);
     expect(() => api.defineBitfield('Huge', { p: api.padding(2 ** 15), q: api.padding(2 ** 16) })).toThrow(/at most 65536 bits/);
-    for (const bad of [undefined, null, 'ab', [1, 2], new Uint16Array(1)]) expect(() => BF.fromBytes(bad as unknown as Uint8Array)).toThrow(api.BitfieldDefinitionError);
+    for (const bad of [undefined, null, 'ab', [1, 2], new Uint16Array(1)])
+      expect(() => BF.fromBytes(bad as unknown as Uint8Array)).toThrow(api.BitfieldDefinitionError);
     for (const bad of [1n, null, 'x', {}, NaN]) expect(() => api.Register.at(bad as number)).toThrow(api.RegisterDefinitionError);
     for (const bad of [1n, null, 'x', {}, NaN, 0.5, -1, 2 ** 32]) expect(() => api.ctxGet(bad as number)).toThrow(api.VllsiError);
   });

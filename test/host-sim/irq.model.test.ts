@@ -10,11 +10,23 @@ const LINES = [0, 1, 2, 3, 5];
 const RAM = 0x3ffae000;
 /** A small board described as data (fast to build for hundreds of runs). */
 const tiny = {
-  name: 'tiny', chip: 'esp32', cpu: 'xtensa-lx6', cores: 2, wordSize: 32, endian: 'little', pageSize: 4096,
-  clockHz: 80e6, accessNs: 13, irqEntryNs: 150, irqCount: 8,
+  name: 'tiny',
+  chip: 'esp32',
+  cpu: 'xtensa-lx6',
+  cores: 2,
+  wordSize: 32,
+  endian: 'little',
+  pageSize: 4096,
+  clockHz: 80e6,
+  accessNs: 13,
+  irqEntryNs: 150,
+  irqCount: 8,
   memory: [{ name: 'DRAM', kind: 'ram', base: RAM, size: 64 }],
   peripherals: [{ name: 'GPIO', model: 'esp32-gpio', base: '0x3ff44000', size: '0x1000', irqs: { GPIO: 6 } }],
-  console: { uart: 0, tx: 1, rx: 3 }, led: { pin: 2 }, gpioCount: 40, spinlocks: { count: 4, kind: 'atomic' },
+  console: { uart: 0, tx: 1, rx: 3 },
+  led: { pin: 2 },
+  gpioCount: 40,
+  spinlocks: { count: 4, kind: 'atomic' },
 };
 
 interface Model {
@@ -52,7 +64,10 @@ class Raise implements fc.Command<Model, Real> {
   toString = () => `raise(${this.n})`;
 }
 class Enable implements fc.Command<Model, Real> {
-  constructor(readonly n: number, readonly on: boolean) {}
+  constructor(
+    readonly n: number,
+    readonly on: boolean,
+  ) {}
   check = () => true;
   run(m: Model, r: Real): void {
     if (this.on) m.enabled.add(this.n);

@@ -73,7 +73,10 @@ describe('IRQ delivery', () => {
     b.irq(1).raise();
     b.runFor('1us');
     expect(log).toEqual(['1 in', '2', '1 out', '3']);
-    const events = b.trace.entries().filter((e) => e.op.startsWith('irq')).map((e) => `${e.op}:${e.addr}`);
+    const events = b.trace
+      .entries()
+      .filter((e) => e.op.startsWith('irq'))
+      .map((e) => `${e.op}:${e.addr}`);
     expect(events).toEqual(['irq-enter:1', 'irq-enter:2', 'irq-exit:2', 'irq-exit:1', 'irq-enter:3', 'irq-exit:3']);
   });
 

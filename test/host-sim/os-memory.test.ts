@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import { createBoard, BusFault, type SimBoard } from '../../host-sim/index.js';
 import { attachOsMemory, type BusPageGuard } from '../../host-sim/os-memory.js';
 import {
-  osAlloc, osAllocAligned, osAllocHuge, osFree, osProtect, osAdvise, osProtection, osMemoryInfo, releaseOsMemory, BadFree,
+  osAlloc,
+  osAllocAligned,
+  osAllocHuge,
+  osFree,
+  osProtect,
+  osAdvise,
+  osProtection,
+  osMemoryInfo,
+  releaseOsMemory,
+  BadFree,
 } from '../../src/os_memory.js';
 import { MemProt } from '../../src/bitflags.js';
 import { InvalidArgument, NotInitialized, OSError } from '../../src/errors.js';

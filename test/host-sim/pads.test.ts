@@ -13,13 +13,13 @@ describe('rpi-pico pads: input enable', () => {
     resets.RESET.atomicClear({ IO_BANK0: 1, PADS_BANK0: 1 });
     const pads = peripheral(PADS_BANK0);
     const sio = peripheral(SIO);
-    expect(pads.GPIO4.read()).toBe(0x56);
-    expect(PADS_BANK0.registers.GPIO4.resetValue).toBe(0x56); // the datasheet's value, in the definitions
+    expect(pads.GPIO[4].read()).toBe(0x56);
+    expect(PADS_BANK0.registers.GPIO.resetValue).toBe(0x56); // the datasheet's value, in the definitions
     board.gpio(4).drive(true);
     expect((sio.GPIO_IN.read() >>> 4) & 1).toBe(1);
     board.gpio(4).drive(false);
     expect((sio.GPIO_IN.read() >>> 4) & 1).toBe(0);
-    pads.GPIO4.modify({ IE: 0 });
+    pads.GPIO[4].modify({ IE: 0 });
     board.gpio(4).drive(true);
     expect((sio.GPIO_IN.read() >>> 4) & 1).toBe(0);
   });

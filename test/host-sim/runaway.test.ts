@@ -16,12 +16,16 @@ async function failure(run: () => Promise<unknown>): Promise<Error> {
 }
 
 describe('the runaway guard', () => {
-  it('stops a main that never returns after the wall-time limit, naming the loop\'s register accesses', async () => {
+  it("stops a main that never returns after the wall-time limit, naming the loop's register accesses", async () => {
     const t = performance.now();
     const e = await failure(() =>
-      simulate('rpi-pico', (hal) => {
-        for (;;) hal.store32(GPIO_OUT_XOR, 1 << 25);
-      }, { runaway: '300ms' }),
+      simulate(
+        'rpi-pico',
+        (hal) => {
+          for (;;) hal.store32(GPIO_OUT_XOR, 1 << 25);
+        },
+        { runaway: '300ms' },
+      ),
     );
     const wall = performance.now() - t;
     expect(e).toBeInstanceOf(SimRunaway);
@@ -32,12 +36,16 @@ describe('the runaway guard', () => {
   });
 
   it('stops a handler that never returns, run from idle, and says which', async () => {
-    const b = await simulate('esp32-devkitc', (hal) => {
-      hal.irqSetHandler(14, () => {
-        for (;;) hal.store32(0x3ffae000, 1); // a write loop: a read loop would be fast-forwarded to the simulated-time limit
-      });
-      hal.irqSetEnabled(14, true);
-    }, { runaway: '200ms' });
+    const b = await simulate(
+      'esp32-devkitc',
+      (hal) => {
+        hal.irqSetHandler(14, () => {
+          for (;;) hal.store32(0x3ffae000, 1); // a write loop: a read loop would be fast-forwarded to the simulated-time limit
+        });
+        hal.irqSetEnabled(14, true);
+      },
+      { runaway: '200ms' },
+    );
     b.irq(14).raise();
     const e = await failure(async () => b.runFor('1ms'));
     expect(e).toBeInstanceOf(SimRunaway);
@@ -48,9 +56,13 @@ describe('the runaway guard', () => {
   it('a poll that can never end runs into the simulated-time limit at once (no alarm to wait for)', async () => {
     const t = performance.now();
     const e = await failure(() =>
-      simulate('rpi-pico', (hal) => {
-        while (hal.load32(0x20000000) === 0); // nothing will ever write it
-      }, { bootTimeout: '50ms' }),
+      simulate(
+        'rpi-pico',
+        (hal) => {
+          while (hal.load32(0x20000000) === 0); // nothing will ever write it
+        },
+        { bootTimeout: '50ms' },
+      ),
     );
     expect(e).toBeInstanceOf(SimTimeout);
     expect(e.message).toMatch(/main on core 0 ran to .* without returning to idle.*read 0x20000000|read SRAM/);

@@ -4,8 +4,17 @@ import { threadId } from 'node:worker_threads';
 import os from 'node:os';
 import { installHostThreads } from '../../host-sim/threads.js';
 import {
-  getThreadId, numOnlineCpus, threadDetach, threadJoin, threadSelf, threadSpawn, threadYield, setThreadProvider, singleThreadProvider,
-  ThreadFailed, type ThreadProvider,
+  getThreadId,
+  numOnlineCpus,
+  threadDetach,
+  threadJoin,
+  threadSelf,
+  threadSpawn,
+  threadYield,
+  setThreadProvider,
+  singleThreadProvider,
+  ThreadFailed,
+  type ThreadProvider,
 } from '../../src/threads.js';
 import { ctxGet, ctxSet, ctxResetThread } from '../../src/context.js';
 import { InvalidArgument, OSError, Unsupported } from '../../src/errors.js';
@@ -30,7 +39,8 @@ describe('host threads (worker_threads)', () => {
     const workers = 4;
     const shared = new SharedArrayBuffer(4 * (1 + workers * 4));
     const handles = Array.from({ length: workers }, (_, index) =>
-      threadSpawn({ module: entries, export: 'contextWorker' }, { shared, index, workers, slot: 5, value: 100 + index }));
+      threadSpawn({ module: entries, export: 'contextWorker' }, { shared, index, workers, slot: 5, value: 100 + index }),
+    );
     for (const h of handles) threadJoin(h);
     const out = new Int32Array(shared);
     expect(out[0]).toBe(workers);
@@ -86,7 +96,9 @@ describe('host threads (worker_threads)', () => {
 
 describe('host threads under a sandbox', () => {
   it('a spawn the policy denies is PermissionDenied; a spawned thread inherits the sandbox', () => {
-    expect(() => sandbox({ deny: [{ scope: 'thread', prefix: entries }] }, () => threadSpawn({ module: entries, export: 'asyncEntry' }))).toThrow(PermissionDenied);
+    expect(() => sandbox({ deny: [{ scope: 'thread', prefix: entries }] }, () => threadSpawn({ module: entries, export: 'asyncEntry' }))).toThrow(
+      PermissionDenied,
+    );
     const shared = new SharedArrayBuffer(16);
     sandbox({ deny: [{ scope: 'random' }, { scope: 'register', from: 0x40014000, to: 0x40015000 }] }, () => {
       threadJoin(threadSpawn({ module: entries, export: 'probePermissions' }, shared));

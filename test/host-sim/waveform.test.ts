@@ -73,7 +73,11 @@ describe('measurements', () => {
     expect(pin).toHaveEdgeAt(t0 + 250_000, { rising: false, within: 1 });
     expect(() => expect(pin).toHaveFrequency(2000)).toThrow(/frequency of 2000 Hz .* measured 1000\.00 Hz over 10 periods/);
     expect(() => expect(b.gpio(3)).toHaveFrequency(1)).toThrow(/no complete period/);
-    expect(pin.edges({ from: t0 + 1e6, to: t0 + 2e6 }).map((e) => [e.t - t0, e.rising])).toEqual([[1e6, true], [1.25e6, false], [2e6, true]]);
+    expect(pin.edges({ from: t0 + 1e6, to: t0 + 2e6 }).map((e) => [e.t - t0, e.rising])).toEqual([
+      [1e6, true],
+      [1.25e6, false],
+      [2e6, true],
+    ]);
   });
 });
 
@@ -85,14 +89,20 @@ describe('VCD', () => {
     expect(vcd).toMatch(/^\$date .*\$end\n\$version vllsi host-sim \$end\n\$timescale 1ns \$end/);
     const ours = parseVcd(vcd);
     expect([...ours.keys()].sort()).toEqual(['gpio25', 'irq0', 'uart0_tx']);
-    expect(ours.get('gpio25')!.map(([t, v]) => [Math.round(t / 1e6), v])).toEqual([[0, 0], [250, 1], [500, 0], [750, 1], [1000, 0]]);
+    expect(ours.get('gpio25')!.map(([t, v]) => [Math.round(t / 1e6), v])).toEqual([
+      [0, 0],
+      [250, 1],
+      [500, 0],
+      [750, 1],
+      [1000, 0],
+    ]);
     expect(ours.get('irq0')!.filter(([, v]) => v === 1).length).toBe(4); // the alarm's level, cleared by each handler
     const text = String.fromCharCode(...decodeUart(ours.get('uart0_tx')!, BIT_NS));
     expect(text).toContain('blink ready on rpi-pico: LED on GPIO25, toggling every 250 ms\r\ntick 1: led on\r\n');
 
     const vcd2fst = spawnSync('vcd2fst', ['--help']);
     if (vcd2fst.error) {
-      console.warn('SKIP: GTKWave\'s vcd2fst is not installed (apt-get install gtkwave): the VCD was not read back by GTKWave');
+      console.warn("SKIP: GTKWave's vcd2fst is not installed (apt-get install gtkwave): the VCD was not read back by GTKWave");
       return;
     }
     const dir = mkdtempSync(path.join(tmpdir(), 'vllsi-vcd-'));
@@ -109,7 +119,11 @@ describe('VCD', () => {
     const b = await simulate('esp32-devkitc', blink);
     b.runFor('600ms');
     const w = parseVcd(b.trace.toVCD({ pins: [2] }));
-    expect(w.get('gpio2')!.map(([t, v]) => [Math.round(t / 1e6), v])).toEqual([[0, 0], [250, 1], [500, 0]]);
+    expect(w.get('gpio2')!.map(([t, v]) => [Math.round(t / 1e6), v])).toEqual([
+      [0, 0],
+      [250, 1],
+      [500, 0],
+    ]);
     const bit = (Math.round(80e6 / 115200) * 1e9) / 80e6; // CLKDIV 694 at 80 MHz
     expect(String.fromCharCode(...decodeUart(w.get('uart0_tx')!, bit))).toContain('blink ready on esp32-devkitc');
   });
@@ -152,7 +166,19 @@ describe('timing diagram (SVG)', () => {
     const svg = parser.parse(b.plot({ pins: [], from: t0, width: 1400 })).svg;
     const rows = svg.g.filter((g: any) => g.class === 'row');
     expect(rows.map((g: any) => g['data-signal'])).toEqual(['i2c0_scl', 'i2c0_sda']);
-    expect(rows[1].text.filter((t: any) => t.class === 'byte').map((t: any) => t['#text'])).toEqual(['S', '0x50 W A', '0x00 A', '0x00 A', 'Sr', '0x50 R A', '0xde A', '0xad A', '0xbe A', '0xef N', 'P']);
+    expect(rows[1].text.filter((t: any) => t.class === 'byte').map((t: any) => t['#text'])).toEqual([
+      'S',
+      '0x50 W A',
+      '0x00 A',
+      '0x00 A',
+      'Sr',
+      '0x50 R A',
+      '0xde A',
+      '0xad A',
+      '0xbe A',
+      '0xef N',
+      'P',
+    ]);
     // SCL: 9 clocks for each of the 8 bytes, plus the repeated START's and the STOP's rising edges.
     const scl = parseVcd(b.trace.toVCD({ pins: [] })).get('i2c0_scl')!;
     expect(scl.filter(([t, v]) => t > 0 && v === 1).length).toBe(8 * 9 + 2);

@@ -20,12 +20,17 @@ const PICO = [
 const LOGIN = msg('<login name="main" value="XS 16.1.0 32-bit LE 32-bit ID" flags="e"/>');
 const TRACE = msg('<log>blink ready &amp; waiting &lt;3&gt;\n</log>');
 const EXCEPTION = msg('<log path="/app/main.js" line="12"># Exception: write: RangeError: out of range!\n</log>');
-const BREAK = msg('<frames><frame name="tick" value="@0x2000" path="/app/main.js" line="20"/></frames><local name="tick"><property flags=" " name="x" value="1"/></local><global></global><grammar></grammar><break path="/app/main.js" line="20"># Break: throw TypeError: no!\n</break>');
+const BREAK = msg(
+  '<frames><frame name="tick" value="@0x2000" path="/app/main.js" line="20"/></frames><local name="tick"><property flags=" " name="x" value="1"/></local><global></global><grammar></grammar><break path="/app/main.js" line="20"># Break: throw TypeError: no!\n</break>',
+);
 
 function run(stream: string, chunks: number[] = []) {
   const text: number[] = [];
   let sent = '';
-  const x = new XsbugStandIn((b) => text.push(b), (s) => (sent += s));
+  const x = new XsbugStandIn(
+    (b) => text.push(b),
+    (s) => (sent += s),
+  );
   const bytes = new TextEncoder().encode(stream);
   let at = 0;
   for (const c of [...chunks, bytes.length]) {
@@ -48,13 +53,26 @@ describe('xsbug stand-in', () => {
     expect(r.events.map((e) => e.kind)).toEqual(['login', 'log', 'log', 'break']);
   });
 
-  it('reads the pico platform\'s framing (machine PIs, binary messages) and addresses its answers to the machine', () => {
+  it("reads the pico platform's framing (machine PIs, binary messages) and addresses its answers to the machine", () => {
     const r = run(PICO);
     expect(r.text).toBe('printf text\r\nmore text\r\n');
     expect(r.events.map(formatXsbugEvent)).toEqual(['xsbug login: main (XS 17.2.0 32-bit LE 32-bit ID)', 'blink ready', '/app/main.js:7: # Break: debugger!']);
     // As serial2xsbug forwards xsbug's commands: the machine's PI, then the command.
-    expect(r.sent).toBe('\r\n<?xs.20001A2C?>\r\n<set-all-breakpoints><breakpoint path="exceptions" line="0"/></set-all-breakpoints>\r\n\r\n<?xs.20001A2C?>\r\n<go/>\r\n');
-    fc.assert(fc.property(fc.uniqueArray(fc.nat(PICO.length), { maxLength: 10 }), (cuts) => void expect(run(PICO, cuts.sort((a, b) => a - b))).toEqual(r)));
+    expect(r.sent).toBe(
+      '\r\n<?xs.20001A2C?>\r\n<set-all-breakpoints><breakpoint path="exceptions" line="0"/></set-all-breakpoints>\r\n\r\n<?xs.20001A2C?>\r\n<go/>\r\n',
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.nat(PICO.length), { maxLength: 10 }),
+        (cuts) =>
+          void expect(
+            run(
+              PICO,
+              cuts.sort((a, b) => a - b),
+            ),
+          ).toEqual(r),
+      ),
+    );
   });
 
   it('gives the same text and events however the stream is split', () => {
@@ -62,7 +80,10 @@ describe('xsbug stand-in', () => {
     const whole = run(stream);
     fc.assert(
       fc.property(fc.uniqueArray(fc.nat(stream.length), { maxLength: 12 }), (cuts) => {
-        const r = run(stream, cuts.sort((a, b) => a - b));
+        const r = run(
+          stream,
+          cuts.sort((a, b) => a - b),
+        );
         expect(r).toEqual(whole);
       }),
     );

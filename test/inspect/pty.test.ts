@@ -18,7 +18,9 @@ beforeAll(async () => {
   socat = spawn('socat', [`pty,raw,echo=0,link=${tty}`, `tcp:127.0.0.1:${sim.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   socat.stderr!.on('data', (d) => (stderr += d));
-  const spawnError = new Promise<never>((_, reject) => socat.once('error', (e) => reject(new Error(`socat could not start (install it: apt-get install socat): ${e.message}`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    socat.once('error', (e) => reject(new Error(`socat could not start (install it: apt-get install socat): ${e.message}`))),
+  );
   const ready = (async () => {
     for (let i = 0; i < 200 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 10));
     if (!existsSync(tty)) throw new Error(`socat made no pty: ${stderr}`);

@@ -51,7 +51,9 @@ describe('vllsi sim --console', () => {
     const tokens: string[] = [];
     try {
       for (let run = 0; run < 2; run++) {
-        const sim = spawn(process.execPath, [cli, 'sim', '--console', 'tcp:0', '--token-file', tokenFile, '--duration', '30s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const sim = spawn(process.execPath, [cli, 'sim', '--console', 'tcp:0', '--token-file', tokenFile, '--duration', '30s'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         try {
           const { port, out } = await started(sim, /console token ([0-9a-f]{32})/);
           const token = /console token ([0-9a-f]{32})/.exec(out)![1]!;
@@ -83,7 +85,14 @@ describe('vllsi sim --console', () => {
     const sim = spawn(process.execPath, [cli, 'sim', '--console', 'tcp:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => sim.once('exit', (code) => r(code)));
     const { port } = await started(sim, /console UART0 on/);
-    const rss = (field: string) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${sim.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field))!)![1]) / 1024;
+    const rss = (field: string) =>
+      Number(
+        /(\d+) kB/.exec(
+          readFileSync(`/proc/${sim.pid}/status`, 'utf8')
+            .split('\n')
+            .find((l) => l.startsWith(field))!,
+        )![1],
+      ) / 1024;
     const before = rss('VmRSS:');
     const socket = net.connect({ host: '127.0.0.1', port: Number(/:(\d+)$/.exec(port)![1]) });
     socket.on('error', () => {});

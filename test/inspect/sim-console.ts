@@ -24,7 +24,11 @@ export async function startSimConsole(name = 'rpi-pico'): Promise<SimConsole> {
 }
 
 /** Serves `uart` on a loopback port while `board` runs 2 ms of simulated time per turn of the event loop. */
-export async function serveWhileRunning(board: { runFor(d: Duration): unknown }, clock: SimClock, uart: UartPort): Promise<{ port: number; stop(): Promise<void> }> {
+export async function serveWhileRunning(
+  board: { runFor(d: Duration): unknown },
+  clock: SimClock,
+  uart: UartPort,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const tcp = await serveUartOnTcp(clock, uart, 0);
   let running = true;
   const loop = (async () => {

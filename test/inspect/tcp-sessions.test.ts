@@ -138,7 +138,7 @@ describe('tcp console: sessions end with the connection', () => {
 
   it('random interleavings of clients never write without their own unlock', async () => {
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
     for (let round = 0; round < 6; round++) {
       const c = await client();
       const bit = 1 << (20 + round);

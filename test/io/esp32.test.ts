@@ -29,7 +29,14 @@ describe('Digital on esp32-devkitc', () => {
     led.write(0);
     expect(b.led.level).toBe(false);
     const seen: number[] = [];
-    const btn = new Digital({ pin: 0, mode: Digital.Input, edge: Digital.Rising | Digital.Falling, onReadable() { seen.push(this.read()); } });
+    const btn = new Digital({
+      pin: 0,
+      mode: Digital.Input,
+      edge: Digital.Rising | Digital.Falling,
+      onReadable() {
+        seen.push(this.read());
+      },
+    });
     for (const l of [true, false, true]) {
       b.gpio(0).drive(l);
       b.runFor('10us');

@@ -91,8 +91,17 @@ describe('Digital', () => {
         b.runFor('10us');
         let calls = 0;
         const reads: number[] = [];
-        const d = new Digital({ pin: 4, mode: Digital.InputPullDown, edge, onReadable() { calls++; reads.push(this.read()); } });
-        let level = false, expected = 0;
+        const d = new Digital({
+          pin: 4,
+          mode: Digital.InputPullDown,
+          edge,
+          onReadable() {
+            calls++;
+            reads.push(this.read());
+          },
+        });
+        let level = false,
+          expected = 0;
         for (const l of levels) {
           if (l !== level) expected += (l && edge & Digital.Rising) || (!l && edge & Digital.Falling) ? 1 : 0;
           level = l;
@@ -187,7 +196,8 @@ describe('DigitalBank', () => {
 
   it('two banks on disjoint pins watch independently; closing one leaves the other', () => {
     const b = board();
-    let a = 0, c = 0;
+    let a = 0,
+      c = 0;
     const A = new DigitalBank({ pins: 1 << 8, mode: DigitalBank.Input, rises: 1 << 8, onReadable: () => a++ });
     new DigitalBank({ pins: 1 << 9, mode: DigitalBank.Input, rises: 1 << 9, onReadable: () => c++ });
     A.close();
@@ -218,7 +228,10 @@ describe('Serial', () => {
     const b = board();
     const counts: number[] = [];
     new Serial({
-      baud: 115200, transmit: 4, receive: 5, format: 'buffer',
+      baud: 115200,
+      transmit: 4,
+      receive: 5,
+      format: 'buffer',
       onReadable(this: InstanceType<typeof Serial>, n: number) {
         counts.push(n);
         const got = this.read() as ArrayBuffer;

@@ -22,7 +22,15 @@ describe('ECMA-419 classes in XS on rpi-pico', () => {
       });
       await device.runFor('1ms');
       expect(traced.filter((l) => l.startsWith('FAIL'))).toEqual([]);
-      expect(traced.filter((l) => l.startsWith('ok '))).toEqual(['ok options', 'ok wire', 'ok in use, close, reuse', 'ok bank mask', 'ok smbus tmp102', 'ok pwm', 'ok analog']);
+      expect(traced.filter((l) => l.startsWith('ok '))).toEqual([
+        'ok options',
+        'ok wire',
+        'ok in use, close, reuse',
+        'ok bank mask',
+        'ok smbus tmp102',
+        'ok pwm',
+        'ok analog',
+      ]);
       expect(traced).toContain('done');
       // The wire test made a rising and a falling edge while main ran: both latched before the
       // IRQ reached XS (Moddable's message loop runs after main), so one onReadable, reading 0.

@@ -55,7 +55,10 @@ const cleanups: (() => void)[] = [];
  * `once` marks calls that cannot also be run for real (exit).
  */
 type Probe = (() => () => unknown) & { once?: boolean };
-const call = (f: () => unknown): Probe => () => f;
+const call =
+  (f: () => unknown): Probe =>
+  () =>
+    f;
 const engine = () => {
   const e = io_engine.createIoEngine();
   cleanups.push(() => e.shutdown());
@@ -70,7 +73,11 @@ exitProbe.once = true;
 
 // A register with a field, on the in-memory HAL (RP2040-style aliases at +0x1000.. for the atomic ops).
 const RAM = 0x40000000;
-const reg = () => new mmio.Register({ addressOffset: 4, fields: { EN: { bitOffset: 0, bitWidth: 1, enumeratedValues: { Off: 0, On: 1 } } } }, { baseAddress: RAM, atomicAliases: true });
+const reg = () =>
+  new mmio.Register(
+    { addressOffset: 4, fields: { EN: { bitOffset: 0, bitWidth: 1, enumeratedValues: { Off: 0, On: 1 } } } },
+    { baseAddress: RAM, atomicAliases: true },
+  );
 const field = () => reg().fields.EN;
 const region = new mmio.MemoryRegion(RAM, 0x100);
 
@@ -110,10 +117,22 @@ const probes: Record<string, Probe> = {
   'os_memory.osAlloc': () => (osPage(), () => os_memory.osAlloc(4096)),
   'os_memory.osAllocAligned': () => (osPage(), () => os_memory.osAllocAligned(4096, 8192)),
   'os_memory.osAllocHuge': () => (osPage(), () => os_memory.osAllocHuge(4096, 8192)),
-  'os_memory.osFree': () => { const a = osPage(); return () => os_memory.osFree(a, 4096); },
-  'os_memory.osProtect': () => { const a = osPage(); return () => os_memory.osProtect(a, 4096, MemProt.Read); },
-  'os_memory.osAdvise': () => { const a = osPage(); return () => os_memory.osAdvise(a, 4096, 'DontNeed'); },
-  'os_memory.osProtection': () => { const a = osPage(); return () => os_memory.osProtection(a); },
+  'os_memory.osFree': () => {
+    const a = osPage();
+    return () => os_memory.osFree(a, 4096);
+  },
+  'os_memory.osProtect': () => {
+    const a = osPage();
+    return () => os_memory.osProtect(a, 4096, MemProt.Read);
+  },
+  'os_memory.osAdvise': () => {
+    const a = osPage();
+    return () => os_memory.osAdvise(a, 4096, 'DontNeed');
+  },
+  'os_memory.osProtection': () => {
+    const a = osPage();
+    return () => os_memory.osProtection(a);
+  },
   'os_memory.osMemoryInfo': () => (osPage(), () => os_memory.osMemoryInfo()),
   'sys_common.pread': call(() => sys_common.pread(fd, new Uint8Array(4), 0)),
   'sys_common.pwrite': call(() => sys_common.pwrite(fd, new Uint8Array([1, 2]), 0)),
@@ -125,14 +144,26 @@ const probes: Record<string, Probe> = {
   'durability.atomicWrite': call(() => durability.atomicWrite(path.join(dir, 'atomic'), new Uint8Array([9]))),
   'durability.removeStaleTempFiles': call(() => durability.removeStaleTempFiles(path.join(dir, 'atomic'))),
   'locking.tryLock': call(() => locking.unlock(locking.tryLock(fd, { start: 4, length: 1 }, locking.LockKind.Exclusive))),
-  'locking.unlock': () => { const h = locking.tryLock(fd, { start: 5, length: 1 }, locking.LockKind.Exclusive); return () => locking.unlock(h); },
+  'locking.unlock': () => {
+    const h = locking.tryLock(fd, { start: 5, length: 1 }, locking.LockKind.Exclusive);
+    return () => locking.unlock(h);
+  },
   'locking.tryLockByteExclusive': call(() => locking.unlock(locking.tryLockByteExclusive(fd, 6))),
   'locking.tryLockByteShared': call(() => locking.unlock(locking.tryLockByteShared(fd, 7))),
   'sys_common.randomBytes': call(() => sys_common.randomBytes(new Uint8Array(8))),
   'io_engine.createIoEngine': call(() => io_engine.createIoEngine().shutdown()),
-  'io_engine.IoEngine#submit': () => { const e = engine(); return () => e.submit({ op: 'Read', fd, buf: new Uint8Array(1), len: 1, offset: 0 }); },
-  'io_engine.IoEngine#socket': () => { const e = engine(); return () => e.socket(); },
-  'io_engine.IoEngine#listen': () => { const e = engine(); return () => e.listen({ host: '127.0.0.1', port: 0 }); },
+  'io_engine.IoEngine#submit': () => {
+    const e = engine();
+    return () => e.submit({ op: 'Read', fd, buf: new Uint8Array(1), len: 1, offset: 0 });
+  },
+  'io_engine.IoEngine#socket': () => {
+    const e = engine();
+    return () => e.socket();
+  },
+  'io_engine.IoEngine#listen': () => {
+    const e = engine();
+    return () => e.listen({ host: '127.0.0.1', port: 0 });
+  },
   'process.exit': exitProbe,
   'process.onSignal': call(() => process_.onSignal('SIGHUP', () => {})()),
   'process.getpid': call(() => process_.getpid()),
@@ -143,14 +174,29 @@ const probes: Record<string, Probe> = {
 /** Exported functions of those modules that are not operations of their own. */
 const notEntryPoints = new Set([
   'mmio.peripheral', // builds Register handles; their accesses are the entries
-  'mmio.Register#encode', 'mmio.Register#denied', 'mmio.Register#field', 'mmio.Register#unknownField', 'mmio.Register#encodeValues', 'mmio.Field#valueOf', 'mmio.Field#encode', 'mmio.MemoryRegion#contains', 'mmio.MemoryRegion#register', 'mmio.MemoryRegion#at', // pure
+  'mmio.Register#encode',
+  'mmio.Register#denied',
+  'mmio.Register#field',
+  'mmio.Register#fieldOf',
+  'mmio.Register#unknownField',
+  'mmio.Register#encodeValues',
+  'mmio.Field#valueOf',
+  'mmio.Field#encode',
+  'mmio.MemoryRegion#contains',
+  'mmio.MemoryRegion#register',
+  'mmio.MemoryRegion#at', // pure
   'mmio.Register#alias', // private: the store of the gated atomicSet/atomicClear/atomicXor
   'mmio.Register#makeFields', // private: builds the field handles on first use (pure)
-  'threads.threadJoin', 'threads.threadDetach', // act on a handle threadSpawn (gated) produced
-  'threads.setThreadProvider', 'threads.threadProvider', 'threads.singleThreadProvider', // platform set-up at init
-  'os_memory.initOsMemory', 'os_memory.releaseOsMemory', // reserve the region at init
+  'threads.threadJoin',
+  'threads.threadDetach', // act on a handle threadSpawn (gated) produced
+  'threads.setThreadProvider',
+  'threads.threadProvider',
+  'threads.singleThreadProvider', // platform set-up at init
+  'os_memory.initOsMemory',
+  'os_memory.releaseOsMemory', // reserve the region at init
   'durability.parentDirectory', // string helper
-  'io_engine.IoEngine#poll', 'io_engine.IoEngine#shutdown', // collect or cancel what a gated submit started
+  'io_engine.IoEngine#poll',
+  'io_engine.IoEngine#shutdown', // collect or cancel what a gated submit started
 ]);
 
 let previousThreads: ThreadProvider;

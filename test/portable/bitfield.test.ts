@@ -1,9 +1,28 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  USIZE_BITS, USIZE_BITS_64, testBit, setBit, clearBit, toggleBit, setBits, clearBits, fieldMask, extractBits, insertBits,
-  testBit64, setBit64, clearBit64, toggleBit64, setBits64, clearBits64, fieldMask64, extractBits64, insertBits64,
-  checked, BitfieldContractError,
+  USIZE_BITS,
+  USIZE_BITS_64,
+  testBit,
+  setBit,
+  clearBit,
+  toggleBit,
+  setBits,
+  clearBits,
+  fieldMask,
+  extractBits,
+  insertBits,
+  testBit64,
+  setBit64,
+  clearBit64,
+  toggleBit64,
+  setBits64,
+  clearBits64,
+  fieldMask64,
+  extractBits64,
+  insertBits64,
+  checked,
+  BitfieldContractError,
 } from '../../src/index.js';
 import { runs } from '../support/env.js';
 
@@ -14,8 +33,7 @@ const refMask = (o: number, w: number, n: number) => {
   return m;
 };
 const refExtract = (v: bigint, o: number, w: number, n: number) => (v & refMask(o, w, n)) >> BigInt(o);
-const refInsert = (v: bigint, b: bigint, o: number, w: number, n: number) =>
-  (v & ~refMask(o, w, n) & refMask(0, n, n)) | ((b << BigInt(o)) & refMask(o, w, n));
+const refInsert = (v: bigint, b: bigint, o: number, w: number, n: number) => (v & ~refMask(o, w, n) & refMask(0, n, n)) | ((b << BigInt(o)) & refMask(o, w, n));
 
 const u32 = fc.nat({ max: 0xffffffff });
 const bitIdx = fc.nat({ max: USIZE_BITS - 1 });
@@ -83,7 +101,9 @@ describe('bitfield: algebraic laws, 32-bit word', () => {
     const isU32 = (x: number) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
     fc.assert(
       fc.property(u32, u32, bitIdx, field32, (v, b, n, [o, w]) =>
-        [setBit(v, n), clearBit(v, n), toggleBit(v, n), setBits(v, b), clearBits(v, b), fieldMask(o, w), extractBits(v, o, w), insertBits(v, b, o, w)].every(isU32),
+        [setBit(v, n), clearBit(v, n), toggleBit(v, n), setBits(v, b), clearBits(v, b), fieldMask(o, w), extractBits(v, o, w), insertBits(v, b, o, w)].every(
+          isU32,
+        ),
       ),
       runs(),
     );
@@ -100,10 +120,16 @@ describe('bitfield: algebraic laws, 32-bit word', () => {
     );
   });
   it('toggleBit is self-inverse', () => {
-    fc.assert(fc.property(u32, bitIdx, (v, n) => toggleBit(toggleBit(v, n), n) === v), runs());
+    fc.assert(
+      fc.property(u32, bitIdx, (v, n) => toggleBit(toggleBit(v, n), n) === v),
+      runs(),
+    );
   });
   it('extractBits ∘ insertBits round-trips: extract(insert(v, b, o, w), o, w) == b & fieldMask(0, w)', () => {
-    fc.assert(fc.property(u32, u32, field32, (v, b, [o, w]) => extractBits(insertBits(v, b, o, w), o, w) === (b & fieldMask(0, w)) >>> 0), runs());
+    fc.assert(
+      fc.property(u32, u32, field32, (v, b, [o, w]) => extractBits(insertBits(v, b, o, w), o, w) === (b & fieldMask(0, w)) >>> 0),
+      runs(),
+    );
   });
   it('fieldMask is a disjoint union: mask(o, w) | mask(o + w, k) == mask(o, w + k)', () => {
     const triple = field32.chain(([o, w]) => fc.tuple(fc.constant(o), fc.constant(w), fc.nat({ max: USIZE_BITS - o - w })));
@@ -119,13 +145,16 @@ describe('bitfield: algebraic laws, 32-bit word', () => {
     fc.assert(
       fc.property(u32, u32, field32, (v, b, [o, w]) => {
         const outside = ~fieldMask(o, w) >>> 0;
-        return ((insertBits(v, b, o, w) & outside) >>> 0) === ((v & outside) >>> 0);
+        return (insertBits(v, b, o, w) & outside) >>> 0 === (v & outside) >>> 0;
       }),
       runs(),
     );
   });
   it('testBit(v, n) == (extractBits(v, n, 1) == 1)', () => {
-    fc.assert(fc.property(u32, bitIdx, (v, n) => testBit(v, n) === (extractBits(v, n, 1) === 1)), runs());
+    fc.assert(
+      fc.property(u32, bitIdx, (v, n) => testBit(v, n) === (extractBits(v, n, 1) === 1)),
+      runs(),
+    );
   });
   it('setBit(v, n) == setBits(v, 1 << n) and clearBit(v, n) == clearBits(v, 1 << n)', () => {
     fc.assert(
@@ -140,19 +169,32 @@ describe('bitfield: algebraic laws, 64-bit word', () => {
   it('results stay in 0..2^64-1', () => {
     fc.assert(
       fc.property(u64, u64, bitIdx64, field64, (v, b, n, [o, w]) =>
-        [setBit64(v, n), clearBit64(v, n), toggleBit64(v, n), setBits64(v, b), clearBits64(v, b), fieldMask64(o, w), extractBits64(v, o, w), insertBits64(v, b, o, w)].every((x) => x >= 0n && x <= M64),
+        [
+          setBit64(v, n),
+          clearBit64(v, n),
+          toggleBit64(v, n),
+          setBits64(v, b),
+          clearBits64(v, b),
+          fieldMask64(o, w),
+          extractBits64(v, o, w),
+          insertBits64(v, b, o, w),
+        ].every((x) => x >= 0n && x <= M64),
       ),
       runs(),
     );
   });
   it('idempotence and self-inverse', () => {
     fc.assert(
-      fc.property(u64, bitIdx64, u64, (v, n, m) =>
-        setBit64(setBit64(v, n), n) === setBit64(v, n) &&
-        clearBit64(clearBit64(v, n), n) === clearBit64(v, n) &&
-        setBits64(setBits64(v, m), m) === setBits64(v, m) &&
-        clearBits64(clearBits64(v, m), m) === clearBits64(v, m) &&
-        toggleBit64(toggleBit64(v, n), n) === v,
+      fc.property(
+        u64,
+        bitIdx64,
+        u64,
+        (v, n, m) =>
+          setBit64(setBit64(v, n), n) === setBit64(v, n) &&
+          clearBit64(clearBit64(v, n), n) === clearBit64(v, n) &&
+          setBits64(setBits64(v, m), m) === setBits64(v, m) &&
+          clearBits64(clearBits64(v, m), m) === clearBits64(v, m) &&
+          toggleBit64(toggleBit64(v, n), n) === v,
       ),
       runs(),
     );
@@ -172,8 +214,11 @@ describe('bitfield: algebraic laws, 64-bit word', () => {
   });
   it('testBit64 agrees with extractBits64; setBit64/clearBit64 agree with the mask forms', () => {
     fc.assert(
-      fc.property(u64, bitIdx64, (v, n) =>
-        testBit64(v, n) === (extractBits64(v, n, 1n) === 1n) && setBit64(v, n) === setBits64(v, 1n << n) && clearBit64(v, n) === clearBits64(v, 1n << n),
+      fc.property(
+        u64,
+        bitIdx64,
+        (v, n) =>
+          testBit64(v, n) === (extractBits64(v, n, 1n) === 1n) && setBit64(v, n) === setBits64(v, 1n << n) && clearBit64(v, n) === clearBits64(v, 1n << n),
       ),
       runs(),
     );
@@ -183,16 +228,21 @@ describe('bitfield: algebraic laws, 64-bit word', () => {
 describe('bitfield: checked variants', () => {
   it('agree with the fast path whenever the contract holds', () => {
     fc.assert(
-      fc.property(u32, u32, bitIdx, field32, (v, b, n, [o, w]) =>
-        checked.testBit(v, n) === testBit(v, n) &&
-        checked.setBit(v, n) === setBit(v, n) &&
-        checked.clearBit(v, n) === clearBit(v, n) &&
-        checked.toggleBit(v, n) === toggleBit(v, n) &&
-        checked.setBits(v, b) === setBits(v, b) &&
-        checked.clearBits(v, b) === clearBits(v, b) &&
-        checked.fieldMask(o, w) === fieldMask(o, w) &&
-        checked.extractBits(v, o, w) === extractBits(v, o, w) &&
-        checked.insertBits(v, b, o, w) === insertBits(v, b, o, w),
+      fc.property(
+        u32,
+        u32,
+        bitIdx,
+        field32,
+        (v, b, n, [o, w]) =>
+          checked.testBit(v, n) === testBit(v, n) &&
+          checked.setBit(v, n) === setBit(v, n) &&
+          checked.clearBit(v, n) === clearBit(v, n) &&
+          checked.toggleBit(v, n) === toggleBit(v, n) &&
+          checked.setBits(v, b) === setBits(v, b) &&
+          checked.clearBits(v, b) === clearBits(v, b) &&
+          checked.fieldMask(o, w) === fieldMask(o, w) &&
+          checked.extractBits(v, o, w) === extractBits(v, o, w) &&
+          checked.insertBits(v, b, o, w) === insertBits(v, b, o, w),
       ),
       runs(),
     );
@@ -229,9 +279,12 @@ describe('bitfield: the reference example (packed sensor sample)', () => {
   it('packs 4-bit channel | 12-bit value and unpacks it', () => {
     expect(pack(0xa, 0x123)).toBe(0x123a);
     expect(unpack(0x123a)).toEqual([0xa, 0x123]);
-    fc.assert(fc.property(fc.nat({ max: 15 }), fc.nat({ max: 4095 }), (c, v) => {
-      const [c2, v2] = unpack(pack(c, v));
-      return c2 === c && v2 === v && pack(c, v) < 0x10000;
-    }), runs());
+    fc.assert(
+      fc.property(fc.nat({ max: 15 }), fc.nat({ max: 4095 }), (c, v) => {
+        const [c2, v2] = unpack(pack(c, v));
+        return c2 === c && v2 === v && pack(c, v) < 0x10000;
+      }),
+      runs(),
+    );
   });
 });

@@ -1,9 +1,25 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  PAGE_SIZE, PAGE_SHIFT, PAGE_SIZE_AARCH64, MAX_CONTEXT_SLOTS, CONTEXT_STACK_DEPTH, MemoryOrdering,
-  pageAlignUp, pageAlignDown, isPageAligned, pageShift, pageSizeForArch, targetPageSize, setTargetPageSize,
-  fileDesc, ioVec, InvalidArgument, OSError, VllsiError, describe as describeValue,
+  PAGE_SIZE,
+  PAGE_SHIFT,
+  PAGE_SIZE_AARCH64,
+  MAX_CONTEXT_SLOTS,
+  CONTEXT_STACK_DEPTH,
+  MemoryOrdering,
+  pageAlignUp,
+  pageAlignDown,
+  isPageAligned,
+  pageShift,
+  pageSizeForArch,
+  targetPageSize,
+  setTargetPageSize,
+  fileDesc,
+  ioVec,
+  InvalidArgument,
+  OSError,
+  VllsiError,
+  describe as describeValue,
 } from '../../src/index.js';
 import { runs } from '../support/env.js';
 
@@ -44,7 +60,7 @@ describe('page alignment', () => {
     fc.assert(
       fc.property(addr, size, (x, s) => {
         const u = pageAlignUp(x, s);
-        return pageAlignUp(u, s) === u && pageAlignDown(u, s) === u && (isPageAligned(x, s) === (pageAlignDown(x, s) === x));
+        return pageAlignUp(u, s) === u && pageAlignDown(u, s) === u && isPageAligned(x, s) === (pageAlignDown(x, s) === x);
       }),
       runs(),
     );

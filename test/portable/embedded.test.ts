@@ -1,17 +1,39 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  StackAllocator, initStackArena, releaseStackArena, stackAlloc, stackAllocOffset, stackMark, stackReset, stackStats, stackArena,
-  blockOn, PENDING, WouldBlock, type Pollable,
+  StackAllocator,
+  initStackArena,
+  releaseStackArena,
+  stackAlloc,
+  stackAllocOffset,
+  stackMark,
+  stackReset,
+  stackStats,
+  stackArena,
 } from '../../src/embedded.js';
+import { blockOn, PENDING, WouldBlock, type Pollable } from '../../src/block_on.js';
 import { InvalidArgument, NotInitialized } from '../../src/errors.js';
 import { runs } from '../support/env.js';
 
 // --- model-based test of the stack allocator -------------------------------------------
 
-interface Live { id: number; start: number; size: number; align: number }
-interface Model { top: number; live: Live[]; marks: number[]; nextId: number; capacity: number }
-interface Real { a: StackAllocator; bytes: Uint8Array }
+interface Live {
+  id: number;
+  start: number;
+  size: number;
+  align: number;
+}
+interface Model {
+  top: number;
+  live: Live[];
+  marks: number[];
+  nextId: number;
+  capacity: number;
+}
+interface Real {
+  a: StackAllocator;
+  bytes: Uint8Array;
+}
 
 const alignUp = (x: number, a: number) => Math.ceil(x / a) * a;
 
@@ -24,12 +46,17 @@ function checkInvariants(m: Model, r: Real): void {
     for (let i = 0; i < x.size; i++) if (r.bytes[x.start + i] !== (x.id & 0xff)) bad ||= `allocation #${x.id} overwritten at ${x.start + i}`;
   }
   const sorted = m.live.filter((x) => x.size > 0).sort((p, q) => p.start - q.start);
-  for (let i = 1; i < sorted.length; i++) if (sorted[i - 1]!.start + sorted[i - 1]!.size > sorted[i]!.start) bad ||= `allocations overlap at ${sorted[i]!.start}`;
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i - 1]!.start + sorted[i - 1]!.size > sorted[i]!.start) bad ||= `allocations overlap at ${sorted[i]!.start}`;
   expect(bad).toBe('');
 }
 
 class AllocCmd implements fc.Command<Model, Real> {
-  constructor(readonly size: number, readonly align: number, readonly viaView: boolean) {}
+  constructor(
+    readonly size: number,
+    readonly align: number,
+    readonly viaView: boolean,
+  ) {}
   check = () => true;
   run(m: Model, r: Real): void {
     const start = alignUp(m.top, this.align);
@@ -102,7 +129,16 @@ describe('embedded: stack allocator', () => {
   it('bad arguments are typed errors and change nothing', () => {
     const a = new StackAllocator(new ArrayBuffer(64), 4096);
     a.allocOffset(3, 1);
-    for (const [size, align] of [[-1, 8], [1.5, 8], [8, 0], [8, 3], [8, -4], [8, 8192], [8, 2.5], [Number.NaN, 8]] as const) {
+    for (const [size, align] of [
+      [-1, 8],
+      [1.5, 8],
+      [8, 0],
+      [8, 3],
+      [8, -4],
+      [8, 8192],
+      [8, 2.5],
+      [Number.NaN, 8],
+    ] as const) {
       expect(() => a.allocOffset(size, align)).toThrow(InvalidArgument);
       expect(() => a.alloc(size, align)).toThrow(InvalidArgument);
     }
@@ -185,7 +221,14 @@ describe('embedded: blockOn', () => {
   it('calls idle between polls that found the operation pending', () => {
     let idles = 0;
     const op = later('x', 3);
-    expect(blockOn((function* () { return yield op; })(), { idle: () => idles++ })).toBe('x');
+    expect(
+      blockOn(
+        (function* () {
+          return yield op;
+        })(),
+        { idle: () => idles++ },
+      ),
+    ).toBe('x');
     expect(op.polls).toBe(4);
     expect(idles).toBe(3);
   });
@@ -195,33 +238,56 @@ describe('embedded: blockOn', () => {
       const v: number = yield later(n, 1);
       return v * 2;
     }
-    expect(blockOn(function* () { return (yield* read(3)) + (yield* read(4)); })).toBe(14);
+    expect(
+      blockOn(function* () {
+        return (yield* read(3)) + (yield* read(4));
+      }),
+    ).toBe(14);
   });
 
   it('a poll that throws rejects at the yield, and the generator may catch it', () => {
-    const failing: Pollable<number> = { poll() { throw new InvalidArgument('fd', 9, 'closed'); } };
-    expect(blockOn(function* () {
-      try {
+    const failing: Pollable<number> = {
+      poll() {
+        throw new InvalidArgument('fd', 9, 'closed');
+      },
+    };
+    expect(
+      blockOn(function* () {
+        try {
+          yield failing;
+          return 'no';
+        } catch (e) {
+          return (e as InvalidArgument).kind;
+        }
+      }),
+    ).toBe('InvalidArgument');
+    expect(() =>
+      blockOn(function* () {
         yield failing;
-        return 'no';
-      } catch (e) {
-        return (e as InvalidArgument).kind;
-      }
-    })).toBe('InvalidArgument');
-    expect(() => blockOn(function* () { yield failing; })).toThrow(InvalidArgument);
+      }),
+    ).toThrow(InvalidArgument);
   });
 
   it('limits: a Promise cannot be awaited without an event loop; an endless operation gives up with WouldBlock', () => {
     let cleaned = false;
-    expect(() => blockOn(function* () {
-      try {
-        yield Promise.resolve(1);
-      } finally {
-        cleaned = true;
-      }
-    })).toThrow(WouldBlock);
+    expect(() =>
+      blockOn(function* () {
+        try {
+          yield Promise.resolve(1);
+        } finally {
+          cleaned = true;
+        }
+      }),
+    ).toThrow(WouldBlock);
     expect(cleaned).toBe(true);
-    expect(() => blockOn(function* () { yield later(1, 1e9); }, { maxPolls: 100 })).toThrow(/pending after 100 polls/);
+    expect(() =>
+      blockOn(
+        function* () {
+          yield later(1, 1e9);
+        },
+        { maxPolls: 100 },
+      ),
+    ).toThrow(/pending after 100 polls/);
     expect(() => blockOn((() => 5) as never)).toThrow(InvalidArgument);
   });
 });

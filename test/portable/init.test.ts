@@ -1,7 +1,20 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import {
-  init, shutdown, isInitialized, initThread, cleanupThread, isThreadInitialized, setPanicHandler, setPlatformHalt, panic,
-  InitError, AlreadyInitialized, InvalidConfig, PlatformError, Panic, type PanicInfo,
+  init,
+  shutdown,
+  isInitialized,
+  initThread,
+  cleanupThread,
+  isThreadInitialized,
+  setPanicHandler,
+  setPlatformHalt,
+  panic,
+  InitError,
+  AlreadyInitialized,
+  InvalidConfig,
+  PlatformError,
+  Panic,
+  type PanicInfo,
 } from '../../src/init.js';
 import { hasStackArena, stackStats } from '../../src/embedded.js';
 import { ctxGet, ctxSet } from '../../src/context.js';
@@ -16,7 +29,6 @@ import { volatileLoad, volatileStore } from '../../src/mmio.js';
 
 /** The in-memory HAL: a board with 1 KiB of RAM; its halt() throws Halted. */
 const boardHal = () => new MemHal({ regions: [{ name: 'RAM', base: 0x20000000, size: 1024 }] });
-
 
 afterEach(() => {
   shutdown();
@@ -75,7 +87,12 @@ describe('init / shutdown', () => {
   });
 
   it('an OSError from the platform is PlatformError(OSError), with no effect', () => {
-    const failing: ThreadProvider = { ...singleThreadProvider(), numOnlineCpus: () => { throw new OSError(38, 'sysconf failed', 'ENOSYS'); } };
+    const failing: ThreadProvider = {
+      ...singleThreadProvider(),
+      numOnlineCpus: () => {
+        throw new OSError(38, 'sysconf failed', 'ENOSYS');
+      },
+    };
     const e = thrown(() => init({ threads: failing, stackArena: 64 })) as PlatformError;
     expect(e).toBeInstanceOf(PlatformError);
     expect(e.cause).toBeInstanceOf(OSError);
@@ -113,7 +130,9 @@ describe('panic', () => {
     setPanicHandler(() => panic('again'));
     // The nested panic halts (skipping the handler); the outer one halts too as control comes back.
     expect((thrown(() => panic('first')) as Halted).reason).toMatch(/: first$/);
-    setPanicHandler(() => { throw new Error('handler bug'); });
+    setPanicHandler(() => {
+      throw new Error('handler bug');
+    });
     expect(thrown(() => panic('second'))).toBeInstanceOf(Halted);
   });
 

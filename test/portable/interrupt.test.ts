@@ -1,8 +1,18 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import fc from 'fast-check';
 import {
-  bindHal, disableInterrupts, enableInterrupts, withCriticalSection, inCriticalSection, CriticalSection, CriticalSectionError,
-  setInterruptHandler, enableIrq, disableIrq, InvalidArgument, type ExceptionFrame,
+  bindHal,
+  disableInterrupts,
+  enableInterrupts,
+  withCriticalSection,
+  inCriticalSection,
+  CriticalSection,
+  CriticalSectionError,
+  setInterruptHandler,
+  enableIrq,
+  disableIrq,
+  InvalidArgument,
+  type ExceptionFrame,
 } from '../../src/index.js';
 import { MemHal, Deadlock } from '../../hal/mem.js';
 import { runs } from '../support/env.js';

@@ -22,7 +22,12 @@ function region(n: number): [number, number] {
 }
 
 beforeEach(() => {
-  hal = new MemHal({ regions: [{ name: 'SRAM', base: 0x20000000, size: 0x20000 }, { name: 'PPB MPU', base: MPU_TYPE, size: 0x14 }] });
+  hal = new MemHal({
+    regions: [
+      { name: 'SRAM', base: 0x20000000, size: 0x20000 },
+      { name: 'PPB MPU', base: MPU_TYPE, size: 0x14 },
+    ],
+  });
   hal.poke32(MPU_TYPE, 8 << 8); // RP2040: 8 regions
   // RBAR and RASR are banked by RNR, as on the core.
   for (const reg of [MPU_RBAR, MPU_RASR]) {
@@ -53,7 +58,11 @@ describe('OS memory on the ARMv6-M MPU (RP2040)', () => {
     expect(volatileLoad(MPU_CTRL)).toBe(0b101); // ENABLE | PRIVDEFENA
     expect(volatileLoad(a)).toBe(0x1234); // protection does not touch the contents
     osProtect(a, PAGE, MemProt.Read.or(MemProt.Exec));
-    expect(mpu.regions().map((r) => [r.base - a, r.size])).toEqual([[0, PAGE], [PAGE, PAGE], [2 * PAGE, 2 * PAGE]]);
+    expect(mpu.regions().map((r) => [r.base - a, r.size])).toEqual([
+      [0, PAGE],
+      [PAGE, PAGE],
+      [2 * PAGE, 2 * PAGE],
+    ]);
     expect((region(0)[1] >>> 28) & 1).toBe(0); // the first page is executable
     osFree(a, 4 * PAGE);
     expect(mpu.regions()).toEqual([]);

@@ -19,7 +19,13 @@ describe('no_runtime: every heap entry point refuses', () => {
     { name: 'stackStats', call: () => none.stackStats() },
     { name: 'stackArena', call: () => none.stackArena() },
     { name: 'initStackArena', call: () => none.initStackArena(1024) },
-    { name: 'blockOn', call: () => none.blockOn(function* () { return 1; }) },
+    {
+      name: 'blockOn',
+      call: () =>
+        none.blockOn(function* () {
+          return 1;
+        }),
+    },
     { name: 'initOsMemory', call: () => none.initOsMemory({ base: 0, size: 4096, protector: { name: 'x', zero() {} } }) },
     { name: 'osAlloc', call: () => none.osAlloc(4096) },
     { name: 'osAllocAligned', call: () => none.osAllocAligned(4096, 8192) },

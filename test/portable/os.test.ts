@@ -5,10 +5,41 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fc from 'fast-check';
 import {
-  pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, randomBytes,
-  tryLock, unlock, tryLockByteExclusive, tryLockByteShared, atomicWrite, parentDirectory, createIoEngine, getpid, gettid,
-  exit, clockGettime, onSignal, installOsBackend, osBackend, fileDesc, NoOsBackend, InvalidArgument, IoError, IoEngine,
-  LockHandle, LockKind, F_OK, CLOCK_MONOTONIC, type CompletionOp, type IoDriver, type CompletionResult, type SocketAddress,
+  pread,
+  pwrite,
+  fileSize,
+  truncate,
+  access,
+  fullFsync,
+  syncDirectory,
+  randomBytes,
+  tryLock,
+  unlock,
+  tryLockByteExclusive,
+  tryLockByteShared,
+  atomicWrite,
+  parentDirectory,
+  createIoEngine,
+  getpid,
+  gettid,
+  exit,
+  clockGettime,
+  onSignal,
+  installOsBackend,
+  osBackend,
+  fileDesc,
+  NoOsBackend,
+  InvalidArgument,
+  IoError,
+  IoEngine,
+  LockHandle,
+  LockKind,
+  F_OK,
+  CLOCK_MONOTONIC,
+  type CompletionOp,
+  type IoDriver,
+  type CompletionResult,
+  type SocketAddress,
 } from '../../src/index.js';
 import { runs } from '../support/env.js';
 
@@ -125,22 +156,25 @@ describe('I/O engine logic (memory driver)', () => {
 
   it('every submission completes exactly once with its own id, and writes land where they say', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: 64 }), fc.uint8Array({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 8 }), async (writes) => {
-        const model = new Uint8Array(80);
-        let size = 0;
-        const ids = new Set<number>();
-        for (const [offset, bytes] of writes) {
-          ids.add(engine.submit({ op: 'Write', fd: fileDesc(5), buf: bytes, len: bytes.length, offset }));
-          model.set(bytes, offset);
-          size = Math.max(size, offset + bytes.length);
-        }
-        const seen: CompletionResult[] = [];
-        while (seen.length < ids.size) seen.push(...(await engine.poll()));
-        expect(seen.map((c) => c.submissionId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
-        const file = driver.files.get(5)!;
-        expect(file.subarray(0, size)).toEqual(model.subarray(0, size));
-        driver.files.set(5, new Uint8Array(0));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: 64 }), fc.uint8Array({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 8 }),
+        async (writes) => {
+          const model = new Uint8Array(80);
+          let size = 0;
+          const ids = new Set<number>();
+          for (const [offset, bytes] of writes) {
+            ids.add(engine.submit({ op: 'Write', fd: fileDesc(5), buf: bytes, len: bytes.length, offset }));
+            model.set(bytes, offset);
+            size = Math.max(size, offset + bytes.length);
+          }
+          const seen: CompletionResult[] = [];
+          while (seen.length < ids.size) seen.push(...(await engine.poll()));
+          expect(seen.map((c) => c.submissionId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+          const file = driver.files.get(5)!;
+          expect(file.subarray(0, size)).toEqual(model.subarray(0, size));
+          driver.files.set(5, new Uint8Array(0));
+        },
+      ),
       runs(200, 500),
     );
   });

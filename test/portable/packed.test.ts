@@ -1,8 +1,20 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  defineBitfield, bits, padding, Bool, UInt8, UInt16, UInt32, UInt64, enumElement,
-  verifyByteAlignment, verifyFieldWidth, verifyEnumFits, BitfieldDefinitionError, extractBits,
+  defineBitfield,
+  bits,
+  padding,
+  Bool,
+  UInt8,
+  UInt16,
+  UInt32,
+  UInt64,
+  enumElement,
+  verifyByteAlignment,
+  verifyFieldWidth,
+  verifyEnumFits,
+  BitfieldDefinitionError,
+  extractBits,
 } from '../../src/index.js';
 import { runs } from '../support/env.js';
 
@@ -115,13 +127,24 @@ describe('packed bitfield types: the reference sensor sample and wide layouts', 
     expect(Wide.SIZE_BITS).toBe(104);
     expect(() => Wide.zero().toBits()).toThrow(/toBigBits/);
     fc.assert(
-      fc.property(fc.nat({ max: 7 }), fc.nat({ max: 2 ** 29 - 1 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.nat({ max: 127 }), fc.boolean(), fc.constantFrom<'little' | 'big'>('little', 'big'), (a, b, c, d, e, endian) => {
-        const T = endian === 'little' ? Wide : defineBitfield('WideBE', { a: bits(3, UInt8), b: bits(29, UInt32), c: bits(64, UInt64), d: bits(7, UInt8), e: bits(1, Bool) }, { endian });
-        const w = T.create({ a, b, c, d, e });
-        const expected = BigInt(a) | (BigInt(b) << 3n) | (c << 32n) | (BigInt(d) << 96n) | (BigInt(e ? 1 : 0) << 103n);
-        const back = T.fromBits(expected);
-        return w.toBigBits() === expected && back.a === a && back.b === b && back.c === c && back.d === d && back.e === e && w.equals(back);
-      }),
+      fc.property(
+        fc.nat({ max: 7 }),
+        fc.nat({ max: 2 ** 29 - 1 }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.nat({ max: 127 }),
+        fc.boolean(),
+        fc.constantFrom<'little' | 'big'>('little', 'big'),
+        (a, b, c, d, e, endian) => {
+          const T =
+            endian === 'little'
+              ? Wide
+              : defineBitfield('WideBE', { a: bits(3, UInt8), b: bits(29, UInt32), c: bits(64, UInt64), d: bits(7, UInt8), e: bits(1, Bool) }, { endian });
+          const w = T.create({ a, b, c, d, e });
+          const expected = BigInt(a) | (BigInt(b) << 3n) | (c << 32n) | (BigInt(d) << 96n) | (BigInt(e ? 1 : 0) << 103n);
+          const back = T.fromBits(expected);
+          return w.toBigBits() === expected && back.a === a && back.b === b && back.c === c && back.d === d && back.e === e && w.equals(back);
+        },
+      ),
       runs(300),
     );
   });

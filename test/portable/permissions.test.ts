@@ -1,8 +1,19 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  sandbox, checkPermission, checkRegister, isPermitted, policyAllows, activePolicies, defineEntryPoints, ENTRY_POINTS,
-  PermissionDenied, PERMISSION_SCOPES, type PermissionPolicy, type PermissionRule, type PermissionScope,
+  sandbox,
+  checkPermission,
+  checkRegister,
+  isPermitted,
+  policyAllows,
+  activePolicies,
+  defineEntryPoints,
+  ENTRY_POINTS,
+  PermissionDenied,
+  PERMISSION_SCOPES,
+  type PermissionPolicy,
+  type PermissionRule,
+  type PermissionScope,
 } from '../../src/permissions.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
 import { bindHal, directHal, registerGate, unbindHal } from '../../src/platform.js';
@@ -11,7 +22,6 @@ import { runs } from '../support/env.js';
 import { thrown } from '../support/thrown.js';
 import { volatileLoad, volatileStore } from '../../src/mmio.js';
 import { peripheral } from '../../src/peripheral.js';
-
 
 const IO_BANK0 = { scope: 'register', from: 0x40014000, to: 0x40015000 } as const;
 
@@ -47,13 +57,15 @@ describe('permissions: sandbox', () => {
     try {
       expect(directHal).toBe(hal);
       expect(registerGate).toBeUndefined();
-      expect(() => sandbox({ allow: [IO_BANK0] }, () => {
-        expect(directHal).toBeUndefined();
-        expect(thrown(() => registerGate!(0x40015000, 4))).toBeInstanceOf(PermissionDenied);
-        sandbox({ deny: [] }, () => expect(directHal).toBeUndefined());
-        expect(directHal).toBeUndefined(); // the outer sandbox still gates
-        throw new Error('out');
-      })).toThrow('out');
+      expect(() =>
+        sandbox({ allow: [IO_BANK0] }, () => {
+          expect(directHal).toBeUndefined();
+          expect(thrown(() => registerGate!(0x40015000, 4))).toBeInstanceOf(PermissionDenied);
+          sandbox({ deny: [] }, () => expect(directHal).toBeUndefined());
+          expect(directHal).toBeUndefined(); // the outer sandbox still gates
+          throw new Error('out');
+        }),
+      ).toThrow('out');
       expect(directHal).toBe(hal);
       expect(registerGate).toBeUndefined();
     } finally {
@@ -73,20 +85,28 @@ describe('permissions: sandbox', () => {
 
   it('nested sandboxes only narrow, and the outer one is restored after a throw', () => {
     sandbox({ deny: [{ scope: 'file', prefix: '/secret' }] }, () => {
-      expect(() => sandbox({ allow: [{ scope: 'file' }] }, () => {
-        expect(isPermitted('file', '/secret/key')).toBe(false); // the inner allow cannot widen
-        expect(isPermitted('file', '/tmp/a')).toBe(true);
-        expect(isPermitted('register', 0)).toBe(false);
-        expect(activePolicies()).toHaveLength(2);
-        throw new Error('out');
-      })).toThrow('out');
+      expect(() =>
+        sandbox({ allow: [{ scope: 'file' }] }, () => {
+          expect(isPermitted('file', '/secret/key')).toBe(false); // the inner allow cannot widen
+          expect(isPermitted('file', '/tmp/a')).toBe(true);
+          expect(isPermitted('register', 0)).toBe(false);
+          expect(activePolicies()).toHaveLength(2);
+          throw new Error('out');
+        }),
+      ).toThrow('out');
       expect(isPermitted('register', 0)).toBe(true);
       expect(activePolicies()).toHaveLength(1);
     });
   });
 
   it('bad policies are typed errors and start no sandbox', () => {
-    for (const p of [{}, { allow: [{ scope: 'disk' }] }, { deny: [{ scope: 'register', from: 4 }] }, { deny: [{ scope: 'register', from: 8, to: 4 }] }, { allow: [{ scope: 'file', prefix: 3 }] }]) {
+    for (const p of [
+      {},
+      { allow: [{ scope: 'disk' }] },
+      { deny: [{ scope: 'register', from: 4 }] },
+      { deny: [{ scope: 'register', from: 8, to: 4 }] },
+      { allow: [{ scope: 'file', prefix: 3 }] },
+    ]) {
       let ran = false;
       expect(thrown(() => sandbox(p as PermissionPolicy, () => (ran = true)))).toBeInstanceOf(InvalidArgument);
       expect(ran).toBe(false);
@@ -100,7 +120,8 @@ describe('permissions: sandbox', () => {
       fc.tuple(scope, fc.nat(64), fc.nat(64)).map(([s, a, b]) => ({ scope: s, from: Math.min(a, b), to: Math.max(a, b) })),
       fc.tuple(scope, fc.constantFrom('', '/a', '/a/b', '/c')).map(([s, prefix]) => ({ scope: s, prefix })),
     );
-    const policy: fc.Arbitrary<PermissionPolicy> = fc.record({ allow: fc.array(rule, { maxLength: 4 }), deny: fc.array(rule, { maxLength: 4 }) }, { requiredKeys: [] })
+    const policy: fc.Arbitrary<PermissionPolicy> = fc
+      .record({ allow: fc.array(rule, { maxLength: 4 }), deny: fc.array(rule, { maxLength: 4 }) }, { requiredKeys: [] })
       .filter((p) => p.allow !== undefined || p.deny !== undefined);
     const target = fc.oneof(fc.nat(70), fc.constantFrom('/a', '/a/b/c', '/c/d', 'x'));
     fc.assert(
@@ -110,7 +131,9 @@ describe('permissions: sandbox', () => {
           for (const [s, t] of [...probes, ...probes]) {
             const expected = policies.every((p) => policyAllows(p, s as PermissionScope, t));
             expect(isPermitted(s as PermissionScope, t)).toBe(expected);
-            expect(thrown(() => (s === 'register' && typeof t === 'number' ? checkRegister(t) : checkPermission(s as PermissionScope, t))) === undefined).toBe(expected);
+            expect(thrown(() => (s === 'register' && typeof t === 'number' ? checkRegister(t) : checkPermission(s as PermissionScope, t))) === undefined).toBe(
+              expected,
+            );
           }
         };
         run(0);
@@ -125,7 +148,12 @@ describe('permissions: the registry pins', () => {
     expect(() => defineEntryPoints([{ name: 'x.raw', category: 'syscall' }])).toThrow(/must carry a permission scope/);
     expect(() => defineEntryPoints([{ name: 'x.now', category: 'time', scope: 'io' }])).toThrow(/must not be permission-gated/);
     expect(() => defineEntryPoints([{ name: 'x.log', category: 'logging', scope: 'file' }])).toThrow(InvalidArgument);
-    expect(() => defineEntryPoints([{ name: 'a.b', category: 'platform' }, { name: 'a.b', category: 'platform' }])).toThrow(/twice/);
+    expect(() =>
+      defineEntryPoints([
+        { name: 'a.b', category: 'platform' },
+        { name: 'a.b', category: 'platform' },
+      ]),
+    ).toThrow(/twice/);
   });
 
   it('the shipped registry satisfies them', () => {
@@ -151,7 +179,12 @@ describe('register gate: the whole access and the register it acts on', () => {
     withHal((hal) => {
       const deny = { deny: [{ scope: 'register' as const, from: BASE + 2, to: BASE + 3 }] };
       const escapes: string[] = [];
-      for (const [addr, width] of [[BASE, 32], [BASE + 2, 16], [BASE + 2, 8], [BASE + 2, 32]] as const) {
+      for (const [addr, width] of [
+        [BASE, 32],
+        [BASE + 2, 16],
+        [BASE + 2, 8],
+        [BASE + 2, 32],
+      ] as const) {
         try {
           sandbox(deny, () => volatileStore(addr, 1, width));
           if (addr % (width / 8) === 0) escapes.push(`store${width} ${addr.toString(16)}`);

@@ -3,12 +3,26 @@
 // builds and runs the embedded and no_runtime bundles.
 import { describe, it, expect } from 'vitest';
 import * as runtime from '../../src/runtime.js';
-import * as embedded from '../../src/embedded.js';
+import * as allocator from '../../src/embedded.js';
+import * as blocking from '../../src/block_on.js';
 import * as osMemory from '../../src/os_memory.js';
 import * as none from '../../src/no_runtime.js';
 import { RUNTIME_PROFILE } from '../../src/profile.js';
 
-const STACK = ['stackAlloc', 'stackAllocOffset', 'stackMark', 'stackReset', 'stackStats', 'stackArena', 'initStackArena', 'hasStackArena', 'releaseStackArena', 'blockOn'] as const;
+const STACK = [
+  'stackAlloc',
+  'stackAllocOffset',
+  'stackMark',
+  'stackReset',
+  'stackStats',
+  'stackArena',
+  'initStackArena',
+  'hasStackArena',
+  'releaseStackArena',
+  'blockOn',
+] as const;
+// The embedded profile's entry points: its allocator and blockOn.
+const embedded = { ...allocator, ...blocking };
 const OS_MEMORY = ['initOsMemory', 'osAlloc', 'osAllocAligned', 'osAllocHuge', 'osFree', 'osProtect', 'osAdvise'] as const;
 
 describe('runtime: the entry points of the build profile', () => {

@@ -12,7 +12,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemHal } from '../../hal/mem.js';
 import {
-  PermissionDenied, SandboxUnconfinable, activePolicies, checkPermission, confineThread, isPermitted, policyAllows, sandbox, type PermissionPolicy,
+  PermissionDenied,
+  SandboxUnconfinable,
+  activePolicies,
+  checkPermission,
+  confineThread,
+  isPermitted,
+  policyAllows,
+  sandbox,
+  type PermissionPolicy,
 } from '../../src/permissions.js';
 import { bindHal, boundHal, currentHal, directHal, registerGate, setRegisterGate, unbindHal } from '../../src/platform.js';
 import { installOsBackend, osBackend, type OsBackend, type OpenFlags, type PortableSignal } from '../../src/os.js';
@@ -24,6 +32,7 @@ import { setInterruptHandler } from '../../src/interrupt.js';
 import { pwrite, randomBytes } from '../../src/sys_common.js';
 import { tryLock } from '../../src/locking.js';
 import type { Hal } from '../../src/hal.js';
+import { fileDesc } from '../../src/common.js';
 
 const BASE = 0x40000000; // a peripheral block with RP2040-style atomic aliases
 const R = BASE + 0x10; // the denied register
@@ -36,7 +45,9 @@ const DENY_R_HALF: PermissionPolicy = { deny: [{ scope: 'register', from: R + 2,
 const ALLOW_Q: PermissionPolicy = { allow: [{ scope: 'register', from: Q, to: Q + 4 }] };
 const SECRET = '/data/secret';
 const DENY_FILES: PermissionPolicy = { deny: [{ scope: 'file', prefix: SECRET }, { scope: 'lock' }, { scope: 'random' }, { scope: 'process' }] };
-const DENY_ALL: PermissionPolicy = { deny: [{ scope: 'register', from: R, to: R + 4 }, { scope: 'file', prefix: SECRET }, { scope: 'lock' }, { scope: 'random' }, { scope: 'process' }] };
+const DENY_ALL: PermissionPolicy = {
+  deny: [{ scope: 'register', from: R, to: R + 4 }, { scope: 'file', prefix: SECRET }, { scope: 'lock' }, { scope: 'random' }, { scope: 'process' }],
+};
 
 /**
  * A strict in-memory file system for the engine without one (XS): paths normalised as a POSIX
@@ -45,7 +56,10 @@ const DENY_ALL: PermissionPolicy = { deny: [{ scope: 'register', from: R, to: R 
 class RecordingOs implements OsBackend {
   readonly name = 'recording';
   readonly calls: string[] = [];
-  readonly files = new Map<string, Uint8Array>([[`${SECRET}/key`, new Uint8Array(4)], ['/data/open/log', new Uint8Array(4)]]);
+  readonly files = new Map<string, Uint8Array>([
+    [`${SECRET}/key`, new Uint8Array(4)],
+    ['/data/open/log', new Uint8Array(4)],
+  ]);
   readonly fds = new Map<number, string>();
   private record(call: string, path: string): void {
     this.calls.push(`${call} ${path}`);
@@ -256,7 +270,11 @@ const ALIASES: Attempt[] = [
   { name: 'deny [R+2, R+3): 32-bit load at R', policy: DENY_R_HALF, attack: () => void volatileLoad(R) },
   { name: 'deny [R+2, R+3): store through the SET alias of R', policy: DENY_R_HALF, attack: () => volatileStore(R + 0x2000, 1) },
   { name: 'deny [R+2, R+3): 8-bit store at R then a warm 32-bit one', policy: DENY_R_HALF, attack: () => (volatileStore(R + 1, 1, 8), volatileStore(R, 1)) },
-  { name: 'a rule naming the alias denies the register', policy: { deny: [{ scope: 'register', from: R + 0x3000, to: R + 0x3004 }] }, attack: () => volatileStore(R, 1) },
+  {
+    name: 'a rule naming the alias denies the register',
+    policy: { deny: [{ scope: 'register', from: R + 0x3000, to: R + 0x3004 }] },
+    attack: () => volatileStore(R, 1),
+  },
   { name: 'allow-list of Q: atomicSet of CTRL', policy: ALLOW_Q, attack: () => P().CTRL.atomicSet(1) },
   { name: 'allow-list of Q: 32-bit store straddling Q - 2', policy: ALLOW_Q, attack: () => volatileStore(Q - 4, 1) },
 ];
@@ -270,7 +288,10 @@ const HATCHES: Attempt[] = [
   { name: 'boundHal().store32', attack: () => boundHal()!.store32(R, 1) },
   { name: 'currentHal().store32 at the SET alias', attack: () => currentHal().store32(R + 0x2000, 1) },
   { name: 'the HAL prototype method called on the HAL', attack: () => Object.getPrototypeOf(currentHal()).store32.call(currentHal(), R, 1) },
-  { name: 'the HAL protected store(addr, size, v)', attack: () => (currentHal() as unknown as { store(a: number, s: number, v: number): void }).store(R, 4, 1) },
+  {
+    name: 'the HAL protected store(addr, size, v)',
+    attack: () => (currentHal() as unknown as { store(a: number, s: number, v: number): void }).store(R, 4, 1),
+  },
   { name: 'an address past 2^32 that a HAL could wrap', attack: () => currentHal().store32(R + 2 ** 32, 1) },
   { name: 'a fractional address', attack: () => currentHal().store32(R + 0.5, 1) },
   { name: 'bindHal(evil) inside (would intercept after the sandbox)', attack: () => void bindHal(evilHal()) },
@@ -279,22 +300,31 @@ const HATCHES: Attempt[] = [
   { name: 'confineThread([]) inside, then volatileStore', attack: () => (confineThread([]), volatileStore(R, 1)) },
   { name: 'a nested sandbox allowing every register', attack: () => sandbox({ allow: [{ scope: 'register' }] }, () => volatileStore(R, 1)) },
   { name: 'a nested sandbox with an empty deny list', attack: () => sandbox({ deny: [] }, () => volatileStore(R, 1)) },
-  { name: 'catching the denial and retrying through an alias', attack: () => {
-    try {
-      volatileStore(R, 1);
-    } catch {
-      volatileStore(R + 0x1000, 1);
-    }
-  } },
+  {
+    name: 'catching the denial and retrying through an alias',
+    attack: () => {
+      try {
+        volatileStore(R, 1);
+      } catch {
+        volatileStore(R + 0x1000, 1);
+      }
+    },
+  },
   { name: 'osBackend() inside: open the secret', attack: () => void osBackend()!.open(`${SECRET}/key`, { write: true }, 0) },
-  { name: 'osBackend() inside: rename and unlink the secret', attack: () => (osBackend()!.rename(`${SECRET}/key`, '/data/x'), osBackend()!.unlink(`${SECRET}/key`)) },
+  {
+    name: 'osBackend() inside: rename and unlink the secret',
+    attack: () => (osBackend()!.rename(`${SECRET}/key`, '/data/x'), osBackend()!.unlink(`${SECRET}/key`)),
+  },
   { name: 'osBackend() inside: randomBytes', attack: () => osBackend()!.randomBytes(new Uint8Array(4)) },
   { name: 'osBackend() inside: exit', attack: () => osBackend()!.exit(3) },
   { name: 'osBackend() inside: onSignal', attack: () => void osBackend()!.onSignal('SIGINT', () => {}) },
   { name: 'osBackend() inside: list the secret directory', attack: () => void osBackend()!.listDirectory(SECRET) },
   { name: 'osBackend() inside: the secret through dot segments', attack: () => void osBackend()!.open(`/data/open/../secret/./key`, { read: true }, 0) },
   { name: 'osBackend() inside: the secret through doubled separators', attack: () => void osBackend()!.open(`/data//secret//key`, { read: true }, 0) },
-  { name: 'osBackend() inside: a file not made yet in the secret directory', attack: () => void osBackend()!.open(`${SECRET}/new`, { write: true, create: true }, 0o600) },
+  {
+    name: 'osBackend() inside: a file not made yet in the secret directory',
+    attack: () => void osBackend()!.open(`${SECRET}/new`, { write: true, create: true }, 0o600),
+  },
   { name: 'randomBytes()', attack: () => randomBytes(new Uint8Array(4)) },
 ];
 
@@ -302,7 +332,7 @@ const HATCHES: Attempt[] = [
 function captured(): Attempt[] {
   const direct = directHal!;
   const view = osBackend()!;
-  const secretFd = view.open(`${SECRET}/key`, { write: true }, 0);
+  const secretFd = fileDesc(view.open(`${SECRET}/key`, { write: true }, 0));
   fsys.calls.length = 0;
   return [
     { name: 'a directHal captured before: store32', attack: () => direct.store32(R, 1) },
@@ -315,10 +345,13 @@ function captured(): Attempt[] {
     { name: 'a backend view captured before: truncate and fsync the secret', attack: () => (view.truncate(secretFd, 0), view.fullFsync(secretFd)) },
     { name: 'pwrite() of a descriptor of the secret opened before the sandbox', attack: () => void pwrite(secretFd, new Uint8Array(1), 0) },
     { name: 'tryLock() of a descriptor of the secret opened before the sandbox', attack: () => void tryLock(secretFd, { start: 0, length: 1 }, 'Exclusive') },
-    { name: "the view's methods replaced inside", attack: () => {
-      (view as { pwrite: unknown }).pwrite = () => 0;
-      view.pwrite(secretFd, new Uint8Array(1), 0);
-    } },
+    {
+      name: "the view's methods replaced inside",
+      attack: () => {
+        (view as { pwrite: unknown }).pwrite = () => 0;
+        view.pwrite(secretFd, new Uint8Array(1), 0);
+      },
+    },
   ];
 }
 
@@ -327,7 +360,16 @@ type Poison = readonly [object, PropertyKey, unknown];
 const POISONS: readonly (readonly [string, () => Poison])[] = [
   ['Map.prototype.get answers true', () => [Map.prototype, 'get', () => true]],
   ['Map.prototype.get answers undefined, set does nothing', () => [Map.prototype, 'get', () => undefined]],
-  ['Map.prototype.set throws', () => [Map.prototype, 'set', () => { throw new Error('set'); }]],
+  [
+    'Map.prototype.set throws',
+    () => [
+      Map.prototype,
+      'set',
+      () => {
+        throw new Error('set');
+      },
+    ],
+  ],
   ['Map.prototype.has answers true', () => [Map.prototype, 'has', () => true]],
   ['Array.prototype.some answers false', () => [Array.prototype, 'some', () => false]],
   ['Array.prototype.includes answers true', () => [Array.prototype, 'includes', () => true]],
@@ -362,7 +404,13 @@ function poisoned([name, make]: readonly [string, () => Poison], what: string, a
       }
       if (key === 'get') {
         const set = Object.getOwnPropertyDescriptor(Map.prototype, 'set')!;
-        Object.defineProperty(Map.prototype, 'set', { value: function (this: Map<unknown, unknown>) { return this; }, configurable: true, writable: true });
+        Object.defineProperty(Map.prototype, 'set', {
+          value: function (this: Map<unknown, unknown>) {
+            return this;
+          },
+          configurable: true,
+          writable: true,
+        });
         extra.push([Map.prototype, 'set']);
         try {
           attack();
@@ -397,14 +445,31 @@ const raiseIrq = (): void => {
 };
 const LATER: Attempt[] = [
   { name: 'setInterruptHandler inside; the IRQ comes after', attack: () => setInterruptHandler(IRQ, () => volatileStore(R, 1)), later: raiseIrq },
-  { name: 'currentHal().irqSetHandler inside; the IRQ comes after', attack: () => currentHal().irqSetHandler(IRQ, () => currentHal().store32(R, 1)), later: raiseIrq },
-  { name: 'a handler installed inside installs another when it runs', attack: () => setInterruptHandler(IRQ, () => setInterruptHandler(IRQ + 1, () => volatileStore(R, 1))), later: () => {
-    raiseIrq();
-    hal.irqSetEnabled(IRQ + 1, true);
-    hal.raise(IRQ + 1);
-  } },
-  { name: 'a handler installed inside writes through a directHal it finds', attack: () => setInterruptHandler(IRQ, () => directHal?.store32(R, 1) ?? currentHal().store32(R, 1)), later: raiseIrq },
-  { name: 'a signal handler installed inside through the backend view', attack: () => void osBackend()!.onSignal('SIGINT', () => volatileStore(R, 1)), policy: DENY_R, later: () => fsys.handlers.forEach((h) => h()) },
+  {
+    name: 'currentHal().irqSetHandler inside; the IRQ comes after',
+    attack: () => currentHal().irqSetHandler(IRQ, () => currentHal().store32(R, 1)),
+    later: raiseIrq,
+  },
+  {
+    name: 'a handler installed inside installs another when it runs',
+    attack: () => setInterruptHandler(IRQ, () => setInterruptHandler(IRQ + 1, () => volatileStore(R, 1))),
+    later: () => {
+      raiseIrq();
+      hal.irqSetEnabled(IRQ + 1, true);
+      hal.raise(IRQ + 1);
+    },
+  },
+  {
+    name: 'a handler installed inside writes through a directHal it finds',
+    attack: () => setInterruptHandler(IRQ, () => directHal?.store32(R, 1) ?? currentHal().store32(R, 1)),
+    later: raiseIrq,
+  },
+  {
+    name: 'a signal handler installed inside through the backend view',
+    attack: () => void osBackend()!.onSignal('SIGINT', () => volatileStore(R, 1)),
+    policy: DENY_R,
+    later: () => fsys.handlers.forEach((h) => h()),
+  },
   {
     name: 'sandbox(policy, async fn) with the write after an await',
     attack: () =>
@@ -482,10 +547,10 @@ describe('sandbox escape suite (both engines)', () => {
 
   it('a file descriptor opened before a sandbox is judged by its path; its number reused for another file is not', () => {
     const view = osBackend()!;
-    const open = view.open('/data/open/log', { write: true }, 0);
+    const open = fileDesc(view.open('/data/open/log', { write: true }, 0));
     sandbox(DENY_FILES, () => pwrite(open, new Uint8Array(1), 0)); // an allowed file
     view.close(open);
-    const secret = view.open(`${SECRET}/key`, { write: true }, 0);
+    const secret = fileDesc(view.open(`${SECRET}/key`, { write: true }, 0));
     expect(secret).toBe(open); // the same number
     expect(() => sandbox(DENY_FILES, () => pwrite(secret, new Uint8Array(1), 0))).toThrow(PermissionDenied);
     expect(() => sandbox(DENY_FILES, () => checkPermission('file', `/data/open/../secret/key`))).toThrow(PermissionDenied);

@@ -9,14 +9,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rollup } from 'rollup';
-import nodeResolve from '@rollup/plugin-node-resolve';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installHostOs } from '../../host-sim/os/index.js';
 import { MemHal } from '../../hal/mem.js';
 import {
-  PermissionDenied, bindHal, currentHal, fileSize, fullFsync, osBackend, pread, pwrite, sandbox, truncate, tryLock, unbindHal, volatileStore,
-  type OsBackend, type PermissionPolicy,
+  PermissionDenied,
+  fileDesc,
+  bindHal,
+  currentHal,
+  fileSize,
+  fullFsync,
+  osBackend,
+  pread,
+  pwrite,
+  sandbox,
+  truncate,
+  tryLock,
+  unbindHal,
+  volatileStore,
+  type FileDesc,
+  type OsBackend,
+  type PermissionPolicy,
 } from '../../src/index.js';
+// @ts-expect-error plain JS build tooling
 import { transpileTs } from '../../tools/rollup-plugins.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -24,7 +40,7 @@ let D: string;
 let secret: string;
 let view: OsBackend;
 const R = 0x40000010;
-const fds: number[] = [];
+const fds: FileDesc[] = [];
 
 beforeAll(() => {
   installHostOs();
@@ -40,18 +56,34 @@ afterAll(() => {
   fs.rmSync(D, { recursive: true, force: true });
 });
 
-const DENY_SECRET = (): PermissionPolicy => ({ deny: [{ scope: 'file', prefix: `${D}/secret` }, { scope: 'lock', prefix: `${D}/secret` }] });
-const ALLOW_ALLOWED = (): PermissionPolicy => ({ allow: [{ scope: 'file', prefix: `${D}/allowed/` }, { scope: 'lock', prefix: `${D}/allowed/` }] });
+const DENY_SECRET = (): PermissionPolicy => ({
+  deny: [
+    { scope: 'file', prefix: `${D}/secret` },
+    { scope: 'lock', prefix: `${D}/secret` },
+  ],
+});
+const ALLOW_ALLOWED = (): PermissionPolicy => ({
+  allow: [
+    { scope: 'file', prefix: `${D}/allowed/` },
+    { scope: 'lock', prefix: `${D}/allowed/` },
+  ],
+});
 
 /** The attempts against real files; each gets descriptors made before its sandbox. */
 function fileAttempts(): { name: string; policy: PermissionPolicy; attack: () => unknown }[] {
-  const nodeFd = fs.openSync(secret, 'r+');
-  const viewFd = view.open(secret, { read: true, write: true }, 0);
+  const nodeFd = fileDesc(fs.openSync(secret, 'r+'));
+  const viewFd = fileDesc(view.open(secret, { read: true, write: true }, 0));
   fds.push(nodeFd, viewFd);
   const buf = new Uint8Array([0x58]);
   const out: { name: string; policy: PermissionPolicy; attack: () => unknown }[] = [];
-  for (const [policyName, policy] of [['deny D/secret', DENY_SECRET()], ['allow D/allowed/', ALLOW_ALLOWED()]] as const) {
-    for (const [fdName, fd] of [['opened by Node before', nodeFd], ['opened through osBackend() before', viewFd]] as const) {
+  for (const [policyName, policy] of [
+    ['deny D/secret', DENY_SECRET()],
+    ['allow D/allowed/', ALLOW_ALLOWED()],
+  ] as const) {
+    for (const [fdName, fd] of [
+      ['opened by Node before', nodeFd],
+      ['opened through osBackend() before', viewFd],
+    ] as const) {
       out.push(
         { name: `${policyName}: pwrite of a descriptor ${fdName}`, policy, attack: () => pwrite(fd, buf, 0) },
         { name: `${policyName}: pread of a descriptor ${fdName}`, policy, attack: () => pread(fd, new Uint8Array(6), 0) },
@@ -63,14 +95,26 @@ function fileAttempts(): { name: string; policy: PermissionPolicy; attack: () =>
         { name: `${policyName}: the backend view's lockRegion of a descriptor ${fdName}`, policy, attack: () => view.lockRegion(fd, 'Exclusive', 0, 1) },
       );
     }
-    for (const spelling of [`${D}/secret/f`, `${D}/./secret/f`, `${D}//secret/f`, `${D}/other/../secret/f`, `${D}/allowed/../secret/f`, `${D}/allowed/link/f`, path.relative(process.cwd(), secret)]) {
+    for (const spelling of [
+      `${D}/secret/f`,
+      `${D}/./secret/f`,
+      `${D}//secret/f`,
+      `${D}/other/../secret/f`,
+      `${D}/allowed/../secret/f`,
+      `${D}/allowed/link/f`,
+      path.relative(process.cwd(), secret),
+    ]) {
       out.push({ name: `${policyName}: the backend view opens ${spelling}`, policy, attack: () => view.open(spelling, { read: true, write: true }, 0) });
     }
     out.push(
       { name: `${policyName}: the view renames the secret away`, policy, attack: () => view.rename(secret, `${D}/allowed/stolen`) },
       { name: `${policyName}: the view renames a file over the secret`, policy, attack: () => view.rename(`${D}/allowed/a`, `${D}/allowed/link/f`) },
       { name: `${policyName}: the view unlinks the secret through a symlink`, policy, attack: () => view.unlink(`${D}/allowed/link/f`) },
-      { name: `${policyName}: the view makes a file not there yet in the secret directory`, policy, attack: () => view.open(`${D}/allowed/link/new`, { write: true, create: true }, 0o600) },
+      {
+        name: `${policyName}: the view makes a file not there yet in the secret directory`,
+        policy,
+        attack: () => view.open(`${D}/allowed/link/new`, { write: true, create: true }, 0o600),
+      },
       { name: `${policyName}: the view lists the secret directory`, policy, attack: () => view.listDirectory(`${D}/allowed/link`) },
     );
   }
@@ -92,25 +136,26 @@ describe('sandbox escapes against real files and descriptors', () => {
       }
       const after = fs.readdirSync(path.join(D, 'secret')).join();
       const changed = fs.existsSync(secret) ? fs.readFileSync(secret, 'utf8') !== 'secret' : true;
-      if (threw === undefined || changed || before !== after) escapes.push(`${a.name}: ${threw === undefined ? `returned ${String(result)}` : 'threw but changed the directory'}`);
+      if (threw === undefined || changed || before !== after)
+        escapes.push(`${a.name}: ${threw === undefined ? `returned ${String(result)}` : 'threw but changed the directory'}`);
       else if (!(threw instanceof PermissionDenied)) escapes.push(`${a.name}: refused with ${String(threw)}, not PermissionDenied`);
     }
     expect(escapes).toEqual([]);
     expect(attempts.length).toBe(NODE_FILE_ATTEMPTS);
-    for (const fd of fds) fs.closeSync(fd);
+    for (const fd of fds) fs.closeSync(fd as unknown as number);
   });
 
   it("a descriptor's number reused for the secret is judged by the file it now is", () => {
-    const fd = view.open(`${D}/allowed/a`, { read: true, write: true }, 0);
+    const fd = fileDesc(view.open(`${D}/allowed/a`, { read: true, write: true }, 0));
     sandbox(DENY_SECRET(), () => pwrite(fd, new Uint8Array([0x61]), 0)); // allowed file: goes through
-    fs.closeSync(fd); // closed behind vllsi's back
-    const reused = fs.openSync(secret, 'r+');
+    fs.closeSync(fd as unknown as number); // closed behind vllsi's back
+    const reused = fileDesc(fs.openSync(secret, 'r+'));
     try {
       expect(reused).toBe(fd);
       expect(() => sandbox(DENY_SECRET(), () => pwrite(reused, new Uint8Array([0x58]), 0))).toThrow(PermissionDenied);
       expect(fs.readFileSync(secret, 'utf8')).toBe('secret');
     } finally {
-      fs.closeSync(reused);
+      fs.closeSync(reused as unknown as number);
     }
   });
 
@@ -148,7 +193,10 @@ describe('a second copy of the library', () => {
   beforeAll(async () => {
     // The package as one module (what a bundler makes of it), with the in-memory HAL.
     const entry = path.join(D, 'entry.ts');
-    fs.writeFileSync(entry, `export * from ${JSON.stringify(path.join(root, 'src/index.ts'))};\nexport { MemHal } from ${JSON.stringify(path.join(root, 'hal/mem.ts'))};\n`);
+    fs.writeFileSync(
+      entry,
+      `export * from ${JSON.stringify(path.join(root, 'src/index.ts'))};\nexport { MemHal } from ${JSON.stringify(path.join(root, 'hal/mem.ts'))};\n`,
+    );
     const bundle = await rollup({ input: entry, plugins: [transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] })], onwarn: () => {} });
     bundleFile = path.join(D, 'vllsi.bundle.mjs');
     await bundle.write({ file: bundleFile, format: 'es' });
@@ -186,7 +234,9 @@ describe('a second copy of the library', () => {
       expect(escapes).toEqual([]);
       expect(hal.load32(R)).toBe(0);
       // B given A's backend view: every call passes A's gate.
-      expect(() => A.sandbox({ deny: [{ scope: 'random' }] }, () => (B.installOsBackend(A.osBackend()), B.randomBytes(new Uint8Array(1))))).toThrow(/permission denied: random/);
+      expect(() => A.sandbox({ deny: [{ scope: 'random' }] }, () => (B.installOsBackend(A.osBackend()), B.randomBytes(new Uint8Array(1))))).toThrow(
+        /permission denied: random/,
+      );
     } finally {
       B.unbindHal();
       B.installOsBackend(undefined);

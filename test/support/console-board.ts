@@ -14,15 +14,40 @@ export const testMap: DeviceMap = {
       baseAddress: BASE,
       registers: [
         {
-          name: 'CTRL', addressOffset: 0, size: 32, access: 'read-write', resetValue: 0x21, resetMask: 0xffffffff,
+          name: 'CTRL',
+          addressOffset: 0,
+          size: 32,
+          access: 'read-write',
+          resetValue: 0x21,
+          resetMask: 0xffffffff,
           fields: [
             { name: 'EN', bitOffset: 0, bitWidth: 1, access: 'read-write' },
-            { name: 'MODE', bitOffset: 4, bitWidth: 3, access: 'read-write', enums: [{ usage: 'read-write', values: [{ name: 'IDLE', value: 0 }, { name: 'RUN', value: 2 }] }] },
+            {
+              name: 'MODE',
+              bitOffset: 4,
+              bitWidth: 3,
+              access: 'read-write',
+              enums: [
+                {
+                  usage: 'read-write',
+                  values: [
+                    { name: 'IDLE', value: 0 },
+                    { name: 'RUN', value: 2 },
+                  ],
+                },
+              ],
+            },
             { name: 'VER', bitOffset: 24, bitWidth: 8, access: 'read-only' },
           ],
         },
         {
-          name: 'INTR', addressOffset: 4, size: 32, access: 'read-write', resetValue: 0, resetMask: 0xffffffff, modifiedWriteValues: 'oneToClear',
+          name: 'INTR',
+          addressOffset: 4,
+          size: 32,
+          access: 'read-write',
+          resetValue: 0,
+          resetMask: 0xffffffff,
+          modifiedWriteValues: 'oneToClear',
           fields: [
             { name: 'RX', bitOffset: 0, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
             { name: 'TX', bitOffset: 1, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
@@ -30,10 +55,24 @@ export const testMap: DeviceMap = {
           ],
         },
         {
-          name: 'FIFO', addressOffset: 8, size: 32, access: 'read-only', resetValue: 0, resetMask: 0xffffffff, readAction: 'modify',
+          name: 'FIFO',
+          addressOffset: 8,
+          size: 32,
+          access: 'read-only',
+          resetValue: 0,
+          resetMask: 0xffffffff,
+          readAction: 'modify',
           fields: [{ name: 'DATA', bitOffset: 0, bitWidth: 8, access: 'read-only', readAction: 'modify' }],
         },
-        { name: 'KEY', addressOffset: 0xc, size: 32, access: 'write-only', resetValue: 0, resetMask: 0xffffffff, fields: [{ name: 'LO', bitOffset: 0, bitWidth: 16, access: 'write-only' }] },
+        {
+          name: 'KEY',
+          addressOffset: 0xc,
+          size: 32,
+          access: 'write-only',
+          resetValue: 0,
+          resetMask: 0xffffffff,
+          fields: [{ name: 'LO', bitOffset: 0, bitWidth: 16, access: 'write-only' }],
+        },
         { name: 'HALF', addressOffset: 0x10, size: 16, access: 'read-write', resetValue: 0, resetMask: 0xffff, fields: [] },
       ],
     },
@@ -95,7 +134,10 @@ export class TestBus implements ConsoleBus {
 export class Host {
   readonly lines: string[] = [];
   readonly frames: Frame[] = [];
-  readonly reader = new FrameReader((f) => this.frames.push(f), (l) => this.lines.push(l));
+  readonly reader = new FrameReader(
+    (f) => this.frames.push(f),
+    (l) => this.lines.push(l),
+  );
   readonly send = (bytes: Uint8Array) => this.reader.push(bytes);
 
   /** Terminal answers so far: OK/ERR lines plus frames. */

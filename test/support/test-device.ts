@@ -29,7 +29,10 @@ export const DEVICE = {
         LEVEL: { bitOffset: 8, bitWidth: 4 },
       },
     },
-    STATUS: { addressOffset: 0x08, fields: { READY: { bitOffset: 0, bitWidth: 1, access: 'read-only' }, COUNT: { bitOffset: 4, bitWidth: 4, access: 'read-only' } } },
+    STATUS: {
+      addressOffset: 0x08,
+      fields: { READY: { bitOffset: 0, bitWidth: 1, access: 'read-only' }, COUNT: { bitOffset: 4, bitWidth: 4, access: 'read-only' } },
+    },
     CMD: { addressOffset: 0x0c, access: 'write-only', resetValue: 0x100, fields: { GO: { bitOffset: 0, bitWidth: 1 }, ARG: { bitOffset: 8, bitWidth: 8 } } },
     FIFO: { addressOffset: 0x10, fields: { DATA: { bitOffset: 0, bitWidth: 8, readAction: 'modify' } } },
     MIXED: {
@@ -40,4 +43,3 @@ export const DEVICE = {
     HALF: { addressOffset: 0x18, size: 16, fields: { LO: { bitOffset: 0, bitWidth: 8 }, HI: { bitOffset: 8, bitWidth: 8 } } },
   },
 } as const satisfies PeripheralDef;
-

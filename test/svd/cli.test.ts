@@ -25,7 +25,13 @@ describe('vllsi svd import', () => {
     const out = path.join(dir, 'r.json');
     expect(await main(['svd', 'import', fixture('derived'), '-o', out])).toBe(0);
     const raw = JSON.parse(readFileSync(out, 'utf8'));
-    expect(raw.peripherals[1]).toEqual({ name: 'UART1', baseAddress: 0x40038000, derivedFrom: 'UART0', groupName: 'UART', interrupts: [{ name: 'UART1_IRQ', value: 21 }] });
+    expect(raw.peripherals[1]).toEqual({
+      name: 'UART1',
+      baseAddress: 0x40038000,
+      derivedFrom: 'UART0',
+      groupName: 'UART',
+      interrupts: [{ name: 'UART1_IRQ', value: 21 }],
+    });
     expect(raw.peripherals[0].registers[0]).toEqual({ name: 'DR', addressOffset: 0, fields: [{ name: 'DATA', bitOffset: 0, bitWidth: 8 }] });
     rmSync(dir, { recursive: true });
   });
@@ -67,7 +73,11 @@ describe('vllsi svd import: warnings', () => {
     expect(err).toMatch(/… 3 more \(--warnings all shows every one\)/);
     const map = unpackMap(JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8')));
     expect(map.warnings!.length).toBe(13);
-    expect(map.warnings!.at(-1)).toEqual({ kind: 'enum-too-wide', where: 'peripheral P register E field F enumeratedValue TWO', message: '2 does not fit 1 bit; dropped' });
+    expect(map.warnings!.at(-1)).toEqual({
+      kind: 'enum-too-wide',
+      where: 'peripheral P register E field F enumeratedValue TWO',
+      message: '2 does not fit 1 bit; dropped',
+    });
     // Vocabulary in any case: Read-Only is read-only.
     expect(locate(map, 'P.E').register.access).toBe('read-only');
     expect(locate(map, 'P.OK').address).toBe(0x1000);
@@ -90,7 +100,8 @@ describe('vllsi svd import: warnings', () => {
 
   it('bytes that are not UTF-8 are an encoding error; a declared encoding is honoured', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-svd-enc-'));
-    const doc = (decl: string, name: Buffer) => Buffer.concat([Buffer.from(`<?xml version="1.0"${decl}?><device><name>`), name, Buffer.from('</name><peripherals/></device>')]);
+    const doc = (decl: string, name: Buffer) =>
+      Buffer.concat([Buffer.from(`<?xml version="1.0"${decl}?><device><name>`), name, Buffer.from('</name><peripherals/></device>')]);
     writeFileSync(path.join(dir, 'latin.svd'), doc('', Buffer.from([0x4d, 0xfc, 0x43])));
     expect(await main(['svd', 'import', path.join(dir, 'latin.svd'), '-o', path.join(dir, 'o.json')])).toBe(1);
     expect(() => importSvd(readFileSync(path.join(dir, 'latin.svd')))).toThrow(expect.objectContaining({ kind: 'SvdEncodingError' }));

@@ -25,7 +25,11 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
       const w = m.warnings!.find((x) => x.kind === 'enum-too-wide')!;
       expect(`${w.where}: ${w.message}`).toBe('peripheral NVMCTRL register PARAM field SEE enumeratedValue A: 0xA does not fit 1 bit; dropped');
       // The values that fit are kept.
-      expect(locate(m, 'NVMCTRL.PARAM.SEE').field!.enums![0]!.values.map((v) => v.value).sort()).toEqual([0, 1]);
+      expect(
+        locate(m, 'NVMCTRL.PARAM.SEE')
+          .field!.enums![0]!.values.map((v) => v.value)
+          .sort(),
+      ).toEqual([0, 1]);
     },
   },
   'Nordic__nrf52840.svd': {
@@ -61,7 +65,10 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
   'GigaDevice__GD32VF103.svd': {
     warnings: { 'repeated-element': 1, 'bad-value': 4 },
     check: (m) => {
-      expect(m.warnings!.find((w) => w.kind === 'repeated-element')).toMatchObject({ where: 'peripheral DMA1', message: '<baseAddress> given 2 times (0x40020000, 0x40020400); the last kept' });
+      expect(m.warnings!.find((w) => w.kind === 'repeated-element')).toMatchObject({
+        where: 'peripheral DMA1',
+        message: '<baseAddress> given 2 times (0x40020000, 0x40020400); the last kept',
+      });
       expect(m.peripherals.find((p) => p.name === 'DMA1')!.baseAddress).toBe(0x40020400);
     },
   },
@@ -88,7 +95,12 @@ const expected: Record<string, { warnings: Partial<Record<WarningClass, number>>
   },
   'NXP__LPC43xx_43Sxx.svd': {
     warnings: { renamed: 500 },
-    check: (m) => expect(locate(m, 'SCT.CTRL').register.fields.filter((f) => /^RESERVED/.test(f.name)).map((f) => f.name)).toEqual(['RESERVED', 'RESERVED_29']),
+    check: (m) =>
+      expect(
+        locate(m, 'SCT.CTRL')
+          .register.fields.filter((f) => /^RESERVED/.test(f.name))
+          .map((f) => f.name),
+      ).toEqual(['RESERVED', 'RESERVED_29']),
   },
   'STMicro__STM32F411.svd': {
     warnings: { 'repeated-element': 1 },
@@ -113,7 +125,11 @@ const load = (file: string) => {
 
 describe.skipIf(!corpus)('vendor SVD corpus', () => {
   it('has the 13 files this test knows', () => {
-    expect(readdirSync(corpus!).filter((f) => f.endsWith('.svd')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(corpus!)
+        .filter((f) => f.endsWith('.svd'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   describe.each(Object.keys(expected))('%s', (file) => {
@@ -159,11 +175,21 @@ describe.skipIf(!corpus)('vendor SVD corpus', () => {
       }
       const t = performance.now();
       const program = ts.createProgram(files, {
-        target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        strict: true, skipLibCheck: true, noEmit: true, types: [], lib: ['lib.es2022.d.ts'],
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: [],
+        lib: ['lib.es2022.d.ts'],
       });
-      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.relative(dir, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-      console.log(`svd gen: ${files.length} modules from ${Object.keys(expected).length} corpus files type-checked in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const diagnostics = ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => `${d.file ? path.relative(dir, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      console.log(
+        `svd gen: ${files.length} modules from ${Object.keys(expected).length} corpus files type-checked in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
       expect(diagnostics.slice(0, 20)).toEqual([]);
       // Every file's program really was checked: the generated sources are part of it.
       expect(program.getSourceFiles().filter((f) => f.fileName.startsWith(dir)).length).toBe(files.length);

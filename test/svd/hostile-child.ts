@@ -13,7 +13,10 @@ try {
   const m = importSvd(input);
   const registers = m.peripherals.reduce((n, p) => n + p.registers.length, 0);
   const warnings = (m.warnings ?? []).map((w) => `${w.where}: ${w.message}`).join(' | ');
-  outcome = { kind: 'none', message: `imported: ${m.peripherals.length} peripherals, ${registers} registers, ${m.warnings?.length ?? 0} warnings: ${warnings}` };
+  outcome = {
+    kind: 'none',
+    message: `imported: ${m.peripherals.length} peripherals, ${registers} registers, ${m.warnings?.length ?? 0} warnings: ${warnings}`,
+  };
 } catch (e) {
   outcome = { kind: (e as { kind?: string }).kind ?? (e as Error).name, message: (e as Error).message };
 }

@@ -10,7 +10,11 @@ import { importSvd, SvdError } from '../../tools/svd/import.js';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function runCase(name: string): { kind: string; message: string; ms: number; cpuMs: number; rssMB: number } {
-  const child = spawnSync(process.execPath, ['--max-old-space-size=512', '--stack-size=984', '--import', './tools/ts-register.js', 'test/svd/hostile-child.ts', name], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=512', '--stack-size=984', '--import', './tools/ts-register.js', 'test/svd/hostile-child.ts', name],
+    { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  );
   if (child.status !== 0) throw new Error(`child for '${name}' failed (${child.signal ?? child.status}): ${child.stderr.slice(-2000)}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 }

@@ -45,7 +45,10 @@ describe('svd import: derivedFrom', () => {
 
   it('enumeratedValues derive by set name', () => {
     const rxe = locate(m, 'UART0.CR.RXE').field!;
-    expect(rxe.enums![0]!.values).toEqual([{ name: 'OFF', value: 0 }, { name: 'ON', value: 1 }]);
+    expect(rxe.enums![0]!.values).toEqual([
+      { name: 'OFF', value: 0 },
+      { name: 'ON', value: 1 },
+    ]);
   });
 
   it('a derived cluster copies the base registers and adds its own', () => {
@@ -69,12 +72,25 @@ describe('svd import: dim', () => {
   it('register arrays, dimIndex lists, numeric and letter ranges', () => {
     const regs = m.peripherals[1]!.registers.map((r) => [r.name, r.addressOffset]);
     expect(regs).toEqual([
-      ['KEY[0]', 0x10], ['KEY[1]', 0x14], ['KEY[2]', 0x18], ['KEY[3]', 0x1c],
-      ['CHA_CTRL', 0x40], ['CHB_CTRL', 0x48], ['CHC_CTRL', 0x50],
-      ['CMP2', 0x80], ['CMP3', 0x84], ['CMP4', 0x88], ['CMP5', 0x8c],
-      ['AXIS_X', 0xa0], ['AXIS_Y', 0xa4], ['AXIS_Z', 0xa8],
+      ['KEY[0]', 0x10],
+      ['KEY[1]', 0x14],
+      ['KEY[2]', 0x18],
+      ['KEY[3]', 0x1c],
+      ['CHA_CTRL', 0x40],
+      ['CHB_CTRL', 0x48],
+      ['CHC_CTRL', 0x50],
+      ['CMP2', 0x80],
+      ['CMP3', 0x84],
+      ['CMP4', 0x88],
+      ['CMP5', 0x8c],
+      ['AXIS_X', 0xa0],
+      ['AXIS_Y', 0xa4],
+      ['AXIS_Z', 0xa8],
       ['PINS', 0xc0],
-      ['SM0_CLKDIV', 0x100], ['SM0_ADDR', 0x104], ['SM1_CLKDIV', 0x120], ['SM1_ADDR', 0x124],
+      ['SM0_CLKDIV', 0x100],
+      ['SM0_ADDR', 0x104],
+      ['SM1_CLKDIV', 0x120],
+      ['SM1_ADDR', 0x124],
     ]);
     expect(locate(m, 'TIMER1.KEY[2]').register.description).toBe('Key word 2');
     expect(locate(m, 'TIMER0.SM1_CLKDIV').register.resetValue).toBe(0x10000);
@@ -117,24 +133,48 @@ describe('svd import: fields', () => {
 
   it('the three bit-range notations give the same [lsb, width] shape', () => {
     expect(locate(m, 'DEV.CTRL').register.fields.map((f) => [f.name, f.bitOffset, f.bitWidth, f.access])).toEqual([
-      ['A', 0, 4, 'read-write'], ['B', 4, 4, 'read-only'], ['C', 8, 8, 'write-only'], ['MODE', 16, 3, 'read-write'], ['D', 31, 1, 'read-write'],
+      ['A', 0, 4, 'read-write'],
+      ['B', 4, 4, 'read-only'],
+      ['C', 8, 8, 'write-only'],
+      ['MODE', 16, 3, 'read-write'],
+      ['D', 31, 1, 'read-write'],
     ]);
   });
 
-  it('enumeratedValues keep usage, isDefault and expand don\'t-care bits', () => {
+  it("enumeratedValues keep usage, isDefault and expand don't-care bits", () => {
     const mode = locate(m, 'DEV.CTRL.MODE').field!;
     expect(mode.enums).toEqual([
-      { usage: 'read', name: 'MODE_R', defaultName: 'OTHER', values: [
-        { name: 'IDLE', value: 0 }, { name: 'BUSY', value: 4 }, { name: 'BUSY', value: 5 }, { name: 'BUSY', value: 6 }, { name: 'BUSY', value: 7 },
-      ] },
-      { usage: 'write', name: 'MODE_W', values: [{ name: 'START', value: 1 }, { name: 'STOP', value: 2 }] },
+      {
+        usage: 'read',
+        name: 'MODE_R',
+        defaultName: 'OTHER',
+        values: [
+          { name: 'IDLE', value: 0 },
+          { name: 'BUSY', value: 4 },
+          { name: 'BUSY', value: 5 },
+          { name: 'BUSY', value: 6 },
+          { name: 'BUSY', value: 7 },
+        ],
+      },
+      {
+        usage: 'write',
+        name: 'MODE_W',
+        values: [
+          { name: 'START', value: 1 },
+          { name: 'STOP', value: 2 },
+        ],
+      },
     ]);
   });
 
   it('modifiedWriteValues: register level inherited by fields, field level overrides (modify = plain write)', () => {
     const intr = locate(m, 'DEV.INTR').register;
     expect(intr.modifiedWriteValues).toBe('oneToClear');
-    expect(intr.fields.map((f) => [f.name, f.modifiedWriteValues])).toEqual([['RX', 'oneToClear'], ['TX', 'oneToSet'], ['ERR', undefined]]);
+    expect(intr.fields.map((f) => [f.name, f.modifiedWriteValues])).toEqual([
+      ['RX', 'oneToClear'],
+      ['TX', 'oneToSet'],
+      ['ERR', undefined],
+    ]);
   });
 
   it('readAction on a register and on a field', () => {
@@ -155,20 +195,78 @@ describe('svd import: a malformed element is repaired or skipped with a warning 
     `<device><name>X</name><peripherals>${extra}<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register>${regs}</registers></peripheral></peripherals></device>`;
   const reg = (body: string) => wrap(`<register><name>A</name><addressOffset>0</addressOffset>${body}</register>`);
   it.each([
-    ['circular derivedFrom', wrap('<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>'), 'skipped', /^peripheral P register [AB]$/, /circular; skipped/],
-    ['unknown derivedFrom', wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /NOPE/],
-    ['bad bitRange', reg('<fields><field><name>F</name><bitRange>7:0</bitRange></field></fields>'), 'skipped', /^peripheral P register A field F$/, /bad bitRange/],
-    ['field outside register', reg('<size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields>'), 'field-outside', /^peripheral P register A field F$/, /bits 6\.\.9 lie outside the 8-bit register; dropped/],
+    [
+      'circular derivedFrom',
+      wrap(
+        '<register derivedFrom="B"><name>A</name><addressOffset>0</addressOffset></register><register derivedFrom="A"><name>B</name><addressOffset>4</addressOffset></register>',
+      ),
+      'skipped',
+      /^peripheral P register [AB]$/,
+      /circular; skipped/,
+    ],
+    [
+      'unknown derivedFrom',
+      wrap('<register derivedFrom="NOPE"><name>A</name><addressOffset>0</addressOffset></register>'),
+      'skipped',
+      /^peripheral P register A$/,
+      /NOPE/,
+    ],
+    [
+      'bad bitRange',
+      reg('<fields><field><name>F</name><bitRange>7:0</bitRange></field></fields>'),
+      'skipped',
+      /^peripheral P register A field F$/,
+      /bad bitRange/,
+    ],
+    [
+      'field outside register',
+      reg('<size>8</size><fields><field><name>F</name><bitOffset>6</bitOffset><bitWidth>4</bitWidth></field></fields>'),
+      'field-outside',
+      /^peripheral P register A field F$/,
+      /bits 6\.\.9 lie outside the 8-bit register; dropped/,
+    ],
     ['no addressOffset', wrap('<register><name>A</name></register>'), 'skipped', /^peripheral P register A$/, /no <addressOffset>/],
-    ['bad number', wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'), 'skipped', /^peripheral P register A$/, /<addressOffset>: bad number '0xZZ'/],
+    [
+      'bad number',
+      wrap('<register><name>A</name><addressOffset>0xZZ</addressOffset></register>'),
+      'skipped',
+      /^peripheral P register A$/,
+      /<addressOffset>: bad number '0xZZ'/,
+    ],
     ['%s without dim', wrap('<register><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /no <dim>/],
-    ['dimIndex count', wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'), 'skipped', /register A%s$/, /2 names for dim 3/],
+    [
+      'dimIndex count',
+      wrap('<register><dim>3</dim><dimIncrement>4</dimIncrement><dimIndex>A,B</dimIndex><name>A%s</name><addressOffset>0</addressOffset></register>'),
+      'skipped',
+      /register A%s$/,
+      /2 names for dim 3/,
+    ],
     ['bad access', reg('<access>sometimes</access>'), 'bad-value', /^peripheral P register A$/, /unknown <access> 'sometimes'.*ignored/],
     ['impossible size', reg('<size>1</size>'), 'bad-size', /^peripheral P register A$/, /size 1 is not a register size.*register skipped/],
-    ['reset value wider than the register', reg('<size>16</size><resetValue>0x12345</resetValue>'), 'value-too-wide', /^peripheral P register A <resetValue>$/, /0x12345 does not fit the 16-bit register; masked to 0x2345/],
+    [
+      'reset value wider than the register',
+      reg('<size>16</size><resetValue>0x12345</resetValue>'),
+      'value-too-wide',
+      /^peripheral P register A <resetValue>$/,
+      /0x12345 does not fit the 16-bit register; masked to 0x2345/,
+    ],
     ['reset mask wider than the register', reg('<size>8</size><resetMask>0xFFFF</resetMask>'), 'value-too-wide', /<resetMask>$/, /masked to 0xff/],
-    ['enumerated value wider than its field', reg('<fields><field><name>SEE</name><bitOffset>0</bitOffset><enumeratedValues><enumeratedValue><name>A</name><value>0xA</value></enumeratedValue><enumeratedValue><name>B</name><value>1</value></enumeratedValue></enumeratedValues></field></fields>'), 'enum-too-wide', /^peripheral P register A field SEE enumeratedValue A$/, /0xA does not fit 1 bit; dropped/],
-    ['repeated <baseAddress>', `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register></registers></peripheral></peripherals></device>`, 'repeated-element', /^peripheral P$/, /<baseAddress> given 2 times \(0x1000, 0x2000\); the last kept/],
+    [
+      'enumerated value wider than its field',
+      reg(
+        '<fields><field><name>SEE</name><bitOffset>0</bitOffset><enumeratedValues><enumeratedValue><name>A</name><value>0xA</value></enumeratedValue><enumeratedValue><name>B</name><value>1</value></enumeratedValue></enumeratedValues></field></fields>',
+      ),
+      'enum-too-wide',
+      /^peripheral P register A field SEE enumeratedValue A$/,
+      /0xA does not fit 1 bit; dropped/,
+    ],
+    [
+      'repeated <baseAddress>',
+      `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers><register><name>OK</name><addressOffset>0x40</addressOffset></register></registers></peripheral></peripherals></device>`,
+      'repeated-element',
+      /^peripheral P$/,
+      /<baseAddress> given 2 times \(0x1000, 0x2000\); the last kept/,
+    ],
   ])('%s', (_name, xml, kind, where, message) => {
     const m = importSvd(xml as string);
     const w = m.warnings!.find((x) => x.kind === kind)!;
@@ -180,8 +278,13 @@ describe('svd import: a malformed element is repaired or skipped with a warning 
   });
 
   it('what a warning repairs: the masked reset, the kept enumerated values, the last <baseAddress>', () => {
-    const wrapOne = (regs: string) => `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
-    const m = importSvd(wrapOne('<register><name>A</name><addressOffset>4</addressOffset><size>16</size><resetValue>0xFFFFFFFFFFFF8001</resetValue><fields><field><name>F</name><bitOffset>0</bitOffset><bitWidth>2</bitWidth><enumeratedValues><enumeratedValue><name>BIG</name><value>4</value></enumeratedValue><enumeratedValue><name>TOP</name><value>3</value></enumeratedValue></enumeratedValues></field></fields></register>'));
+    const wrapOne = (regs: string) =>
+      `<device><name>X</name><peripherals><peripheral><name>P</name><baseAddress>0x1000</baseAddress><baseAddress>0x2000</baseAddress><registers>${regs}</registers></peripheral></peripherals></device>`;
+    const m = importSvd(
+      wrapOne(
+        '<register><name>A</name><addressOffset>4</addressOffset><size>16</size><resetValue>0xFFFFFFFFFFFF8001</resetValue><fields><field><name>F</name><bitOffset>0</bitOffset><bitWidth>2</bitWidth><enumeratedValues><enumeratedValue><name>BIG</name><value>4</value></enumeratedValue><enumeratedValue><name>TOP</name><value>3</value></enumeratedValue></enumeratedValues></field></fields></register>',
+      ),
+    );
     const a = locate(m, 'P.A');
     expect(a.address).toBe(0x2004);
     expect(a.register.resetValue).toBe(0x8001);

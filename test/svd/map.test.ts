@@ -7,11 +7,23 @@ import { isReadable, isWritable, type PeripheralDef } from '../../src/register_d
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
 import { MemHal } from '../../hal/mem.js';
 
-const reg = (name: string, addressOffset: number) => ({ name, addressOffset, size: 32 as const, access: 'read-write' as const, resetValue: 0, resetMask: 0xffffffff, fields: [] });
+const reg = (name: string, addressOffset: number) => ({
+  name,
+  addressOffset,
+  size: 32 as const,
+  access: 'read-write' as const,
+  resetValue: 0,
+  resetMask: 0xffffffff,
+  fields: [],
+});
 
 describe('register maps', () => {
   it('a name spelled exactly wins; one that matches two ignoring case is an error, not a guess', () => {
-    const map: DeviceMap = { format: REGMAP_FORMAT, device: 'D', peripherals: [{ name: 'P', baseAddress: 0x1000, registers: [reg('mtime', 0), reg('MTIME', 4), reg('CTRL', 8)] }] };
+    const map: DeviceMap = {
+      format: REGMAP_FORMAT,
+      device: 'D',
+      peripherals: [{ name: 'P', baseAddress: 0x1000, registers: [reg('mtime', 0), reg('MTIME', 4), reg('CTRL', 8)] }],
+    };
     expect(locate(map, 'P.mtime').address).toBe(0x1000);
     expect(locate(map, 'P.MTIME').address).toBe(0x1004);
     expect(locate(map, 'p.ctrl').address).toBe(0x1008);
@@ -21,10 +33,23 @@ describe('register maps', () => {
 
   it('derived peripherals read back whatever the order; a cycle or a missing base is refused', () => {
     const packed = (peripherals: unknown[]) => ({ format: REGMAP_FORMAT, device: 'D', peripherals });
-    const m = unpackMap(packed([{ name: 'B', baseAddress: 0x2000, derivedFrom: 'C' }, { name: 'C', baseAddress: 0x3000, derivedFrom: 'A' }, { name: 'A', baseAddress: 0x1000, registers: [{ name: 'R', addressOffset: 4 }] }]));
+    const m = unpackMap(
+      packed([
+        { name: 'B', baseAddress: 0x2000, derivedFrom: 'C' },
+        { name: 'C', baseAddress: 0x3000, derivedFrom: 'A' },
+        { name: 'A', baseAddress: 0x1000, registers: [{ name: 'R', addressOffset: 4 }] },
+      ]),
+    );
     expect(locate(m, 'B.R').address).toBe(0x2004);
     expect(m.peripherals[0]!.registers).toBe(m.peripherals[2]!.registers);
-    expect(() => unpackMap(packed([{ name: 'B', baseAddress: 0, derivedFrom: 'C' }, { name: 'C', baseAddress: 0, derivedFrom: 'B' }]))).toThrow(/peripheral "C" derives from "B", which derives from it in turn/);
+    expect(() =>
+      unpackMap(
+        packed([
+          { name: 'B', baseAddress: 0, derivedFrom: 'C' },
+          { name: 'C', baseAddress: 0, derivedFrom: 'B' },
+        ]),
+      ),
+    ).toThrow(/peripheral "C" derives from "B", which derives from it in turn/);
     expect(() => unpackMap(packed([{ name: 'B', baseAddress: 0, derivedFrom: 'NONE' }]))).toThrow(/which the map does not have/);
   });
 
@@ -40,7 +65,11 @@ describe('one access rule for maps and mmio', () => {
   });
 
   it('mmio refuses to read a writeOnce register, as the console does', () => {
-    const DEV = { name: 'DEV', baseAddress: 0x40000000, registers: { KEY: { addressOffset: 0, access: 'writeOnce' }, LOCK: { addressOffset: 4, access: 'read-writeOnce' } } } as const satisfies PeripheralDef;
+    const DEV = {
+      name: 'DEV',
+      baseAddress: 0x40000000,
+      registers: { KEY: { addressOffset: 0, access: 'writeOnce' }, LOCK: { addressOffset: 4, access: 'read-writeOnce' } },
+    } as const satisfies PeripheralDef;
     const hal = new MemHal({ regions: [{ name: 'DEV', base: 0x40000000, size: 0x10 }] });
     const previous = bindHal(hal);
     try {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { sharedOrSkip } from './shared.js';
 import { importSvd } from '../../tools/svd/import.js';
 import { mapToJson } from '../../tools/svd/write.js';
-import { enumName, fieldValue, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/register_map.js';
+import { enumName, locate, readHasSideEffects, unpackMap, type DeviceMap } from '../../src/register_map.js';
 
 const svdDir = sharedOrSkip('svd', 'vendor SVD conformance');
 const dir = pathToFileURL(`${svdDir}/`);
@@ -85,7 +85,10 @@ describe.skipIf(!present)('vendor SVD: ESP32 and ESP32-C3 (espressif/svd)', () =
   });
 
   it('the committed board maps are what the importer makes of the vendor files', () => {
-    for (const [svd, board] of [['RP2040.svd', 'rpi-pico'], ['esp32.svd', 'esp32-devkitc']] as const) {
+    for (const [svd, board] of [
+      ['RP2040.svd', 'rpi-pico'],
+      ['esp32.svd', 'esp32-devkitc'],
+    ] as const) {
       const committed = unpackMap(JSON.parse(readFileSync(new URL(`../../boards/${board}/registers.json`, import.meta.url), 'utf8')));
       expect({ ...committed, source: undefined }).toEqual({ ...load(svd), source: undefined });
     }

@@ -2,7 +2,6 @@
 // mcconfig reads it (manifest platforms matching as in Moddable's tools/mcmanifest.js,
 // module names to files, named imports that must exist), and the mcconfig command
 // flash builds, run against a stand-in `mcconfig` that only records its arguments.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +39,9 @@ describe('vllsi build', () => {
     expect(out).toContain(`cd ${pico} && mcconfig -d -m -p pico`);
     const app = JSON.parse(readFileSync(path.join(pico, 'manifest.json'), 'utf8')) as Manifest;
     expect(app.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', './vllsi/manifest.json']);
-    expect(readFileSync(path.join(pico, 'vllsi/hal/rp2040/rp2040_sync.c'), 'utf8')).toBe(readFileSync(path.join(packageRoot, 'hal/rp2040/rp2040_sync.c'), 'utf8'));
+    expect(readFileSync(path.join(pico, 'vllsi/hal/rp2040/rp2040_sync.c'), 'utf8')).toBe(
+      readFileSync(path.join(packageRoot, 'hal/rp2040/rp2040_sync.c'), 'utf8'),
+    );
   });
 
   it('on pico and pico/<sub>, the manifest gives the RP2040 HAL sources, the bundles and the embedded profile', async () => {
@@ -79,10 +80,19 @@ describe('vllsi build', () => {
 
   it('refuses an unknown board, profile or option with its usage (exit 2), and writes nothing', async () => {
     const out = path.join(tmp, 'none');
-    expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)") });
-    expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({ code: 2, out: expect.stringContaining("unknown runtime profile 'tiny'") });
+    expect(await vllsi('build', '--board', 'arduino-uno', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown board 'arduino-uno' (known: rpi-pico, esp32-devkitc)"),
+    });
+    expect(await vllsi('build', '--board', 'rpi-pico', '--profile', 'tiny', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown runtime profile 'tiny'"),
+    });
     expect((await vllsi('build')).code).toBe(2);
-    expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({ code: 2, out: expect.stringContaining("Unknown option '--bogus'") });
+    expect(await vllsi('build', '--board', 'rpi-pico', '-o', out, '--bogus')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("Unknown option '--bogus'"),
+    });
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -115,7 +125,10 @@ describe('vllsi build APP_DIR', () => {
   });
 
   it('an app that uses the console gets the console manifest included', async () => {
-    const app = writeApp('with-console', `import { serveConsoleOnSerial } from 'vllsi/console';\nexport default function main(): void { void serveConsoleOnSerial; }\n`);
+    const app = writeApp(
+      'with-console',
+      `import { serveConsoleOnSerial } from 'vllsi/console';\nexport default function main(): void { void serveConsoleOnSerial; }\n`,
+    );
     const out = path.join(tmp, 'app-console');
     expect((await vllsi('build', '--board', 'rpi-pico', '-o', out, app)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -127,7 +140,10 @@ describe('vllsi build APP_DIR', () => {
     const cases: [string, string][] = [
       [path.join(tmp, 'apps', 'nowhere'), 'does not exist'],
       [writeApp('node', `import fs from 'node:fs';\nexport default function main(): void { fs.existsSync('x'); }\n`), "imports the Node module 'node:fs'"],
-      [writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`), "vllsi has register definitions for esp32, rp2040"],
+      [
+        writeApp('chip', `import { GPIO } from 'vllsi/registers/stm32';\nexport default function main(): void { void GPIO; }\n`),
+        'vllsi has register definitions for esp32, rp2040',
+      ],
       [writeApp('missing', `import { helper } from './helper.js';\nexport default function main(): void { helper(); }\n`), 'helper'],
       [writeApp('no-default', `export function main(): void {}\n`), 'has no default export'],
     ];
@@ -177,7 +193,11 @@ exit 0
 `,
     );
     chmodSync(script, 0o755);
-    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('|'));
+    const calls = () =>
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('|'));
     return { root, log, calls, bin: path.join(root, 'bin') };
   }
 
@@ -197,7 +217,11 @@ exit 0
 
   it('with the SDKs: builds with mcconfig into DIR/build, prints the .bin, then deploys with the port as UPLOAD_PORT', async () => {
     const sdk = fakeSdk(0);
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), IDF_PATH: path.join(sdk.root, 'idf'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      IDF_PATH: path.join(sdk.root, 'idf'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const out = path.join(tmp, 'flash-esp32');
     const r = await vllsi('flash', '--board', 'esp32-devkitc', '--port', '/dev/ttyUSB3', '-o', out);
     expect(r).toMatchObject({ code: 0, out: expect.stringContaining('mcconfig finished (exit 0) for esp32-devkitc: flashed') });
@@ -212,7 +236,11 @@ exit 0
   it('--build-only builds and prints the .uf2 with no board (make runs recipes with bash for make.pico.mk)', async () => {
     const sdk = fakeSdk(0);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const out = path.join(tmp, 'flash-build-only');
     const r = await vllsi('flash', '--board', 'rpi-pico', '--build-only', '-o', out);
     expect(r.code, r.out).toBe(0);
@@ -223,19 +251,32 @@ exit 0
   it('waiting for a board that never comes ends after --wait with a clear message (exit 1)', async () => {
     const sdk = fakeSdk(0, 30);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const started = Date.now();
     const r = await vllsi('flash', '--board', 'rpi-pico', '--wait', '1', '-o', path.join(tmp, 'flash-wait'));
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(r.out).toMatch(/BoardNotFound: no board within 1 s: waited for a Pico in BOOTSEL mode \(the RPI-RP2 drive\): hold BOOTSEL while plugging it in\. The firmware is built/);
-    expect(await vllsi('flash', '--board', 'rpi-pico', '--wait', 'soon')).toMatchObject({ code: 2, out: expect.stringContaining('--wait takes a number of seconds') });
+    expect(r.out).toMatch(
+      /BoardNotFound: no board within 1 s: waited for a Pico in BOOTSEL mode \(the RPI-RP2 drive\): hold BOOTSEL while plugging it in\. The firmware is built/,
+    );
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--wait', 'soon')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--wait takes a number of seconds'),
+    });
   });
 
   it('a failing mcconfig is reported as not flashed (exit 1)', async () => {
     const sdk = fakeSdk(3);
     mkdirSync(path.join(sdk.root, 'pico-sdk'));
-    Object.assign(process.env, { MODDABLE: path.join(sdk.root, 'moddable'), PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'), PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin` });
+    Object.assign(process.env, {
+      MODDABLE: path.join(sdk.root, 'moddable'),
+      PICO_SDK_DIR: path.join(sdk.root, 'pico-sdk'),
+      PATH: `${sdk.bin}${path.delimiter}/usr/bin:/bin`,
+    });
     const r = await vllsi('flash', '--board', 'rpi-pico', '-o', path.join(tmp, 'flash-pico'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FlashFailed: `mcconfig -d -m -p pico -o .*\/build -t build` in .* exited with 3: rpi-pico was not flashed/);
@@ -244,7 +285,10 @@ exit 0
   });
 
   it('--port is refused for the Pico (installed over USB mass storage)', async () => {
-    expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({ code: 2, out: expect.stringContaining('--port does not apply to rpi-pico') });
+    expect(await vllsi('flash', '--board', 'rpi-pico', '--port', '/dev/ttyACM0')).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--port does not apply to rpi-pico'),
+    });
   });
 });
 
@@ -262,7 +306,7 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(resolveProject(dir, 'pico').preload).toEqual(['vllsi', 'vllsi-hal', 'vllsi/console', 'board', 'app']);
   });
 
-  it("the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base", async () => {
+  it('the device-side snippet of docs/console.md builds as written: embedded:io/serial left to Moddable (manifest included), a listed peripheral kept with its base', async () => {
     const doc = readFileSync(path.join(packageRoot, 'docs/console.md'), 'utf8');
     const snippet = /## Device side[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1]!;
     const appDir = path.join(tmp, 'snippet-app');
@@ -277,7 +321,12 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(app).toMatch(/^import \w+ from 'embedded:io\/serial';$/m);
     expect([...app.matchAll(/"name":"([A-Z0-9_]+)","baseAddress"/g)].map((m) => m[1]).sort()).toEqual(['SIO', 'UART0', 'UART1']);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json', './vllsi/manifest_console.json']);
+    expect(manifest.include).toEqual([
+      '$(MODDABLE)/examples/manifest_base.json',
+      '$(MODDABLE)/modules/io/manifest.json',
+      './vllsi/manifest.json',
+      './vllsi/manifest_console.json',
+    ]);
   });
 
   it('refuses an import that is neither a file, an npm package nor a Moddable module vllsi knows, and a bad registerMap', async () => {

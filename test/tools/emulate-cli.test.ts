@@ -40,13 +40,17 @@ describe.skipIf(!gcc)('vllsi emulate (real process)', () => {
     const fault = vllsi('--seconds', '1', buildTestFirmware('fault').uf2);
     expect(fault.code).toBe(1);
     expect(fault.out).toMatch(/uart0: faulting now\n.*uart0: HardFault handler\n/);
-    expect(fault.err).toMatch(/^vllsi emulate: HardFault: HardFault at PC 0x1000[0-9a-f]{4} \(fault_now\+0x[0-9a-f]+\): bus error: read of unmapped address 0xf0000000\n$/);
+    expect(fault.err).toMatch(
+      /^vllsi emulate: HardFault: HardFault at PC 0x1000[0-9a-f]{4} \(fault_now\+0x[0-9a-f]+\): bus error: read of unmapped address 0xf0000000\n$/,
+    );
     const lockup = vllsi('--seconds', '1', buildTestFirmware('lockup').elf);
     expect(lockup.code).toBe(1);
     expect(lockup.err).toMatch(/^vllsi emulate: Lockup: lockup at PC .*\(fault_now/);
     const silent = vllsi('--silence', '0.03', buildTestFirmware('silent').elf);
     expect(silent.code).toBe(1);
-    expect(silent.err).toMatch(/^vllsi emulate: FirmwareSilent: no UART, USB or GPIO output for 0\.03 s of simulated time; the core is at PC 0x1000[0-9a-f]{4} \(spin_forever\+0x[0-9a-f]+\)\n$/);
+    expect(silent.err).toMatch(
+      /^vllsi emulate: FirmwareSilent: no UART, USB or GPIO output for 0\.03 s of simulated time; the core is at PC 0x1000[0-9a-f]{4} \(spin_forever\+0x[0-9a-f]+\)\n$/,
+    );
   });
 
   it('refuses a bad file, a wrong family and a bad bootrom with typed errors (exit 1), bad arguments with usage (exit 2)', async () => {
@@ -64,12 +68,17 @@ describe.skipIf(!gcc)('vllsi emulate (real process)', () => {
     expect(vllsi(esp)).toMatchObject({ code: 1, err: `vllsi emulate: WrongFamily: ${esp}: built for esp32, not rp2040 (UF2 family 0xe48bff56)\n` });
     expect(await inProcess(junk)).toMatchObject({ code: 1, err: `vllsi emulate: FirmwareError: ${junk}: neither a UF2 nor an ELF file` });
     expect((await inProcess(path.join(dir, 'absent.uf2'))).err).toMatch(/FirmwareError: .*absent\.uf2: cannot read: ENOENT/);
-    expect((await inProcess('--bootrom', rom, buildTestFirmware('normal').uf2)).err).toMatch(/FirmwareError: .*rom\.bin: is 1000 bytes; the RP2040 bootrom is 16384/);
+    expect((await inProcess('--bootrom', rom, buildTestFirmware('normal').uf2)).err).toMatch(
+      /FirmwareError: .*rom\.bin: is 1000 bytes; the RP2040 bootrom is 16384/,
+    );
     const env = process.env.VLLSI_RP2040_BOOTROM;
     delete process.env.VLLSI_RP2040_BOOTROM;
     const needsRom = await inProcess(sdk);
     if (env !== undefined) process.env.VLLSI_RP2040_BOOTROM = env;
-    expect(needsRom).toMatchObject({ code: 1, err: 'vllsi emulate: BootromMissing: the image starts with a boot2 stage (a pico-sdk build), which only the bootrom runs: give the RP2040 bootrom with --bootrom FILE or VLLSI_RP2040_BOOTROM (see docs/emulate.md)' });
+    expect(needsRom).toMatchObject({
+      code: 1,
+      err: 'vllsi emulate: BootromMissing: the image starts with a boot2 stage (a pico-sdk build), which only the bootrom runs: give the RP2040 bootrom with --bootrom FILE or VLLSI_RP2040_BOOTROM (see docs/emulate.md)',
+    });
     expect((await inProcess()).code).toBe(2);
     expect((await inProcess('--seconds', 'soon', esp)).code).toBe(2);
     expect((await inProcess('--forever', '--seconds', '1', esp)).code).toBe(2);
@@ -82,7 +91,9 @@ describe.skipIf(!gcc)('vllsi emulate (real process)', () => {
   });
 
   it('bridges UART0 to TCP while it runs: vllsi inspect reads a register, a raw client gets its echo', async () => {
-    const emu = spawn(process.execPath, [cli, 'emulate', '--console', 'tcp:0', '--seconds', '60', buildTestFirmware('normal').uf2], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const emu = spawn(process.execPath, [cli, 'emulate', '--console', 'tcp:0', '--seconds', '60', buildTestFirmware('normal').uf2], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       const port = await new Promise<string>((resolve, reject) => {

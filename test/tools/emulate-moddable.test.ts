@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { emulate } from '../../host-sim/index.js';
 
 const missing = ['MODDABLE', 'PICO_SDK_DIR', 'VLLSI_RP2040_BOOTROM'].filter((v) => !process.env[v]);
-if (missing.length) console.warn(`SKIP emulate on Moddable firmware: $${missing.join(', $')} not set (a real Moddable SDK, pico-sdk 2.2.0 and the RP2040 bootrom: docs/emulate.md)`);
+if (missing.length)
+  console.warn(
+    `SKIP emulate on Moddable firmware: $${missing.join(', $')} not set (a real Moddable SDK, pico-sdk 2.2.0 and the RP2040 bootrom: docs/emulate.md)`,
+  );
 
 /** mcconfig for the Pico into a temporary folder; the firmware's UF2 (its ELF beside it). */
 function build(debug: boolean): string {

@@ -10,7 +10,10 @@ const json = (f: string) => JSON.parse(readFileSync(path.join(root, f), 'utf8'))
 
 type Version = [number, number, number];
 const parse = (v: string): Version => {
-  const [a = 0, b = 0, c = 0] = v.replace(/^v/, '').split('.').map((x) => (x === 'x' || x === '*' ? 0 : Number(x)));
+  const [a = 0, b = 0, c = 0] = v
+    .replace(/^v/, '')
+    .split('.')
+    .map((x) => (x === 'x' || x === '*' ? 0 : Number(x)));
   return [a, b, c];
 };
 const cmp = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -19,23 +22,35 @@ const cmp = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2
 export function satisfies(version: string, range: string): boolean {
   const v = parse(version);
   return range.split('||').some((part) =>
-    part.trim().replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1').split(/\s+/).filter(Boolean).every((c) => {
-      const m = /^(>=|<=|>|<|\^|~|=)?\s*v?([\dx*.]+)$/.exec(c);
-      if (c === '*' || c === '') return true;
-      if (!m) throw new Error(`unsupported range '${range}'`);
-      const [op = '=', text] = [m[1], m[2]!];
-      const w = parse(text);
-      const parts = text.split('.').filter((x) => x !== 'x' && x !== '*').length;
-      switch (op) {
-        case '>=': return cmp(v, w) >= 0;
-        case '>': return cmp(v, w) > 0;
-        case '<=': return cmp(v, w) <= 0;
-        case '<': return cmp(v, w) < 0;
-        case '^': return cmp(v, w) >= 0 && (w[0] > 0 ? v[0] === w[0] : w[1] > 0 ? v[0] === 0 && v[1] === w[1] : v[0] === 0 && v[1] === 0 && v[2] === w[2]);
-        case '~': return cmp(v, w) >= 0 && v[0] === w[0] && (parts < 2 || v[1] === w[1]);
-        default: return v[0] === w[0] && (parts < 2 || v[1] === w[1]) && (parts < 3 || v[2] === w[2]);
-      }
-    }),
+    part
+      .trim()
+      .replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((c) => {
+        const m = /^(>=|<=|>|<|\^|~|=)?\s*v?([\dx*.]+)$/.exec(c);
+        if (c === '*' || c === '') return true;
+        if (!m) throw new Error(`unsupported range '${range}'`);
+        const [op = '=', text] = [m[1], m[2]!];
+        const w = parse(text);
+        const parts = text.split('.').filter((x) => x !== 'x' && x !== '*').length;
+        switch (op) {
+          case '>=':
+            return cmp(v, w) >= 0;
+          case '>':
+            return cmp(v, w) > 0;
+          case '<=':
+            return cmp(v, w) <= 0;
+          case '<':
+            return cmp(v, w) < 0;
+          case '^':
+            return cmp(v, w) >= 0 && (w[0] > 0 ? v[0] === w[0] : w[1] > 0 ? v[0] === 0 && v[1] === w[1] : v[0] === 0 && v[1] === 0 && v[2] === w[2]);
+          case '~':
+            return cmp(v, w) >= 0 && v[0] === w[0] && (parts < 2 || v[1] === w[1]);
+          default:
+            return v[0] === w[0] && (parts < 2 || v[1] === w[1]) && (parts < 3 || v[2] === w[2]);
+        }
+      }),
   );
 }
 
@@ -54,7 +69,9 @@ describe('engines', () => {
     const lowest = engines.split('||').map((p) => /(\d+(?:\.\d+){0,2})/.exec(p)![1]!);
     expect(lowest.length).toBeGreaterThan(0);
     const refused: string[] = [];
-    for (const [name, pkg] of Object.entries(json('package-lock.json').packages as Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>)) {
+    for (const [name, pkg] of Object.entries(
+      json('package-lock.json').packages as Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>,
+    )) {
       const range = Array.isArray(pkg.engines) ? undefined : pkg.engines?.node;
       if (!name || range === undefined || pkg.optional) continue;
       for (const v of [...lowest, process.versions.node]) if (!satisfies(v, range)) refused.push(`${name} wants node ${range}, refuses ${v}`);

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 
 const script = path.join(import.meta.dirname, '../../tools/hal-check.js');
-const run = (env: Record<string, string>) =>
-  spawnSync(process.execPath, [script], { env: { PATH: '/nonexistent', ...env }, encoding: 'utf8' });
+const run = (env: Record<string, string>) => spawnSync(process.execPath, [script], { env: { PATH: '/nonexistent', ...env }, encoding: 'utf8' });
 
 it('skips each part that lacks its tool, saying which package provides it', () => {
   const r = run({});

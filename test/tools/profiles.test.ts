@@ -17,7 +17,11 @@ const stripTypes: Plugin = {
   name: 'strip-types',
   transform(code, id) {
     if (!id.endsWith('.ts')) return null;
-    return { code: ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true } }).outputText, map: null };
+    return {
+      code: ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true } })
+        .outputText,
+      map: null,
+    };
   },
 };
 
@@ -68,6 +72,10 @@ describe('runtime profiles (rollup define)', () => {
     } finally {
       await worker.close();
     }
-    expect(seen.map((s) => JSON.parse(s))).toEqual([['full', '8'], ['embedded', '8'], ['no_runtime', 'NoRuntime']]);
+    expect(seen.map((s) => JSON.parse(s))).toEqual([
+      ['full', '8'],
+      ['embedded', '8'],
+      ['no_runtime', 'NoRuntime'],
+    ]);
   });
 });

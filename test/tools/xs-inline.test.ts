@@ -95,7 +95,9 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
     ];
     for (const k of keep) expect(inlineBitfieldCalls(`x = ${k};`, names)).toBeUndefined();
     expect(inlineBitfieldCalls('function g(extractBits) { return extractBits(v, 1, 2); }', names)).toBeUndefined();
-    expect(inlineBitfieldCalls('x = extractBits(v, 1, 2); y = obj.extractBits(v, 1, 2);', names)!.code).toBe('x = ((v >>> 1) & 3); y = obj.extractBits(v, 1, 2);');
+    expect(inlineBitfieldCalls('x = extractBits(v, 1, 2); y = obj.extractBits(v, 1, 2);', names)!.code).toBe(
+      'x = ((v >>> 1) & 3); y = obj.extractBits(v, 1, 2);',
+    );
   });
 
   it('as a rollup plugin: finds the imports (renamed too), inlines, and the bundle runs the same in XS', async () => {
@@ -132,15 +134,19 @@ describe('xs-inline: inlined and called forms agree in XS', () => {
       const names = await opNames(calledCode);
       const value = fc.oneof(fc.constantFrom(0, 1, 2, 3, -1, 1.5, 0xffffffff, 2 ** 32), fc.nat({ max: 0xffffffff }));
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...names), value), { minLength: 1, maxLength: 30 }), fc.array(fc.nat({ max: 0xffffffff }), { minLength: 17, maxLength: 17 }), async (script, initial) => {
-          const call = `issueCommand(new TextEncoder().encode(JSON.stringify(regs.run(${JSON.stringify(script)}, ${JSON.stringify(initial)}))).buffer);`;
-          lastInlined = undefined;
-          last = undefined;
-          await inlined.compute(call);
-          await worker.compute(call);
-          expect(lastInlined).toBeDefined();
-          expect(lastInlined).toEqual(last);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.constantFrom(...names), value), { minLength: 1, maxLength: 30 }),
+          fc.array(fc.nat({ max: 0xffffffff }), { minLength: 17, maxLength: 17 }),
+          async (script, initial) => {
+            const call = `issueCommand(new TextEncoder().encode(JSON.stringify(regs.run(${JSON.stringify(script)}, ${JSON.stringify(initial)}))).buffer);`;
+            lastInlined = undefined;
+            last = undefined;
+            await inlined.compute(call);
+            await worker.compute(call);
+            expect(lastInlined).toBeDefined();
+            expect(lastInlined).toEqual(last);
+          },
+        ),
         { numRuns: 150 },
       );
     } finally {

@@ -13,15 +13,23 @@ let nextTimer = 1;
 const cancelled = new Set<number>();
 globalThis.setTimeout = (fn: (...a: unknown[]) => void, _ms?: number, ...args: unknown[]) => {
   const id = nextTimer++;
-  Promise.resolve().then(() => Promise.resolve()).then(() => {
-    if (!cancelled.delete(id)) fn(...args);
-  });
+  Promise.resolve()
+    .then(() => Promise.resolve())
+    .then(() => {
+      if (!cancelled.delete(id)) fn(...args);
+    });
   return id;
 };
 globalThis.clearTimeout = (id: number) => void cancelled.add(id);
 
 type Fn = () => unknown;
-interface Case { name: string[]; fn: Fn | undefined; file: string; before: Fn[]; after: Fn[] }
+interface Case {
+  name: string[];
+  fn: Fn | undefined;
+  file: string;
+  before: Fn[];
+  after: Fn[];
+}
 const cases: Case[] = [];
 const stack: string[] = [];
 let befores: Fn[][] = [[]];
@@ -52,9 +60,11 @@ export function it(name: string, fn: Fn): void {
   cases.push({ name: [...stack, name], fn, file: currentFile, before: befores.flat(), after: afters.flat().reverse() });
 }
 it.skip = (name: string, _fn?: Fn) => void cases.push({ name: [...stack, name], fn: undefined, file: currentFile, before: [], after: [] });
-it.each = <T>(rows: readonly T[]) => (name: string, fn: (row: T) => unknown) => {
-  rows.forEach((row, i) => it(format(name, row, i), () => fn(row)));
-};
+it.each =
+  <T>(rows: readonly T[]) =>
+  (name: string, fn: (row: T) => unknown) => {
+    rows.forEach((row, i) => it(format(name, row, i), () => fn(row)));
+  };
 export const test = it;
 
 function format(name: string, row: unknown, i: number): string {
@@ -145,11 +155,22 @@ function matchers(actual: unknown, negate: boolean): Matchers {
     toBeLessThanOrEqual: (n: number | bigint) => check((actual as number) <= n, `to be <= ${show(n)}`),
     toBeCloseTo: (n: number, digits = 2) => check(Math.abs((actual as number) - n) < 10 ** -digits / 2, `to be close to ${n}`),
     toContain: (x: unknown) => check((actual as { includes(v: unknown): boolean }).includes(x), `to contain ${show(x)}`),
-    toContainEqual: (x: unknown) => check((actual as unknown[]).some((v) => equal(v, x, false)), `to contain an element equal to ${show(x)}`),
+    toContainEqual: (x: unknown) =>
+      check(
+        (actual as unknown[]).some((v) => equal(v, x, false)),
+        `to contain an element equal to ${show(x)}`,
+      ),
     toHaveLength: (n: number) => check((actual as { length: number }).length === n, `to have length ${n}`),
-    toHaveProperty: (k: string, v?: unknown) => check(actual != null && k in (actual as object) && (v === undefined || equal((actual as Record<string, unknown>)[k], v, false)), `to have property ${k}`),
+    toHaveProperty: (k: string, v?: unknown) =>
+      check(actual != null && k in (actual as object) && (v === undefined || equal((actual as Record<string, unknown>)[k], v, false)), `to have property ${k}`),
     toMatch: (re: RegExp | string) => check(typeof re === 'string' ? String(actual).includes(re) : re.test(String(actual)), `to match ${String(re)}`),
-    toMatchObject: (o: object) => check(actual != null && equal({ ...(actual as object), ...o }, actual, false) && Object.keys(o).every((k) => equal((actual as Record<string, unknown>)[k], (o as Record<string, unknown>)[k], false)), `to match ${show(o)}`),
+    toMatchObject: (o: object) =>
+      check(
+        actual != null &&
+          equal({ ...(actual as object), ...o }, actual, false) &&
+          Object.keys(o).every((k) => equal((actual as Record<string, unknown>)[k], (o as Record<string, unknown>)[k], false)),
+        `to match ${show(o)}`,
+      ),
     toThrow: (e?: unknown) => {
       let threw = false;
       let err: unknown;
@@ -180,9 +201,13 @@ function settle(p: unknown, wantReject: boolean, negate: boolean): Matchers {
         rejected = true;
         value = e;
       }
-      if (rejected !== wantReject) throw new AssertionError(`expected promise to ${wantReject ? 'reject' : 'resolve'}, it ${rejected ? `rejected with ${show(value)}` : `resolved to ${show(value)}`}`);
+      if (rejected !== wantReject)
+        throw new AssertionError(
+          `expected promise to ${wantReject ? 'reject' : 'resolve'}, it ${rejected ? `rejected with ${show(value)}` : `resolved to ${show(value)}`}`,
+        );
       if (key === 'toThrow' || key === 'toThrowError') {
-        if (thrownMatches(value, args[0]) === negate) throw new AssertionError(`expected rejection ${show(value)} ${negate ? 'not ' : ''}to match ${show(args[0])}`);
+        if (thrownMatches(value, args[0]) === negate)
+          throw new AssertionError(`expected rejection ${show(value)} ${negate ? 'not ' : ''}to match ${show(args[0])}`);
         return;
       }
       return withAliases(matchers(value, negate))[key]!(...args);

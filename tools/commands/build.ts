@@ -42,7 +42,12 @@ export function projectArgs(values: { board?: string; out?: string; profile?: st
   // The project folder, or the first part of its path that exists, must be a folder.
   for (let d = outDir; ; d = path.dirname(d)) {
     if (existsSync(d)) {
-      if (!statSync(d).isDirectory()) throw new InvalidArgument('-o folder', values.out ?? outDir, `${d === outDir ? 'is a file' : `${d} is a file`}: give a folder (made if absent), e.g. -o build/${board}`);
+      if (!statSync(d).isDirectory())
+        throw new InvalidArgument(
+          '-o folder',
+          values.out ?? outDir,
+          `${d === outDir ? 'is a file' : `${d} is a file`}: give a folder (made if absent), e.g. -o build/${board}`,
+        );
       break;
     }
     if (path.dirname(d) === d) break;
@@ -57,10 +62,17 @@ export async function writeProjectFor(p: ProjectArgs): Promise<{ files: string[]
   const app = await bundleDeviceApp(p.appDir);
   const { bitfield, register } = app.inlined;
   const chip = loadBoard(p.board).chip;
-  const warnings = app.chips.length > 0 && !app.chips.includes(chip)
-    ? [`${path.relative(process.cwd(), app.entry)} uses the register definitions of ${app.chips.join(', ')} only and never touches ${p.board}'s ${chip}: is --board right?`]
-    : [];
-  return { files: writeProject({ ...options, app }), app: `${path.relative(process.cwd(), app.entry)} (${bitfield} bitfield and ${register} register calls inlined)`, warnings };
+  const warnings =
+    app.chips.length > 0 && !app.chips.includes(chip)
+      ? [
+          `${path.relative(process.cwd(), app.entry)} uses the register definitions of ${app.chips.join(', ')} only and never touches ${p.board}'s ${chip}: is --board right?`,
+        ]
+      : [];
+  return {
+    files: writeProject({ ...options, app }),
+    app: `${path.relative(process.cwd(), app.entry)} (${bitfield} bitfield and ${register} register calls inlined)`,
+    warnings,
+  };
 }
 
 export const build: Command = {
@@ -86,7 +98,9 @@ ${projectHelp}
     const { files, app, warnings } = await writeProjectFor(p);
     for (const w of warnings) console.error(`vllsi build: warning: ${w}`);
     const { command, args: mc } = mcconfigCommand(p.board);
-    console.log(`wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`);
+    console.log(
+      `wrote ${files.length} files to ${p.outDir} (${p.board}, ${p.profile} profile, app: ${app})\nbuild and install: cd ${p.outDir} && ${command} ${mc.join(' ')}`,
+    );
     return 0;
   },
 };

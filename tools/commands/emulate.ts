@@ -51,8 +51,14 @@ export const emulate: Command = {
   help,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
-      board: { type: 'string', default: 'rpi-pico' }, bootrom: { type: 'string' }, seconds: { type: 'string' }, forever: { type: 'boolean', default: false },
-      console: { type: 'string' }, silence: { type: 'string' }, symbols: { type: 'string' }, verbose: { type: 'boolean', default: false },
+      board: { type: 'string', default: 'rpi-pico' },
+      bootrom: { type: 'string' },
+      seconds: { type: 'string' },
+      forever: { type: 'boolean', default: false },
+      console: { type: 'string' },
+      silence: { type: 'string' },
+      symbols: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one FIRMWARE file, got ${positionals.length}` : 'no FIRMWARE file given');
     if (values.forever && values.seconds !== undefined) throw new UsageError('--seconds and --forever exclude each other');
@@ -68,7 +74,9 @@ export const emulate: Command = {
     const paced = values.forever || consolePort !== undefined;
     const until = values.forever || (consolePort !== undefined && values.seconds === undefined) ? Infinity : duration;
     const print = (l: string) => console.log(l);
-    console.log(`vllsi emulate: ${path.relative(process.cwd(), file) || file} (${image.format}${image.symbols ? ', with symbols' : ''}) on ${spec.name}${board.emulator.hasBootrom ? ' with the bootrom' : ', from its own vector table'}, ${until === Infinity ? 'until interrupted' : formatNs(until) + ' of simulated time'}`);
+    console.log(
+      `vllsi emulate: ${path.relative(process.cwd(), file) || file} (${image.format}${image.symbols ? ', with symbols' : ''}) on ${spec.name}${board.emulator.hasBootrom ? ' with the bootrom' : ', from its own vector table'}, ${until === Infinity ? 'until interrupted' : formatNs(until) + ' of simulated time'}`,
+    );
 
     const now = () => board.now;
     const offs = [
@@ -95,8 +103,15 @@ export const emulate: Command = {
       const secs = (performance.now() - wall) / 1000;
       const e = board.emulator;
       const notes = e.unmodelled;
-      if (notes.size) console.log(values.verbose ? [...notes].map((n) => `vllsi emulate: unmodelled: ${n}`).join('\n') : `vllsi emulate: the firmware touched ${notes.size} register(s) rp2040js does not model (--verbose lists them)`);
-      console.log(`vllsi emulate: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(3)}x real time; ${e.instructions} instructions, ${(e.instructions / secs / 1e6).toFixed(2)} MIPS)`);
+      if (notes.size)
+        console.log(
+          values.verbose
+            ? [...notes].map((n) => `vllsi emulate: unmodelled: ${n}`).join('\n')
+            : `vllsi emulate: the firmware touched ${notes.size} register(s) rp2040js does not model (--verbose lists them)`,
+        );
+      console.log(
+        `vllsi emulate: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(3)}x real time; ${e.instructions} instructions, ${(e.instructions / secs / 1e6).toFixed(2)} MIPS)`,
+      );
     }
     return 0;
   },

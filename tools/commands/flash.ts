@@ -24,7 +24,13 @@ ${projectHelp}
                     is installed over its USB drive instead
   -h, --help        this text`,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { ...projectOptions, port: { type: 'string' }, 'build-only': { type: 'boolean' }, release: { type: 'boolean' }, wait: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...projectOptions,
+      port: { type: 'string' },
+      'build-only': { type: 'boolean' },
+      release: { type: 'boolean' },
+      wait: { type: 'string' },
+    });
     const p = projectArgs(values, positionals);
     if (values.port !== undefined && !moddableTargets[p.board]!.portVariable) {
       throw new UsageError(`--port does not apply to ${p.board}: it is installed over its USB drive, not a serial port`);

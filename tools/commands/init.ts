@@ -29,11 +29,21 @@ README. Then: cd DIR && npm install && npm test; npx vllsi sim .; npx vllsi buil
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new InvalidArgument('DIR', positionals[0], 'is a file: give a new folder');
       const present = readdirSync(dir).filter((f) => f !== '.git');
-      if (present.length) throw new InvalidArgument('DIR', positionals[0], `is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}): give a new or empty folder, nothing was written`);
+      if (present.length)
+        throw new InvalidArgument(
+          'DIR',
+          positionals[0],
+          `is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}): give a new or empty folder, nothing was written`,
+        );
     }
     const chip = loadBoard(board).chip as 'rp2040' | 'esp32';
     const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-    const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-._]/g, '-').replace(/^[._]+/, '') || 'vllsi-app';
+    const name =
+      path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9-._]/g, '-')
+        .replace(/^[._]+/, '') || 'vllsi-app';
     const files = templateFiles({ name, board, chip, vllsiVersion: version });
     mkdirSync(dir, { recursive: true });
     for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);

@@ -2,9 +2,22 @@
 // serial console (the console service of src/console), decoded with the board's register map.
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import {
-  RegisterMapError, enumName, fieldValue, fieldWrite, findPeripheral, locate, parseFieldValue, parseInteger,
-  readHasSideEffects, registerAccess, registerAt,
-  type DeviceMap, type FieldMap, type Located, type PeripheralMap, type RegisterMap,
+  RegisterMapError,
+  enumName,
+  fieldValue,
+  fieldWrite,
+  findPeripheral,
+  locate,
+  parseFieldValue,
+  parseInteger,
+  readHasSideEffects,
+  registerAccess,
+  registerAt,
+  type DeviceMap,
+  type FieldMap,
+  type Located,
+  type PeripheralMap,
+  type RegisterMap,
 } from '../../src/register_map.js';
 import { isReadable, isWritable } from '../../src/register_def.js';
 import { ConsoleClient } from '../inspect/client.js';
@@ -57,9 +70,16 @@ export const inspect: Command = {
   help,
   async run(args) {
     const { values: v, positionals } = parseCommandArgs(args, {
-      port: { type: 'string' }, baud: { type: 'string', default: '115200' }, board: { type: 'string' }, svd: { type: 'string' },
-      json: { type: 'boolean', default: false }, 'token-file': { type: 'string' }, force: { type: 'boolean', default: false },
-      timeout: { type: 'string', default: '1500' }, interval: { type: 'string', default: '200' }, count: { type: 'string' },
+      port: { type: 'string' },
+      baud: { type: 'string', default: '115200' },
+      board: { type: 'string' },
+      svd: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'token-file': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '1500' },
+      interval: { type: 'string', default: '200' },
+      count: { type: 'string' },
       out: { type: 'string', short: 'o' },
     });
     const [sub, ...rest] = positionals;
@@ -86,8 +106,7 @@ export const inspect: Command = {
     switch (sub) {
       case 'list':
         return list(ctx);
-      case 'read':
-      {
+      case 'read': {
         const at = target(ctx.map, one('P.R or ADDR'));
         checkReadable(ctx, at); // before connecting: a refused read sends nothing
         return withClient(ctx, (c) => read(ctx, c, at));
@@ -97,8 +116,7 @@ export const inspect: Command = {
         const token = await readToken(v['token-file']);
         return withClient(ctx, (c) => write(ctx, c, plan, token));
       }
-      case 'dump':
-      {
+      case 'dump': {
         const p = findPeripheral(ctx.map, one('a peripheral'));
         return withClient(ctx, (c) => dump(ctx, c, p));
       }
@@ -146,7 +164,15 @@ function paint(ctx: Ctx, code: number, text: string): string {
 const bitsOf = (f: FieldMap) => (f.bitWidth === 1 ? `[${f.bitOffset}]` : `[${f.bitOffset + f.bitWidth - 1}:${f.bitOffset}]`);
 
 function decodeFields(r: RegisterMap, value: number) {
-  return r.fields.map((f) => ({ name: f.name, bits: bitsOf(f), value: fieldValue(f, value), enum: enumName(f, fieldValue(f, value)), access: f.access, modifiedWriteValues: f.modifiedWriteValues, readAction: f.readAction }));
+  return r.fields.map((f) => ({
+    name: f.name,
+    bits: bitsOf(f),
+    value: fieldValue(f, value),
+    enum: enumName(f, fieldValue(f, value)),
+    access: f.access,
+    modifiedWriteValues: f.modifiedWriteValues,
+    readAction: f.readAction,
+  }));
 }
 
 /** A progress bar on stderr for long operations, only on a terminal. */
@@ -162,11 +188,20 @@ function progress(label: string): (done: number, total: number) => void {
 // --- Commands --------------------------------------------------------------------------
 
 function list(ctx: Ctx): number {
-  const rows = ctx.map.peripherals.map((p) => ({ name: p.name, base: p.baseAddress, registers: p.registers.length, group: p.groupName, derivedFrom: p.derivedFrom }));
+  const rows = ctx.map.peripherals.map((p) => ({
+    name: p.name,
+    base: p.baseAddress,
+    registers: p.registers.length,
+    group: p.groupName,
+    derivedFrom: p.derivedFrom,
+  }));
   if (ctx.json) ctx.out(JSON.stringify({ device: ctx.map.device, peripherals: rows }, null, 2));
   else {
     ctx.out(`${ctx.map.device}: ${rows.length} peripherals`);
-    for (const r of rows) ctx.out(`  ${paint(ctx, 1, r.name.padEnd(16))} ${hex(r.base, 8)}  ${String(r.registers).padStart(4)} registers${r.derivedFrom ? `  (like ${r.derivedFrom})` : ''}`);
+    for (const r of rows)
+      ctx.out(
+        `  ${paint(ctx, 1, r.name.padEnd(16))} ${hex(r.base, 8)}  ${String(r.registers).padStart(4)} registers${r.derivedFrom ? `  (like ${r.derivedFrom})` : ''}`,
+      );
   }
   return 0;
 }
@@ -182,17 +217,26 @@ function target(map: DeviceMap, text: string): Located {
     for (const r of p.registers) {
       const start = (p.baseAddress + r.addressOffset) >>> 0;
       if (address > start && address < start + r.size / 8) {
-        throw new RegisterMapError(`address ${hex(address, 8)} is not aligned: it is byte ${address - start} of ${p.name}.${r.name} (${r.size}-bit): read ${hex(start, 8)} or ${p.name}.${r.name}`, 'RANGE');
+        throw new RegisterMapError(
+          `address ${hex(address, 8)} is not aligned: it is byte ${address - start} of ${p.name}.${r.name} (${r.size}-bit): read ${hex(start, 8)} or ${p.name}.${r.name}`,
+          'RANGE',
+        );
       }
     }
   }
-  throw new RegisterMapError(`address ${hex(address, 8)} is outside the ${map.device} register map (no register there): \`vllsi inspect list\` shows the peripherals`);
+  throw new RegisterMapError(
+    `address ${hex(address, 8)} is outside the ${map.device} register map (no register there): \`vllsi inspect list\` shows the peripherals`,
+  );
 }
 
 function checkReadable(ctx: Ctx, at: Located): void {
   const r = at.register;
   if (!isReadable(registerAccess(r))) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is ${registerAccess(r)}: it cannot be read`, 'WO');
-  if (readHasSideEffects(r) && !ctx.force) throw new RegisterMapError(`reading ${at.peripheral.name}.${r.name} has side effects (${r.readAction ?? 'a field\'s readAction'}): add --force to read it anyway`, 'SIDEFX');
+  if (readHasSideEffects(r) && !ctx.force)
+    throw new RegisterMapError(
+      `reading ${at.peripheral.name}.${r.name} has side effects (${r.readAction ?? "a field's readAction"}): add --force to read it anyway`,
+      'SIDEFX',
+    );
 }
 
 async function readOne(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
@@ -207,15 +251,21 @@ async function read(ctx: Ctx, c: ConsoleClient, at: Located): Promise<number> {
   const value = await readOne(ctx, c, at);
   const name = `${at.peripheral.name}.${r.name}`;
   if (ctx.json) {
-    ctx.out(JSON.stringify({ register: name, address: at.address, value, access: registerAccess(r), reset: r.resetValue, fields: decodeFields(r, value) }, null, 2));
+    ctx.out(
+      JSON.stringify({ register: name, address: at.address, value, access: registerAccess(r), reset: r.resetValue, fields: decodeFields(r, value) }, null, 2),
+    );
     return 0;
   }
   const digits = r.size / 4;
   const access = registerAccess(r);
-  ctx.out(`${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${access}, reset ${hex(r.resetValue, digits)}${value !== r.resetValue ? paint(ctx, 33, ', changed') : ''})`);
+  ctx.out(
+    `${paint(ctx, 1, name)} @ ${hex(at.address, 8)} = ${paint(ctx, 36, hex(value, digits))}  (${access}, reset ${hex(r.resetValue, digits)}${value !== r.resetValue ? paint(ctx, 33, ', changed') : ''})`,
+  );
   for (const f of decodeFields(r, value)) {
     const extra = [f.access !== access ? f.access : '', f.modifiedWriteValues ?? '', f.readAction ? `read: ${f.readAction}` : ''].filter(Boolean).join(', ');
-    ctx.out(`  ${(f.name + f.bits).padEnd(28)} ${hex(f.value, 0).padStart(10)}${f.enum !== undefined ? ' ' + paint(ctx, 32, f.enum) : ''}${extra ? `  (${extra})` : ''}`);
+    ctx.out(
+      `  ${(f.name + f.bits).padEnd(28)} ${hex(f.value, 0).padStart(10)}${f.enum !== undefined ? ' ' + paint(ctx, 32, f.enum) : ''}${extra ? `  (${extra})` : ''}`,
+    );
   }
   return 0;
 }
@@ -238,9 +288,14 @@ function planWrite(ctx: Ctx, text: string): WritePlan {
     fieldWrite(r, at.field, 0, value);
     return { at, value };
   }
-  if (!isWritable(registerAccess(r))) throw new RegisterMapError(`${at.peripheral.name}.${r.name} is read-only${r.access !== 'read-only' ? ' (every field of it is)' : ''}: nothing was written`, 'RO');
+  if (!isWritable(registerAccess(r)))
+    throw new RegisterMapError(
+      `${at.peripheral.name}.${r.name} is read-only${r.access !== 'read-only' ? ' (every field of it is)' : ''}: nothing was written`,
+      'RO',
+    );
   const value = parseInteger(raw);
-  if (value === undefined || (r.size < 32 && value >= 2 ** r.size)) throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
+  if (value === undefined || (r.size < 32 && value >= 2 ** r.size))
+    throw new RegisterMapError(`bad value '${raw}' for the ${r.size}-bit register ${r.name}`, 'RANGE');
   return { at, value };
 }
 
@@ -338,7 +393,10 @@ async function watch(ctx: Ctx, c: ConsoleClient, at: Located, interval: number, 
         const time = new Date().toISOString();
         const changed = last === undefined ? [] : decodeFields(at.register, value).filter((f, i) => f.value !== decodeFields(at.register, last!)[i]!.value);
         if (ctx.json) ctx.out(JSON.stringify({ time, register: name, value, fields: changed.map((f) => ({ name: f.name, value: f.value, enum: f.enum })) }));
-        else ctx.out(`${paint(ctx, 2, time)} ${name} = ${paint(ctx, 36, hex(value, at.register.size / 4))}${changed.length ? '  ' + changed.map((f) => `${f.name}=${hex(f.value, 0)}${f.enum ? ` ${f.enum}` : ''}`).join(' ') : ''}`);
+        else
+          ctx.out(
+            `${paint(ctx, 2, time)} ${name} = ${paint(ctx, 36, hex(value, at.register.size / 4))}${changed.length ? '  ' + changed.map((f) => `${f.name}=${hex(f.value, 0)}${f.enum ? ` ${f.enum}` : ''}`).join(' ') : ''}`,
+          );
         if (last !== undefined) changes++;
         last = value;
       }
@@ -400,7 +458,13 @@ function diff(ctx: Ctx, fileA: string, fileB: string): number {
     if (r && va !== undefined && vb !== undefined) {
       fields = r.fields
         .filter((f) => fieldValue(f, va) !== fieldValue(f, vb))
-        .map((f) => ({ name: f.name, from: fieldValue(f, va), to: fieldValue(f, vb), fromEnum: enumName(f, fieldValue(f, va)), toEnum: enumName(f, fieldValue(f, vb)) }));
+        .map((f) => ({
+          name: f.name,
+          from: fieldValue(f, va),
+          to: fieldValue(f, vb),
+          fromEnum: enumName(f, fieldValue(f, va)),
+          toEnum: enumName(f, fieldValue(f, vb)),
+        }));
     }
     changes.push({ register: name, from: va, to: vb, fields });
   }
@@ -410,7 +474,8 @@ function diff(ctx: Ctx, fileA: string, fileB: string): number {
     for (const ch of changes) {
       const show = (v: number | undefined) => (v === undefined ? 'absent' : hex(v, 8));
       ctx.out(`${paint(ctx, 1, ch.register.padEnd(32))} ${paint(ctx, 31, show(ch.from))} → ${paint(ctx, 32, show(ch.to))}`);
-      for (const f of ch.fields) ctx.out(`    ${f.name.padEnd(28)} ${hex(f.from!, 0)}${f.fromEnum ? ` ${f.fromEnum}` : ''} → ${hex(f.to!, 0)}${f.toEnum ? ` ${f.toEnum}` : ''}`);
+      for (const f of ch.fields)
+        ctx.out(`    ${f.name.padEnd(28)} ${hex(f.from!, 0)}${f.fromEnum ? ` ${f.fromEnum}` : ''} → ${hex(f.to!, 0)}${f.toEnum ? ` ${f.toEnum}` : ''}`);
     }
   }
   return changes.length === 0 ? 0 : 1;

@@ -34,7 +34,11 @@ async function defaultPort(): Promise<string> {
   }
   const usb = ports.filter((p) => p.vendorId !== undefined);
   if (usb.length === 1) return usb[0]!.path;
-  throw new UsageError(usb.length === 0 ? 'no USB serial port found: plug the board in, or give --port PORT (tcp:PORT for vllsi sim --console)' : `several serial ports (${usb.map((p) => p.path).join(', ')}): pick one with --port`);
+  throw new UsageError(
+    usb.length === 0
+      ? 'no USB serial port found: plug the board in, or give --port PORT (tcp:PORT for vllsi sim --console)'
+      : `several serial ports (${usb.map((p) => p.path).join(', ')}): pick one with --port`,
+  );
 }
 
 export const monitor: Command = {
@@ -43,7 +47,10 @@ export const monitor: Command = {
   help,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
-      port: { type: 'string' }, baud: { type: 'string', default: '115200' }, raw: { type: 'boolean', default: false }, timestamps: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      baud: { type: 'string', default: '115200' },
+      raw: { type: 'boolean', default: false },
+      timestamps: { type: 'boolean', default: false },
     });
     if (positionals.length) throw new UsageError(`monitor takes no operands, got '${positionals[0]}'`);
     const baud = Number(values.baud);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError, parseCommandArgs, type Command } from '../command.js';
 import { boardNames } from '../../boards/index.js';
 import { didYouMean } from '../../src/suggest.js';
-import { createBoard, formatNs, parseDuration, type SimBoard } from '../../host-sim/index.js';
+import { createBoard, formatNs, parseDuration } from '../../host-sim/index.js';
 import { serveUartOnTcp, uartFeeder } from '../../host-sim/tcp-console.js';
 import { parseTcpAddress } from '../address.js';
 import { asApp, loadApp } from '../app-loader.js';
@@ -16,7 +16,7 @@ import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves
 import { ModdableHost } from '../../host-sim/moddable.js';
 import { isModdableApp, runModdableApp } from '../moddable-app.js';
 import { runPaced } from '../sim-report.js';
-import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings, type Watch, type WatchSettings } from '../sim-watch.js';
+import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings } from '../sim-watch.js';
 
 const help = `usage: vllsi sim [--board NAME] [--duration TIME | --forever] [--console tcp:PORT | stdin [--token-file FILE]] [--pins LIST] [--trace LIST] [--vcd FILE] [--plot FILE] [-v] [APP_DIR]
 
@@ -52,14 +52,18 @@ export const sim: Command = {
   help,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
-      board: { type: 'string', default: 'rpi-pico' }, duration: { type: 'string' }, forever: { type: 'boolean', default: false }, console: { type: 'string' },
+      board: { type: 'string', default: 'rpi-pico' },
+      duration: { type: 'string' },
+      forever: { type: 'boolean', default: false },
+      console: { type: 'string' },
       ...watchOptions,
       'token-file': { type: 'string' },
       ...wavesOptions,
     });
     if (positionals.length > 1) throw new UsageError(`one APP_DIR at most, got ${positionals.length}`);
     if (values.forever && values.duration !== undefined) throw new UsageError('--duration and --forever exclude each other');
-    if (!boardNames.includes(values.board!)) throw new UsageError(`unknown board '${values.board}'${didYouMean(values.board!, boardNames)} (known: ${boardNames.join(', ')})`);
+    if (!boardNames.includes(values.board!))
+      throw new UsageError(`unknown board '${values.board}'${didYouMean(values.board!, boardNames)} (known: ${boardNames.join(', ')})`);
     let duration: number;
     try {
       duration = parseDuration(values.duration ?? '2s', '--duration');
@@ -68,7 +72,8 @@ export const sim: Command = {
     }
     const stdin = values.console === 'stdin';
     const consolePort = values.console === undefined || stdin ? undefined : parseTcpAddress(values.console, '--console', { listen: true })?.port;
-    if (values.console !== undefined && !stdin && consolePort === undefined) throw new UsageError(`--console takes tcp:PORT (0 picks a free port) or stdin, got '${values.console}'`);
+    if (values.console !== undefined && !stdin && consolePort === undefined)
+      throw new UsageError(`--console takes tcp:PORT (0 picks a free port) or stdin, got '${values.console}'`);
     const served = stdin || consolePort !== undefined;
     if (values['token-file'] !== undefined && !served) throw new UsageError('--token-file goes with --console');
     const dir = positionals[0] !== undefined ? path.resolve(positionals[0]) : path.join(root, served ? 'examples/console' : 'examples/blink');
@@ -89,12 +94,23 @@ export const sim: Command = {
     // A served console may run for days: the CLI keeps no copy of the whole output.
     if (paced) board.console.port.retainOutput = false;
     const pace = { lagNs: 0 };
-    const tcp = consolePort === undefined ? undefined : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort, { onData: (b) => w.tap.sent(b), clearToSend: () => pace.lagNs < MAX_LAG_NS }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
-      const why = e.code === 'EADDRINUSE' ? 'is in use (another vllsi sim?)' : 'needs privileges';
-      throw new LinkError(`tcp:${consolePort}`, `port ${consolePort} ${why}: stop what listens there or pick another port, e.g. --console tcp:0 for a free one`);
-    });
-    console.log(`vllsi sim: ${shown(dir)} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`);
+    const tcp =
+      consolePort === undefined
+        ? undefined
+        : await serveUartOnTcp(board.machine.clock, board.console.port, consolePort, {
+            onData: (b) => w.tap.sent(b),
+            clearToSend: () => pace.lagNs < MAX_LAG_NS,
+          }).catch((e: NodeJS.ErrnoException) => {
+            if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
+            const why = e.code === 'EADDRINUSE' ? 'is in use (another vllsi sim?)' : 'needs privileges';
+            throw new LinkError(
+              `tcp:${consolePort}`,
+              `port ${consolePort} ${why}: stop what listens there or pick another port, e.g. --console tcp:0 for a free one`,
+            );
+          });
+    console.log(
+      `vllsi sim: ${shown(dir)} on ${board.spec.name} (${board.spec.description}), ${until === Infinity ? 'until interrupted' : formatNs(duration) + ' of simulated time'}`,
+    );
     const wall = performance.now();
     let input: ReturnType<typeof feedStdin> | undefined;
     try {
@@ -106,10 +122,14 @@ export const sim: Command = {
         const probe = uartFeeder(board.machine.clock, board.console.port);
         const answers = asApp(dir, () => probeConsole(board, probe, w));
         probe.cancel();
-        if (!answers) console.log(`vllsi sim: warning: ${shown(dir)} does not answer on its console UART${board.spec.console.uart} (no console service in it?): vllsi inspect/monitor will get no answer. Serve one with ConsoleService from 'vllsi/console', as examples/console does.`);
+        if (!answers)
+          console.log(
+            `vllsi sim: warning: ${shown(dir)} does not answer on its console UART${board.spec.console.uart} (no console service in it?): vllsi inspect/monitor will get no answer. Serve one with ConsoleService from 'vllsi/console', as examples/console does.`,
+          );
       }
       if (tcp) console.log(`vllsi sim: console UART${board.spec.console.uart} on tcp://127.0.0.1:${tcp.port}`);
-      if (token !== undefined) console.log(`vllsi sim: console token ${token}${values['token-file'] !== undefined ? ` (also in ${values['token-file']})` : ''}`);
+      if (token !== undefined)
+        console.log(`vllsi sim: console token ${token}${values['token-file'] !== undefined ? ` (also in ${values['token-file']})` : ''}`);
       if (stdin) {
         input = feedStdin(board, w);
         console.log(`vllsi sim: console UART${board.spec.console.uart} on this terminal: type a console command (info, help), Ctrl-C stops`);
@@ -123,7 +143,9 @@ export const sim: Command = {
     }
     for (const l of writeWaves(board, waves)) console.log(l);
     const secs = (performance.now() - wall) / 1000;
-    console.log(`vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`);
+    console.log(
+      `vllsi sim: stopped at ${formatNs(board.now)} simulated after ${secs.toFixed(3)} s of wall time (${(board.now / 1e9 / secs).toFixed(1)}x real time)`,
+    );
     return 0;
   },
 };

@@ -28,7 +28,6 @@ are counted by class on stderr, the first ${FIRST} in full (--warnings N shows N
 every one), and kept in the JSON map. --strict refuses the file at the first one instead
 (renames of repeated names excepted). docs/svd.md lists the warning classes.`;
 
-
 interface Parsed {
   file: string;
   out: string;
@@ -103,7 +102,13 @@ export const svd: Command = {
       const mmioImport = flags.get('--mmio-import');
       const map = load(file, flags, { descriptions: true });
       const files = generate(map, {
-        only: typeof only === 'string' ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        only:
+          typeof only === 'string'
+            ? only
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : undefined,
         mmioImport: typeof mmioImport === 'string' ? mmioImport : undefined,
       });
       for (const [name, text] of files) writeText(path.join(out, name), text);

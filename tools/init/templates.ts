@@ -14,7 +14,7 @@ const RP2040_APP = `// The app's entry: vllsi sim and vllsi build call main(hal,
 import { peripheral, type AppMain } from 'vllsi';
 import { IO_BANK0, RESETS, SIO, UART0 } from 'vllsi/registers/rp2040';
 
-const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5; // IO_BANK0 GPIOn_CTRL.FUNCSEL values
+const GPIO_FUNC_UART = 2, GPIO_FUNC_SIO = 5; // IO_BANK0 GPIO_CTRL[n].FUNCSEL values
 
 /** Takes IO_BANK0, the pads and UART0 out of reset, then waits until they are. */
 function unreset(): void {
@@ -29,19 +29,19 @@ export function ledOn(pin: number): void {
   const sio = peripheral(SIO);
   sio.GPIO_OE_SET.write(1 << pin);
   sio.GPIO_OUT_SET.write(1 << pin);
-  (peripheral(IO_BANK0) as unknown as Record<string, { write(v: object): void }>)[\`GPIO\${pin}_CTRL\`]!.write({ FUNCSEL: GPIO_FUNC_SIO });
+  peripheral(IO_BANK0).GPIO_CTRL[pin].write({ FUNCSEL: GPIO_FUNC_SIO });
 }
 
 /** Text on UART0 at 115200 baud (clk_peri 125 MHz). */
 export function say(text: string, tx: number, rx: number): void {
   const uart = peripheral(UART0);
-  const io = peripheral(IO_BANK0) as unknown as Record<string, { write(v: object): void }>;
+  const io = peripheral(IO_BANK0);
   uart.UARTIBRD.write({ BAUD_DIVINT: 67 });
   uart.UARTFBRD.write({ BAUD_DIVFRAC: 52 });
   uart.UARTLCR_H.write({ WLEN: 0b11, FEN: 1 });
   uart.UARTCR.write({ UARTEN: 1, TXE: 1, RXE: 1 });
-  io[\`GPIO\${tx}_CTRL\`]!.write({ FUNCSEL: GPIO_FUNC_UART });
-  io[\`GPIO\${rx}_CTRL\`]!.write({ FUNCSEL: GPIO_FUNC_UART });
+  io.GPIO_CTRL[tx].write({ FUNCSEL: GPIO_FUNC_UART });
+  io.GPIO_CTRL[rx].write({ FUNCSEL: GPIO_FUNC_UART });
   for (let i = 0; i < text.length; i++) {
     while (uart.UARTFR.isSet('TXFF'));
     uart.UARTDR.write({ DATA: text.charCodeAt(i) & 0xff });
@@ -63,7 +63,7 @@ import { GPIO, UART0 } from 'vllsi/registers/esp32';
 /** The board LED, driven by GPIO_OUT through the GPIO matrix. */
 export function ledOn(pin: number): void {
   const gpio = peripheral(GPIO);
-  (gpio as unknown as Record<string, { write(v: object): void }>)[\`FUNC\${pin}_OUT_SEL_CFG\`]!.write({ OUT_SEL: 0x100 });
+  gpio.FUNC_OUT_SEL_CFG[pin].write({ OUT_SEL: 0x100 });
   gpio.ENABLE_W1TS.write(1 << pin);
   gpio.OUT_W1TS.write(1 << pin);
 }
@@ -111,8 +111,15 @@ export function templateFiles(o: InitOptions): Record<string, string> {
   };
   const tsconfig = {
     compilerOptions: {
-      target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true,
-      allowImportingTsExtensions: true, verbatimModuleSyntax: true, skipLibCheck: true, types: [],
+      target: 'es2022',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      verbatimModuleSyntax: true,
+      skipLibCheck: true,
+      types: [],
     },
     include: ['*.ts'],
   };

@@ -71,7 +71,10 @@ export class ConsoleClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.baud = options.baud ?? 115200;
-    this.reader = new FrameReader((f) => this.frame(f), (l) => this.line(l));
+    this.reader = new FrameReader(
+      (f) => this.frame(f),
+      (l) => this.line(l),
+    );
     link.onData((b) => {
       this.bytesIn += b.length;
       this.reader.push(b);
@@ -97,7 +100,10 @@ export class ConsoleClient {
     } catch (e) {
       await link.close();
       if (e instanceof InspectError && e.reason === 'timeout') {
-        throw new InspectError('silent', `${port}: no console answered within ${client.timeoutMs} ms (is the firmware running the console service, at this baud rate?)`);
+        throw new InspectError(
+          'silent',
+          `${port}: no console answered within ${client.timeoutMs} ms (is the firmware running the console service, at this baud rate?)`,
+        );
       }
       throw e;
     }
@@ -151,7 +157,10 @@ export class ConsoleClient {
             const k = (a - base) / step;
             bits[k >> 2]! |= 1 << (k & 3);
           }
-          arg = bits.reverse().map((n) => n.toString(16)).join('');
+          arg = bits
+            .reverse()
+            .map((n) => n.toString(16))
+            .join('');
         }
         let frame: Frame;
         try {

@@ -17,7 +17,9 @@ export const packageRoot = (function up(d: string): string {
 /** Boards that ship a register map. */
 export function mappedBoards(): string[] {
   const dir = path.join(packageRoot, 'boards');
-  return readdirSync(dir).filter((b) => existsSync(path.join(dir, b, 'registers.json'))).sort();
+  return readdirSync(dir)
+    .filter((b) => existsSync(path.join(dir, b, 'registers.json')))
+    .sort();
 }
 
 export function loadMap(source: { board?: string; svd?: string }): DeviceMap {
@@ -25,7 +27,11 @@ export function loadMap(source: { board?: string; svd?: string }): DeviceMap {
   const board = source.board ?? 'rpi-pico';
   const file = path.join(packageRoot, 'boards', board, 'registers.json');
   if (!/^[\w.-]+$/.test(board) || !existsSync(file)) {
-    throw new InvalidArgument('board', board, `has no register map${didYouMean(board, mappedBoards())} (boards with one: ${mappedBoards().join(', ')}); or give --svd FILE`);
+    throw new InvalidArgument(
+      'board',
+      board,
+      `has no register map${didYouMean(board, mappedBoards())} (boards with one: ${mappedBoards().join(', ')}); or give --svd FILE`,
+    );
   }
   return unpackMap(JSON.parse(readFileSync(file, 'utf8')));
 }

@@ -7,9 +7,10 @@ export const TOKEN_ENV = 'VLLSI_CONSOLE_TOKEN';
 
 /** `--token-file FILE` first, then $VLLSI_CONSOLE_TOKEN, then a prompt when stdin is a terminal. */
 export async function readToken(file: string | undefined): Promise<string> {
-  const token = file !== undefined ? readText(file).trim() : process.env[TOKEN_ENV] ?? (process.stdin.isTTY ? await prompt() : undefined);
+  const token = file !== undefined ? readText(file).trim() : (process.env[TOKEN_ENV] ?? (process.stdin.isTTY ? await prompt() : undefined));
   if (token === undefined) throw new UsageError(`write needs the board's unlock token: --token-file FILE, ${TOKEN_ENV}, or a terminal to prompt on`);
-  if (!/^[!-~]{1,128}$/.test(token)) throw new UsageError(`the unlock token${file !== undefined ? ` in ${file}` : ''} must be 1 to 128 printable characters without spaces`);
+  if (!/^[!-~]{1,128}$/.test(token))
+    throw new UsageError(`the unlock token${file !== undefined ? ` in ${file}` : ''} must be 1 to 128 printable characters without spaces`);
   return token;
 }
 

@@ -14,8 +14,15 @@ import { XMLParser } from 'fast-xml-parser';
 import { VllsiError } from '../../src/errors.js';
 import {
   REGMAP_FORMAT,
-  type DeviceMap, type EnumSet, type EnumValue, type FieldMap, type MapWarning, type PeripheralMap, type RegisterMap,
-  type WarningClass, type WriteAction,
+  type DeviceMap,
+  type EnumSet,
+  type EnumValue,
+  type FieldMap,
+  type MapWarning,
+  type PeripheralMap,
+  type RegisterMap,
+  type WarningClass,
+  type WriteAction,
 } from '../../src/register_map.js';
 import type { Access, ReadAction } from '../../src/register_def.js';
 import type { Width } from '../../src/bus.js';
@@ -91,7 +98,17 @@ type Raw = { [key: string]: unknown };
 // The SVD vocabularies, by lower-case spelling (vendors write `read-writeonce`, `oneToClear`...).
 const vocabulary = <T extends string>(words: readonly T[]) => new Map(words.map((w) => [w.toLowerCase(), w]));
 const ACCESS = vocabulary<Access>(['read-only', 'write-only', 'read-write', 'writeOnce', 'read-writeOnce']);
-const WRITE_ACTIONS = vocabulary<WriteAction | 'modify'>(['oneToClear', 'oneToSet', 'oneToToggle', 'zeroToClear', 'zeroToSet', 'zeroToToggle', 'clear', 'set', 'modify']);
+const WRITE_ACTIONS = vocabulary<WriteAction | 'modify'>([
+  'oneToClear',
+  'oneToSet',
+  'oneToToggle',
+  'zeroToClear',
+  'zeroToSet',
+  'zeroToToggle',
+  'clear',
+  'set',
+  'modify',
+]);
 const READ_ACTIONS = vocabulary<ReadAction>(['clear', 'set', 'modify', 'modifyExternal']);
 const USAGES = vocabulary<EnumSet['usage']>(['read', 'write', 'read-write']);
 
@@ -238,7 +255,8 @@ function normalize(device: Raw, where: string, warnings: Warnings): void {
       if (!Array.isArray(v)) todo.push({ node: v as Raw, parent: item, label: named ? `${k} ${text(v as Raw, 'name') ?? '?'}` : undefined });
       else {
         for (const child of v) {
-          if (child !== null && typeof child === 'object') todo.push({ node: child as Raw, parent: item, label: named ? `${k} ${text(child as Raw, 'name') ?? '?'}` : undefined });
+          if (child !== null && typeof child === 'object')
+            todo.push({ node: child as Raw, parent: item, label: named ? `${k} ${text(child as Raw, 'name') ?? '?'}` : undefined });
         }
       }
     }
@@ -303,22 +321,25 @@ class Resolver {
     const baseAddress = num(p, 'baseAddress', where);
     if (baseAddress === undefined) throw new SvdError(where, 'no <baseAddress>');
     // A derived peripheral that adds no registers shares its base's layout.
-    const sameLayout = base !== undefined && p.registers === this.derive(this.byName(this.peripherals, base, where), 'peripheral', [this.peripherals], where).registers;
+    const sameLayout =
+      base !== undefined && p.registers === this.derive(this.byName(this.peripherals, base, where), 'peripheral', [this.peripherals], where).registers;
     const interrupts = this.interrupts(raw, where);
     const instances = this.dims(p, where);
     this.count('peripherals', instances.length, where);
     // Every instance after the first is another copy of the layout.
     this.count('registers', unique.length * (instances.length - 1), where);
     for (const inst of instances) {
-      out.push(omitUndefined({
-        name: inst.name,
-        baseAddress: (baseAddress + inst.step) >>> 0,
-        derivedFrom: sameLayout ? base : undefined,
-        groupName: text(p, 'groupName'),
-        description: this.describe(p, inst.index),
-        interrupts,
-        registers: unique,
-      }));
+      out.push(
+        omitUndefined({
+          name: inst.name,
+          baseAddress: (baseAddress + inst.step) >>> 0,
+          derivedFrom: sameLayout ? base : undefined,
+          groupName: text(p, 'groupName'),
+          description: this.describe(p, inst.index),
+          interrupts,
+          registers: unique,
+        }),
+      );
     }
   }
 
@@ -358,14 +379,27 @@ class Resolver {
       if (same?.value === irq.value) this.warnings.warn('repeated-element', iwhere, `listed twice (value ${irq.value}); kept once`);
       else out.push(irq);
     }
-    return uniqueNames(out, (o) => `${o.name}_${o.value}`, (o, name) => {
-      this.warnings.warn('renamed', `${where} interrupt ${o.name}`, `a second interrupt of that name (value ${o.value}) is named ${name}`);
-      return { ...o, name };
-    });
+    return uniqueNames(
+      out,
+      (o) => `${o.name}_${o.value}`,
+      (o, name) => {
+        this.warnings.warn('renamed', `${where} interrupt ${o.name}`, `a second interrupt of that name (value ${o.value}) is named ${name}`);
+        return { ...o, name };
+      },
+    );
   }
 
   /** Registers of a peripheral or cluster body, flattened into `out` with cluster names as prefixes. */
-  private children(body: Raw | undefined, inherited: RegisterProps, offset: number, prefix: string, where: string, scopes: Raw[][], depth: number, out: RegisterMap[]): void {
+  private children(
+    body: Raw | undefined,
+    inherited: RegisterProps,
+    offset: number,
+    prefix: string,
+    where: string,
+    scopes: Raw[][],
+    depth: number,
+    out: RegisterMap[],
+  ): void {
     if (!body) return;
     if (depth > this.limits.depth) throw new SvdLimitError(where, `clusters nested more than ${this.limits.depth} deep`, 'depth');
     const siblings = [...arr(body.register), ...arr(body.cluster)];
@@ -388,7 +422,16 @@ class Resolver {
     }
   }
 
-  private register(raw: Raw, inherited: RegisterProps, offset: number, prefix: string, rwhere: string, where: string, inner: Raw[][], out: RegisterMap[]): void {
+  private register(
+    raw: Raw,
+    inherited: RegisterProps,
+    offset: number,
+    prefix: string,
+    rwhere: string,
+    where: string,
+    inner: Raw[][],
+    out: RegisterMap[],
+  ): void {
     const r = this.derive(raw, 'register', inner, where);
     const props = this.props(r, inherited, rwhere, true);
     const at0 = num(r, 'addressOffset', rwhere);
@@ -408,8 +451,16 @@ class Resolver {
     // Keys in the order of the map's JSON form.
     const make = (name: string, at: number, size: Width, reset: bigint, resetMask: bigint, fields: FieldMap[], description: string | undefined) => {
       const made = omitUndefined<RegisterMap>({
-        name, addressOffset: at, size, access: props.access, resetValue: Number(reset), resetMask: Number(resetMask),
-        modifiedWriteValues: write, readAction: props.read, fields, description,
+        name,
+        addressOffset: at,
+        size,
+        access: props.access,
+        resetValue: Number(reset),
+        resetMask: Number(resetMask),
+        modifiedWriteValues: write,
+        readAction: props.read,
+        fields,
+        description,
       });
       if (alternate !== undefined) this.alternates.set(made, alternate);
       out.push(made);
@@ -423,9 +474,20 @@ class Resolver {
         continue;
       }
       this.warnings.warn('split-64-bit', `${where} register ${name}`, `a 64-bit register is mapped as two 32-bit halves, ${name}_LO and ${name}_HI`);
-      for (const [half, shift] of [['LO', 0n], ['HI', 32n]] as const) {
+      for (const [half, shift] of [
+        ['LO', 0n],
+        ['HI', 32n],
+      ] as const) {
         const word = (v: bigint) => (v >> shift) & 0xffffffffn;
-        make(`${name}_${half}`, at + (shift === 0n === this.littleEndian ? 0 : 4), 32, word(reset), word(resetMask), halfFields(fields, Number(shift) as 0 | 32), description);
+        make(
+          `${name}_${half}`,
+          at + ((shift === 0n) === this.littleEndian ? 0 : 4),
+          32,
+          word(reset),
+          word(resetMask),
+          halfFields(fields, Number(shift) as 0 | 32),
+          description,
+        );
       }
     }
   }
@@ -472,21 +534,40 @@ class Resolver {
         for (const inst of instances) {
           const at = lsb + inst.step;
           if (at + width > reg.size) {
-            this.warnings.warn('field-outside', `${where} field ${inst.name}`, `bits ${at}..${at + width - 1} lie outside the ${reg.size}-bit register; dropped`);
+            this.warnings.warn(
+              'field-outside',
+              `${where} field ${inst.name}`,
+              `bits ${at}..${at + width - 1} lie outside the ${reg.size}-bit register; dropped`,
+            );
             continue;
           }
-          out.push(omitUndefined({
-            name: inst.name, bitOffset: at, bitWidth: width, access, modifiedWriteValues: write, readAction: read,
-            enums: enums.length ? enums : undefined,
-            description: this.describe(f, inst.index),
-          }));
+          out.push(
+            omitUndefined({
+              name: inst.name,
+              bitOffset: at,
+              bitWidth: width,
+              access,
+              modifiedWriteValues: write,
+              readAction: read,
+              enums: enums.length ? enums : undefined,
+              description: this.describe(f, inst.index),
+            }),
+          );
         }
       });
     }
-    return uniqueNames(out.sort((a, b) => a.bitOffset - b.bitOffset), (f) => `${f.name}_${f.bitOffset}`, (f, name) => {
-      this.warnings.warn('renamed', `${where} field ${f.name}`, `a second field of that name (bits ${f.bitOffset}..${f.bitOffset + f.bitWidth - 1}) is named ${name}`);
-      return { ...f, name };
-    });
+    return uniqueNames(
+      out.sort((a, b) => a.bitOffset - b.bitOffset),
+      (f) => `${f.name}_${f.bitOffset}`,
+      (f, name) => {
+        this.warnings.warn(
+          'renamed',
+          `${where} field ${f.name}`,
+          `a second field of that name (bits ${f.bitOffset}..${f.bitOffset + f.bitWidth - 1}) is named ${name}`,
+        );
+        return { ...f, name };
+      },
+    );
   }
 
   private enumSet(e: Raw, width: number, where: string): EnumSet {
@@ -525,8 +606,9 @@ class Resolver {
     if (depth > this.limits.depth) throw new SvdLimitError(where, `an enumeratedValues derivedFrom chain longer than ${this.limits.depth}`, 'depth');
     const name = from.split('.').at(-1)!;
     const ofRegister = (r: Raw) => arr((r.fields as Raw | undefined)?.field).flatMap((f) => arr(f.enumeratedValues));
-    const base = ofRegister(register).find((c) => c !== e && text(c, 'name') === name)
-      ?? this.peripherals.flatMap((p) => this.allRegisters(p).flatMap(ofRegister)).find((c) => c !== e && text(c, 'name') === name);
+    const base =
+      ofRegister(register).find((c) => c !== e && text(c, 'name') === name) ??
+      this.peripherals.flatMap((p) => this.allRegisters(p).flatMap(ofRegister)).find((c) => c !== e && text(c, 'name') === name);
     if (!base) throw new SvdError(where, `enumeratedValues derivedFrom '${from}' names no enumeratedValues`);
     return { ...this.deriveEnum(base, register, where, depth + 1), ...e, '@_derivedFrom': undefined };
   }
@@ -684,21 +766,39 @@ class Resolver {
    */
   private uniqueRegisters(registers: RegisterMap[], where: string): RegisterMap[] {
     const alternate = (r: RegisterMap) => this.alternates.get(r);
-    const byAlternate = uniqueNames(registers, (r) => (alternate(r) ? `${r.name}_${alternate(r)}` : r.name), (r, name) => ({ ...r, name }), true);
-    const unique = uniqueNames(byAlternate, (r) => `${r.name}_${r.addressOffset.toString(16).toUpperCase()}`, (r, name) => ({ ...r, name }));
+    const byAlternate = uniqueNames(
+      registers,
+      (r) => (alternate(r) ? `${r.name}_${alternate(r)}` : r.name),
+      (r, name) => ({ ...r, name }),
+      true,
+    );
+    const unique = uniqueNames(
+      byAlternate,
+      (r) => `${r.name}_${r.addressOffset.toString(16).toUpperCase()}`,
+      (r, name) => ({ ...r, name }),
+    );
     for (let i = 0; i < unique.length; i++) {
       const r = unique[i]!;
       const group = alternate(registers[i]!);
-      if (r.name !== registers[i]!.name) this.warnings.warn('renamed', `${where} register ${registers[i]!.name}`, `a second register of that name${group ? ` (alternateGroup ${group})` : ''} at offset 0x${r.addressOffset.toString(16)} is named ${r.name}`);
+      if (r.name !== registers[i]!.name)
+        this.warnings.warn(
+          'renamed',
+          `${where} register ${registers[i]!.name}`,
+          `a second register of that name${group ? ` (alternateGroup ${group})` : ''} at offset 0x${r.addressOffset.toString(16)} is named ${r.name}`,
+        );
     }
     return unique.sort((a, b) => a.addressOffset - b.addressOffset);
   }
 
   private uniquePeripherals(peripherals: PeripheralMap[]): PeripheralMap[] {
-    return uniqueNames(peripherals, (p) => `${p.name}_${p.baseAddress.toString(16).toUpperCase()}`, (p, name) => {
-      this.warnings.warn('renamed', `peripheral ${p.name}`, `a second peripheral of that name (at 0x${p.baseAddress.toString(16)}) is named ${name}`);
-      return { ...p, name, derivedFrom: undefined };
-    });
+    return uniqueNames(
+      peripherals,
+      (p) => `${p.name}_${p.baseAddress.toString(16).toUpperCase()}`,
+      (p, name) => {
+        this.warnings.warn('renamed', `peripheral ${p.name}`, `a second peripheral of that name (at 0x${p.baseAddress.toString(16)}) is named ${name}`);
+        return { ...p, name, derivedFrom: undefined };
+      },
+    );
   }
 }
 

@@ -5,13 +5,13 @@ const led = new Digital({ pin: device.pin.led, mode: Digital.Output });
 const pin = device.pin.button ?? 15;
 
 new Digital({
-	pin,
-	mode: Digital.InputPullUp,
-	edge: Digital.Rising | Digital.Falling,
-	onReadable() {
-		const pressed = this.read() === 0;
-		led.write(pressed ? 1 : 0);
-		trace(`button ${pressed ? "down" : "up"}\n`);
-	},
+  pin,
+  mode: Digital.InputPullUp,
+  edge: Digital.Rising | Digital.Falling,
+  onReadable() {
+    const pressed = this.read() === 0;
+    led.write(pressed ? 1 : 0);
+    trace(`button ${pressed ? 'down' : 'up'}\n`);
+  },
 });
 trace(`button on GPIO${pin}\n`);

@@ -3,28 +3,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../register_def.js';
 
-const GPIO0_STATUS$fields = {
-  /** output signal from selected peripheral, before register override is applied */
-  OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
-  /** output signal to pad after register override is applied */
-  OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
-  /** output enable from selected peripheral, before register override is applied */
-  OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
-  /** output enable to pad after register override is applied */
-  OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
-  /** input signal from pad, before override is applied */
-  INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
-  /** input signal to peripheral, after override is applied */
-  INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
-  /** interrupt from pad before override is applied */
-  IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
-  /** interrupt to processors, after override is applied */
-  IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
-} as const;
-const GPIO0_CTRL$OUTOVER = { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
-const GPIO0_CTRL$OEOVER = { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } } as const;
-const GPIO0_CTRL$INOVER = { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
-const GPIO0_CTRL$IRQOVER = { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } } as const;
 const INTR0$GPIO0_LEVEL_LOW = { bitOffset: 0, bitWidth: 1, access: 'read-only' } as const;
 const INTR0$GPIO0_LEVEL_HIGH = { bitOffset: 1, bitWidth: 1, access: 'read-only' } as const;
 const INTR0$GPIO1_LEVEL_LOW = { bitOffset: 4, bitWidth: 1, access: 'read-only' } as const;
@@ -85,7 +63,7 @@ const INTR3$GPIO28_LEVEL_LOW = { bitOffset: 16, bitWidth: 1, access: 'read-only'
 const INTR3$GPIO28_LEVEL_HIGH = { bitOffset: 17, bitWidth: 1, access: 'read-only' } as const;
 const INTR3$GPIO29_LEVEL_LOW = { bitOffset: 20, bitWidth: 1, access: 'read-only' } as const;
 const INTR3$GPIO29_LEVEL_HIGH = { bitOffset: 21, bitWidth: 1, access: 'read-only' } as const;
-const PROC0_INTE0$fields = {
+const PROC_INTE0$fields = {
   GPIO0_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   GPIO0_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
   GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
@@ -119,7 +97,7 @@ const PROC0_INTE0$fields = {
   GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
   GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
 } as const;
-const PROC0_INTE1$fields = {
+const PROC_INTE1$fields = {
   GPIO8_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   GPIO8_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
   GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
@@ -153,7 +131,7 @@ const PROC0_INTE1$fields = {
   GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
   GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
 } as const;
-const PROC0_INTE2$fields = {
+const PROC_INTE2$fields = {
   GPIO16_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   GPIO16_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
   GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
@@ -187,7 +165,7 @@ const PROC0_INTE2$fields = {
   GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-write' },
   GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-write' },
 } as const;
-const PROC0_INTE3$fields = {
+const PROC_INTE3$fields = {
   GPIO24_LEVEL_LOW: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   GPIO24_LEVEL_HIGH: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
   GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
@@ -213,7 +191,7 @@ const PROC0_INTE3$fields = {
   GPIO29_EDGE_LOW: { bitOffset: 22, bitWidth: 1, access: 'read-write' },
   GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write' },
 } as const;
-const PROC0_INTS0$fields = {
+const PROC_INTS0$fields = {
   GPIO0_LEVEL_LOW: INTR0$GPIO0_LEVEL_LOW,
   GPIO0_LEVEL_HIGH: INTR0$GPIO0_LEVEL_HIGH,
   GPIO0_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
@@ -247,7 +225,7 @@ const PROC0_INTS0$fields = {
   GPIO7_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
   GPIO7_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
 } as const;
-const PROC0_INTS1$fields = {
+const PROC_INTS1$fields = {
   GPIO8_LEVEL_LOW: INTR1$GPIO8_LEVEL_LOW,
   GPIO8_LEVEL_HIGH: INTR1$GPIO8_LEVEL_HIGH,
   GPIO8_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
@@ -281,7 +259,7 @@ const PROC0_INTS1$fields = {
   GPIO15_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
   GPIO15_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
 } as const;
-const PROC0_INTS2$fields = {
+const PROC_INTS2$fields = {
   GPIO16_LEVEL_LOW: INTR2$GPIO16_LEVEL_LOW,
   GPIO16_LEVEL_HIGH: INTR2$GPIO16_LEVEL_HIGH,
   GPIO16_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
@@ -315,7 +293,7 @@ const PROC0_INTS2$fields = {
   GPIO23_EDGE_LOW: { bitOffset: 30, bitWidth: 1, access: 'read-only' },
   GPIO23_EDGE_HIGH: { bitOffset: 31, bitWidth: 1, access: 'read-only' },
 } as const;
-const PROC0_INTS3$fields = {
+const PROC_INTS3$fields = {
   GPIO24_LEVEL_LOW: INTR3$GPIO24_LEVEL_LOW,
   GPIO24_LEVEL_HIGH: INTR3$GPIO24_LEVEL_HIGH,
   GPIO24_EDGE_LOW: { bitOffset: 2, bitWidth: 1, access: 'read-only' },
@@ -345,334 +323,63 @@ const PROC0_INTS3$fields = {
 /** The register layout of IO_BANK0. */
 const registers = {
   /** GPIO status */
-  GPIO0_STATUS: { addressOffset: 0x0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO0_CTRL: { addressOffset: 0x4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tck: 0, spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_0: 5, pio0_0: 6, pio1_0: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
+  GPIO_STATUS: { addressOffset: 0x0, dim: 30, dimIncrement: 0x8, fields: {
+    /** output signal from selected peripheral, before register override is applied */
+    OUTFROMPERI: { bitOffset: 8, bitWidth: 1, access: 'read-only' },
+    /** output signal to pad after register override is applied */
+    OUTTOPAD: { bitOffset: 9, bitWidth: 1, access: 'read-only' },
+    /** output enable from selected peripheral, before register override is applied */
+    OEFROMPERI: { bitOffset: 12, bitWidth: 1, access: 'read-only' },
+    /** output enable to pad after register override is applied */
+    OETOPAD: { bitOffset: 13, bitWidth: 1, access: 'read-only' },
+    /** input signal from pad, before override is applied */
+    INFROMPAD: { bitOffset: 17, bitWidth: 1, access: 'read-only' },
+    /** input signal to peripheral, after override is applied */
+    INTOPERI: { bitOffset: 19, bitWidth: 1, access: 'read-only' },
+    /** interrupt from pad before override is applied */
+    IRQFROMPAD: { bitOffset: 24, bitWidth: 1, access: 'read-only' },
+    /** interrupt to processors, after override is applied */
+    IRQTOPROC: { bitOffset: 26, bitWidth: 1, access: 'read-only' },
   } },
-  /** GPIO status */
-  GPIO1_STATUS: { addressOffset: 0x8, fields: GPIO0_STATUS$fields },
   /** GPIO control including function select and overrides. */
-  GPIO1_CTRL: { addressOffset: 0xc, resetValue: 0x1f, fields: {
+  GPIO_CTRL: { addressOffset: 0x4, dim: 30, dimIncrement: 0x8, resetValue: 0x1f, fields: {
     /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tms: 0, spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_1: 5, pio0_1: 6, pio1_1: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO2_STATUS: { addressOffset: 0x10, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO2_CTRL: { addressOffset: 0x14, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tdi: 0, spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_2: 5, pio0_2: 6, pio1_2: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO3_STATUS: { addressOffset: 0x18, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO3_CTRL: { addressOffset: 0x1c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { jtag_tdo: 0, spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_3: 5, pio0_3: 6, pio1_3: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO4_STATUS: { addressOffset: 0x20, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO4_CTRL: { addressOffset: 0x24, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_4: 5, pio0_4: 6, pio1_4: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO5_STATUS: { addressOffset: 0x28, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO5_CTRL: { addressOffset: 0x2c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_5: 5, pio0_5: 6, pio1_5: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO6_STATUS: { addressOffset: 0x30, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO6_CTRL: { addressOffset: 0x34, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_6: 5, pio0_6: 6, pio1_6: 7, usb_muxing_extphy_softcon: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO7_STATUS: { addressOffset: 0x38, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO7_CTRL: { addressOffset: 0x3c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_7: 5, pio0_7: 6, pio1_7: 7, usb_muxing_extphy_oe_n: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO8_STATUS: { addressOffset: 0x40, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO8_CTRL: { addressOffset: 0x44, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_8: 5, pio0_8: 6, pio1_8: 7, usb_muxing_extphy_rcv: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO9_STATUS: { addressOffset: 0x48, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO9_CTRL: { addressOffset: 0x4c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_9: 5, pio0_9: 6, pio1_9: 7, usb_muxing_extphy_vp: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO10_STATUS: { addressOffset: 0x50, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO10_CTRL: { addressOffset: 0x54, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_10: 5, pio0_10: 6, pio1_10: 7, usb_muxing_extphy_vm: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO11_STATUS: { addressOffset: 0x58, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO11_CTRL: { addressOffset: 0x5c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_11: 5, pio0_11: 6, pio1_11: 7, usb_muxing_extphy_suspnd: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO12_STATUS: { addressOffset: 0x60, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO12_CTRL: { addressOffset: 0x64, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_12: 5, pio0_12: 6, pio1_12: 7, usb_muxing_extphy_speed: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO13_STATUS: { addressOffset: 0x68, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO13_CTRL: { addressOffset: 0x6c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_13: 5, pio0_13: 6, pio1_13: 7, usb_muxing_extphy_vpo: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO14_STATUS: { addressOffset: 0x70, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO14_CTRL: { addressOffset: 0x74, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_7: 4, sio_14: 5, pio0_14: 6, pio1_14: 7, usb_muxing_extphy_vmo: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO15_STATUS: { addressOffset: 0x78, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO15_CTRL: { addressOffset: 0x7c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_7: 4, sio_15: 5, pio0_15: 6, pio1_15: 7, usb_muxing_digital_dp: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO16_STATUS: { addressOffset: 0x80, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO16_CTRL: { addressOffset: 0x84, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_16: 5, pio0_16: 6, pio1_16: 7, usb_muxing_digital_dm: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO17_STATUS: { addressOffset: 0x88, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO17_CTRL: { addressOffset: 0x8c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_17: 5, pio0_17: 6, pio1_17: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO18_STATUS: { addressOffset: 0x90, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO18_CTRL: { addressOffset: 0x94, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_18: 5, pio0_18: 6, pio1_18: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO19_STATUS: { addressOffset: 0x98, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO19_CTRL: { addressOffset: 0x9c, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_19: 5, pio0_19: 6, pio1_19: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO20_STATUS: { addressOffset: 0xa0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO20_CTRL: { addressOffset: 0xa4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_20: 5, pio0_20: 6, pio1_20: 7, clocks_gpin_0: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO21_STATUS: { addressOffset: 0xa8, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO21_CTRL: { addressOffset: 0xac, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_21: 5, pio0_21: 6, pio1_21: 7, clocks_gpout_0: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO22_STATUS: { addressOffset: 0xb0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO22_CTRL: { addressOffset: 0xb4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_22: 5, pio0_22: 6, pio1_22: 7, clocks_gpin_1: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO23_STATUS: { addressOffset: 0xb8, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO23_CTRL: { addressOffset: 0xbc, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_23: 5, pio0_23: 6, pio1_23: 7, clocks_gpout_1: 8, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO24_STATUS: { addressOffset: 0xc0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO24_CTRL: { addressOffset: 0xc4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_24: 5, pio0_24: 6, pio1_24: 7, clocks_gpout_2: 8, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO25_STATUS: { addressOffset: 0xc8, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO25_CTRL: { addressOffset: 0xcc, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_25: 5, pio0_25: 6, pio1_25: 7, clocks_gpout_3: 8, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO26_STATUS: { addressOffset: 0xd0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO26_CTRL: { addressOffset: 0xd4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_26: 5, pio0_26: 6, pio1_26: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO27_STATUS: { addressOffset: 0xd8, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO27_CTRL: { addressOffset: 0xdc, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_27: 5, pio0_27: 6, pio1_27: 7, usb_muxing_overcurr_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO28_STATUS: { addressOffset: 0xe0, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO28_CTRL: { addressOffset: 0xe4, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_28: 5, pio0_28: 6, pio1_28: 7, usb_muxing_vbus_detect: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
-  } },
-  /** GPIO status */
-  GPIO29_STATUS: { addressOffset: 0xe8, fields: GPIO0_STATUS$fields },
-  /** GPIO control including function select and overrides. */
-  GPIO29_CTRL: { addressOffset: 0xec, resetValue: 0x1f, fields: {
-    /** 0-31 -> selects pin function according to the gpio table 31 == NULL */
-    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', enumeratedValues: { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_29: 5, pio0_29: 6, pio1_29: 7, usb_muxing_vbus_en: 9, null: 31 } },
-    OUTOVER: GPIO0_CTRL$OUTOVER,
-    OEOVER: GPIO0_CTRL$OEOVER,
-    INOVER: GPIO0_CTRL$INOVER,
-    IRQOVER: GPIO0_CTRL$IRQOVER,
+    FUNCSEL: { bitOffset: 0, bitWidth: 5, access: 'read-write', elementEnumeratedValues: [
+      { jtag_tck: 0, spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_0: 5, pio0_0: 6, pio1_0: 7, usb_muxing_overcurr_detect: 9, null: 31 },
+      { jtag_tms: 0, spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_1: 5, pio0_1: 6, pio1_1: 7, usb_muxing_vbus_detect: 9, null: 31 },
+      { jtag_tdi: 0, spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_2: 5, pio0_2: 6, pio1_2: 7, usb_muxing_vbus_en: 9, null: 31 },
+      { jtag_tdo: 0, spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_3: 5, pio0_3: 6, pio1_3: 7, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_4: 5, pio0_4: 6, pio1_4: 7, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_5: 5, pio0_5: 6, pio1_5: 7, usb_muxing_vbus_en: 9, null: 31 },
+      { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_6: 5, pio0_6: 6, pio1_6: 7, usb_muxing_extphy_softcon: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_7: 5, pio0_7: 6, pio1_7: 7, usb_muxing_extphy_oe_n: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_8: 5, pio0_8: 6, pio1_8: 7, usb_muxing_extphy_rcv: 8, usb_muxing_vbus_en: 9, null: 31 },
+      { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_9: 5, pio0_9: 6, pio1_9: 7, usb_muxing_extphy_vp: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_10: 5, pio0_10: 6, pio1_10: 7, usb_muxing_extphy_vm: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_11: 5, pio0_11: 6, pio1_11: 7, usb_muxing_extphy_suspnd: 8, usb_muxing_vbus_en: 9, null: 31 },
+      { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_12: 5, pio0_12: 6, pio1_12: 7, usb_muxing_extphy_speed: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_13: 5, pio0_13: 6, pio1_13: 7, usb_muxing_extphy_vpo: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi1_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_7: 4, sio_14: 5, pio0_14: 6, pio1_14: 7, usb_muxing_extphy_vmo: 8, usb_muxing_vbus_en: 9, null: 31 },
+      { spi1_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_7: 4, sio_15: 5, pio0_15: 6, pio1_15: 7, usb_muxing_digital_dp: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi0_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_0: 4, sio_16: 5, pio0_16: 6, pio1_16: 7, usb_muxing_digital_dm: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi0_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_0: 4, sio_17: 5, pio0_17: 6, pio1_17: 7, usb_muxing_vbus_en: 9, null: 31 },
+      { spi0_sclk: 1, uart0_cts: 2, i2c1_sda: 3, pwm_a_1: 4, sio_18: 5, pio0_18: 6, pio1_18: 7, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi0_tx: 1, uart0_rts: 2, i2c1_scl: 3, pwm_b_1: 4, sio_19: 5, pio0_19: 6, pio1_19: 7, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi0_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_2: 4, sio_20: 5, pio0_20: 6, pio1_20: 7, clocks_gpin_0: 8, usb_muxing_vbus_en: 9, null: 31 },
+      { spi0_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_2: 4, sio_21: 5, pio0_21: 6, pio1_21: 7, clocks_gpout_0: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi0_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_3: 4, sio_22: 5, pio0_22: 6, pio1_22: 7, clocks_gpin_1: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi0_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_3: 4, sio_23: 5, pio0_23: 6, pio1_23: 7, clocks_gpout_1: 8, usb_muxing_vbus_en: 9, null: 31 },
+      { spi1_rx: 1, uart1_tx: 2, i2c0_sda: 3, pwm_a_4: 4, sio_24: 5, pio0_24: 6, pio1_24: 7, clocks_gpout_2: 8, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi1_ss_n: 1, uart1_rx: 2, i2c0_scl: 3, pwm_b_4: 4, sio_25: 5, pio0_25: 6, pio1_25: 7, clocks_gpout_3: 8, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi1_sclk: 1, uart1_cts: 2, i2c1_sda: 3, pwm_a_5: 4, sio_26: 5, pio0_26: 6, pio1_26: 7, usb_muxing_vbus_en: 9, null: 31 },
+      { spi1_tx: 1, uart1_rts: 2, i2c1_scl: 3, pwm_b_5: 4, sio_27: 5, pio0_27: 6, pio1_27: 7, usb_muxing_overcurr_detect: 9, null: 31 },
+      { spi1_rx: 1, uart0_tx: 2, i2c0_sda: 3, pwm_a_6: 4, sio_28: 5, pio0_28: 6, pio1_28: 7, usb_muxing_vbus_detect: 9, null: 31 },
+      { spi1_ss_n: 1, uart0_rx: 2, i2c0_scl: 3, pwm_b_6: 4, sio_29: 5, pio0_29: 6, pio1_29: 7, usb_muxing_vbus_en: 9, null: 31 },
+    ] },
+    OUTOVER: { bitOffset: 8, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    OEOVER: { bitOffset: 12, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, DISABLE: 2, ENABLE: 3 } },
+    INOVER: { bitOffset: 16, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
+    IRQOVER: { bitOffset: 28, bitWidth: 2, access: 'read-write', enumeratedValues: { NORMAL: 0, INVERT: 1, LOW: 2, HIGH: 3 } },
   } },
   /** Raw Interrupts */
   INTR0: { addressOffset: 0xf0, fields: {
@@ -807,77 +514,53 @@ const registers = {
     GPIO29_EDGE_HIGH: { bitOffset: 23, bitWidth: 1, access: 'read-write', modifiedWriteValues: 'oneToClear' },
   } },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE0: { addressOffset: 0x100, fields: PROC0_INTE0$fields },
+  PROC_INTE0: { addressOffset: 0x100, dim: 2, dimIncrement: 0x30, fields: PROC_INTE0$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE1: { addressOffset: 0x104, fields: PROC0_INTE1$fields },
+  PROC_INTE1: { addressOffset: 0x104, dim: 2, dimIncrement: 0x30, fields: PROC_INTE1$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE2: { addressOffset: 0x108, fields: PROC0_INTE2$fields },
+  PROC_INTE2: { addressOffset: 0x108, dim: 2, dimIncrement: 0x30, fields: PROC_INTE2$fields },
   /** Interrupt Enable for proc0 */
-  PROC0_INTE3: { addressOffset: 0x10c, fields: PROC0_INTE3$fields },
+  PROC_INTE3: { addressOffset: 0x10c, dim: 2, dimIncrement: 0x30, fields: PROC_INTE3$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF0: { addressOffset: 0x110, fields: PROC0_INTE0$fields },
+  PROC_INTF0: { addressOffset: 0x110, dim: 2, dimIncrement: 0x30, fields: PROC_INTE0$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF1: { addressOffset: 0x114, fields: PROC0_INTE1$fields },
+  PROC_INTF1: { addressOffset: 0x114, dim: 2, dimIncrement: 0x30, fields: PROC_INTE1$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF2: { addressOffset: 0x118, fields: PROC0_INTE2$fields },
+  PROC_INTF2: { addressOffset: 0x118, dim: 2, dimIncrement: 0x30, fields: PROC_INTE2$fields },
   /** Interrupt Force for proc0 */
-  PROC0_INTF3: { addressOffset: 0x11c, fields: PROC0_INTE3$fields },
+  PROC_INTF3: { addressOffset: 0x11c, dim: 2, dimIncrement: 0x30, fields: PROC_INTE3$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS0: { addressOffset: 0x120, fields: PROC0_INTS0$fields },
+  PROC_INTS0: { addressOffset: 0x120, dim: 2, dimIncrement: 0x30, fields: PROC_INTS0$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS1: { addressOffset: 0x124, fields: PROC0_INTS1$fields },
+  PROC_INTS1: { addressOffset: 0x124, dim: 2, dimIncrement: 0x30, fields: PROC_INTS1$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS2: { addressOffset: 0x128, fields: PROC0_INTS2$fields },
+  PROC_INTS2: { addressOffset: 0x128, dim: 2, dimIncrement: 0x30, fields: PROC_INTS2$fields },
   /** Interrupt status after masking & forcing for proc0 */
-  PROC0_INTS3: { addressOffset: 0x12c, fields: PROC0_INTS3$fields },
-  /** Interrupt Enable for proc1 */
-  PROC1_INTE0: { addressOffset: 0x130, fields: PROC0_INTE0$fields },
-  /** Interrupt Enable for proc1 */
-  PROC1_INTE1: { addressOffset: 0x134, fields: PROC0_INTE1$fields },
-  /** Interrupt Enable for proc1 */
-  PROC1_INTE2: { addressOffset: 0x138, fields: PROC0_INTE2$fields },
-  /** Interrupt Enable for proc1 */
-  PROC1_INTE3: { addressOffset: 0x13c, fields: PROC0_INTE3$fields },
-  /** Interrupt Force for proc1 */
-  PROC1_INTF0: { addressOffset: 0x140, fields: PROC0_INTE0$fields },
-  /** Interrupt Force for proc1 */
-  PROC1_INTF1: { addressOffset: 0x144, fields: PROC0_INTE1$fields },
-  /** Interrupt Force for proc1 */
-  PROC1_INTF2: { addressOffset: 0x148, fields: PROC0_INTE2$fields },
-  /** Interrupt Force for proc1 */
-  PROC1_INTF3: { addressOffset: 0x14c, fields: PROC0_INTE3$fields },
-  /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS0: { addressOffset: 0x150, fields: PROC0_INTS0$fields },
-  /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS1: { addressOffset: 0x154, fields: PROC0_INTS1$fields },
-  /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS2: { addressOffset: 0x158, fields: PROC0_INTS2$fields },
-  /** Interrupt status after masking & forcing for proc1 */
-  PROC1_INTS3: { addressOffset: 0x15c, fields: PROC0_INTS3$fields },
+  PROC_INTS3: { addressOffset: 0x12c, dim: 2, dimIncrement: 0x30, fields: PROC_INTS3$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE0: { addressOffset: 0x160, fields: PROC0_INTE0$fields },
+  DORMANT_WAKE_INTE0: { addressOffset: 0x160, fields: PROC_INTE0$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE1: { addressOffset: 0x164, fields: PROC0_INTE1$fields },
+  DORMANT_WAKE_INTE1: { addressOffset: 0x164, fields: PROC_INTE1$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE2: { addressOffset: 0x168, fields: PROC0_INTE2$fields },
+  DORMANT_WAKE_INTE2: { addressOffset: 0x168, fields: PROC_INTE2$fields },
   /** Interrupt Enable for dormant_wake */
-  DORMANT_WAKE_INTE3: { addressOffset: 0x16c, fields: PROC0_INTE3$fields },
+  DORMANT_WAKE_INTE3: { addressOffset: 0x16c, fields: PROC_INTE3$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF0: { addressOffset: 0x170, fields: PROC0_INTE0$fields },
+  DORMANT_WAKE_INTF0: { addressOffset: 0x170, fields: PROC_INTE0$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF1: { addressOffset: 0x174, fields: PROC0_INTE1$fields },
+  DORMANT_WAKE_INTF1: { addressOffset: 0x174, fields: PROC_INTE1$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF2: { addressOffset: 0x178, fields: PROC0_INTE2$fields },
+  DORMANT_WAKE_INTF2: { addressOffset: 0x178, fields: PROC_INTE2$fields },
   /** Interrupt Force for dormant_wake */
-  DORMANT_WAKE_INTF3: { addressOffset: 0x17c, fields: PROC0_INTE3$fields },
+  DORMANT_WAKE_INTF3: { addressOffset: 0x17c, fields: PROC_INTE3$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS0: { addressOffset: 0x180, fields: PROC0_INTS0$fields },
+  DORMANT_WAKE_INTS0: { addressOffset: 0x180, fields: PROC_INTS0$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS1: { addressOffset: 0x184, fields: PROC0_INTS1$fields },
+  DORMANT_WAKE_INTS1: { addressOffset: 0x184, fields: PROC_INTS1$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS2: { addressOffset: 0x188, fields: PROC0_INTS2$fields },
+  DORMANT_WAKE_INTS2: { addressOffset: 0x188, fields: PROC_INTS2$fields },
   /** Interrupt status after masking & forcing for dormant_wake */
-  DORMANT_WAKE_INTS3: { addressOffset: 0x18c, fields: PROC0_INTS3$fields },
+  DORMANT_WAKE_INTS3: { addressOffset: 0x18c, fields: PROC_INTS3$fields },
 } as const;
 
 export const IO_BANK0 = {

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../register_def.js';
 
-const GPIO0$fields = {
+const GPIO$fields = {
   /** Slew rate control. 1 = Fast, 0 = Slow */
   SLEWFAST: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   /** Enable schmitt trigger */
@@ -27,69 +27,11 @@ const registers = {
     VOLTAGE_SELECT: { bitOffset: 0, bitWidth: 1, access: 'read-write', enumeratedValues: { "3v3": 0, "1v8": 1 } },
   } },
   /** Pad control register */
-  GPIO0: { addressOffset: 0x4, resetValue: 0x56, fields: GPIO0$fields },
+  GPIO: { addressOffset: 0x4, dim: 30, dimIncrement: 0x4, resetValue: 0x56, fields: GPIO$fields },
   /** Pad control register */
-  GPIO1: { addressOffset: 0x8, resetValue: 0x56, fields: GPIO0$fields },
+  SWCLK: { addressOffset: 0x7c, resetValue: 0xda, fields: GPIO$fields },
   /** Pad control register */
-  GPIO2: { addressOffset: 0xc, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO3: { addressOffset: 0x10, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO4: { addressOffset: 0x14, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO5: { addressOffset: 0x18, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO6: { addressOffset: 0x1c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO7: { addressOffset: 0x20, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO8: { addressOffset: 0x24, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO9: { addressOffset: 0x28, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO10: { addressOffset: 0x2c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO11: { addressOffset: 0x30, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO12: { addressOffset: 0x34, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO13: { addressOffset: 0x38, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO14: { addressOffset: 0x3c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO15: { addressOffset: 0x40, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO16: { addressOffset: 0x44, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO17: { addressOffset: 0x48, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO18: { addressOffset: 0x4c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO19: { addressOffset: 0x50, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO20: { addressOffset: 0x54, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO21: { addressOffset: 0x58, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO22: { addressOffset: 0x5c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO23: { addressOffset: 0x60, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO24: { addressOffset: 0x64, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO25: { addressOffset: 0x68, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO26: { addressOffset: 0x6c, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO27: { addressOffset: 0x70, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO28: { addressOffset: 0x74, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  GPIO29: { addressOffset: 0x78, resetValue: 0x56, fields: GPIO0$fields },
-  /** Pad control register */
-  SWCLK: { addressOffset: 0x7c, resetValue: 0xda, fields: GPIO0$fields },
-  /** Pad control register */
-  SWD: { addressOffset: 0x80, resetValue: 0x5a, fields: GPIO0$fields },
+  SWD: { addressOffset: 0x80, resetValue: 0x5a, fields: GPIO$fields },
 } as const;
 
 export const PADS_BANK0 = {

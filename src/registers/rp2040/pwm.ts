@@ -3,29 +3,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import type { PeripheralDef } from '../../register_def.js';
 
-const CH0_CSR$fields = {
-  /** Enable the PWM channel. */
-  EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
-  /** 1: Enable phase-correct modulation. 0: Trailing-edge */
-  PH_CORRECT: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
-  /** Invert output A */
-  A_INV: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
-  /** Invert output B */
-  B_INV: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
-  DIVMODE: { bitOffset: 4, bitWidth: 2, access: 'read-write', enumeratedValues: { div: 0, level: 1, rise: 2, fall: 3 } },
-  /** Retard the phase of the counter by 1 count, while it is running. Self-clearing. Write a 1, and poll until low. Counter must be running. */
-  PH_RET: { bitOffset: 6, bitWidth: 1, access: 'write-only' },
-  /** Advance the phase of the counter by 1 count, while it is running. Self-clearing. Write a 1, and poll until low. Counter must be running at less than full speed (div_int + div_frac / 16 > 1) */
-  PH_ADV: { bitOffset: 7, bitWidth: 1, access: 'write-only' },
-} as const;
-const CH0_DIV$fields = {
-  FRAC: { bitOffset: 0, bitWidth: 4, access: 'read-write' },
-  INT: { bitOffset: 4, bitWidth: 8, access: 'read-write' },
-} as const;
-const CH0_CC$fields = {
-  A: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
-  B: { bitOffset: 16, bitWidth: 16, access: 'read-write' },
-} as const;
 const EN$fields = {
   CH0: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
   CH1: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
@@ -40,113 +17,91 @@ const EN$fields = {
 /** The register layout of PWM. */
 const registers = {
   /** Control and status register */
-  CH0_CSR: { addressOffset: 0x0, fields: CH0_CSR$fields },
+  CH_CSR: { addressOffset: 0x0, dim: 8, dimIncrement: 0x14, fields: {
+    /** Enable the PWM channel. */
+    EN: { bitOffset: 0, bitWidth: 1, access: 'read-write' },
+    /** 1: Enable phase-correct modulation. 0: Trailing-edge */
+    PH_CORRECT: { bitOffset: 1, bitWidth: 1, access: 'read-write' },
+    /** Invert output A */
+    A_INV: { bitOffset: 2, bitWidth: 1, access: 'read-write' },
+    /** Invert output B */
+    B_INV: { bitOffset: 3, bitWidth: 1, access: 'read-write' },
+    DIVMODE: { bitOffset: 4, bitWidth: 2, access: 'read-write', enumeratedValues: { div: 0, level: 1, rise: 2, fall: 3 } },
+    /** Retard the phase of the counter by 1 count, while it is running. Self-clearing. Write a 1, and poll until low. Counter must be running. */
+    PH_RET: { bitOffset: 6, bitWidth: 1, access: 'write-only' },
+    /** Advance the phase of the counter by 1 count, while it is running. Self-clearing. Write a 1, and poll until low. Counter must be running at less than full speed (div_int + div_frac / 16 > 1) */
+    PH_ADV: { bitOffset: 7, bitWidth: 1, access: 'write-only' },
+  } },
   /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH0_DIV: { addressOffset: 0x4, resetValue: 0x10, fields: CH0_DIV$fields },
+  CH_DIV: { addressOffset: 0x4, dim: 8, dimIncrement: 0x14, resetValue: 0x10, fields: {
+    FRAC: { bitOffset: 0, bitWidth: 4, access: 'read-write' },
+    INT: { bitOffset: 4, bitWidth: 8, access: 'read-write' },
+  } },
   /** Direct access to the PWM counter */
   CH0_CTR: { addressOffset: 0x8, fields: {
     CH0_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
   /** Counter compare values */
-  CH0_CC: { addressOffset: 0xc, fields: CH0_CC$fields },
+  CH_CC: { addressOffset: 0xc, dim: 8, dimIncrement: 0x14, fields: {
+    A: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
+    B: { bitOffset: 16, bitWidth: 16, access: 'read-write' },
+  } },
   /** Counter wrap value */
   CH0_TOP: { addressOffset: 0x10, resetValue: 0xffff, fields: {
     CH0_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH1_CSR: { addressOffset: 0x14, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH1_DIV: { addressOffset: 0x18, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH1_CTR: { addressOffset: 0x1c, fields: {
     CH1_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH1_CC: { addressOffset: 0x20, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH1_TOP: { addressOffset: 0x24, resetValue: 0xffff, fields: {
     CH1_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH2_CSR: { addressOffset: 0x28, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH2_DIV: { addressOffset: 0x2c, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH2_CTR: { addressOffset: 0x30, fields: {
     CH2_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH2_CC: { addressOffset: 0x34, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH2_TOP: { addressOffset: 0x38, resetValue: 0xffff, fields: {
     CH2_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH3_CSR: { addressOffset: 0x3c, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH3_DIV: { addressOffset: 0x40, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH3_CTR: { addressOffset: 0x44, fields: {
     CH3_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH3_CC: { addressOffset: 0x48, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH3_TOP: { addressOffset: 0x4c, resetValue: 0xffff, fields: {
     CH3_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH4_CSR: { addressOffset: 0x50, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH4_DIV: { addressOffset: 0x54, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH4_CTR: { addressOffset: 0x58, fields: {
     CH4_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH4_CC: { addressOffset: 0x5c, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH4_TOP: { addressOffset: 0x60, resetValue: 0xffff, fields: {
     CH4_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH5_CSR: { addressOffset: 0x64, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH5_DIV: { addressOffset: 0x68, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH5_CTR: { addressOffset: 0x6c, fields: {
     CH5_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH5_CC: { addressOffset: 0x70, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH5_TOP: { addressOffset: 0x74, resetValue: 0xffff, fields: {
     CH5_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH6_CSR: { addressOffset: 0x78, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH6_DIV: { addressOffset: 0x7c, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH6_CTR: { addressOffset: 0x80, fields: {
     CH6_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH6_CC: { addressOffset: 0x84, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH6_TOP: { addressOffset: 0x88, resetValue: 0xffff, fields: {
     CH6_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Control and status register */
-  CH7_CSR: { addressOffset: 0x8c, fields: CH0_CSR$fields },
-  /** INT and FRAC form a fixed-point fractional number. Counting rate is system clock frequency divided by this number. Fractional division uses simple 1st-order sigma-delta. */
-  CH7_DIV: { addressOffset: 0x90, resetValue: 0x10, fields: CH0_DIV$fields },
   /** Direct access to the PWM counter */
   CH7_CTR: { addressOffset: 0x94, fields: {
     CH7_CTR: { bitOffset: 0, bitWidth: 16, access: 'read-write' },
   } },
-  /** Counter compare values */
-  CH7_CC: { addressOffset: 0x98, fields: CH0_CC$fields },
   /** Counter wrap value */
   CH7_TOP: { addressOffset: 0x9c, resetValue: 0xffff, fields: {
     CH7_TOP: { bitOffset: 0, bitWidth: 16, access: 'read-write' },

@@ -14,24 +14,6 @@ const INTERP0_CTRL_LANE0$FORCE_MSB = { bitOffset: 19, bitWidth: 2, access: 'read
 const INTERP0_CTRL_LANE0$OVERF0 = { bitOffset: 23, bitWidth: 1, access: 'read-only' } as const;
 const INTERP0_CTRL_LANE0$OVERF1 = { bitOffset: 24, bitWidth: 1, access: 'read-only' } as const;
 const INTERP0_CTRL_LANE0$OVERF = { bitOffset: 25, bitWidth: 1, access: 'read-only' } as const;
-const INTERP0_CTRL_LANE1$fields = {
-  /** Logical right-shift applied to accumulator before masking */
-  SHIFT: INTERP0_CTRL_LANE0$SHIFT,
-  /** The least-significant bit allowed to pass by the mask (inclusive) */
-  MASK_LSB: INTERP0_CTRL_LANE0$MASK_LSB,
-  /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
-  MASK_MSB: INTERP0_CTRL_LANE0$MASK_MSB,
-  /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
-  SIGNED: INTERP0_CTRL_LANE0$SIGNED,
-  /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
-  CROSS_INPUT: INTERP0_CTRL_LANE0$CROSS_INPUT,
-  /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
-  CROSS_RESULT: INTERP0_CTRL_LANE0$CROSS_RESULT,
-  /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
-  ADD_RAW: INTERP0_CTRL_LANE0$ADD_RAW,
-  /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
-  FORCE_MSB: INTERP0_CTRL_LANE0$FORCE_MSB,
-} as const;
 
 /** The register layout of SIO. */
 const registers = {
@@ -256,7 +238,24 @@ const registers = {
     OVERF: INTERP0_CTRL_LANE0$OVERF,
   } },
   /** Control register for lane 1 */
-  INTERP0_CTRL_LANE1: { addressOffset: 0xb0, fields: INTERP0_CTRL_LANE1$fields },
+  INTERP_CTRL_LANE1: { addressOffset: 0xb0, dim: 2, dimIncrement: 0x40, fields: {
+    /** Logical right-shift applied to accumulator before masking */
+    SHIFT: INTERP0_CTRL_LANE0$SHIFT,
+    /** The least-significant bit allowed to pass by the mask (inclusive) */
+    MASK_LSB: INTERP0_CTRL_LANE0$MASK_LSB,
+    /** The most-significant bit allowed to pass by the mask (inclusive) Setting MSB < LSB may cause chip to turn inside-out */
+    MASK_MSB: INTERP0_CTRL_LANE0$MASK_MSB,
+    /** If SIGNED is set, the shifted and masked accumulator value is sign-extended to 32 bits before adding to BASE1, and LANE1 PEEK/POP appear extended to 32 bits when read by processor. */
+    SIGNED: INTERP0_CTRL_LANE0$SIGNED,
+    /** If 1, feed the opposite lane&#39;s accumulator into this lane&#39;s shift + mask hardware. Takes effect even if ADD_RAW is set (the CROSS_INPUT mux is before the shift+mask bypass) */
+    CROSS_INPUT: INTERP0_CTRL_LANE0$CROSS_INPUT,
+    /** If 1, feed the opposite lane&#39;s result into this lane&#39;s accumulator on POP. */
+    CROSS_RESULT: INTERP0_CTRL_LANE0$CROSS_RESULT,
+    /** If 1, mask + shift is bypassed for LANE1 result. This does not affect FULL result. */
+    ADD_RAW: INTERP0_CTRL_LANE0$ADD_RAW,
+    /** ORed into bits 29:28 of the lane result presented to the processor on the bus. No effect on the internal 32-bit datapath. Handy for using a lane to generate sequence of pointers into flash or SRAM. */
+    FORCE_MSB: INTERP0_CTRL_LANE0$FORCE_MSB,
+  } },
   /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
   INTERP0_ACCUM0_ADD: { addressOffset: 0xb4, fields: {
     INTERP0_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },
@@ -340,8 +339,6 @@ const registers = {
     /** Set if either OVERF0 or OVERF1 is set. */
     OVERF: INTERP0_CTRL_LANE0$OVERF,
   } },
-  /** Control register for lane 1 */
-  INTERP1_CTRL_LANE1: { addressOffset: 0xf0, fields: INTERP0_CTRL_LANE1$fields },
   /** Values written here are atomically added to ACCUM0 Reading yields lane 0&#39;s raw shift and mask value (BASE0 not added). */
   INTERP1_ACCUM0_ADD: { addressOffset: 0xf4, fields: {
     INTERP1_ACCUM0_ADD: { bitOffset: 0, bitWidth: 24, access: 'read-write' },

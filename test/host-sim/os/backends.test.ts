@@ -10,9 +10,7 @@ import { linuxBackend, darwinBackend, windowsBackend, installHostOs } from '../.
 import { linuxTable } from '../../../host-sim/os/linux.js';
 import { darwinTable } from '../../../host-sim/os/darwin.js';
 import { windowsTable } from '../../../host-sim/os/windows.js';
-import {
-  access, F_OK, fileDesc, fileSize, installOsBackend, onSignal, syncDirectory, OSError, UnsupportedSignal, type OsBackend,
-} from '../../../src/index.js';
+import { access, F_OK, fileDesc, fileSize, installOsBackend, onSignal, syncDirectory, OSError, UnsupportedSignal, type OsBackend } from '../../../src/index.js';
 
 let dir: string;
 beforeAll(() => {

@@ -10,8 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { installHostOs } from '../../../host-sim/os/index.js';
 import {
-  atomicWrite, removeStaleTempFiles, syncDirectory, sandbox, fileDesc, tryLock, unlock, osBackend,
-  LockKind, LockHandleStale, LockAlreadyReleased, LockConflict, NotRegularFile, OSError, PermissionDenied, InvalidArgument,
+  atomicWrite,
+  removeStaleTempFiles,
+  syncDirectory,
+  sandbox,
+  fileDesc,
+  tryLock,
+  unlock,
+  osBackend,
+  LockKind,
+  LockHandleStale,
+  LockAlreadyReleased,
+  LockConflict,
+  NotRegularFile,
+  OSError,
+  PermissionDenied,
+  InvalidArgument,
 } from '../../../src/index.js';
 
 let dir: string;
@@ -54,7 +68,13 @@ describe('atomicWrite: non-regular targets are refused with a typed error', () =
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
     try {
-      for (const [target, kind] of [[fifo, 'fifo'], [sock, 'socket'], [sub, 'directory'], ['/dev/null', 'device'], ['/dev/full', 'device']] as const) {
+      for (const [target, kind] of [
+        [fifo, 'fifo'],
+        [sock, 'socket'],
+        [sub, 'directory'],
+        ['/dev/null', 'device'],
+        ['/dev/full', 'device'],
+      ] as const) {
         const e = (() => {
           try {
             atomicWrite(target, bytes('x'));
@@ -120,10 +140,21 @@ describe('atomicWrite: names up to NAME_MAX', () => {
     fs.writeFileSync(file, 'data');
     const cut = long.slice(0, 255 - 17);
     const stale = [`${cut}.tmp-0123456789ab`, `${cut}.tmp-ffffffffffff`];
-    const keep = [`${cut}.tmp-0123`, `${cut}.tmp-0123456789a`, `${cut.slice(1)}.tmp-0123456789ab`, `${cut}.tmp-XYZ456789abc`.slice(0, 255), 'other.tmp-0123456789ab', long];
+    const keep = [
+      `${cut}.tmp-0123`,
+      `${cut}.tmp-0123456789a`,
+      `${cut.slice(1)}.tmp-0123456789ab`,
+      `${cut}.tmp-XYZ456789abc`.slice(0, 255),
+      'other.tmp-0123456789ab',
+      long,
+    ];
     for (const n of [...stale, ...keep]) if (!fs.existsSync(path.join(sub, n))) fs.writeFileSync(path.join(sub, n), '');
     fs.mkdirSync(path.join(sub, `${cut}.tmp-aaaaaaaaaaaa`)); // a directory of that shape is not ours
-    expect(removeStaleTempFiles(file).map((p) => path.basename(p)).sort()).toEqual(stale.sort());
+    expect(
+      removeStaleTempFiles(file)
+        .map((p) => path.basename(p))
+        .sort(),
+    ).toEqual(stale.sort());
     expect(fs.readdirSync(sub).sort()).toEqual([...keep, `${cut}.tmp-aaaaaaaaaaaa`].sort());
     expect(removeStaleTempFiles(path.join(sub, 'short'))).toEqual([]);
   });

@@ -7,9 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installHostOs } from '../../../host-sim/os/index.js';
 import { SOCKET_FD_BASE } from '../../../host-sim/os/libuv-driver.js';
-import {
-  createIoEngine, fileDesc, IoError, InvalidArgument, type CompletionResult, type IoEngine, type CompletionOp,
-} from '../../../src/index.js';
+import { createIoEngine, fileDesc, IoError, InvalidArgument, type CompletionResult, type IoEngine, type CompletionOp } from '../../../src/index.js';
 
 let dir: string;
 let engine: IoEngine;
@@ -158,7 +156,10 @@ describe('I/O engine: shutdown and refusals', () => {
     expect(engine.pending).toBe(2);
     engine.shutdown();
     const done = await engine.poll();
-    expect(done.map((c) => [c.submissionId, c.result]).sort()).toEqual([[a, -E.ECANCELED], [t, -E.ECANCELED]]);
+    expect(done.map((c) => [c.submissionId, c.result]).sort()).toEqual([
+      [a, -E.ECANCELED],
+      [t, -E.ECANCELED],
+    ]);
     expect(engine.pending).toBe(0);
     expect(() => engine.submit({ op: 'Timeout', durationMs: 1 })).toThrow(IoError);
     expect(() => engine.socket()).toThrow(expect.objectContaining({ reason: 'Shutdown' }));

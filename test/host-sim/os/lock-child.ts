@@ -25,6 +25,6 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
       reply({ ok: true });
     }
   } catch (e) {
-    reply({ ok: false, kind: (e as { kind?: string }).kind, ownerPid: e instanceof LockConflict ? e.ownerPid ?? null : null, message: String(e) });
+    reply({ ok: false, kind: (e as { kind?: string }).kind, ownerPid: e instanceof LockConflict ? (e.ownerPid ?? null) : null, message: String(e) });
   }
 }

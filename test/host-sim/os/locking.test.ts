@@ -8,8 +8,19 @@ import readline from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installHostOs } from '../../../host-sim/os/index.js';
 import {
-  fileDesc, tryLock, unlock, tryLockByteExclusive, tryLockByteShared, osBackend, LockKind, LockConflict,
-  LockIoError, LockAlreadyReleased, InvalidArgument, OSError, type FileDesc,
+  fileDesc,
+  tryLock,
+  unlock,
+  tryLockByteExclusive,
+  tryLockByteShared,
+  osBackend,
+  LockKind,
+  LockConflict,
+  LockIoError,
+  LockAlreadyReleased,
+  InvalidArgument,
+  OSError,
+  type FileDesc,
 } from '../../../src/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -17,13 +28,21 @@ let dir: string;
 let file: string;
 let fd: FileDesc;
 
-interface Reply { ok: boolean; id?: number; kind?: string; ownerPid?: number | null; pid?: number }
+interface Reply {
+  ok: boolean;
+  id?: number;
+  kind?: string;
+  ownerPid?: number | null;
+  pid?: number;
+}
 
 class Peer {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly #lines: AsyncIterator<string>;
   constructor() {
-    this.proc = spawn(process.execPath, ['--import', path.join(root, 'tools/ts-register.js'), path.join(import.meta.dirname, 'lock-child.ts'), file], { stdio: 'pipe' });
+    this.proc = spawn(process.execPath, ['--import', path.join(root, 'tools/ts-register.js'), path.join(import.meta.dirname, 'lock-child.ts'), file], {
+      stdio: 'pipe',
+    });
     this.#lines = readline.createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
   async next(): Promise<Reply> {
@@ -222,5 +241,4 @@ describe('locking: handles and errors', () => {
   ])('region %j is refused before anything is locked', (region) => {
     expect(() => tryLock(fd, region, LockKind.Exclusive)).toThrow(InvalidArgument);
   });
-
 });

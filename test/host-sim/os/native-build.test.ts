@@ -15,8 +15,18 @@ const hasMingw = spawnSync(mingw, ['--version']).status === 0;
 describe('native/os/os.c', () => {
   it.runIf(hasMingw)('the Windows branch compiles cleanly with MinGW (-Wall -Wextra -Werror)', () => {
     const obj = path.join(os.tmpdir(), `vllsi-os-win-${process.pid}.o`);
-    const r = spawnSync(mingw, ['-c', '-Wall', '-Wextra', '-Werror', `-I${headers}`, '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=vllsi_os',
-      path.join(root, 'native/os/os.c'), '-o', obj]);
+    const r = spawnSync(mingw, [
+      '-c',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${headers}`,
+      '-DNAPI_VERSION=8',
+      '-DNODE_GYP_MODULE_NAME=vllsi_os',
+      path.join(root, 'native/os/os.c'),
+      '-o',
+      obj,
+    ]);
     fs.rmSync(obj, { force: true });
     expect(r.stderr.toString()).toBe('');
     expect(r.status).toBe(0);

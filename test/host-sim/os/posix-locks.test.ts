@@ -23,8 +23,19 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vllsi-posixlk-'));
   addonPath = path.join(dir, 'vllsi_os_posix.node');
   if (process.platform !== 'linux') return;
-  const cc = spawnSync('cc', ['-shared', '-fPIC', '-O1', `-I${headers}`, '-D_GNU_SOURCE', '-DVLLSI_POSIX_LOCKS', '-DNAPI_VERSION=8',
-    '-DNODE_GYP_MODULE_NAME=vllsi_os_posix', path.join(root, 'native/os/os.c'), '-o', addonPath]);
+  const cc = spawnSync('cc', [
+    '-shared',
+    '-fPIC',
+    '-O1',
+    `-I${headers}`,
+    '-D_GNU_SOURCE',
+    '-DVLLSI_POSIX_LOCKS',
+    '-DNAPI_VERSION=8',
+    '-DNODE_GYP_MODULE_NAME=vllsi_os_posix',
+    path.join(root, 'native/os/os.c'),
+    '-o',
+    addonPath,
+  ]);
   if (cc.status !== 0) throw new Error(`cannot build the POSIX-lock variant: ${cc.stderr}`);
   addon = createRequire(import.meta.url)(addonPath) as NativeOs;
 });
@@ -34,11 +45,14 @@ afterAll(() => {
 
 /** A second process holding an exclusive lock on bytes 500..509 through the variant addon. */
 async function holder(file: string) {
-  const p = spawn(process.execPath, ['-e', `
+  const p = spawn(process.execPath, [
+    '-e',
+    `
     const m = require(${JSON.stringify(addonPath)});
     const fd = require('fs').openSync(${JSON.stringify(file)}, 'r+');
     console.log(m.flavour() + ' ' + m.setlk(fd, 2, 500, 10));
-    setInterval(() => {}, 1000);`]);
+    setInterval(() => {}, 1000);`,
+  ]);
   const line = (await readline.createInterface({ input: p.stdout })[Symbol.asyncIterator]().next()).value as string;
   return { p, line };
 }
@@ -77,8 +91,13 @@ describe.runIf(process.platform === 'linux')('classic POSIX locks (the macOS pat
     const a = fs.openSync(file, 'r+');
     expect(addon!.setlk(a, 2, 0, 1)).toBe(0);
     /** Another process's attempt at a shared lock on byte 0: 0 or the errno. */
-    const probe = () => Number(spawnSync(process.execPath, ['-e',
-      `const m = require(${JSON.stringify(addonPath)}); process.stdout.write(String(m.setlk(require('fs').openSync(${JSON.stringify(file)}, 'r+'), 1, 0, 1)))`]).stdout.toString());
+    const probe = () =>
+      Number(
+        spawnSync(process.execPath, [
+          '-e',
+          `const m = require(${JSON.stringify(addonPath)}); process.stdout.write(String(m.setlk(require('fs').openSync(${JSON.stringify(file)}, 'r+'), 1, 0, 1)))`,
+        ]).stdout.toString(),
+      );
     expect(probe()).toBe(os.constants.errno.EAGAIN); // held
     fs.closeSync(fs.openSync(file, 'r')); // another descriptor of the same file, opened and closed
     expect(probe()).toBe(0); // the lock silently went away

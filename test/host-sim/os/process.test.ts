@@ -32,7 +32,10 @@ describe('process', () => {
   it('a worker thread has its own OS thread id', async () => {
     const addon = path.join(root, 'native/os/build/Release/vllsi_os.node');
     nativeOs(); // built
-    const w = new Worker(`const m = require(${JSON.stringify(addon)}); require('worker_threads').parentPort.postMessage([m.gettid(), process.platform === 'linux' ? require('fs').readlinkSync('/proc/thread-self') : '']);`, { eval: true });
+    const w = new Worker(
+      `const m = require(${JSON.stringify(addon)}); require('worker_threads').parentPort.postMessage([m.gettid(), process.platform === 'linux' ? require('fs').readlinkSync('/proc/thread-self') : '']);`,
+      { eval: true },
+    );
     const [tid, self] = (await new Promise((r) => w.once('message', r))) as [number, string];
     await w.terminate();
     expect(tid).not.toBe(process.pid);
@@ -40,8 +43,13 @@ describe('process', () => {
   });
 
   it('exit ends the process with the code; a bad code is refused', () => {
-    const r = spawnSync(process.execPath, ['--import', register, '--input-type=module', '-e',
-      `import { installHostOs } from ${api('host-sim/os/index.ts')}; import { exit } from ${api('src/index.ts')}; installHostOs(); exit(7); console.log('still here');`]);
+    const r = spawnSync(process.execPath, [
+      '--import',
+      register,
+      '--input-type=module',
+      '-e',
+      `import { installHostOs } from ${api('host-sim/os/index.ts')}; import { exit } from ${api('src/index.ts')}; installHostOs(); exit(7); console.log('still here');`,
+    ]);
     expect(r.status).toBe(7);
     expect(r.stdout.toString()).toBe('');
     expect(() => exit(256)).toThrow(InvalidArgument);

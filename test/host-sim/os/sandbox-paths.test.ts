@@ -37,9 +37,24 @@ function reaches(policy: Parameters<typeof sandbox>[0], p: string): boolean {
 function spellings(): string[] {
   const rel = path.relative(process.cwd(), path.join(D, 'secret', 'f'));
   return [
-    `${D}/secret/f`, `${D}/./secret/f`, `${D}//secret/f`, `${D}/secret//f`, `${D}/other/../secret/f`, `${D}/secret/./f`,
-    `${D}/allowed/../secret/f`, `${D}/link/f`, `${D}/allowed/link/f`, `${D}/allowed/flink`, `${D}/other/../link/f`, rel, `./${rel}`,
-    `${D}/secret/new`, `${D}/link/new`, `${D}/other/../secret/new`, `${D}/other/missing/../../secret/new`, `${D}/allowed/link/new`,
+    `${D}/secret/f`,
+    `${D}/./secret/f`,
+    `${D}//secret/f`,
+    `${D}/secret//f`,
+    `${D}/other/../secret/f`,
+    `${D}/secret/./f`,
+    `${D}/allowed/../secret/f`,
+    `${D}/link/f`,
+    `${D}/allowed/link/f`,
+    `${D}/allowed/flink`,
+    `${D}/other/../link/f`,
+    rel,
+    `./${rel}`,
+    `${D}/secret/new`,
+    `${D}/link/new`,
+    `${D}/other/../secret/new`,
+    `${D}/other/missing/../../secret/new`,
+    `${D}/allowed/link/new`,
   ];
 }
 
@@ -54,7 +69,10 @@ describe('sandbox file rules match the resolved real path', () => {
   it('a deny written with dot segments or through a symlink is the same deny', () => {
     for (const prefix of [`${D}/other/../secret`, `${D}/./secret/`, `${D}/link`]) {
       const policy = { deny: [{ scope: 'file' as const, prefix }] };
-      expect(spellings().filter((p) => reaches(policy, p)), prefix).toEqual([]);
+      expect(
+        spellings().filter((p) => reaches(policy, p)),
+        prefix,
+      ).toEqual([]);
     }
   });
 

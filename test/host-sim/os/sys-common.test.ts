@@ -7,8 +7,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { hostOsBackend, installHostOs } from '../../../host-sim/os/index.js';
 import {
-  pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, randomBytes, fileDesc, F_OK, R_OK, W_OK, X_OK,
-  OSError, InvalidArgument, installOsBackend, type FileDesc,
+  pread,
+  pwrite,
+  fileSize,
+  truncate,
+  access,
+  fullFsync,
+  syncDirectory,
+  randomBytes,
+  fileDesc,
+  F_OK,
+  R_OK,
+  W_OK,
+  X_OK,
+  OSError,
+  InvalidArgument,
+  installOsBackend,
+  type FileDesc,
 } from '../../../src/index.js';
 
 let dir: string;

@@ -4,8 +4,18 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
-  LINUX_ERRNO_X86_64, LINUX_ERRNO_AARCH64, DARWIN_ERRNO, WINDOWS_ERROR, WINDOWS_FROM_POSIX, LINUX_SYSCALLS_X86_64,
-  LINUX_SYSCALLS_AARCH64, LEGACY_TO_PORTABLE, PORTABLE_SYSCALLS, syscallNumber, linuxArch, SyscallUnavailable,
+  LINUX_ERRNO_X86_64,
+  LINUX_ERRNO_AARCH64,
+  DARWIN_ERRNO,
+  WINDOWS_ERROR,
+  WINDOWS_FROM_POSIX,
+  LINUX_SYSCALLS_X86_64,
+  LINUX_SYSCALLS_AARCH64,
+  LEGACY_TO_PORTABLE,
+  PORTABLE_SYSCALLS,
+  syscallNumber,
+  linuxArch,
+  SyscallUnavailable,
 } from '../../../host-sim/os/index.js';
 import { InvalidArgument } from '../../../src/index.js';
 
@@ -13,9 +23,27 @@ describe('errno tables', () => {
   it('Linux: known values, identical on x86_64 and aarch64 (asm-generic)', () => {
     expect(LINUX_ERRNO_AARCH64).toEqual(LINUX_ERRNO_X86_64);
     expect(LINUX_ERRNO_X86_64).toMatchObject({
-      EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, EWOULDBLOCK: 11, EACCES: 13, EEXIST: 17, EINVAL: 22, ENOSPC: 28,
-      EDEADLK: 35, ENOLCK: 37, ENOSYS: 38, ELOOP: 40, ETIME: 62, EOPNOTSUPP: 95, EADDRINUSE: 98, ECONNRESET: 104,
-      ETIMEDOUT: 110, ECONNREFUSED: 111, EINPROGRESS: 115, ECANCELED: 125,
+      EPERM: 1,
+      ENOENT: 2,
+      EBADF: 9,
+      EAGAIN: 11,
+      EWOULDBLOCK: 11,
+      EACCES: 13,
+      EEXIST: 17,
+      EINVAL: 22,
+      ENOSPC: 28,
+      EDEADLK: 35,
+      ENOLCK: 37,
+      ENOSYS: 38,
+      ELOOP: 40,
+      ETIME: 62,
+      EOPNOTSUPP: 95,
+      EADDRINUSE: 98,
+      ECONNRESET: 104,
+      ETIMEDOUT: 110,
+      ECONNREFUSED: 111,
+      EINPROGRESS: 115,
+      ECANCELED: 125,
     });
   });
 
@@ -33,9 +61,24 @@ describe('errno tables', () => {
 
   it('Darwin: known values where it differs from Linux', () => {
     expect(DARWIN_ERRNO).toMatchObject({
-      ENOENT: 2, EDEADLK: 11, EAGAIN: 35, EWOULDBLOCK: 35, EINPROGRESS: 36, ENOTSUP: 45, EADDRINUSE: 48, ECONNRESET: 54,
-      ETIMEDOUT: 60, ECONNREFUSED: 61, ELOOP: 62, ENAMETOOLONG: 63, ENOTEMPTY: 66, ENOLCK: 77, ENOSYS: 78, ECANCELED: 89,
-      ETIME: 101, EOPNOTSUPP: 102,
+      ENOENT: 2,
+      EDEADLK: 11,
+      EAGAIN: 35,
+      EWOULDBLOCK: 35,
+      EINPROGRESS: 36,
+      ENOTSUP: 45,
+      EADDRINUSE: 48,
+      ECONNRESET: 54,
+      ETIMEDOUT: 60,
+      ECONNREFUSED: 61,
+      ELOOP: 62,
+      ENAMETOOLONG: 63,
+      ENOTEMPTY: 66,
+      ENOLCK: 77,
+      ENOSYS: 78,
+      ECANCELED: 89,
+      ETIME: 101,
+      EOPNOTSUPP: 102,
     });
     if (process.platform === 'darwin') {
       for (const [name, code] of Object.entries(DARWIN_ERRNO)) {
@@ -57,8 +100,14 @@ describe('errno tables', () => {
 
   it('Windows: known Win32 and Winsock codes; every mapped POSIX name lands on a listed code', () => {
     expect(WINDOWS_ERROR).toMatchObject({
-      ERROR_FILE_NOT_FOUND: 2, ERROR_ACCESS_DENIED: 5, ERROR_INVALID_HANDLE: 6, ERROR_LOCK_VIOLATION: 33,
-      ERROR_ALREADY_EXISTS: 183, ERROR_NOT_LOCKED: 158, ERROR_OPERATION_ABORTED: 995, WSAECONNREFUSED: 10061,
+      ERROR_FILE_NOT_FOUND: 2,
+      ERROR_ACCESS_DENIED: 5,
+      ERROR_INVALID_HANDLE: 6,
+      ERROR_LOCK_VIOLATION: 33,
+      ERROR_ALREADY_EXISTS: 183,
+      ERROR_NOT_LOCKED: 158,
+      ERROR_OPERATION_ABORTED: 995,
+      WSAECONNREFUSED: 10061,
     });
     for (const [posix, win] of Object.entries(WINDOWS_FROM_POSIX)) {
       expect(WINDOWS_ERROR[win], `${posix} → ${win}`).toBeTypeOf('number');
@@ -69,16 +118,47 @@ describe('errno tables', () => {
 describe('Linux syscall tables', () => {
   it('x86_64 known numbers', () => {
     expect(LINUX_SYSCALLS_X86_64).toMatchObject({
-      read: 0, write: 1, open: 2, close: 3, mmap: 9, pread64: 17, getpid: 39, exit: 60, fcntl: 72, fsync: 74,
-      fdatasync: 75, gettid: 186, futex: 202, clock_gettime: 228, exit_group: 231, openat: 257, newfstatat: 262,
-      getrandom: 318, io_uring_setup: 425, clone3: 435,
+      read: 0,
+      write: 1,
+      open: 2,
+      close: 3,
+      mmap: 9,
+      pread64: 17,
+      getpid: 39,
+      exit: 60,
+      fcntl: 72,
+      fsync: 74,
+      fdatasync: 75,
+      gettid: 186,
+      futex: 202,
+      clock_gettime: 228,
+      exit_group: 231,
+      openat: 257,
+      newfstatat: 262,
+      getrandom: 318,
+      io_uring_setup: 425,
+      clone3: 435,
     });
   });
 
   it('aarch64 known numbers (asm-generic)', () => {
     expect(LINUX_SYSCALLS_AARCH64).toMatchObject({
-      openat: 56, close: 57, read: 63, write: 64, pread64: 67, newfstatat: 79, fsync: 82, exit: 93, exit_group: 94,
-      futex: 98, clock_gettime: 113, getpid: 172, gettid: 178, mmap: 222, getrandom: 278, io_uring_setup: 425,
+      openat: 56,
+      close: 57,
+      read: 63,
+      write: 64,
+      pread64: 67,
+      newfstatat: 79,
+      fsync: 82,
+      exit: 93,
+      exit_group: 94,
+      futex: 98,
+      clock_gettime: 113,
+      getpid: 172,
+      gettid: 178,
+      mmap: 222,
+      getrandom: 278,
+      io_uring_setup: 425,
     });
   });
 

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createBoard } from '../../../host-sim/index.js';
 import { InvalidArgumentOf } from './support.js';
 
-const SIO_OUT_SET = 0xd0000014, SIO_OUT_CLR = 0xd0000018, SIO_OE_SET = 0xd0000024, SIO_IN = 0xd0000004;
+const SIO_OUT_SET = 0xd0000014,
+  SIO_OUT_CLR = 0xd0000018,
+  SIO_OE_SET = 0xd0000024,
+  SIO_IN = 0xd0000004;
 const ctrl = (pin: number) => 0x40014004 + 8 * pin;
 const pad = (pin: number) => 0x4001c004 + 4 * pin;
 

@@ -111,7 +111,8 @@ describe('I2C EEPROM (24xx256)', () => {
 
 /** One SPI transaction on the flash, by the protocol: select, bytes, deselect. */
 function spiOn(b: SimBoard, flash: SpiFlash) {
-  const bus = b.spi(0), cs = b.gpio(flash.cs);
+  const bus = b.spi(0),
+    cs = b.gpio(flash.cs);
   return (bytes: number[], read = 0): number[] => {
     cs.drive(false);
     const out = [...bytes, ...new Array(read).fill(0)].map((x) => bus.exchange(x, 8, 0));

@@ -122,7 +122,19 @@ describe('SpiBus', () => {
     const gpio = (n: number) => {
       const s = pins.get(n) ?? { level: true };
       pins.set(n, s);
-      return { pin: n, isOutput: true, get level() { return s.level; }, drive() {}, release() {}, onChange(cb: (l: boolean, t: number) => void) { s.cb = cb; return () => {}; } };
+      return {
+        pin: n,
+        isOutput: true,
+        get level() {
+          return s.level;
+        },
+        drive() {},
+        release() {},
+        onChange(cb: (l: boolean, t: number) => void) {
+          s.cb = cb;
+          return () => {};
+        },
+      };
     };
     const bus = new SpiBus(0, gpio);
     const p = new Mcp3008(3.3);

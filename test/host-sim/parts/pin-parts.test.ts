@@ -123,7 +123,13 @@ describe('parts in a board file', () => {
   const withParts = (parts: unknown[]) => ({ ...pico, name: 'pico-with-parts', parts });
 
   it('are attached when the board is built, from their data', () => {
-    const b = createBoard(withParts([{ kind: 'led', pin: 15 }, { kind: 'button', pin: 14, bounce: { count: 2 } }, { kind: 'potentiometer', pin: 26, position: 0.5 }]));
+    const b = createBoard(
+      withParts([
+        { kind: 'led', pin: 15 },
+        { kind: 'button', pin: 14, bounce: { count: 2 } },
+        { kind: 'potentiometer', pin: 26, position: 0.5 },
+      ]),
+    );
     expect(b.parts.map((p) => p.kind)).toEqual(['led', 'button', 'potentiometer']);
     const [led, button] = b.parts as [Led, Button];
     b.hal.store32(0x40014000 + 4 + 8 * 15, 5); // GPIO15: SIO

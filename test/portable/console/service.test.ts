@@ -1,6 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ConsoleService, ErrorCode, FrameType, MAX_LINE, UNLOCK_BACKOFF_MS, UNLOCK_MAX_FAILURES, errorName, type ConsoleOptions } from '../../../src/console/index.js';
+import {
+  ConsoleService,
+  ErrorCode,
+  FrameType,
+  MAX_LINE,
+  UNLOCK_BACKOFF_MS,
+  UNLOCK_MAX_FAILURES,
+  errorName,
+  type ConsoleOptions,
+} from '../../../src/console/index.js';
 import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
 import { runs } from '../../support/env.js';
 import { bindHal, sandbox, unbindHal } from '../../../src/index.js';
@@ -73,7 +82,7 @@ describe('console: human commands', () => {
     expect(say('write DEV.CTRL.EN 1')).toEqual(['OK']);
   });
 
-  it('by default it goes through mmio\'s gated bus path on the bound HAL', () => {
+  it("by default it goes through mmio's gated bus path on the bound HAL", () => {
     const hal = new MemHal({ regions: [{ name: 'DEV', base: BASE, size: 0x100 }] });
     const host = new Host();
     const service = new ConsoleService({ send: host.send, board: 'mem', uptimeMs: () => 0, unlockToken: 't' });
@@ -259,7 +268,19 @@ describe('console: machine requests', () => {
 describe('console: laws', () => {
   it('every line gets exactly one answer, however the bytes are split, and receive never throws', () => {
     const line = fc.oneof(
-      fc.constantFrom('help', 'info', 'peek 0x40000000 3', 'read DEV.CTRL', 'dump DEV', 'lock', ':r 1 32 40000000 4', ':m 5 32 40000000 3', 'unlock s3cret', 'write DEV.INTR.MASK 3', ''),
+      fc.constantFrom(
+        'help',
+        'info',
+        'peek 0x40000000 3',
+        'read DEV.CTRL',
+        'dump DEV',
+        'lock',
+        ':r 1 32 40000000 4',
+        ':m 5 32 40000000 3',
+        'unlock s3cret',
+        'write DEV.INTR.MASK 3',
+        '',
+      ),
       fc.string({ maxLength: 300 }).map((s) => s.replace(/[\r\n]/g, ' ')),
       fc.uint8Array({ maxLength: 40 }).map((a) => String.fromCharCode(...a.filter((b) => b !== 10 && b !== 13))),
     );
@@ -330,7 +351,10 @@ describe('console: laws', () => {
       toString = () => 'lock';
     }
     class Poke implements fc.Command<Model, Real> {
-      constructor(readonly a: number, readonly v: number) {}
+      constructor(
+        readonly a: number,
+        readonly v: number,
+      ) {}
       check = () => true;
       run(m: Model, r: Real) {
         const out = r.say(`poke 0x${this.a.toString(16)} ${this.v}`);

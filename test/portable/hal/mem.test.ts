@@ -142,7 +142,15 @@ describe('hal/mem: the in-memory HAL', () => {
   });
 
   it('rejects overlapping or invalid regions', () => {
-    expect(() => new MemHal({ regions: [{ name: 'a', base: 0, size: 0x10 }, { name: 'b', base: 8, size: 0x10 }] })).toThrow(/overlaps/);
+    expect(
+      () =>
+        new MemHal({
+          regions: [
+            { name: 'a', base: 0, size: 0x10 },
+            { name: 'b', base: 8, size: 0x10 },
+          ],
+        }),
+    ).toThrow(/overlaps/);
     expect(() => new MemHal({ regions: [{ name: 'a', base: 0x40000000, size: 0x2000, atomicAliases: true }] })).toThrow(InvalidArgument);
     expect(() => new MemHal({ regions: [], cores: 0 })).toThrow(InvalidArgument);
   });
