@@ -71,39 +71,12 @@ export function installSandboxGate(gate: SandboxGate): () => void {
   };
 }
 
-/** Inside installUnconfined: vllsi's own shared dispatchers being installed. */
-let unconfined = 0;
-
 /**
  * A handler installed now: confined to the active sandboxes whenever it runs later (as is,
- * outside any sandbox, and for vllsi's own dispatchers installed through installUnconfined).
+ * outside any sandbox). Only narrows, so it is public: src/io, bundled with the app on a
+ * device, reaches the core through its exports.
  */
 export function confineLater<F>(fn: F): F {
   const g = sandboxGate;
-  return g === undefined || unconfined > 0 || typeof fn !== 'function' ? fn : (g.later(fn as F & ((...args: never[]) => unknown)) as F);
-}
-
-/**
- * Runs `install` with confineLater off: for a dispatcher of vllsi's own that serves handlers
- * installed inside and outside sandboxes alike (the GPIO interrupt of every pin), each of which
- * is confined on its own. Not exported from the package.
- */
-export function installUnconfined<T>(install: () => T): T {
-  unconfined++;
-  try {
-    return install();
-  } finally {
-    unconfined--;
-  }
-}
-
-/** Runs a confined handler: whatever it installs is confined again, even when it runs inside installUnconfined. */
-export function runConfined<T>(fn: () => T): T {
-  const outer = unconfined;
-  unconfined = 0;
-  try {
-    return fn();
-  } finally {
-    unconfined = outer;
-  }
+  return g === undefined || typeof fn !== 'function' ? fn : (g.later(fn as F & ((...args: never[]) => unknown)) as F);
 }

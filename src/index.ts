@@ -5,7 +5,7 @@ export * from './errors.js';
 export { closestNames, didYouMean } from './suggest.js';
 export type { AppMain, BoardSpec, Hal, AccessSize } from './app.js';
 export * from './common.js';
-export { MemoryOrdering, BusFault, Halted, type BusFaultReason, type BusAccess } from './hal.js';
+export { MemoryOrdering, BusFault, Halted, rp2040RegisterOf, type BusFaultReason, type BusAccess } from './hal.js';
 export * from './bitflags.js';
 export * from './bitfield.js';
 export * from './packed.js';
@@ -20,6 +20,7 @@ export * from './context.js';
 export * from './threads.js';
 export * from './init.js';
 export * from './permissions.js';
+export { confineLater } from './gate.js';
 // `os()` (the backend itself, for src/'s entry points after their gate) stays internal: osBackend() is the gated view.
 export { CLOCK_REALTIME, CLOCK_MONOTONIC, NoOsBackend, UnsupportedSignal, checkOsPath, installOsBackend, osBackend } from './os.js';
 export type { RawLockKind, RawLockResult, ClockId, FileKind, PortableSignal, OsBackend, OpenFlags } from './os.js';

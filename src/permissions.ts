@@ -34,7 +34,6 @@ import {
   lastIndexOf,
   mapGet,
   mapSet,
-  runConfined,
   slice,
   startsWith,
   type PermissionScope,
@@ -234,7 +233,7 @@ const GATE: SandboxGate = freeze({
   later: <F extends (...args: never[]) => unknown>(fn: F): F => {
     const policies = activePolicies();
     return function confined(this: unknown, ...args: unknown[]): unknown {
-      return runConfined(() => underPolicies(policies, () => applyFn(fn, this, args)));
+      return underPolicies(policies, () => applyFn(fn, this, args));
     } as unknown as F;
   },
 });

@@ -5,7 +5,6 @@
 // Not yet: Serial, PWM (LEDC), pins 32..39 (OUT1/ENABLE1).
 import { volatileLoad, volatileStore } from '../mmio.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
-import { installUnconfined } from '../gate.js';
 import { GPIO } from '../registers/esp32.js';
 import { IoRangeError, edgeWatchers, notifyEdges } from './common.js';
 import { DigitalMode, defineDigitalBank, type DigitalModeValue, type GpioBinding } from './digitalbank.js';
@@ -87,7 +86,7 @@ export const esp32Gpio: GpioBinding = {
     volatileStore(STATUS_W1TC, pins); // drop edges latched before
     if (notify !== undefined) list.push({ pins, rises, falls, notify });
     if (had === 0 && list.length > 0) {
-      installUnconfined(() => setInterruptHandler(GPIO_IRQ, gpioIrq)); // shared by every pin: each watcher's callback is confined on its own
+      setInterruptHandler(GPIO_IRQ, gpioIrq);
       enableIrq(GPIO_IRQ);
     } else if (had > 0 && list.length === 0) {
       disableIrq(GPIO_IRQ);

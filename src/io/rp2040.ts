@@ -6,7 +6,6 @@
 import { volatileLoad, volatileStore } from '../mmio.js';
 import type { FieldDef } from '../register_def.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
-import { installUnconfined } from '../gate.js';
 import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
 import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
@@ -196,7 +195,7 @@ export const rp2040Gpio: GpioBinding = {
     setEdgeEnables(pins, notify === undefined ? 0 : rises, notify === undefined ? 0 : falls);
     if (notify !== undefined) list.push({ pins, rises, falls, notify });
     if (had === 0 && list.length > 0) {
-      installUnconfined(() => setInterruptHandler(IO_IRQ, gpioIrq)); // shared by every pin: each watcher's callback is confined on its own
+      setInterruptHandler(IO_IRQ, gpioIrq);
       enableIrq(IO_IRQ);
     } else if (had > 0 && list.length === 0) {
       disableIrq(IO_IRQ);
