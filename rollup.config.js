@@ -8,10 +8,17 @@ import { portableGuard, runtimeProfileDefine, srcAsVllsiModule } from './tools/r
 import { xsInline } from './tools/xs-inline.js';
 
 /**
- * TypeScript for XS bundles: ES2022 output, no declarations. Only files in the tsconfig's
- * `include` are compiled (the plugin emits from the TS program): add folders there.
+ * TypeScript for XS bundles: tsconfig.device.json's settings (ES2022, ES modules, no Node
+ * types), emitting JavaScript only (it is a type-check-only project of `tsc -b` otherwise).
+ * Only files in its `include` are compiled (the plugin emits from the TS program): add folders there.
  */
-const typescriptForXs = (tsconfig = 'tsconfig.xs.json') => typescript({ tsconfig, noEmitOnError: true, outputToFilesystem: false });
+const typescriptForXs = () =>
+  typescript({
+    tsconfig: 'tsconfig.device.json',
+    compilerOptions: { noEmit: false, composite: false, incremental: false, declaration: false, sourceMap: false },
+    noEmitOnError: true,
+    outputToFilesystem: false,
+  });
 
 // Built by tsc just before (npm run build): the profile names and the device default live in src/.
 import { DEVICE_DEFAULT_PROFILE, RUNTIME_PROFILES } from './dist/node/src/profile.js';
@@ -35,7 +42,7 @@ const bundle = (profile) => ({
 const device = (input, file) => ({
   input,
   output: { file: `dist/xs/${file}`, format: 'es', sourcemap: false },
-  plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs('tsconfig.device.json'), xsInline()],
+  plugins: [srcAsVllsiModule(), portableGuard(), nodeResolve({ extensions: ['.ts', '.js'] }), typescriptForXs(), xsInline()],
 });
 
 export default [

@@ -2,9 +2,11 @@
 // registers in one bulk machine request vs the wire time of their payload alone (goal ≤ 1.1),
 // and the bytes on the wire per register read. The line is modelled, not slept: time =
 // wire time of every byte actually exchanged + the measured processing time of both ends.
-import { ConsoleService } from '../dist/node/src/console/index.js';
-import { ConsoleClient } from '../dist/node/tools/inspect/client.js';
-import { MemHal } from '../dist/node/hal/mem.js';
+// From the TypeScript sources (bench/run.js loads tools/ts-hooks.js): the in-memory HAL is a
+// test helper outside the build, and the core it drives must be the same copy of src/.
+import { ConsoleService } from '../src/console/index.js';
+import { ConsoleClient } from '../tools/inspect/client.js';
+import { MemHal } from '../test/support/mem-hal.js';
 
 export const title = 'console: bulk register dump over a simulated 115200-baud line';
 

@@ -42,7 +42,10 @@ let failed = 0;
 try {
   for (const f of files) {
     const rowsFile = path.join(tmp, `${f}.json`);
-    const child = spawnSync(process.execPath, [import.meta.filename, '--suite', f, rowsFile], { stdio: 'inherit' });
+    // With the TypeScript hooks: a suite may import sources (test helpers are not built).
+    const child = spawnSync(process.execPath, ['--import', path.join(dir, '../tools/ts-register.js'), import.meta.filename, '--suite', f, rowsFile], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0 || !fs.existsSync(rowsFile)) {
       console.error(`\n## ${f}: failed (${child.signal ?? `exit ${child.status}`}); its previous results are kept`);
       failed++;

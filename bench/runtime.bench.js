@@ -7,11 +7,13 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { bundleForXs, xsWorker } from '../tools/xs.js';
 import { opsPerSecond } from './lib/node.js';
-import { MemHal } from '../dist/node/hal/mem.js';
-import { bindHal, unbindHal } from '../dist/node/src/platform.js';
-import { volatileLoad } from '../dist/node/src/mmio.js';
-import { sandbox } from '../dist/node/src/permissions.js';
-import { StackAllocator } from '../dist/node/src/embedded.js';
+// From the TypeScript sources (bench/run.js loads tools/ts-hooks.js): the in-memory HAL is a
+// test helper outside the build, and the core it drives must be the same copy of src/.
+import { MemHal } from '../test/support/mem-hal.js';
+import { bindHal, unbindHal } from '../src/platform.js';
+import { volatileLoad } from '../src/mmio.js';
+import { sandbox } from '../src/permissions.js';
+import { StackAllocator } from '../src/embedded.js';
 
 export const title = 'runtime: permission gate on register loads, stack allocator vs inline bump, bundle size per profile';
 

@@ -1,10 +1,11 @@
-// The width-named bus methods of the HAL contract (load8..store32) for a HAL that
-// implements one access routine taking the size: the in-memory HAL and the simulator's.
+// The width-named bus methods of the HAL contract (load8..store32) derived from the sized
+// `load`/`store` a HAL implements (the in-memory HAL, the simulator's). The bus path of src/
+// calls `load`/`store` itself; these serve code that spells one width.
 import type { AccessSize } from '../src/hal.js';
 
 export abstract class SizedBus {
-  protected abstract load(addr: number, size: AccessSize): number;
-  protected abstract store(addr: number, size: AccessSize, value: number): void;
+  abstract load(addr: number, size: AccessSize): number;
+  abstract store(addr: number, size: AccessSize, value: number): void;
 
   load8(addr: number): number {
     return this.load(addr, 1);

@@ -3,7 +3,7 @@
 // and blocks until the machine serves it, so the machine decides, call by call,
 // when this core runs (cores.ts).
 import { workerData } from 'node:worker_threads';
-import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
+import type { AccessSize, Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { bindHal } from '../src/platform.js';
 import { InvalidArgument } from '../src/errors.js';
 import {
@@ -80,10 +80,20 @@ function call(op: number, a0 = 0, a1 = 0, text?: string): number {
   return result;
 }
 
+/** The request of a sized access: the protocol names the width in the op. */
+function sizedOp(size: AccessSize, op8: number, op16: number, op32: number): number {
+  if (size === 4) return op32;
+  if (size === 2) return op16;
+  if (size === 1) return op8;
+  throw new InvalidArgument('access size', size, 'must be 1, 2 or 4 (bytes)');
+}
+
 class WorkerHal implements Hal {
   readonly name = `sim:${d.board}:core${d.core}`;
   readonly coreCount = d.coreCount;
   readonly spinlockCount = d.spinlockCount;
+  load = (addr: number, size: AccessSize) => call(sizedOp(size, Op.load8, Op.load16, Op.load32), addr) >>> 0;
+  store = (addr: number, size: AccessSize, v: number) => void call(sizedOp(size, Op.store8, Op.store16, Op.store32), addr, v);
   load8 = (addr: number) => call(Op.load8, addr) >>> 0;
   load16 = (addr: number) => call(Op.load16, addr) >>> 0;
   load32 = (addr: number) => call(Op.load32, addr) >>> 0;

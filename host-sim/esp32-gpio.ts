@@ -1,6 +1,9 @@
 // ESP32 GPIO matrix (TRM ch. 4, GPIO base 0x3FF44000): OUT/ENABLE with their
 // W1TS/W1TC aliases for pins 0-31 and 32-39, IN, interrupt STATUS with W1TS/W1TC,
-// PINn (interrupt type/enable) and FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT).
+// PINn (interrupt type/enable), FUNCn_OUT_SEL_CFG (256 = driven by GPIO_OUT; the number of a
+// connected peripheral output signal, e.g. LEDC's 71..86, = driven by that peripheral, inverted
+// by INV_SEL, enabled by GPIO_ENABLE when OEN_SEL is set or else by the peripheral, inverted by
+// OEN_INV_SEL) and FUNCm_IN_SEL_CFG (which pad feeds input signal m: stored, read back).
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import type { GpioPort } from './ports.js';
@@ -28,7 +31,12 @@ const STATUS1 = 0x50,
 const PCPU_INT = 0x68,
   PCPU_INT1 = 0x7c;
 const PIN0 = 0x88,
+  FUNC0_IN_SEL_CFG = 0x130,
   FUNC0_OUT_SEL_CFG = 0x530;
+const IN_SIGNALS = 256;
+const INV_SEL = 1 << 9,
+  OEN_SEL = 1 << 10,
+  OEN_INV_SEL = 1 << 11;
 const PINS = 40;
 const SIMPLE_OUTPUT = 0x100;
 /** PINn INT_ENA bit for the PRO CPU interrupt (bit 2 of the field at 13). */
@@ -43,6 +51,9 @@ export class Esp32Gpio extends RegisterModel {
   private readonly status = [0, 0];
   private readonly pinCfg = new Uint32Array(PINS);
   private readonly outSel = new Uint32Array(PINS).fill(SIMPLE_OUTPUT);
+  private readonly inSel = new Uint32Array(IN_SIGNALS);
+  /** Peripheral output signals connected to the matrix: signal number -> its level now. */
+  private readonly signals = new Map<number, () => boolean>();
   private readonly listeners: Set<(level: boolean, tNs: number) => void>[] = Array.from({ length: PINS }, () => new Set());
   private readonly last: boolean[] = new Array(PINS).fill(false);
 
@@ -92,6 +103,7 @@ export class Esp32Gpio extends RegisterModel {
     }
     if (o >= PIN0 && o < PIN0 + 4 * PINS) return this.pinCfg[(o - PIN0) >> 2];
     if (o >= FUNC0_OUT_SEL_CFG && o < FUNC0_OUT_SEL_CFG + 4 * PINS) return this.outSel[(o - FUNC0_OUT_SEL_CFG) >> 2];
+    if (o >= FUNC0_IN_SEL_CFG && o < FUNC0_IN_SEL_CFG + 4 * IN_SIGNALS) return this.inSel[(o - FUNC0_IN_SEL_CFG) >> 2];
     return undefined;
   }
 
@@ -154,9 +166,10 @@ export class Esp32Gpio extends RegisterModel {
       default:
         if (o >= PIN0 && o < PIN0 + 4 * PINS) this.pinCfg[(o - PIN0) >> 2] = v;
         else if (o >= FUNC0_OUT_SEL_CFG && o < FUNC0_OUT_SEL_CFG + 4 * PINS) this.outSel[(o - FUNC0_OUT_SEL_CFG) >> 2] = v & 0xfff;
+        else if (o >= FUNC0_IN_SEL_CFG && o < FUNC0_IN_SEL_CFG + 4 * IN_SIGNALS) this.inSel[(o - FUNC0_IN_SEL_CFG) >> 2] = v & 0xff;
         else return false;
     }
-    this.update();
+    this.refresh();
     return true;
   }
 
@@ -173,18 +186,32 @@ export class Esp32Gpio extends RegisterModel {
     return (this.status[word]! & en) >>> 0;
   }
 
+  /**
+   * Connects peripheral output `signal` (TRM ch. 4's signal list) to the matrix: a pin whose
+   * FUNCn_OUT_SEL_CFG selects it follows `level`. The peripheral calls refresh() when it changes.
+   */
+  connectOutput(signal: number, level: () => boolean): void {
+    this.signals.set(signal, level);
+  }
+
   isOutput(pin: number): boolean {
-    return this.bit(this.enable, pin) && (this.outSel[pin]! & 0x1ff) === SIMPLE_OUTPUT;
+    const cfg = this.outSel[pin]!,
+      sel = cfg & 0x1ff;
+    if (sel === SIMPLE_OUTPUT) return this.bit(this.enable, pin);
+    if (!this.signals.has(sel)) return false; // a signal the simulator does not model drives nothing
+    return (cfg & OEN_SEL ? this.bit(this.enable, pin) : true) !== ((cfg & OEN_INV_SEL) !== 0);
   }
 
   level(pin: number): boolean {
     if (!this.isOutput(pin)) return this.bit(this.input, pin);
-    const inv = (this.outSel[pin]! >> 9) & 1;
-    return this.bit(this.out, pin) !== (inv === 1);
+    const cfg = this.outSel[pin]!,
+      sel = cfg & 0x1ff;
+    const v = sel === SIMPLE_OUTPUT ? this.bit(this.out, pin) : this.signals.get(sel)!();
+    return v !== ((cfg & INV_SEL) !== 0);
   }
 
-  /** Re-evaluates pin levels (notifying listeners) and the interrupt line. */
-  private update(): void {
+  /** Re-evaluates pin levels (notifying listeners) and the interrupt line: after a register write, or a connected signal's change. */
+  refresh(): void {
     const t = this.m.now;
     for (let p = 0; p < PINS; p++) {
       const l = this.level(p);
@@ -206,7 +233,7 @@ export class Esp32Gpio extends RegisterModel {
     const type = (this.pinCfg[pin]! >> 7) & 7;
     const fire = (type === 1 && !was && high) || (type === 2 && was && !high) || (type === 3 && was !== high) || (type === 4 && !high) || (type === 5 && high);
     if (fire) this.status[w] = (this.status[w]! | b) >>> 0;
-    this.update();
+    this.refresh();
   }
 
   port(pin: number): GpioPort {

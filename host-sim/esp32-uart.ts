@@ -1,7 +1,9 @@
 // ESP32 UART (TRM ch. 13, UART0 base 0x3FF40000): 128-byte TX and RX FIFOs behind
 // the FIFO register, STATUS counts, CLKDIV baud rate (80 MHz APB), and the
 // INT_RAW/ST/ENA/CLR interrupt set (RXFIFO_FULL, TXFIFO_EMPTY). TX bytes leave
-// one frame time apart (10 bits at the programmed baud rate) into the UartPort.
+// one frame time apart into the UartPort: start bit, CONF0.BIT_NUM + 5 data bits, the parity bit
+// (PARITY_EN) and STOP_BIT_NUM's 1, 1.5 or 2 stop bits at the programmed baud rate. Received
+// bytes keep their BIT_NUM + 5 low bits.
 import type { Machine } from './machine.js';
 import { RegisterModel } from './model.js';
 import { UART_RX_BREAK, UART_RX_FRAMING, UART_RX_PARITY, UartPort } from './ports.js';
@@ -53,10 +55,21 @@ export class Esp32Uart extends RegisterModel {
     this.update();
   }
 
-  /** Frame time: start + 8 data + stop bits at APB / (CLKDIV + FRAG/16). */
-  get frameNs(): number {
+  /** One bit at APB / (CLKDIV + FRAG/16), ns. */
+  get bitNs(): number {
     const div = (this.clkdiv & 0xfffff) + ((this.clkdiv >>> 20) & 0xf) / 16;
-    return Math.max(1, Math.round((10 * 1e9 * Math.max(div, 1)) / APB_HZ));
+    return (1e9 * Math.max(div, 1)) / APB_HZ;
+  }
+  private get dataBits(): number {
+    return ((this.conf0 >>> 2) & 3) + 5;
+  }
+  /** Bits on the wire per frame (STOP_BIT_NUM 1: one stop bit, 2: one and a half, 3: two). */
+  get frameBits(): number {
+    const stop = [1, 1, 1.5, 2][(this.conf0 >>> 4) & 3]!;
+    return 1 + this.dataBits + ((this.conf0 >>> 1) & 1) + stop;
+  }
+  get frameNs(): number {
+    return Math.max(1, Math.round(this.frameBits * this.bitNs));
   }
 
   readRegister(o: number): number | undefined {
@@ -118,7 +131,7 @@ export class Esp32Uart extends RegisterModel {
 
   private shiftOut(): void {
     const b = this.tx.shift();
-    if (b !== undefined) this.port.transmit(b, 10, this.frameNs / 10);
+    if (b !== undefined) this.port.transmit(b & ((1 << this.dataBits) - 1), Math.ceil(this.frameBits), this.frameNs / Math.ceil(this.frameBits));
     if (this.tx.length) this.shifter.schedule(this.frameNs);
     this.update();
   }
@@ -126,7 +139,7 @@ export class Esp32Uart extends RegisterModel {
   /** A received byte; line errors (fault injection) raise PARITY_ERR, FRM_ERR, BRK_DET (a break stores a 0 byte). */
   private receive(b: number, errors: number): void {
     this.raw |= (errors & UART_RX_PARITY ? PARITY_ERR : 0) | (errors & UART_RX_FRAMING ? FRM_ERR : 0) | (errors & UART_RX_BREAK ? BRK_DET : 0);
-    if (this.rx.length < FIFO_SIZE) this.rx.push(errors & UART_RX_BREAK ? 0 : b & 0xff);
+    if (this.rx.length < FIFO_SIZE) this.rx.push(errors & UART_RX_BREAK ? 0 : b & ((1 << this.dataBits) - 1));
     else this.raw |= RXFIFO_OVF;
     this.update();
   }

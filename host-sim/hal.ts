@@ -1,7 +1,7 @@
 // The Hal of src/hal.ts for one core of a simulated board. Every call goes
 // through the machine: bus accesses are routed and traced, and each call is a
 // boundary where time advances and interrupts may be delivered (machine.ts).
-import type { Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
+import type { AccessSize, Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from '../hal/sized-bus.js';
 import { InvalidArgument } from '../src/errors.js';
 import { BusFault, rp2040RegisterOf } from '../src/hal.js';
@@ -43,14 +43,14 @@ export class SimHal extends SizedBus implements Hal {
     throw e;
   }
 
-  protected override load(addr: number, size: 1 | 2 | 4): number {
+  load(addr: number, size: AccessSize): number {
     if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
     const m = this.#m;
     m.enter(this.core);
     let v: number;
     try {
       if (m.faults.armed) m.faults.check(addr >>> 0, size, 'read');
-      v = size === 4 ? m.bus.load32(addr) : size === 2 ? m.bus.load16(addr) : m.bus.load8(addr);
+      v = m.bus.load(addr, size);
     } catch (e) {
       this.fault(e, addr, size);
     }
@@ -60,15 +60,13 @@ export class SimHal extends SizedBus implements Hal {
     return v;
   }
 
-  protected override store(addr: number, size: 1 | 2 | 4, value: number): void {
+  store(addr: number, size: AccessSize, value: number): void {
     if (registerGate !== undefined) registerGate(addr, size);
     const m = this.#m;
     m.enter(this.core);
     try {
       if (m.faults.armed) m.faults.check(addr >>> 0, size, 'write');
-      if (size === 4) m.bus.store32(addr, value);
-      else if (size === 2) m.bus.store16(addr, value);
-      else m.bus.store8(addr, value);
+      m.bus.store(addr, size, value);
     } catch (e) {
       this.fault(e, addr, size);
     }

@@ -6,7 +6,7 @@
 // callback run with the runaway guard of simulate(); IO callbacks (onReadable...) come
 // from the IO classes' interrupt handlers.
 import { describe } from '../src/errors.js';
-import { hostProvider, type HostProvider, type IoClasses } from '../src/io/provider.js';
+import { hostProvider, ioModuleNames, type HostProvider, type IoClasses } from '../src/io/provider.js';
 import * as rp2040 from '../src/io/rp2040.js';
 import * as esp32 from '../src/io/esp32.js';
 import type { SimBoard } from './index.js';
@@ -19,22 +19,9 @@ interface SimTimer {
   readonly callback: (id: number) => void;
 }
 
-/** What `import … from "embedded:io/<name>"` gives, per name. */
-const ioModules = ['digital', 'digitalbank', 'serial', 'i2c', 'smbus', 'spi', 'pwm', 'analog'] as const;
-const ioNames: Record<(typeof ioModules)[number], keyof IoClasses> = {
-  digital: 'Digital',
-  digitalbank: 'DigitalBank',
-  serial: 'Serial',
-  i2c: 'I2C',
-  smbus: 'SMBus',
-  spi: 'SPI',
-  pwm: 'PWM',
-  analog: 'Analog',
-};
-
-/** The chip's ECMA-419 classes. */
-export function ioClassesOf(board: SimBoard): IoClasses {
-  return board.spec.chip === 'rp2040' ? rp2040 : esp32;
+/** A chip's ECMA-419 classes (src/io/<chip>.ts). */
+export function ioClassesOf(chip: string): IoClasses {
+  return chip === 'rp2040' ? rp2040 : esp32;
 }
 
 export class ModdableHost {
@@ -46,11 +33,11 @@ export class ModdableHost {
   private traced = '';
 
   constructor(readonly board: SimBoard) {
-    const classes = ioClassesOf(board);
+    const classes = ioClassesOf(board.spec.chip);
     this.device = hostProvider(classes, board.spec.io);
     const timer = this.timerModule();
     const modules: Record<string, unknown> = { timer, time: this.timeModule(), 'embedded:provider/builtin': this.device };
-    for (const m of ioModules) if (classes[ioNames[m]] !== undefined) modules[`embedded:io/${m}`] = classes[ioNames[m]];
+    for (const [m, name] of Object.entries(ioModuleNames)) if (classes[name] !== undefined) modules[`embedded:io/${m}`] = classes[name];
     this.modules = Object.freeze(modules);
   }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardSpec } from '../boards/index.js';
+import { hex } from '../src/errors.js';
 import { registerAt, unpackMap, type DeviceMap } from '../src/register_map.js';
 import type { TraceEntry } from './trace.js';
 
@@ -35,7 +36,7 @@ export class AddressNames {
     const r = this.map && registerAt(this.map, plain >>> 0);
     if (r) return `${r.peripheral.name}.${r.register.name}${alias}`;
     const p = this.board.peripherals.find((q) => plain >= q.base && plain < q.base + q.size);
-    return p ? `${p.name}+0x${(plain - p.base).toString(16)}${alias}` : `0x${(addr >>> 0).toString(16).padStart(8, '0')}`;
+    return p ? `${p.name}+0x${(plain - p.base).toString(16)}${alias}` : hex(addr >>> 0);
   }
 
   /** The distinct accesses of the last trace entries, most recent last: `write SIO.GPIO_OUT_XOR = 0x2000000`. */

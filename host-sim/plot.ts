@@ -3,7 +3,7 @@
 // labelled, IRQ lines), a time axis with round ticks. Each row is
 // drawn per pixel column (a column where the signal toggles more than once is a filled bar),
 // so a long PWM run stays a small picture.
-import { InvalidArgument } from '../src/errors.js';
+import { InvalidArgument, hex } from '../src/errors.js';
 import type { Signal, Waveform } from './waveform.js';
 
 export interface PlotOptions {
@@ -52,7 +52,7 @@ function byteLabel(b: number): string {
   if (b === 0x0d) return '\\r';
   if (b === 0x20) return '·'; // a visible space
   if (b >= 0x20 && b < 0x7f) return String.fromCharCode(b);
-  return `0x${b.toString(16).padStart(2, '0')}`;
+  return hex(b, 2);
 }
 
 export function plotSvg(waves: Waveform, end: number, o: PlotOptions = {}): string {

@@ -1,14 +1,18 @@
 // Serves a simulated UART on a loopback TCP port (`vllsi sim --console tcp:PORT`): bytes
-// from the client enter the UART's receiver one character time apart in simulated time
-// (as they would arrive on a real line, so the RX FIFO is not flooded); bytes the UART
-// transmits go to the client.
+// from the client enter the UART's receiver one character time apart in simulated time, as
+// on a real line, and only while the receiver has taken the previous one (hardware flow
+// control: the host's CTS follows an empty RX FIFO), so a firmware that stops reading stops
+// the input instead of losing it; bytes the UART transmits go to the client.
 //
 // Sessions: one client at a time. A client that connects while another is attached (or
 // while the last one's session is still ending) waits, its input unread, until the line is
 // free; more than MAX_WAITING waiting are refused. When a client leaves, its input not yet
-// on the wire is dropped, END_OF_SESSION goes on the wire (the console service re-locks and
-// drops the partial line), and what the firmware transmits until it has read that byte is
-// dropped, so that no answer to one client reaches the next.
+// on the wire is dropped and END_OF_SESSION goes on the wire first (the console service
+// re-locks, drops the partial line and its queued answers). What the firmware transmits is
+// dropped until it has read that byte and its line has been quiet for SESSION_QUIET_NS (the
+// answers already in its TX FIFO are out), so that no answer to one client reaches the next.
+// The next client is let in then (or after SESSION_END_NS, its input still behind the
+// END_OF_SESSION byte and its answers still dropped until then).
 //
 // Bounds: at most INPUT_CAP bytes wait for the wire per client (then the socket is paused:
 // TCP backpressure), and as much again for the client to read our output; at most
@@ -25,7 +29,7 @@ export interface TcpConsole {
   close(): Promise<void>;
 }
 
-/** Bytes sent to a simulated UART's receiver one character time apart, as on a real line. */
+/** Bytes sent to a simulated UART's receiver one character time apart, as on a real line, each once the receiver has taken the last. */
 export interface UartFeeder {
   push(bytes: Uint8Array): void;
   /** Bytes not yet received. */
@@ -38,7 +42,8 @@ export function uartFeeder(clock: SimClock, uart: UartPort, baud = 115200): Uart
   const charNs = (10 * 1e9) / baud; // start + 8 data + stop bits
   const pending: number[] = [];
   const alarm = clock.createAlarm(() => {
-    const b = pending.shift();
+    // Flow control, as the TCP bridge: the next byte waits until the receiver has taken the last.
+    const b = uart.rxEmpty() ? pending.shift() : undefined;
     if (b !== undefined) uart.receive(Uint8Array.of(b));
     if (pending.length > 0) alarm.schedule(charNs);
   });
@@ -73,8 +78,10 @@ export const READ_BUDGET = 256 * 1024;
 const READ_WINDOW_MS = 100;
 /** Clients waiting for the line before further ones are refused. */
 export const MAX_WAITING = 4;
-/** Simulated time a leaving client's session may take to end (the firmware reading END_OF_SESSION). */
+/** Simulated time after a client leaves before the next is let in, if its session has not ended by then. */
 const SESSION_END_NS = 1e9;
+/** A session has ended once the firmware has read END_OF_SESSION and then transmitted nothing for this long. */
+export const SESSION_QUIET_NS = 2e6;
 
 /** Listens on 127.0.0.1:port (0 picks a free port; see `.port`). */
 export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, options: TcpConsoleOptions = {}): Promise<TcpConsole> {
@@ -89,9 +96,14 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
   /** The rest of a received chunk that did not fit the ring (its socket is paused). */
   let held: Uint8Array | undefined;
   let client: net.Socket | undefined;
-  /** A leaving client's session is ending: output is dropped, nobody is admitted. */
+  /** END_OF_SESSION waits to go on the wire (before any other byte). */
+  let endToSend = false;
+  /** A leaving client's session is ending: output is dropped (and nobody is admitted for SESSION_END_NS). */
   let ending = false;
   let endingSince = 0;
+  /** When the firmware was last seen to have read END_OF_SESSION (-1: not yet). */
+  let endReadAt = -1;
+  let lastTxNs = -Infinity;
   const waiting: net.Socket[] = [];
   let outbox: number[] = [];
   let windowStart = 0;
@@ -123,25 +135,37 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
     if (!held && !throttle && client && client.writableLength < INPUT_CAP) client.resume();
   };
   const feeder: SimAlarm = clock.createAlarm(() => {
-    if (count > 0 && !ending && !clearToSend()) return feeder.schedule(charNs);
-    if (count > 0) {
+    if (count === 0 && !endToSend) return;
+    // CTS: the receiver has not taken the last byte yet (the firmware stopped reading: its queue is full).
+    if (!uart.rxEmpty()) return feeder.schedule(charNs);
+    if (endToSend) {
+      endToSend = false;
+      uart.receive(Uint8Array.of(END_OF_SESSION));
+    } else if (count > 0) {
+      // Also waits while the simulator lags the wall clock (the flood slows the client, not simulated time).
+      if (!clearToSend()) return feeder.schedule(charNs);
       const b = ring[head]!;
       head = (head + 1) % INPUT_CAP;
       count--;
       uart.receive(Uint8Array.of(b));
       refill();
     }
-    if (count > 0) feeder.schedule(charNs);
-    else if (ending) sessionEnded.schedule(charNs);
+    if (count > 0 || endToSend) feeder.schedule(charNs);
   });
-  // Checks each character time whether the firmware has read END_OF_SESSION.
+  // Checks each character time whether the firmware has read END_OF_SESSION and its line has gone quiet since.
   const sessionEnded: SimAlarm = clock.createAlarm(() => {
-    if (count > 0) return;
-    if (!uart.rxEmpty() && clock.nanos - endingSince < SESSION_END_NS) return sessionEnded.schedule(charNs);
-    ending = false;
-    setImmediate(admit);
+    const now = clock.nanos;
+    if (endReadAt < 0 && !endToSend && uart.rxEmpty()) endReadAt = now;
+    if (endReadAt >= 0 && now - Math.max(endReadAt, lastTxNs) >= SESSION_QUIET_NS) {
+      ending = false;
+      setImmediate(admit);
+      return;
+    }
+    if (!client && waiting.length > 0 && now - endingSince >= SESSION_END_NS) setImmediate(admit);
+    sessionEnded.schedule(charNs);
   });
-  const offByte = uart.onByte((b) => {
+  const offByte = uart.onByte((b, t) => {
+    lastTxNs = t;
     if (!client || ending) return;
     if (outbox.length === 0) setImmediate(flush);
     outbox.push(b);
@@ -155,7 +179,7 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
     outbox = [];
   }
   function admit(): void {
-    if (client || ending) return;
+    if (client || (ending && clock.nanos - endingSince < SESSION_END_NS)) return;
     const next = waiting.shift();
     if (!next) return;
     client = next;
@@ -169,10 +193,10 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
     head = count = lineLength = 0;
     held = undefined;
     outbox = [];
-    ending = true;
+    ending = endToSend = true;
     endingSince = clock.nanos;
-    ring[0] = END_OF_SESSION;
-    count = 1;
+    endReadAt = -1;
+    sessionEnded.schedule(charNs);
     feeder.schedule(charNs);
   }
   const sockets = new Set<net.Socket>();
@@ -199,7 +223,7 @@ export function serveUartOnTcp(clock: SimClock, uart: UartPort, port: number, op
         );
       }
       options.onData?.(new Uint8Array(data.buffer, data.byteOffset, data.length));
-      const idle = count === 0;
+      const idle = count === 0 && !endToSend;
       const n = accept(data);
       if (n < data.length) {
         held = data.subarray(n);

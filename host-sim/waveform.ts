@@ -36,6 +36,8 @@ export interface I2cEvent {
 const MAX_CHANGES = 1 << 20;
 
 export class Waveform {
+  /** Changes kept per signal (and decoded frames/events) before the oldest half is dropped. */
+  maxChanges = MAX_CHANGES;
   private readonly byName = new Map<string, Signal>();
   readonly frames: UartFrame[] = [];
   readonly i2cEvents: I2cEvent[] = [];
@@ -74,12 +76,19 @@ export class Waveform {
     }
     s.times.push(t);
     s.levels.push(level);
-    if (s.times.length > MAX_CHANGES) {
-      const drop = MAX_CHANGES / 2;
+    if (s.times.length > this.maxChanges) {
+      const drop = Math.ceil(this.maxChanges / 2);
       s.times.splice(0, drop);
       s.levels.splice(0, drop);
       this.since = Math.max(this.since, s.times[0]!);
     }
+  }
+
+  /** Decoded frames and bus events are kept as signal changes are: a console served for days stays bounded. */
+  private bound(list: (UartFrame | I2cEvent)[]): void {
+    if (list.length <= this.maxChanges) return;
+    list.splice(0, Math.ceil(this.maxChanges / 2));
+    this.since = Math.max(this.since, list[0]!.start);
   }
 
   /** A UART frame that ended at `end`: start bit, data bits LSB first, parity (even: not rebuilt, drawn as 1), stop bits. */
@@ -87,6 +96,7 @@ export class Waveform {
     const s = this.signal('uart', uart, true);
     const start = bitNs > 0 ? end - frameBits * bitNs : end;
     this.frames.push({ uart, start, end, byte });
+    this.bound(this.frames);
     if (bitNs <= 0) return;
     const dataBits = Math.min(8, frameBits - 2);
     this.change(s, Math.round(start), false);
@@ -108,6 +118,7 @@ export class Waveform {
     this.change(sda, Math.round(t + periodNs / 2), false);
     this.change(scl, Math.round(t + periodNs), false);
     this.i2cEvents.push({ bus, start: t, end: t + periodNs, label: repeated ? 'Sr' : 'S' });
+    this.bound(this.i2cEvents);
   }
   /** A byte from t0 to t1: 9 SCL clocks (8 data bits MSB first, then the ACK bit: low = ACK). */
   i2cByte(bus: number, t0: number, t1: number, byte: number, ack: boolean, label: string): void {
@@ -121,6 +132,7 @@ export class Waveform {
     }
     this.change(scl, Math.round(t1), false);
     this.i2cEvents.push({ bus, start: t0, end: t1, label: `${label} ${ack ? 'A' : 'N'}` });
+    this.bound(this.i2cEvents);
   }
   /** STOP at t: SDA low, SCL rises, then SDA rises while SCL is high. */
   i2cStop(bus: number, t: number, periodNs: number): void {
@@ -129,6 +141,7 @@ export class Waveform {
     this.change(scl, Math.round(t + periodNs / 2), true);
     this.change(sda, Math.round(t + periodNs), true);
     this.i2cEvents.push({ bus, start: t, end: t + periodNs, label: 'P' });
+    this.bound(this.i2cEvents);
   }
 
   /** Level of a signal at time t. */

@@ -1,6 +1,8 @@
 // The one bus path of src/: every register, field, region and volatile access ends in `load` or
-// `store` below and from there reaches the bound HAL (src/platform.ts). Permission gating
-// belongs here, in one place. Also the access widths and modes, and the argument checks that
+// `store` below and from there reaches the bound HAL (src/platform.ts) with the width as an
+// AccessSize. Permission gating belongs here, in one place: the only accesses that skip this
+// file are those src/platform.ts's directHal allows (no gate installed), Register.read/write's
+// and build-time inlined code's. Also the access widths and modes, and the argument checks that
 // run before the bus is touched (a refused access has no effect). Internal to src/: the public
 // API is src/mmio.ts, src/register.ts, src/peripheral.ts and src/memory_region.ts.
 import type { AccessSize } from './hal.js';
@@ -15,7 +17,7 @@ export function load(address: number, size: AccessSize, sync: boolean): number {
   if (registerGate !== undefined) registerGate(address, size);
   const hal = currentHal();
   if (sync) hal.dmb();
-  const v = size === 4 ? hal.load32(address) : size === 2 ? hal.load16(address) : hal.load8(address);
+  const v = hal.load(address, size);
   if (sync) hal.dsb();
   return v;
 }
@@ -24,9 +26,7 @@ export function store(address: number, size: AccessSize, value: number, sync: bo
   if (registerGate !== undefined) registerGate(address, size);
   const hal = currentHal();
   if (sync) hal.dmb();
-  if (size === 4) hal.store32(address, value);
-  else if (size === 2) hal.store16(address, value);
-  else hal.store8(address, value);
+  hal.store(address, size, value);
   if (sync) hal.dsb();
 }
 

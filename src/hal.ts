@@ -1,9 +1,9 @@
 // The HAL contract: the only door from src/ to hardware. A board's native HAL
-// (hal/rp2040, hal/esp32 through hal/xs), the in-memory HAL (hal/mem.ts) and the host
+// (hal/rp2040, hal/esp32 through hal/xs), the in-memory test HAL (test/support/mem-hal.ts) and the host
 // simulator (host-sim/) implement it; src/ receives one at initialisation and never
 // touches hardware any other way. The errors every HAL throws live here too, so
 // `instanceof` works whichever HAL threw.
-import { VllsiError } from './errors.js';
+import { VllsiError, hex } from './errors.js';
 
 /** Access width in bytes. */
 export type AccessSize = 1 | 2 | 4;
@@ -28,6 +28,11 @@ export interface Hal {
   // Addresses are unsigned 32-bit integers; values are unsigned and fit the width.
   // An access the bus cannot complete (unmapped, misaligned, wrong width) throws a
   // typed fault (BusFault); it never reads as zero.
+  // `load`/`store` take the width as an AccessSize: the form the whole bus path uses (src/bus.ts,
+  // the simulator's bus, its models), so no layer converts it (docs/architecture.md). The
+  // width-named methods are the same accesses for code that spells one width (drivers, natives).
+  load(addr: number, size: AccessSize): number;
+  store(addr: number, size: AccessSize, value: number): void;
   load8(addr: number): number;
   load16(addr: number): number;
   load32(addr: number): number;
@@ -116,7 +121,7 @@ export class BusFault extends VllsiError<'BusFault'> {
     readonly detail: string,
   ) {
     // The address once, in hex (as datasheets and debuggers show it).
-    super('BusFault', `bus fault: ${size * 8}-bit ${access} at 0x${(address >>> 0).toString(16).padStart(8, '0')}: ${detail}`);
+    super('BusFault', `bus fault: ${size * 8}-bit ${access} at ${hex(address >>> 0)}: ${detail}`);
   }
 }
 

@@ -22,8 +22,8 @@ export * from './init.js';
 export * from './permissions.js';
 export { confineLater } from './gate.js';
 // `os()` (the backend itself, for src/'s entry points after their gate) stays internal: osBackend() is the gated view.
-export { CLOCK_REALTIME, CLOCK_MONOTONIC, NoOsBackend, UnsupportedSignal, checkOsPath, installOsBackend, osBackend } from './os.js';
-export type { RawLockKind, RawLockResult, ClockId, FileKind, PortableSignal, OsBackend, OpenFlags } from './os.js';
+export { LockKind, CLOCK_REALTIME, CLOCK_MONOTONIC, NoOsBackend, UnsupportedSignal, checkOsPath, installOsBackend, osBackend } from './os.js';
+export type { RawLockResult, ClockId, FileKind, PortableSignal, OsBackend, OpenFlags } from './os.js';
 export * from './sys_common.js';
 export * from './locking.js';
 export * from './durability.js';

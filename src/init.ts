@@ -87,7 +87,7 @@ function validate(cfg: InitConfig): void {
   if (cfg === null || typeof cfg !== 'object') throw new InvalidConfig(`expected an options object, got ${describe(cfg)}`);
   for (const k of Object.keys(cfg)) if (!CONFIG_KEYS.includes(k)) throw new InvalidConfig(`unknown option '${k}' (known: ${CONFIG_KEYS.join(', ')})`);
   const { hal, pageSize, threads, stackArena, panicHandler: h } = cfg;
-  if (hal !== undefined && (typeof hal !== 'object' || hal === null || typeof hal.load32 !== 'function' || typeof hal.halt !== 'function')) {
+  if (hal !== undefined && (typeof hal !== 'object' || hal === null || typeof hal.load !== 'function' || typeof hal.halt !== 'function')) {
     throw new InvalidConfig(`hal must implement src/hal.ts, got ${describe(hal)}`);
   }
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 0x40000000 || (pageSize & (pageSize - 1)) !== 0)) {

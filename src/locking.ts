@@ -7,8 +7,9 @@
 // Unlocking a handle twice is a misuse, `LockAlreadyReleased`; unlocking a handle whose
 // descriptor now names another file (closed, its number reused) is `LockHandleStale`.
 //
-// This is the one public lock API (sys.common's raw try_lock_region/unlock_region are not
-// exported: one lock-kind type, one region convention, length -1 = to end of file).
+// This is the one public lock API. sys.common's raw try_lock_region/unlock_region are the OS
+// backend's (src/os.ts), not exported; they take the same LockKind and the same region
+// convention (length -1 = to end of file).
 //
 // A handle stands for the OS lock on its bytes through its descriptor, and remembers the file
 // the descriptor was open on (device and inode) to tell a reused descriptor number apart. On POSIX the locks
@@ -17,11 +18,10 @@
 // asked. Windows keeps each LockFileEx region apart and cannot upgrade in place.
 import { InvalidArgument, OSError, VllsiError, describe } from './errors.js';
 import { fileDesc, type FileDesc } from './common.js';
-import { os, type RawLockKind } from './os.js';
+import { LockKind, os } from './os.js';
 import { checkFdPermission } from './permissions.js';
 
-export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
-export type LockKind = (typeof LockKind)[keyof typeof LockKind];
+export { LockKind };
 
 /** Bytes [start, start + length); `length` -1 means to end of file, however large it grows. */
 export interface LockRegion {
@@ -103,12 +103,12 @@ export function tryLock(fd: FileDesc, region: LockRegion, kind: LockKind): LockH
   let file;
   try {
     file = backend.fileIdentity(fd);
-    outcome = backend.lockRegion(fd, kind, r.start, r.osLength);
+    outcome = backend.tryLockRegion(fd, kind, r.start, r.length);
   } catch (e) {
     throw asLockError(e);
   }
-  if (!outcome.ok) throw new LockConflict(r.region, kind, outcome.ownerPid);
-  return new LockHandle(fd, r.region, kind, file);
+  if (!outcome.ok) throw new LockConflict(r, kind, outcome.ownerPid);
+  return new LockHandle(fd, r, kind, file);
 }
 
 /** Releases the lock and consumes the handle; a second unlock throws LockAlreadyReleased. */
@@ -117,7 +117,7 @@ export function unlock(handle: LockHandle): void {
   if (!handle.held) throw new LockAlreadyReleased(handle);
   checkFdPermission('lock', handle.fd);
   const backend = os('unlock');
-  const { start, osLength } = checkRegion(handle.region);
+  const { start, length } = checkRegion(handle.region);
   let file;
   try {
     file = backend.fileIdentity(handle.fd);
@@ -126,7 +126,7 @@ export function unlock(handle: LockHandle): void {
   }
   if (file !== handle.file) throw new LockHandleStale(handle);
   try {
-    backend.lockRegion(handle.fd, 'Unlock' satisfies RawLockKind, start, osLength);
+    backend.unlockRegion(handle.fd, start, length);
   } catch (e) {
     throw asLockError(e);
   }
@@ -147,7 +147,7 @@ function asLockError(e: unknown): unknown {
   return e instanceof OSError ? new LockIoError(e) : e;
 }
 
-function checkRegion(region: LockRegion): { region: LockRegion; start: number; osLength: number } {
+function checkRegion(region: LockRegion): LockRegion {
   if (region === null || typeof region !== 'object') throw new InvalidArgument('lock region', region, 'must be { start, length }');
   const { start, length } = region;
   if (!Number.isSafeInteger(start) || start < 0) throw new InvalidArgument('lock region start', start, 'must be a non-negative safe integer');
@@ -157,8 +157,7 @@ function checkRegion(region: LockRegion): { region: LockRegion; start: number; o
   if (length !== -1 && !Number.isSafeInteger(start + length)) {
     throw new InvalidArgument('lock region end', start + length, `start ${start} + length ${length} passes 2^53: lock to end of file with length -1`);
   }
-  // The OS convention for "to end of file" is length 0.
-  return { region: { start, length }, start, osLength: length === -1 ? 0 : length };
+  return { start, length };
 }
 
 function regionText(r: LockRegion): string {

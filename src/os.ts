@@ -10,8 +10,9 @@ import { InvalidArgument, VllsiError } from './errors.js';
 import type { IoDriver, IoEngineConfig } from './io_driver.js';
 import { PermissionDenied, bindFn, confineLater, freeze, mapDelete, mapGet, mapSet, sandboxGate, type PermissionScope } from './gate.js';
 
-/** A raw byte-range lock request: `length` 0 means "to end of file, however it grows". */
-export type RawLockKind = 'Shared' | 'Exclusive' | 'Unlock';
+/** The one lock-kind type (reference: sys.locking's LockKind; no Unlock variant — unlocking is its own call). Public through src/locking.ts. */
+export const LockKind = { Shared: 'Shared', Exclusive: 'Exclusive' } as const;
+export type LockKind = (typeof LockKind)[keyof typeof LockKind];
 
 /** Outcome of one non-blocking lock attempt; failures other than a conflict throw OSError. */
 export type RawLockResult =
@@ -48,7 +49,10 @@ export interface OsBackend {
   access(path: string, mode: number): boolean;
   fullFsync(fd: number): void;
   syncDirectory(path: string): void;
-  lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult;
+  /** sys.common's try_lock_region: one non-blocking attempt on bytes [start, start + length), `length` -1 = to end of file (as LockRegion). */
+  tryLockRegion(fd: number, kind: LockKind, start: number, length: number): RawLockResult;
+  /** sys.common's unlock_region: the same region convention. */
+  unlockRegion(fd: number, start: number, length: number): void;
   randomBytes(buf: Uint8Array): void;
   /** What is at `path`, not following a final symlink ('missing' when nothing is). */
   fileKind(path: string): FileKind;
@@ -160,7 +164,7 @@ function gatedView(raw: OsBackend): OsBackend {
     const f = raw[k];
     return (typeof f === 'function' ? bindFn(f, raw) : f) as OsBackend[K];
   };
-  const [open, close, rename, unlink, pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, lockRegion, randomBytes] = [
+  const [open, close, rename, unlink, pread, pwrite, fileSize, truncate, access, fullFsync, syncDirectory, tryLockRegion, unlockRegion, randomBytes] = [
     m('open'),
     m('close'),
     m('rename'),
@@ -172,7 +176,8 @@ function gatedView(raw: OsBackend): OsBackend {
     m('access'),
     m('fullFsync'),
     m('syncDirectory'),
-    m('lockRegion'),
+    m('tryLockRegion'),
+    m('unlockRegion'),
     m('randomBytes'),
   ];
   const [fileKind, realPath, fileIdentity, listDirectory, exit, onSignal, ioDriver, errno, getpid, gettid, clockGettime] = [
@@ -225,7 +230,8 @@ function gatedView(raw: OsBackend): OsBackend {
     access: (p, mode) => (path('file', p), access(p, mode)),
     fullFsync: (n) => (fd('file', n), fullFsync(n)),
     syncDirectory: (p) => (path('file', p), syncDirectory(p)),
-    lockRegion: (n, kind, start, length) => (fd('lock', n), lockRegion(n, kind, start, length)),
+    tryLockRegion: (n, kind, start, length) => (fd('lock', n), tryLockRegion(n, kind, start, length)),
+    unlockRegion: (n, start, length) => (fd('lock', n), unlockRegion(n, start, length)),
     randomBytes: (buf) => (path('random', 'randomBytes'), randomBytes(buf)),
     fileKind: (p) => (path('file', p), fileKind(p)),
     realPath: (p) => (path('file', p), realPath(p)),

@@ -60,7 +60,7 @@ export function setRegisterGate(gate: ((addr: number, size: number) => void) | u
  */
 export function bindHal(hal: Hal): Hal | undefined {
   if (registerGate !== undefined && bound !== undefined) throw new PermissionDenied('register', 'bindHal');
-  if (hal === null || typeof hal !== 'object' || typeof hal.load32 !== 'function') {
+  if (hal === null || typeof hal !== 'object' || typeof hal.load !== 'function') {
     throw new InvalidHal(hal);
   }
   const previous = bound;

@@ -5,10 +5,13 @@
 // the caller's literal. Errors: InvalidArgument (a bad value), RegisterAccessError (an access
 // the register map forbids), RegisterDefinitionError (a malformed definition); every check
 // happens before the bus is touched, so a throwing call had no effect.
+// Register.read/write(bits) call the bound HAL straight when src/platform.ts's directHal
+// allows it (a HAL is bound, no permission gate, not Sync), as build-time inlined code does:
+// one hop from the app to the HAL (docs/architecture.md, "The path of one register write").
 import type { AccessSize } from './hal.js';
 import { InvalidArgument, describe, hex, requireObject } from './errors.js';
 import { checkMode, checkValue, load, sizeOf, store, type AccessMode, type Width } from './bus.js';
-import { registerGate } from './platform.js';
+import { directHal, registerGate } from './platform.js';
 import {
   isReadable,
   isWritable,
@@ -317,7 +320,8 @@ export class Register<R extends RegisterDef = RegisterDef> {
   /** The whole register (one bus read). */
   read(): number {
     if (!this.readable) throw this.denied('read');
-    return load(this.address, this.size, this.sync);
+    const h = directHal;
+    return h !== undefined && !this.sync ? h.load(this.address, this.size) : load(this.address, this.size, this.sync);
   }
 
   /**
@@ -329,7 +333,9 @@ export class Register<R extends RegisterDef = RegisterDef> {
     if (typeof value === 'number') {
       if (!this.writable) throw this.denied('write');
       if (value >>> 0 !== value || value > this.maxValue) checkValue(`${this.name} value`, value, this.width);
-      store(this.address, this.size, value, this.sync);
+      const h = directHal;
+      if (h !== undefined && !this.sync) h.store(this.address, this.size, value);
+      else store(this.address, this.size, value, this.sync);
       return;
     }
     this.encodeValues(value, 'write');

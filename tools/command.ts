@@ -1,6 +1,7 @@
 // The shape of a `vllsi` subcommand. Each lives in tools/commands/<name>.ts and is
 // listed in tools/commands/index.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { VllsiError } from '../src/errors.js';
 
 export interface Command {
   readonly name: string;
@@ -13,10 +14,9 @@ export interface Command {
 }
 
 /** Bad command-line input: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends VllsiError<'UsageError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super('UsageError', message);
   }
 }
 

@@ -1,7 +1,8 @@
 // What a console UART carries, as a person reads it: the board's own text apart from the
 // console protocol (src/console/protocol.ts) — requests, text answers up to OK/ERR, and binary
 // frames decoded (values, ok, error). Used by `vllsi sim --verbose` and `vllsi monitor`.
-import { FrameReader, FrameType, asciiDecode, errorName, type Frame } from '../src/console/protocol.js';
+import { END_OF_SESSION, FrameReader, FrameType, MAX_LINE, asciiDecode, errorName, type Frame } from '../src/console/protocol.js';
+import { hex } from '../src/errors.js';
 
 export interface TapOutput {
   /** A line of the board's own output (its log, trace). */
@@ -9,8 +10,6 @@ export interface TapOutput {
   /** Console traffic, decoded: `-> request` (to the device), `<- answer` (from it). */
   protocol(line: string): void;
 }
-
-const hex = (v: number, digits: number) => `0x${v.toString(16).padStart(digits, '0')}`;
 
 /** One decoded frame; `width` is the value width its request asked for (bits), when known. */
 export function describeFrame(f: Frame, width = 32): string {
@@ -55,12 +54,21 @@ export class ConsoleTap {
   /** Bytes sent to the device. */
   sent(bytes: Uint8Array): void {
     for (const b of bytes) {
+      if (b === END_OF_SESSION) {
+        // As the service does: the partial line goes, and the session's answers still due with it.
+        this.request = '';
+        this.lastWasCR = false;
+        this.answering = 0;
+        this.widths.clear();
+        continue;
+      }
       // Lines end as the service ends them: LF, CR or CRLF (one end).
       const crlf = b === 0x0a && this.lastWasCR;
       this.lastWasCR = b === 0x0d;
       if (crlf) continue;
       if (b !== 0x0a && b !== 0x0d) {
-        this.request += String.fromCharCode(b);
+        // Beyond MAX_LINE the service discards the line: a flood without newlines is not kept.
+        if (this.request.length <= MAX_LINE) this.request += String.fromCharCode(b);
         continue;
       }
       const line = this.request;

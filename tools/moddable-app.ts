@@ -4,39 +4,13 @@
 // modules (host-sim/moddable.ts), then evaluated on core 0 with `device`, `trace`,
 // `System` and Moddable's ArrayBuffer.fromString in scope. Any other module it imports
 // that the app folder does not hold is an AppBundleError naming it.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'rollup';
-import { InvalidArgument } from '../src/errors.js';
 import type { ModdableHost } from '../host-sim/moddable.js';
 import { AppBundleError } from './device-app.js';
+import { appModules } from './moddable-link.js';
 
 const VIRTUAL = '\0vllsi-moddable:';
-
-/** True when `dir` is a Moddable app: a manifest.json and the main module it names. */
-export function isModdableApp(dir: string): boolean {
-  return existsSync(path.join(dir, 'manifest.json')) && !existsSync(path.join(dir, 'index.js')) && !existsSync(path.join(dir, 'index.ts'));
-}
-
-/** The app's modules by name from manifest.json's "modules" ("*": "./main" or a list): name -> file. */
-function appModules(dir: string): Map<string, string> {
-  let manifest: { modules?: Record<string, string | string[]> };
-  try {
-    manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-  } catch (e) {
-    throw new InvalidArgument('Moddable app manifest', path.join(dir, 'manifest.json'), (e as Error).message);
-  }
-  const files = new Map<string, string>();
-  for (const [name, v] of Object.entries(manifest.modules ?? { '*': './main' })) {
-    for (const p of Array.isArray(v) ? v : [v]) {
-      if (p.includes('$(')) continue; // SDK paths: not the app's own
-      const file = ['.js', '.ts', ''].map((x) => path.resolve(dir, p + x)).find((f) => existsSync(f) && f !== path.resolve(dir, p + '/'));
-      if (file !== undefined) files.set(name === '*' ? path.basename(p) : name, file);
-    }
-  }
-  if (!files.has('main')) throw new InvalidArgument('Moddable app', dir, 'its manifest.json names no main module (modules: { "*": "./main" })');
-  return files;
-}
 
 /** Bundles the app as a function body taking (device, trace, System, ArrayBuffer, __modules). */
 export async function bundleModdableApp(dir: string, provided: readonly string[]): Promise<string> {
@@ -77,10 +51,13 @@ class ModdableArrayBuffer extends ArrayBuffer {
   }
 }
 
-/** Bundles the Moddable app in `dir` and runs its main module on the host's board (at the current simulated time). */
-export async function runModdableApp(dir: string, host: ModdableHost): Promise<void> {
+/**
+ * Bundles the Moddable app in `dir` and runs its main module on the host's board (at the current
+ * simulated time); `guard` wraps the run (the CLI's turns the app's own exceptions into AppError).
+ */
+export async function runModdableApp(dir: string, host: ModdableHost, guard: (run: () => void) => void = (run) => run()): Promise<void> {
   const code = await bundleModdableApp(dir, Object.keys(host.modules));
   const g = host.globals;
   const body = new Function('device', 'trace', 'System', 'ArrayBuffer', '__modules', code);
-  host.run(() => body(g.device, g.trace, g.System, ModdableArrayBuffer, host.modules));
+  guard(() => host.run(() => body(g.device, g.trace, g.System, ModdableArrayBuffer, host.modules)));
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rollup, type ModuleFormat } from 'rollup';
+import { InvalidArgument } from '../src/errors.js';
 
 export interface Manifest {
   include?: string | string[];
@@ -136,4 +137,29 @@ async function link(
   } finally {
     await bundle.close();
   }
+}
+
+/** True when `dir` is a Moddable app: a manifest.json and the main module it names. */
+export function isModdableApp(dir: string): boolean {
+  return existsSync(path.join(dir, 'manifest.json')) && !existsSync(path.join(dir, 'index.js')) && !existsSync(path.join(dir, 'index.ts'));
+}
+
+/** The app's modules by name from manifest.json's "modules" ("*": "./main" or a list): name -> file. */
+export function appModules(dir: string): Map<string, string> {
+  let manifest: { modules?: Record<string, string | string[]> };
+  try {
+    manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    throw new InvalidArgument('Moddable app manifest', path.join(dir, 'manifest.json'), (e as Error).message);
+  }
+  const files = new Map<string, string>();
+  for (const [name, v] of Object.entries(manifest.modules ?? { '*': './main' })) {
+    for (const p of Array.isArray(v) ? v : [v]) {
+      if (p.includes('$(')) continue; // SDK paths: not the app's own
+      const file = ['.js', '.ts', ''].map((x) => path.resolve(dir, p + x)).find((f) => existsSync(f) && f !== path.resolve(dir, p + '/'));
+      if (file !== undefined) files.set(name === '*' ? path.basename(p) : name, file);
+    }
+  }
+  if (!files.has('main')) throw new InvalidArgument('Moddable app', dir, 'its manifest.json names no main module (modules: { "*": "./main" })');
+  return files;
 }

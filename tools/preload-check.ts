@@ -93,8 +93,8 @@ interface Scope {
   readonly fn: boolean;
 }
 
-/** The problems of one ES module's text (`module` names it in the messages). */
-export function preloadProblems(module: string, code: string): PreloadProblem[] {
+/** The problems of one ES module's text (`module` names it in the messages; `globals`: those the device has). */
+export function preloadProblems(module: string, code: string, globals: ReadonlySet<string> = MODDABLE_GLOBALS): PreloadProblem[] {
   const program = parseAst(code) as unknown as Node;
   const problems: PreloadProblem[] = [];
   const seen = new Set<string>();
@@ -178,7 +178,7 @@ export function preloadProblems(module: string, code: string): PreloadProblem[] 
       }
       case 'Identifier': {
         if (!isReference(n, parent)) return;
-        if (resolve(n.name, scopes) === undefined && !MODDABLE_GLOBALS.has(n.name) && !(parent?.type === 'UnaryExpression' && parent.operator === 'typeof')) {
+        if (resolve(n.name, scopes) === undefined && !globals.has(n.name) && !(parent?.type === 'UnaryExpression' && parent.operator === 'typeof')) {
           report(n.name, 'is not a global of Moddable (XS): it is undefined on the device');
         }
         return;
@@ -241,8 +241,8 @@ export function preloadProblems(module: string, code: string): PreloadProblem[] 
 }
 
 /** Throws PreloadUnsafe listing the problems of every module ({name: code}). */
-export function checkPreload(modules: Readonly<Record<string, string>>): void {
-  const problems = Object.entries(modules).flatMap(([name, code]) => preloadProblems(name, code));
+export function checkPreload(modules: Readonly<Record<string, string>>, globals: ReadonlySet<string> = MODDABLE_GLOBALS): void {
+  const problems = Object.entries(modules).flatMap(([name, code]) => preloadProblems(name, code, globals));
   if (problems.length) throw new PreloadUnsafe(problems);
 }
 

@@ -79,8 +79,11 @@ export function srcAsVllsiModule() {
  * folds every `RUNTIME_PROFILE === ...` branch and drops the other profiles' code.
  */
 export function runtimeProfileDefine(profile) {
-  if (!['full', 'embedded', 'no_runtime'].includes(profile)) throw new Error(`unknown runtime profile '${profile}'`);
   const file = path.join(root, 'src/build_profile.ts');
+  // The names as src/build_profile.ts spells them, once (its BUILD_PROFILE type).
+  const type = /BUILD_PROFILE:([^=]*)=/.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? '';
+  const names = [...type.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+  if (!names.includes(profile)) throw new Error(`unknown runtime profile '${profile}' (${names.join(', ')})`);
   return {
     name: 'vllsi-runtime-profile',
     load: (id) => (path.resolve(id) === file ? `export const BUILD_PROFILE = ${JSON.stringify(profile)};\n` : null),

@@ -9,6 +9,7 @@ import { type SimBoard } from '../host-sim/index.js';
 import { uartFeeder, type UartFeeder } from '../host-sim/tcp-console.js';
 import type { TraceEntry } from '../host-sim/trace.js';
 import { didYouMean } from '../src/suggest.js';
+import { hex } from '../src/errors.js';
 import type { BoardSpec } from '../boards/index.js';
 
 /** parseArgs options of the watch (merged into sim's). */
@@ -129,7 +130,6 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
   ];
   const names = settings.trace === undefined ? undefined : traceMap(board.spec);
   let seen = board.trace.total;
-  const hex = (v: number, size: number) => `0x${v.toString(16).padStart(size * 2, '0')}`;
   const show = (e: TraceEntry) => {
     if (e.op === 'irq-enter' || e.op === 'irq-exit') {
       if (settings.trace === 'all') print(`${stamp(e.t)} core${e.core} ${e.op} IRQ ${e.addr}`, e.t, 0);
@@ -137,9 +137,9 @@ export function watch(board: SimBoard, settings: WatchSettings, output: (line: s
     }
     const at = names?.name(e.addr);
     if (settings.trace !== 'all' && (at === undefined || !(settings.trace as ReadonlySet<string>).has(at.peripheral.toUpperCase()))) return;
-    const what = at?.register ?? hex(e.addr, 4);
+    const what = at?.register ?? hex(e.addr);
     print(
-      `${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size)}`}`,
+      `${stamp(e.t)} core${e.core} ${e.op === 'fault' ? `FAULT at ${what}` : `${e.op === 'read' ? 'read ' : 'write'} ${what} ${e.op === 'read' ? '->' : '<-'} ${hex(e.value, e.size * 2)}`}`,
       e.t,
       0,
     );
@@ -191,6 +191,9 @@ export function probeConsole(board: SimBoard, feeder: UartFeeder, w: Watch): boo
   return w.tap.answers > before;
 }
 
+/** Bytes from stdin waiting for the simulated line before stdin is paused (a pipe is read as fast as the line takes it). */
+const STDIN_CAP = 4096;
+
 /** `--console stdin`: what the terminal (or a pipe) sends goes to the console UART. */
 export function feedStdin(board: SimBoard, w: Watch): { feeder: UartFeeder; stop(): void } {
   const feeder = uartFeeder(board.machine.clock, board.console.port);
@@ -198,11 +201,16 @@ export function feedStdin(board: SimBoard, w: Watch): { feeder: UartFeeder; stop
     const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length);
     w.tap.sent(bytes);
     feeder.push(bytes);
+    if (feeder.pending >= STDIN_CAP) process.stdin.pause();
   };
   process.stdin.on('data', onData);
+  const drained = setInterval(() => {
+    if (process.stdin.isPaused() && feeder.pending < STDIN_CAP / 2) process.stdin.resume();
+  }, 20);
   return {
     feeder,
     stop() {
+      clearInterval(drained);
       process.stdin.off('data', onData);
       process.stdin.pause();
       feeder.cancel();

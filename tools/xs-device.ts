@@ -12,7 +12,7 @@
 // access returns undefined, an IRQ masks its line and is queued as the native ISR does, and the
 // queue is handed to the XS dispatcher after the turn, as Moddable's message loop would. Used by
 // the device-app tests and by the XS heap bench.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,7 @@ import { createBoard, parseDuration, type Duration, type SimBoard } from '../hos
 import { VllsiError } from '../src/errors.js';
 import { DEVICE_DEFAULT_PROFILE, type RuntimeProfile } from '../src/profile.js';
 import { bundleDeviceApp } from './device-app.js';
+import type { IoProvider } from './moddable.js';
 import { linkPreloaded, resolveProject } from './moddable-link.js';
 import { moddableTargets, packageRoot, writeProject } from './moddable.js';
 
@@ -110,7 +111,35 @@ const SHIM = `(() => {
     return call(fn, fn === 'xs_vllsi_init' ? [] : args);
   };
   globalThis.trace = (text) => call('trace', [String(text)]);
+  // Moddable's timer module is native: its callbacks stay in the machine, their deadlines go to the simulated clock.
+  const timers = new Map();
+  let nextTimer = 1;
+  const delay = (ms) => {
+    const d = ms === undefined ? 0 : Number(ms);
+    if (!(d >= 0)) throw new RangeError('Timer: invalid delay ' + ms);
+    return d;
+  };
   const harness = {
+    timerSet(callback, ms, repeat) {
+      if (preloading) throw new Error('Timer: set while preloading (xsl cannot run it at build time)');
+      if (typeof callback !== 'function') throw new TypeError('Timer: callback is not a function');
+      const id = nextTimer++;
+      timers.set(id, callback);
+      call('xs_timer_set', [id, delay(ms), repeat === undefined ? undefined : delay(repeat)]);
+      return id;
+    },
+    timerSchedule(id, ms, repeat) {
+      if (!timers.has(id)) throw new Error('Timer: schedule of a cleared timer');
+      call('xs_timer_set', [id, delay(ms), repeat === undefined ? undefined : delay(repeat)]);
+    },
+    timerClear(id) {
+      if (timers.delete(id)) call('xs_timer_clear', [id]);
+    },
+    fireTimer(id, last) {
+      const callback = timers.get(id);
+      if (last) timers.delete(id);
+      if (callback) callback(id);
+    },
     // After the preloaded modules ran: their module-level values and the built-ins go to flash.
     preloaded(values) {
       for (const v of values) freeze(v);
@@ -129,8 +158,16 @@ export interface XsDeviceOptions {
   profile?: RuntimeProfile;
   /** The app (bundled as `vllsi build` does); the blink example when absent. */
   appDir?: string;
+  /** Who provides embedded:io/* (`vllsi build --io`); only `vllsi` runs here (Moddable's classes are native). */
+  io?: IoProvider;
   /** Simulated ns per computron (default COST_NS_PER_COMPUTRON); 0 runs JS in zero time. */
   costNsPerComputron?: number;
+}
+
+/** A Moddable timer: its deadline (simulated ns) and repeat interval (ms). */
+interface SimTimer {
+  due: number;
+  interval: number | undefined;
 }
 
 export class XsDevice {
@@ -141,6 +178,8 @@ export class XsDevice {
   /** The device-equivalent XS heap the app used at the last check, bytes (after preload). */
   heapBytes = 0;
   private readonly queued: number[] = [];
+  /** Moddable timers (the harness's timer module): id -> deadline (ns) and repeat interval (ms). */
+  private readonly timers = new Map<number, SimTimer>();
   private readonly natives: Record<string, (...a: never[]) => unknown>;
   private worker!: Worker;
   private baseline = 0;
@@ -154,7 +193,12 @@ export class XsDevice {
     readonly budgetBytes: number | undefined,
     private readonly nsPerComputron: number,
   ) {
-    this.natives = simulatedNatives(board, this.queued);
+    this.natives = {
+      ...simulatedNatives(board, this.queued),
+      xs_timer_set: (id: number, ms: number, interval: number | undefined) =>
+        void this.timers.set(id, { due: board.now + ms * 1e6, interval: interval ?? undefined }),
+      xs_timer_clear: (id: number) => void this.timers.delete(id),
+    };
   }
 
   /**
@@ -163,9 +207,9 @@ export class XsDevice {
    */
   static async start(
     board: string,
-    { profile = DEVICE_DEFAULT_PROFILE, appDir, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {},
+    { profile = DEVICE_DEFAULT_PROFILE, appDir, io, costNsPerComputron = COST_NS_PER_COMPUTRON }: XsDeviceOptions = {},
   ): Promise<XsDevice> {
-    const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir);
+    const bundled = appDir === undefined ? undefined : await bundleDeviceApp(appDir, { board, ...(io && { io }) });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-xs-device-'));
     let linked;
     let creation: Record<string, unknown>;
@@ -173,6 +217,11 @@ export class XsDevice {
     try {
       writeProject({ board, outDir: dir, profile, ...(bundled && { app: bundled }) });
       const project = resolveProject(dir, target.platform);
+      // Moddable's timer module (in the SDK, skipped by resolveProject) as the harness models it.
+      if (!project.modules.has('timer')) {
+        writeFileSync(path.join(dir, 'timer.js'), TIMER_MODULE);
+        project.modules.set('timer', path.join(dir, 'timer.js'));
+      }
       creation = { ...target.creation, ...project.creation };
       linked = await linkPreloaded(project);
     } finally {
@@ -196,18 +245,34 @@ export class XsDevice {
     await this.checkMemory();
   }
 
-  /** Runs the chip for `duration` of simulated time, dispatching each IRQ into XS as it is raised. */
+  /**
+   * Runs the chip for `duration` of simulated time, dispatching each IRQ into XS as it is raised
+   * and each Moddable timer at its deadline (a turn of its own, as Moddable's event loop runs it).
+   */
   async runFor(duration: Duration): Promise<void> {
     const target = this.board.now + parseDuration(duration);
     for (;;) {
       this.board.bind();
-      const stopped = this.board.machine.runUntil(target, () => this.queued.length > 0);
+      const next = this.nextTimer();
+      const stopped = this.board.machine.runUntil(Math.min(target, next?.[1].due ?? target), () => this.queued.length > 0);
       if (this.queued.length) {
         await this.turn(`__vllsiHarness.dispatch(${JSON.stringify(this.queued.splice(0))});`);
         await this.checkMemory();
-      }
-      if (!stopped) return;
+      } else if (next !== undefined && this.board.now >= next[1].due) {
+        const [id, t] = next;
+        if (t.interval === undefined) this.timers.delete(id);
+        else t.due += Math.max(t.interval * 1e6, 1);
+        await this.turn(`__vllsiHarness.fireTimer(${id}, ${t.interval === undefined});`);
+        await this.checkMemory();
+      } else if (!stopped) return;
     }
+  }
+
+  /** The timer due first: [id, its entry]. */
+  private nextTimer(): [number, SimTimer] | undefined {
+    let next: [number, SimTimer] | undefined;
+    for (const e of this.timers) if (next === undefined || e[1].due < next[1].due) next = e;
+    return next;
   }
 
   /** The XS heap after a full collection. */
@@ -283,6 +348,16 @@ export class XsDevice {
     return new TextEncoder().encode(r === undefined ? '' : JSON.stringify(r));
   }
 }
+
+/** Moddable's `timer` module as the harness provides it (the SDK's is native): set, repeat, schedule, clear. */
+const TIMER_MODULE = `const harness = globalThis.__vllsiHarness;
+export default Object.freeze({
+  set: (callback, delay, repeat) => harness.timerSet(callback, delay, repeat),
+  repeat: (callback, interval) => harness.timerSet(callback, interval, interval),
+  schedule: (id, delay, repeat) => harness.timerSchedule(id, delay, repeat),
+  clear: (id) => harness.timerClear(id),
+});
+`;
 
 /** The XS heap of a device with a static heap: creation.static less the stack (16-byte slots). */
 function heapBudget(creation: Record<string, unknown>): number | undefined {

@@ -59,8 +59,10 @@ function relativeSpecifier(from, to) {
 /** A HAL that returns `value` for every load and records stores. */
 function recordingHal() {
   const hal = { name: 'xs-inline-probe', value: 0, stores: [] };
+  hal.load = () => hal.value;
+  hal.store = (_a, _size, v) => void hal.stores.push(v);
   for (const n of [8, 16, 32]) {
-    hal[`load${n}`] = () => hal.value;
+    hal[`load${n}`] = hal.load;
     hal[`store${n}`] = (_a, v) => void hal.stores.push(v);
   }
   for (const n of ['dmb', 'dsb', 'isb', 'barrier']) hal[n] = () => {};

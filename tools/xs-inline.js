@@ -11,6 +11,7 @@ import MagicString from 'magic-string';
 import { parseAst } from 'rollup/parseAst';
 import { children, declaredNames, renderPure } from './ast.js';
 import { registerInliner } from './xs-inline-registers.js';
+import { digitalInliner } from './xs-inline-digital.js';
 
 const U32 = 0xffffffff;
 const lit = (n) => (n < 0 ? `(${n})` : String(n));
@@ -98,11 +99,14 @@ export function inlineBitfieldCalls(code, names, { ast = parseAst(code), sourceM
 /**
  * The XS inliner, a rollup plugin (put it after the TypeScript plugin). Pass 1 inlines calls to the
  * bitfield primitives imported from vllsi (directly, through src/index, or as the `vllsi` package);
- * pass 2 inlines register field reads and writes (tools/xs-inline-registers.js).
+ * pass 2 inlines register field reads and writes (tools/xs-inline-registers.js); pass 3 ECMA-419
+ * Digital.write/read on a constant pin (tools/xs-inline-digital.js; `digital`: the board's chip,
+ * pins and whether its host provider is vllsi's).
  */
-export function xsInline({ isBitfieldModule = (id) => /[\\/]src[\\/](bitfield|index)\.ts$/.test(id) } = {}) {
-  const counts = { bitfield: 0, register: 0 };
+export function xsInline({ isBitfieldModule = (id) => /[\\/]src[\\/](bitfield|index)\.ts$/.test(id), digital } = {}) {
+  const counts = { bitfield: 0, register: 0, digital: 0 };
   const registers = registerInliner();
+  const digitals = digitalInliner(digital);
   return {
     name: 'vllsi-xs-inline',
     async transform(code, id) {
@@ -129,6 +133,11 @@ export function xsInline({ isBitfieldModule = (id) => /[\\/]src[\\/](bitfield|in
       if (r2) {
         counts.register = registers.inlinedCount();
         out = r2;
+      }
+      const r3 = await digitals.transform(this, out?.code ?? code, id);
+      if (r3) {
+        counts.digital = digitals.inlinedCount();
+        out = r3;
       }
       return out;
     },

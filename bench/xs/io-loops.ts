@@ -1,6 +1,7 @@
-// Digital.write/read loops measured by bench/io.bench.js against the hand-written SIO
-// accesses they make, on a minimal HAL whose load32/store32 cost about what a native call
-// does (a typed-array access), so the ratio shows the class's own cost.
+// Digital.write/read loops measured by bench/io.bench.js (called, and inlined: the same module
+// bundled with the XS inliner) against the hand-written SIO accesses they make, on a minimal
+// HAL whose load32/store32 cost about what a native call does (a typed-array access), so the
+// ratio shows the class's own cost.
 import { bindHal } from '../../src/index.js';
 import { Digital } from '../../src/io/rp2040.js';
 import { SIO } from '../../src/registers/rp2040/sio.js';
@@ -11,6 +12,8 @@ const hal = {
   name: 'bench',
   coreCount: 2,
   spinlockCount: 32,
+  load: (a: number) => words[(a >>> 2) & 0x3fff]!,
+  store: (a: number, _size: number, v: number) => void (words[(a >>> 2) & 0x3fff] = v),
   load32: (a: number) => words[(a >>> 2) & 0x3fff]!,
   store32: (a: number, v: number) => void (words[(a >>> 2) & 0x3fff] = v),
   coreId: () => 0,

@@ -1,8 +1,8 @@
 // Set-up for bench/mmio.bench.js: a register with an 8-bit field on two HALs bound in
-// turn: the in-memory test HAL (hal/mem.ts, bounds and fault checks per access) and a
+// turn: the in-memory test HAL (test/support/mem-hal.ts, bounds and fault checks per access) and a
 // bare HAL whose 32-bit accesses go straight to a DataView, closer to a native HAL's cost.
 import { bindHal, peripheral, withCriticalSection } from '../../src/index.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../../test/support/mem-hal.js';
 
 export const ADDR = 0x40000000;
 const DEF = {

@@ -1,4 +1,4 @@
-// Register field loops measured by bench/xs-perf.bench.js, on a minimal HAL whose load32/store32
+// Register field loops measured by bench/xs-perf.bench.js, on a minimal HAL whose 32-bit load/store
 // cost about what a native call does (an array access), so the ratio shows the API's own cost.
 import { bindHal, disableInterrupts, peripheral, withCriticalSection } from '../../src/index.js';
 import * as rp2040 from '../../src/registers/rp2040.js';
@@ -12,6 +12,8 @@ const hal = {
   name: 'bench',
   coreCount: 2,
   spinlockCount: 32,
+  load: (a: number) => words[(a - BASE) >>> 2]!,
+  store: (a: number, _size: number, v: number) => void (words[(a - BASE) >>> 2] = v),
   load32: (a: number) => words[(a - BASE) >>> 2]!,
   store32: (a: number, v: number) => void (words[(a - BASE) >>> 2] = v),
   coreId: () => 0,

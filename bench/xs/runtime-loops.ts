@@ -1,6 +1,6 @@
 // Loops measured by bench/runtime.bench.js in XS (computrons). Each runs n iterations;
 // `empty` is the loop alone. setup() binds an in-memory HAL with one RAM word to load.
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../../test/support/mem-hal.js';
 import { bindHal } from '../../src/platform.js';
 import { volatileLoad } from '../../src/mmio.js';
 import { sandbox } from '../../src/permissions.js';

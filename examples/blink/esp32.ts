@@ -17,7 +17,7 @@ export function esp32Hardware(): BlinkHardware {
       gpio.FUNC_OUT_SEL_CFG[pin].write({ OUT_SEL: 0x100 }); // pad driven by GPIO_OUT
       gpio.OUT_W1TC.write(1 << pin);
       gpio.ENABLE_W1TS.write(1 << pin);
-      timg.T0CONFIG.write(timerConfig);
+      timg.TCONFIG[0].write(timerConfig);
     },
     ledToggle(pin) {
       const out = (gpio.OUT.read() ^ (1 << pin)) >>> 0;
@@ -36,15 +36,15 @@ export function esp32Hardware(): BlinkHardware {
     },
     alarmIrq: TIMG0.interrupts.TG0_T0_LEVEL,
     nowUs() {
-      timg.T0UPDATE.write(1); // latch the counter into T0LO/T0HI
-      return timg.T0HI.read() * 2 ** 32 + timg.T0LO.read();
+      timg.TUPDATE[0].write(1); // latch the counter into TLO[0]/THI[0]
+      return timg.THI[0].read() * 2 ** 32 + timg.TLO[0].read();
     },
     alarmAt(atUs) {
       timg.INT_ENA_TIMERS.modify({ T0_INT_ENA: 1 });
-      timg.T0ALARMHI.write(Math.floor(atUs / 2 ** 32));
-      timg.T0ALARMLO.write(atUs >>> 0);
-      timg.T0CONFIG.write({ ...timerConfig, ALARM_EN: 1 }); // ALARM_EN clears itself when the alarm fires
-      return !(timg.T0CONFIG.isSet('ALARM_EN') && this.nowUs() >= atUs);
+      timg.TALARMHI[0].write(Math.floor(atUs / 2 ** 32));
+      timg.TALARMLO[0].write(atUs >>> 0);
+      timg.TCONFIG[0].write({ ...timerConfig, ALARM_EN: 1 }); // ALARM_EN clears itself when the alarm fires
+      return !(timg.TCONFIG[0].isSet('ALARM_EN') && this.nowUs() >= atUs);
     },
     alarmAck: () => timg.INT_CLR_TIMERS.write({ T0_INT_CLR: 1 }),
   };

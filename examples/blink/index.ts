@@ -11,12 +11,18 @@ import { rp2040Hardware } from './rp2040.js';
 
 export const PERIOD_US = 250_000;
 
+export interface BlinkOptions {
+  /** Where blink's text goes instead of straight into the console UART (an app that shares the UART queues it with its own output). */
+  readonly write?: (text: string) => void;
+}
+
 /** main(hal, board): `hal` is already bound (src/platform.ts); blink reaches it through src/mmio. */
-export default function main(_hal: Hal, board: BoardSpec): void {
+export default function main(_hal: Hal, board: BoardSpec, options: BlinkOptions = {}): void {
   const hw: BlinkHardware = board.chip === 'rp2040' ? rp2040Hardware(board.console.tx, board.console.rx) : esp32Hardware();
   const pin = board.led.pin;
   hw.consoleInit();
   hw.ledInit(pin);
+  const write = options.write ?? ((text: string) => hw.consoleWrite(text));
   let ticks = 0;
   // Deadlines on a grid from now: the period does not drift by the handler's latency, and a
   // deadline that passed while the handler ran (JS slower than its period) is skipped.
@@ -28,11 +34,11 @@ export default function main(_hal: Hal, board: BoardSpec): void {
     hw.alarmAck();
     const on = hw.ledToggle(pin);
     ticks++;
-    hw.consoleWrite(`tick ${ticks}: led ${on ? 'on' : 'off'}\r\n`);
+    write(`tick ${ticks}: led ${on ? 'on' : 'off'}\r\n`);
     next += PERIOD_US;
     arm();
   });
   enableIrq(hw.alarmIrq);
   arm();
-  hw.consoleWrite(`blink ready on ${board.name}: LED on GPIO${pin}, toggling every ${PERIOD_US / 1000} ms\r\n`);
+  write(`blink ready on ${board.name}: LED on GPIO${pin}, toggling every ${PERIOD_US / 1000} ms\r\n`);
 }

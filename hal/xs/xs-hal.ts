@@ -89,17 +89,31 @@ export class XsHal implements Hal {
     this.#wanted = new Uint8Array(this.irqCount);
   }
 
+  // The sized access (src/bus.ts's) picks the native here, once; the width-named ones call theirs.
+  load(addr: number, size: AccessSize): number {
+    if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
+    const a = checkAddress(addr, checkSize(size), 'read');
+    const n = this.#native;
+    return this.loaded(addr, size, size === 4 ? n.load32(a) : size === 2 ? n.load16(a) : n.load8(a));
+  }
+  store(addr: number, size: AccessSize, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, size);
+    const a = checkAddress(addr, checkSize(size), 'write');
+    const v = checkValue(addr, size, value);
+    const n = this.#native;
+    this.stored(addr, size, size === 4 ? n.store32(a, v) : size === 2 ? n.store16(a, v) : n.store8(a, v));
+  }
   load8(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 1);
-    return this.load(addr, 1, this.#native.load8(checkAddress(addr, 1, 'read')));
+    return this.loaded(addr, 1, this.#native.load8(checkAddress(addr, 1, 'read')));
   }
   load16(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 2);
-    return this.load(addr, 2, this.#native.load16(checkAddress(addr, 2, 'read')));
+    return this.loaded(addr, 2, this.#native.load16(checkAddress(addr, 2, 'read')));
   }
   load32(addr: number): number {
     if (registerGate !== undefined) registerGate(addr, 4);
-    return this.load(addr, 4, this.#native.load32(checkAddress(addr, 4, 'read')));
+    return this.loaded(addr, 4, this.#native.load32(checkAddress(addr, 4, 'read')));
   }
   store8(addr: number, value: number): void {
     if (registerGate !== undefined) registerGate(addr, 1);
@@ -114,7 +128,7 @@ export class XsHal implements Hal {
     this.stored(addr, 4, this.#native.store32(checkAddress(addr, 4, 'write'), checkValue(addr, 4, value)));
   }
 
-  private load(addr: number, size: AccessSize, value: number | undefined): number {
+  private loaded(addr: number, size: AccessSize, value: number | undefined): number {
     if (value === undefined) throw new BusFault(addr, size, 'read', 'unmapped', `outside the ${this.name} memory map`);
     return value;
   }
@@ -244,6 +258,11 @@ export class XsHal implements Hal {
 function checkWord(what: string, value: number, source: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgument(what, value, `must be a value ${source} returned`);
   return value;
+}
+
+function checkSize(size: AccessSize): AccessSize {
+  if (size !== 4 && size !== 2 && size !== 1) throw new InvalidArgument('access size', size, 'must be 1, 2 or 4 (bytes)');
+  return size;
 }
 
 function checkAddress(addr: number, size: AccessSize, access: 'read' | 'write'): number {

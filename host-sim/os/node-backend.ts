@@ -12,7 +12,7 @@ import {
   type OpenFlags,
   type OsBackend,
   type PortableSignal,
-  type RawLockKind,
+  type LockKind,
   type RawLockResult,
 } from '../../src/os.js';
 import type { IoDriver, IoEngineConfig } from '../../src/io_driver.js';
@@ -34,6 +34,14 @@ export interface PlatformTable {
   readonly syncsDirectories: boolean;
   readonly signals: readonly PortableSignal[];
 }
+
+/** The addon's setlk/getlk kinds (native/os/os.c). */
+const SETLK_UNLOCK = 0 as const,
+  SETLK_SHARED = 1 as const,
+  SETLK_EXCLUSIVE = 2 as const;
+/** A LockRegion's length (-1 = to end of file) as the OS spells it (0 = to end of file). */
+const osLength = (length: number) => (length === -1 ? 0 : length);
+const lockedBytes = (fd: number, start: number, length: number) => `fd ${fd} bytes ${start}..${length === -1 ? 'EOF' : start + length - 1}`;
 
 /** Errors that mean a plain "no" for access(). */
 const ACCESS_NO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ETXTBSY']);
@@ -131,15 +139,20 @@ export class NodeOsBackend implements OsBackend {
       fs.closeSync(fd);
     }
   }
-  lockRegion(fd: number, kind: RawLockKind, start: number, length: number): RawLockResult {
-    const addon = this.addon();
-    const k = kind === 'Unlock' ? 0 : kind === 'Shared' ? 1 : 2;
-    const what = `${kind === 'Unlock' ? 'unlock' : `${kind.toLowerCase()} lock`} fd ${fd} bytes ${start}..${length === 0 ? 'EOF' : start + length - 1}`;
-    const code = addon.setlk(fd, k, start, length);
+  tryLockRegion(fd: number, kind: LockKind, start: number, length: number): RawLockResult {
+    const k = kind === 'Shared' ? SETLK_SHARED : SETLK_EXCLUSIVE;
+    const code = this.setlk(fd, k, start, length);
     if (code === 0) return { ok: true };
-    if (kind === 'Unlock' || !this.table.lockConflictCodes.includes(code)) throw this.osError(code, what);
-    const owner = addon.getlk(fd, k, start, length);
+    if (!this.table.lockConflictCodes.includes(code)) throw this.osError(code, `${kind.toLowerCase()} lock ${lockedBytes(fd, start, length)}`);
+    const owner = this.addon().getlk(fd, k, start, osLength(length));
     return { ok: false, code, errname: this.table.nameOf(code) ?? `code ${code}`, ownerPid: owner > 0 ? owner : undefined };
+  }
+  unlockRegion(fd: number, start: number, length: number): void {
+    const code = this.setlk(fd, SETLK_UNLOCK, start, length);
+    if (code !== 0) throw this.osError(code, `unlock ${lockedBytes(fd, start, length)}`);
+  }
+  private setlk(fd: number, kind: 0 | 1 | 2, start: number, length: number): number {
+    return this.addon().setlk(fd, kind, start, osLength(length));
   }
   randomBytes(buf: Uint8Array): void {
     this.#try(`random ${buf.length} bytes`, () => crypto.randomFillSync(buf));

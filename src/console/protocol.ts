@@ -208,7 +208,11 @@ function parseHuman(line: string): Request {
   const command = words[0]!.toLowerCase();
   const force = command.endsWith('!');
   const args = words.slice(1);
-  switch (force ? command.slice(0, -1) : command) {
+  const name = force ? command.slice(0, -1) : command;
+  // '!' allows a read's side effects: other commands do not take it.
+  if (force && name !== 'peek' && name !== 'read' && name !== 'dump')
+    throw new ConsoleError('UNKNOWN', `unknown command '${words[0]!.slice(0, 32)}' (only peek, read and dump take '!')`);
+  switch (name) {
     case 'help':
     case 'info':
     case 'lock':

@@ -2,6 +2,12 @@
 // (protocol.ts describes the wire format). It is fed received bytes and answers through
 // `send`; it never throws out of `receive` — every line gets exactly one answer, and a line
 // that cannot be handled gets `ERR CODE message` (or an error frame for machine requests).
+// Both dialects parse into one Request (protocol.ts, beside the framing); one executor runs it
+// and one renderer puts its answer, or its error, into the dialect it came in.
+//
+// Pacing: `receive(bytes, room)` stops after the first line that leaves `room()` false, so a
+// transport answers lines only as fast as its output drains (run it outside the UART ISR:
+// examples/console, serial.ts).
 //
 // Sessions: a session ends with END_OF_SESSION (the TCP bridge sends it when its client
 // leaves) or endSession(); ending re-locks writes and drops the partial line. Failed unlocks
@@ -73,6 +79,8 @@ export interface ConsoleOptions {
   readonly uptimeMs: () => number;
   /** The board's configured unlock token; without one, writes stay refused. */
   readonly unlockToken?: string;
+  /** Called when a session ends: the transport drops the answers it still queues for it. */
+  readonly onSessionEnd?: () => void;
 }
 
 /** Counters a heartbeat or a test can watch. */
@@ -88,7 +96,8 @@ export interface ConsoleStats {
 /** What a request yields before it is put into its dialect. */
 type Answer =
   | { readonly kind: 'text'; readonly lines: readonly string[] }
-  | { readonly kind: 'values'; readonly width: Width; readonly addresses: readonly number[]; readonly values: readonly number[] };
+  | { readonly kind: 'values'; readonly width: Width; readonly addresses: readonly number[]; readonly values: readonly number[] }
+  | { readonly kind: 'error'; readonly code: ErrorName; readonly message: string };
 
 const OK: Answer = { kind: 'text', lines: [] };
 
@@ -118,11 +127,15 @@ export class ConsoleService {
 
   constructor(private readonly options: ConsoleOptions) {}
 
-  /** Feeds received bytes; answers each complete line. Never throws. */
-  receive(bytes: Uint8Array): void {
+  /**
+   * Feeds received bytes; answers each complete line. Never throws. With `room`, stops after
+   * the first line end at which `room()` is false (the answers queued so far fill the
+   * transport) and returns how many bytes it took; feed the rest later. Without, takes all.
+   */
+  receive(bytes: Uint8Array, room?: () => boolean): number {
     if (!(bytes instanceof Uint8Array)) {
       this.stats.errors++;
-      return;
+      return 0;
     }
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
@@ -137,11 +150,13 @@ export class ConsoleService {
       this.lastWasCR = b === 0x0d;
       if (b === 0x0a || b === 0x0d) {
         this.endLine();
+        if (room !== undefined && i + 1 < bytes.length && !room()) return i + 1;
         continue;
       }
       if (this.length < MAX_LINE) this.line[this.length++] = b;
       else this.overflow = true;
     }
+    return bytes.length;
   }
 
   /** Ends the session: writes locked again, the partial line dropped. The unlock backoff stays. */
@@ -151,6 +166,11 @@ export class ConsoleService {
     this.overflow = false;
     this.lastWasCR = false;
     this.stats.sessions++;
+    try {
+      this.options.onSessionEnd?.();
+    } catch {
+      this.stats.errors++;
+    }
   }
 
   private endLine(): void {
@@ -161,6 +181,7 @@ export class ConsoleService {
     this.overflow = false;
     const framed = bytes[0] === 0x3a; // ':'
     let text = '';
+    let answer: Answer;
     try {
       if (overflow) {
         this.stats.overlong++;
@@ -171,8 +192,7 @@ export class ConsoleService {
         if (b < 0x20 || b > 0x7e) throw new ConsoleError('SYNTAX', `non-printable byte 0x${b.toString(16).padStart(2, '0')} at column ${i + 1}`);
         text += String.fromCharCode(b);
       }
-      const parsed = parseRequest(text);
-      this.answer(parsed.framed, parsed.seq, this.execute(parsed.request));
+      answer = this.execute(parseRequest(text).request);
     } catch (e) {
       this.stats.errors++;
       const code: ErrorName =
@@ -183,19 +203,20 @@ export class ConsoleService {
             : e instanceof VllsiError
               ? 'BUS'
               : 'INTERNAL';
-      const message = e instanceof Error ? e.message : String(e);
-      if (framed) this.send(encodeFrame(FrameType.Error, requestSeq(text), errorPayload(code, message)));
-      else this.text([`ERR ${code} ${message}`]);
+      answer = { kind: 'error', code, message: e instanceof Error ? e.message : String(e) };
     }
+    this.answer(framed, framed ? requestSeq(text) : 0, answer);
   }
 
-  /** Puts an answer into the request's dialect: text lines ending in OK, or one frame. */
+  /** Puts an answer into the request's dialect: text lines ending in OK (or one ERR line), or one frame. */
   private answer(framed: boolean, seq: number, a: Answer): void {
     if (!framed) {
+      if (a.kind === 'error') return this.text([`ERR ${a.code} ${a.message}`]);
       if (a.kind === 'text') return this.text([...a.lines, 'OK']);
       const digits = a.width / 4;
       return this.text([...a.addresses.map((addr, i) => `${hex(addr)}: ${hex(a.values[i]!, digits)}`), 'OK']);
     }
+    if (a.kind === 'error') return this.send(encodeFrame(FrameType.Error, seq, errorPayload(a.code, a.message)));
     if (a.kind === 'text') return this.send(encodeFrame(FrameType.Ok, seq, new Uint8Array(0)));
     const step = a.width / 8;
     const payload = new Uint8Array(a.values.length * step);

@@ -6,9 +6,14 @@
 // Claims and interrupt dispatch tables live per HAL (a WeakMap made on first use, as
 // src/interrupt.ts keeps its state), so two simulated boards in one process never share them.
 import type { Hal } from '../hal.js';
+import type { FieldDef } from '../register_def.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
 import { confineLater } from '../gate.js';
+import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
+
+/** The bits of field `f` in its register. */
+export const fieldMask = (f: FieldDef): number => (f.bitWidth >= 32 ? 0xffffffff : ((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
 
 /** A property of the options object has the wrong type, or a required one is missing (ECMA-419: TypeError). */
 export class IoTypeError extends TypeError {
@@ -173,5 +178,20 @@ export function notifyEdges(key: string, rose: number, fell: number): void {
   for (const w of edgeWatchers(key).slice()) {
     const t = ((rose & w.rises) | (fell & w.falls)) >>> 0;
     if (t !== 0) w.notify(t);
+  }
+}
+
+/**
+ * A binding's peripheral interrupt: `handler` undefined releases `irq` (disabled, no handler);
+ * otherwise, while some of its `sources` are on, `handler` takes it. With no source on and a
+ * handler, the line is left as it is (the sources are off at the peripheral).
+ */
+export function routeIrq(irq: number, sources: number, handler: (() => void) | undefined): void {
+  if (handler === undefined) {
+    disableIrq(irq);
+    setInterruptHandler(irq, undefined);
+  } else if (sources !== 0) {
+    setInterruptHandler(irq, handler);
+    enableIrq(irq);
   }
 }

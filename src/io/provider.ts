@@ -20,6 +20,18 @@ export interface IoClasses {
   readonly Analog?: unknown;
 }
 
+/** The class each `embedded:io/<name>` module exports as its default (ECMA-419's module names). */
+export const ioModuleNames: Readonly<Record<string, keyof IoClasses>> = /* @__PURE__ */ Object.freeze({
+  digital: 'Digital',
+  digitalbank: 'DigitalBank',
+  serial: 'Serial',
+  i2c: 'I2C',
+  smbus: 'SMBus',
+  spi: 'SPI',
+  pwm: 'PWM',
+  analog: 'Analog',
+});
+
 export interface HostProvider {
   readonly io: IoClasses;
   readonly pin: Readonly<Record<string, number>>;

@@ -54,8 +54,8 @@ export interface PwmInstance {
 export function definePWM(pwm: PwmBinding, className = 'PWM') {
   return class PWM extends NumberFormat implements PwmInstance {
     readonly pin: number;
-    readonly hz: number;
-    readonly resolution: number;
+    readonly #hz: number;
+    readonly #resolution: number;
     target: unknown;
     readonly #counter: string;
     #closed = false;
@@ -82,10 +82,18 @@ export function definePWM(pwm: PwmBinding, className = 'PWM') {
       if (c === undefined) counters.set(counter, { hz, resolution, users: 1 });
       else c.users++;
       this.pin = pin;
-      this.hz = hz;
-      this.resolution = resolution;
+      this.#hz = hz;
+      this.#resolution = resolution;
       this.#counter = counter;
       this.target = o.target;
+    }
+
+    /** Read-only (a getter: assigning throws in strict code), as ECMA-419 has it. */
+    get hz(): number {
+      return this.#hz;
+    }
+    get resolution(): number {
+      return this.#resolution;
     }
 
     write(value: number): void {

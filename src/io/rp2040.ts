@@ -4,14 +4,13 @@
 // generated from RP2040.svd (src/registers/rp2040/); which pins can take which function
 // is read from each GPIOn_CTRL.FUNCSEL's enumerated values.
 import { volatileLoad, volatileStore } from '../mmio.js';
-import type { FieldDef } from '../register_def.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 import { IO_BANK0 } from '../registers/rp2040/io_bank0.js';
 import { PADS_BANK0 } from '../registers/rp2040/pads_bank0.js';
 import { RESETS } from '../registers/rp2040/resets.js';
 import { SIO } from '../registers/rp2040/sio.js';
 import { UART0, UART1 } from '../registers/rp2040/uart0.js';
-import { IoRangeError, IoTypeError, edgeWatchers, notifyEdges } from './common.js';
+import { IoRangeError, IoTypeError, edgeWatchers, fieldMask, notifyEdges, routeIrq } from './common.js';
 import { defineSerial, type UartBinding } from './serial.js';
 import { defineI2C, type I2cBinding } from './i2c.js';
 import { defineSMBus } from './smbus.js';
@@ -33,7 +32,7 @@ const SET = 0x2000,
   CLR = 0x3000;
 
 const at = (p: { baseAddress: number }, r: { addressOffset: number }) => p.baseAddress + r.addressOffset;
-export const fieldMask = (f: FieldDef): number => (f.bitWidth >= 32 ? 0xffffffff : ((1 << f.bitWidth) - 1) << f.bitOffset) >>> 0;
+export { fieldMask };
 
 const io = IO_BANK0.registers,
   pads = PADS_BANK0.registers,
@@ -305,26 +304,23 @@ export const rp2040Uart: UartBinding = {
     const rxBits = fieldMask(imsc.RXIM) | fieldMask(imsc.RTIM) | fieldMask(imsc.OEIM) | fieldMask(imsc.FEIM) | fieldMask(imsc.PEIM) | fieldMask(imsc.BEIM);
     const mask = (rx ? rxBits : 0) | (tx ? fieldMask(imsc.TXIM) : 0);
     volatileStore(u.baseAddress + IMSC, mask);
-    if (handler === undefined || mask === 0) {
-      if (handler === undefined) {
-        disableIrq(irq);
-        setInterruptHandler(irq, undefined);
-      }
-      return;
-    }
-    setInterruptHandler(irq, () => {
-      // Error and timeout sources are cleared here; RX and TX clear as the FIFOs move.
-      volatileStore(
-        u.baseAddress + ICR,
-        fieldMask(uart.UARTICR.fields.OEIC) |
-          fieldMask(uart.UARTICR.fields.FEIC) |
-          fieldMask(uart.UARTICR.fields.PEIC) |
-          fieldMask(uart.UARTICR.fields.BEIC) |
-          fieldMask(uart.UARTICR.fields.RTIC),
-      );
-      handler();
-    });
-    enableIrq(irq);
+    routeIrq(
+      irq,
+      mask,
+      handler &&
+        (() => {
+          // Error and timeout sources are cleared here; RX and TX clear as the FIFOs move.
+          volatileStore(
+            u.baseAddress + ICR,
+            fieldMask(uart.UARTICR.fields.OEIC) |
+              fieldMask(uart.UARTICR.fields.FEIC) |
+              fieldMask(uart.UARTICR.fields.PEIC) |
+              fieldMask(uart.UARTICR.fields.BEIC) |
+              fieldMask(uart.UARTICR.fields.RTIC),
+          );
+          handler();
+        }),
+    );
   },
 };
 

@@ -8,6 +8,7 @@ import { ModdableHost } from '../../host-sim/moddable.js';
 import { runModdableApp } from '../../tools/moddable-app.js';
 import { AppBundleError } from '../../tools/device-app.js';
 import { main } from '../../tools/cli.js';
+import '../../host-sim/vitest.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const app = (name: string) => path.join(root, 'examples/io', name);
@@ -104,6 +105,30 @@ describe('examples/io on esp32-devkitc', () => {
     host.runFor('800ms');
     expect(edges).toEqual([250, 500, 750]);
   });
+
+  it('pwm-led fades the LED (GPIO2) through LEDC and the GPIO matrix, unmodified', async () => {
+    const board = createBoard('esp32-devkitc');
+    const traced: string[] = [];
+    board.onDebug((t) => traced.push(...t.split('\n').filter((l) => l !== '')));
+    const host = new ModdableHost(board);
+    await runModdableApp(app('pwm-led'), host);
+    expect(traced[0]).toBe('pwm 1000 Hz, 10 bits');
+    host.runFor('52ms'); // level 5 from 50 ms (a new duty waits for the period's end)
+    const from = board.now;
+    host.runFor('7ms');
+    expect(board.led).toHaveFrequency(1000, { from, tolerance: 0.002 });
+    expect(board.led).toHaveDutyCycle(Math.round((5 * 1023) / 10) / 1024, { from, tolerance: 1e-6 });
+  });
+
+  it('serial-echo greets and echoes on UART0 (device.Serial.default: GPIO1/3)', async () => {
+    const board = createBoard('esp32-devkitc');
+    const host = new ModdableHost(board);
+    await runModdableApp(app('serial-echo'), host);
+    host.runFor('2ms');
+    board.uart(0).write('ping\n');
+    host.runFor('5ms');
+    expect(board.uart(0).output).toBe('echo ready\r\nping\n');
+  });
 });
 
 describe('vllsi sim APP_DIR with a Moddable app', () => {
@@ -115,5 +140,15 @@ describe('vllsi sim APP_DIR with a Moddable app', () => {
     expect(code).toBe(0);
     expect(out).toContain('[0.250000040 s] LED GPIO25 -> on'); // the timer fires at 250 ms; the SIO store lands 5 HAL calls later
     expect(out).toContain('[0.500000048 s] debug: led 0');
+  });
+
+  it("the app's own exception is the app's (AppError, exit 1), not an internal error of vllsi", async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    expect(await main(['sim', '--duration', '10ms', path.join(root, 'test/fixtures/moddable-throws')])).toBe(1);
+    expect(err.join('\n')).toMatch(/^vllsi sim: AppError: .*moddable-throws threw Error: no button pin provided by device$/);
+    err.length = 0;
+    expect(await main(['sim', '--board', 'esp32-devkitc', '--duration', '10ms', path.join(root, 'test/fixtures/moddable-throws')])).toBe(0); // the DevKitC names its BOOT button
   });
 });

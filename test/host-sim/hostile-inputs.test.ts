@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../../src/index.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { installHostOs } from '../../host-sim/os/index.js';
 import { runs } from '../support/env.js';
 

@@ -73,15 +73,7 @@ describe('vllsi sim --console', () => {
     }
   });
 
-  // SKIPPED since the timed RP2040 UART model (#18) met the session bridge (#14): under an `info`
-
-  // flood the console example's UART0 RX handler runs past the simulator's 1 s handler guard
-
-  // (SimTimeout: it answers from the ISR at 115200 baud) and the simulator exits. Fix the example
-
-  // (answer outside the ISR) or the bridge's flow control, then restore this test (closing note).
-
-  it.skip('under a console flood the memory stays bounded and SIGTERM ends the simulator', async () => {
+  it('under a console flood the memory stays bounded and SIGTERM ends the simulator', async () => {
     const sim = spawn(process.execPath, [cli, 'sim', '--console', 'tcp:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => sim.once('exit', (code) => r(code)));
     const { port } = await started(sim, /console UART0 on/);

@@ -7,6 +7,7 @@ import { createBoard, Mcp3008, Tmp102, type SimBoard } from '../../host-sim/inde
 import { Analog, Digital, DigitalBank, I2C, PWM, SMBus, SPI, Serial } from '../../src/io/rp2040.js';
 import { IoClosed, IoError, IoRangeError, IoTypeError, IoUnsupported, ResourceInUse } from '../../src/io/common.js';
 import { runs } from '../support/env.js';
+import { serialBasics } from './serial-conformance.js';
 import { PermissionDenied, sandbox } from '../../src/permissions.js';
 import { SIO as SIO_REGS } from '../../src/registers/rp2040/sio.js';
 
@@ -14,15 +15,6 @@ function board(): SimBoard {
   const b = createBoard('rpi-pico');
   b.bind();
   return b;
-}
-
-/** Runs `fn` as code on core 0 (IRQ handlers are delivered at its HAL calls), then lets `after` pass. */
-function onCore<T>(b: SimBoard, fn: () => T, after = '1ms'): T {
-  let r!: T;
-  b.bind();
-  b.machine.runCode(() => (r = fn()), b.now);
-  b.runFor(after);
-  return r;
 }
 
 describe('Digital', () => {
@@ -209,6 +201,8 @@ describe('DigitalBank', () => {
 });
 
 describe('Serial', () => {
+  serialBasics('rpi-pico', Serial, { transmit: 4, receive: 5 }, 1);
+
   it('validates baud, port, pins, parity, stopBits, flowControl and format', () => {
     board();
     expect(() => new Serial({ port: 1 })).toThrow(IoTypeError);
@@ -222,45 +216,6 @@ describe('Serial', () => {
     expect(() => new Serial({ baud: 115200, port: 1, format: 'string' })).toThrow(IoRangeError);
     expect(() => new Serial({ baud: 1, port: 1 })).toThrow(IoRangeError); // below the divider's range
     new Serial({ baud: 115200, port: 1 }).close();
-  });
-
-  it('echo: onReadable gets the exact count; "buffer" reads return ArrayBuffers; bytes go out', () => {
-    const b = board();
-    const counts: number[] = [];
-    new Serial({
-      baud: 115200,
-      transmit: 4,
-      receive: 5,
-      format: 'buffer',
-      onReadable(this: InstanceType<typeof Serial>, n: number) {
-        counts.push(n);
-        const got = this.read() as ArrayBuffer;
-        expect(got).toBeInstanceOf(ArrayBuffer);
-        expect(got.byteLength).toBe(n);
-        this.write(got);
-      },
-    });
-    b.uart(1).write('hello');
-    b.runFor('2ms');
-    expect(b.uart(1).output).toBe('hello');
-    expect(counts.reduce((x, y) => x + y, 0)).toBe(5);
-  });
-
-  it('"number" format reads a byte at a time, undefined when empty; read(n) and read(buffer) in "buffer"', () => {
-    const b = board();
-    const s = new Serial({ baud: 9600, port: 1 });
-    expect(s.format).toBe('number');
-    expect(s.read()).toBeUndefined();
-    b.uart(1).write('ab');
-    expect(onCore(b, () => [s.read(), s.read(), s.read()])).toEqual([97, 98, undefined]);
-    s.format = 'buffer';
-    b.uart(1).write('xyz');
-    expect(onCore(b, () => new Uint8Array(s.read(2) as ArrayBuffer))).toEqual(Uint8Array.of(120, 121));
-    const into = new Uint8Array(4);
-    expect(onCore(b, () => s.read(into))).toBe(1);
-    expect(into[0]).toBe(122);
-    expect(() => (s.format = 'text' as never)).toThrow(IoRangeError);
-    expect(s.format).toBe('buffer');
   });
 
   it('write takes a byte in "number" format (RangeError otherwise) and refuses what does not fit, writing nothing', () => {

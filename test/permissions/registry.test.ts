@@ -28,7 +28,7 @@ import * as mmioFunctions from '../../src/mmio.js';
 import * as register from '../../src/register.js';
 import * as peripheral from '../../src/peripheral.js';
 import * as memoryRegion from '../../src/memory_region.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { bindHal, unbindHal } from '../../src/platform.js';
 
 // The reference's core.sys.mmio: its free functions, registers, peripheral handles and regions.

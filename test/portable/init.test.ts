@@ -22,7 +22,7 @@ import { numOnlineCpus, singleThreadProvider, type ThreadProvider } from '../../
 import { targetPageSize, PAGE_SIZE } from '../../src/common.js';
 import { OSError } from '../../src/errors.js';
 import { thrown } from '../support/thrown.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { Halted } from '../../src/hal.js';
 import { boundHal, unbindHal } from '../../src/platform.js';
 import { volatileLoad, volatileStore } from '../../src/mmio.js';

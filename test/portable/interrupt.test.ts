@@ -14,7 +14,7 @@ import {
   InvalidArgument,
   type ExceptionFrame,
 } from '../../src/index.js';
-import { MemHal, Deadlock } from '../../hal/mem.js';
+import { MemHal, Deadlock } from '../support/mem-hal.js';
 import { runs } from '../support/env.js';
 import { caught } from '../support/caught.js';
 

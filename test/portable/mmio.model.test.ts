@@ -18,7 +18,7 @@ import {
   type Peripheral,
   type PeripheralDef,
 } from '../../src/index.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { runs } from '../support/env.js';
 import { DEVICE, DEV } from '../support/test-device.js';
 

@@ -25,7 +25,7 @@ import {
 } from '../../src/index.js';
 import * as rp2040 from '../../src/registers/rp2040.js';
 import * as esp32 from '../../src/registers/esp32.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { runs } from '../support/env.js';
 import { caught } from '../support/caught.js';
 import { DEVICE, RAM, DEV } from '../support/test-device.js';
@@ -154,7 +154,7 @@ describe('mmio: Register and AccessMode', () => {
     dev.CTRL.read();
     dev.CTRL.write({ EN: 1 });
     dev.CTRL.modify({ MODE: 'FAST' });
-    expect(hal.accesses.map((a) => `${a.op}@${(a.address - DEV).toString(16)}`)).toEqual(['load@0', 'store@0', 'load@0', 'store@0']);
+    expect(hal.accesses.map((a) => `${a.op}@${(a.addr - DEV).toString(16)}`)).toEqual(['read@0', 'write@0', 'read@0', 'write@0']);
   });
 });
 
@@ -286,15 +286,15 @@ describe('mmio: typed register definitions', () => {
   it('RP2040 atomic aliases: SET/CLR/XOR store at +0x2000/+0x3000/+0x1000 and change only those bits', () => {
     hal.poke32(DEV, 0x0f0f);
     dev.CTRL.atomicSet({ EN: 1, MODE: 'SLOW' });
-    expect(hal.accesses.at(-1)).toEqual({ op: 'store', address: DEV + 0x2000, size: 4, value: 0x11, core: 0 });
+    expect(hal.accesses.at(-1)).toEqual({ t: 0, core: 0, op: 'write', addr: DEV + 0x2000, size: 4, value: 0x11 });
     expect(hal.peek32(DEV)).toBe(0x0f1f);
     dev.CTRL.atomicClear(0x0f00);
-    expect(hal.accesses.at(-1)!.address).toBe(DEV + 0x3000);
+    expect(hal.accesses.at(-1)!.addr).toBe(DEV + 0x3000);
     expect(hal.peek32(DEV)).toBe(0x001f);
     dev.CTRL.atomicXor({ DIV: 0xff });
-    expect(hal.accesses.at(-1)!.address).toBe(DEV + 0x1000);
+    expect(hal.accesses.at(-1)!.addr).toBe(DEV + 0x1000);
     expect(hal.peek32(DEV)).toBe(0xff1f);
-    expect(hal.accesses.filter((a) => a.op === 'load').length).toBe(0);
+    expect(hal.accesses.filter((a) => a.op === 'read').length).toBe(0);
   });
 
   it('atomic aliases are refused where the peripheral lacks them or they would write back W1C flags', () => {
@@ -310,7 +310,7 @@ describe('mmio: typed register definitions', () => {
 
   it('16-bit registers use 16-bit accesses', () => {
     dev.HALF.write({ HI: 0xab, LO: 0xcd });
-    expect(hal.accesses.at(-1)).toEqual({ op: 'store', address: DEV + 0x18, size: 2, value: 0xabcd, core: 0 });
+    expect(hal.accesses.at(-1)).toEqual({ t: 0, core: 0, op: 'write', addr: DEV + 0x18, size: 2, value: 0xabcd });
     dev.HALF.modify({ LO: 1 });
     expect(hal.peek32(DEV + 0x18)).toBe(0xab01);
     throwsWithoutBusAccess(() => dev.HALF.write(0x10000), InvalidArgument);
@@ -441,7 +441,7 @@ describe('registers: hand-written RP2040 and ESP32 definitions', () => {
     expect(peripheral(rp2040.UART0).UARTFR.address).toBe(0x40034018);
     expect(peripheral(esp32.GPIO).OUT_W1TS.address).toBe(0x3ff44008);
     expect(peripheral(esp32.UART0).STATUS.address).toBe(0x3ff4001c);
-    expect(peripheral(esp32.TIMG0).T0ALARMLO.address).toBe(0x3ff5f010);
+    expect(peripheral(esp32.TIMG0).TALARMLO[0].address).toBe(0x3ff5f010);
     for (const p of [rp2040.SIO, rp2040.IO_BANK0, rp2040.TIMER, rp2040.UART0, esp32.GPIO, esp32.UART0, esp32.TIMG0]) expect(() => peripheral(p)).not.toThrow();
     expect(Object.keys(all).length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 // OS memory protections on a device: the Cortex-M MPU registers, programmed through the
 // in-memory HAL (standing for the chip's PPB), and the typed refusal on chips without one.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { bindHal, unbindHal } from '../../src/platform.js';
 import { volatileLoad, volatileStore } from '../../src/mmio.js';
 import { MemProt } from '../../src/bitflags.js';

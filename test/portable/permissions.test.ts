@@ -17,7 +17,7 @@ import {
 } from '../../src/permissions.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
 import { bindHal, directHal, registerGate, unbindHal } from '../../src/platform.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { runs } from '../support/env.js';
 import { thrown } from '../support/thrown.js';
 import { volatileLoad, volatileStore } from '../../src/mmio.js';

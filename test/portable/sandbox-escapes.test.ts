@@ -10,7 +10,7 @@
 // Out of the suite on purpose: MemHal's own test instruments (peek32/poke32/raise, its private
 // arrays), which stand in for a chip's debugger, not for anything a device has.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import {
   PermissionDenied,
   SandboxUnconfinable,
@@ -123,9 +123,12 @@ class RecordingOs implements OsBackend {
   syncDirectory(path: string): void {
     this.record('syncDirectory', this.norm(path));
   }
-  lockRegion(fd: number): { ok: true } {
+  tryLockRegion(fd: number): { ok: true } {
     this.record('lock', this.pathOf(fd));
     return { ok: true };
+  }
+  unlockRegion(fd: number): void {
+    this.record('lock', this.pathOf(fd));
   }
   randomBytes(buf: Uint8Array): void {
     this.record('random', String(buf.length));
@@ -194,10 +197,10 @@ function reached(policy: PermissionPolicy): string[] {
   const denied = (plain: number): boolean => [0, 0x1000, 0x2000, 0x3000].some((k) => !policyAllows(policy, 'register', plain + k));
   return hal.accesses
     .filter((a) => {
-      for (let i = 0; i < a.size; i++) if (denied(plainOf(a.address + i))) return true;
+      for (let i = 0; i < a.size; i++) if (denied(plainOf(a.addr + i))) return true;
       return false;
     })
-    .map((a) => `${a.op}${a.size * 8} 0x${a.address.toString(16)}`);
+    .map((a) => `${a.op}${a.size * 8} 0x${a.addr.toString(16)}`);
 }
 
 /** The OS operations that reached the backend although `policy` denies them. */
@@ -340,7 +343,7 @@ function captured(): Attempt[] {
     { name: 'a directHal captured before: store16 into R', attack: () => direct.store16(R + 2, 1) },
     { name: 'a backend view captured before: open the secret', attack: () => void view.open(`${SECRET}/key`, { write: true }, 0) },
     { name: 'a backend view captured before: pwrite a descriptor of the secret opened before', attack: () => void view.pwrite(secretFd, new Uint8Array(1), 0) },
-    { name: 'a backend view captured before: lockRegion', attack: () => void view.lockRegion(secretFd, 'Exclusive', 0, 1) },
+    { name: 'a backend view captured before: tryLockRegion', attack: () => void view.tryLockRegion(secretFd, 'Exclusive', 0, 1) },
     { name: 'a backend view captured before: randomBytes', attack: () => view.randomBytes(new Uint8Array(4)) },
     { name: 'a backend view captured before: truncate and fsync the secret', attack: () => (view.truncate(secretFd, 0), view.fullFsync(secretFd)) },
     { name: 'pwrite() of a descriptor of the secret opened before the sandbox', attack: () => void pwrite(secretFd, new Uint8Array(1), 0) },

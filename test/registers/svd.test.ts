@@ -96,7 +96,8 @@ function compare(def: PeripheralDef, svd: Map<string, SvdPeripheral>, opts: { ac
       expect(sf, `${def.name}.${rname}.${fname} in the SVD`).toBeDefined();
       expect([fname, ...position(sf!)]).toEqual([fname, f.bitOffset, f.bitWidth]);
       if (opts.access && sf!.access) expect([fname, f.access ?? 'read-write']).toEqual([fname, sf!.access]);
-      if (opts.enums(fname) && f.enumeratedValues) {
+      // (An SVD enumeratedValues that is derivedFrom another has no values of its own to compare.)
+      if (opts.enums(fname) && f.enumeratedValues && sf!.enumeratedValues?.enumeratedValue) {
         const svdEnums = Object.fromEntries(sf!.enumeratedValues!.enumeratedValue.map((e) => [e.name, int(e.value)]));
         expect(f.enumeratedValues).toEqual(svdEnums);
       }
@@ -114,7 +115,7 @@ function compare(def: PeripheralDef, svd: Map<string, SvdPeripheral>, opts: { ac
       n += compare(def, svd, { access: true, enums: (f) => f !== 'FUNCSEL' });
     expect(n).toBeGreaterThan(150);
   });
-  it('ESP32 (GPIO, UART0, TIMG0): addresses, fields, reset values', () => {
+  it('ESP32 (GPIO, UART0, TIMG0, generated with the TRM corrections): addresses, fields, reset values', () => {
     const svd = load('esp32.svd');
     let n = 0;
     for (const def of [esp32.GPIO, esp32.UART0, esp32.TIMG0]) n += compare(def, svd, { access: false, enums: () => true });

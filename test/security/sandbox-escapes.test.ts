@@ -12,7 +12,7 @@ import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installHostOs } from '../../host-sim/os/index.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import {
   PermissionDenied,
   fileDesc,
@@ -92,7 +92,7 @@ function fileAttempts(): { name: string; policy: PermissionPolicy; attack: () =>
         { name: `${policyName}: fullFsync of a descriptor ${fdName}`, policy, attack: () => fullFsync(fd) },
         { name: `${policyName}: tryLock of a descriptor ${fdName}`, policy, attack: () => tryLock(fd, { start: 0, length: 1 }, 'Exclusive') },
         { name: `${policyName}: the backend view's pwrite of a descriptor ${fdName}`, policy, attack: () => view.pwrite(fd, buf, 0) },
-        { name: `${policyName}: the backend view's lockRegion of a descriptor ${fdName}`, policy, attack: () => view.lockRegion(fd, 'Exclusive', 0, 1) },
+        { name: `${policyName}: the backend view's tryLockRegion of a descriptor ${fdName}`, policy, attack: () => view.tryLockRegion(fd, 'Exclusive', 0, 1) },
       );
     }
     for (const spelling of [
@@ -195,7 +195,7 @@ describe('a second copy of the library', () => {
     const entry = path.join(D, 'entry.ts');
     fs.writeFileSync(
       entry,
-      `export * from ${JSON.stringify(path.join(root, 'src/index.ts'))};\nexport { MemHal } from ${JSON.stringify(path.join(root, 'hal/mem.ts'))};\n`,
+      `export * from ${JSON.stringify(path.join(root, 'src/index.ts'))};\nexport { MemHal } from ${JSON.stringify(path.join(root, 'test/support/mem-hal.ts'))};\n`,
     );
     const bundle = await rollup({ input: entry, plugins: [transpileTs(), nodeResolve({ extensions: ['.ts', '.js'] })], onwarn: () => {} });
     bundleFile = path.join(D, 'vllsi.bundle.mjs');
@@ -229,7 +229,7 @@ describe('a second copy of the library', () => {
         } catch {
           // refused (or failed): what counts is whether the bus or the OS was reached
         }
-        if (hal.accesses.some((a) => (a.address & ~0x3000) >>> 0 === R)) escapes.push(name);
+        if (hal.accesses.some((a) => (a.addr & ~0x3000) >>> 0 === R)) escapes.push(name);
       }
       expect(escapes).toEqual([]);
       expect(hal.load32(R)).toBe(0);

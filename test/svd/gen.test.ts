@@ -12,7 +12,7 @@ import { generate } from '../../tools/svd/gen.js';
 import { writeText } from '../../tools/files.js';
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
 import { IO_BANK0 } from '../../src/registers/rp2040.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 import { sharedDir } from './shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

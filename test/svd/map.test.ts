@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { locate, unpackMap, RegisterMapError, REGMAP_FORMAT, type DeviceMap } from '../../src/register_map.js';
 import { isReadable, isWritable, type PeripheralDef } from '../../src/register_def.js';
 import { peripheral, bindHal, unbindHal } from '../../src/index.js';
-import { MemHal } from '../../hal/mem.js';
+import { MemHal } from '../support/mem-hal.js';
 
 const reg = (name: string, addressOffset: number) => ({
   name,

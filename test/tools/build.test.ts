@@ -111,7 +111,8 @@ describe('vllsi build APP_DIR', () => {
     const out = path.join(tmp, 'app-led');
     const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, app);
     expect(r.code).toBe(0);
-    const [, bitfield, register] = /app: .*index\.js \((\d+) bitfield and (\d+) register calls inlined\)/.exec(r.out) ?? [];
+    const [, bitfield, register] =
+      /app: .*index\.js \(embedded:io from moddable; (\d+) bitfield, (\d+) register and 0 Digital calls inlined\)/.exec(r.out) ?? [];
     expect(Number(bitfield)).toBe(1);
     expect(Number(register)).toBe(3);
     const code = readFileSync(path.join(out, 'app.js'), 'utf8');
@@ -344,3 +345,133 @@ describe('vllsi build: apps are Moddable apps', () => {
     expect(bad.out).toMatch(/"registerMap" } must be a list of peripheral names/);
   });
 });
+
+describe('vllsi build --io: who provides embedded:io/* to a Moddable app (examples/io)', () => {
+  const blink = path.join(packageRoot, 'examples/io/blink');
+  /** A copy of examples/io/<name> with a package.json, in tmp. */
+  const appWith = (name: string, pkg: unknown) => {
+    const dir = path.join(tmp, 'io-apps', `${name}-${JSON.stringify(pkg).replace(/\W+/g, '')}`);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['main.js', 'manifest.json']) writeFileSync(path.join(dir, f), readFileSync(path.join(packageRoot, 'examples/io', name, f)));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
+    return dir;
+  };
+
+  it("moddable (the default): Moddable's io manifest is included, embedded:* is left to it, the app runs after the HAL is bound", async () => {
+    const dir = path.join(tmp, 'io-moddable');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/embedded:io from moddable; 0 bitfield, 0 register and 0 Digital calls inlined/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/modules/io/manifest.json', './vllsi/manifest.json']);
+    expect(manifest.preload).toEqual(['board']); // a Moddable app's body touches the hardware: not at preload
+    expect(existsSync(path.join(dir, 'vllsi-io'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'main.js'), 'utf8')).toMatch(/import "start";\nimport "app";\n$/);
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toContain('led.write(on);');
+    expect(app).not.toMatch(/directHal/);
+  });
+
+  it("vllsi: embedded:io/<name> and embedded:provider/builtin map to vllsi's classes and the board's provider, preloaded; the project links", async () => {
+    const dir = path.join(tmp, 'io-vllsi');
+    const { code, out } = await vllsi('build', '--board', 'rpi-pico', '--io', 'vllsi', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/embedded:io from vllsi; 0 bitfield, 0 register and 1 Digital calls inlined/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.include).toEqual(['$(MODDABLE)/examples/manifest_base.json', './vllsi-io/manifest.json', './vllsi/manifest.json']);
+    const io = JSON.parse(readFileSync(path.join(dir, 'vllsi-io/manifest.json'), 'utf8')) as Manifest;
+    const names = ['digital', 'digitalbank', 'serial', 'i2c', 'smbus', 'spi', 'pwm', 'analog'];
+    expect(io.modules).toEqual({
+      'vllsi-io': './vllsi-io',
+      'embedded:provider/builtin': './provider',
+      system: './system',
+      ...Object.fromEntries(names.map((n) => [`embedded:io/${n}`, `./io/${n}`])),
+    });
+    expect(io.preload).toEqual(Object.keys(io.modules!));
+    expect(readFileSync(path.join(dir, 'vllsi-io/io/digital.js'), 'utf8')).toBe('export { Digital as default } from "vllsi-io";\n');
+    expect(readFileSync(path.join(dir, 'vllsi-io/provider.js'), 'utf8')).toMatch(
+      /export default hostProvider\(\{ Digital, DigitalBank, Serial, I2C, SMBus, SPI, PWM, Analog \}, board\.io\);/,
+    );
+    expect(readFileSync(path.join(dir, 'vllsi-io/system.js'), 'utf8')).toMatch(/globalThis\.device = device;/);
+    // The classes use the core as the module "vllsi", as every device bundle does.
+    expect(readFileSync(path.join(dir, 'vllsi-io/vllsi-io.js'), 'utf8')).toMatch(/^import \{[^}]*\bdirectHal\b[^}]*\} from 'vllsi';$/m);
+    const project = resolveProject(dir, 'pico');
+    expect([...project.errors, ...project.missing]).toEqual([]);
+    expect(project.modules.get('embedded:io/digital')).toBe(path.join(dir, 'vllsi-io/io/digital.js'));
+    expect(project.preload).toEqual([
+      'vllsi-io',
+      'embedded:provider/builtin',
+      'system',
+      ...names.map((n) => `embedded:io/${n}`),
+      'vllsi',
+      'vllsi-hal',
+      'board',
+    ]);
+    // The app's write on the board's LED (device.pin.led = GPIO25) is the SIO set/clear store, with the call kept as the fallback.
+    const app = readFileSync(path.join(dir, 'app.js'), 'utf8');
+    expect(app).toContain('void directHal.store32(on === 1 ? 0xd0000014 : 0xd0000018, 0x2000000) : led.write(on)');
+  });
+
+  it('on esp32-devkitc, vllsi provides what its binding has; an embedded:io module it lacks is refused naming --io moddable', async () => {
+    const dir = path.join(tmp, 'io-esp32');
+    const { code, out } = await vllsi('build', '--board', 'esp32-devkitc', '--io', 'vllsi', '-o', dir, blink);
+    expect(code, out).toBe(0);
+    const io = JSON.parse(readFileSync(path.join(dir, 'vllsi-io/manifest.json'), 'utf8')) as Manifest;
+    expect(Object.keys(io.modules!)).toContain('embedded:io/digital');
+    expect(readFileSync(path.join(dir, 'app.js'), 'utf8')).toContain('void directHal.store32(on === 1 ? 0x3ff44008 : 0x3ff4400c, 0x4)'); // GPIO2 on W1TS/W1TC
+    const r = await vllsi(
+      'build',
+      '--board',
+      'rpi-pico',
+      '--io',
+      'vllsi',
+      '-o',
+      path.join(tmp, 'io-pulse'),
+      writeModdableApp('pulse', 'import PulseCount from "embedded:io/pulsecount";\nnew PulseCount({});\n'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /"embedded:io\/pulsecount" is not among the modules vllsi's IO classes provide \(embedded:provider\/builtin, embedded:io\/digital, .*\): build with --io moddable/,
+    );
+  });
+
+  it('the app\'s package.json "vllsi": { "io" } chooses when --io is absent; --io wins over it', async () => {
+    const app = appWith('blink', { vllsi: { io: 'vllsi' } });
+    const r1 = await vllsi('build', '--board', 'rpi-pico', '-o', path.join(tmp, 'io-pkg'), app);
+    expect(r1.out).toMatch(/embedded:io from vllsi;/);
+    const r2 = await vllsi('build', '--board', 'rpi-pico', '--io', 'moddable', '-o', path.join(tmp, 'io-pkg2'), app);
+    expect(r2.out).toMatch(/embedded:io from moddable;/);
+  });
+
+  it('refuses a bad --io (usage, exit 2, with a suggestion), --io without APP_DIR, and a bad package.json value (exit 1); writes nothing', async () => {
+    const out = path.join(tmp, 'io-none');
+    expect(await vllsi('build', '--board', 'rpi-pico', '--io', 'vlsi', '-o', out, blink)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining("unknown --io 'vlsi'; did you mean vllsi? (known: moddable, vllsi)"),
+    });
+    expect(await vllsi('build', '--board', 'rpi-pico', '--io', 'vllsi', '-o', out)).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('--io applies to an APP_DIR'),
+    });
+    for (const [pkg, why] of [
+      [{ vllsi: { io: 'native' } }, /InvalidArgument: invalid "vllsi": \{ "io" \} "native": in \/.*\/package\.json: it must be one of "moddable", "vllsi"/],
+      [{ vllsi: { io: 1 } }, /invalid "vllsi": \{ "io" \} 1 \(0x1\): in .*: it must be one of "moddable", "vllsi"/],
+      [{ vllsi: ['io'] }, /invalid "vllsi" section .*: in \/.*\/package\.json: it must be an object/],
+    ] as const) {
+      const r = await vllsi('build', '--board', 'rpi-pico', '-o', out, appWith('blink', pkg));
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(why);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect((await vllsi('build', '--help')).out).toMatch(/--io PROVIDER +who provides ECMA-419's embedded:io\/\*/);
+  });
+});
+
+/** A Moddable app (manifest.json + main.js) in tmp; returns its folder. */
+function writeModdableApp(name: string, main: string): string {
+  const dir = path.join(tmp, 'moddable-apps', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modules: { '*': './main' } }));
+  writeFileSync(path.join(dir, 'main.js'), main);
+  return dir;
+}

@@ -13,8 +13,8 @@ beforeAll(ensureBuilt, 120_000);
 
 const fixture = (name: string) => path.join(packageRoot, 'test/tools/fixtures/xs-device', name);
 
-async function booted(appDir: string | undefined, options: { costNsPerComputron?: number } = {}): Promise<XsDevice> {
-  const device = await XsDevice.start('rpi-pico', { ...(appDir && { appDir }), ...options });
+async function booted(appDir: string | undefined, options: { costNsPerComputron?: number; io?: 'vllsi' } = {}, board = 'rpi-pico'): Promise<XsDevice> {
+  const device = await XsDevice.start(board, { ...(appDir && { appDir }), ...options });
   try {
     await device.boot();
   } catch (e) {
@@ -104,6 +104,62 @@ describe('the examples under the device model (issue 12 defects)', () => {
       await device.runFor('300ms');
       expect(device.board.console.lines).toContain('SIO.GPIO_OE 0xd0000020 = 0x02000000 (read-write, reset 0x00000000)');
       expect(device.heapBytes).toBeLessThan(device.budgetBytes! / 2);
+    } finally {
+      await device.close();
+    }
+  });
+});
+
+describe("Moddable apps built with --io vllsi (examples/io): vllsi's classes and provider, preloaded, under the device model", () => {
+  const io = (name: string) => path.join(packageRoot, 'examples/io', name);
+
+  it('blink on rpi-pico: Timer.repeat on simulated time, the inlined SIO store toggles the LED every 250 ms, trace lines', async () => {
+    const device = await booted(io('blink'), { io: 'vllsi' });
+    try {
+      const traced: string[] = [];
+      device.board.onDebug((t) => traced.push(t));
+      const edges: number[] = [];
+      device.board.led.onChange((level, t) => edges.push(t));
+      const start = device.board.now;
+      await device.runFor('1100ms');
+      // 250 ms apart, the first 250 ms after the timer was set in boot (plus the handler's JS time before its store).
+      expect(edges).toHaveLength(4);
+      expect(edges.map((t) => Math.round((t - edges[0]!) / 1e6))).toEqual([0, 250, 500, 750]);
+      expect((edges[0]! - start) / 1e6).toBeCloseTo(250, -1);
+      expect(traced.join('')).toBe('led 1\nled 0\nled 1\nled 0\n');
+      expect(device.calls.has('xs_vllsi_store32')).toBe(true);
+      expect(device.heapBytes).toBeLessThan(device.budgetBytes! / 2);
+    } finally {
+      await device.close();
+    }
+  });
+
+  it("button on rpi-pico: the pin's edges reach onReadable through the IRQ queue; the LED follows the press", async () => {
+    const device = await booted(io('button'), { io: 'vllsi' });
+    try {
+      const traced: string[] = [];
+      device.board.onDebug((t) => traced.push(t));
+      await device.runFor('1ms');
+      expect(device.board.led.level).toBe(false);
+      device.board.gpio(15).drive(false);
+      await device.runFor('1ms');
+      expect(device.board.led.level).toBe(true);
+      device.board.gpio(15).release();
+      await device.runFor('1ms');
+      expect(device.board.led.level).toBe(false);
+      expect(traced.join('')).toBe('button down\nbutton up\n');
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('blink on esp32-devkitc: GPIO2 through W1TS/W1TC', async () => {
+    const device = await booted(io('blink'), { io: 'vllsi' }, 'esp32-devkitc');
+    try {
+      const edges: number[] = [];
+      device.board.led.onChange((_l, t) => edges.push(t));
+      await device.runFor('800ms');
+      expect(edges.map((t) => Math.round((t - edges[0]!) / 1e6))).toEqual([0, 250, 500]);
     } finally {
       await device.close();
     }

@@ -6,7 +6,7 @@ import { projectArgs, projectHelp, projectOptions, writeProjectFor } from './bui
 export const flash: Command = {
   name: 'flash',
   summary: 'build the board project with the Moddable SDK (mcconfig) and install it on the board',
-  help: `usage: vllsi flash --board NAME [--build-only] [--release] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [APP_DIR]
+  help: `usage: vllsi flash --board NAME [--build-only] [--release] [--wait SECONDS] [--port PORT] [-o DIR] [--profile NAME] [--io PROVIDER] [APP_DIR]
 
 Writes the project as \`vllsi build\` does (APP_DIR: see \`vllsi build --help\`), builds
 the firmware with \`mcconfig -d -m -p <platform> -o DIR/build -t build\` and prints its path

@@ -14,7 +14,8 @@ import { packageRoot as root } from '../moddable.js';
 import { writeSecret } from '../files.js';
 import { wavesHelp, wavesOptions, wavesSettings, writeWaves } from '../sim-waves.js';
 import { ModdableHost } from '../../host-sim/moddable.js';
-import { isModdableApp, runModdableApp } from '../moddable-app.js';
+import { runModdableApp } from '../moddable-app.js';
+import { isModdableApp } from '../moddable-link.js';
 import { runPaced } from '../sim-report.js';
 import { feedStdin, probeConsole, runWatched, watch, watchHelp, watchOptions, watchSettings } from '../sim-watch.js';
 
@@ -91,8 +92,10 @@ export const sim: Command = {
     const until = values.forever || (served && values.duration === undefined) ? Infinity : duration;
     // With stdin as the console, its answers are what the user asked for: always shown.
     const w = watch(board, settings, print, settings.verbose || stdin);
-    // A served console may run for days: the CLI keeps no copy of the whole output.
+    // A served console may run for days: the CLI keeps no copy of the whole output, and no more
+    // waveform history than a glance needs unless --vcd/--plot will write it.
     if (paced) board.console.port.retainOutput = false;
+    if (paced && waves.vcd === undefined && waves.plot === undefined) board.machine.waves.maxChanges = PACED_WAVE_CHANGES;
     const pace = { lagNs: 0 };
     const tcp =
       consolePort === undefined
@@ -114,7 +117,8 @@ export const sim: Command = {
     const wall = performance.now();
     let input: ReturnType<typeof feedStdin> | undefined;
     try {
-      if (host !== undefined) await runModdableApp(dir, host);
+      // The Moddable app's own exceptions (its body runs now) are the app's, as a vllsi app's are.
+      if (host !== undefined) await runModdableApp(dir, host, (run) => asApp(dir, run));
       else asApp(dir, () => board.boot(app!));
       if (served) {
         // Let the boot text out first (the UART takes frame time): the tap would take it for the probe's answer.
@@ -155,6 +159,9 @@ function shown(dir: string): string {
   const rel = path.relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
+
+/** Waveform changes kept per signal in a paced run that writes no waveforms. */
+const PACED_WAVE_CHANGES = 4096;
 
 /** How far the simulator may lag the wall clock before console input waits (flow control: a flood slows the client, not the firmware's time). */
 const MAX_LAG_NS = 20e6;

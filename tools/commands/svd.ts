@@ -4,15 +4,16 @@ import { UsageError, type Command } from '../command.js';
 import { importSvd, type ImportOptions } from '../svd/import.js';
 import { mapToJson } from '../svd/write.js';
 import { generate } from '../svd/gen.js';
-import { readBytes, writeText } from '../files.js';
+import { readBytes, readText, writeText } from '../files.js';
+import { applyPatch, readPatch } from '../svd/patch.js';
 import type { DeviceMap } from '../../src/register_map.js';
 
 /** Warnings printed in full by default. */
 const FIRST = 10;
 
 const help = `usage:
-  vllsi svd import FILE.svd -o OUT.json [--descriptions] [--source TEXT] [--strict] [--warnings N|all]
-  vllsi svd gen FILE.svd -o DIR [--only P1,P2] [--mmio-import SPEC] [--source TEXT] [--strict] [--warnings N|all]
+  vllsi svd import FILE.svd -o OUT.json [--patch FIX.json] [--descriptions] [--source TEXT] [--strict] [--warnings N|all]
+  vllsi svd gen FILE.svd -o DIR [--patch FIX.json] [--only P1,P2] [--mmio-import SPEC] [--source TEXT] [--strict] [--warnings N|all]
 
 import  writes the device's flattened register map (every derivedFrom, dim array, cluster and
         inherited property resolved) as compact JSON, e.g. boards/rpi-pico/registers.json.
@@ -21,6 +22,10 @@ gen     writes TypeScript register definitions in the format of src/register_def
         one tree-shakeable module per peripheral plus index.ts. --only limits it to the named
         peripherals (and the ones they derive from); --mmio-import is the module that exports
         PeripheralDef (default 'vllsi').
+--patch applies corrections to what the vendor file gets wrong (a JSON list of rules that set
+        access, readAction, modifiedWriteValues or resetValue on registers and fields selected by
+        glob, or delete them, each with its reason), e.g. tools/svd/patches/esp32.json. A rule
+        that selects nothing is an error. docs/svd.md describes the format.
 
 A bad element of the SVD (an enumerated value wider than its field, a field past its register,
 an impossible size...) is repaired or skipped with a warning that names its path; the warnings
@@ -55,24 +60,31 @@ function parse(args: string[], valued: string[], bare: string[]): Parsed {
   return { file, out, flags };
 }
 
-/** Imports FILE (options from the flags) and prints its warning summary on stderr. */
+/** Imports FILE (options from the flags), prints its warning summary on stderr, and applies --patch. */
 function load(file: string, flags: Map<string, string | true>, options: ImportOptions): DeviceMap {
   const shown = warningsShown(flags.get('--warnings'));
   const source = flags.get('--source');
+  const patchFile = flags.get('--patch');
+  const patch = typeof patchFile === 'string' ? readPatch(readText(patchFile), patchFile) : undefined;
   const map = importSvd(readBytes(file), {
     ...options,
     strict: flags.has('--strict'),
     source: typeof source === 'string' ? source : path.basename(file),
   });
+  printWarnings(file, map, shown);
+  if (patch === undefined) return map;
+  return applyPatch({ ...map, source: `${map.source}, corrected by ${path.basename(patchFile as string)}` }, patch);
+}
+
+function printWarnings(file: string, map: DeviceMap, shown: number): void {
   const warnings = map.warnings ?? [];
-  if (warnings.length === 0) return map;
+  if (warnings.length === 0) return;
   const counts = new Map<string, number>();
   for (const w of warnings) counts.set(w.kind, (counts.get(w.kind) ?? 0) + 1);
   const lines = [`${file}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`];
   for (const w of warnings.slice(0, shown)) lines.push(`  ${w.kind}: ${w.where}: ${w.message}`);
   if (warnings.length > shown) lines.push(`  … ${warnings.length - shown} more (--warnings all shows every one)`);
   console.error(lines.join('\n'));
-  return map;
 }
 
 function warningsShown(flag: string | true | undefined): number {
@@ -89,7 +101,7 @@ export const svd: Command = {
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'import') {
-      const { file, out, flags } = parse(rest, ['--source', '--warnings'], ['--descriptions', '--strict']);
+      const { file, out, flags } = parse(rest, ['--patch', '--source', '--warnings'], ['--descriptions', '--strict']);
       const map = load(file, flags, { descriptions: flags.has('--descriptions') });
       writeText(out, mapToJson(map));
       const registers = map.peripherals.reduce((n, p) => n + p.registers.length, 0);
@@ -97,7 +109,7 @@ export const svd: Command = {
       return 0;
     }
     if (sub === 'gen') {
-      const { file, out, flags } = parse(rest, ['--only', '--mmio-import', '--source', '--warnings'], ['--strict']);
+      const { file, out, flags } = parse(rest, ['--patch', '--only', '--mmio-import', '--source', '--warnings'], ['--strict']);
       const only = flags.get('--only');
       const mmioImport = flags.get('--mmio-import');
       const map = load(file, flags, { descriptions: true });

@@ -92,8 +92,9 @@ export class ConsoleClient {
     const client = new ConsoleClient(link, options);
     try {
       // Ends whatever session the device holds (a serial line has no disconnect: a killed
-      // client may have left it unlocked or mid-line), then a newline.
-      link.write(Uint8Array.of(END_OF_SESSION, 0x0a));
+      // client may have left it unlocked or mid-line; the device drops the partial line). No
+      // newline after it: its answer could come after the wait below and be taken for info's.
+      link.write(Uint8Array.of(END_OF_SESSION));
       await new Promise((r) => setTimeout(r, 20));
       client.log.length = 0;
       await client.command('info');

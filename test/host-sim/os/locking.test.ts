@@ -85,7 +85,7 @@ beforeAll(() => {
 });
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.kill()));
-  osBackend()!.lockRegion(fd, 'Unlock', 0, 0); // whatever this process still holds
+  osBackend()!.unlockRegion(fd, 0, -1); // whatever this process still holds
 });
 afterAll(() => {
   fs.closeSync(fd);

@@ -13,7 +13,7 @@ import {
 import { BASE, Host, TestBus, bytes, testMap } from '../../support/console-board.js';
 import { runs } from '../../support/env.js';
 import { bindHal, sandbox, unbindHal } from '../../../src/index.js';
-import { MemHal } from '../../../hal/mem.js';
+import { MemHal } from '../../support/mem-hal.js';
 
 function setup(extra: Partial<ConsoleOptions> = {}) {
   const bus = new TestBus();

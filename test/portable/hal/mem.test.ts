@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { BusFault, InvalidArgument } from '../../../src/index.js';
-import { MemHal, Deadlock } from '../../../hal/mem.js';
+import { MemHal, Deadlock } from '../../support/mem-hal.js';
 import { Halted } from '../../../src/hal.js';
 import { runs } from '../../support/env.js';
 import { caught } from '../../support/caught.js';
@@ -18,7 +18,7 @@ const mk = (trace = false) =>
 
 const fault = (fn: () => unknown) => caught(fn, BusFault);
 
-describe('hal/mem: the in-memory HAL', () => {
+describe('test/support/mem-hal: the in-memory HAL', () => {
   it('behaves as little-endian RAM for every width', () => {
     const h = mk();
     fc.assert(
@@ -64,7 +64,7 @@ describe('hal/mem: the in-memory HAL', () => {
     expect(h.load32(0x40003010)).toBe(0x000f);
     expect(fault(() => h.store8(0x40002010, 1)).message).toMatch(/32-bit stores only/);
     fault(() => h.load32(0x40004000));
-    expect(h.accesses.map((a) => a.op)).toEqual(['store', 'store', 'store', 'store', 'load']);
+    expect(h.accesses.map((a) => a.op)).toEqual(['write', 'write', 'write', 'write', 'read']);
   });
 
   it('devices give a word its hardware behaviour', () => {

@@ -1,18 +1,20 @@
 // A portable in-memory HAL: RAM regions as DataViews, N cores with a settable
 // current core, per-core interrupt masks, hardware spinlocks, and a per-core IRQ
 // table (handler, enabled, pending) that defers delivery while a core is masked.
-// It stands in for absent hardware in the portable tests (Node and XS); the full
-// board models (peripherals, simulated time, traces) are the host simulator's.
+// It stands in for absent hardware in the portable tests (Node and XS) and the benches; the
+// full board models (peripherals, simulated time, traces) are the host simulator's. A test
+// helper, not part of the package. Its access record speaks the simulator's trace vocabulary
+// (host-sim/trace.ts TraceEntry: op 'read' | 'write', addr, size, value, core, t).
 //
 // Nothing runs concurrently here: a "core" is just the value of `currentCore`. An IRQ
 // raised for another core runs its handler at once with `currentCore` switched to it,
 // as if that core took the exception. A busy-wait on a spinlock another core holds
 // calls `onWait` (a test makes the other core progress there) or throws Deadlock.
-import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../src/hal.js';
-import { SizedBus } from './sized-bus.js';
-import { InvalidArgument, VllsiError } from '../src/errors.js';
-import { confineLater } from '../src/gate.js';
-import { registerGate } from '../src/platform.js';
+import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
+import { SizedBus } from '../../hal/sized-bus.js';
+import { InvalidArgument, VllsiError } from '../../src/errors.js';
+import { confineLater } from '../../src/gate.js';
+import { registerGate } from '../../src/platform.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -40,13 +42,15 @@ export interface MemHalOptions {
   readonly trace?: boolean;
 }
 
-/** One recorded bus access. */
+/** One recorded bus access, as host-sim/trace.ts's TraceEntry names it. */
 export interface MemAccess {
-  readonly op: 'load' | 'store';
-  readonly address: number;
+  /** timeNs when it happened. */
+  readonly t: number;
+  readonly core: number;
+  readonly op: 'read' | 'write';
+  readonly addr: number;
   readonly size: AccessSize;
   readonly value: number;
-  readonly core: number;
 }
 
 /** A device behind one word: how loads and stores of it behave (W1C flags, FIFOs...). */
@@ -167,7 +171,7 @@ export class MemHal extends SizedBus implements Hal {
     }));
   }
 
-  // --- Bus (load8..store32 come from SizedBus) ----------------------------------------
+  // --- Bus (load/store; load8..store32 come from SizedBus) ------------------------------
 
   /** Hal.registerOf: in a region with atomic aliases, +0x1000/+0x2000/+0x3000 act on the word below. */
   registerOf(addr: number): number {
@@ -210,18 +214,18 @@ export class MemHal extends SizedBus implements Hal {
     throw new BusFault(addr, size, access, 'unmapped', 'no region is mapped there');
   }
 
-  protected override load(addr: number, size: AccessSize): number {
+  load(addr: number, size: AccessSize): number {
     if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
     const r = this.locate(addr, size, 'read');
     const off = this.hitOffset;
     let v = size === 4 ? r.view.getUint32(off, true) : size === 2 ? r.view.getUint16(off, true) : r.view.getUint8(off);
     const dev = size === 4 && this.devices.size > 0 ? this.devices.get(r.base + off) : undefined;
     if (dev?.load) v = dev.load(v) >>> 0;
-    if (this.tracing) this.accesses.push({ op: 'load', address: addr, size, value: v, core: this.currentCore });
+    if (this.tracing) this.accesses.push({ t: this.timeNs, core: this.currentCore, op: 'read', addr, size, value: v });
     return v;
   }
 
-  protected override store(addr: number, size: AccessSize, value: number): void {
+  store(addr: number, size: AccessSize, value: number): void {
     if (registerGate !== undefined) registerGate(addr, size);
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
@@ -230,7 +234,7 @@ export class MemHal extends SizedBus implements Hal {
       throw new BusFault(addr, size, 'write', 'width', `value ${value} does not fit ${size * 8} bits`);
     const alias = r.aliases ? (addr - r.base) >>> 12 : 0;
     if (alias !== 0 && size !== 4) throw new BusFault(addr, size, 'write', 'width', 'atomic aliases take 32-bit stores only');
-    if (this.tracing) this.accesses.push({ op: 'store', address: addr, size, value, core: this.currentCore });
+    if (this.tracing) this.accesses.push({ t: this.timeNs, core: this.currentCore, op: 'write', addr, size, value });
     let v = value;
     if (alias !== 0) {
       const old = r.view.getUint32(off, true);
