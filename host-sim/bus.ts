@@ -114,6 +114,14 @@ export class Bus {
     return this.add(new Region(spec.name, spec.base, spec.size, spec.widths, spec.readOnly ?? false, bytes, undefined));
   }
 
+  /** Unmaps every region (a chip reset: the board is wired again); an installed guard stays. */
+  clear(): void {
+    this.regions = [];
+    this.last = undefined;
+    this.cacheLoads(NO_RAM);
+    this.cacheStores(NO_RAM);
+  }
+
   mapDevice(spec: RegionSpec, device: Device): Region {
     return this.add(new Region(spec.name, spec.base, spec.size, spec.widths, spec.readOnly ?? false, undefined, device));
   }

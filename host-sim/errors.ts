@@ -117,3 +117,13 @@ export class SimRunaway extends VllsiError<'SimRunaway'> {
     super('SimRunaway', message);
   }
 }
+
+/**
+ * The chip reset under running code (a brown-out): thrown out of every HAL call of that code until
+ * it has unwound to the machine, which then resets the chip. It never reaches a test.
+ */
+export class ChipReset extends VllsiError<'ChipReset'> {
+  constructor(readonly reason: string) {
+    super('ChipReset', `the chip reset (${reason}) under the running code: it stops here`);
+  }
+}

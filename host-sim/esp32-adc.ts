@@ -5,14 +5,28 @@
 // MEAS1_DATA_SAR holds the 12-bit result. The conversion time is a model figure (CONVERSION_NS),
 // not a datasheet one. Only this register is modelled: others fault.
 import type { Machine } from './machine.js';
-import { RegisterModel } from './model.js';
+import { RegisterModel, type TrmLayout } from './model.js';
 
-const SAR_MEAS_START1 = 0x54;
-const DONE = 1 << 16,
-  START = 1 << 17,
-  START_FORCE = 1 << 18,
-  EN_PAD_SHIFT = 19,
-  EN_PAD_FORCE = 1 << 31;
+export const ESP32_ADC_LAYOUT = {
+  SAR_MEAS_START1: {
+    offset: 0x54,
+    fields: {
+      MEAS1_DATA_SAR: [0, 16],
+      MEAS1_DONE_SAR: [16, 1],
+      MEAS1_START_SAR: [17, 1],
+      MEAS1_START_FORCE: [18, 1],
+      SAR1_EN_PAD: [19, 12],
+      SAR1_EN_PAD_FORCE: [31, 1],
+    },
+  },
+} as const satisfies TrmLayout;
+
+const { offset: SAR_MEAS_START1, fields: F } = ESP32_ADC_LAYOUT.SAR_MEAS_START1;
+const DONE = 1 << F.MEAS1_DONE_SAR[0],
+  START = 1 << F.MEAS1_START_SAR[0],
+  START_FORCE = 1 << F.MEAS1_START_FORCE[0];
+const EN_PAD_SHIFT = F.SAR1_EN_PAD[0],
+  EN_PAD_FORCE = 2 ** F.SAR1_EN_PAD_FORCE[0];
 const CONTROL = START | START_FORCE | (0xfff << EN_PAD_SHIFT) | EN_PAD_FORCE;
 export const ADC1_CHANNELS = 8;
 const CONVERSION_NS = 10_000;

@@ -46,9 +46,10 @@ export class Esp32Uart extends RegisterModel {
     base: number,
     index: number,
     private readonly irq: number,
+    port?: UartPort,
   ) {
     super(m, name, base);
-    this.port = new UartPort(index, () => m.now);
+    this.port = port ?? new UartPort(index, () => m.now);
     this.port.rxSink = (b, errors) => this.receive(b, errors);
     this.port.rxEmpty = () => this.rx.length === 0;
     this.shifter = m.clock.createAlarm(() => this.shiftOut());

@@ -1,7 +1,29 @@
-// Fault injection, scripted from tests (as Renode users do): a bus error at an address, so a
-// driver's error paths run. Checked by the simulator's HAL on every access while any is armed.
+// Fault injection, scripted from tests (as Renode users do): a bus error at an address (checked
+// by the simulator's HAL on every access while any is armed) and a brown-out, so a driver's error
+// and recovery paths run.
 import { InvalidArgument } from '../src/errors.js';
 import { BusFault, type AccessSize, type BusAccess } from '../src/hal.js';
+import { parseDuration, type Duration, type SimClock } from './time.js';
+
+export interface BrownOutOptions {
+  /** When the supply dips: a simulated time since reset (default: now). */
+  at?: Duration;
+  /** How long the supply stays below the brown-out threshold, the chip held in reset (default 1 ms). */
+  duration?: Duration;
+  /**
+   * SRAM after the dip: 'random' (default: its contents are undefined, here a pseudo-random pattern
+   * from `seed`), or 'keep' (a dip the cells survived).
+   */
+  ram?: 'random' | 'keep';
+  seed?: number;
+}
+
+/** A supply dip as the machine carries it out. */
+export interface SupplyDip {
+  readonly holdNs: number;
+  readonly ram: 'random' | 'keep';
+  readonly seed: number;
+}
 
 export interface BusErrorOptions {
   /** Which accesses fail: 'read', 'write' or 'any' (default). */
@@ -30,6 +52,31 @@ export class Faults {
   private readonly busErrors: BusError[] = [];
   /** Any fault armed: the HAL's hot path checks only this. */
   armed = false;
+  /** Set by the machine: carries out a supply dip now. */
+  onBrownOut: (dip: SupplyDip) => void = () => {};
+
+  constructor(private readonly clock: SimClock) {}
+
+  /**
+   * A brown-out: at `at` the supply dips below the brown-out detector's threshold for `duration`.
+   * The chip resets as silicon does (every peripheral back to its reset state, the code running
+   * stops, RAM per `ram`, the reset cause in the chip's reset-reason register) and `main` starts
+   * again when the supply is back. The world outside the chip (parts, pins driven from outside,
+   * flash contents) stays.
+   */
+  brownOut(o: BrownOutOptions = {}): void {
+    const ram = o.ram ?? 'random',
+      seed = o.seed ?? 1;
+    const at = o.at === undefined ? this.clock.nanos : parseDuration(o.at, 'brown-out at');
+    const holdNs = parseDuration(o.duration ?? '1ms', 'brown-out duration');
+    if (at < this.clock.nanos) throw new InvalidArgument('brown-out at', o.at, `is in the past (now ${this.clock.nanos} ns)`);
+    if (holdNs <= 0) throw new InvalidArgument('brown-out duration', o.duration, 'must be a positive duration');
+    if (ram !== 'random' && ram !== 'keep') throw new InvalidArgument('brown-out ram', ram, "must be 'random' or 'keep'");
+    if (!Number.isInteger(seed)) throw new InvalidArgument('brown-out seed', seed, 'must be an integer');
+    const dip = { holdNs, ram, seed };
+    if (at === this.clock.nanos) return this.onBrownOut(dip);
+    this.clock.createAlarm(() => this.onBrownOut(dip), true).scheduleAt(at);
+  }
 
   /** Accesses to [address, address + length) fail with BusFault (reason 'injected') until removed or `count` ran out. */
   busError(address: number, o: BusErrorOptions = {}): InjectedFault {

@@ -14,12 +14,14 @@ import { bindHal } from '../src/platform.js';
 import { wireEsp32 } from './esp32.js';
 import { SimHal } from './hal.js';
 import { Machine } from './machine.js';
-import type { ChipPorts, GpioPort } from './ports.js';
+import type { ChipPorts, GpioPort, Outside } from './ports.js';
+import { BoardPin } from './board-pin.js';
+import type { Region } from './bus.js';
 import type { I2cBus } from './parts/i2c.js';
 import type { SpiBus } from './parts/spi.js';
 import { wireRp2040 } from './rp2040.js';
 import { SimPin } from './sim-pin.js';
-import type { Faults } from './faults.js';
+import type { Faults, SupplyDip } from './faults.js';
 import { plotSvg, shortTime, type PlotOptions } from './plot.js';
 import { partFromData, type Part, type PartHost } from './parts/index.js';
 import { WorkerCore, type CoreProgramOptions } from './cores.js';
@@ -48,7 +50,7 @@ export { SimUart, type SimRunner } from './sim-uart.js';
 export type { TraceEntry, TraceOp, AccessTrace } from './trace.js';
 export type { GpioPort, UartPort } from './ports.js';
 export { SimPin, type Window } from './sim-pin.js';
-export type { Faults, InjectedFault, BusErrorOptions } from './faults.js';
+export type { Faults, InjectedFault, BusErrorOptions, BrownOutOptions } from './faults.js';
 export type { PlotOptions } from './plot.js';
 export { Waveform, Measure, type Signal, type Edge, type UartFrame } from './waveform.js';
 export { I2cBus, type I2cPart } from './parts/i2c.js';
@@ -82,25 +84,59 @@ export interface SimIrq {
   priority: number;
 }
 
+/** Wires a chip's models on a machine; `outside` (after a reset) hands back what outlives the chip. */
+export type ChipWiring = (m: Machine, outside?: Outside) => ChipPorts;
+
 export class SimBoard extends BoardView {
   readonly hal: SimHal;
+  /** The chip's ports of the moment (wired anew by a chip reset). */
+  private chip: ChipPorts;
+  /** What the test set the ADC inputs to: the outside, kept across chip resets. */
+  private readonly analog = new Map<number, number>();
+  private app: App | undefined;
+  private bootTimeout: Duration = '10s';
 
   constructor(
     spec: BoardSpec,
     readonly machine: Machine,
-    ports: ChipPorts,
+    wire: ChipWiring,
   ) {
-    super(spec, ports);
+    // The outside of the board stays across chip resets: pins, UART streams and buses (with their parts).
+    const boardPins = Array.from({ length: spec.gpioCount }, (_, n) => new BoardPin(n, () => machine.now));
+    const live = { chip: undefined as ChipPorts | undefined };
+    const outside: Outside = {
+      uart: (n) => live.chip?.uart(n),
+      gpio: (n) => boardPins[n]!,
+      i2c: (n) => live.chip?.i2c?.(n),
+      spi: (n) => live.chip?.spi?.(n),
+    };
+    const first = (live.chip = wire(machine, outside));
+    boardPins.forEach((p, n) => p.bind(first.gpio(n)));
+    const setAnalog = (channel: number, raw: number) => {
+      this.analog.set(channel, raw);
+      this.chip.setAnalog!(channel, raw);
+    };
+    super(spec, { ...outside, ...(first.setAnalog === undefined ? {} : { setAnalog, analogChannels: first.analogChannels }) });
+    this.chip = first;
     this.hal = new SimHal(machine, 0);
+    machine.onChipReset = (dip, before) => {
+      this.chip = live.chip = wire(machine, outside);
+      boardPins.forEach((p, n) => p.bind(this.chip.gpio(n)));
+      this.restoreMemory(dip, before);
+      for (const [channel, raw] of this.analog) this.chip.setAnalog?.(channel, raw);
+    };
+    machine.onRestart = () => {
+      if (this.app !== undefined) this.boot(this.app, this.bootTimeout);
+    };
     const waves = machine.waves;
     this.pins = Array.from({ length: spec.gpioCount }, (_, n) => {
-      const port = ports.gpio(n);
+      const port = boardPins[n]!;
       const s = waves.signal('gpio', n, port.level);
       port.onChange((level, t) => waves.change(s, t, level));
       return new SimPin(port, s);
     });
     for (let n = 0; n < 8; n++) {
-      const u = ports.uart(n);
+      const u = first.uart(n);
       u?.onByte((byte, t) => waves.uartFrame(n, byte, t, u.frameBits, u.bitNs));
     }
   }
@@ -119,7 +155,10 @@ export class SimBoard extends BoardView {
     return this.machine.runUntil(deadline, until);
   }
 
-  /** Fault injection (bus errors): `board.faults.busError(address, { access, count })`. Pins: `gpio(n).stuckAt(level)`; UARTs: `uart(n).writeWithErrors(...)`, `uart(n).noise(...)`. */
+  /**
+   * Fault injection: `board.faults.busError(address, { access, count })`, `board.faults.brownOut({ at, duration, ram })`.
+   * Pins: `gpio(n).stuckAt(level)`; UARTs: `uart(n).writeWithErrors(...)`, `uart(n).noise(...)`.
+   */
   get faults(): Faults {
     return this.machine.faults;
   }
@@ -310,13 +349,37 @@ export class SimBoard extends BoardView {
     if (s instanceof WorkerCore) s.stop();
   }
 
-  /** Runs `app`'s main on core 0 to completion (at reset, in simulate()). */
+  /** Runs `app`'s main on core 0 to completion (at reset, in simulate(); again after a chip reset). */
   boot(app: App | { default: App }, timeout: Duration = '10s'): void {
     const main = typeof app === 'function' ? app : app?.default;
     if (typeof main !== 'function')
       throw new InvalidArgument('app', app, 'must be a main function (hal, board) => void or a module whose default export is one');
+    this.app = main;
+    this.bootTimeout = timeout;
     this.bind();
     this.machine.runCode(() => main(this.hal, this.spec), this.machine.now + parseDuration(timeout, 'bootTimeout'));
+  }
+
+  /**
+   * After a chip reset: flash and ROM keep their contents; SRAM keeps them or, as after a supply
+   * dip below the retention voltage, holds a pseudo-random pattern (deterministic from the seed).
+   */
+  private restoreMemory(dip: SupplyDip, before: readonly Region[]): void {
+    let x = dip.seed >>> 0 || 1;
+    for (const r of this.machine.bus.map) {
+      const old = before.find((b) => b.name === r.name)?.bytes;
+      if (r.bytes === undefined || old === undefined) continue;
+      const ram = this.spec.memory.find((mem) => mem.name === r.name)?.kind === 'ram';
+      if (!ram || dip.ram === 'keep') r.bytes.set(old);
+      else {
+        for (let i = 0; i < r.bytes.length; i++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          r.bytes[i] = x & 0xff;
+        }
+      }
+    }
   }
 
   /** Text the program wrote with hal.debugWrite. */
@@ -331,8 +394,7 @@ export function createBoard(board: string | object, options: { readonly consoleT
   const parsed = typeof board === 'string' ? loadBoard(board) : parseBoard(board);
   const spec = options.consoleToken === undefined ? parsed : withConsoleToken(parsed, options.consoleToken);
   const m = new Machine(spec);
-  const ports = spec.chip === 'rp2040' ? wireRp2040(m) : wireEsp32(m);
-  const b = new SimBoard(spec, m, ports);
+  const b = new SimBoard(spec, m, spec.chip === 'rp2040' ? wireRp2040 : wireEsp32);
   spec.parts.forEach((data, i) => {
     try {
       b.attach(partFromData(data));

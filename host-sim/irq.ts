@@ -29,6 +29,14 @@ export class IrqController {
     this.handlers = new Array(lineCount).fill(undefined);
   }
 
+  /** A chip reset: every line low, nothing pending or enabled, priorities 0, routed to core 0, no handlers. */
+  reset(): void {
+    for (let i = 0; i < this.lineCount; i++) if (this.level[i]) this.setLevel(i, false);
+    for (const a of [this.pending, this.enabled, this.priority, this.routedTo]) a.fill(0);
+    this.handlers.fill(undefined);
+    this.ready = 0;
+  }
+
   check(irq: number): void {
     if (!Number.isInteger(irq) || irq < 0 || irq >= this.lineCount) {
       throw new InvalidArgument('IRQ number', irq, `must be an integer in 0..${this.lineCount - 1}`);

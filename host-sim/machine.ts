@@ -9,14 +9,14 @@
 // code). When no code runs (the core idles after `main` returned, as in WFI),
 // `runUntil` jumps the clock to the next alarm.
 import type { BoardSpec } from '../boards/index.js';
-import { Bus } from './bus.js';
-import { SimHalted, SimRunaway, SimStateError, SimTimeout } from './errors.js';
+import { Bus, type Region } from './bus.js';
+import { ChipReset, SimHalted, SimRunaway, SimStateError, SimTimeout } from './errors.js';
 import { IrqController, THREAD_PRIORITY } from './irq.js';
 import { AddressNames } from './names.js';
 import { SimClock, formatNs } from './time.js';
 import { AccessTrace } from './trace.js';
 import { Waveform } from './waveform.js';
-import { Faults } from './faults.js';
+import { Faults, type SupplyDip } from './faults.js';
 
 export interface CoreState {
   readonly id: number;
@@ -35,7 +35,12 @@ export interface SteppedCore {
   readonly running: boolean;
   /** Serves exactly one HAL call of that core (blocking until the core makes it). */
   step(): void;
+  /** Ends the program (a chip reset). */
+  stop?(): void;
 }
+
+/** Why the chip last came out of reset: models with a reset-reason register read it. */
+export type ResetCause = 'power-on' | 'brown-out';
 
 /** How far past the requested end code may run without returning to idle before it counts as a runaway. */
 const RUNAWAY_NS = 1e9;
@@ -56,7 +61,7 @@ export class Machine {
   /** Every signal change since reset (pins, UART lines, IRQ lines): VCD, plots, measurements. */
   readonly waves = new Waveform();
   /** Faults injected by the test (bus errors). */
-  readonly faults = new Faults();
+  readonly faults = new Faults(this.clock);
   readonly cores: CoreState[];
   /** The core whose HAL call is being served (peripheral models read it: SIO CPUID). */
   activeCore = 0;
@@ -70,6 +75,16 @@ export class Machine {
   /** Wall-time guard (ms): a `main` or handler that has not returned to idle after this long is a SimRunaway. */
   runawayMs = DEFAULT_RUNAWAY_MS;
   readonly names: AddressNames;
+  /** Why the chip last came out of reset. */
+  resetCause: ResetCause = 'power-on';
+  /** Set by the board: wires the chip anew after a reset (models, pins, memories); `before` are the regions the chip had. */
+  onChipReset: ((dip: SupplyDip, before: readonly Region[]) => void) | undefined;
+  /** Set by the board: runs `main` again when the supply is back. */
+  onRestart: (() => void) | undefined;
+  /** Frames of core 0's code (main, handlers) on the stack: a reset under them waits until they unwound. */
+  private codeDepth = 0;
+  private pendingReset: SupplyDip | undefined;
+  private pendingBoot = false;
   private deadline = Infinity;
   private wallDeadline = Infinity;
   private wallTicks = 0;
@@ -92,6 +107,52 @@ export class Machine {
     this.irq.onLevel = (n, high) => this.waves.change(this.waves.signal('irq', n), this.clock.nanos, high);
     this.lockWords = new Uint8Array(board.spinlocks.count);
     this.accessNs = board.accessNs;
+    this.faults.onBrownOut = (dip) => this.requestReset(dip);
+  }
+
+  /** A supply dip: the chip resets now when no code runs, else once the running code has unwound (ChipReset). */
+  private requestReset(dip: SupplyDip): void {
+    if (this.codeDepth > 0) this.pendingReset = dip;
+    else this.resetChip(dip);
+  }
+
+  /**
+   * The chip resets: core 1's program ends, the chip's alarms, IRQ lines and handlers, the core
+   * states, spinlocks and a halt are gone, the bus is empty and the board wires it anew; after the
+   * dip `main` runs again (at the next run).
+   */
+  private resetChip(dip: SupplyDip): void {
+    this.pendingReset = undefined;
+    this.resetCause = 'brown-out';
+    const s = this.secondary;
+    this.secondary = undefined;
+    s?.stop?.();
+    this.clock.cancelChipAlarms();
+    this.irq.reset();
+    const before = this.bus.map.slice();
+    this.bus.clear();
+    for (const c of this.cores) Object.assign(c, { masked: false, running: THREAD_PRIORITY, active: -1 });
+    this.lockWords.fill(0);
+    this.halted = undefined;
+    this.pollCore = -1;
+    this.pollCount = 0;
+    this.onChipReset?.(dip, before);
+    this.clock.createAlarm(() => void (this.pendingBoot = true), true).schedule(dip.holdNs);
+  }
+
+  /** Runs `fn` as core 0's code; a chip reset under it ends it, and the outermost frame carries the reset out. */
+  private asCode(fn: () => void): void {
+    this.codeDepth++;
+    let reset = false;
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof ChipReset) || this.codeDepth > 1) throw e;
+      reset = true;
+    } finally {
+      this.codeDepth--;
+    }
+    if (reset && this.pendingReset !== undefined) this.resetChip(this.pendingReset);
   }
 
   get now(): number {
@@ -112,6 +173,7 @@ export class Machine {
       if (!this.cores[core]!.masked) this.deliver(core);
       if (core === 0) this.deliverIdle();
     }
+    if (this.pendingReset !== undefined && this.codeDepth > 0 && core === 0) throw new ChipReset('brown-out');
     if (this.clock.nanos > this.deadline) {
       throw new SimTimeout(
         this.clock.nanos,
@@ -205,6 +267,7 @@ export class Machine {
   /** Before a HAL call: a halted machine runs nothing. */
   enter(core: number): void {
     if (this.halted) throw new SimStateError(`core ${core} made a HAL call after the machine halted (${this.halted.reason})`);
+    if (this.pendingReset !== undefined && this.codeDepth > 0 && core === 0) throw new ChipReset('brown-out'); // code that caught it runs no further
     this.activeCore = core;
   }
 
@@ -238,7 +301,7 @@ export class Machine {
       this.trace.record(this.clock.nanos, core, 'irq-enter', n, 0, 0);
       this.clock.advanceTo(this.clock.nanos + this.board.irqEntryNs);
       try {
-        handler(n);
+        this.asCode(() => handler(n));
       } finally {
         c.running = saved;
         c.active = savedActive;
@@ -265,6 +328,11 @@ export class Machine {
     this.deadline = target + RUNAWAY_NS;
     try {
       for (;;) {
+        if (this.pendingBoot) {
+          this.pendingBoot = false;
+          this.onRestart?.();
+          continue;
+        }
         if (stop?.()) return true;
         if (this.clock.nanos >= target) return false;
         const c0 = this.cores[0]!;
@@ -299,7 +367,7 @@ export class Machine {
     const leave = this.enterCode(target);
     this.wallDeadline = performance.now() + this.runawayMs;
     try {
-      fn();
+      this.asCode(fn);
     } finally {
       leave();
       this.wallDeadline = Infinity;
@@ -312,9 +380,10 @@ export class Machine {
    * loops are fast-forwarded. The wall-time guard is runCode's.
    */
   enterCode(target: number): () => void {
+    const outer = this.deadline; // main run again after a reset runs inside a run
     this.deadline = target + RUNAWAY_NS;
     return () => {
-      this.deadline = Infinity;
+      this.deadline = outer;
     };
   }
 

@@ -99,3 +99,6 @@ export interface ChipPorts {
   setAnalog?(channel: number, raw: number): void;
   readonly analogChannels?: number;
 }
+
+/** What outlives a chip reset (a brown-out): the UART byte streams, the buses with their parts, and the pins as the outside holds them. */
+export type Outside = Pick<ChipPorts, 'uart' | 'gpio' | 'i2c' | 'spi'>;

@@ -4,15 +4,26 @@
 // alarm fired up to 1 µs before the counter (TIMELR: whole microseconds) reached its
 // target. After a write that armed an alarm, it is moved to the instant the counter
 // becomes the target: target × 1000 ns, the counter wrapping at 2^32 µs.
+// rp2040js counts from the simulation's start; the chip's counter starts at 0 when the chip
+// does: a TIMER built after a chip reset (a brown-out) counts from that instant (`epochUs`),
+// and its time and alarm registers are shifted by it.
 import type { RP2040 } from 'rp2040js';
 import type { AccessSize } from '../src/hal.js';
-import { ALIAS_MASK, Rp2040Window, type FaultingLogger, type ResetGate } from './rp2040-window.js';
+import { ALIAS_MASK, Rp2040Window, applyAlias, type FaultingLogger, type ResetGate } from './rp2040-window.js';
 import type { SimClock } from './time.js';
 
+const TIMER_TIMEHR = 0x008,
+  TIMER_TIMELR = 0x00c,
+  TIMER_TIMERAWH = 0x024,
+  TIMER_TIMERAWL = 0x028;
 const TIMER_ALARM0 = 0x010;
 const TIMER_ALARM3 = 0x01c;
 
 export class Rp2040Timer extends Rp2040Window {
+  /** rp2040js's microsecond count when this chip's counter was 0. */
+  private readonly epochUs: number;
+  private latchedHigh = 0;
+
   constructor(
     chip: RP2040,
     log: FaultingLogger,
@@ -21,11 +32,37 @@ export class Rp2040Timer extends Rp2040Window {
     private readonly clock: SimClock,
   ) {
     super(chip, log, base, inReset);
+    this.epochUs = Math.floor(clock.nanos / 1000);
   }
+
+  override read(offset: number, size: AccessSize): number {
+    const reg = offset & ALIAS_MASK;
+    if (this.epochUs === 0 || this.inReset()) return super.read(offset, size);
+    const t = Math.floor(this.clock.nanos / 1000) - this.epochUs;
+    switch (reg) {
+      case TIMER_TIMEHR:
+        return this.latchedHigh;
+      case TIMER_TIMELR:
+        this.latchedHigh = Math.floor(t / 2 ** 32);
+        return t >>> 0;
+      case TIMER_TIMERAWH:
+        return Math.floor(t / 2 ** 32);
+      case TIMER_TIMERAWL:
+        return t >>> 0;
+    }
+    const v = super.read(offset, size);
+    return reg >= TIMER_ALARM0 && reg <= TIMER_ALARM3 ? (v - this.epochUs) >>> 0 : v;
+  }
+
   override write(offset: number, size: AccessSize, value: number): void {
+    const reg = offset & ALIAS_MASK;
+    if (this.epochUs !== 0 && reg >= TIMER_ALARM0 && reg <= TIMER_ALARM3 && !this.inReset()) {
+      value = (applyAlias(offset, this.read(reg, 4), value) + this.epochUs) >>> 0; // this chip's count to rp2040js's
+      offset = reg;
+    }
     const scheduled = this.clock.scheduledCount;
     super.write(offset, size, value);
-    exactTimerAlarm(this.clock, offset & ALIAS_MASK, scheduled, (reg) => super.read(reg, 4));
+    exactTimerAlarm(this.clock, reg, scheduled, (r) => super.read(r, 4));
   }
 }
 

@@ -10,7 +10,7 @@ import { BoardError } from '../boards/index.js';
 import type { Machine } from './machine.js';
 import { I2cBus } from './parts/i2c.js';
 import { SpiBus, type SpiMode } from './parts/spi.js';
-import { UartPort, type ChipPorts } from './ports.js';
+import { UartPort, type ChipPorts, type Outside } from './ports.js';
 import { Rp2040GpioPort } from './rp2040-gpio.js';
 import { Rp2040Ppb } from './rp2040-ppb.js';
 import { Rp2040Pwm } from './rp2040-pwm.js';
@@ -18,9 +18,10 @@ import { Rp2040Resets } from './rp2040-resets.js';
 import { Rp2040Sio } from './rp2040-sio.js';
 import { Rp2040Timer } from './rp2040-timer.js';
 import { Rp2040Uart } from './rp2040-uart.js';
+import { Rp2040Vreg } from './rp2040-vreg.js';
 import { FaultingLogger, NEVER_RESET, Rp2040Window, type ResetGate } from './rp2040-window.js';
 
-const MODELS = 'rp2040js, rp2040-resets, rp2040-sio, rp2040-timer, rp2040-uart, rp2040-pwm, rp2040-ppb';
+const MODELS = 'rp2040js, rp2040-resets, rp2040-sio, rp2040-timer, rp2040-uart, rp2040-pwm, rp2040-ppb, rp2040-vreg';
 const UARTFR_RXFE = 1 << 4; // PL011 flag: receive FIFO empty
 
 /** One simulated event after `ns`, on the machine's clock (a bus transfer in progress). */
@@ -95,7 +96,8 @@ function wireSpi(m: Machine, spi: RP2040['spi'][number], bus: SpiBus): void {
   };
 }
 
-export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
+/** Wires rp2040js and our models on the machine's bus; `outside` (after a reset) hands back the UART streams, buses and pins that stay. */
+export function wireRp2040(m: Machine, outside?: Outside): ChipPorts & { chip: RP2040 } {
   const chip = new RP2040(m.clock);
   const log = new FaultingLogger();
   chip.logger = log;
@@ -142,9 +144,12 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
       case 'rp2040-ppb':
         m.bus.mapDevice(spec, new Rp2040Ppb(m, p.base));
         break;
+      case 'rp2040-vreg':
+        m.bus.mapDevice(spec, new Rp2040Vreg(p.base));
+        break;
       case 'rp2040-uart': {
         const index = Number(/\d+$/.exec(p.name)?.[0] ?? uarts.length);
-        const u = new Rp2040Uart(chip, log, p.base, gate, index, m.clock, new UartPort(index, () => m.now));
+        const u = new Rp2040Uart(chip, log, p.base, gate, index, m.clock, outside?.uart(index) ?? new UartPort(index, () => m.now));
         const irq = Object.values(p.irqs)[0];
         if (irq !== undefined) extraLevel.set(irq, () => u.errorIrqPending);
         uarts.push(u);
@@ -159,12 +164,12 @@ export function wireRp2040(m: Machine): ChipPorts & { chip: RP2040 } {
   }
   const gpios = chip.gpio.map((pin) => new Rp2040GpioPort(pin, () => m.now));
   const i2cs = chip.i2c.map((c, i) => {
-    const bus = new I2cBus(i);
+    const bus = outside?.i2c?.(i) ?? new I2cBus(i);
     wireI2c(m, c, bus, chip);
     return bus;
   });
   const spis = chip.spi.map((c, i) => {
-    const bus = new SpiBus(i, (n) => gpios[n]!);
+    const bus = outside?.spi?.(i) ?? new SpiBus(i, (n) => (outside ?? { gpio: (k: number) => gpios[k]! }).gpio(n));
     wireSpi(m, c, bus);
     return bus;
   });

@@ -13,6 +13,8 @@ export class SimAlarm {
   constructor(
     private readonly clock: SimClock,
     readonly callback: () => void,
+    /** An alarm of the world outside the chip (a part, a scripted fault): a chip reset leaves it scheduled. */
+    readonly outside = false,
   ) {}
   /** Fires `deltaNanos` from now (re-scheduling moves it). */
   schedule(deltaNanos: number): void {
@@ -41,8 +43,15 @@ export class SimClock {
     return this.now / 1000;
   }
 
-  createAlarm(callback: () => void): SimAlarm {
-    return new SimAlarm(this, callback);
+  /** An alarm; `outside`: one of the world outside the chip, which a chip reset leaves scheduled. */
+  createAlarm(callback: () => void, outside = false): SimAlarm {
+    return new SimAlarm(this, callback, outside);
+  }
+
+  /** A chip reset: every alarm of the chip's models is cancelled; the outside's stay. */
+  cancelChipAlarms(): void {
+    for (const a of this.queue) if (!a.outside) a.scheduled = false;
+    this.queue = this.queue.filter((a) => a.outside);
   }
 
   /** Due time of the earliest scheduled alarm, or Infinity. */

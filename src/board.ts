@@ -14,7 +14,7 @@ export interface MemorySpec {
 
 export interface PeripheralSpec {
   readonly name: string;
-  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'rp2040-resets', 'rp2040-uart', 'rp2040-pwm', 'rp2040-ppb', 'esp32-gpio', 'esp32-uart', 'esp32-timg', 'esp32-adc'. */
+  /** Which simulator model backs it: 'rp2040js', 'rp2040-sio', 'rp2040-timer', 'rp2040-resets', 'rp2040-uart', 'rp2040-pwm', 'rp2040-ppb', 'rp2040-vreg', 'esp32-gpio', 'esp32-uart', 'esp32-timg', 'esp32-adc', 'esp32-ledc', 'esp32-i2c', 'esp32-spi', 'esp32-rtc-cntl'. */
   readonly model: string;
   readonly base: number;
   readonly size: number;

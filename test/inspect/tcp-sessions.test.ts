@@ -2,8 +2,11 @@
 // console firmware on the simulated rpi-pico: sessions do not leak between clients, a second
 // client never splices into the first, and floods are bounded.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { startSimConsole, type SimConsole } from './sim-console.js';
+import os from 'node:os';
+import path from 'node:path';
+import { runInspect, startSimConsole, type SimConsole } from './sim-console.js';
 import { MAX_WAITING } from '../../host-sim/tcp-console.js';
 
 let sim: SimConsole;
@@ -154,6 +157,25 @@ describe('tcp console: sessions end with the connection', () => {
     expect(await b.until(/^writes \w+\r?\n/m, 10_000)).toMatch(/^writes locked/);
     expect(oe() & 0x80000).toBe(0);
     await leave(b);
+  });
+
+  it('a vllsi inspect write that fails on the device leaves no unlocked session behind', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vllsi-token-'));
+    try {
+      const tokenFile = path.join(dir, 'token');
+      writeFileSync(tokenFile, sim.token + '\n', { mode: 0o600 });
+      // TIMER.DBGPAUSE is not modelled: the store faults on the bus after the unlock.
+      const r = await runInspect('--port', `tcp://127.0.0.1:${sim.port}`, '--token-file', tokenFile, 'write', 'TIMER.DBGPAUSE=0');
+      expect([r.code, r.err]).toEqual([1, expect.stringMatching(/BUS/)]);
+      const b = await client();
+      b.say('poke 0xd0000020 0x100000\ninfo\n');
+      expect(await b.until(/ERR \w+/, 10_000)).toBe('ERR LOCKED');
+      expect(await b.until(/^writes \w+\r?\n/m, 10_000)).toMatch(/^writes locked/);
+      expect(oe() & 0x100000).toBe(0);
+      await leave(b);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('random interleavings of clients never write without their own unlock', async () => {

@@ -50,6 +50,8 @@ describe('board.wire and GpioPort.release on rpi-pico', () => {
     expect(() => b.i2c(2)).toThrow(InvalidArgumentOf('I2C bus number'));
     expect(() => b.spi(-1)).toThrow(InvalidArgumentOf('SPI bus number'));
     const e = createBoard('esp32-devkitc');
-    expect(() => e.i2c(0)).toThrow(InvalidArgumentOf('I2C bus number'));
+    expect(() => e.i2c(2)).toThrow(InvalidArgumentOf('I2C bus number'));
+    expect(() => e.spi(0)).toThrow(InvalidArgumentOf('SPI bus number')); // SPI0/1 serve the flash: SPI2 and SPI3 are the buses
+    expect(e.spi(3).index).toBe(3);
   });
 });
