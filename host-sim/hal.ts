@@ -4,7 +4,9 @@
 import type { AccessSize, Hal, IrqHandler, MemoryOrdering } from '../src/hal.js';
 import { SizedBus } from '../hal/sized-bus.js';
 import { InvalidArgument } from '../src/errors.js';
-import { BusFault } from '../src/hal.js';
+import { BusFault, rp2040RegisterOf } from '../src/hal.js';
+import { confineLater } from '../src/gate.js';
+import { registerGate } from '../src/platform.js';
 import { SimHalted } from './errors.js';
 import type { Machine } from './machine.js';
 
@@ -17,25 +19,33 @@ export class SimHal extends SizedBus implements Hal {
   readonly coreCount: number;
   readonly spinlockCount: number;
   private readonly sioBase: number | undefined;
+  /** The RP2040's atomic alias windows (Hal.registerOf). */
+  readonly registerOf: ((addr: number) => number) | undefined;
+
+  /** A true private field: code holding the HAL reaches the machine only through its gated methods. */
+  readonly #m: Machine;
 
   constructor(
-    private readonly m: Machine,
+    m: Machine,
     readonly core: number,
   ) {
     super();
+    this.#m = m;
     this.name = `sim:${m.board.name}`;
+    this.registerOf = m.board.chip === 'rp2040' ? rp2040RegisterOf : undefined;
     this.coreCount = m.board.cores;
     this.spinlockCount = m.board.spinlocks.count;
     this.sioBase = m.board.spinlocks.kind === 'sio' ? m.board.peripherals.find((p) => p.model === 'rp2040-sio')?.base : undefined;
   }
 
   private fault(e: unknown, addr: number, size: number): never {
-    if (e instanceof BusFault) this.m.trace.record(this.m.now, this.core, 'fault', addr >>> 0, size, 0);
+    if (e instanceof BusFault) this.#m.trace.record(this.#m.now, this.core, 'fault', addr >>> 0, size, 0);
     throw e;
   }
 
   load(addr: number, size: AccessSize): number {
-    const m = this.m;
+    if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
+    const m = this.#m;
     m.enter(this.core);
     let v: number;
     try {
@@ -51,7 +61,8 @@ export class SimHal extends SizedBus implements Hal {
   }
 
   store(addr: number, size: AccessSize, value: number): void {
-    const m = this.m;
+    if (registerGate !== undefined) registerGate(addr, size);
+    const m = this.#m;
     m.enter(this.core);
     try {
       if (m.faults.armed) m.faults.check(addr >>> 0, size, 'write');
@@ -65,8 +76,8 @@ export class SimHal extends SizedBus implements Hal {
 
   /** Barriers order nothing in a sequential simulator; they still cost one access of time. */
   private tick(): void {
-    this.m.enter(this.core);
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.boundary(this.core);
   }
   /** WFE in a busy-wait: one boundary, where the other core gets its turn. */
   waitForEvent(): void {
@@ -88,34 +99,34 @@ export class SimHal extends SizedBus implements Hal {
 
   // The mask state word: 1 = interrupts were masked, 0 = enabled (PRIMASK's encoding).
   interruptsSave(): number {
-    const c = this.m.cores[this.core]!;
-    this.m.enter(this.core);
+    const c = this.#m.cores[this.core]!;
+    this.#m.enter(this.core);
     const state = c.masked ? 1 : 0;
     c.masked = true;
-    this.m.boundary(this.core);
+    this.#m.boundary(this.core);
     return state;
   }
   interruptsRestore(state: number): void {
     if (state !== 0 && state !== 1) throw new InvalidArgument('interrupt state', state, 'must be a value returned by interruptsSave (0 or 1)');
-    this.m.enter(this.core);
-    this.m.cores[this.core]!.masked = state === 1;
-    this.m.boundary(this.core); // unmasking delivers what was deferred, right here
+    this.#m.enter(this.core);
+    this.#m.cores[this.core]!.masked = state === 1;
+    this.#m.boundary(this.core); // unmasking delivers what was deferred, right here
   }
   interruptsEnable(): void {
-    this.m.enter(this.core);
-    this.m.cores[this.core]!.masked = false;
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.cores[this.core]!.masked = false;
+    this.#m.boundary(this.core);
   }
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
-    this.m.enter(this.core);
-    this.m.irq.setHandler(irq, handler);
-    this.m.irq.route(irq, this.core);
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.irq.setHandler(irq, confineLater(handler)); // installed inside a sandbox: runs under it
+    this.#m.irq.route(irq, this.core);
+    this.#m.boundary(this.core);
   }
   irqSetEnabled(irq: number, enabled: boolean): void {
-    this.m.enter(this.core);
-    this.m.irq.setEnabled(irq, enabled);
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.irq.setEnabled(irq, enabled);
+    this.#m.boundary(this.core);
   }
 
   coreId(): number {
@@ -131,34 +142,34 @@ export class SimHal extends SizedBus implements Hal {
   spinlockTryClaim(n: number): boolean {
     this.checkLock(n);
     if (this.sioBase !== undefined) return this.load(this.sioBase + SIO_SPINLOCK0 + 4 * n, 4) !== 0;
-    this.m.enter(this.core);
-    const free = this.m.lockWords[n] === 0; // S32C1I compare-and-set on a lock word
-    if (free) this.m.lockWords[n] = 1;
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    const free = this.#m.lockWords[n] === 0; // S32C1I compare-and-set on a lock word
+    if (free) this.#m.lockWords[n] = 1;
+    this.#m.boundary(this.core);
     return free;
   }
   spinlockRelease(n: number): void {
     this.checkLock(n);
     if (this.sioBase !== undefined) return this.store(this.sioBase + SIO_SPINLOCK0 + 4 * n, 4, 0);
-    this.m.enter(this.core);
-    this.m.lockWords[n] = 0;
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.lockWords[n] = 0;
+    this.#m.boundary(this.core);
   }
 
   nowNs(): number {
-    this.m.enter(this.core);
-    const t = this.m.now;
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    const t = this.#m.now;
+    this.#m.boundary(this.core);
     return t;
   }
   debugWrite(text: string): void {
-    this.m.enter(this.core);
-    this.m.debugWrite(String(text));
-    this.m.boundary(this.core);
+    this.#m.enter(this.core);
+    this.#m.debugWrite(String(text));
+    this.#m.boundary(this.core);
   }
   halt(reason: string): never {
-    const h = new SimHalted(String(reason), this.m.now);
-    this.m.halted = h;
+    const h = new SimHalted(String(reason), this.#m.now);
+    this.#m.halted = h;
     throw h;
   }
 }

@@ -39,6 +39,12 @@ export interface Hal {
   store8(addr: number, value: number): void;
   store16(addr: number, value: number): void;
   store32(addr: number, value: number): void;
+  /**
+   * The address of the register an access at `addr` acts on: `addr` itself, except in an atomic
+   * alias window (RP2040: +0x1000 XOR, +0x2000 SET, +0x3000 CLR act on the register that much
+   * lower). Optional: absent means no aliases. The permission sandbox judges an access by it.
+   */
+  registerOf?(addr: number): number;
 
   // --- Ordering ---------------------------------------------------------------------
   barrier(order: MemoryOrdering): void;
@@ -84,6 +90,15 @@ export interface Hal {
   debugWrite(text: string): void;
   /** Stops the machine for good (after a panic). */
   halt(reason: string): never;
+}
+
+/**
+ * `registerOf` of an RP2040: every APB and AHB-Lite peripheral (0x40000000 up to SIO at
+ * 0xd0000000) answers at four addresses per register: itself, +0x1000 XOR, +0x2000 SET and
+ * +0x3000 CLR (datasheet 2.1.2); SIO, the PPB and memory have no aliases.
+ */
+export function rp2040RegisterOf(addr: number): number {
+  return addr >= 0x40000000 && addr < 0xd0000000 ? (addr & ~0x3000) >>> 0 : addr;
 }
 
 /** Why the bus refused an access. */

@@ -13,6 +13,7 @@
 import type { Hal } from './hal.js';
 import { InvalidArgument, VllsiError, describe } from './errors.js';
 import { currentHal } from './platform.js';
+import { confineLater } from './gate.js';
 
 export type CriticalSectionRule =
   | 'out-of-order' // a guard released while a later one is still held
@@ -254,6 +255,8 @@ export function setInterruptHandler(irq: number, handler: InterruptHandler | und
   }
   if (typeof handler !== 'function') throw new InvalidArgument('interrupt handler', describe(handler), 'must be a function or undefined');
   const s = stateOf(hal);
+  // A handler installed inside a sandbox runs under it, however long after the sandbox ended.
+  handler = confineLater(handler);
   hal.irqSetHandler(irq, (n) => {
     const f = s.frames[hal.coreId()]!;
     // Frames are reused (no allocation per interrupt); a nested handler's frame is put back after it.

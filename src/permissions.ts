@@ -1,7 +1,7 @@
 // Permission gating (reference: "Permission gating"). Every syscall-category
 // operation — register load/store, file, lock, random, I/O engine, thread spawn,
-// OS memory, process exit and signals — calls a check before it acts; time, platform queries and logging
-// never do. Outside any sandbox a check is one comparison; inside,
+// OS memory, process exit and signals — calls a check before it acts; time, platform
+// queries and logging never do. Outside any sandbox a check is one comparison; inside,
 // `sandbox(policy, fn)` decides each (scope, target) once and caches the answer
 // for the sandbox's lifetime, so the warm path is a Map lookup.
 //
@@ -9,21 +9,39 @@
 // given, and matches no `deny` rule). Rules name a scope and optionally a target:
 // an address range [from, to) for numeric targets (registers, memory), a prefix
 // for string targets (file paths, module specifiers). Sandboxes nest: inner ones
-// can only narrow. A sandbox covers the synchronous run of fn on this thread and
-// the threads spawned from it (host-sim passes the active policies along).
+// can only narrow. What a sandbox covers, and what it does not, is docs/sandbox.md:
+// the synchronous run of fn on this thread, the threads spawned from it, the handlers
+// installed through vllsi inside it (they run under it later), every bus access of
+// vllsi's HALs however the HAL was reached, and the OS backend view.
 //
 // The registry ENTRY_POINTS lists every entry point with its category; it is
 // pinned at load time like the reference's intrinsic registry (a syscall entry
 // without a scope, or a time/platform/logging entry with one, fails loudly), and
 // test/permissions/registry.test.ts checks the code agrees with it.
-import { InvalidArgument, VllsiError, describe, requireObject } from './errors.js';
-import { setRegisterGate } from './platform.js';
-import { osBackend, type OsBackend } from './os.js';
+import { InvalidArgument, describe, requireObject } from './errors.js';
+import { boundHal, setRegisterGate } from './platform.js';
+import { openedPath, os, osBackend, type OsBackend } from './os.js';
+import {
+  PERMISSION_SCOPES,
+  PermissionDenied,
+  applyFn,
+  bindFn,
+  endsWith,
+  freeze,
+  getPrototypeOf,
+  installSandboxGate,
+  isSafeInteger,
+  lastIndexOf,
+  mapGet,
+  mapSet,
+  slice,
+  startsWith,
+  type PermissionScope,
+  type PermissionTarget,
+  type SandboxGate,
+} from './gate.js';
 
-export type PermissionScope = 'register' | 'memory' | 'file' | 'lock' | 'random' | 'io' | 'thread' | 'process';
-export const PERMISSION_SCOPES: readonly PermissionScope[] = ['register', 'memory', 'file', 'lock', 'random', 'io', 'thread', 'process'];
-
-export type PermissionTarget = number | string;
+export { PERMISSION_SCOPES, PermissionDenied, type PermissionScope, type PermissionTarget } from './gate.js';
 
 export interface PermissionRule {
   readonly scope: PermissionScope;
@@ -39,101 +57,196 @@ export interface PermissionPolicy {
   readonly deny?: readonly PermissionRule[];
 }
 
-/** A gated operation was refused by the active sandbox. Nothing happened. */
-export class PermissionDenied extends VllsiError<'PermissionDenied'> {
-  constructor(
-    readonly scope: PermissionScope,
-    readonly target: PermissionTarget,
-  ) {
-    super('PermissionDenied', `permission denied: ${scope} ${describe(target)} is outside the sandbox policy`);
-  }
-}
+/** A sandbox was asked to run something it cannot confine (an async function: its continuations run after the sandbox ended). */
+export class SandboxUnconfinable extends InvalidArgument {}
 
+// Only captured intrinsics and plain loops from here on: fn may have replaced Array.prototype.some…
 function ruleMatches(r: PermissionRule, scope: PermissionScope, target: PermissionTarget): boolean {
   if (r.scope !== scope) return false;
   if (r.from !== undefined) return typeof target === 'number' && target >= r.from && target < r.to!;
-  if (r.prefix !== undefined) return typeof target === 'string' && target.startsWith(r.prefix);
+  if (r.prefix !== undefined) return typeof target === 'string' && startsWith(target, r.prefix);
   return true;
+}
+
+function anyMatches(rules: readonly PermissionRule[], scope: PermissionScope, targets: readonly PermissionTarget[]): boolean {
+  for (let i = 0; i < rules.length; i++) {
+    for (let j = 0; j < targets.length; j++) if (ruleMatches(rules[i]!, scope, targets[j]!)) return true;
+  }
+  return false;
+}
+
+/** One policy's decision on a target known by several names (a register and its alias addresses): a rule naming any of them covers all. */
+function policyAllowsAll(policy: PermissionPolicy, scope: PermissionScope, targets: readonly PermissionTarget[]): boolean {
+  if (policy.allow && !anyMatches(policy.allow, scope, targets)) return false;
+  return !(policy.deny && anyMatches(policy.deny, scope, targets));
 }
 
 /** The decision of one policy, without caching (the law the cache must agree with). */
 export function policyAllows(policy: PermissionPolicy, scope: PermissionScope, target: PermissionTarget): boolean {
   requireObject('policy', policy);
-  if (policy.allow && !policy.allow.some((r) => ruleMatches(r, scope, target))) return false;
-  return !(policy.deny && policy.deny.some((r) => ruleMatches(r, scope, target)));
+  return policyAllowsAll(policy, scope, [target]);
 }
 
 function checkRule(r: PermissionRule, where: string): PermissionRule {
-  if (r === null || typeof r !== 'object' || !PERMISSION_SCOPES.includes(r.scope)) {
+  if (r === null || typeof r !== 'object' || !isScope(r.scope)) {
     throw new InvalidArgument(`${where} rule scope`, r?.scope, `must be one of ${PERMISSION_SCOPES.join(', ')}`);
   }
-  if ((r.from === undefined) !== (r.to === undefined)) throw new InvalidArgument(`${where} rule range`, r.from ?? r.to, 'needs both from and to');
-  if (r.from !== undefined && (!Number.isSafeInteger(r.from) || !Number.isSafeInteger(r.to) || r.from < 0 || r.to! < r.from)) {
-    throw new InvalidArgument(`${where} rule range`, r.from, `must be integers with 0 <= from <= to (to ${describe(r.to)})`);
+  const { scope, from, to, prefix } = r; // read once: a getter cannot answer differently later
+  if ((from === undefined) !== (to === undefined)) throw new InvalidArgument(`${where} rule range`, from ?? to, 'needs both from and to');
+  if (from !== undefined && (!isSafeInteger(from) || !isSafeInteger(to) || from < 0 || to! < from)) {
+    throw new InvalidArgument(`${where} rule range`, from, `must be integers with 0 <= from <= to (to ${describe(to)})`);
   }
-  if (r.prefix !== undefined && (typeof r.prefix !== 'string' || r.from !== undefined)) {
-    throw new InvalidArgument(`${where} rule prefix`, r.prefix, 'must be a string, and not combined with a range');
+  if (prefix !== undefined && (typeof prefix !== 'string' || from !== undefined)) {
+    throw new InvalidArgument(`${where} rule prefix`, prefix, 'must be a string, and not combined with a range');
   }
-  return Object.freeze({ ...r });
+  // Every key its own, even when undefined: a rule must not inherit a `from` or `prefix` put on Object.prototype.
+  return freeze({ scope, from, to, prefix });
 }
+
+function isScope(scope: unknown): scope is PermissionScope {
+  for (let i = 0; i < PERMISSION_SCOPES.length; i++) if (PERMISSION_SCOPES[i] === scope) return true;
+  return false;
+}
+
+/** How the bound HAL decodes an address: the register an access there acts on (RP2040 atomic aliases). */
+type RegisterOf = (addr: number) => number;
+/** Not yet known: no HAL was bound when the sandbox began (a confined thread binds its own later). */
+const UNRESOLVED = 0;
+
+/** The HAL's decoder, captured (bound) so that replacing the method later changes nothing; null when it has none. */
+function captureRegisterOf(): RegisterOf | null | typeof UNRESOLVED {
+  const hal = boundHal();
+  if (hal === undefined) return UNRESOLVED;
+  const f = hal.registerOf;
+  return typeof f === 'function' ? bindFn(f, hal) : null;
+}
+
+const ALIAS_STRIDE = 0x1000;
 
 /** A policy stacked on its parent, with its decision cache: one Map per scope. */
 class ActiveSandbox {
   private readonly cache = new Map<PermissionScope, Map<PermissionTarget, boolean>>();
-  /** The register scope's map, held directly: it is the hottest. */
-  private readonly registers = new Map<PermissionTarget, boolean>();
+  /** Register decisions by byte address (the address accessed, aliases included). */
+  private readonly registers = new Map<number, boolean>();
   /** The last register address allowed: a driver polling one register skips even the Map. */
   lastRegister = -1;
   /** Bytes of the last allowed access at lastRegister. */
   lastSize = 0;
+  private registerOf: RegisterOf | null | typeof UNRESOLVED;
 
   constructor(
     readonly policy: PermissionPolicy,
     readonly parent: ActiveSandbox | undefined,
   ) {
-    for (const s of PERMISSION_SCOPES) this.cache.set(s, s === 'register' ? this.registers : new Map());
+    for (let i = 0; i < PERMISSION_SCOPES.length; i++) mapSet(this.cache, PERMISSION_SCOPES[i], new Map());
+    this.registerOf = parent !== undefined && parent.registerOf !== UNRESOLVED ? parent.registerOf : captureRegisterOf();
   }
 
   allows(scope: PermissionScope, target: PermissionTarget): boolean {
-    const c = this.cache.get(scope)!;
-    let d = c.get(target);
+    if (scope === 'register' && typeof target === 'number') return this.allowsByte(target);
+    const c = mapGet(this.cache, scope) as Map<PermissionTarget, boolean>;
+    let d = mapGet(c, target) as boolean | undefined;
     if (d === undefined) {
-      d = policyAllows(this.policy, scope, target) && (this.parent === undefined || this.parent.allows(scope, target));
-      c.set(target, d);
+      d = policyAllowsAll(this.policy, scope, [target]) && (this.parent === undefined || this.parent.allows(scope, target));
+      mapSet(c, target, d);
     }
+    return d;
+  }
+
+  /** One byte of the bus: judged as the register it acts on, known by every address that reaches it. */
+  private allowsByte(addr: number): boolean {
+    let d = mapGet(this.registers, addr) as boolean | undefined;
+    if (d !== undefined) return d;
+    if (this.registerOf === UNRESOLVED) this.registerOf = captureRegisterOf();
+    const names = this.registerOf ? aliasNames(this.registerOf, addr) : [addr];
+    d = policyAllowsAll(this.policy, 'register', names);
+    for (let s = this.parent; s !== undefined && d; s = s.parent) d = policyAllowsAll(s.policy, 'register', names);
+    // Cached once the decoder is known: a HAL bound later could make the same address another register.
+    if (this.registerOf !== UNRESOLVED) mapSet(this.registers, addr, d);
     return d;
   }
 
   /** Every byte an access touches is checked: a rule on part of a register covers accesses that overlap it. */
   checkRegister(addr: number, size: number): void {
-    if (typeof addr !== 'number' || (size !== 1 && size !== 2 && size !== 4))
-      throw new InvalidArgument('register access', typeof addr !== 'number' ? addr : size, 'needs a numeric address and a size of 1, 2 or 4 bytes');
+    // Integers of the 32-bit bus only: an address a HAL would wrap or truncate is refused here.
+    if (typeof addr !== 'number' || addr >>> 0 !== addr || (size !== 1 && size !== 2 && size !== 4) || addr + size > 0x100000000) {
+      throw new InvalidArgument(
+        'register access',
+        typeof addr !== 'number' || addr >>> 0 !== addr ? addr : size,
+        'needs a 32-bit bus address and a size of 1, 2 or 4 bytes',
+      );
+    }
     for (let i = 0; i < size; i++) {
-      let d = this.registers.get(addr + i);
-      if (d === undefined) d = this.allows('register', addr + i);
-      if (!d) throw new PermissionDenied('register', addr);
+      if (!this.allowsByte(addr + i)) throw new PermissionDenied('register', addr);
     }
     this.lastRegister = addr;
     this.lastSize = size;
   }
+
+  /** The active policies, outermost first. */
+  policies(): PermissionPolicy[] {
+    let n = 1;
+    for (let s = this.parent; s !== undefined; s = s.parent) n++;
+    const out: PermissionPolicy[] = [];
+    out.length = n;
+    out[--n] = this.policy;
+    for (let s = this.parent; s !== undefined; s = s.parent) out[--n] = s.policy;
+    return out;
+  }
+}
+
+/** `addr` and every address that acts on the same register byte (its plain address and its XOR/SET/CLR aliases). */
+function aliasNames(registerOf: RegisterOf, addr: number): number[] {
+  const plain = registerOf(addr);
+  const names = [addr];
+  if (plain !== addr) names[names.length] = plain;
+  for (let k = 1; k <= 3; k++) {
+    const a = plain + k * ALIAS_STRIDE;
+    if (a !== addr && a <= 0xffffffff && registerOf(a) === plain) names[names.length] = a;
+  }
+  return names;
 }
 
 let active: ActiveSandbox | undefined;
 
-/** Makes `s` the active sandbox; register accesses are gated exactly while one is active. */
-function activate(s: ActiveSandbox | undefined): void {
+/** The hooks of the outermost sandbox: removing them is the only way out, and only its sandbox() holds them. */
+function enter(s: ActiveSandbox): () => void {
+  const removeRegisterGate = setRegisterGate(checkRegister);
+  let removeGate: () => void;
+  try {
+    removeGate = installSandboxGate(GATE);
+  } catch (e) {
+    removeRegisterGate();
+    throw e;
+  }
   active = s;
-  setRegisterGate(s === undefined ? undefined : checkRegister);
+  return () => {
+    active = undefined;
+    removeGate();
+    removeRegisterGate();
+  };
 }
+
+const GATE: SandboxGate = freeze({
+  check: (scope: PermissionScope, target: PermissionTarget): void => checkPermission(scope, target),
+  checkFd: (scope: PermissionScope, fd: number): void => checkFdPermission(scope, fd),
+  later: <F extends (...args: never[]) => unknown>(fn: F): F => {
+    const policies = activePolicies();
+    return function confined(this: unknown, ...args: unknown[]): unknown {
+      return underPolicies(policies, () => applyFn(fn, this, args));
+    } as unknown as F;
+  },
+});
 
 /** The gate every syscall-category entry point calls before acting. */
 export function checkPermission(scope: PermissionScope, target: PermissionTarget): void {
-  if (active !== undefined && !active.allows(checkScope(scope), fileTarget(scope, target))) throw new PermissionDenied(scope, target);
+  const a = active;
+  if (a !== undefined && !a.allows(checkScope(scope), judged(scope, target))) throw new PermissionDenied(scope, target);
 }
 
-/** The gate of descriptor operations: target `fd:N`, a string built only inside a sandbox. */
+/** The gate of descriptor operations: judged by the path the descriptor was opened on where that is known, else as `fd:N`. */
 export function checkFdPermission(scope: PermissionScope, fd: number): void {
-  if (active !== undefined) checkPermission(scope, `fd:${fd}`);
+  if (active !== undefined) checkPermission(scope, fdTarget(scope, fd));
 }
 
 /** The gate of the register access path (a specialisation of checkPermission('register', addr)). */
@@ -144,7 +257,35 @@ export function checkRegister(addr: number, size = 1): void {
 
 /** Whether the operation would pass the gate, without throwing. */
 export function isPermitted(scope: PermissionScope, target: PermissionTarget): boolean {
-  return active === undefined || active.allows(checkScope(scope), fileTarget(scope, target));
+  return active === undefined || active.allows(checkScope(scope), judged(scope, target));
+}
+
+/** A target as the policy judges it: numbers and strings only (anything else could convert differently each time). */
+function judged(scope: PermissionScope, target: PermissionTarget): PermissionTarget {
+  if (typeof target !== 'number' && typeof target !== 'string') throw new InvalidArgument('permission target', target, 'must be a number or a string');
+  return fileTarget(scope, target);
+}
+
+/**
+ * What a descriptor operation is judged by: the real path the descriptor is open on, as the OS
+ * says (Linux: /proc/self/fd) or as osBackend().open recorded it (checked against the file's
+ * identity, so a number reused for another file is not mistaken for it), else `fd:N`.
+ */
+function fdTarget(scope: PermissionScope, fd: number): PermissionTarget {
+  if ((scope !== 'file' && scope !== 'lock') || typeof fd !== 'number' || fd >>> 0 !== fd) return `fd:${fd}`;
+  const backend = installedBackend();
+  if (backend !== undefined && backend.name === 'linux') {
+    try {
+      return backend.realPath(`/proc/self/fd/${fd}`);
+    } catch {
+      // Not open: the operation fails on its own (EBADF).
+    }
+  }
+  return openedPath(fd) ?? `fd:${fd}`;
+}
+
+function installedBackend(): OsBackend | undefined {
+  return osBackend() === undefined ? undefined : os('permission gate');
 }
 
 /**
@@ -153,8 +294,8 @@ export function isPermitted(scope: PermissionScope, target: PermissionTarget): b
  * of its nearest existing parent plus the rest, normalised. `fd:N` targets stay as they are.
  */
 function fileTarget(scope: PermissionScope, target: PermissionTarget): PermissionTarget {
-  if (scope !== 'file' || typeof target !== 'string' || target.startsWith('fd:') || target === '') return target;
-  const backend = osBackend();
+  if (scope !== 'file' || typeof target !== 'string' || startsWith(target, 'fd:') || target === '') return target;
+  const backend = installedBackend();
   return backend === undefined ? target : realFilePath(backend, target);
 }
 
@@ -164,66 +305,116 @@ function realFilePath(backend: OsBackend, path: string): string {
   } catch {
     // Not there (yet): resolve the parent, then add this component.
   }
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const parent = cut < 0 ? '.' : cut === 0 ? path.slice(0, 1) : path.slice(0, cut);
+  const slash = lastIndexOf(path, '/');
+  const backslash = lastIndexOf(path, '\\');
+  const cut = slash > backslash ? slash : backslash;
+  const parent = cut < 0 ? '.' : cut === 0 ? slice(path, 0, 1) : slice(path, 0, cut);
   if (parent === path) return path;
-  const name = path.slice(cut + 1);
+  const name = slice(path, cut + 1);
   const base = realFilePath(backend, parent);
   if (name === '' || name === '.') return base;
-  if (name === '..') return base.slice(0, Math.max(base.lastIndexOf('/'), 1));
-  return base.endsWith('/') ? base + name : `${base}/${name}`;
+  if (name === '..') {
+    const up = lastIndexOf(base, '/');
+    return slice(base, 0, up > 1 ? up : 1);
+  }
+  return endsWith(base, '/') ? base + name : `${base}/${name}`;
 }
 
 /** A file rule's prefix resolved like its targets (a trailing separator kept). */
 function resolveRule(r: PermissionRule): PermissionRule {
   const p = r.prefix;
-  if (r.scope !== 'file' || p === undefined || p === '' || p.startsWith('fd:')) return r;
-  const backend = osBackend();
+  if (r.scope !== 'file' || p === undefined || p === '' || startsWith(p, 'fd:')) return r;
+  const backend = installedBackend();
   if (backend === undefined) return r;
-  const dir = p.endsWith('/') || p.endsWith('\\');
-  const real = realFilePath(backend, dir && p.length > 1 ? p.slice(0, -1) : p);
-  return Object.freeze({ ...r, prefix: dir && !real.endsWith('/') ? `${real}/` : real });
+  const dir = endsWith(p, '/') || endsWith(p, '\\');
+  const real = realFilePath(backend, dir && p.length > 1 ? slice(p, 0, -1) : p);
+  return freeze({ scope: r.scope, from: undefined, to: undefined, prefix: dir && !endsWith(real, '/') ? `${real}/` : real });
 }
 
 function checkScope(scope: PermissionScope): PermissionScope {
-  if (!PERMISSION_SCOPES.includes(scope)) throw new InvalidArgument('permission scope', scope, `must be one of ${PERMISSION_SCOPES.join(', ')}`);
+  if (!isScope(scope)) throw new InvalidArgument('permission scope', scope, `must be one of ${PERMISSION_SCOPES.join(', ')}`);
   return scope;
 }
 
+function compileRules(rules: readonly PermissionRule[], where: string): readonly PermissionRule[] {
+  if (rules === null || typeof rules !== 'object' || typeof rules.length !== 'number')
+    throw new InvalidArgument(`${where} list`, rules, 'must be an array of rules');
+  const n = rules.length;
+  const out: PermissionRule[] = [];
+  for (let i = 0; i < n; i++) out[i] = resolveRule(checkRule(rules[i]!, where));
+  return freeze(out);
+}
+
 function compile(policy: PermissionPolicy): PermissionPolicy {
-  if (policy === null || typeof policy !== 'object' || (policy.allow === undefined && policy.deny === undefined)) {
-    throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
+  if (policy === null || typeof policy !== 'object') throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
+  const { allow, deny } = policy;
+  if (allow === undefined && deny === undefined) throw new InvalidArgument('sandbox policy', policy, 'needs an allow list, a deny list, or both');
+  // Both keys own (undefined when not given), for the same reason as the rules' keys.
+  return freeze({ allow: allow === undefined ? undefined : compileRules(allow, 'allow'), deny: deny === undefined ? undefined : compileRules(deny, 'deny') });
+}
+
+const ASYNC_FUNCTION = getPrototypeOf(async () => {}) as unknown;
+const ASYNC_GENERATOR = getPrototypeOf(async function* () {}) as unknown;
+
+/**
+ * Runs fn under `policy` (narrowing any sandbox already active) and returns its result. An async
+ * function is refused before it runs (SandboxUnconfinable): the code after its first `await`
+ * would run after the sandbox ended.
+ */
+export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
+  if (typeof fn !== 'function') throw new InvalidArgument('sandbox fn', fn, 'must be a function');
+  const proto = getPrototypeOf(fn) as unknown;
+  if (proto === ASYNC_FUNCTION || proto === ASYNC_GENERATOR) {
+    throw new SandboxUnconfinable(
+      'sandbox fn',
+      describe(fn),
+      'is an async function: what runs after its first await would be outside the sandbox; sandbox each synchronous step',
+    );
   }
-  return Object.freeze({
-    ...(policy.allow ? { allow: Object.freeze(policy.allow.map((r) => resolveRule(checkRule(r, 'allow')))) } : {}),
-    ...(policy.deny ? { deny: Object.freeze(policy.deny.map((r) => resolveRule(checkRule(r, 'deny')))) } : {}),
+  return underPolicies([policy], () => {
+    const result = fn();
+    // Looked at inside the sandbox (`then` may be a getter). Its continuations would run unconfined.
+    if ((typeof result === 'object' && result !== null) || typeof result === 'function') {
+      if (typeof (result as { then?: unknown }).then === 'function') {
+        throw new SandboxUnconfinable('sandbox fn result', 'a thenable', 'its continuations would run after the sandbox ended; sandbox each synchronous step');
+      }
+    }
+    return result;
   });
 }
 
-/** Runs fn under `policy` (narrowing any sandbox already active) and returns its result. */
-export function sandbox<T>(policy: PermissionPolicy, fn: () => T): T {
+/** fn under `policies` (outermost first, each narrowing the active sandbox); all validated before any takes effect. */
+function underPolicies<T>(policies: readonly PermissionPolicy[], fn: () => T): T {
+  const compiled: PermissionPolicy[] = [];
+  for (let i = 0; i < policies.length; i++) compiled[i] = compile(policies[i]!);
   const outer = active;
-  activate(new ActiveSandbox(compile(policy), outer));
+  let s = outer;
+  for (let i = 0; i < compiled.length; i++) s = new ActiveSandbox(compiled[i]!, s);
+  if (s === outer) return fn();
+  const exit = outer === undefined ? enter(s!) : undefined;
+  active = s;
   try {
     return fn();
   } finally {
-    activate(outer);
+    if (exit !== undefined) exit();
+    else active = outer;
   }
 }
 
 /** The active policies, outermost first (passed to spawned threads). */
 export function activePolicies(): PermissionPolicy[] {
-  const out: PermissionPolicy[] = [];
-  for (let s = active; s !== undefined; s = s.parent) out.unshift(s.policy);
-  return out;
+  return active === undefined ? [] : active.policies();
 }
 
 /** Puts the calling thread under `policies` (outermost first) for good: a spawned thread inherits its parent's sandboxes. */
 export function confineThread(policies: readonly PermissionPolicy[]): void {
-  const compiled = policies.map(compile); // all validated before any takes effect
+  const compiled: PermissionPolicy[] = [];
+  for (let i = 0; i < policies.length; i++) compiled[i] = compile(policies[i]!); // all validated before any takes effect
   let s = active;
-  for (const p of compiled) s = new ActiveSandbox(p, s);
-  activate(s);
+  for (let i = 0; i < compiled.length; i++) s = new ActiveSandbox(compiled[i]!, s);
+  if (s === active || s === undefined) return;
+  if (active === undefined) enter(s); // the remover is dropped: the thread stays confined
+  active = s;
 }
 
 // --- The registry of entry points ----------------------------------------------------

@@ -4,6 +4,7 @@
 import { InvalidArgument } from './errors.js';
 import { os, type ClockId, type PortableSignal, CLOCK_MONOTONIC, CLOCK_REALTIME, UnsupportedSignal } from './os.js';
 import { checkPermission } from './permissions.js';
+import { confineLater } from './gate.js';
 
 /** The reference's `Timespec`. */
 export interface Timespec {
@@ -46,5 +47,6 @@ export function onSignal(signal: PortableSignal, handler: (signal: PortableSigna
   const backend = os('onSignal');
   if (!PORTABLE.includes(signal)) throw new UnsupportedSignal(String(signal), backend.name);
   checkPermission('process', signal);
-  return backend.onSignal(signal, handler);
+  // A handler installed inside a sandbox runs under it when the signal comes.
+  return backend.onSignal(signal, confineLater(handler));
 }

@@ -9,6 +9,7 @@ import type { Hal } from '../hal.js';
 import type { FieldDef } from '../register_def.js';
 import { VllsiError, describe } from '../errors.js';
 import { currentHal } from '../platform.js';
+import { confineLater } from '../gate.js';
 import { disableIrq, enableIrq, setInterruptHandler } from '../interrupt.js';
 
 /** The bits of field `f` in its register. */
@@ -95,7 +96,8 @@ export function callbackOption(o: Options, name: string, cls: string): ((...args
   const v = o[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'function') throw new IoTypeError(`${cls}: options.${name} must be a function, got ${describe(v)}`);
-  return v as (...args: never[]) => unknown;
+  // Given inside a permission sandbox: it runs under that sandbox whenever it is called back.
+  return confineLater(v as (...args: never[]) => unknown);
 }
 
 /** The `format` property: one of `allowed` (RangeError otherwise); `fallback` when absent. */

@@ -13,6 +13,8 @@
 import { BusFault, Halted, type AccessSize, type Hal, type IrqHandler, type MemoryOrdering } from '../../src/hal.js';
 import { SizedBus } from '../../hal/sized-bus.js';
 import { InvalidArgument, VllsiError } from '../../src/errors.js';
+import { confineLater } from '../../src/gate.js';
+import { registerGate } from '../../src/platform.js';
 
 export interface MemRegionOptions {
   readonly name: string;
@@ -171,6 +173,14 @@ export class MemHal extends SizedBus implements Hal {
 
   // --- Bus (load/store; load8..store32 come from SizedBus) ------------------------------
 
+  /** Hal.registerOf: in a region with atomic aliases, +0x1000/+0x2000/+0x3000 act on the word below. */
+  registerOf(addr: number): number {
+    for (const r of this.regions) {
+      if (r.aliases && addr >= r.base + 0x1000 && addr < r.base + r.span) return r.base + ((addr - r.base) & 0xfff);
+    }
+    return addr;
+  }
+
   /** Puts a device behind the word at `addr` for 32-bit accesses (tests model W1C flags, FIFOs...). */
   device(addr: number, device: MemDevice | undefined): void {
     if (device === undefined) this.devices.delete(addr);
@@ -205,6 +215,7 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   load(addr: number, size: AccessSize): number {
+    if (registerGate !== undefined) registerGate(addr, size); // gated however the HAL was reached
     const r = this.locate(addr, size, 'read');
     const off = this.hitOffset;
     let v = size === 4 ? r.view.getUint32(off, true) : size === 2 ? r.view.getUint16(off, true) : r.view.getUint8(off);
@@ -215,6 +226,7 @@ export class MemHal extends SizedBus implements Hal {
   }
 
   store(addr: number, size: AccessSize, value: number): void {
+    if (registerGate !== undefined) registerGate(addr, size);
     const r = this.locate(addr, size, 'write');
     const off = this.hitOffset;
     if (r.readOnly) throw new BusFault(addr, size, 'write', 'read-only', `region ${r.name} is read-only`);
@@ -272,7 +284,7 @@ export class MemHal extends SizedBus implements Hal {
 
   irqSetHandler(irq: number, handler: IrqHandler | undefined): void {
     this.checkIrq(irq);
-    this.cores[this.currentCore]!.handlers[irq] = handler;
+    this.cores[this.currentCore]!.handlers[irq] = confineLater(handler); // installed inside a sandbox: runs under it
     if (handler) this.deliver(this.currentCore);
   }
 
