@@ -33,7 +33,7 @@ interface Maker {
   /** The handle (its name and base address); its prototype holds the registers made so far. */
   handle: Peripheral<PeripheralDef>;
 }
-const refuse = (): boolean => false;
+const readOnlyTrap = (): boolean => false;
 const MAKER: ProxyHandler<Maker> = {
   get(s, key) {
     if (typeof key === 'string' && Object.hasOwn(s.def.registers, key)) {
@@ -63,10 +63,10 @@ const MAKER: ProxyHandler<Maker> = {
   // registers made so far; Object.keys(DEF.registers) lists them all).
   ownKeys: () => [],
   getOwnPropertyDescriptor: () => undefined,
-  set: refuse,
-  defineProperty: refuse,
-  deleteProperty: refuse,
-  setPrototypeOf: refuse,
+  set: readOnlyTrap,
+  defineProperty: readOnlyTrap,
+  deleteProperty: readOnlyTrap,
+  setPrototypeOf: readOnlyTrap,
 };
 
 /**
@@ -120,10 +120,10 @@ function registerArray(rd: RegisterDef, options: RegisterOptions): readonly Regi
       return i === undefined ? Reflect.get(made, k) : (made[i] ??= element(i));
     },
     has: (made, k) => arrayIndex(k, dim) !== undefined || Reflect.has(made, k),
-    set: refuse,
-    defineProperty: refuse,
-    deleteProperty: refuse,
-    setPrototypeOf: refuse,
+    set: readOnlyTrap,
+    defineProperty: readOnlyTrap,
+    deleteProperty: readOnlyTrap,
+    setPrototypeOf: readOnlyTrap,
   });
 }
 

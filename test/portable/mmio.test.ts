@@ -407,15 +407,17 @@ describe('mmio: typed register definitions', () => {
     }
     expect(p.CTRL.length).toBe(4);
     expect(p.CTRL[0]!.address).toBe(RAM + 0x10);
-    // Malformed arrays are refused when the peripheral is made.
-    const bad = (ctrl: object) => () => peripheral({ name: 'BAD', baseAddress: RAM, registers: { CTRL: { addressOffset: 0, ...ctrl } } });
+    // Malformed arrays are refused at their first use (before any bus access).
+    const bad = (ctrl: object) => () =>
+      (peripheral({ name: 'BAD', baseAddress: RAM, registers: { CTRL: { addressOffset: 0, ...ctrl } } }) as Record<string, unknown>).CTRL;
     caught(bad({ dim: 0, dimIncrement: 4 }), RegisterDefinitionError);
     caught(bad({ dim: 2, dimIncrement: 2 }), RegisterDefinitionError);
     caught(bad({ dim: 2 }), RegisterDefinitionError);
     caught(bad({ dimIncrement: 4 }), RegisterDefinitionError);
     expect(
       caught(
-        () => peripheral({ name: 'BAD', baseAddress: 0xfffffff0, registers: { R: { addressOffset: 0, dim: 8, dimIncrement: 4 } } }),
+        () =>
+          (peripheral({ name: 'BAD', baseAddress: 0xfffffff0, registers: { R: { addressOffset: 0, dim: 8, dimIncrement: 4 } } }) as Record<string, unknown>).R,
         RegisterDefinitionError,
       ).message,
     ).toMatch(/address/);
