@@ -4,7 +4,7 @@
 // onReadable(triggers), onError, format ("number" only), target. read() gives the input
 // levels masked by `pins` (never another instance's pins); write(value) sets the output
 // pins from value's bits. An input has no write, an output no read.
-import { describe } from '../errors.js';
+import { describe, hex } from '../errors.js';
 import {
   IoClosed,
   IoRangeError,
@@ -107,13 +107,13 @@ export function defineDigitalBank(gpio: GpioBinding, className = 'DigitalBank') 
       const usable = gpio.banks[bank]!;
       const pins = bankMask(o, 'pins', className, true)!;
       if (pins === 0 || (pins & ~usable) !== 0)
-        throw new IoRangeError(`${className}: options.pins ${hex(pins)} must be a non-empty mask of bank ${bank}'s pins ${hex(usable)}`);
+        throw new IoRangeError(`${className}: options.pins ${hexMask(pins)} must be a non-empty mask of bank ${bank}'s pins ${hexMask(usable)}`);
       const mode = modeOption(o, className);
       const onReadable = callbackOption(o, 'onReadable', className);
       callbackOption(o, 'onError', className); // accepted; no GPIO error is reported asynchronously
       const rises = bankMask(o, 'rises', className, false) ?? 0;
       const falls = bankMask(o, 'falls', className, false) ?? 0;
-      if (((rises | falls) & ~pins) !== 0) throw new IoRangeError(`${className}: rises/falls may only name pins of options.pins ${hex(pins)}`);
+      if (((rises | falls) & ~pins) !== 0) throw new IoRangeError(`${className}: rises/falls may only name pins of options.pins ${hexMask(pins)}`);
       if (onReadable !== undefined) {
         if (isOutput(mode)) throw new IoRangeError(`${className}: onReadable needs an input mode, not ${mode}`);
         if ((rises | falls) === 0) throw new IoRangeError(`${className}: onReadable needs at least one pin in rises or falls`);
@@ -185,4 +185,5 @@ function bankMask(o: Options, name: string, cls: string, required: boolean): num
   return v === undefined ? undefined : v >>> 0;
 }
 
-const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+/** A pin mask as an unsigned 32-bit hex word. */
+const hexMask = (n: number) => hex(n >>> 0);
