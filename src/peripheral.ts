@@ -113,8 +113,9 @@ function registerArray(rd: RegisterDef, options: RegisterOptions): readonly Regi
   if (step === undefined || !Number.isInteger(step) || step < bytes)
     throw new RegisterDefinitionError(what, `dimIncrement ${String(step)} is not an integer of at least ${bytes} (the register's bytes)`);
   const element = (i: number) => new Register(elementDef(rd, i), { ...options, baseAddress: (options.baseAddress ?? 0) + i * step, name: `${what}[${i}]` });
-  element(dim - 1); // the last element's address is checked now, not at its first use
-  return new Proxy<Register[]>(new Array(dim), {
+  const elements = new Array<Register>(dim);
+  elements[dim - 1] = element(dim - 1); // made now: its address, the array's last, is checked here
+  return new Proxy<Register[]>(elements, {
     get(made, k) {
       const i = arrayIndex(k, dim);
       return i === undefined ? Reflect.get(made, k) : (made[i] ??= element(i));
